@@ -1,0 +1,561 @@
+//! Catalogue importers. Each reads one feed format into [`Product`]s; a bad row is
+//! reported with its line number and reason, and the rest still imports.
+//!
+//! | format | detected by | one row is |
+//! | --- | --- | --- |
+//! | JSONL (native) | `.jsonl`, `.ndjson` | one product with its variants, as [`Product`] serialises |
+//! | CSV (native) | `.csv` without Shopify headers | one variant; rows sharing `id` form one product |
+//! | Google Merchant TSV | `.tsv`, `.txt` | one item; `item_group_id` groups variants |
+//! | Google Merchant XML | `.xml` | one `<item>`; `g:item_group_id` groups variants |
+//! | Shopify product CSV | `.csv` with `Handle` and `Variant Price` | one variant; rows sharing `Handle` form one product |
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::{parse_amount, Product, Variant};
+
+/// The feed formats we read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Jsonl,
+    Csv,
+    MerchantTsv,
+    MerchantXml,
+    ShopifyCsv,
+}
+
+impl Format {
+    /// Guesses the format from the file name and, for CSV, the header line.
+    pub fn detect(path: &Path, head: &str) -> Option<Format> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)?;
+        Some(match ext.as_str() {
+            "jsonl" | "ndjson" => Format::Jsonl,
+            "xml" => Format::MerchantXml,
+            "tsv" | "txt" => Format::MerchantTsv,
+            "csv" => {
+                let first = head.lines().next().unwrap_or("");
+                if first.contains("Handle") && first.contains("Variant Price") {
+                    Format::ShopifyCsv
+                } else {
+                    Format::Csv
+                }
+            }
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::MerchantTsv => "merchant_tsv",
+            Format::MerchantXml => "merchant_xml",
+            Format::ShopifyCsv => "shopify_csv",
+        }
+    }
+
+    /// Parses a format name as given on the command line or in an upload.
+    pub fn from_name(name: &str) -> Option<Format> {
+        [
+            Format::Jsonl,
+            Format::Csv,
+            Format::MerchantTsv,
+            Format::MerchantXml,
+            Format::ShopifyCsv,
+        ]
+        .into_iter()
+        .find(|f| f.name() == name)
+    }
+}
+
+/// A row that could not be imported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    /// 1-based line in the file (for XML, the line the `<item>` starts on).
+    pub line: usize,
+    /// The product id, when the row had one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub reason: String,
+}
+
+/// What an import did: the products read and every row it skipped, with why.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportReport {
+    pub format: Option<Format>,
+    /// Rows (or items) read, good and bad.
+    pub rows: usize,
+    /// Products that passed validation.
+    pub imported: usize,
+    pub errors: Vec<RowError>,
+}
+
+impl fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for e in &self.errors {
+            match &e.id {
+                Some(id) => writeln!(f, "line {}: product {id}: {}", e.line, e.reason)?,
+                None => writeln!(f, "line {}: {}", e.line, e.reason)?,
+            }
+        }
+        write!(
+            f,
+            "imported {} products from {} rows ({}), {} rows rejected",
+            self.imported,
+            self.rows,
+            self.format.map(Format::name).unwrap_or("?"),
+            self.errors.len()
+        )
+    }
+}
+
+/// Settings of an import.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// Currency for feeds that carry none (Shopify CSV).
+    pub default_currency: String,
+    /// Units assumed in stock for feeds that only say "in stock" (Google Merchant).
+    pub assumed_stock: u32,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            default_currency: "EUR".into(),
+            assumed_stock: 10,
+        }
+    }
+}
+
+/// Why a whole import failed (not a bad row: those go into the report).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot tell the format of {0}; use .jsonl, .csv, .tsv or .xml")]
+    UnknownFormat(String),
+    #[error("{0}")]
+    Malformed(String),
+}
+
+/// Reads a catalogue file in any supported format.
+pub fn import_file(
+    path: &Path,
+    opts: &ImportOptions,
+) -> Result<(Vec<Product>, ImportReport), ImportError> {
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_to_string(&mut text))
+        .map_err(|source| ImportError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+    let format = Format::detect(path, &text)
+        .ok_or_else(|| ImportError::UnknownFormat(path.display().to_string()))?;
+    import_str(&text, format, opts)
+}
+
+/// Reads catalogue text of a known format.
+pub fn import_str(
+    text: &str,
+    format: Format,
+    opts: &ImportOptions,
+) -> Result<(Vec<Product>, ImportReport), ImportError> {
+    let mut report = ImportReport {
+        format: Some(format),
+        ..Default::default()
+    };
+    let candidates = match format {
+        Format::Jsonl => jsonl(text, &mut report),
+        Format::Csv => native_csv(text, opts, &mut report)?,
+        Format::MerchantTsv => super::merchant::tsv(text, opts, &mut report)?,
+        Format::MerchantXml => super::merchant::xml(text, opts, &mut report)?,
+        Format::ShopifyCsv => super::shopify::csv(text, opts, &mut report)?,
+    };
+    let products = finish(candidates, &mut report);
+    Ok((products, report))
+}
+
+/// A product read from a row, with the line it started on, before validation.
+pub(crate) struct Candidate {
+    pub line: usize,
+    pub product: Product,
+}
+
+/// Normalises, validates and de-duplicates candidates; bad ones go into the report.
+pub(crate) fn finish(candidates: Vec<Candidate>, report: &mut ImportReport) -> Vec<Product> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::with_capacity(candidates.len());
+    for Candidate { line, mut product } in candidates {
+        product.normalise(0);
+        if let Err(reason) = product.validate() {
+            report.errors.push(RowError {
+                line,
+                id: Some(product.id.clone()).filter(|s| !s.is_empty()),
+                reason,
+            });
+            continue;
+        }
+        if let Some(first) = seen.get(&product.id) {
+            report.errors.push(RowError {
+                line,
+                id: Some(product.id.clone()),
+                reason: format!("duplicate id, first seen on line {first}"),
+            });
+            continue;
+        }
+        seen.insert(product.id.clone(), line);
+        out.push(product);
+    }
+    report.errors.sort_by_key(|e| e.line);
+    report.imported = out.len();
+    out
+}
+
+fn jsonl(text: &str, report: &mut ImportReport) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        if raw.trim().is_empty() {
+            continue;
+        }
+        report.rows += 1;
+        match serde_json::from_str::<Product>(raw) {
+            Ok(product) => out.push(Candidate { line, product }),
+            Err(e) => report.errors.push(RowError {
+                line,
+                id: serde_json::from_str::<serde_json::Value>(raw)
+                    .ok()
+                    .and_then(|v| v.get("id").and_then(|x| x.as_str()).map(String::from)),
+                reason: format!("invalid product JSON: {e}"),
+            }),
+        }
+    }
+    out
+}
+
+/// A feed row: its 1-based line number and its fields by header name.
+pub(crate) type Row = (usize, HashMap<String, String>);
+
+/// Reads a CSV (or TSV) into header-keyed rows with their 1-based line numbers.
+pub(crate) fn records(
+    text: &str,
+    delimiter: u8,
+    report: &mut ImportReport,
+) -> Result<Vec<Row>, ImportError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .quoting(delimiter != b'\t')
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| ImportError::Malformed(format!("cannot read the header line: {e}")))?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        match rec {
+            Ok(r) => {
+                let line = r.position().map(|p| p.line() as usize).unwrap_or(0);
+                report.rows += 1;
+                if r.len() != headers.len() {
+                    report.errors.push(RowError {
+                        line,
+                        id: None,
+                        reason: format!("{} fields, the header has {}", r.len(), headers.len()),
+                    });
+                    continue;
+                }
+                let map = headers
+                    .iter()
+                    .cloned()
+                    .zip(r.iter().map(|v| v.trim().to_string()))
+                    .collect();
+                out.push((line, map));
+            }
+            Err(e) => {
+                report.rows += 1;
+                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                report.errors.push(RowError {
+                    line,
+                    id: None,
+                    reason: format!("unreadable row: {e}"),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The value of `key` in a row, `None` when absent or blank.
+pub(crate) fn field<'a>(row: &'a HashMap<String, String>, key: &str) -> Option<&'a str> {
+    row.get(key).map(String::as_str).filter(|s| !s.is_empty())
+}
+
+/// Groups rows into products by `key`, keeping first-seen order. Rows after the first
+/// contribute variants; a row without the key is reported.
+pub(crate) fn group_rows<'a>(
+    rows: &'a [Row],
+    key: impl Fn(&HashMap<String, String>) -> Option<String>,
+    report: &mut ImportReport,
+) -> Vec<(String, Vec<&'a Row>)> {
+    let mut order: Vec<String> = Vec::new();
+    let mut groups: HashMap<String, Vec<&Row>> = HashMap::new();
+    for r in rows {
+        match key(&r.1) {
+            Some(k) => {
+                if !groups.contains_key(&k) {
+                    order.push(k.clone());
+                }
+                groups.entry(k).or_default().push(r);
+            }
+            None => report.errors.push(RowError {
+                line: r.0,
+                id: None,
+                reason: "missing id".into(),
+            }),
+        }
+    }
+    order
+        .into_iter()
+        .map(|k| {
+            let g = groups.remove(&k).unwrap_or_default();
+            (k, g)
+        })
+        .collect()
+}
+
+/// An empty product to fill field by field.
+pub(crate) fn blank(id: &str, currency: &str) -> Product {
+    Product {
+        id: id.to_string(),
+        title: String::new(),
+        title_en: None,
+        description: String::new(),
+        brand: None,
+        category: vec![],
+        price: 0,
+        sale_price: None,
+        currency: currency.to_string(),
+        variants: vec![],
+        material: None,
+        attributes: BTreeMap::new(),
+        rating: None,
+        review_count: 0,
+        image_url: None,
+        language: "de".into(),
+        reorder_interval_days: None,
+    }
+}
+
+/// Splits a category path written as `A > B > C` (or with `/`).
+pub(crate) fn category_path(s: &str) -> Vec<String> {
+    s.split(['>', '/'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// A colour value as the shop wrote it; the canonical form is derived when indexing.
+pub(crate) fn color_value(s: Option<&str>) -> Option<String> {
+    s.map(str::trim).filter(|s| !s.is_empty()).map(String::from)
+}
+
+/// Native CSV: one row per variant; the first row of a product carries its fields.
+/// A row reports the first problem it has.
+fn native_csv(
+    text: &str,
+    opts: &ImportOptions,
+    report: &mut ImportReport,
+) -> Result<Vec<Candidate>, ImportError> {
+    let rows = records(text, b',', report)?;
+    let groups = group_rows(&rows, |r| field(r, "id").map(String::from), report);
+    let mut out = Vec::new();
+    'group: for (id, rows) in groups {
+        let (line, first) = (rows[0].0, &rows[0].1);
+        let currency = field(first, "currency")
+            .unwrap_or(&opts.default_currency)
+            .to_ascii_uppercase();
+        let mut p = blank(&id, &currency);
+        p.title = field(first, "title").unwrap_or_default().to_string();
+        p.title_en = field(first, "title_en").map(String::from);
+        p.description = field(first, "description").unwrap_or_default().to_string();
+        p.brand = field(first, "brand").map(String::from);
+        p.category = field(first, "category")
+            .map(category_path)
+            .unwrap_or_default();
+        p.material = field(first, "material").map(String::from);
+        p.image_url = field(first, "image_url").map(String::from);
+        if let Some(l) = field(first, "language") {
+            p.language = l.to_string();
+        }
+        let bad = |reason: String| RowError {
+            line,
+            id: Some(id.clone()),
+            reason,
+        };
+        match field(first, "price").map(|v| parse_amount(v, &currency)) {
+            Some(Ok(v)) => p.price = v,
+            Some(Err(e)) => {
+                report.errors.push(bad(format!("price: {e}")));
+                continue;
+            }
+            None => {
+                report.errors.push(bad("missing price".into()));
+                continue;
+            }
+        }
+        if let Some(v) = field(first, "sale_price") {
+            match parse_amount(v, &currency) {
+                Ok(v) => p.sale_price = Some(v),
+                Err(e) => {
+                    report.errors.push(bad(format!("sale_price: {e}")));
+                    continue;
+                }
+            }
+        }
+        if let Some(v) = field(first, "rating") {
+            match v.replace(',', ".").parse::<f32>() {
+                Ok(r) => p.rating = Some(r),
+                Err(_) => {
+                    report
+                        .errors
+                        .push(bad(format!("rating `{v}` is not a number")));
+                    continue;
+                }
+            }
+        }
+        p.review_count = field(first, "review_count")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        p.reorder_interval_days =
+            field(first, "reorder_interval_days").and_then(|v| v.parse().ok());
+        if let Some(attrs) = field(first, "attributes") {
+            p.attributes = parse_attributes(attrs);
+        }
+        let mut seen = HashSet::new();
+        for (vline, r) in &rows {
+            let vid = field(r, "variant_id")
+                .map(String::from)
+                .unwrap_or_else(|| id.clone());
+            if !seen.insert(vid.clone()) {
+                report.errors.push(RowError {
+                    line: *vline,
+                    id: Some(id.clone()),
+                    reason: format!("variant id `{vid}` appears twice"),
+                });
+                continue;
+            }
+            let stock = match field(r, "stock").map(str::parse::<u32>) {
+                None => 0,
+                Some(Ok(s)) => s,
+                Some(Err(_)) => {
+                    report.errors.push(RowError {
+                        line: *vline,
+                        id: Some(id.clone()),
+                        reason: format!(
+                            "stock `{}` is not a whole number ≥ 0",
+                            field(r, "stock").unwrap_or("")
+                        ),
+                    });
+                    continue 'group;
+                }
+            };
+            let price = match field(r, "variant_price").map(|v| parse_amount(v, &currency)) {
+                None => None,
+                Some(Ok(v)) => Some(v),
+                Some(Err(e)) => {
+                    report.errors.push(RowError {
+                        line: *vline,
+                        id: Some(id.clone()),
+                        reason: format!("variant_price: {e}"),
+                    });
+                    continue 'group;
+                }
+            };
+            p.variants.push(Variant {
+                id: vid,
+                size: field(r, "size").map(String::from),
+                color: color_value(field(r, "color")),
+                stock,
+                price,
+                gtin: field(r, "gtin").map(String::from),
+            });
+        }
+        out.push(Candidate { line, product: p });
+    }
+    Ok(out)
+}
+
+/// `waterproof=yes;diet=vegan|gluten-free` → `{waterproof: [yes], diet: [vegan, gluten-free]}`.
+pub fn parse_attributes(s: &str) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for pair in s.split(';') {
+        let (k, v) = match pair.split_once('=') {
+            Some((k, v)) => (k.trim(), v),
+            None => (pair.trim(), "yes"),
+        };
+        if k.is_empty() {
+            continue;
+        }
+        let values = v
+            .split('|')
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(String::from);
+        out.entry(k.to_lowercase()).or_default().extend(values);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_detected_from_name_and_header() {
+        assert_eq!(
+            Format::detect(Path::new("a.jsonl"), ""),
+            Some(Format::Jsonl)
+        );
+        assert_eq!(
+            Format::detect(Path::new("a.xml"), ""),
+            Some(Format::MerchantXml)
+        );
+        assert_eq!(
+            Format::detect(Path::new("a.tsv"), ""),
+            Some(Format::MerchantTsv)
+        );
+        assert_eq!(
+            Format::detect(Path::new("a.csv"), "Handle,Title,Variant Price\n"),
+            Some(Format::ShopifyCsv)
+        );
+        assert_eq!(
+            Format::detect(Path::new("a.csv"), "id,title,price\n"),
+            Some(Format::Csv)
+        );
+        assert_eq!(Format::detect(Path::new("a.pdf"), ""), None);
+    }
+
+    #[test]
+    fn attributes_parse_with_lists_and_flags() {
+        let a = parse_attributes("Waterproof=yes; diet=vegan|gluten-free;organic");
+        assert_eq!(a["waterproof"], vec!["yes"]);
+        assert_eq!(a["diet"], vec!["vegan", "gluten-free"]);
+        assert_eq!(a["organic"], vec!["yes"]);
+    }
+}

@@ -1,0 +1,132 @@
+//! `shopassist serve`: binds the HTTP server at once (so `/healthz` answers while the
+//! model loads), prepares the slow parts in the background, and reports them through
+//! [`Readiness`].
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::catalog::import::{Format, ImportOptions};
+use crate::config::Config;
+use crate::http::{self, AppState};
+use crate::models::{self, FetchOptions};
+use crate::readiness::{ComponentState, Readiness};
+use crate::search::OpenOutcome;
+use crate::shop::{Shop, DEMO_CATALOG};
+
+/// Component name of the model in `/readyz`.
+pub const MODEL: &str = "model";
+/// Component name of the catalogue in `/readyz`.
+pub const CATALOG: &str = "catalog";
+
+/// Runs the daemon on the configured address until SIGINT or SIGTERM.
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
+    run_on(listener, config, http::shutdown_signal()).await
+}
+
+/// Runs the daemon on `listener` until `shutdown` resolves. Tests call this with an
+/// ephemeral port.
+pub async fn run_on(
+    listener: tokio::net::TcpListener,
+    config: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let addr = listener.local_addr()?;
+    let state = AppState::default();
+    spawn_catalog(config.clone(), state.clone());
+    spawn_startup(config, state.readiness.clone());
+    tracing::info!(%addr, "listening");
+    http::serve(listener, http::app(state), shutdown).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Prepares the model on a blocking thread: fetch if missing, then load.
+fn spawn_startup(config: Config, readiness: Readiness) {
+    readiness.set(
+        MODEL,
+        ComponentState::Loading(format!("resolving {}", config.model)),
+    );
+    tokio::task::spawn_blocking(move || match prepare_model(&config, &readiness) {
+        Ok(path) => {
+            tracing::info!(path = %path.display(), "model ready");
+            readiness.set(MODEL, ComponentState::Ready);
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "model could not be prepared; the daemon keeps serving what needs no model");
+            readiness.set(MODEL, ComponentState::Failed(e.to_string()));
+        }
+    });
+}
+
+/// Opens the catalogue on a blocking thread and loads the configured source (or the
+/// embedded demo) when it changed since the last start.
+fn spawn_catalog(config: Config, state: AppState) {
+    state
+        .readiness
+        .set(CATALOG, ComponentState::Loading("opening the index".into()));
+    tokio::task::spawn_blocking(move || match open_catalog(&config) {
+        Ok(shop) => {
+            tracing::info!(products = shop.len(), "catalogue ready");
+            let _ = state.shop.set(Arc::new(shop));
+            state.readiness.set(CATALOG, ComponentState::Ready);
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "catalogue could not be opened");
+            state
+                .readiness
+                .set(CATALOG, ComponentState::Failed(format!("{e:#}")));
+        }
+    });
+}
+
+/// Opens the shop under `data_dir` and loads the configured catalogue into it.
+pub fn open_catalog(config: &Config) -> anyhow::Result<Shop> {
+    let (shop, outcome) = Shop::open(&config.data_dir)?;
+    if let OpenOutcome::Rebuilt(reason) = outcome {
+        tracing::info!(%reason, "search index rebuilt");
+    }
+    let (text, format, name) = match &config.catalog {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("cannot read catalogue {}: {e}", path.display()))?;
+            let format = Format::detect(path, &text).ok_or_else(|| {
+                anyhow::anyhow!("cannot tell the format of catalogue {}", path.display())
+            })?;
+            (text, format, path.display().to_string())
+        }
+        None => (
+            DEMO_CATALOG.to_string(),
+            Format::Jsonl,
+            "the embedded demo catalogue".into(),
+        ),
+    };
+    if let Some(report) = shop.load_source(&text, format, &ImportOptions::default())? {
+        for e in &report.errors {
+            tracing::warn!(line = e.line, id = e.id.as_deref().unwrap_or("-"), reason = %e.reason, "catalogue row skipped");
+        }
+        tracing::info!(source = %name, imported = report.imported, rejected = report.errors.len(), "catalogue loaded");
+    }
+    Ok(shop)
+}
+
+fn prepare_model(config: &Config, readiness: &Readiness) -> anyhow::Result<PathBuf> {
+    readiness.set(
+        MODEL,
+        ComponentState::Loading(format!("fetching or verifying {}", config.model)),
+    );
+    let path = models::resolve(
+        &config.model,
+        &config.models_dir,
+        &FetchOptions { progress: false },
+    )?;
+    readiness.set(
+        MODEL,
+        ComponentState::Loading(format!("loading {}", path.display())),
+    );
+    let header = crate::llm::gguf::read_header(&path)?;
+    tracing::info!(architecture = %header.architecture, "model header read");
+    Ok(path)
+}

@@ -1,0 +1,17 @@
+//! shopassist: a local, self-hosted shopping assistant.
+//!
+//! The library holds the engine; the `shopassist` binary parses the command line and
+//! calls it, and [`http`] only translates HTTP to engine calls. See `../shared/DESIGN.md`
+//! for the architecture.
+
+pub mod catalog;
+pub mod config;
+pub mod daemon;
+pub mod http;
+pub mod llm;
+pub mod logging;
+pub mod models;
+pub mod readiness;
+pub mod search;
+pub mod shop;
+pub mod store;

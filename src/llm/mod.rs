@@ -1,0 +1,3 @@
+//! The language model: GGUF loading, tokenizer, chat template, generation.
+
+pub mod gguf;

@@ -1,0 +1,370 @@
+//! The `shopassist` command: parses the command line and calls the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use shopassist::config::{Config, Overrides};
+use shopassist::models::{self, FetchOptions, FetchOutcome, FileStatus, KnownModel, KNOWN_MODELS};
+
+/// A local, self-hosted shopping assistant daemon.
+#[derive(Parser)]
+#[command(name = "shopassist", version, about)]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Settings every subcommand shares; each overrides the config file and environment.
+#[derive(Args)]
+struct GlobalArgs {
+    /// Config file (default: ./shopassist.toml if present; also SHOPASSIST_CONFIG).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Directory for the index and the database.
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Directory for model files.
+    #[arg(long, global = true, value_name = "DIR")]
+    models_dir: Option<PathBuf>,
+    /// Model: default, test, a path to a .gguf, or hf:<owner>/<repo>/<file.gguf>.
+    #[arg(long, global = true)]
+    model: Option<String>,
+    /// Device: cpu, cuda:N or metal.
+    #[arg(long, global = true)]
+    device: Option<String>,
+    /// Inference threads (0 = one per core).
+    #[arg(long, global = true)]
+    threads: Option<usize>,
+    /// Log format: text or json.
+    #[arg(long, global = true, value_name = "text|json")]
+    log_format: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP daemon.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long)]
+        bind: Option<String>,
+        /// Catalogue file to serve (default: the embedded demo catalogue).
+        #[arg(long)]
+        catalog: Option<PathBuf>,
+    },
+    /// Add or replace products from a catalogue file, or delete products, in the
+    /// database and the search index.
+    Index {
+        /// The catalogue file (JSONL, CSV, Google Merchant TSV/XML, Shopify CSV).
+        file: Option<PathBuf>,
+        /// Product ids to delete.
+        #[arg(long, value_name = "ID")]
+        delete: Vec<String>,
+        /// Format, when the file name does not tell (jsonl, csv, merchant_tsv, merchant_xml, shopify_csv).
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// Talk to the assistant in the terminal, without a server.
+    Chat,
+    /// Run an evaluation.
+    Eval {
+        /// What to evaluate (nlu, scenarios, webshop, known-item).
+        kind: String,
+        /// The evaluation data.
+        file: PathBuf,
+    },
+    /// Fetch, list and verify model files.
+    Models {
+        #[command(subcommand)]
+        action: ModelsAction,
+    },
+    /// Run a benchmark.
+    Bench {
+        /// What to measure (llm, search, e2e).
+        what: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ModelsAction {
+    /// Download, assemble and verify a model unless a verified copy is present.
+    Fetch {
+        #[arg(value_enum, default_value_t = Which::Default)]
+        which: Which,
+    },
+    /// Show the known models and whether each is present and verified.
+    List,
+    /// Check present model files against their checksums; fails naming a bad file.
+    Verify {
+        #[arg(value_enum, default_value_t = Which::All)]
+        which: Which,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Which {
+    Default,
+    Test,
+    All,
+}
+
+impl Which {
+    fn models(self) -> Vec<&'static KnownModel> {
+        match self {
+            Which::Default => KnownModel::by_name("default").into_iter().collect(),
+            Which::Test => KnownModel::by_name("test").into_iter().collect(),
+            Which::All => KNOWN_MODELS.iter().collect(),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let g = cli.global;
+    let (bind, catalog) = match &cli.command {
+        Command::Serve { bind, catalog } => (bind.clone(), catalog.clone()),
+        _ => (None, None),
+    };
+    let overrides = Overrides {
+        data_dir: g.data_dir,
+        models_dir: g.models_dir,
+        bind,
+        model: g.model,
+        device: g.device,
+        threads: g.threads,
+        catalog,
+        log_format: g.log_format,
+    };
+    let config = match Config::load(g.config.as_deref(), std::env::vars(), overrides) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    shopassist::logging::init(config.log_format);
+    match cli.command {
+        Command::Serve { .. } => serve(config),
+        Command::Models { action } => models_command(&config, action),
+        Command::Index {
+            file,
+            delete,
+            format,
+        } => index_command(&config, file, delete, format),
+        Command::Chat => not_built("chat"),
+        Command::Eval { .. } => not_built("eval"),
+        Command::Bench { .. } => not_built("bench"),
+    }
+}
+
+fn not_built(what: &str) -> ExitCode {
+    eprintln!("shopassist {what}: not built yet");
+    ExitCode::from(2)
+}
+
+fn serve(config: Config) -> ExitCode {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(shopassist::daemon::run(config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn models_command(config: &Config, action: ModelsAction) -> ExitCode {
+    let dir = &config.models_dir;
+    match action {
+        ModelsAction::Fetch { which } => {
+            let opts = FetchOptions {
+                progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            };
+            for m in which.models() {
+                eprintln!("{}: {}", m.name, m.description);
+                match models::fetch(m, dir, &opts) {
+                    Ok(FetchOutcome::AlreadyPresent(p)) => {
+                        println!(
+                            "{}: already present and verified at {}; nothing downloaded",
+                            m.name,
+                            p.display()
+                        )
+                    }
+                    Ok(FetchOutcome::Installed { path, repaired }) => println!(
+                        "{}: {} {}",
+                        m.name,
+                        if repaired { "repaired" } else { "installed" },
+                        path.display()
+                    ),
+                    Err(e) => {
+                        eprintln!("error: fetching model `{}` failed: {e}", m.name);
+                        return ExitCode::FAILURE;
+                    }
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        ModelsAction::List => match models::list(dir) {
+            Ok(rows) => {
+                for r in rows {
+                    println!(
+                        "{:<8} {:<10} {}  ({})",
+                        r.name,
+                        status_word(&r.status),
+                        r.path.display(),
+                        r.description
+                    );
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        ModelsAction::Verify { which } => {
+            let mut failed = false;
+            for m in which.models() {
+                let path = m.path_in(dir);
+                match models::check(m, dir) {
+                    Ok(FileStatus::Verified) => println!("ok       {}", path.display()),
+                    Ok(FileStatus::Missing) => {
+                        println!(
+                            "missing  {} (run `shopassist models fetch {}`)",
+                            path.display(),
+                            m.name
+                        );
+                        // Asking for one model by name means it must be there.
+                        failed |= !matches!(which, Which::All);
+                    }
+                    Ok(FileStatus::Corrupt { reason }) => {
+                        eprintln!(
+                            "CORRUPT  {}: {reason}; run `shopassist models fetch {}` to repair it",
+                            path.display(),
+                            m.name
+                        );
+                        failed = true;
+                    }
+                    Ok(FileStatus::Unchecked) => {}
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        failed = true;
+                    }
+                }
+            }
+            if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+    }
+}
+
+fn status_word(s: &FileStatus) -> &'static str {
+    match s {
+        FileStatus::Missing => "missing",
+        FileStatus::Verified => "verified",
+        FileStatus::Corrupt { .. } => "CORRUPT",
+        FileStatus::Unchecked => "unchecked",
+    }
+}
+
+fn index_command(
+    config: &Config,
+    file: Option<PathBuf>,
+    delete: Vec<String>,
+    format: Option<String>,
+) -> ExitCode {
+    use shopassist::catalog::import::{import_str, Format, ImportOptions};
+    if file.is_none() && delete.is_empty() {
+        eprintln!("error: give a catalogue file to import or --delete ID");
+        return ExitCode::from(2);
+    }
+    let (shop, outcome) = match shopassist::shop::Shop::open(&config.data_dir) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let shopassist::search::OpenOutcome::Rebuilt(reason) = outcome {
+        eprintln!("search index rebuilt: {reason}");
+    }
+    let mut products = Vec::new();
+    let mut report = None;
+    if let Some(path) = &file {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+        };
+        let fmt = match format
+            .as_deref()
+            .map(Format::from_name)
+            .unwrap_or_else(|| Format::detect(path, &text))
+        {
+            Some(f) => f,
+            None => {
+                eprintln!(
+                    "error: cannot tell the format of {}; pass --format",
+                    path.display()
+                );
+                return ExitCode::from(2);
+            }
+        };
+        match import_str(&text, fmt, &ImportOptions::default()) {
+            Ok((p, r)) => {
+                products = p;
+                report = Some(r);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let spinner = indicatif::ProgressBar::new_spinner();
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    } else {
+        spinner.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    spinner.set_message(format!(
+        "indexing {} products, deleting {}",
+        products.len(),
+        delete.len()
+    ));
+    let started = std::time::Instant::now();
+    let result = shop.apply(&products, &delete);
+    spinner.finish_and_clear();
+    if let Err(e) = result {
+        eprintln!("error: nothing was changed: {e}");
+        return ExitCode::FAILURE;
+    }
+    if let Some(r) = report {
+        println!("{r}");
+    }
+    if !delete.is_empty() {
+        println!("deleted {} product ids", delete.len());
+    }
+    println!(
+        "{} products served; took {:.2} s",
+        shop.len(),
+        started.elapsed().as_secs_f64()
+    );
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,247 @@
+//! German compound splitting from the catalogue's own vocabulary.
+//!
+//! "Wintermantel" is split into modifier "winter" and head "mantel" when "mantel"
+//! is a word the catalogue (or our short list of product nouns) knows. The head is
+//! indexed so a search for "Mantel" finds every kind of coat; on the query side the
+//! head of a compound must match and the modifier only adds to the score, so
+//! "Sommerkleid" never degrades into "Sommer OR Kleid" (apache/lucene#14624).
+
+use std::collections::HashSet;
+
+/// Product nouns that are heads of many compounds, so splitting works even when the
+/// catalogue never uses the bare word. Folded spelling (ä → a, ß → ss).
+const KNOWN_HEADS: &[&str] = &[
+    "jacke",
+    "jacken",
+    "mantel",
+    "kleid",
+    "kleider",
+    "hose",
+    "hosen",
+    "hemd",
+    "bluse",
+    "shirt",
+    "pullover",
+    "schuh",
+    "schuhe",
+    "stiefel",
+    "socken",
+    "tasche",
+    "taschen",
+    "rucksack",
+    "muetze",
+    "mutze",
+    "handschuhe",
+    "schal",
+    "guertel",
+    "gurtel",
+    "uhr",
+    "lampe",
+    "leuchte",
+    "tisch",
+    "stuhl",
+    "sessel",
+    "sofa",
+    "regal",
+    "schrank",
+    "bett",
+    "matratze",
+    "kissen",
+    "decke",
+    "topf",
+    "pfanne",
+    "messer",
+    "becher",
+    "tasse",
+    "glas",
+    "flasche",
+    "kanne",
+    "maschine",
+    "geraet",
+    "gerat",
+    "kabel",
+    "ladegeraet",
+    "ladegerat",
+    "akku",
+    "lautsprecher",
+    "kopfhoerer",
+    "kopfhorer",
+    "zelt",
+    "schlafsack",
+    "ball",
+    "spiel",
+    "puppe",
+    "creme",
+    "shampoo",
+    "seife",
+    "zahnpasta",
+    "tee",
+    "kaffee",
+    "saft",
+    "brot",
+    "schokolade",
+    "nudeln",
+    "papier",
+    "tuecher",
+    "tucher",
+    "reiniger",
+    "waschmittel",
+    "fahrrad",
+    "helm",
+    "brille",
+];
+
+/// Linking elements between modifier and head ("Arbeit-s-hose").
+const LINKS: &[&str] = &["s", "es", "n", "en", "er", "e"];
+
+/// The minimum length of a head and of a modifier.
+const MIN_HEAD: usize = 4;
+const MIN_MODIFIER: usize = 3;
+
+/// Splits compounds using a vocabulary of known words.
+#[derive(Debug, Clone, Default)]
+pub struct Decompounder {
+    vocab: HashSet<String>,
+}
+
+/// Lowercases and folds a word the way the index does (ä → a, ö → o, ü → u, ß → ss).
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars().flat_map(char::to_lowercase) {
+        match c {
+            'ä' => out.push('a'),
+            'ö' => out.push('o'),
+            'ü' => out.push('u'),
+            'ß' => out.push_str("ss"),
+            'é' | 'è' | 'ê' => out.push('e'),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The words of a text, folded: split on anything that is not a letter or digit.
+pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(fold)
+}
+
+impl Decompounder {
+    /// A decompounder knowing the built-in heads and every word of `texts`.
+    pub fn from_texts<'a>(texts: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut d = Decompounder {
+            vocab: KNOWN_HEADS.iter().map(|s| s.to_string()).collect(),
+        };
+        for t in texts {
+            d.learn(t);
+        }
+        d
+    }
+
+    /// Adds the words of `text` to the vocabulary.
+    pub fn learn(&mut self, text: &str) {
+        for w in words(text) {
+            if w.chars().count() >= MIN_HEAD && w.chars().all(char::is_alphabetic) {
+                self.vocab.insert(w);
+            }
+        }
+    }
+
+    /// Splits a folded word into (modifier, head), preferring the longest head.
+    /// `None` when the word is no compound of known words.
+    pub fn split(&self, word: &str) -> Option<(String, String)> {
+        let chars: Vec<char> = word.chars().collect();
+        if chars.len() < MIN_HEAD + MIN_MODIFIER || !chars.iter().all(|c| c.is_alphabetic()) {
+            return None;
+        }
+        // A known product noun stays whole: "Handschuhe" are no "Schuhe".
+        if KNOWN_HEADS.contains(&word) {
+            return None;
+        }
+        for i in MIN_MODIFIER..=chars.len() - MIN_HEAD {
+            let head: String = chars[i..].iter().collect();
+            if !self.vocab.contains(&head) {
+                continue;
+            }
+            let modifier: String = chars[..i].iter().collect();
+            let modifier = LINKS
+                .iter()
+                .filter_map(|l| modifier.strip_suffix(l))
+                .find(|m| m.chars().count() >= MIN_MODIFIER && self.vocab.contains(*m))
+                .map(String::from)
+                .unwrap_or(modifier);
+            return Some((modifier, head));
+        }
+        None
+    }
+
+    /// The heads of every compound in `text`, space-separated, for the `heads` field.
+    pub fn heads_of(&self, text: &str) -> String {
+        words(text)
+            .filter_map(|w| self.split(&w).map(|(_, h)| h))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compounds_split_on_known_heads() {
+        let d = Decompounder::from_texts(["Regenjacke Sturm", "Wintermantel", "Damenschuhe"]);
+        assert_eq!(
+            d.split("wintermantel"),
+            Some(("winter".into(), "mantel".into()))
+        );
+        assert_eq!(
+            d.split("regenjacke"),
+            Some(("regen".into(), "jacke".into()))
+        );
+        assert_eq!(
+            d.split("sommerkleid"),
+            Some(("sommer".into(), "kleid".into()))
+        );
+        assert_eq!(d.split("damenschuhe").map(|x| x.1), Some("schuhe".into()));
+    }
+
+    #[test]
+    fn heads_learned_from_the_catalogue() {
+        let d = Decompounder::from_texts(["Laterne", "Solarlaterne"]);
+        assert_eq!(
+            d.split("solarlaterne"),
+            Some(("solar".into(), "laterne".into()))
+        );
+    }
+
+    #[test]
+    fn plain_words_and_short_ones_do_not_split() {
+        let d = Decompounder::from_texts(["Mantel", "Jacke"]);
+        assert_eq!(d.split("mantel"), None);
+        assert_eq!(d.split("jacke"), None);
+        assert_eq!(d.split("xyzabc"), None);
+        assert_eq!(d.split("100x45cm"), None);
+    }
+
+    #[test]
+    fn linking_s_is_dropped_when_the_stem_is_known() {
+        let d = Decompounder::from_texts(["Arbeit", "Hose"]);
+        assert_eq!(
+            d.split("arbeitshose"),
+            Some(("arbeit".into(), "hose".into()))
+        );
+    }
+
+    #[test]
+    fn folding_matches_the_index() {
+        assert_eq!(fold("Größe Mütze"), "grosse mutze");
+        assert_eq!(d_heads("Handschuhe für Kinder"), "", "gloves are no shoes");
+        assert_eq!(d_heads("Lederhandschuhe"), "handschuhe");
+    }
+
+    fn d_heads(t: &str) -> String {
+        Decompounder::from_texts([t]).heads_of(t)
+    }
+}

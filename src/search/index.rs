@@ -1,0 +1,369 @@
+//! The product index on disk: open, rebuild, upsert, delete.
+//!
+//! The index is derived data. The catalogue's source of truth is the [`Store`]; every
+//! commit records the store's catalogue generation and the schema version in its
+//! payload. On open, an index that fails to open is moved aside, and one whose
+//! generation or version differs from the store's is rebuilt, with a log line saying
+//! why. A batch is one Tantivy commit: a failure or a kill midway leaves the index at
+//! its last good commit.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::Facet;
+use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use super::compound::Decompounder;
+use super::schema::{self, Fields, SCHEMA_VERSION};
+use crate::catalog::colors::canonical_of_value;
+use crate::catalog::Product;
+use crate::store::{Store, StoreError};
+
+/// Why the index cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("search index directory {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What we write into each commit's payload.
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+struct Payload {
+    schema_version: u32,
+    catalog_generation: u64,
+}
+
+/// Writer heap: enough for fast bulk indexing, small enough for a 2-core box.
+const WRITER_HEAP: usize = 100_000_000;
+
+/// The searchable catalogue: the Tantivy index plus the products in memory.
+pub struct ProductIndex {
+    pub(crate) reader: IndexReader,
+    pub(crate) fields: Fields,
+    writer: Mutex<IndexWriter>,
+    pub(crate) products: RwLock<HashMap<String, Arc<Product>>>,
+    pub(crate) decompounder: RwLock<Decompounder>,
+    dir: PathBuf,
+}
+
+impl std::fmt::Debug for ProductIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProductIndex")
+            .field("dir", &self.dir)
+            .finish()
+    }
+}
+
+/// How [`ProductIndex::open`] found the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenOutcome {
+    /// Opened as it was; no reindexing.
+    Reused,
+    /// Rebuilt from the store, for the reason given.
+    Rebuilt(String),
+}
+
+impl ProductIndex {
+    /// Opens the index in `dir` for the catalogue in `store`, rebuilding it when it is
+    /// missing, broken, of another schema version or behind the store.
+    pub fn open(dir: &Path, store: &Store) -> Result<(ProductIndex, OpenOutcome), IndexError> {
+        let generation = store.catalog_generation()?;
+        let expected = Payload {
+            schema_version: SCHEMA_VERSION,
+            catalog_generation: generation,
+        };
+        let io = |source| IndexError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let reason = match Self::try_open_existing(dir) {
+            Ok(Some((index, payload))) if payload.as_ref() == Some(&expected) => {
+                let products = store.products()?;
+                let pi = Self::from_index(index, dir, products)?;
+                return Ok((pi, OpenOutcome::Reused));
+            }
+            Ok(Some((_, Some(p)))) if p.schema_version != SCHEMA_VERSION => format!(
+                "schema version {} differs from {SCHEMA_VERSION}",
+                p.schema_version
+            ),
+            Ok(Some((_, p))) => format!(
+                "index is at catalogue generation {}, the database at {generation}",
+                p.map(|p| p.catalog_generation.to_string())
+                    .unwrap_or_else(|| "none".into())
+            ),
+            Ok(None) => "no index yet".to_string(),
+            Err(e) => {
+                let aside = dir.with_extension(format!(
+                    "broken-{}",
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_secs())
+                        .unwrap_or(0)
+                ));
+                std::fs::rename(dir, &aside).map_err(io)?;
+                tracing::warn!(error = %e, moved_to = %aside.display(), "search index failed to open; moved it aside and rebuilding from the database");
+                format!(
+                    "the old index failed to open ({e}) and was moved to {}",
+                    aside.display()
+                )
+            }
+        };
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(io)?;
+        }
+        tracing::info!(%reason, "building the search index");
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let (schema, _) = schema::build();
+        let index = Index::create_in_dir(dir, schema)?;
+        let products = store.products()?;
+        let pi = Self::from_index(index, dir, Vec::new())?;
+        pi.apply(&products, &[], generation)?;
+        Ok((pi, OpenOutcome::Rebuilt(reason)))
+    }
+
+    /// Opens an existing index and reads its last commit's payload; `Ok(None)` when
+    /// there is no index in `dir`.
+    fn try_open_existing(
+        dir: &Path,
+    ) -> Result<Option<(Index, Option<Payload>)>, tantivy::TantivyError> {
+        if !dir.join("meta.json").exists() {
+            return Ok(None);
+        }
+        let index = Index::open_in_dir(dir)?;
+        let payload = index
+            .load_metas()?
+            .payload
+            .and_then(|p| serde_json::from_str::<Payload>(&p).ok());
+        // Touch every segment now: a damaged file should fail here, not mid-search.
+        let reader = index.reader()?;
+        let searcher = reader.searcher();
+        for seg in searcher.segment_readers() {
+            seg.get_store_reader(0)?;
+        }
+        Ok(Some((index, payload)))
+    }
+
+    fn from_index(
+        index: Index,
+        dir: &Path,
+        products: Vec<Product>,
+    ) -> Result<ProductIndex, IndexError> {
+        schema::register(&index);
+        let (_, fields) = schema::build();
+        let writer = index.writer(WRITER_HEAP)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let decompounder = Decompounder::from_texts(products.iter().flat_map(vocabulary));
+        let products = products
+            .into_iter()
+            .map(|p| (p.id.clone(), Arc::new(p)))
+            .collect();
+        Ok(ProductIndex {
+            reader,
+            fields,
+            writer: Mutex::new(writer),
+            products: RwLock::new(products),
+            decompounder: RwLock::new(decompounder),
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// Indexes `upserts` (replacing products with the same id) and removes `deletes`
+    /// in one commit stamped with `generation`. The store must already hold the change.
+    pub fn apply(
+        &self,
+        upserts: &[Product],
+        deletes: &[String],
+        generation: u64,
+    ) -> Result<(), IndexError> {
+        {
+            let mut d = self.decompounder.write().unwrap_or_else(|p| p.into_inner());
+            for p in upserts {
+                for t in vocabulary(p) {
+                    d.learn(t);
+                }
+            }
+        }
+        let d = self
+            .decompounder
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        for id in deletes.iter().chain(upserts.iter().map(|p| &p.id)) {
+            writer.delete_term(Term::from_field_text(self.fields.id, id));
+        }
+        for p in upserts {
+            writer.add_document(self.document(p, &d))?;
+        }
+        let payload = serde_json::to_string(&Payload {
+            schema_version: SCHEMA_VERSION,
+            catalog_generation: generation,
+        })
+        .unwrap_or_default();
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        if let Err(e) = prepared.commit() {
+            writer.rollback()?;
+            return Err(e.into());
+        }
+        drop(writer);
+        self.reader.reload()?;
+        let mut products = self.products.write().unwrap_or_else(|p| p.into_inner());
+        for id in deletes {
+            products.remove(id);
+        }
+        for p in upserts {
+            products.insert(p.id.clone(), Arc::new(p.clone()));
+        }
+        Ok(())
+    }
+
+    fn document(&self, p: &Product, d: &Decompounder) -> TantivyDocument {
+        let f = &self.fields;
+        let title = match &p.title_en {
+            Some(en) => format!("{} {en}", p.title),
+            None => p.title.clone(),
+        };
+        let category = p.category.join(" ");
+        let mut attrs = String::new();
+        for (k, vs) in &p.attributes {
+            attrs.push_str(k);
+            attrs.push(' ');
+            for v in vs {
+                attrs.push_str(v);
+                attrs.push(' ');
+            }
+        }
+        if let Some(m) = &p.material {
+            attrs.push_str(m);
+            attrs.push(' ');
+        }
+        for c in p.colors() {
+            attrs.push_str(c);
+            attrs.push(' ');
+        }
+        let heads = d.heads_of(&format!("{title} {category}"));
+        let mut doc = doc!(
+            f.id => p.id.clone(),
+            f.title_de => title.clone(),
+            f.title_en => title,
+            f.heads => heads,
+            f.category_de => category.clone(),
+            f.category_en => category,
+            f.attrs_de => attrs.clone(),
+            f.attrs_en => attrs,
+            f.desc_de => p.description.clone(),
+            f.desc_en => p.description.clone(),
+            f.price_lo => p.min_price(),
+            f.price_hi => p.variants.iter().map(|v| p.effective_price(v)).max().unwrap_or(p.price),
+            f.in_stock => u64::from(p.in_stock()),
+            f.stock => p.total_stock(),
+            f.rating => f64::from(p.rating.unwrap_or(0.0)),
+        );
+        if let Some(b) = &p.brand {
+            doc.add_text(f.brand, b);
+            doc.add_facet(f.brand_facet, Facet::from_path([facet_key(b)]));
+        }
+        if !p.category.is_empty() {
+            doc.add_facet(
+                f.category_facet,
+                Facet::from_path(p.category.iter().map(|c| facet_key(c))),
+            );
+        }
+        for c in product_colors(p) {
+            doc.add_facet(f.color_facet, Facet::from_path([c]));
+        }
+        for s in p.sizes() {
+            doc.add_facet(f.size_facet, Facet::from_path([normalise_size(s)]));
+        }
+        doc
+    }
+
+    /// A product by id, from memory.
+    pub fn product(&self, id: &str) -> Option<Arc<Product>> {
+        self.products
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(id)
+            .cloned()
+    }
+
+    /// Number of products served.
+    pub fn len(&self) -> usize {
+        self.products
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes the index takes on disk.
+    pub fn size_on_disk(&self) -> u64 {
+        dir_size(&self.dir)
+    }
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|e| e.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// The texts whose words teach the decompounder: titles and category names.
+fn vocabulary(p: &Product) -> impl Iterator<Item = &str> {
+    std::iter::once(p.title.as_str())
+        .chain(p.title_en.as_deref())
+        .chain(p.category.iter().map(String::as_str))
+}
+
+/// Facet path segment: lowercased, trimmed, '/' removed.
+pub fn facet_key(s: &str) -> String {
+    s.trim().to_lowercase().replace('/', "-")
+}
+
+/// Sizes compare case-insensitively and with '.' for decimals: "42,5" = "42.5".
+pub fn normalise_size(s: &str) -> String {
+    s.trim().to_uppercase().replace(',', ".").replace(' ', "")
+}
+
+/// Canonical colours of a product: its variants' colours, or, when no variant has
+/// one, colours named in its title.
+pub fn product_colors(p: &Product) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = p
+        .colors()
+        .iter()
+        .filter_map(|c| canonical_of_value(c))
+        .collect();
+    if out.is_empty() {
+        out = p
+            .title
+            .split(|c: char| !c.is_alphanumeric())
+            .filter_map(crate::catalog::colors::canonical_color)
+            .collect();
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}

@@ -1,0 +1,11 @@
+//! Product search on Tantivy: schema and analysers ([`schema`]), German compound
+//! splitting ([`compound`]), the on-disk index ([`index`]) and queries with ranking
+//! and reasons ([`query`]).
+
+pub mod compound;
+pub mod index;
+pub mod query;
+pub mod schema;
+
+pub use index::{IndexError, OpenOutcome, ProductIndex};
+pub use query::{Hit, SearchQuery, SearchResults, Sort};

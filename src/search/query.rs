@@ -1,0 +1,591 @@
+//! Turning a [`SearchQuery`] into ranked [`Hit`]s.
+//!
+//! Stated constraints are filters, never boosts: price, colour, size, brand, category,
+//! attributes and stock are applied in the index and then re-checked per variant
+//! right before a hit is returned, so no hit ever breaks one (NVIDIA retail blueprint
+//! PRs #149, #200).
+//!
+//! Ranking, for `Sort::Relevance`:
+//!
+//! ```text
+//! score = bm25 × (in_stock ? 1.0 : 0.8) × (1 + 0.02 × rating)
+//! ```
+//!
+//! where bm25 is Tantivy's BM25 over the fields with these boosts: title 3, compound
+//! heads 2.5, brand 2, category 2, attributes 1.5, description 0.5; a misspelt word
+//! matches titles by edit distance (1 from 5 letters, 2 from 9) at boost 1. Stock and
+//! rating only break near-ties: a bm25 gap of 20 % outweighs both.
+
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+use std::ops::Bound;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocAddress, Order, TantivyDocument, Term};
+
+use super::compound::{fold, words};
+use super::index::{facet_key, normalise_size, product_colors, IndexError, ProductIndex};
+use super::schema::{self, tokens};
+use crate::catalog::colors::canonical_of_value;
+use crate::catalog::{Product, Variant};
+
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    #[default]
+    Relevance,
+    PriceAsc,
+    PriceDesc,
+    Rating,
+}
+
+/// What a shopper is looking for: free text plus hard constraints.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SearchQuery {
+    /// Free text: product type, attributes, brand words.
+    pub text: String,
+    /// Words that must not appear ("ohne Leder", "not leather").
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Category name or path segment ("Jacken", "Bekleidung/Jacken").
+    pub category: Option<String>,
+    pub price_min: Option<i64>,
+    pub price_max: Option<i64>,
+    /// Colours, any language; a hit has a variant in one of them.
+    #[serde(default)]
+    pub colors: Vec<String>,
+    /// Colours a hit's chosen variant must not have.
+    #[serde(default)]
+    pub exclude_colors: Vec<String>,
+    #[serde(default)]
+    pub sizes: Vec<String>,
+    pub brand: Option<String>,
+    #[serde(default)]
+    pub in_stock_only: bool,
+    /// Attributes the product must have: key, and optionally a value.
+    #[serde(default)]
+    pub attributes: Vec<(String, Option<String>)>,
+    #[serde(default)]
+    pub sort: Sort,
+    pub limit: usize,
+    #[serde(default)]
+    pub offset: usize,
+}
+
+/// One suggested product with why it was suggested.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    /// Price of the selected variant, minor units.
+    pub price: i64,
+    pub currency: String,
+    pub in_stock: bool,
+    pub score: f32,
+    /// The constraints it satisfies and the terms it matched.
+    pub reasons: Vec<String>,
+    /// The variant that satisfies the constraints (size, colour, stock, price).
+    pub variant: Variant,
+    #[serde(skip)]
+    pub product: std::sync::Arc<Product>,
+}
+
+/// A page of hits and how many passed the filters in all.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    pub hits: Vec<Hit>,
+    /// Hits past the filters among the candidates looked at (a lower bound for large sets).
+    pub total: usize,
+}
+
+/// The most candidates one search re-checks.
+const MAX_CANDIDATES: usize = 5_000;
+
+struct Analyzers {
+    de: TextAnalyzer,
+    en: TextAnalyzer,
+    plain: TextAnalyzer,
+}
+
+impl Analyzers {
+    fn new() -> Self {
+        Analyzers {
+            de: schema::german(),
+            en: schema::english(),
+            plain: schema::plain(),
+        }
+    }
+}
+
+impl ProductIndex {
+    /// Runs a search. Every returned hit satisfies every constraint in `q`.
+    pub fn search(&self, q: &SearchQuery) -> Result<SearchResults, IndexError> {
+        let limit = q.limit.clamp(1, 200);
+        let mut an = Analyzers::new();
+        let text_query = self.text_query(&q.text, &mut an);
+        let has_text = text_query.is_some();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        clauses.push((
+            Occur::Must,
+            text_query.unwrap_or_else(|| Box::new(AllQuery)),
+        ));
+        self.filter_clauses(q, &mut an, &mut clauses);
+        let query = BooleanQuery::new(clauses);
+
+        let searcher = self.reader.searcher();
+        let want = q.offset + limit;
+        let mut fetch = (want * 4 + 50).min(MAX_CANDIDATES);
+        loop {
+            let candidates: Vec<(f32, DocAddress)> = match (q.sort, has_text) {
+                (Sort::PriceAsc, _) => by_fast(&searcher, &query, fetch, "price_lo", Order::Asc)?,
+                (Sort::PriceDesc, _) => by_fast(&searcher, &query, fetch, "price_lo", Order::Desc)?,
+                (Sort::Rating, _) => searcher
+                    .search(
+                        &query,
+                        &TopDocs::with_limit(fetch)
+                            .order_by_fast_field::<f64>("rating", Order::Desc),
+                    )?
+                    .into_iter()
+                    .map(|(r, a)| (r as f32, a))
+                    .collect(),
+                (Sort::Relevance, true) => searcher.search(&query, &TopDocs::with_limit(fetch))?,
+                // No words to rank by: best-rated first.
+                (Sort::Relevance, false) => searcher
+                    .search(
+                        &query,
+                        &TopDocs::with_limit(fetch)
+                            .order_by_fast_field::<f64>("rating", Order::Desc),
+                    )?
+                    .into_iter()
+                    .map(|(r, a)| (1.0 + r as f32 / 100.0, a))
+                    .collect(),
+            };
+            let exhausted = candidates.len() < fetch;
+            let mut hits = Vec::new();
+            for (score, addr) in candidates {
+                let doc: TantivyDocument = searcher.doc(addr)?;
+                let Some(id) = doc
+                    .get_first(self.fields.id)
+                    .and_then(|v| v.as_str().map(String::from))
+                else {
+                    continue;
+                };
+                let Some(product) = self.product(&id) else {
+                    continue;
+                };
+                if let Some(hit) = self.check(&product, q, score, &mut an) {
+                    hits.push(hit);
+                }
+            }
+            if hits.len() >= want || exhausted || fetch >= MAX_CANDIDATES {
+                match q.sort {
+                    Sort::Relevance if has_text => hits
+                        .sort_by(|a, b| b.score.partial_cmp(&a.score).unwrap_or(Ordering::Equal)),
+                    Sort::PriceAsc => hits.sort_by_key(|h| h.price),
+                    Sort::PriceDesc => hits.sort_by_key(|h| std::cmp::Reverse(h.price)),
+                    _ => {}
+                }
+                let total = hits.len();
+                let hits = hits.into_iter().skip(q.offset).take(limit).collect();
+                return Ok(SearchResults { hits, total });
+            }
+            fetch = (fetch * 4).min(MAX_CANDIDATES);
+        }
+    }
+
+    /// The text part: one clause per word, any of which may match (BM25 ranks by how
+    /// many and how well). A compound word needs its head; its modifier only boosts.
+    fn text_query(&self, text: &str, an: &mut Analyzers) -> Option<Box<dyn Query>> {
+        let d = self
+            .decompounder
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let mut word_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for w in words(text) {
+            let whole = self.word_query(&w, an, true);
+            let clause = match d.split(&w) {
+                Some((modifier, head)) => {
+                    let head_q = self.word_query(&head, an, false);
+                    let modifier_q = self.word_query(&modifier, an, false);
+                    let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                    if let Some(h) = head_q {
+                        let mut inner: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, h)];
+                        if let Some(m) = modifier_q {
+                            inner.push((Occur::Should, m));
+                        }
+                        parts.push((Occur::Should, Box::new(BooleanQuery::new(inner))));
+                    }
+                    if let Some(wq) = whole {
+                        parts.push((Occur::Should, Box::new(BoostQuery::new(wq, 1.5))));
+                    }
+                    if parts.is_empty() {
+                        None
+                    } else {
+                        Some(Box::new(BooleanQuery::new(parts)) as Box<dyn Query>)
+                    }
+                }
+                None => whole,
+            };
+            if let Some(c) = clause {
+                word_clauses.push((Occur::Should, c));
+            }
+        }
+        if word_clauses.is_empty() {
+            None
+        } else {
+            Some(Box::new(BooleanQuery::new(word_clauses)))
+        }
+    }
+
+    /// One word against every text field, each with its own analysis and boost.
+    fn word_query(&self, word: &str, an: &mut Analyzers, fuzzy: bool) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        let de = tokens(&mut an.de, word);
+        let en = tokens(&mut an.en, word);
+        let plain = tokens(&mut an.plain, word);
+        let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut add = |field, toks: &[String], boost: f32| {
+            for t in toks {
+                let q = TermQuery::new(
+                    Term::from_field_text(field, t),
+                    IndexRecordOption::WithFreqs,
+                );
+                alts.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
+            }
+        };
+        add(f.title_de, &de, 3.0);
+        add(f.title_en, &en, 3.0);
+        add(f.heads, &de, 2.5);
+        add(f.brand, &plain, 2.0);
+        add(f.category_de, &de, 2.0);
+        add(f.category_en, &en, 2.0);
+        add(f.attrs_de, &de, 1.5);
+        add(f.attrs_en, &en, 1.5);
+        add(f.desc_de, &de, 0.5);
+        add(f.desc_en, &en, 0.5);
+        if fuzzy {
+            for t in &de {
+                let n = t.chars().count();
+                let distance = match n {
+                    0..=4 => continue,
+                    5..=8 => 1,
+                    _ => 2,
+                };
+                let q = FuzzyTermQuery::new(Term::from_field_text(f.title_de, t), distance, true);
+                alts.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 1.0))));
+            }
+        }
+        if alts.is_empty() {
+            None
+        } else {
+            Some(Box::new(BooleanQuery::new(alts)))
+        }
+    }
+
+    /// Index-level filters: necessary conditions, checked exactly per variant later.
+    fn filter_clauses(
+        &self,
+        q: &SearchQuery,
+        an: &mut Analyzers,
+        out: &mut Vec<(Occur, Box<dyn Query>)>,
+    ) {
+        let f = &self.fields;
+        if let Some(max) = q.price_max {
+            out.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Unbounded,
+                    Bound::Included(Term::from_field_i64(f.price_lo, max)),
+                )),
+            ));
+        }
+        if let Some(min) = q.price_min {
+            out.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Included(Term::from_field_i64(f.price_hi, min)),
+                    Bound::Unbounded,
+                )),
+            ));
+        }
+        if q.in_stock_only {
+            out.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(f.in_stock, 1),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        let facet_any = |field, values: Vec<String>| -> Option<Box<dyn Query>> {
+            if values.is_empty() {
+                return None;
+            }
+            let alts: Vec<(Occur, Box<dyn Query>)> = values
+                .into_iter()
+                .map(|v| {
+                    let t = Term::from_facet(field, &Facet::from_path([v]));
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            Some(Box::new(BooleanQuery::new(alts)))
+        };
+        let colors: Vec<String> = q
+            .colors
+            .iter()
+            .filter_map(|c| canonical_of_value(c))
+            .map(String::from)
+            .collect();
+        if let Some(cq) = facet_any(f.color_facet, colors) {
+            out.push((Occur::Must, cq));
+        }
+        let sizes: Vec<String> = q.sizes.iter().map(|s| normalise_size(s)).collect();
+        if let Some(sq) = facet_any(f.size_facet, sizes) {
+            out.push((Occur::Must, sq));
+        }
+        if let Some(b) = &q.brand {
+            if let Some(bq) = facet_any(f.brand_facet, vec![facet_key(b)]) {
+                out.push((Occur::Must, bq));
+            }
+        }
+        if let Some(c) = &q.category {
+            // A category word must match the category path, in either language.
+            let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for w in words(c) {
+                for t in tokens(&mut an.de, &w) {
+                    alts.push((
+                        Occur::Should,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(f.category_de, &t),
+                            IndexRecordOption::Basic,
+                        )),
+                    ));
+                    alts.push((
+                        Occur::Should,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(f.heads, &t),
+                            IndexRecordOption::Basic,
+                        )),
+                    ));
+                }
+                for t in tokens(&mut an.en, &w) {
+                    alts.push((
+                        Occur::Should,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(f.category_en, &t),
+                            IndexRecordOption::Basic,
+                        )),
+                    ));
+                }
+            }
+            if !alts.is_empty() {
+                out.push((Occur::Must, Box::new(BooleanQuery::new(alts))));
+            }
+        }
+        for w in q.exclude.iter().flat_map(|e| words(e).collect::<Vec<_>>()) {
+            for t in tokens(&mut an.de, &w) {
+                for field in [f.title_de, f.attrs_de, f.heads] {
+                    out.push((
+                        Occur::MustNot,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, &t),
+                            IndexRecordOption::Basic,
+                        )),
+                    ));
+                }
+            }
+            for t in tokens(&mut an.en, &w) {
+                for field in [f.title_en, f.attrs_en] {
+                    out.push((
+                        Occur::MustNot,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, &t),
+                            IndexRecordOption::Basic,
+                        )),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// The exact check of every constraint against the product's variants; the hit
+    /// carries the variant that satisfies them (in stock preferred, then cheapest).
+    fn check(
+        &self,
+        p: &std::sync::Arc<Product>,
+        q: &SearchQuery,
+        score: f32,
+        an: &mut Analyzers,
+    ) -> Option<Hit> {
+        let want_colors: Vec<&str> = q
+            .colors
+            .iter()
+            .filter_map(|c| canonical_of_value(c))
+            .collect();
+        let not_colors: Vec<&str> = q
+            .exclude_colors
+            .iter()
+            .filter_map(|c| canonical_of_value(c))
+            .collect();
+        let want_sizes: Vec<String> = q.sizes.iter().map(|s| normalise_size(s)).collect();
+        let title_colors = product_colors(p);
+        let variant_ok = |v: &Variant| {
+            // A variant without a colour takes the colour its title names; one whose
+            // colour we cannot read matches no colour wish.
+            let colors: Vec<&str> = match v.color.as_deref() {
+                Some(c) => canonical_of_value(c).into_iter().collect(),
+                None => title_colors.clone(),
+            };
+            let color_ok = want_colors.is_empty() || colors.iter().any(|c| want_colors.contains(c));
+            let not_color_ok = !colors.iter().any(|c| not_colors.contains(c));
+            let size_ok = want_sizes.is_empty()
+                || v.size
+                    .as_deref()
+                    .is_some_and(|s| want_sizes.contains(&normalise_size(s)));
+            let price = p.effective_price(v);
+            let price_ok =
+                q.price_max.is_none_or(|m| price <= m) && q.price_min.is_none_or(|m| price >= m);
+            let stock_ok = !q.in_stock_only || v.stock > 0;
+            color_ok && not_color_ok && size_ok && price_ok && stock_ok
+        };
+        let variant = p
+            .variants
+            .iter()
+            .filter(|v| variant_ok(v))
+            .min_by_key(|v| (v.stock == 0, p.effective_price(v)))?
+            .clone();
+        if let Some(b) = &q.brand {
+            if p.brand.as_deref().map(facet_key) != Some(facet_key(b)) {
+                return None;
+            }
+        }
+        for (key, value) in &q.attributes {
+            let k = fold(key);
+            let found = p.attributes.iter().find(|(pk, _)| fold(pk) == k)?;
+            if let Some(v) = value {
+                let v = fold(v);
+                if !found.1.iter().any(|x| fold(x) == v) {
+                    return None;
+                }
+            }
+        }
+        let price = p.effective_price(&variant);
+        let mut reasons = Vec::new();
+        if let Some(m) = q.price_max {
+            reasons.push(format!("price {price} ≤ {m}"));
+        }
+        if let Some(m) = q.price_min {
+            reasons.push(format!("price {price} ≥ {m}"));
+        }
+        if let Some(c) = &variant.color {
+            if !want_colors.is_empty() {
+                reasons.push(format!("colour {c}"));
+            }
+        } else if !want_colors.is_empty() {
+            reasons.push(format!("colour {}", want_colors.join("/")));
+        }
+        if let (Some(s), false) = (&variant.size, want_sizes.is_empty()) {
+            reasons.push(format!("size {s}"));
+        }
+        if q.in_stock_only {
+            reasons.push(format!("in stock ({} left)", variant.stock));
+        }
+        if let Some(b) = &q.brand {
+            reasons.push(format!("brand {b}"));
+        }
+        for (k, v) in &q.attributes {
+            reasons.push(match v {
+                Some(v) => format!("{k}: {v}"),
+                None => k.clone(),
+            });
+        }
+        for e in &q.exclude {
+            reasons.push(format!("without {e}"));
+        }
+        reasons.extend(
+            matched_terms(p, &q.text, an)
+                .into_iter()
+                .map(|t| format!("matched \"{t}\"")),
+        );
+        let in_stock = variant.stock > 0;
+        let score = if q.sort == Sort::Relevance {
+            score * if in_stock { 1.0 } else { 0.8 } * (1.0 + 0.02 * p.rating.unwrap_or(0.0))
+        } else {
+            score
+        };
+        Some(Hit {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            price,
+            currency: p.currency.clone(),
+            in_stock,
+            score,
+            reasons,
+            variant,
+            product: p.clone(),
+        })
+    }
+}
+
+/// Query words (as typed) whose analysed form occurs in the product's texts.
+fn matched_terms(p: &Product, text: &str, an: &mut Analyzers) -> Vec<String> {
+    let mut body = format!(
+        "{} {} {} {} {}",
+        p.title,
+        p.title_en.as_deref().unwrap_or(""),
+        p.brand.as_deref().unwrap_or(""),
+        p.category.join(" "),
+        p.material.as_deref().unwrap_or("")
+    );
+    for (k, vs) in &p.attributes {
+        body.push(' ');
+        body.push_str(k);
+        for v in vs {
+            body.push(' ');
+            body.push_str(v);
+        }
+    }
+    let de: BTreeSet<String> = tokens(&mut an.de, &body).into_iter().collect();
+    let en: BTreeSet<String> = tokens(&mut an.en, &body).into_iter().collect();
+    let folded = fold(&body);
+    let mut out = Vec::new();
+    for w in text.split_whitespace() {
+        let hit = tokens(&mut an.de, w)
+            .iter()
+            .any(|t| de.contains(t) || folded.contains(t.as_str()))
+            || tokens(&mut an.en, w).iter().any(|t| en.contains(t));
+        let clean = w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+        if hit && !clean.is_empty() && !out.contains(&clean) {
+            out.push(clean);
+        }
+    }
+    out
+}
+
+fn by_fast(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    fetch: usize,
+    field: &str,
+    order: Order,
+) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+    Ok(searcher
+        .search(
+            query,
+            &TopDocs::with_limit(fetch).order_by_fast_field::<i64>(field, order),
+        )?
+        .into_iter()
+        .map(|(p, a)| (p as f32, a))
+        .collect())
+}

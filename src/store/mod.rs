@@ -1,0 +1,211 @@
+//! SQLite: the durable state. The catalogue lives here (the search index is derived
+//! from it and can always be rebuilt); later migrations add carts, orders and sessions.
+//!
+//! Schema changes are numbered migrations applied in order inside one transaction;
+//! `PRAGMA user_version` records how far a database has come.
+
+use std::path::Path;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::catalog::Product;
+
+/// Migrations, in order. Never edit one that has shipped: add a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: the catalogue.
+    "CREATE TABLE products (
+        id   TEXT PRIMARY KEY,
+        json TEXT NOT NULL
+     );
+     CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+     );
+     INSERT INTO meta (key, value) VALUES ('catalog_generation', '0');",
+];
+
+/// Why a database operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database holds a product that no longer parses ({id}): {message}")]
+    Corrupt { id: String, message: String },
+    #[error("database {path} is at schema version {found}, newer than this build knows ({known}); upgrade shopassist")]
+    TooNew {
+        path: String,
+        found: usize,
+        known: usize,
+    },
+}
+
+/// One connection to the database. Blocking: call it from a blocking thread.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and applies migrations.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let version: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > MIGRATIONS.len() {
+            return Err(StoreError::TooNew {
+                path: path.display().to_string(),
+                found: version,
+                known: MIGRATIONS.len(),
+            });
+        }
+        if version < MIGRATIONS.len() {
+            let tx = conn.transaction()?;
+            for m in &MIGRATIONS[version..] {
+                tx.execute_batch(m)?;
+            }
+            tx.pragma_update(None, "user_version", MIGRATIONS.len())?;
+            tx.commit()?;
+        }
+        Ok(Store { conn })
+    }
+
+    /// The catalogue's generation: bumped by every change, recorded in the index's
+    /// commit, so a stale index is detected on start.
+    pub fn catalog_generation(&self) -> Result<u64, StoreError> {
+        let v: String = self.conn.query_row(
+            "SELECT value FROM meta WHERE key = 'catalog_generation'",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(v.parse().unwrap_or(0))
+    }
+
+    /// Inserts or replaces products and deletes ids, atomically; returns the new generation.
+    pub fn apply_catalog_changes(
+        &mut self,
+        upserts: &[Product],
+        deletes: &[String],
+    ) -> Result<u64, StoreError> {
+        self.write_catalog(false, upserts, deletes)
+    }
+
+    /// Replaces the whole catalogue atomically; returns the new generation.
+    pub fn replace_catalog(&mut self, products: &[Product]) -> Result<u64, StoreError> {
+        self.write_catalog(true, products, &[])
+    }
+
+    fn write_catalog(
+        &mut self,
+        clear: bool,
+        upserts: &[Product],
+        deletes: &[String],
+    ) -> Result<u64, StoreError> {
+        let tx = self.conn.transaction()?;
+        if clear {
+            tx.execute("DELETE FROM products", [])?;
+        }
+        {
+            let mut put =
+                tx.prepare_cached("INSERT OR REPLACE INTO products (id, json) VALUES (?1, ?2)")?;
+            for p in upserts {
+                let json = serde_json::to_string(p).map_err(|e| StoreError::Corrupt {
+                    id: p.id.clone(),
+                    message: e.to_string(),
+                })?;
+                put.execute(params![p.id, json])?;
+            }
+            let mut del = tx.prepare_cached("DELETE FROM products WHERE id = ?1")?;
+            for id in deletes {
+                del.execute(params![id])?;
+            }
+        }
+        tx.execute(
+            "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'catalog_generation'",
+            [],
+        )?;
+        let generation: String = tx.query_row(
+            "SELECT value FROM meta WHERE key = 'catalog_generation'",
+            [],
+            |r| r.get(0),
+        )?;
+        tx.commit()?;
+        Ok(generation.parse().unwrap_or(0))
+    }
+
+    /// Every product, in id order.
+    pub fn products(&self) -> Result<Vec<Product>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, json FROM products ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, json) = row?;
+            out.push(
+                serde_json::from_str(&json).map_err(|e| StoreError::Corrupt {
+                    id,
+                    message: e.to_string(),
+                })?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// One product by id.
+    pub fn product(&self, id: &str) -> Result<Option<Product>, StoreError> {
+        let json: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT json FROM products WHERE id = ?1",
+                params![id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        json.map(|j| {
+            serde_json::from_str(&j).map_err(|e| StoreError::Corrupt {
+                id: id.to_string(),
+                message: e.to_string(),
+            })
+        })
+        .transpose()
+    }
+
+    /// Every product id, in id order.
+    pub fn product_ids(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT id FROM products ORDER BY id")?;
+        let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(ids.collect::<Result<_, _>>()?)
+    }
+
+    /// A value from the key-value meta table.
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Sets a value in the meta table.
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Number of products.
+    pub fn product_count(&self) -> Result<usize, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM products", [], |r| r.get::<_, i64>(0))?
+            as usize)
+    }
+}

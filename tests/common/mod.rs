@@ -1,0 +1,25 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::fs::File;
+use std::path::PathBuf;
+
+use shopassist::models::{self, FetchOptions, KnownModel};
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The test model (SmolLM2-135M), fetched into `models/` on first use. Test binaries
+/// run in parallel, so the fetch is serialised with a lock file.
+pub fn test_model() -> PathBuf {
+    let dir = repo_root().join("models");
+    std::fs::create_dir_all(&dir).unwrap();
+    let lock = File::create(dir.join(".test-fetch.lock")).unwrap();
+    lock.lock().unwrap();
+    let model = KnownModel::by_name("test").unwrap();
+    models::fetch(model, &dir, &FetchOptions::default())
+        .unwrap_or_else(|e| panic!("fetching the test model failed: {e}"));
+    model.path_in(&dir)
+}

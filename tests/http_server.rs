@@ -1,0 +1,198 @@
+//! The daemon's HTTP skeleton on a real listener: health, readiness, JSON errors,
+//! request ids, graceful shutdown.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use shopassist::config::{Config, ModelChoice};
+
+mod common;
+
+/// Starts the daemon in-process on an ephemeral port; returns its base URL and a
+/// handle that stops it.
+async fn start(config: Config) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(shopassist::daemon::run_on(listener, config, async {
+        let _ = rx.await;
+    }));
+    (url, tx)
+}
+
+fn config_with_model(model: ModelChoice) -> Config {
+    let dir = tempfile::tempdir().unwrap().keep();
+    Config {
+        data_dir: dir.join("data"),
+        models_dir: dir.join("models"),
+        model,
+        ..Config::default()
+    }
+}
+
+async fn error_code(resp: reqwest::Response) -> String {
+    let v: serde_json::Value = resp.json().await.expect("error body is JSON");
+    v["error"]["code"].as_str().expect("error.code").to_string()
+}
+
+#[tokio::test]
+async fn healthz_answers_while_readyz_names_the_missing_model() {
+    let (url, _stop) = start(config_with_model(ModelChoice::Path(
+        "/nonexistent/m.gguf".into(),
+    )))
+    .await;
+    let c = reqwest::Client::new();
+    let r = c.get(format!("{url}/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+
+    // The model can never load: readyz stays 503 and says why.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let r = c.get(format!("{url}/readyz")).send().await.unwrap();
+        assert_eq!(r.status(), 503);
+        assert!(r.headers().contains_key("retry-after"));
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["error"]["code"], "not_ready");
+        let msg = v["error"]["message"].as_str().unwrap();
+        if msg.contains("failed") {
+            assert!(msg.contains("/nonexistent/m.gguf"), "{msg}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "model never reported failure: {msg}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn readyz_turns_200_once_the_model_is_loaded() {
+    let model = common::test_model();
+    let (url, _stop) = start(config_with_model(ModelChoice::Path(model))).await;
+    let c = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let r = c.get(format!("{url}/readyz")).send().await.unwrap();
+        if r.status() == 200 {
+            let v: serde_json::Value = r.json().await.unwrap();
+            assert_eq!(v["status"], "ready");
+            assert_eq!(v["components"]["model"]["state"], "ready");
+            break;
+        }
+        assert_eq!(r.status(), 503);
+        assert!(Instant::now() < deadline, "never became ready");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_damaged_model_file_is_reported_not_panicked_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.gguf");
+    std::fs::write(&bad, b"GGUF but not really a model").unwrap();
+    let (url, _stop) = start(config_with_model(ModelChoice::Path(bad))).await;
+    let c = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let r = c.get(format!("{url}/readyz")).send().await.unwrap();
+        let v: serde_json::Value = r.json().await.unwrap();
+        let msg = v["error"]["message"].as_str().unwrap().to_string();
+        if msg.contains("failed") {
+            assert!(
+                msg.contains("bad.gguf") && msg.contains("not a readable GGUF"),
+                "{msg}"
+            );
+            break;
+        }
+        assert!(Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Still alive.
+    let r = c.get(format!("{url}/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_answer_json_errors() {
+    let (url, _stop) = start(config_with_model(ModelChoice::Path(
+        "/nonexistent/m.gguf".into(),
+    )))
+    .await;
+    let c = reqwest::Client::new();
+    let r = c.get(format!("{url}/nope")).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    assert_eq!(error_code(r).await, "not_found");
+    let r = c.post(format!("{url}/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), 405);
+    assert_eq!(error_code(r).await, "method_not_allowed");
+}
+
+#[tokio::test]
+async fn request_ids_are_set_or_echoed() {
+    let (url, _stop) = start(config_with_model(ModelChoice::Path(
+        "/nonexistent/m.gguf".into(),
+    )))
+    .await;
+    let c = reqwest::Client::new();
+    let r = c.get(format!("{url}/healthz")).send().await.unwrap();
+    let id = r
+        .headers()
+        .get("x-request-id")
+        .expect("a request id is set");
+    assert!(!id.is_empty());
+    let r = c
+        .get(format!("{url}/healthz"))
+        .header("x-request-id", "shop-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-request-id"], "shop-123");
+}
+
+/// The binary as the README starts it: answers /healthz, and stops cleanly on SIGTERM.
+#[test]
+fn binary_serves_healthz_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shopassist"))
+        .args(["--model", "/nonexistent/m.gguf", "--data-dir"])
+        .arg(dir.path())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env("RUST_LOG", "shopassist=info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("daemon exited before listening")
+            .unwrap();
+        if let Some(rest) = line.split("addr=").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_string();
+        }
+    };
+    let body = reqwest::blocking::get(format!("http://{addr}/healthz"))
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(body.contains("ok"));
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "exit status after SIGTERM: {status}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "daemon did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
