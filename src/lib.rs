@@ -4,9 +4,11 @@
 //! calls it, and [`http`] only translates HTTP to engine calls. See `../shared/DESIGN.md`
 //! for the architecture.
 
+pub mod bench;
 pub mod catalog;
 pub mod config;
 pub mod daemon;
+pub mod eval;
 pub mod http;
 pub mod llm;
 pub mod logging;

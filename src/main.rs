@@ -70,20 +70,41 @@ enum Command {
     Chat,
     /// Run an evaluation.
     Eval {
-        /// What to evaluate (nlu, scenarios, webshop, known-item).
+        /// What to evaluate: known-item (nlu, scenarios, webshop: not built yet).
         kind: String,
-        /// The evaluation data.
+        /// The evaluation data (known-item: ../shared/data/off_de/off_de_products.tsv).
         file: PathBuf,
+        /// Queries to sample (0 = all).
+        #[arg(long, default_value_t = 2000)]
+        sample: usize,
+        /// Seed for sampling and typos.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// known-item: only names with at least this many words.
+        #[arg(long, default_value_t = 1)]
+        min_words: usize,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Fetch, list and verify model files.
     Models {
         #[command(subcommand)]
         action: ModelsAction,
     },
-    /// Run a benchmark.
+    /// Run a benchmark (build with --release first; bench/run does).
     Bench {
-        /// What to measure (llm, search, e2e).
+        /// What to measure: search (llm, e2e: not built yet).
         what: String,
+        /// Products in the synthetic catalogue (search).
+        #[arg(long, default_value_t = 50_000)]
+        products: usize,
+        /// Searches to time (search).
+        #[arg(long, default_value_t = 5_000)]
+        queries: usize,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -154,8 +175,20 @@ fn main() -> ExitCode {
             format,
         } => index_command(&config, file, delete, format),
         Command::Chat => not_built("chat"),
-        Command::Eval { .. } => not_built("eval"),
-        Command::Bench { .. } => not_built("bench"),
+        Command::Eval {
+            kind,
+            file,
+            sample,
+            seed,
+            min_words,
+            json,
+        } => eval_command(&kind, &file, sample, seed, min_words, json),
+        Command::Bench {
+            what,
+            products,
+            queries,
+            json,
+        } => bench_command(&what, products, queries, json),
     }
 }
 
@@ -367,4 +400,71 @@ fn index_command(
         started.elapsed().as_secs_f64()
     );
     ExitCode::SUCCESS
+}
+
+fn print_report<T: serde::Serialize + std::fmt::Display>(report: &T, json: bool) {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(report).unwrap_or_default()
+        );
+    } else {
+        println!("{report}");
+    }
+}
+
+fn eval_command(
+    kind: &str,
+    file: &std::path::Path,
+    sample: usize,
+    seed: u64,
+    min_words: usize,
+    json: bool,
+) -> ExitCode {
+    use shopassist::eval::known_item;
+    match kind {
+        "known-item" => {
+            let products = match known_item::read_products(file) {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("error: cannot read {}: {e}", file.display());
+                    return ExitCode::FAILURE;
+                }
+            };
+            match known_item::run(
+                products,
+                &known_item::Options {
+                    sample,
+                    seed,
+                    min_words,
+                },
+            ) {
+                Ok(r) => {
+                    print_report(&r, json);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        other => not_built(&format!("eval {other}")),
+    }
+}
+
+fn bench_command(what: &str, products: usize, queries: usize, json: bool) -> ExitCode {
+    match what {
+        "search" => match shopassist::bench::search(products, queries) {
+            Ok(r) => {
+                print_report(&r, json);
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
+        other => not_built(&format!("bench {other}")),
+    }
 }

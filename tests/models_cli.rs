@@ -147,7 +147,7 @@ fn bad_config_value_names_key_and_exits_2() {
 #[test]
 fn unbuilt_subcommands_answer_exit_2() {
     let out = Command::new(env!("CARGO_BIN_EXE_shopassist"))
-        .args(["bench", "llm"])
+        .args(["bench", "e2e"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));

@@ -176,6 +176,12 @@ impl Decompounder {
         None
     }
 
+    /// Splits a query word, more cautiously than [`Self::split`]: the modifier must be a
+    /// known word too, so a misspelt word ("davvert") is not read as "dav" + "vert".
+    pub fn split_query_word(&self, word: &str) -> Option<(String, String)> {
+        self.split(word).filter(|(m, _)| self.vocab.contains(m))
+    }
+
     /// The heads of every compound in `text`, space-separated, for the `heads` field.
     pub fn heads_of(&self, text: &str) -> String {
         words(text)
@@ -205,6 +211,14 @@ mod tests {
             Some(("sommer".into(), "kleid".into()))
         );
         assert_eq!(d.split("damenschuhe").map(|x| x.1), Some("schuhe".into()));
+    }
+
+    #[test]
+    fn query_words_split_only_into_known_words() {
+        let d = Decompounder::from_texts(["Winter", "Vert", "Wintermantel"]);
+        assert!(d.split_query_word("wintermantel").is_some());
+        assert_eq!(d.split_query_word("davvert"), None);
+        assert!(d.split("davvert").is_some(), "titles split leniently");
     }
 
     #[test]

@@ -17,6 +17,7 @@ use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocumen
 
 use super::compound::Decompounder;
 use super::schema::{self, Fields, SCHEMA_VERSION};
+use super::speller::Speller;
 use crate::catalog::colors::canonical_of_value;
 use crate::catalog::Product;
 use crate::store::{Store, StoreError};
@@ -52,6 +53,7 @@ pub struct ProductIndex {
     writer: Mutex<IndexWriter>,
     pub(crate) products: RwLock<HashMap<String, Arc<Product>>>,
     pub(crate) decompounder: RwLock<Decompounder>,
+    pub(crate) speller: RwLock<Speller>,
     dir: PathBuf,
 }
 
@@ -165,6 +167,10 @@ impl ProductIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let decompounder = Decompounder::from_texts(products.iter().flat_map(vocabulary));
+        let mut speller = Speller::default();
+        for p in &products {
+            learn_spelling(&mut speller, p);
+        }
         let products = products
             .into_iter()
             .map(|p| (p.id.clone(), Arc::new(p)))
@@ -175,6 +181,7 @@ impl ProductIndex {
             writer: Mutex::new(writer),
             products: RwLock::new(products),
             decompounder: RwLock::new(decompounder),
+            speller: RwLock::new(speller),
             dir: dir.to_path_buf(),
         })
     }
@@ -329,6 +336,16 @@ fn dir_size(dir: &Path) -> u64 {
                 .sum()
         })
         .unwrap_or(0)
+}
+
+/// Teaches the speller a product's title, brand and category words (folded, not
+/// stemmed: a typo changes what a stemmer makes of a word).
+fn learn_spelling(speller: &mut Speller, p: &Product) {
+    let words: Vec<String> = vocabulary(p)
+        .chain(p.brand.as_deref())
+        .flat_map(super::compound::words)
+        .collect();
+    speller.add_document(words.iter().map(String::as_str));
 }
 
 /// The texts whose words teach the decompounder: titles and category names.
