@@ -170,3 +170,124 @@ mod tests {
         assert_eq!(ps.len(), 7000);
     }
 }
+
+/// Figures of the LLM benchmark.
+#[derive(Debug, Clone, Serialize)]
+pub struct LlmBench {
+    pub model: String,
+    pub architecture: String,
+    pub threads: usize,
+    pub load_seconds: f64,
+    pub prompt_tokens: usize,
+    pub prompt_tokens_per_second: f64,
+    pub generated_tokens: usize,
+    pub generate_tokens_per_second: f64,
+    /// A 25-token request after the fixed prompt: with the prompt cached, and without.
+    pub request_with_cached_prefix_ms: f64,
+    pub request_without_cache_ms: f64,
+    pub peak_rss_mb: f64,
+}
+
+impl std::fmt::Display for LlmBench {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "model             {} ({}), {} threads",
+            self.model, self.architecture, self.threads
+        )?;
+        writeln!(f, "load              {:.2} s", self.load_seconds)?;
+        writeln!(
+            f,
+            "prompt            {} tokens at {:.1} tok/s",
+            self.prompt_tokens, self.prompt_tokens_per_second
+        )?;
+        writeln!(
+            f,
+            "generate          {} tokens at {:.1} tok/s",
+            self.generated_tokens, self.generate_tokens_per_second
+        )?;
+        writeln!(
+            f,
+            "25-token request  {:.0} ms with the prefix cached, {:.0} ms without",
+            self.request_with_cached_prefix_ms, self.request_without_cache_ms
+        )?;
+        write!(f, "peak RSS          {:.0} MB", self.peak_rss_mb)
+    }
+}
+
+/// A fixed prompt of about 300 tokens: instructions plus a few catalogue lines.
+const BENCH_PROMPT: &str = "<|im_start|>system\nYou are the shopping assistant of a German online shop. You answer in the shopper's language, German or English, briefly and politely. You only state facts from the catalogue lines below; you never invent products, prices or stock. If you do not know, say so.\nCatalogue:\n1. Regenjacke Nordkap, Alpenwind, 163,95 EUR, wasserdicht, Kapuze, Größen L, XL, XXL, Farbe Weiß.\n2. Wintermantel Polar, Hanseatic, 189,99 EUR, gefüttert, wasserdicht, Größen S bis XL, Farben Schwarz und Grau.\n3. Softshelljacke Föhn, Bergzeit, 79,99 EUR, winddicht, nicht wasserdicht, Größen M, L.\n4. Laufschuh Sprint, Fitfuß, 89,95 EUR, Dämpfung hoch, Größen 40 bis 45, Farbe Blau.\n5. Wanderschuh Gipfel, Trailwerk, 129,00 EUR, wasserdicht, Größen 41 bis 46, Farbe Braun.\n6. Kaffeebohnen Röstwerk, 1 kg, 14,99 EUR, bio, dunkle Röstung.\n7. Thermoskanne Küchenfreund, 24,00 EUR, 1 Liter, hält 12 Stunden warm.\n8. Fleecejacke Berg, Bergwerk, 39,99 EUR, Polyester, Größen S und M, Farbe Grün.<|im_end|>\n<|im_start|>user\nWelche der Jacken ist wasserdicht und kostet weniger als 200 Euro? Bitte erkläre kurz, warum sie passt, und nenne die verfügbaren Größen und Farben.<|im_end|>\n<|im_start|>assistant\n";
+
+/// A 25-token shopper message, for the cached-prefix request.
+const BENCH_REQUEST: &str = "Ich brauche einen wasserdichten Wintermantel unter 200 Euro in Größe M, am liebsten in Schwarz.";
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse::<f64>().ok())
+            })
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+/// Loads `path`, then times prompt processing, generation and a cached-prefix request.
+pub fn llm(
+    path: &std::path::Path,
+    device: &candle_core::Device,
+    threads: usize,
+) -> anyhow::Result<LlmBench> {
+    use crate::llm::{GenerateOptions, Model};
+    let started = Instant::now();
+    let model = Model::load(path, device)?;
+    let load_seconds = started.elapsed().as_secs_f64();
+
+    // Prompt processing: one forward pass over the whole prompt.
+    let t = Instant::now();
+    let prefix = model.cache_prefix(BENCH_PROMPT)?;
+    let prompt_seconds = t.elapsed().as_secs_f64();
+    let prompt_tokens = prefix.tokens.len();
+
+    // Generation: 64 tokens after the prompt (fewer if the model stops).
+    let opts = GenerateOptions {
+        max_tokens: 64,
+        ..Default::default()
+    };
+    let t = Instant::now();
+    let gen = model.generate(Some(&prefix), "", &opts, |_| true)?;
+    let gen_seconds = t.elapsed().as_secs_f64();
+
+    // A short request after the fixed prompt, with and without the prompt cached.
+    let one = GenerateOptions {
+        max_tokens: 1,
+        ..Default::default()
+    };
+    let system_end = BENCH_PROMPT.find("<|im_start|>user").unwrap_or(0);
+    let fixed = &BENCH_PROMPT[..system_end];
+    let request = format!("<|im_start|>user\n{BENCH_REQUEST}<|im_end|>\n<|im_start|>assistant\n");
+    let cached = model.cache_prefix(fixed)?;
+    let t = Instant::now();
+    model.generate(Some(&cached), &request, &one, |_| true)?;
+    let with_cache = t.elapsed().as_secs_f64() * 1000.0;
+    let t = Instant::now();
+    model.generate(None, &format!("{fixed}{request}"), &one, |_| true)?;
+    let without_cache = t.elapsed().as_secs_f64() * 1000.0;
+
+    Ok(LlmBench {
+        model: model.name.clone(),
+        architecture: model.architecture.clone(),
+        threads,
+        load_seconds,
+        prompt_tokens,
+        prompt_tokens_per_second: prompt_tokens as f64 / prompt_seconds,
+        generated_tokens: gen.tokens.len(),
+        generate_tokens_per_second: gen.tokens.len() as f64 / gen_seconds,
+        request_with_cached_prefix_ms: with_cache,
+        request_without_cache_ms: without_cache,
+        peak_rss_mb: peak_rss_mb(),
+    })
+}

@@ -2,12 +2,12 @@
 //! model loads), prepares the slow parts in the background, and reports them through
 //! [`Readiness`].
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::catalog::import::{Format, ImportOptions};
 use crate::config::Config;
 use crate::http::{self, AppState};
+use crate::llm::Model;
 use crate::models::{self, FetchOptions};
 use crate::readiness::{ComponentState, Readiness};
 use crate::search::OpenOutcome;
@@ -36,7 +36,7 @@ pub async fn run_on(
     let addr = listener.local_addr()?;
     let state = AppState::default();
     spawn_catalog(config.clone(), state.clone());
-    spawn_startup(config, state.readiness.clone());
+    spawn_model(config, state.clone());
     tracing::info!(%addr, "listening");
     http::serve(listener, http::app(state), shutdown).await?;
     tracing::info!("stopped");
@@ -44,14 +44,16 @@ pub async fn run_on(
 }
 
 /// Prepares the model on a blocking thread: fetch if missing, then load.
-fn spawn_startup(config: Config, readiness: Readiness) {
+fn spawn_model(config: Config, state: AppState) {
+    let readiness = state.readiness.clone();
     readiness.set(
         MODEL,
         ComponentState::Loading(format!("resolving {}", config.model)),
     );
     tokio::task::spawn_blocking(move || match prepare_model(&config, &readiness) {
-        Ok(path) => {
-            tracing::info!(path = %path.display(), "model ready");
+        Ok(model) => {
+            tracing::info!(model = %model.name, architecture = %model.architecture, "model ready");
+            let _ = state.model.set(Arc::new(model));
             readiness.set(MODEL, ComponentState::Ready);
         }
         Err(e) => {
@@ -112,7 +114,7 @@ pub fn open_catalog(config: &Config) -> anyhow::Result<Shop> {
     Ok(shop)
 }
 
-fn prepare_model(config: &Config, readiness: &Readiness) -> anyhow::Result<PathBuf> {
+fn prepare_model(config: &Config, readiness: &Readiness) -> anyhow::Result<Model> {
     readiness.set(
         MODEL,
         ComponentState::Loading(format!("fetching or verifying {}", config.model)),
@@ -126,7 +128,10 @@ fn prepare_model(config: &Config, readiness: &Readiness) -> anyhow::Result<PathB
         MODEL,
         ComponentState::Loading(format!("loading {}", path.display())),
     );
-    let header = crate::llm::gguf::read_header(&path)?;
-    tracing::info!(architecture = %header.architecture, "model header read");
-    Ok(path)
+    let device =
+        crate::llm::model::device(config.device).map_err(|e| anyhow::anyhow!("device {e}"))?;
+    let started = std::time::Instant::now();
+    let model = Model::load(&path, &device)?;
+    tracing::info!(path = %path.display(), seconds = started.elapsed().as_secs_f64(), "model loaded");
+    Ok(model)
 }

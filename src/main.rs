@@ -94,7 +94,7 @@ enum Command {
     },
     /// Run a benchmark (build with --release first; bench/run does).
     Bench {
-        /// What to measure: search (llm, e2e: not built yet).
+        /// What to measure: search, llm (e2e: not built yet).
         what: String,
         /// Products in the synthetic catalogue (search).
         #[arg(long, default_value_t = 50_000)]
@@ -166,6 +166,11 @@ fn main() -> ExitCode {
         }
     };
     shopassist::logging::init(config.log_format);
+    if config.threads > 0 {
+        // candle's CPU kernels size their thread pool from this variable; set it
+        // before any pool exists (we are still single-threaded here).
+        std::env::set_var("RAYON_NUM_THREADS", config.threads.to_string());
+    }
     match cli.command {
         Command::Serve { .. } => serve(config),
         Command::Models { action } => models_command(&config, action),
@@ -188,7 +193,7 @@ fn main() -> ExitCode {
             products,
             queries,
             json,
-        } => bench_command(&what, products, queries, json),
+        } => bench_command(&config, &what, products, queries, json),
     }
 }
 
@@ -453,8 +458,43 @@ fn eval_command(
     }
 }
 
-fn bench_command(what: &str, products: usize, queries: usize, json: bool) -> ExitCode {
+fn bench_command(
+    config: &Config,
+    what: &str,
+    products: usize,
+    queries: usize,
+    json: bool,
+) -> ExitCode {
     match what {
+        "llm" => {
+            let run = || -> anyhow::Result<shopassist::bench::LlmBench> {
+                let path = models::resolve(
+                    &config.model,
+                    &config.models_dir,
+                    &FetchOptions { progress: true },
+                )?;
+                let device =
+                    shopassist::llm::model::device(config.device).map_err(anyhow::Error::msg)?;
+                let threads = if config.threads == 0 {
+                    std::thread::available_parallelism()
+                        .map(|n| n.get())
+                        .unwrap_or(1)
+                } else {
+                    config.threads
+                };
+                shopassist::bench::llm(&path, &device, threads)
+            };
+            match run() {
+                Ok(r) => {
+                    print_report(&r, json);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         "search" => match shopassist::bench::search(products, queries) {
             Ok(r) => {
                 print_report(&r, json);

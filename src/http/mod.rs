@@ -16,6 +16,7 @@ use serde_json::json;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+use crate::llm::Model;
 use crate::readiness::Readiness;
 use crate::shop::Shop;
 pub use error::{ApiError, ErrorCode};
@@ -26,6 +27,8 @@ pub struct AppState {
     pub readiness: Readiness,
     /// The catalogue, set once it has opened (search answers before the model loads).
     pub shop: Arc<OnceLock<Arc<Shop>>>,
+    /// The language model, set once loaded.
+    pub model: Arc<OnceLock<Arc<Model>>>,
 }
 
 /// The header carrying the request id, set on the way in if the client sent none and

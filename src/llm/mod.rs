@@ -1,3 +1,13 @@
-//! The language model: GGUF loading, tokenizer, chat template, generation.
+//! The language model, run in-process with candle: GGUF loading ([`gguf`], [`model`]),
+//! tokenizer from the GGUF metadata, chat templates ([`template`]), and generation with
+//! sampling, stop conditions and a cached prompt prefix ([`generate`]).
 
+pub mod generate;
 pub mod gguf;
+pub mod model;
+mod qwen2;
+pub mod template;
+
+pub use generate::{FinishReason, GenerateOptions, Generation, Prefix, Sampling};
+pub use model::Model;
+pub use template::Message;

@@ -1,0 +1,194 @@
+//! A loaded model: quantized weights for one of the supported architectures, the
+//! tokenizer and chat template from the same GGUF, and the forward pass.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+use candle_core::quantized::gguf_file;
+use candle_core::quantized::tokenizer::TokenizerFromGguf;
+use candle_core::{Device, Tensor};
+use candle_transformers::models::quantized_llama;
+use tokenizers::Tokenizer;
+
+use super::gguf::{read_header, LoadError};
+use super::qwen2;
+use crate::config::DeviceChoice;
+
+/// The weights of one architecture. Cloning is cheap (weights are shared) and copies
+/// the KV cache, which is how a cached prompt prefix is reused.
+#[derive(Debug, Clone)]
+pub enum Weights {
+    Llama(quantized_llama::ModelWeights),
+    Qwen2(qwen2::ModelWeights),
+}
+
+impl Weights {
+    /// Runs `tokens` starting at position `pos`; returns the logits of the last one.
+    pub fn forward(
+        &mut self,
+        tokens: &[u32],
+        pos: usize,
+        device: &Device,
+    ) -> candle_core::Result<Tensor> {
+        let input = Tensor::new(tokens, device)?.unsqueeze(0)?;
+        let logits = match self {
+            Weights::Llama(m) => m.forward(&input, pos)?,
+            Weights::Qwen2(m) => m.forward(&input, pos)?,
+        };
+        logits.squeeze(0)
+    }
+}
+
+/// A model ready to generate.
+#[derive(Clone)]
+pub struct Model {
+    pub weights: Weights,
+    pub tokenizer: Tokenizer,
+    pub device: Device,
+    pub architecture: String,
+    /// Tokens that end generation (the GGUF's eos and the chat end-of-turn token).
+    pub stop_tokens: Vec<u32>,
+    /// The Jinja chat template from the GGUF, if it has one.
+    pub chat_template: Option<String>,
+    pub bos_token: String,
+    pub eos_token: String,
+    /// File name, for `/v1/models` and logs.
+    pub name: String,
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Model")
+            .field("name", &self.name)
+            .field("architecture", &self.architecture)
+            .finish()
+    }
+}
+
+/// Selects the candle device for a configured choice. GPU devices need the matching
+/// cargo feature; without it this is an error naming the feature.
+pub fn device(choice: DeviceChoice) -> Result<Device, String> {
+    match choice {
+        DeviceChoice::Cpu => Ok(Device::Cpu),
+        DeviceChoice::Cuda(n) => {
+            Device::new_cuda(n).map_err(|e| format!("cuda:{n}: {e} (build with --features cuda)"))
+        }
+        DeviceChoice::Metal => {
+            Device::new_metal(0).map_err(|e| format!("metal: {e} (build with --features metal)"))
+        }
+    }
+}
+
+impl Model {
+    /// Loads weights, tokenizer and template from a GGUF file.
+    pub fn load(path: &Path, device: &Device) -> Result<Model, LoadError> {
+        let header = read_header(path)?;
+        let damaged = |message: String| LoadError::Damaged {
+            path: path.to_path_buf(),
+            message,
+        };
+        let tokenizer =
+            tokenizer_from_gguf(&header.content).map_err(|e| damaged(format!("tokenizer: {e}")))?;
+        let meta_str = |k: &str| {
+            header
+                .content
+                .metadata
+                .get(k)
+                .and_then(|v| v.to_string().ok())
+                .cloned()
+        };
+        let meta_u32 = |k: &str| header.content.metadata.get(k).and_then(|v| v.to_u32().ok());
+        let chat_template = meta_str("tokenizer.chat_template");
+        let token_text = |id: Option<u32>| {
+            id.and_then(|i| tokenizer.id_to_token(i))
+                .unwrap_or_default()
+        };
+        let eos_id = meta_u32("tokenizer.ggml.eos_token_id");
+        let bos_token = token_text(meta_u32("tokenizer.ggml.bos_token_id"));
+        let eos_token = token_text(eos_id);
+        let mut stop_tokens: Vec<u32> = eos_id.into_iter().collect();
+        for t in ["<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<end_of_turn>"] {
+            if let Some(id) = tokenizer.token_to_id(t) {
+                if !stop_tokens.contains(&id) {
+                    stop_tokens.push(id);
+                }
+            }
+        }
+        let file = File::open(path).map_err(|source| LoadError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut reader = BufReader::new(file);
+        let architecture = header.architecture.clone();
+        let weights = match architecture.as_str() {
+            "llama" => Weights::Llama(
+                quantized_llama::ModelWeights::from_gguf(header.content, &mut reader, device)
+                    .map_err(|e| damaged(e.to_string()))?,
+            ),
+            "qwen2" => Weights::Qwen2(
+                qwen2::ModelWeights::from_gguf(header.content, &mut reader, device)
+                    .map_err(|e| damaged(e.to_string()))?,
+            ),
+            other => {
+                return Err(LoadError::UnsupportedArchitecture {
+                    path: path.to_path_buf(),
+                    arch: other.to_string(),
+                })
+            }
+        };
+        Ok(Model {
+            weights,
+            tokenizer,
+            device: device.clone(),
+            architecture,
+            stop_tokens,
+            chat_template,
+            bos_token,
+            eos_token,
+            name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        })
+    }
+
+    /// Token ids of `text`, special tokens (`<|im_start|>`) recognised.
+    pub fn encode(&self, text: &str) -> Result<Vec<u32>, String> {
+        self.tokenizer
+            .encode(text, false)
+            .map(|e| e.get_ids().to_vec())
+            .map_err(|e| e.to_string())
+    }
+
+    /// Text of `ids`, special tokens kept.
+    pub fn decode(&self, ids: &[u32]) -> Result<String, String> {
+        self.tokenizer.decode(ids, false).map_err(|e| e.to_string())
+    }
+}
+
+/// Builds the tokenizer from GGUF metadata with candle's converter, then fixes the
+/// pre-tokenizer for `smollm`, which candle does not know: SmolLM splits digits one by
+/// one and adds no prefix space (its tokenizer.json: Digits(individual) + ByteLevel).
+pub fn tokenizer_from_gguf(content: &gguf_file::Content) -> Result<Tokenizer, String> {
+    use tokenizers::pre_tokenizers::byte_level::ByteLevel;
+    use tokenizers::pre_tokenizers::digits::Digits;
+    use tokenizers::pre_tokenizers::sequence::Sequence;
+    use tokenizers::PreTokenizerWrapper;
+    let mut tok = Tokenizer::from_gguf(content).map_err(|e| e.to_string())?;
+    let pre = content
+        .metadata
+        .get("tokenizer.ggml.pre")
+        .and_then(|v| v.to_string().ok())
+        .cloned()
+        .unwrap_or_default();
+    if pre == "smollm" || pre == "gpt2" || pre.is_empty() {
+        let mut steps: Vec<PreTokenizerWrapper> = Vec::new();
+        if pre == "smollm" {
+            steps.push(Digits::new(true).into());
+        }
+        steps.push(ByteLevel::new(false, true, true).into());
+        tok.with_pre_tokenizer(Some(Sequence::new(steps)));
+    }
+    Ok(tok)
+}
