@@ -196,3 +196,102 @@ fn binary_serves_healthz_and_stops_on_sigterm() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// Polls until the catalogue answers (it opens in the background).
+async fn wait_for_catalogue(c: &reqwest::Client, url: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let r = c
+            .get(format!("{url}/v1/products/search?q=x"))
+            .send()
+            .await
+            .unwrap();
+        if r.status() != 503 {
+            return;
+        }
+        assert!(Instant::now() < deadline, "catalogue never opened");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn product_search_answers_before_the_model_and_keeps_its_constraints() {
+    // The model can never load here; search must not care.
+    let (url, _stop) = start(config_with_model(ModelChoice::Path(
+        "/nonexistent/m.gguf".into(),
+    )))
+    .await;
+    let c = reqwest::Client::new();
+    wait_for_catalogue(&c, &url).await;
+    let r = c
+        .get(format!(
+            "{url}/v1/products/search?q=Regenjacke&price_max=10000&color=schwarz,rot&in_stock=true&limit=20"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v: serde_json::Value = r.json().await.unwrap();
+    let products = v["products"].as_array().unwrap();
+    assert!(!products.is_empty());
+    for p in products {
+        assert!(p["price"].as_i64().unwrap() <= 10000, "{p}");
+        assert_eq!(p["in_stock"], true);
+        assert_eq!(p["currency"], "EUR");
+        assert!(p["variant"]["stock"].as_u64().unwrap() > 0);
+        let color = p["variant"]["color"].as_str().unwrap();
+        assert!(["Schwarz", "Rot"].contains(&color), "{color}");
+        assert!(!p["reasons"].as_array().unwrap().is_empty());
+    }
+    // The product behind a hit.
+    let id = products[0]["id"].as_str().unwrap();
+    let r = c
+        .get(format!("{url}/v1/products/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let p: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(p["id"], id);
+}
+
+#[tokio::test]
+async fn bad_search_parameters_and_unknown_products_are_json_errors() {
+    let (url, _stop) = start(config_with_model(ModelChoice::Path(
+        "/nonexistent/m.gguf".into(),
+    )))
+    .await;
+    let c = reqwest::Client::new();
+    wait_for_catalogue(&c, &url).await;
+    for bad in [
+        "price_max=abc",
+        "price_max=-5",
+        "price_min=500&price_max=100",
+        "limit=0",
+        "limit=1000",
+        "sort=cheapest",
+        "colour=red",
+    ] {
+        let r = c
+            .get(format!("{url}/v1/products/search?{bad}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{bad}");
+        assert_eq!(error_code(r).await, "bad_request", "{bad}");
+    }
+    let long = "a".repeat(2001);
+    let r = c
+        .get(format!("{url}/v1/products/search?q={long}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = c
+        .get(format!("{url}/v1/products/NOPE-404"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    assert_eq!(error_code(r).await, "not_found");
+}

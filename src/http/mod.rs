@@ -2,6 +2,7 @@
 //! business logic lives here.
 
 pub mod error;
+pub mod products;
 
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
@@ -41,6 +42,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/v1/products/search", get(products::search))
+        .route("/v1/products/{id}", get(products::get))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
