@@ -51,7 +51,7 @@ pub struct ProductIndex {
     pub(crate) reader: IndexReader,
     pub(crate) fields: Fields,
     writer: Mutex<IndexWriter>,
-    pub(crate) products: RwLock<HashMap<String, Arc<Product>>>,
+    pub(crate) products: RwLock<Products>,
     pub(crate) decompounder: RwLock<Decompounder>,
     pub(crate) speller: RwLock<Speller>,
     dir: PathBuf,
@@ -63,6 +63,59 @@ impl std::fmt::Debug for ProductIndex {
             .field("dir", &self.dir)
             .finish()
     }
+}
+
+/// The products in memory, by id and by the 64-bit key stored in the index.
+#[derive(Debug, Default)]
+pub(crate) struct Products {
+    by_id: HashMap<String, Arc<Product>>,
+    by_key: HashMap<u64, Arc<Product>>,
+    /// Keys shared by two ids (astronomically rare): those hits read the stored id.
+    collided: std::collections::HashSet<u64>,
+}
+
+impl Products {
+    fn insert(&mut self, p: Arc<Product>) {
+        let key = id_key(&p.id);
+        if let Some(other) = self.by_key.get(&key) {
+            if other.id != p.id {
+                tracing::warn!(a = %other.id, b = %p.id, "two product ids share a key; their hits take the slow path");
+                self.collided.insert(key);
+            }
+        }
+        self.by_key.insert(key, p.clone());
+        self.by_id.insert(p.id.clone(), p);
+    }
+
+    fn remove(&mut self, id: &str) {
+        if self.by_id.remove(id).is_some() {
+            let key = id_key(id);
+            if self.by_key.get(&key).is_some_and(|p| p.id == id) {
+                self.by_key.remove(&key);
+            }
+        }
+    }
+
+    /// The product for an index key, unless the key is ambiguous.
+    pub(crate) fn by_key(&self, key: u64) -> Option<&Arc<Product>> {
+        if self.collided.contains(&key) {
+            None
+        } else {
+            self.by_key.get(&key)
+        }
+    }
+
+    pub(crate) fn by_id(&self, id: &str) -> Option<&Arc<Product>> {
+        self.by_id.get(id)
+    }
+}
+
+/// The 64-bit key of a product id: the first 8 bytes of its SHA-256, stable across
+/// builds and platforms (the index keeps it on disk).
+pub fn id_key(id: &str) -> u64 {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(id.as_bytes());
+    u64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
 }
 
 /// How [`ProductIndex::open`] found the index.
@@ -171,10 +224,11 @@ impl ProductIndex {
         for p in &products {
             learn_spelling(&mut speller, p);
         }
-        let products = products
-            .into_iter()
-            .map(|p| (p.id.clone(), Arc::new(p)))
-            .collect();
+        let mut map = Products::default();
+        for p in products {
+            map.insert(Arc::new(p));
+        }
+        let products = map;
         Ok(ProductIndex {
             reader,
             fields,
@@ -232,7 +286,7 @@ impl ProductIndex {
             products.remove(id);
         }
         for p in upserts {
-            products.insert(p.id.clone(), Arc::new(p.clone()));
+            products.insert(Arc::new(p.clone()));
         }
         Ok(())
     }
@@ -264,6 +318,7 @@ impl ProductIndex {
         let heads = d.heads_of(&format!("{title} {category}"));
         let mut doc = doc!(
             f.id => p.id.clone(),
+            f.id_key => id_key(&p.id),
             f.title_de => title.clone(),
             f.title_en => title,
             f.heads => heads,
@@ -303,7 +358,7 @@ impl ProductIndex {
         self.products
             .read()
             .unwrap_or_else(|p| p.into_inner())
-            .get(id)
+            .by_id(id)
             .cloned()
     }
 
@@ -312,6 +367,7 @@ impl ProductIndex {
         self.products
             .read()
             .unwrap_or_else(|p| p.into_inner())
+            .by_id
             .len()
     }
 

@@ -169,18 +169,43 @@ impl ProductIndex {
             };
             let exhausted = candidates.len() < fetch;
             let mut hits = Vec::new();
+            // One id-key column per segment, opened on first use.
+            let mut columns: Vec<Option<tantivy::columnar::Column<u64>>> =
+                vec![None; searcher.segment_readers().len()];
             for (score, addr) in candidates {
-                let doc: TantivyDocument = searcher.doc(addr)?;
-                let Some(id) = doc
-                    .get_first(self.fields.id)
-                    .and_then(|v| v.as_str().map(String::from))
-                else {
-                    continue;
+                let seg = addr.segment_ord as usize;
+                if columns[seg].is_none() {
+                    columns[seg] = Some(
+                        searcher
+                            .segment_reader(addr.segment_ord)
+                            .fast_fields()
+                            .u64("id_key")?,
+                    );
+                }
+                let key = columns[seg].as_ref().and_then(|c| c.first(addr.doc_id));
+                let known = key.and_then(|k| {
+                    self.products
+                        .read()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .by_key(k)
+                        .cloned()
+                });
+                let product = match known {
+                    Some(p) => p,
+                    // Ambiguous key: read the stored id.
+                    None => {
+                        let doc: TantivyDocument = searcher.doc(addr)?;
+                        let Some(p) = doc
+                            .get_first(self.fields.id)
+                            .and_then(|v| v.as_str())
+                            .and_then(|id| self.product(id))
+                        else {
+                            continue;
+                        };
+                        p
+                    }
                 };
-                let Some(product) = self.product(&id) else {
-                    continue;
-                };
-                if let Some(hit) = self.check(&product, q, score, &mut an) {
+                if let Some(hit) = self.check(&product, q, score) {
                     hits.push(hit);
                 }
             }
@@ -193,7 +218,19 @@ impl ProductIndex {
                     _ => {}
                 }
                 let total = hits.len();
-                let hits = hits.into_iter().skip(q.offset).take(limit).collect();
+                // Matched words only for the page shown: analysing every candidate's
+                // texts would cost more than the search.
+                let hits = hits
+                    .into_iter()
+                    .skip(q.offset)
+                    .take(limit)
+                    .map(|mut h| {
+                        let words = matched_terms(&h.product, &q.text, &mut an);
+                        h.reasons
+                            .extend(words.into_iter().map(|t| format!("matched \"{t}\"")));
+                        h
+                    })
+                    .collect();
                 return Ok(SearchResults { hits, total });
             }
             fetch = (fetch * 4).min(MAX_CANDIDATES);
@@ -203,11 +240,8 @@ impl ProductIndex {
     /// The text part: one clause per word, any of which may match (BM25 ranks by how
     /// many and how well). A compound word needs its head; its modifier only boosts.
     fn text_query(&self, text: &str, an: &mut Analyzers) -> Option<Box<dyn Query>> {
-        let d = self
-            .decompounder
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        // Held, not cloned: the vocabulary is large and this runs on every search.
+        let d = self.decompounder.read().unwrap_or_else(|p| p.into_inner());
         let mut word_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for w in words(text) {
             let whole = self.word_query(&w, an, true);
@@ -442,13 +476,7 @@ impl ProductIndex {
 
     /// The exact check of every constraint against the product's variants; the hit
     /// carries the variant that satisfies them (in stock preferred, then cheapest).
-    fn check(
-        &self,
-        p: &std::sync::Arc<Product>,
-        q: &SearchQuery,
-        score: f32,
-        an: &mut Analyzers,
-    ) -> Option<Hit> {
+    fn check(&self, p: &std::sync::Arc<Product>, q: &SearchQuery, score: f32) -> Option<Hit> {
         let want_colors: Vec<&str> = q
             .colors
             .iter()
@@ -534,11 +562,6 @@ impl ProductIndex {
         for e in &q.exclude {
             reasons.push(format!("without {e}"));
         }
-        reasons.extend(
-            matched_terms(p, &q.text, an)
-                .into_iter()
-                .map(|t| format!("matched \"{t}\"")),
-        );
         let in_stock = variant.stock > 0;
         let score = if q.sort == Sort::Relevance {
             score * if in_stock { 1.0 } else { 0.8 } * (1.0 + 0.02 * p.rating.unwrap_or(0.0))

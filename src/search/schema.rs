@@ -15,7 +15,7 @@ use tantivy::tokenizer::{
 use tantivy::Index;
 
 /// Bump when a field or analyser changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Analyser names as registered on the index.
 pub const DE: &str = "shop_de";
@@ -26,6 +26,9 @@ pub const PLAIN: &str = "shop_plain";
 #[derive(Debug, Clone)]
 pub struct Fields {
     pub id: Field,
+    /// 64-bit key of the id as a fast field: a hit resolves to its product without
+    /// reading the document store.
+    pub id_key: Field,
     pub title_de: Field,
     pub title_en: Field,
     pub heads: Field,
@@ -64,6 +67,7 @@ pub fn build() -> (Schema, Fields) {
     let num = || NumericOptions::default() | FAST | INDEXED;
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
+        id_key: b.add_u64_field("id_key", NumericOptions::default() | FAST),
         title_de: b.add_text_field("title_de", text(DE)),
         title_en: b.add_text_field("title_en", text(EN)),
         heads: b.add_text_field("heads", text(DE)),
