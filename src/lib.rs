@@ -13,6 +13,7 @@ pub mod http;
 pub mod llm;
 pub mod logging;
 pub mod models;
+pub mod nlu;
 pub mod readiness;
 pub mod search;
 pub mod shop;
