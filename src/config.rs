@@ -143,6 +143,8 @@ pub struct Config {
     pub device: DeviceChoice,
     /// Threads for model inference; 0 means one per core.
     pub threads: usize,
+    /// Model requests that may wait while one runs; more are answered "busy" at once.
+    pub model_queue: usize,
     /// Catalogue file served; `None` means the embedded demo catalogue.
     pub catalog: Option<PathBuf>,
     pub log_format: LogFormat,
@@ -157,6 +159,7 @@ impl Default for Config {
             model: ModelChoice::Named("default".into()),
             device: DeviceChoice::Cpu,
             threads: 0,
+            model_queue: 8,
             catalog: None,
             log_format: LogFormat::Text,
         }
@@ -173,6 +176,7 @@ pub struct Overrides {
     pub model: Option<String>,
     pub device: Option<String>,
     pub threads: Option<usize>,
+    pub model_queue: Option<usize>,
     pub catalog: Option<PathBuf>,
     pub log_format: Option<String>,
 }
@@ -185,6 +189,7 @@ pub const KEYS: &[&str] = &[
     "model",
     "device",
     "threads",
+    "model_queue",
     "catalog",
     "log_format",
 ];
@@ -280,7 +285,7 @@ impl Overrides {
                     ),
                 });
             }
-            let v = if key == "threads" {
+            let v = if key == "threads" || key == "model_queue" {
                 match value.trim().parse::<i64>() {
                     Ok(n) => toml::Value::Integer(n),
                     Err(_) => {
@@ -329,6 +334,12 @@ impl Overrides {
                 return Err(err("threads", format!("{v} is more than 1024")));
             }
             cfg.threads = v;
+        }
+        if let Some(v) = self.model_queue {
+            if v > 10_000 {
+                return Err(err("model_queue", format!("{v} is more than 10000")));
+            }
+            cfg.model_queue = v;
         }
         if let Some(v) = self.catalog {
             cfg.catalog = Some(non_empty_path(v).map_err(|m| err("catalog", m))?);

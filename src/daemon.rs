@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::catalog::import::{Format, ImportOptions};
 use crate::config::Config;
 use crate::http::{self, AppState};
-use crate::llm::Model;
+use crate::llm::{Engine, Model};
 use crate::models::{self, FetchOptions};
 use crate::readiness::{ComponentState, Readiness};
 use crate::search::OpenOutcome;
@@ -53,7 +53,9 @@ fn spawn_model(config: Config, state: AppState) {
     tokio::task::spawn_blocking(move || match prepare_model(&config, &readiness) {
         Ok(model) => {
             tracing::info!(model = %model.name, architecture = %model.architecture, "model ready");
-            let _ = state.model.set(Arc::new(model));
+            let _ = state
+                .engine
+                .set(Engine::new(Arc::new(model), config.model_queue));
             readiness.set(MODEL, ComponentState::Ready);
         }
         Err(e) => {

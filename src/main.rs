@@ -155,6 +155,7 @@ fn main() -> ExitCode {
         model: g.model,
         device: g.device,
         threads: g.threads,
+        model_queue: None,
         catalog,
         log_format: g.log_format,
     };

@@ -200,3 +200,51 @@ fn an_unsupported_architecture_is_named() {
         ),
     }
 }
+
+/// One generation runs, `queue` wait, the next is refused at once; a consumer that
+/// goes away stops its generation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_engine_queue_is_bounded_and_cancellation_stops_generation() {
+    use shopassist::llm::{Engine, EngineError};
+    use std::sync::Arc;
+    let engine = Engine::new(Arc::new(model().clone()), 1);
+    let prompt = chat("You are helpful.", "Write a long story about a coat.");
+    let long = GenerateOptions {
+        max_tokens: 40,
+        ..Default::default()
+    };
+    let (tx1, mut rx1) = tokio::sync::mpsc::channel(256);
+    let first = tokio::spawn({
+        let (e, p, o) = (engine.clone(), prompt.clone(), long.clone());
+        async move { e.generate(None, p, o, tx1).await }
+    });
+    // Wait until the first is generating.
+    rx1.recv().await.expect("first streams text");
+    let (tx2, _rx2) = tokio::sync::mpsc::channel(256);
+    let second = tokio::spawn({
+        let (e, p, o) = (engine.clone(), prompt.clone(), long.clone());
+        async move { e.generate(None, p, o, tx2).await }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while engine.queue_depth() < 1 {
+        assert!(std::time::Instant::now() < deadline, "second never queued");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let (tx3, _rx3) = tokio::sync::mpsc::channel(256);
+    let started = std::time::Instant::now();
+    let third = engine
+        .generate(None, prompt.clone(), long.clone(), tx3)
+        .await;
+    assert!(matches!(third, Err(EngineError::Busy { .. })), "{third:?}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(50),
+        "busy answers at once"
+    );
+    // The first consumer leaves: its generation stops early.
+    drop(rx1);
+    let g1 = first.await.unwrap().unwrap();
+    assert_eq!(g1.finish, FinishReason::Cancelled);
+    let g2 = second.await.unwrap().unwrap();
+    assert!(!g2.text.is_empty());
+    assert_eq!(engine.queue_depth(), 0);
+}

@@ -17,7 +17,7 @@ use serde_json::json;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::llm::Model;
+use crate::llm::Engine;
 use crate::readiness::Readiness;
 use crate::shop::Shop;
 pub use error::{ApiError, ErrorCode};
@@ -28,8 +28,8 @@ pub struct AppState {
     pub readiness: Readiness,
     /// The catalogue, set once it has opened (search answers before the model loads).
     pub shop: Arc<OnceLock<Arc<Shop>>>,
-    /// The language model, set once loaded.
-    pub model: Arc<OnceLock<Arc<Model>>>,
+    /// The language model behind its bounded queue, set once loaded.
+    pub engine: Arc<OnceLock<Engine>>,
 }
 
 /// The header carrying the request id, set on the way in if the client sent none and

@@ -2,12 +2,14 @@
 //! tokenizer from the GGUF metadata, chat templates ([`template`]), and generation with
 //! sampling, stop conditions and a cached prompt prefix ([`generate`]).
 
+pub mod engine;
 pub mod generate;
 pub mod gguf;
 pub mod model;
 mod qwen2;
 pub mod template;
 
+pub use engine::{Engine, EngineError};
 pub use generate::{FinishReason, GenerateOptions, Generation, Prefix, Sampling};
 pub use model::Model;
 pub use template::Message;
