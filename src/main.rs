@@ -376,22 +376,22 @@ fn index_command(
             }
         }
     }
-    let spinner = indicatif::ProgressBar::new_spinner();
-    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let bar = indicatif::ProgressBar::new(products.len() as u64);
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) && products.len() >= 1000 {
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "indexing {bar:30} {pos}/{len} products ({per_sec})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
     } else {
-        spinner.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    spinner.set_message(format!(
-        "indexing {} products, deleting {}",
-        products.len(),
-        delete.len()
-    ));
     let started = std::time::Instant::now();
-    let result = shop.apply(&products, &delete);
-    spinner.finish_and_clear();
+    let result = shop.apply_with_progress(&products, &delete, &mut |n| bar.set_position(n as u64));
+    bar.finish_and_clear();
     if let Err(e) = result {
-        eprintln!("error: nothing was changed: {e}");
+        eprintln!("error: the change did not complete: {e}. The database and the index are at their last good state; a partly applied change is finished by rebuilding the index on the next start");
         return ExitCode::FAILURE;
     }
     if let Some(r) = report {

@@ -69,6 +69,16 @@ impl Shop {
     /// Inserts or replaces products and removes ids, in the database then the index.
     /// Invalid products are refused before anything is written.
     pub fn apply(&self, upserts: &[Product], deletes: &[String]) -> Result<(), ShopError> {
+        self.apply_with_progress(upserts, deletes, &mut |_| {})
+    }
+
+    /// [`Self::apply`], reporting how many products the index has taken so far.
+    pub fn apply_with_progress(
+        &self,
+        upserts: &[Product],
+        deletes: &[String],
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<(), ShopError> {
         for p in upserts {
             p.validate().map_err(|reason| ShopError::Invalid {
                 id: p.id.clone(),
@@ -78,7 +88,8 @@ impl Shop {
         let mut store = self.store();
         let generation = store.apply_catalog_changes(upserts, deletes)?;
         // Holding the store lock keeps index commits in generation order.
-        self.index.apply(upserts, deletes, generation)?;
+        self.index
+            .apply_with_progress(upserts, deletes, generation, progress)?;
         Ok(())
     }
 

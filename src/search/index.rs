@@ -248,6 +248,17 @@ impl ProductIndex {
         deletes: &[String],
         generation: u64,
     ) -> Result<(), IndexError> {
+        self.apply_with_progress(upserts, deletes, generation, &mut |_| {})
+    }
+
+    /// [`Self::apply`], calling `progress` with the number of products indexed so far.
+    pub fn apply_with_progress(
+        &self,
+        upserts: &[Product],
+        deletes: &[String],
+        generation: u64,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<(), IndexError> {
         {
             let mut d = self.decompounder.write().unwrap_or_else(|p| p.into_inner());
             for p in upserts {
@@ -256,6 +267,7 @@ impl ProductIndex {
                 }
             }
         }
+        // A copy, so searches are not blocked while a large batch indexes.
         let d = self
             .decompounder
             .read()
@@ -265,9 +277,13 @@ impl ProductIndex {
         for id in deletes.iter().chain(upserts.iter().map(|p| &p.id)) {
             writer.delete_term(Term::from_field_text(self.fields.id, id));
         }
-        for p in upserts {
+        for (i, p) in upserts.iter().enumerate() {
             writer.add_document(self.document(p, &d))?;
+            if i % 1000 == 999 {
+                progress(i + 1);
+            }
         }
+        progress(upserts.len());
         let payload = serde_json::to_string(&Payload {
             schema_version: SCHEMA_VERSION,
             catalog_generation: generation,
