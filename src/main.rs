@@ -408,14 +408,24 @@ fn index_command(
     ExitCode::SUCCESS
 }
 
-fn print_report<T: serde::Serialize + std::fmt::Display>(report: &T, json: bool) {
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(report).unwrap_or_default()
-        );
-    } else {
-        println!("{report}");
+/// Prints an evaluation's or benchmark's figures as text or JSON; an error exits 1.
+fn report<T: serde::Serialize + std::fmt::Display>(
+    result: anyhow::Result<T>,
+    json: bool,
+) -> ExitCode {
+    match result {
+        Ok(r) if json => {
+            println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+            ExitCode::SUCCESS
+        }
+        Ok(r) => {
+            println!("{r}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -437,23 +447,12 @@ fn eval_command(
                     return ExitCode::FAILURE;
                 }
             };
-            match known_item::run(
-                products,
-                &known_item::Options {
-                    sample,
-                    seed,
-                    min_words,
-                },
-            ) {
-                Ok(r) => {
-                    print_report(&r, json);
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    ExitCode::FAILURE
-                }
-            }
+            let opts = known_item::Options {
+                sample,
+                seed,
+                min_words,
+            };
+            report(known_item::run(products, &opts), json)
         }
         other => not_built(&format!("eval {other}")),
     }
@@ -485,27 +484,9 @@ fn bench_command(
                 };
                 shopassist::bench::llm(&path, &device, threads)
             };
-            match run() {
-                Ok(r) => {
-                    print_report(&r, json);
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    ExitCode::FAILURE
-                }
-            }
+            report(run(), json)
         }
-        "search" => match shopassist::bench::search(products, queries) {
-            Ok(r) => {
-                print_report(&r, json);
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                ExitCode::FAILURE
-            }
-        },
+        "search" => report(shopassist::bench::search(products, queries), json),
         other => not_built(&format!("bench {other}")),
     }
 }

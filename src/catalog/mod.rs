@@ -300,25 +300,9 @@ mod tests {
     use super::*;
 
     fn product() -> Product {
-        let mut p = Product {
-            id: "p1".into(),
-            title: "Regenjacke".into(),
-            title_en: None,
-            description: String::new(),
-            brand: None,
-            category: vec![],
-            price: 4999,
-            sale_price: None,
-            currency: "EUR".into(),
-            variants: vec![],
-            material: None,
-            attributes: BTreeMap::new(),
-            rating: None,
-            review_count: 0,
-            image_url: None,
-            language: "de".into(),
-            reorder_interval_days: None,
-        };
+        let mut p = import::blank("p1", "EUR");
+        p.title = "Regenjacke".into();
+        p.price = 4999;
         p.normalise(3);
         p
     }

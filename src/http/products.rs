@@ -37,40 +37,12 @@ pub struct SearchParams {
     pub offset: usize,
 }
 
-/// One product in a search answer: facts from the catalogue, never from the model.
-#[derive(Debug, Serialize)]
-pub struct ProductHit {
-    pub id: String,
-    pub title: String,
-    /// Price of the selected variant, minor units.
-    pub price: i64,
-    pub currency: String,
-    pub in_stock: bool,
-    pub score: f32,
-    pub reasons: Vec<String>,
-    /// The variant that satisfies the request (size, colour, stock, price).
-    pub variant: crate::catalog::Variant,
-}
-
-impl From<Hit> for ProductHit {
-    fn from(h: Hit) -> Self {
-        ProductHit {
-            id: h.id,
-            title: h.title,
-            price: h.price,
-            currency: h.currency,
-            in_stock: h.in_stock,
-            score: h.score,
-            reasons: h.reasons,
-            variant: h.variant,
-        }
-    }
-}
-
 /// A page of search results.
 #[derive(Debug, Serialize)]
 pub struct SearchAnswer {
-    pub products: Vec<ProductHit>,
+    /// Facts from the catalogue, never from the model; each with the variant that
+    /// satisfies the request and the reasons it was chosen.
+    pub products: Vec<Hit>,
     pub total: usize,
 }
 
@@ -152,7 +124,7 @@ pub async fn search(
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     Ok(Json(SearchAnswer {
         total: results.total,
-        products: results.hits.into_iter().map(ProductHit::from).collect(),
+        products: results.hits,
     }))
 }
 

@@ -51,7 +51,7 @@ impl Default for Sampling {
 }
 
 impl Sampling {
-    fn processor(&self) -> LogitsProcessor {
+    pub(crate) fn processor(&self) -> LogitsProcessor {
         let t = self.temperature;
         let s = if t <= 0.0 {
             CandleSampling::ArgMax
@@ -109,6 +109,28 @@ pub enum GenerateError {
     Tokenizer(String),
     #[error("the prompt is empty")]
     EmptyPrompt,
+    #[error("constraint: {0}")]
+    Constraint(String),
+}
+
+/// The model's state partway through a sequence: the logits for the next token.
+pub(crate) struct Step {
+    state: Weights,
+    pub logits: Tensor,
+    pos: usize,
+    /// Every token so far (prefix, prompt, generated), for the repeat penalty.
+    pub context: Vec<u32>,
+    pub prompt_tokens: usize,
+}
+
+impl Step {
+    /// Feeds one generated token.
+    pub fn advance(&mut self, model: &Model, token: u32) -> Result<(), GenerateError> {
+        self.logits = self.state.forward(&[token], self.pos, &model.device)?;
+        self.pos += 1;
+        self.context.push(token);
+        Ok(())
+    }
 }
 
 /// Incremental detokeniser: emits text only when the decoded string grew by whole
@@ -180,25 +202,7 @@ impl Model {
         opts: &GenerateOptions,
         mut on_text: impl FnMut(&str) -> bool,
     ) -> Result<Generation, GenerateError> {
-        let (mut state, start, mut context) = match prefix {
-            Some(p) => (p.state.clone(), p.tokens.len(), p.tokens.clone()),
-            None => (self.weights.clone(), 0, Vec::new()),
-        };
-        if prefix.is_none() {
-            // A fresh copy has no cache; make sure of it for the Llama weights too.
-            reset(&mut state);
-        }
-        let prompt_tokens = self.encode(prompt).map_err(GenerateError::Tokenizer)?;
-        let mut logits = match (
-            prompt_tokens.is_empty(),
-            prefix.and_then(|p| p.logits.clone()),
-        ) {
-            (false, _) => state.forward(&prompt_tokens, start, &self.device)?,
-            (true, Some(l)) => l,
-            (true, None) => return Err(GenerateError::EmptyPrompt),
-        };
-        context.extend_from_slice(&prompt_tokens);
-        let mut pos = start + prompt_tokens.len();
+        let mut step = self.start(prefix, prompt)?;
         let mut sampler = opts.sampling.processor();
         let mut stream = TextStream::default();
         let mut out_tokens = Vec::new();
@@ -207,12 +211,11 @@ impl Model {
             if out_tokens.len() >= opts.max_tokens {
                 break FinishReason::Length;
             }
-            let next = self.sample(&mut sampler, &logits, &context, &opts.sampling)?;
+            let next = self.sample(&mut sampler, &step.logits, &step.context, &opts.sampling)?;
             if self.stop_tokens.contains(&next) {
                 break FinishReason::Stop;
             }
             out_tokens.push(next);
-            context.push(next);
             if let Some(piece) = stream.push(self, next)? {
                 let before = text.len();
                 text.push_str(&piece);
@@ -229,14 +232,47 @@ impl Model {
                     break FinishReason::Cancelled;
                 }
             }
-            logits = state.forward(&[next], pos, &self.device)?;
-            pos += 1;
+            step.advance(self, next)?;
         };
         Ok(Generation {
             text,
             tokens: out_tokens,
-            prompt_tokens: prompt_tokens.len(),
+            prompt_tokens: step.prompt_tokens,
             finish,
+        })
+    }
+
+    /// Runs the prompt after the prefix (if any) and returns the state ready for the
+    /// first generated token.
+    pub(crate) fn start(
+        &self,
+        prefix: Option<&Prefix>,
+        prompt: &str,
+    ) -> Result<Step, GenerateError> {
+        let (mut state, start, mut context) = match prefix {
+            Some(p) => (p.state.clone(), p.tokens.len(), p.tokens.clone()),
+            None => (self.weights.clone(), 0, Vec::new()),
+        };
+        if prefix.is_none() {
+            // A fresh copy has no cache; make sure of it.
+            reset(&mut state);
+        }
+        let prompt_tokens = self.encode(prompt).map_err(GenerateError::Tokenizer)?;
+        let logits = match (
+            prompt_tokens.is_empty(),
+            prefix.and_then(|p| p.logits.clone()),
+        ) {
+            (false, _) => state.forward(&prompt_tokens, start, &self.device)?,
+            (true, Some(l)) => l,
+            (true, None) => return Err(GenerateError::EmptyPrompt),
+        };
+        context.extend_from_slice(&prompt_tokens);
+        Ok(Step {
+            state,
+            logits,
+            pos: start + prompt_tokens.len(),
+            context,
+            prompt_tokens: prompt_tokens.len(),
         })
     }
 

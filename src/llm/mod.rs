@@ -2,6 +2,7 @@
 //! tokenizer from the GGUF metadata, chat templates ([`template`]), and generation with
 //! sampling, stop conditions and a cached prompt prefix ([`generate`]).
 
+pub mod constrain;
 pub mod engine;
 pub mod generate;
 pub mod gguf;
@@ -9,6 +10,7 @@ pub mod model;
 mod qwen2;
 pub mod template;
 
+pub use constrain::{JsonConstraints, JsonOutput};
 pub use engine::{Engine, EngineError};
 pub use generate::{FinishReason, GenerateOptions, Generation, Prefix, Sampling};
 pub use model::Model;
