@@ -238,8 +238,11 @@ pub fn fetch(
         return Ok(FetchOutcome::AlreadyPresent(target));
     }
     let repaired = matches!(status, FileStatus::Corrupt { .. });
-    if let FileStatus::Corrupt { reason } = &status {
-        tracing::warn!(file = %target.display(), %reason, "model file is corrupt; fetching it again");
+    match &status {
+        FileStatus::Corrupt { reason } => {
+            tracing::warn!(file = %target.display(), %reason, "model file is corrupt; fetching it again")
+        }
+        _ => tracing::info!(file = %target.display(), "model file is missing; fetching it"),
     }
     fs::create_dir_all(models_dir).map_err(io_err(format!("creating {}", models_dir.display())))?;
     // The work directory sits beside the target so the final rename is atomic; it is
@@ -412,15 +415,9 @@ pub fn resolve(
         ModelChoice::Named(name) => {
             let model =
                 KnownModel::by_name(name).ok_or_else(|| ModelError::Unknown(name.clone()))?;
-            match check(model, models_dir)? {
-                FileStatus::Verified => Ok(model.path_in(models_dir)),
-                status => {
-                    tracing::info!(model = name, ?status, dir = %models_dir.display(), "model missing or corrupt; fetching it");
-                    match fetch(model, models_dir, opts)? {
-                        FetchOutcome::AlreadyPresent(p)
-                        | FetchOutcome::Installed { path: p, .. } => Ok(p),
-                    }
-                }
+            // fetch checks first and downloads only what is missing or corrupt.
+            match fetch(model, models_dir, opts)? {
+                FetchOutcome::AlreadyPresent(p) | FetchOutcome::Installed { path: p, .. } => Ok(p),
             }
         }
         ModelChoice::Path(p) => {
