@@ -248,3 +248,27 @@ async fn the_engine_queue_is_bounded_and_cancellation_stops_generation() {
     assert!(!g2.text.is_empty());
     assert_eq!(engine.queue_depth(), 0);
 }
+
+/// qwen3 and gemma3 are dispatched to candle's loaders (a file without tensors is then
+/// damaged, not unsupported); phi3 is refused by name.
+#[test]
+fn qwen3_and_gemma3_reach_their_loaders_and_phi3_is_refused() {
+    use candle_core::quantized::gguf_file::{self, Value};
+    let dir = tempfile::tempdir().unwrap();
+    for arch in ["qwen3", "gemma3", "phi3"] {
+        let path = dir.path().join(format!("{arch}.gguf"));
+        let mut f = std::fs::File::create(&path).unwrap();
+        let value = Value::String(arch.into());
+        gguf_file::write(&mut f, &[("general.architecture", &value)], &[]).unwrap();
+        drop(f);
+        match (arch, Model::load(&path, &Device::Cpu)) {
+            ("phi3", Err(LoadError::UnsupportedArchitecture { arch, .. })) => {
+                assert_eq!(arch, "phi3")
+            }
+            (_, Err(LoadError::Damaged { message, .. })) if arch != "phi3" => {
+                assert!(!message.is_empty())
+            }
+            (_, other) => panic!("{arch}: unexpected {:?}", other.map(|m| m.name)),
+        }
+    }
+}

@@ -303,6 +303,9 @@ fn reset(state: &mut Weights) {
     match state {
         Weights::Llama(m) => m.clear_kv_cache(),
         Weights::Qwen2(m) => m.clear_kv_cache(),
+        Weights::Qwen3(m) => m.clear_kv_cache(),
+        // Gemma 3 starts its cache afresh at position 0; nothing to clear.
+        Weights::Gemma3(_) => {}
     }
 }
 

@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 use candle_core::quantized::gguf_file;
 
 /// Architectures whose quantized forward pass we can run.
-pub const SUPPORTED_ARCHITECTURES: &[&str] = &["llama", "qwen2"];
+///
+/// `phi3` is not here although candle has it quantized: its KV cache is written in
+/// place into a shared buffer, so copies of a cached prefix would share memory.
+pub const SUPPORTED_ARCHITECTURES: &[&str] = &["llama", "qwen2", "qwen3", "gemma3"];
 
 /// Why a model file cannot be used.
 #[derive(Debug, thiserror::Error)]

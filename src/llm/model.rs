@@ -8,7 +8,7 @@ use std::path::Path;
 use candle_core::quantized::gguf_file;
 use candle_core::quantized::tokenizer::TokenizerFromGguf;
 use candle_core::{Device, Tensor};
-use candle_transformers::models::quantized_llama;
+use candle_transformers::models::{quantized_gemma3, quantized_llama, quantized_qwen3};
 use tokenizers::Tokenizer;
 
 use super::gguf::{read_header, LoadError};
@@ -21,6 +21,10 @@ use crate::config::DeviceChoice;
 pub enum Weights {
     Llama(quantized_llama::ModelWeights),
     Qwen2(qwen2::ModelWeights),
+    /// Upstream candle; on CPU its KV cache concatenates, so a clone is independent.
+    Qwen3(quantized_qwen3::ModelWeights),
+    /// Upstream candle; KV cache by concatenation, as above.
+    Gemma3(quantized_gemma3::ModelWeights),
 }
 
 impl Weights {
@@ -35,6 +39,8 @@ impl Weights {
         let logits = match self {
             Weights::Llama(m) => m.forward(&input, pos)?,
             Weights::Qwen2(m) => m.forward(&input, pos)?,
+            Weights::Qwen3(m) => m.forward(&input, pos)?,
+            Weights::Gemma3(m) => m.forward(&input, pos)?,
         };
         logits.squeeze(0)
     }
@@ -88,8 +94,7 @@ impl Model {
             path: path.to_path_buf(),
             message,
         };
-        let tokenizer =
-            tokenizer_from_gguf(&header.content).map_err(|e| damaged(format!("tokenizer: {e}")))?;
+        let tokenizer = load_tokenizer(path, &header.content).map_err(damaged)?;
         let meta_str = |k: &str| {
             header
                 .content
@@ -130,6 +135,14 @@ impl Model {
                 qwen2::ModelWeights::from_gguf(header.content, &mut reader, device)
                     .map_err(|e| damaged(e.to_string()))?,
             ),
+            "qwen3" => Weights::Qwen3(
+                quantized_qwen3::ModelWeights::from_gguf(header.content, &mut reader, device)
+                    .map_err(|e| damaged(e.to_string()))?,
+            ),
+            "gemma3" => Weights::Gemma3(
+                quantized_gemma3::ModelWeights::from_gguf(header.content, &mut reader, device)
+                    .map_err(|e| damaged(e.to_string()))?,
+            ),
             other => {
                 return Err(LoadError::UnsupportedArchitecture {
                     path: path.to_path_buf(),
@@ -164,6 +177,30 @@ impl Model {
     /// Text of `ids`, special tokens kept.
     pub fn decode(&self, ids: &[u32]) -> Result<String, String> {
         self.tokenizer.decode(ids, false).map_err(|e| e.to_string())
+    }
+}
+
+/// A `tokenizer.json` beside the model, if there is one: `<stem>.tokenizer.json` for this
+/// file alone, else `tokenizer.json` for the whole directory.
+pub fn tokenizer_json_beside(path: &Path) -> Option<std::path::PathBuf> {
+    let stem = path.file_stem()?.to_string_lossy();
+    [
+        path.with_file_name(format!("{stem}.tokenizer.json")),
+        path.with_file_name("tokenizer.json"),
+    ]
+    .into_iter()
+    .find(|p| p.is_file())
+}
+
+/// The tokenizer for the model at `path`: a `tokenizer.json` beside it wins (it is the
+/// model author's own definition); otherwise it is built from the GGUF metadata.
+fn load_tokenizer(path: &Path, content: &gguf_file::Content) -> Result<Tokenizer, String> {
+    match tokenizer_json_beside(path) {
+        Some(json) => {
+            tracing::info!(tokenizer = %json.display(), "using the tokenizer.json beside the model");
+            Tokenizer::from_file(&json).map_err(|e| format!("{}: {e}", json.display()))
+        }
+        None => tokenizer_from_gguf(content).map_err(|e| format!("tokenizer: {e}")),
     }
 }
 

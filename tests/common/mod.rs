@@ -23,3 +23,22 @@ pub fn test_model() -> PathBuf {
         .unwrap_or_else(|e| panic!("fetching the test model failed: {e}"));
     model.path_in(&dir)
 }
+
+/// The model a model-quality test runs: the test model, or the one named by
+/// `SHOPASSIST_TEST_MODEL` (`default` for the by-hand runs recorded in BENCHMARKS.md),
+/// fetched like the test model.
+pub fn model_under_test() -> PathBuf {
+    let name = std::env::var("SHOPASSIST_TEST_MODEL").unwrap_or_else(|_| "test".into());
+    if name == "test" {
+        return test_model();
+    }
+    let dir = repo_root().join("models");
+    let lock = File::create(dir.join(".test-fetch.lock")).unwrap();
+    lock.lock().unwrap();
+    let model = KnownModel::by_name(&name)
+        .unwrap_or_else(|| panic!("SHOPASSIST_TEST_MODEL={name}: not a known model"));
+    models::fetch(model, &dir, &FetchOptions::default())
+        .unwrap_or_else(|e| panic!("fetching {name} failed: {e}"));
+    eprintln!("model under test: {}", model.file_name);
+    model.path_in(&dir)
+}
