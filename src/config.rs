@@ -148,6 +148,16 @@ pub struct Config {
     /// Catalogue file served; `None` means the embedded demo catalogue.
     pub catalog: Option<PathBuf>,
     pub log_format: LogFormat,
+    /// Largest quantity of one cart line.
+    pub max_quantity: u32,
+    /// Seconds a checkout proposal can be confirmed.
+    pub confirmation_ttl_secs: u64,
+    /// Days after delivery a return may be requested.
+    pub return_window_days: u64,
+    /// The shop's webhook receiver; `None` keeps events in the outbox only.
+    pub webhook_url: Option<String>,
+    /// Secret for the webhook HMAC signature.
+    pub webhook_secret: String,
 }
 
 impl Default for Config {
@@ -162,6 +172,11 @@ impl Default for Config {
             model_queue: 8,
             catalog: None,
             log_format: LogFormat::Text,
+            max_quantity: 10,
+            confirmation_ttl_secs: 300,
+            return_window_days: 30,
+            webhook_url: None,
+            webhook_secret: String::new(),
         }
     }
 }
@@ -179,6 +194,11 @@ pub struct Overrides {
     pub model_queue: Option<usize>,
     pub catalog: Option<PathBuf>,
     pub log_format: Option<String>,
+    pub max_quantity: Option<u32>,
+    pub confirmation_ttl_secs: Option<u64>,
+    pub return_window_days: Option<u64>,
+    pub webhook_url: Option<String>,
+    pub webhook_secret: Option<String>,
 }
 
 /// The keys a layer may set, as they are spelled in the file.
@@ -192,6 +212,20 @@ pub const KEYS: &[&str] = &[
     "model_queue",
     "catalog",
     "log_format",
+    "max_quantity",
+    "confirmation_ttl_secs",
+    "return_window_days",
+    "webhook_url",
+    "webhook_secret",
+];
+
+/// Keys whose value is a whole number (parsed as such from environment variables).
+const NUMERIC_KEYS: &[&str] = &[
+    "threads",
+    "model_queue",
+    "max_quantity",
+    "confirmation_ttl_secs",
+    "return_window_days",
 ];
 
 /// Where a setting came from, for error messages.
@@ -285,7 +319,7 @@ impl Overrides {
                     ),
                 });
             }
-            let v = if key == "threads" || key == "model_queue" {
+            let v = if NUMERIC_KEYS.contains(&key.as_str()) {
                 match value.trim().parse::<i64>() {
                     Ok(n) => toml::Value::Integer(n),
                     Err(_) => {
@@ -347,6 +381,50 @@ impl Overrides {
         if let Some(v) = self.log_format {
             cfg.log_format = v.parse().map_err(|m| err("log_format", m))?;
         }
+        if let Some(v) = self.max_quantity {
+            if !(1..=10_000).contains(&v) {
+                return Err(err(
+                    "max_quantity",
+                    format!("{v} is not between 1 and 10000"),
+                ));
+            }
+            cfg.max_quantity = v;
+        }
+        if let Some(v) = self.confirmation_ttl_secs {
+            if !(1..=86_400).contains(&v) {
+                return Err(err(
+                    "confirmation_ttl_secs",
+                    format!("{v} is not between 1 and 86400"),
+                ));
+            }
+            cfg.confirmation_ttl_secs = v;
+        }
+        if let Some(v) = self.return_window_days {
+            if v > 3650 {
+                return Err(err("return_window_days", format!("{v} is more than 3650")));
+            }
+            cfg.return_window_days = v;
+        }
+        if let Some(v) = self.webhook_url {
+            let v = v.trim().to_string();
+            if v.is_empty() {
+                cfg.webhook_url = None;
+            } else if v.starts_with("http://") || v.starts_with("https://") {
+                cfg.webhook_url = Some(v);
+            } else {
+                return Err(err("webhook_url", format!("`{v}` is not an http(s) URL")));
+            }
+        }
+        if let Some(v) = self.webhook_secret {
+            cfg.webhook_secret = v;
+        }
+        if cfg.webhook_url.is_some() && cfg.webhook_secret.len() < 16 {
+            return Err(err(
+                "webhook_secret",
+                "a webhook_url needs a webhook_secret of at least 16 characters to sign with"
+                    .into(),
+            ));
+        }
         Ok(())
     }
 }
@@ -385,6 +463,15 @@ impl Config {
         Overrides::from_env(env)?.apply(&mut cfg, &Origin::Env)?;
         cli.apply(&mut cfg, &Origin::Cli)?;
         Ok(cfg)
+    }
+
+    /// The order rules' limits.
+    pub fn orders(&self) -> crate::orders::OrdersConfig {
+        crate::orders::OrdersConfig {
+            max_quantity: self.max_quantity,
+            confirmation_ttl_ms: self.confirmation_ttl_secs as i64 * 1000,
+            return_window_ms: self.return_window_days as i64 * 24 * 3600 * 1000,
+        }
     }
 
     /// Directory of the Tantivy index.

@@ -9,6 +9,8 @@ use crate::config::Config;
 use crate::http::{self, AppState};
 use crate::llm::{Engine, Model};
 use crate::models::{self, FetchOptions};
+use crate::orders::webhooks::{Dispatcher, WebhookConfig};
+use crate::orders::Orders;
 use crate::readiness::{ComponentState, Readiness};
 use crate::search::OpenOutcome;
 use crate::shop::{Shop, DEMO_CATALOG};
@@ -74,7 +76,22 @@ fn spawn_catalog(config: Config, state: AppState) {
     tokio::task::spawn_blocking(move || match open_catalog(&config) {
         Ok(shop) => {
             tracing::info!(products = shop.len(), "catalogue ready");
-            let _ = state.shop.set(Arc::new(shop));
+            let shop = Arc::new(shop);
+            let orders = Orders::new(shop.clone(), config.orders());
+            if let Some(url) = &config.webhook_url {
+                let webhook = WebhookConfig {
+                    url: url.clone(),
+                    secret: config.webhook_secret.clone(),
+                    retry_base: std::time::Duration::from_secs(1),
+                };
+                let _ = state.webhooks.set(Dispatcher::spawn(
+                    orders.clone(),
+                    webhook,
+                    std::time::Duration::from_millis(500),
+                ));
+            }
+            let _ = state.orders.set(orders);
+            let _ = state.shop.set(shop);
             state.readiness.set(CATALOG, ComponentState::Ready);
         }
         Err(e) => {

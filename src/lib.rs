@@ -14,6 +14,7 @@ pub mod llm;
 pub mod logging;
 pub mod models;
 pub mod nlu;
+pub mod orders;
 pub mod readiness;
 pub mod search;
 pub mod shop;

@@ -158,6 +158,7 @@ fn main() -> ExitCode {
         model_queue: None,
         catalog,
         log_format: g.log_format,
+        ..Default::default()
     };
     let config = match Config::load(g.config.as_deref(), std::env::vars(), overrides) {
         Ok(c) => c,

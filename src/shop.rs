@@ -62,7 +62,9 @@ impl Shop {
         ))
     }
 
-    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+    /// The database, locked: every write to it (catalogue and orders) goes through this
+    /// one connection, so writes are serialised and index commits stay in order.
+    pub(crate) fn store(&self) -> std::sync::MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -129,6 +131,26 @@ impl Shop {
         self.index.apply(&products, &old, generation)?;
         store.set_meta(SOURCE_KEY, &digest)?;
         Ok(Some(report))
+    }
+
+    /// Re-reads `ids` from the database into the index at `generation`. Call it with
+    /// the store lock held (see [`Self::store`]), right after the change committed.
+    pub(crate) fn reindex(
+        &self,
+        store: &Store,
+        ids: &[String],
+        generation: u64,
+    ) -> Result<(), ShopError> {
+        let mut upserts = Vec::new();
+        let mut deletes = Vec::new();
+        for id in ids {
+            match store.product(id)? {
+                Some(p) => upserts.push(p),
+                None => deletes.push(id.clone()),
+            }
+        }
+        self.index.apply(&upserts, &deletes, generation)?;
+        Ok(())
     }
 
     /// Runs a search.

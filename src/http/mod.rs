@@ -30,6 +30,10 @@ pub struct AppState {
     pub shop: Arc<OnceLock<Arc<Shop>>>,
     /// The language model behind its bounded queue, set once loaded.
     pub engine: Arc<OnceLock<Engine>>,
+    /// Carts and orders over the catalogue's store, set with the catalogue.
+    pub orders: Arc<OnceLock<crate::orders::Orders>>,
+    /// The webhook delivery thread, when a webhook URL is configured.
+    pub webhooks: Arc<OnceLock<crate::orders::webhooks::Dispatcher>>,
 }
 
 /// The header carrying the request id, set on the way in if the client sent none and

@@ -1,5 +1,6 @@
 //! SQLite: the durable state. The catalogue lives here (the search index is derived
-//! from it and can always be rebuilt); later migrations add carts, orders and sessions.
+//! from it and can always be rebuilt); migration 2 adds carts, orders, returns,
+//! idempotency records and the webhook outbox, which src/orders works on.
 //!
 //! Schema changes are numbered migrations applied in order inside one transaction;
 //! `PRAGMA user_version` records how far a database has come.
@@ -22,6 +23,107 @@ const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
      );
      INSERT INTO meta (key, value) VALUES ('catalog_generation', '0');",
+    // 2: customers, carts, checkout proposals, orders, returns, feedback, events,
+    // idempotency records and the webhook outbox (see src/orders).
+    "CREATE TABLE customers (
+        id         TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL
+     );
+     CREATE TABLE cart_items (
+        customer_id      TEXT NOT NULL REFERENCES customers(id),
+        product_id       TEXT NOT NULL,
+        variant_id       TEXT NOT NULL,
+        quantity         INTEGER NOT NULL CHECK (quantity > 0),
+        price_when_added INTEGER NOT NULL,
+        added_at         INTEGER NOT NULL,
+        PRIMARY KEY (customer_id, product_id, variant_id)
+     );
+     CREATE TABLE proposals (
+        token       TEXT PRIMARY KEY,
+        customer_id TEXT NOT NULL REFERENCES customers(id),
+        cart_hash   TEXT NOT NULL,
+        total       INTEGER NOT NULL,
+        currency    TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        expires_at  INTEGER NOT NULL,
+        order_id    TEXT
+     );
+     CREATE TABLE orders (
+        id           TEXT PRIMARY KEY,
+        customer_id  TEXT NOT NULL REFERENCES customers(id),
+        status       TEXT NOT NULL,
+        total        INTEGER NOT NULL,
+        currency     TEXT NOT NULL,
+        tracking     TEXT,
+        created_at   INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL,
+        delivered_at INTEGER
+     );
+     CREATE INDEX orders_by_customer ON orders (customer_id, created_at);
+     CREATE TABLE order_items (
+        order_id   TEXT NOT NULL REFERENCES orders(id),
+        line       INTEGER NOT NULL,
+        product_id TEXT NOT NULL,
+        variant_id TEXT NOT NULL,
+        title      TEXT NOT NULL,
+        size       TEXT,
+        color      TEXT,
+        quantity   INTEGER NOT NULL CHECK (quantity > 0),
+        unit_price INTEGER NOT NULL,
+        PRIMARY KEY (order_id, line)
+     );
+     CREATE TABLE order_history (
+        order_id TEXT NOT NULL REFERENCES orders(id),
+        status   TEXT NOT NULL,
+        at       INTEGER NOT NULL,
+        note     TEXT
+     );
+     CREATE TABLE returns (
+        id          TEXT PRIMARY KEY,
+        order_id    TEXT NOT NULL REFERENCES orders(id),
+        customer_id TEXT NOT NULL REFERENCES customers(id),
+        kind        TEXT NOT NULL,
+        items_json  TEXT NOT NULL,
+        reason      TEXT NOT NULL,
+        status      TEXT NOT NULL,
+        created_at  INTEGER NOT NULL
+     );
+     CREATE TABLE feedback (
+        id          INTEGER PRIMARY KEY,
+        customer_id TEXT,
+        session_id  TEXT,
+        kind        TEXT NOT NULL,
+        score       INTEGER NOT NULL,
+        comment     TEXT,
+        created_at  INTEGER NOT NULL
+     );
+     CREATE TABLE events (
+        id          INTEGER PRIMARY KEY,
+        kind        TEXT NOT NULL,
+        customer_id TEXT,
+        data_json   TEXT NOT NULL,
+        at          INTEGER NOT NULL
+     );
+     CREATE TABLE idempotency (
+        customer_id   TEXT NOT NULL,
+        key           TEXT NOT NULL,
+        operation     TEXT NOT NULL,
+        request_hash  TEXT NOT NULL,
+        response_json TEXT NOT NULL,
+        created_at    INTEGER NOT NULL,
+        PRIMARY KEY (customer_id, key)
+     );
+     CREATE TABLE webhook_outbox (
+        id              TEXT PRIMARY KEY,
+        event           TEXT NOT NULL,
+        body            TEXT NOT NULL,
+        created_at      INTEGER NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        delivered_at    INTEGER,
+        last_error      TEXT
+     );
+     CREATE INDEX webhook_due ON webhook_outbox (delivered_at, next_attempt_at);",
 ];
 
 /// Why a database operation failed.
@@ -72,6 +174,11 @@ impl Store {
             tx.commit()?;
         }
         Ok(Store { conn })
+    }
+
+    /// The connection, for modules that keep their own tables here (src/orders).
+    pub(crate) fn conn(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 
     /// The catalogue's generation: bumped by every change, recorded in the index's
