@@ -738,3 +738,64 @@ fn orders_acknowledged_before_a_sigkill_are_all_there() {
     assert!(placed >= acked.len() as u32);
     assert_eq!(stock(&f.shop, "KAFFEE", "KAFFEE-1"), 100_000 - placed);
 }
+
+#[test]
+fn sessions_and_transcripts_persist_and_stay_with_their_customer() {
+    let f = fixture();
+    let state = serde_json::json!({"constraints": {"max_price": 20000}, "shown": ["JACKE"]});
+    f.orders.save_session("s1", Some("anna"), &state).unwrap();
+    assert_eq!(
+        f.orders
+            .append_turn("s1", Some("anna"), "shopper", "Regenjacke unter 200 €")
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        f.orders
+            .append_turn(
+                "s1",
+                Some("anna"),
+                "assistant",
+                "Ich habe 1 Jacke gefunden."
+            )
+            .unwrap(),
+        2
+    );
+    // Another customer neither reads nor writes it.
+    assert_eq!(
+        f.orders.session("s1", Some("bert")).unwrap_err().code(),
+        "unknown_session"
+    );
+    assert_eq!(
+        f.orders.session("s1", None).unwrap_err().code(),
+        "unknown_session"
+    );
+    assert_eq!(
+        f.orders
+            .append_turn("s1", Some("bert"), "shopper", "x")
+            .unwrap_err()
+            .code(),
+        "unknown_session"
+    );
+    assert_eq!(
+        f.orders.transcript("s1", Some("bert")).unwrap_err().code(),
+        "unknown_session"
+    );
+    assert!(f.orders.session("nope", Some("anna")).unwrap().is_none());
+
+    // A restart: reopen the same directory.
+    let Fixture {
+        _dir: dir,
+        shop,
+        orders,
+        clock: _,
+    } = f;
+    drop((orders, shop));
+    let f = fixture_in(dir);
+    let s = f.orders.session("s1", Some("anna")).unwrap().unwrap();
+    assert_eq!(s.state, state);
+    let t = f.orders.transcript("s1", Some("anna")).unwrap();
+    assert_eq!(t.len(), 2);
+    assert_eq!(t[0].text, "Regenjacke unter 200 €");
+    assert_eq!(t[1].role, "assistant");
+}

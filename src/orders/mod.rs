@@ -24,6 +24,7 @@
 //! tokio worker.
 
 mod idempotency;
+pub mod sessions;
 pub mod webhooks;
 
 use std::sync::Arc;
@@ -109,6 +110,8 @@ pub enum OrderError {
     },
     #[error("the return window of {days} days after delivery has passed")]
     ReturnWindowClosed { days: i64 },
+    #[error("no session {session_id} for this customer")]
+    UnknownSession { session_id: String },
     #[error("{message}")]
     InvalidRequest { message: String },
     #[error("idempotency key already used for a different request")]
@@ -139,6 +142,7 @@ impl OrderError {
             OrderError::UnknownOrder { .. } => "unknown_order",
             OrderError::InvalidTransition { .. } => "invalid_transition",
             OrderError::ReturnWindowClosed { .. } => "return_window_closed",
+            OrderError::UnknownSession { .. } => "unknown_session",
             OrderError::InvalidRequest { .. } => "bad_request",
             OrderError::IdempotencyKeyReused => "idempotency_key_reused",
             OrderError::IdempotencyKeyInFlight => "idempotency_key_in_flight",
@@ -153,6 +157,7 @@ impl OrderError {
             OrderError::UnknownProduct { .. }
             | OrderError::UnknownOrder { .. }
             | OrderError::ConfirmationUnknown
+            | OrderError::UnknownSession { .. }
             | OrderError::NotInCart { .. } => 404,
             OrderError::CartChanged { .. }
             | OrderError::IdempotencyKeyInFlight

@@ -24,7 +24,7 @@ const MIGRATIONS: &[&str] = &[
      );
      INSERT INTO meta (key, value) VALUES ('catalog_generation', '0');",
     // 2: customers, carts, checkout proposals, orders, returns, feedback, events,
-    // idempotency records and the webhook outbox (see src/orders).
+    // idempotency records, the webhook outbox, sessions and transcripts (see src/orders).
     "CREATE TABLE customers (
         id         TEXT PRIMARY KEY,
         created_at INTEGER NOT NULL
@@ -123,7 +123,22 @@ const MIGRATIONS: &[&str] = &[
         delivered_at    INTEGER,
         last_error      TEXT
      );
-     CREATE INDEX webhook_due ON webhook_outbox (delivered_at, next_attempt_at);",
+     CREATE INDEX webhook_due ON webhook_outbox (delivered_at, next_attempt_at);
+     CREATE TABLE sessions (
+        id          TEXT PRIMARY KEY,
+        customer_id TEXT,
+        state_json  TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL
+     );
+     CREATE TABLE transcript (
+        session_id TEXT NOT NULL REFERENCES sessions(id),
+        turn       INTEGER NOT NULL,
+        role       TEXT NOT NULL,
+        text       TEXT NOT NULL,
+        at         INTEGER NOT NULL,
+        PRIMARY KEY (session_id, turn)
+     );",
 ];
 
 /// Why a database operation failed.

@@ -1,0 +1,167 @@
+//! Conversation sessions and their transcripts, persisted so a session survives a
+//! restart. The state is opaque JSON owned by the conversation layer.
+//!
+//! Isolation: a session belongs to the customer who first saved it (or to nobody, for
+//! an anonymous session). Reading or writing it as another customer answers
+//! `unknown_session`, exactly as if it did not exist.
+
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use super::{Millis, OrderError, Orders};
+
+/// One line of a transcript.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Turn {
+    pub turn: u32,
+    /// `shopper`, `assistant` or `system`.
+    pub role: String,
+    pub text: String,
+    pub at: Millis,
+}
+
+/// A stored session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub id: String,
+    pub customer_id: Option<String>,
+    pub state: serde_json::Value,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+fn unknown(id: &str) -> OrderError {
+    OrderError::UnknownSession {
+        session_id: id.to_string(),
+    }
+}
+
+/// The session's owner, if the session exists.
+fn owner(tx: &Transaction<'_>, id: &str) -> Result<Option<Option<String>>, OrderError> {
+    Ok(tx
+        .query_row(
+            "SELECT customer_id FROM sessions WHERE id = ?1",
+            params![id],
+            |r| r.get::<_, Option<String>>(0),
+        )
+        .optional()?)
+}
+
+fn check_owner(tx: &Transaction<'_>, id: &str, customer: Option<&str>) -> Result<bool, OrderError> {
+    match owner(tx, id)? {
+        None => Ok(false),
+        Some(o) if o.as_deref() == customer => Ok(true),
+        Some(_) => Err(unknown(id)),
+    }
+}
+
+impl Orders {
+    /// Creates or replaces a session's state.
+    pub fn save_session(
+        &self,
+        id: &str,
+        customer: Option<&str>,
+        state: &serde_json::Value,
+    ) -> Result<(), OrderError> {
+        if id.is_empty() || id.len() > 255 {
+            return Err(OrderError::InvalidRequest {
+                message: "a session id has 1 to 255 characters".into(),
+            });
+        }
+        self.write(|w| {
+            let exists = check_owner(&w.tx, id, customer)?;
+            if exists {
+                w.tx.execute(
+                    "UPDATE sessions SET state_json = ?2, updated_at = ?3 WHERE id = ?1",
+                    params![id, state.to_string(), w.now],
+                )?;
+            } else {
+                w.tx.execute(
+                    "INSERT INTO sessions (id, customer_id, state_json, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?4)",
+                    params![id, customer, state.to_string(), w.now],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// A session, if it exists and belongs to `customer`.
+    pub fn session(&self, id: &str, customer: Option<&str>) -> Result<Option<Session>, OrderError> {
+        self.read(|tx, _| {
+            if !check_owner(tx, id, customer)? {
+                return Ok(None);
+            }
+            let s = tx.query_row(
+                "SELECT customer_id, state_json, created_at, updated_at FROM sessions WHERE id = ?1",
+                params![id],
+                |r| {
+                    Ok(Session {
+                        id: id.to_string(),
+                        customer_id: r.get(0)?,
+                        state: serde_json::from_str(&r.get::<_, String>(1)?)
+                            .unwrap_or(serde_json::Value::Null),
+                        created_at: r.get(2)?,
+                        updated_at: r.get(3)?,
+                    })
+                },
+            )?;
+            Ok(Some(s))
+        })
+    }
+
+    /// Appends a line to a session's transcript (creating the session with an empty
+    /// state if needed); returns its turn number.
+    pub fn append_turn(
+        &self,
+        id: &str,
+        customer: Option<&str>,
+        role: &str,
+        text: &str,
+    ) -> Result<u32, OrderError> {
+        self.write(|w| {
+            if !check_owner(&w.tx, id, customer)? {
+                w.tx.execute(
+                    "INSERT INTO sessions (id, customer_id, state_json, created_at, updated_at)
+                     VALUES (?1, ?2, '{}', ?3, ?3)",
+                    params![id, customer, w.now],
+                )?;
+            }
+            let turn: u32 = w.tx.query_row(
+                "SELECT COALESCE(MAX(turn), 0) + 1 FROM transcript WHERE session_id = ?1",
+                params![id],
+                |r| r.get(0),
+            )?;
+            w.tx.execute(
+                "INSERT INTO transcript (session_id, turn, role, text, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, turn, role, text, w.now],
+            )?;
+            w.tx.execute(
+                "UPDATE sessions SET updated_at = ?2 WHERE id = ?1",
+                params![id, w.now],
+            )?;
+            Ok(turn)
+        })
+    }
+
+    /// The whole transcript of a session that belongs to `customer`.
+    pub fn transcript(&self, id: &str, customer: Option<&str>) -> Result<Vec<Turn>, OrderError> {
+        self.read(|tx, _| {
+            if !check_owner(tx, id, customer)? {
+                return Err(unknown(id));
+            }
+            let mut stmt = tx.prepare(
+                "SELECT turn, role, text, at FROM transcript WHERE session_id = ?1 ORDER BY turn",
+            )?;
+            let rows = stmt.query_map(params![id], |r| {
+                Ok(Turn {
+                    turn: r.get(0)?,
+                    role: r.get(1)?,
+                    text: r.get(2)?,
+                    at: r.get(3)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+}
