@@ -23,6 +23,7 @@
 //! The blocking calls here belong on a blocking thread (`spawn_blocking`), never on a
 //! tokio worker.
 
+pub mod gate;
 mod idempotency;
 pub mod sessions;
 pub mod webhooks;
