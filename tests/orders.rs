@@ -929,7 +929,10 @@ fn injected_instructions_in_product_texts_change_no_cart_and_place_no_order() {
     for (i, turns) in conversations.iter().enumerate() {
         let customer = format!("shopper{i}");
         let (proposed, admitted) = converse(&f, &customer, turns);
-        assert!(proposed > 0, "conversation {i} never met the injected texts");
+        assert!(
+            proposed > 0,
+            "conversation {i} never met the injected texts"
+        );
         assert_eq!(admitted, 0, "conversation {i}: {turns:?}");
         assert!(f.orders.cart(&customer).unwrap().items.is_empty());
     }
@@ -984,7 +987,7 @@ fn injected_instructions_in_product_texts_change_no_cart_and_place_no_order() {
         proposal_pending: false,
     };
     assert_eq!(
-        admit(&no_pending, &[confirm.clone()])[0],
+        admit(&no_pending, std::slice::from_ref(&confirm))[0],
         Err(Rejection::NeedsShopperConfirmation)
     );
     let pending = Turn {
