@@ -158,6 +158,9 @@ pub struct Config {
     pub webhook_url: Option<String>,
     /// Secret for the webhook HMAC signature.
     pub webhook_secret: String,
+    /// Editable prompts (see prompts/README.md); files missing there fall back to the
+    /// built-in copies.
+    pub prompts_dir: PathBuf,
 }
 
 impl Default for Config {
@@ -177,6 +180,7 @@ impl Default for Config {
             return_window_days: 30,
             webhook_url: None,
             webhook_secret: String::new(),
+            prompts_dir: PathBuf::from("prompts"),
         }
     }
 }
@@ -199,6 +203,7 @@ pub struct Overrides {
     pub return_window_days: Option<u64>,
     pub webhook_url: Option<String>,
     pub webhook_secret: Option<String>,
+    pub prompts_dir: Option<PathBuf>,
 }
 
 /// The keys a layer may set, as they are spelled in the file.
@@ -217,6 +222,7 @@ pub const KEYS: &[&str] = &[
     "return_window_days",
     "webhook_url",
     "webhook_secret",
+    "prompts_dir",
 ];
 
 /// Keys whose value is a whole number (parsed as such from environment variables).
@@ -417,6 +423,9 @@ impl Overrides {
         }
         if let Some(v) = self.webhook_secret {
             cfg.webhook_secret = v;
+        }
+        if let Some(v) = self.prompts_dir {
+            cfg.prompts_dir = non_empty_path(v).map_err(|m| err("prompts_dir", m))?;
         }
         if cfg.webhook_url.is_some() && cfg.webhook_secret.len() < 16 {
             return Err(err(

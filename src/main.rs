@@ -70,7 +70,7 @@ enum Command {
     Chat,
     /// Run an evaluation.
     Eval {
-        /// What to evaluate: known-item (nlu, scenarios, webshop: not built yet).
+        /// What to evaluate: known-item, nlu (scenarios, webshop: not built yet).
         kind: String,
         /// The evaluation data (known-item: ../shared/data/off_de/off_de_products.tsv).
         file: PathBuf,
@@ -83,6 +83,9 @@ enum Command {
         /// known-item: only names with at least this many words.
         #[arg(long, default_value_t = 1)]
         min_words: usize,
+        /// nlu: rules only, no model.
+        #[arg(long)]
+        rules_only: bool,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -188,8 +191,11 @@ fn main() -> ExitCode {
             sample,
             seed,
             min_words,
+            rules_only,
             json,
-        } => eval_command(&kind, &file, sample, seed, min_words, json),
+        } => eval_command(
+            &config, &kind, &file, sample, seed, min_words, rules_only, json,
+        ),
         Command::Bench {
             what,
             products,
@@ -430,12 +436,15 @@ fn report<T: serde::Serialize + std::fmt::Display>(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn eval_command(
+    config: &Config,
     kind: &str,
     file: &std::path::Path,
     sample: usize,
     seed: u64,
     min_words: usize,
+    rules_only: bool,
     json: bool,
 ) -> ExitCode {
     use shopassist::eval::known_item;
@@ -455,8 +464,35 @@ fn eval_command(
             };
             report(known_item::run(products, &opts), json)
         }
+        "nlu" => report(eval_nlu(config, file, rules_only), json),
         other => not_built(&format!("eval {other}")),
     }
+}
+
+fn eval_nlu(
+    config: &Config,
+    file: &std::path::Path,
+    rules_only: bool,
+) -> anyhow::Result<shopassist::eval::nlu::NluReport> {
+    use shopassist::nlu::{understand, ExtractPrompt, Extractor};
+    let cases = shopassist::eval::nlu::read_cases(file)?;
+    if rules_only {
+        return Ok(shopassist::eval::nlu::run("rules only", &cases, |t, l| {
+            understand(t, l, None)
+        }));
+    }
+    let path = models::resolve(
+        &config.model,
+        &config.models_dir,
+        &FetchOptions { progress: true },
+    )?;
+    let device = shopassist::llm::model::device(config.device).map_err(anyhow::Error::msg)?;
+    let model = shopassist::llm::Model::load(&path, &device)?;
+    let prompt = ExtractPrompt::load(Some(&config.prompts_dir)).map_err(anyhow::Error::msg)?;
+    let extractor = Extractor::new(&model, &prompt).map_err(anyhow::Error::msg)?;
+    Ok(shopassist::eval::nlu::run(&model.name, &cases, |t, l| {
+        understand(t, l, Some((&extractor, &model)))
+    }))
 }
 
 fn bench_command(

@@ -42,3 +42,132 @@ fn price_limits_of_annotated_human_goals_come_out_exactly() {
     assert!(rate >= 0.98, "price limit exact in {rate:.4}");
     assert_eq!(invented, 0);
 }
+
+/// WebShop's ~12k crowd-written requests are all product requests: the rules must not
+/// read them as cart, order or other actions (they are searches, or left to the model).
+/// Also reports how many sizes, colours and packs the extractor finds in them.
+#[test]
+fn crowd_requests_read_as_searches_and_their_options_are_counted() {
+    use shopassist::nlu::intent::{rule_intent, Intent};
+    use shopassist::nlu::rules::normalise;
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/webshop/human_goals.json");
+    if !path.exists() {
+        eprintln!("skipped: {} is absent", path.display());
+        return;
+    }
+    let requests: Vec<String> = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let mut wrong = std::collections::BTreeMap::<Intent, Vec<&str>>::new();
+    let (mut sizes, mut colors, mut packs) = (0, 0, 0);
+    for r in &requests {
+        let slots = extract(r);
+        sizes += usize::from(!slots.sizes.is_empty());
+        colors += usize::from(!slots.colors.is_empty());
+        packs += usize::from(slots.quantity.is_some());
+        match rule_intent(&normalise(r), &slots) {
+            None | Some(Intent::Search) | Some(Intent::Refine) => {}
+            Some(other) => wrong.entry(other).or_default().push(r),
+        }
+    }
+    let n = requests.len();
+    let misread: usize = wrong.values().map(Vec::len).sum();
+    eprintln!(
+        "{n} requests: sizes in {sizes}, colours in {colors}, packs/quantities in {packs}; \
+         read as a non-search intent: {misread}"
+    );
+    for (intent, examples) in &wrong {
+        eprintln!(
+            "  {} × {intent:?}, e.g. {:?}",
+            examples.len(),
+            &examples[..examples.len().min(3)]
+        );
+    }
+    assert!(
+        (misread as f64) < 0.005 * n as f64,
+        "{misread} of {n} requests read as actions"
+    );
+}
+
+/// The annotated goals name the options the shopper wants ("black", "x-large",
+/// "pack of 2"): how many of the colour, size and pack options the extractor finds,
+/// with the most frequent misses printed. Guards against regressions with floors a
+/// little under what it reaches now.
+#[test]
+fn goal_options_colours_sizes_and_packs_are_found() {
+    use shopassist::catalog::colors::canonical_of_value;
+    use shopassist::nlu::rules::normalise;
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/webshop/human_goals_annotated.dev.json");
+    if !path.exists() {
+        eprintln!("skipped: {} is absent", path.display());
+        return;
+    }
+    let goals: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let size_like = regex::Regex::new(
+        r"^(xx?s|s|m|l|x{0,3}l|\d?x-?large|small|medium|large|\d+(\.\d+)?( wide)?|\d+w x \d+l|(queen|king|twin|full)( size)?)$",
+    )
+    .unwrap();
+    let pack_like = regex::Regex::new(r"^(pack of \d+|\d+ ?(pack|count|pcs|pieces))$").unwrap();
+    let mut found = [0usize; 3];
+    let mut total = [0usize; 3];
+    let mut misses: std::collections::BTreeMap<String, usize> = Default::default();
+    for g in &goals {
+        let text = g["instruction_text"].as_str().unwrap();
+        let slots = extract(text);
+        for option in g["goal_options"].as_array().into_iter().flatten() {
+            let o = option.as_str().unwrap_or_default().to_lowercase();
+            let o = o.trim();
+            let (kind, hit) = if pack_like.is_match(o) {
+                (2, slots.quantity.is_some())
+            } else if size_like.is_match(o) {
+                // The option in the extractor's own spelling ("x-large" → "XL").
+                let want: Vec<String> = extract(&format!("size {o}"))
+                    .sizes
+                    .iter()
+                    .chain(extract(&format!("{o} size")).sizes.iter())
+                    .map(|s| s.to_lowercase().replace(' ', ""))
+                    .collect();
+                let hit = slots.sizes.iter().any(|s| {
+                    let s = s.to_lowercase().replace(' ', "");
+                    want.contains(&s) || normalise(o).replace(' ', "") == s
+                });
+                (1, hit)
+            } else if let Some(c) = canonical_of_value(o) {
+                (0, slots.colors.iter().any(|x| x == c))
+            } else {
+                continue;
+            };
+            total[kind] += 1;
+            if hit {
+                found[kind] += 1;
+            } else {
+                *misses
+                    .entry(format!("{} {o}", ["colour", "size", "pack"][kind]))
+                    .or_default() += 1;
+            }
+        }
+    }
+    let rate = |k: usize| found[k] as f64 / total[k].max(1) as f64;
+    eprintln!(
+        "goal options found: colours {}/{} ({:.1} %), sizes {}/{} ({:.1} %), packs {}/{} ({:.1} %)",
+        found[0],
+        total[0],
+        rate(0) * 100.0,
+        found[1],
+        total[1],
+        rate(1) * 100.0,
+        found[2],
+        total[2],
+        rate(2) * 100.0
+    );
+    let mut top: Vec<_> = misses.into_iter().collect();
+    top.sort_by_key(|m| std::cmp::Reverse(m.1));
+    for (m, n) in top.iter().take(15) {
+        eprintln!("  missed {n} × {m}");
+    }
+    assert!(
+        rate(0) >= 0.88 && rate(1) >= 0.72 && rate(2) >= 0.55,
+        "{found:?} of {total:?}"
+    );
+}

@@ -69,6 +69,8 @@ pub fn canonical_color(word: &str) -> Option<&'static str> {
             DE_ENDINGS
                 .iter()
                 .filter_map(|e| w.strip_suffix(e))
+                // German endings go on German words: "reden" (to talk) is no "red".
+                .filter(|stem| *stem != "red")
                 .find_map(lookup)
         })
         .or_else(|| {

@@ -2,6 +2,7 @@
 //! printing figures a person can compare between versions.
 
 pub mod known_item;
+pub mod nlu;
 
 /// A small deterministic random generator (SplitMix64), so an evaluation's sample and
 /// its typos are the same on every machine and every run with the same seed.

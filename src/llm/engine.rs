@@ -81,6 +81,22 @@ impl Engine {
         opts: GenerateOptions,
         text: mpsc::Sender<String>,
     ) -> Result<Generation, EngineError> {
+        self.run(move |model| {
+            model.generate(prefix.as_deref(), &prompt, &opts, |piece| {
+                text.blocking_send(piece.to_string()).is_ok()
+            })
+        })
+        .await?
+        .map_err(EngineError::from)
+    }
+
+    /// Runs `work` with the model on a blocking thread when it is this request's turn.
+    /// Refuses at once when the queue is full.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, EngineError>
+    where
+        F: FnOnce(&Model) -> T + Send + 'static,
+        T: Send + 'static,
+    {
         let permit = match self.running.clone().try_acquire_owned() {
             Ok(p) => p,
             Err(_) => {
@@ -103,12 +119,9 @@ impl Engine {
         let model = self.model.clone();
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            model.generate(prefix.as_deref(), &prompt, &opts, |piece| {
-                text.blocking_send(piece.to_string()).is_ok()
-            })
+            work(&model)
         })
         .await
-        .map_err(|e| EngineError::Join(e.to_string()))?
-        .map_err(EngineError::from)
+        .map_err(|e| EngineError::Join(e.to_string()))
     }
 }

@@ -1,6 +1,15 @@
 //! Understanding what shoppers say: normalisation of typed and spoken text, spelled
-//! numbers ([`numbers`]) and rule extractors for the slots rules can read with
-//! certainty ([`rules`]). The LLM part builds on these (not built yet).
+//! numbers ([`numbers`]), rule extractors for the slots rules read with certainty
+//! ([`rules`]), the intent the rules are sure of ([`intent`]), German/English
+//! detection ([`language`]), and the merge with a schema-constrained LLM reading
+//! ([`understand`]).
 
+pub mod intent;
+pub mod language;
 pub mod numbers;
 pub mod rules;
+pub mod understand;
+
+pub use intent::Intent;
+pub use language::Language;
+pub use understand::{understand, ExtractPrompt, Extractor, Source, Understanding};

@@ -94,7 +94,16 @@ fn english_phrase(words: &[&str], start: usize) -> Option<(u64, usize)> {
                 continue;
             }
         }
-        if w == "and" && i > start && i + 1 < words.len() && en_word(words[i + 1]).is_some() {
+        // "two hundred and fifty", but not "one hundred and two hundred".
+        if w == "and"
+            && i > start
+            && current >= 100
+            && current.is_multiple_of(100)
+            && words.get(i + 1).is_some_and(|n| en_word(n).is_some())
+            && !words
+                .get(i + 2)
+                .is_some_and(|n| matches!(*n, "hundred" | "thousand"))
+        {
             i += 1;
             continue;
         }

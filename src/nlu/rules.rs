@@ -59,7 +59,7 @@ fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
 }
 
 const FILLERS: &[&str] = &[
-    "ähm", "äh", "ehm", "hm", "hmm", "öhm", "uh", "um", "uhm", "erm", "like",
+    "ähm", "äh", "ehm", "hm", "hmm", "öhm", "uh", "um", "uhm", "erm",
 ];
 
 /// Normalises a typed or spoken utterance: lowercase, fillers dropped, punctuation
@@ -80,14 +80,32 @@ pub fn normalise(text: &str) -> String {
             '€' => cleaned.push_str(" eur "),
             '$' => cleaned.push_str(" usd "),
             '#' => cleaned.push(' '),
+            // "what's" → "whats", "i'll" → "ill": one word, as speech transcribers write it.
+            '\'' | '’' => {}
             c if c.is_alphanumeric() || c == '-' || c == 'ß' => cleaned.push(c),
             _ => cleaned.push(' '),
         }
     }
-    let words: Vec<&str> = cleaned
+    let all: Vec<&str> = cleaned
         .split_whitespace()
         .map(|w| w.trim_matches('-'))
-        .filter(|w| !w.is_empty() && !FILLERS.contains(w))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let words: Vec<&str> = all
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| {
+            // German "um die 100 Euro" is no English "um".
+            let german_um = **w == "um"
+                && all.get(i + 1).is_some_and(|n| {
+                    matches!(
+                        *n,
+                        "die" | "den" | "das" | "ca" | "circa" | "etwa" | "ungefähr"
+                    ) || n.starts_with(|c: char| c.is_ascii_digit())
+                });
+            german_um || !FILLERS.contains(w)
+        })
+        .map(|(_, w)| *w)
         .collect();
     let joined = digits_for_words(&words.join(" "));
     joined
@@ -151,6 +169,7 @@ pub fn price(text: &str) -> (Option<PriceRange>, Option<String>) {
         &["hoechstens"],
         &["weniger", "als"],
         &["nicht", "mehr", "als"],
+        &["nicht", "teurer", "als"],
         &["günstiger", "als"],
         &["billiger", "als"],
         &["under"],
@@ -163,6 +182,8 @@ pub fn price(text: &str) -> (Option<PriceRange>, Option<String>) {
         &["lower", "than"],
         &["no", "more", "than"],
         &["not", "more", "than"],
+        &["no", "more", "expensive", "than"],
+        &["not", "more", "expensive", "than"],
         &["cheaper", "than"],
         &["within"],
     ];
@@ -353,6 +374,32 @@ pub fn sizes(text: &str) -> Vec<String> {
         }
     };
     for (i, w) in words.iter().enumerate() {
+        // "extra large", "extra-large", "extra small"
+        if *w == "extra" || *w == "extra-large" || *w == "extra-small" {
+            let next = if *w == "extra" {
+                words.get(i + 1).copied()
+            } else {
+                Some(&w[6..])
+            };
+            match next {
+                Some("large") => push("XL".into()),
+                Some("small") => push("XS".into()),
+                _ => {}
+            }
+            continue;
+        }
+        if *w == "large" && i > 0 && words[i - 1] == "extra" {
+            continue;
+        }
+        // "8 size flats": a number right before "size"/"größe".
+        if matches!(words.get(i + 1), Some(&"size") | Some(&"größe"))
+            && w.replace(',', ".")
+                .parse::<f64>()
+                .is_ok_and(|n| (1.0..=60.0).contains(&n))
+        {
+            push(w.replace(',', "."));
+            continue;
+        }
         let after_size_word = i > 0
             && matches!(
                 words[i - 1],
@@ -389,6 +436,43 @@ pub fn sizes(text: &str) -> Vec<String> {
                 "3x-large" => "3XL".into(),
                 other => other.to_uppercase(),
             });
+            continue;
+        }
+        // "das zweite in 42": after a bare "in", a number in the range of shoe and
+        // clothing sizes counts, unless a unit follows ("in 20 minuten", "in 30 euro").
+        let in_size = i > 0
+            && words[i - 1] == "in"
+            && w.parse::<u32>().is_ok_and(|n| (16..=60).contains(&n))
+            && !words.get(i + 1).is_some_and(|n| {
+                matches!(
+                    *n,
+                    "euro"
+                        | "eur"
+                        | "€"
+                        | "dollar"
+                        | "dollars"
+                        | "$"
+                        | "tage"
+                        | "tagen"
+                        | "minuten"
+                        | "stunden"
+                        | "jahren"
+                        | "days"
+                        | "minutes"
+                        | "hours"
+                        | "years"
+                        | "stück"
+                        | "sekunden"
+                        | "cm"
+                        | "mm"
+                        | "kg"
+                        | "g"
+                        | "ml"
+                        | "l"
+                )
+            });
+        if in_size {
+            push(w.to_string());
             continue;
         }
         if after_size_word && words[i - 1] != "in" {
@@ -472,7 +556,26 @@ pub fn reference(text: &str) -> Option<Reference> {
         if let Some((_, n)) = ORDINALS.iter().find(|(o, _)| o == w) {
             return Some(Reference::Ordinal(*n));
         }
-        if matches!(*w, "letzte" | "letzten" | "letztes" | "letzter" | "last") {
+        // "letztes Mal", "last time", "meine letzte Bestellung" are no pointing.
+        let about_time = words.get(i + 1).is_some_and(|n| {
+            matches!(
+                *n,
+                "mal"
+                    | "time"
+                    | "bestellung"
+                    | "order"
+                    | "woche"
+                    | "week"
+                    | "monat"
+                    | "month"
+                    | "jahr"
+                    | "year"
+                    | "einkauf"
+                    | "purchase"
+                    | "lieferung"
+            )
+        });
+        if matches!(*w, "letzte" | "letzten" | "letztes" | "letzter" | "last") && !about_time {
             return Some(Reference::Last);
         }
         if matches!(*w, "nummer" | "number" | "nr") {
@@ -561,7 +664,7 @@ pub fn confirmation(text: &str) -> Option<Confirmation> {
 /// Order ids: "bestellung 123456", "order #A-12345", "AB12345".
 pub fn order_id(text: &str) -> Option<String> {
     static ID: OnceLock<Regex> = OnceLock::new();
-    let r = re(&ID, r"\b([a-z]{1,4}-?\d{4,12}|\d{5,12})\b");
+    let r = re(&ID, r"\b([a-z]{1,4}-?\d{4,12}|\d{3,6}-\d{3,8}|\d{5,12})\b");
     r.captures_iter(text)
         .map(|c| c[1].to_uppercase())
         .find(|id| !id.chars().all(|c| c.is_ascii_digit()) || id.len() >= 5)
@@ -659,6 +762,27 @@ mod tests {
         let r = extract("between $5 and $10").price.unwrap();
         assert_eq!((r.min, r.max), (Some(500), Some(1000)));
         assert_eq!(extract("less than $40").currency.as_deref(), Some("USD"));
+    }
+
+    #[test]
+    fn spoken_hundreds_and_more_phrasings() {
+        assert_eq!(normalise("einhundertzwanzig euro"), "120 eur");
+        assert_eq!(max("nicht teurer als einhundertzwanzig euro"), Some(12000));
+        assert_eq!(
+            normalise("kopfhörer um die einhundert euro"),
+            "kopfhörer um die 100 eur"
+        );
+        let r = extract("kopfhörer um die einhundert euro").price.unwrap();
+        assert_eq!((r.min, r.max), (Some(8000), Some(12000)));
+        assert_eq!(max("not more expensive than 30 dollars"), Some(3000));
+    }
+
+    #[test]
+    fn a_number_after_in_is_a_size_when_it_looks_like_one() {
+        assert_eq!(extract("das zweite in 42").sizes, vec!["42"]);
+        assert_eq!(extract("the first one in 38").sizes, vec!["38"]);
+        assert!(extract("lieferung in 20 minuten").sizes.is_empty());
+        assert!(extract("in 3 farben").sizes.is_empty());
     }
 
     #[test]

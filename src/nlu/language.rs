@@ -1,0 +1,361 @@
+//! German or English? Function words decide short utterances ("ja", "zeig mehr",
+//! "cheaper please"), where trigram statistics are unreliable; whatlang decides longer
+//! ones; when neither is sure, the session's language stands.
+
+use serde::{Deserialize, Serialize};
+use whatlang::{Detector, Lang};
+
+/// The languages the assistant speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    De,
+    En,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::De => "de",
+            Language::En => "en",
+        }
+    }
+
+    /// "de"/"en" (also "deu", "german", "deutsch", ...).
+    pub fn parse(s: &str) -> Option<Language> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "de" | "deu" | "ger" | "german" | "deutsch" | "de-de" | "de-at" | "de-ch" => {
+                Some(Language::De)
+            }
+            "en" | "eng" | "english" | "englisch" | "en-us" | "en-gb" => Some(Language::En),
+            _ => None,
+        }
+    }
+}
+
+const GERMAN: &[&str] = &[
+    "ich",
+    "du",
+    "sie",
+    "wir",
+    "der",
+    "die",
+    "das",
+    "den",
+    "dem",
+    "des",
+    "ein",
+    "eine",
+    "einen",
+    "einem",
+    "und",
+    "oder",
+    "nicht",
+    "kein",
+    "keine",
+    "mit",
+    "ohne",
+    "für",
+    "unter",
+    "bis",
+    "über",
+    "zwischen",
+    "zeig",
+    "zeige",
+    "mehr",
+    "ja",
+    "nein",
+    "bitte",
+    "danke",
+    "hallo",
+    "günstiger",
+    "billiger",
+    "größe",
+    "grösse",
+    "größer",
+    "kleiner",
+    "wo",
+    "wie",
+    "was",
+    "welche",
+    "welcher",
+    "meine",
+    "meinen",
+    "mein",
+    "bestellung",
+    "ist",
+    "es",
+    "gibt",
+    "haben",
+    "hat",
+    "warenkorb",
+    "kasse",
+    "brauche",
+    "suche",
+    "möchte",
+    "will",
+    "gern",
+    "gerne",
+    "genau",
+    "passt",
+    "auch",
+    "noch",
+    "andere",
+    "anderen",
+    "nummer",
+    "zweite",
+    "erste",
+    "letzte",
+    "stück",
+    "euro",
+    "schwarz",
+    "weiß",
+    "rot",
+    "blau",
+    "grün",
+    "grau",
+    "wasserdicht",
+    "bleibt",
+    "zurück",
+    "umtauschen",
+    "stornieren",
+    "mitarbeiter",
+    "mensch",
+    "moin",
+    "servus",
+    "tschüss",
+    "doch",
+    "aber",
+    "sind",
+    "im",
+    "in",
+    "auf",
+    "zu",
+    "von",
+    "vom",
+    "zum",
+    "zur",
+    "ähm",
+    "äh",
+    "öhm",
+    "jawohl",
+    "guten",
+    "morgen",
+    "abend",
+    "maximal",
+    "höchstens",
+    "retoure",
+    "anmelden",
+    "bestellen",
+    "bezahlen",
+    "stornieren",
+    "nee",
+    "stück",
+    "lieber",
+    "nur",
+    "mal",
+    "gleiche",
+    "dunkel",
+    "hell",
+    "zeigen",
+    "kaufen",
+    "nochmal",
+    "schon",
+];
+
+const ENGLISH: &[&str] = &[
+    "i",
+    "you",
+    "we",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "not",
+    "no",
+    "with",
+    "without",
+    "for",
+    "under",
+    "below",
+    "less",
+    "than",
+    "between",
+    "show",
+    "more",
+    "yes",
+    "please",
+    "thanks",
+    "hello",
+    "cheaper",
+    "size",
+    "bigger",
+    "smaller",
+    "where",
+    "how",
+    "what",
+    "which",
+    "my",
+    "order",
+    "is",
+    "it",
+    "there",
+    "have",
+    "has",
+    "cart",
+    "basket",
+    "checkout",
+    "need",
+    "looking",
+    "want",
+    "like",
+    "would",
+    "sure",
+    "other",
+    "another",
+    "number",
+    "second",
+    "first",
+    "last",
+    "one",
+    "pack",
+    "dollars",
+    "bucks",
+    "black",
+    "white",
+    "red",
+    "blue",
+    "green",
+    "grey",
+    "gray",
+    "waterproof",
+    "return",
+    "exchange",
+    "cancel",
+    "human",
+    "agent",
+    "person",
+    "me",
+    "do",
+    "does",
+    "can",
+    "this",
+    "that",
+    "these",
+    "of",
+    "to",
+    "on",
+    "at",
+    "but",
+    "are",
+    "in",
+    "uh",
+    "um",
+    "uhm",
+    "nope",
+    "yep",
+    "yeah",
+    "correct",
+    "good",
+    "evening",
+    "morning",
+    "lets",
+    "let",
+    "when",
+    "will",
+    "package",
+    "stock",
+    "only",
+    "rather",
+    "instead",
+    "any",
+    "customer",
+    "service",
+    "representative",
+    "arrive",
+    "cancel",
+    "refund",
+    "track",
+    "buy",
+    "cheap",
+    "price",
+    "thank",
+];
+
+/// Detects the language of `text`, falling back to `session` when unsure.
+pub fn detect(text: &str, session: Language) -> Language {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric() && c != 'ß')
+        .filter(|w| !w.is_empty())
+        .collect();
+    // Words both lists share ("in") count for neither.
+    let de = words
+        .iter()
+        .filter(|w| GERMAN.contains(w) && !ENGLISH.contains(w))
+        .count();
+    let en = words
+        .iter()
+        .filter(|w| ENGLISH.contains(w) && !GERMAN.contains(w))
+        .count();
+    let umlaut = lower.contains(['ä', 'ö', 'ü', 'ß']);
+    if de > en || (umlaut && de == en) {
+        return Language::De;
+    }
+    if en > de {
+        return Language::En;
+    }
+    let detector = Detector::with_allowlist(vec![Lang::Deu, Lang::Eng]);
+    match detector.detect(&lower) {
+        Some(info) if info.is_reliable() || info.confidence() >= 0.5 => match info.lang() {
+            Lang::Deu => Language::De,
+            _ => Language::En,
+        },
+        _ => session,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_long_utterances() {
+        let de = Language::De;
+        let en = Language::En;
+        for (t, want) in [
+            ("wo bleibt meine bestellung", de),
+            ("the second one in size 42", en),
+            (
+                "Ich brauche einen wasserdichten Wintermantel unter 200 €",
+                de,
+            ),
+            ("show me red shoes", en),
+            ("das zweite in 42", de),
+            ("unter 50 euro", de),
+            ("cheaper please", en),
+            ("günstiger", de),
+            ("in schwarz", de),
+            ("zeig mehr", de),
+            ("is it waterproof", en),
+            (
+                "Do you have a waterproof winter coat under 200 dollars?",
+                en,
+            ),
+            ("Hast du Laufschuhe für Damen?", de),
+        ] {
+            assert_eq!(detect(t, Language::De), want, "{t} (session de)");
+            assert_eq!(detect(t, Language::En), want, "{t} (session en)");
+        }
+    }
+
+    #[test]
+    fn words_of_both_languages_keep_the_session_language() {
+        assert_eq!(detect("ok", Language::De), Language::De);
+        assert_eq!(detect("ok", Language::En), Language::En);
+        assert_eq!(detect("42", Language::En), Language::En);
+        assert_eq!(detect("Adidas", Language::De), Language::De);
+    }
+}

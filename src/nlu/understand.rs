@@ -1,0 +1,699 @@
+//! One shopper message → [`Understanding`]: rules first, the constrained LLM for what
+//! rules cannot read (intent of free phrasing, product type, attributes, brand), and a
+//! merge that keeps an LLM value only when the shopper's words support it.
+//!
+//! - Rules win for the typed slots they read (price, colours, sizes, quantity,
+//!   reference, confirmation, order id, exclusions); the LLM never sets those.
+//! - An LLM product type, attribute or brand is kept only if each of its words is
+//!   found in the shopper's normalised words (as the word, inside a compound, or
+//!   sharing a stem of five letters); otherwise it is dropped and logged.
+//! - An LLM intent that would act (cart, checkout, confirm, cancel, return, reorder)
+//!   without any of the words the rules look for is not trusted: the turn becomes a
+//!   search. Actions need the shopper's own words. Likewise "out of scope", greeting
+//!   or feedback for a message with a price, colour, size or quantity in it.
+//! - A message with product words and no cue the rules know is a search; the LLM's
+//!   intent counts only for messages without product words.
+//! - A turn whose intent the rules know never waits for the LLM, except a search,
+//!   whose open slots (product type, attributes, brand) only the LLM reads.
+//! - Every slot records where it came from.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::intent::{rule_intent, Intent};
+use super::language::{self, Language};
+use super::rules::{self, RuleSlots};
+use crate::llm::{GenerateOptions, JsonConstraints, Message, Model, Prefix};
+
+/// Where a value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Rules,
+    Llm,
+    /// Nothing said it; the default applies (a turn nobody classified is a search).
+    Default,
+}
+
+/// An LLM value that the shopper's words did not support.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dropped {
+    pub slot: String,
+    pub value: String,
+}
+
+/// What one message means.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Understanding {
+    pub language: Language,
+    pub intent: Intent,
+    /// The text after normalisation (lowercase, numbers as digits, fillers gone).
+    pub normalised: String,
+    #[serde(flatten)]
+    pub slots: RuleSlots,
+    pub product_type: Option<String>,
+    pub attributes: Vec<String>,
+    pub brand: Option<String>,
+    /// Slot name → source, for every slot that has a value (and "intent").
+    pub sources: BTreeMap<String, Source>,
+    /// LLM values dropped for lack of support in the shopper's words.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dropped: Vec<Dropped>,
+    /// Whether the LLM was asked.
+    pub used_llm: bool,
+}
+
+/// The editable prompt: system text and few-shot examples (see prompts/README.md).
+#[derive(Debug, Clone)]
+pub struct ExtractPrompt {
+    pub system: String,
+    pub examples: Vec<(String, Value)>,
+}
+
+const SYSTEM: &str = include_str!("../../prompts/extract/system.txt");
+const EXAMPLES: &str = include_str!("../../prompts/extract/examples.jsonl");
+
+impl ExtractPrompt {
+    /// The prompt in `dir/extract/`, each file falling back to the built-in copy.
+    pub fn load(dir: Option<&std::path::Path>) -> Result<ExtractPrompt, String> {
+        let read = |name: &str, builtin: &str| -> Result<String, String> {
+            match dir.map(|d| d.join("extract").join(name)) {
+                Some(p) if p.is_file() => {
+                    std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))
+                }
+                _ => Ok(builtin.to_string()),
+            }
+        };
+        let system = read("system.txt", SYSTEM)?;
+        let examples_text = read("examples.jsonl", EXAMPLES)?;
+        let mut examples = Vec::new();
+        for (i, line) in examples_text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            #[derive(Deserialize)]
+            struct Example {
+                user: String,
+                assistant: Value,
+            }
+            let e: Example = serde_json::from_str(line)
+                .map_err(|e| format!("extract/examples.jsonl line {}: {e}", i + 1))?;
+            validate(&e.assistant)
+                .map_err(|m| format!("extract/examples.jsonl line {}: {m}", i + 1))?;
+            examples.push((e.user, e.assistant));
+        }
+        Ok(ExtractPrompt {
+            system: system.trim().to_string(),
+            examples,
+        })
+    }
+
+    pub fn builtin() -> ExtractPrompt {
+        ExtractPrompt::load(None).expect("the built-in prompt is valid")
+    }
+}
+
+/// The JSON schema the LLM answers in.
+pub fn schema() -> Value {
+    let intents: Vec<&str> = Intent::ALL.iter().map(|i| i.as_str()).collect();
+    json!({
+        "type": "object",
+        "properties": {
+            "intent": {"enum": intents},
+            "product_type": {"type": ["string", "null"], "maxLength": 40},
+            "attributes": {"type": "array", "items": {"type": "string", "maxLength": 30}, "maxItems": 4},
+            "brand": {"type": ["string", "null"], "maxLength": 30}
+        },
+        "required": ["intent", "product_type", "attributes", "brand"],
+        "additionalProperties": false
+    })
+}
+
+/// Checks an extraction against [`schema`] (for the examples; the model's output is
+/// constrained by the grammar and cannot break it).
+fn validate(v: &Value) -> Result<(), String> {
+    let o = v.as_object().ok_or("not an object")?;
+    for k in o.keys() {
+        if !["intent", "product_type", "attributes", "brand"].contains(&k.as_str()) {
+            return Err(format!("unknown key {k}"));
+        }
+    }
+    let intent = o
+        .get("intent")
+        .and_then(Value::as_str)
+        .ok_or("intent missing")?;
+    Intent::parse(intent).ok_or_else(|| format!("unknown intent {intent}"))?;
+    for k in ["product_type", "brand"] {
+        match o.get(k) {
+            Some(Value::Null) | Some(Value::String(_)) => {}
+            _ => return Err(format!("{k} must be a string or null")),
+        }
+    }
+    match o.get("attributes") {
+        Some(Value::Array(a)) if a.iter().all(Value::is_string) => Ok(()),
+        _ => Err("attributes must be an array of strings".into()),
+    }
+}
+
+/// What the LLM said, before the merge.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LlmReading {
+    pub intent: Option<Intent>,
+    pub product_type: Option<String>,
+    pub attributes: Vec<String>,
+    pub brand: Option<String>,
+}
+
+/// The LLM side: constraints and the few-shot prefix, evaluated once per model.
+pub struct Extractor {
+    constraints: JsonConstraints,
+    prefix: Arc<Prefix>,
+    /// The chat-template text after the user's message (end of turn, assistant start).
+    tail: String,
+    schema: Value,
+}
+
+impl std::fmt::Debug for Extractor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Extractor")
+            .field("prefix_tokens", &self.prefix.tokens.len())
+            .finish()
+    }
+}
+
+impl Extractor {
+    /// Renders the prompt with the model's chat template and evaluates its fixed part.
+    pub fn new(model: &Model, prompt: &ExtractPrompt) -> Result<Extractor, String> {
+        let mut messages = vec![Message::system(prompt.system.clone())];
+        for (user, answer) in &prompt.examples {
+            messages.push(Message::user(user.clone()));
+            messages.push(Message::assistant(answer.to_string()));
+        }
+        messages.push(Message::user("\u{0}"));
+        let full = crate::llm::template::render(
+            model.chat_template.as_deref(),
+            &messages,
+            true,
+            &model.bos_token,
+            &model.eos_token,
+        )
+        .map_err(|e| e.to_string())?;
+        let (head, tail) = full
+            .split_once('\u{0}')
+            .ok_or("the chat template dropped the user message")?;
+        let prefix = model.cache_prefix(head).map_err(|e| e.to_string())?;
+        Ok(Extractor {
+            constraints: JsonConstraints::new(model)?,
+            prefix: Arc::new(prefix),
+            tail: tail.to_string(),
+            schema: schema(),
+        })
+    }
+
+    /// Asks the model about one message.
+    pub fn read(&self, model: &Model, text: &str) -> Result<LlmReading, String> {
+        // The message goes in as the shopper wrote it, without anything that could
+        // close the turn early.
+        let clean: String = text
+            .replace("<|", "< |")
+            .chars()
+            .filter(|c| *c != '\u{0}')
+            .take(500)
+            .collect();
+        let opts = GenerateOptions {
+            max_tokens: 96,
+            ..Default::default()
+        };
+        let out = model
+            .generate_json(
+                &self.constraints,
+                &self.schema,
+                Some(&self.prefix),
+                &format!("{clean}{}", self.tail),
+                &opts,
+            )
+            .map_err(|e| e.to_string())?;
+        let v = out.value;
+        let s = |k: &str| {
+            v.get(k)
+                .and_then(Value::as_str)
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
+        Ok(LlmReading {
+            intent: v
+                .get("intent")
+                .and_then(Value::as_str)
+                .and_then(Intent::parse),
+            product_type: s("product_type"),
+            attributes: v
+                .get("attributes")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            brand: s("brand"),
+        })
+    }
+}
+
+/// Intents that act on carts or orders: the LLM alone cannot set them.
+const ACTIONS: &[Intent] = &[
+    Intent::AddToCart,
+    Intent::RemoveFromCart,
+    Intent::Checkout,
+    Intent::Confirm,
+    Intent::CancelAction,
+    Intent::CancelOrder,
+    Intent::ReturnItem,
+    Intent::Reorder,
+];
+
+/// What the rules alone read: language, slots, and the intent when they are sure.
+pub fn read_rules(text: &str, session: Language) -> (Language, String, RuleSlots, Option<Intent>) {
+    let language = language::detect(text, session);
+    let normalised = rules::normalise(text);
+    let slots = rules::extract(text);
+    let intent = rule_intent(&normalised, &slots);
+    (language, normalised, slots, intent)
+}
+
+/// Understands `text`. `llm` is asked only when the rules do not know the intent and
+/// an extractor is given; its failure is logged and the rules' reading stands.
+pub fn understand(
+    text: &str,
+    session: Language,
+    llm: Option<(&Extractor, &Model)>,
+) -> Understanding {
+    let (language, normalised, slots, rule) = read_rules(text, session);
+    // Searches have open slots (product type, attributes, brand) only the model reads;
+    // every other intent the rules know is complete without it.
+    let reading = match (rule, llm) {
+        (None | Some(Intent::Search), Some((extractor, model))) => {
+            match extractor.read(model, text) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    tracing::warn!(error = %e, "LLM extraction failed; rules only");
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    merge(language, normalised, slots, rule, reading)
+}
+
+/// Merges the rules' reading with the LLM's, keeping LLM values only with evidence.
+pub fn merge(
+    language: Language,
+    normalised: String,
+    slots: RuleSlots,
+    rule: Option<Intent>,
+    reading: Option<LlmReading>,
+) -> Understanding {
+    let mut sources = BTreeMap::new();
+    let mut dropped = Vec::new();
+    let used_llm = reading.is_some();
+    let reading = reading.unwrap_or_default();
+    let words = content_words(&normalised);
+
+    let product_words = rule_product_words(&normalised, &slots);
+    let intent = match (rule, reading.intent) {
+        (Some(i), _) => {
+            sources.insert("intent".into(), Source::Rules);
+            i
+        }
+        // Product words and no cue the rules know: a search. The small models read
+        // such phrases as questions or comparisons far too often to be trusted here.
+        (None, llm) if product_words.is_some() => {
+            let agrees = llm == Some(Intent::Search);
+            if let Some(i) = llm.filter(|_| !agrees) {
+                dropped.push(Dropped {
+                    slot: "intent".into(),
+                    value: i.as_str().into(),
+                });
+            }
+            sources.insert(
+                "intent".into(),
+                if agrees { Source::Llm } else { Source::Default },
+            );
+            Intent::Search
+        }
+        // Shopping constraints say it is about products, whatever the model thinks.
+        (None, Some(Intent::OutOfScope | Intent::Greeting | Intent::Feedback))
+            if has_constraints(&slots) =>
+        {
+            dropped.push(Dropped {
+                slot: "intent".into(),
+                value: reading
+                    .intent
+                    .map(|i| i.as_str())
+                    .unwrap_or_default()
+                    .into(),
+            });
+            sources.insert("intent".into(), Source::Default);
+            Intent::Search
+        }
+        (None, Some(i)) if !ACTIONS.contains(&i) => {
+            sources.insert("intent".into(), Source::Llm);
+            i
+        }
+        (None, other) => {
+            if let Some(i) = other {
+                tracing::info!(intent = i.as_str(), text = %normalised, "LLM action intent without the shopper's words; treated as search");
+                dropped.push(Dropped {
+                    slot: "intent".into(),
+                    value: i.as_str().into(),
+                });
+            }
+            sources.insert("intent".into(), Source::Default);
+            Intent::Search
+        }
+    };
+
+    let mut keep = |slot: &str, value: Option<String>| -> Option<String> {
+        let value = value?;
+        if supported(&value, &words) {
+            sources.insert(slot.to_string(), Source::Llm);
+            Some(value.to_lowercase())
+        } else {
+            tracing::info!(slot, value = %value, text = %normalised, "LLM value not in the shopper's words; dropped");
+            dropped.push(Dropped {
+                slot: slot.into(),
+                value,
+            });
+            None
+        }
+    };
+    let mut product_type = keep("product_type", reading.product_type);
+    let brand = keep("brand", reading.brand);
+    let attributes: Vec<String> = reading
+        .attributes
+        .into_iter()
+        .filter_map(|a| keep("attributes", Some(a)))
+        // Colours and sizes are the rules' business.
+        .filter(|a| rules::colors(a).0.is_empty() && rules::sizes(a).is_empty())
+        .collect();
+    if product_type.is_none() && matches!(intent, Intent::Search) {
+        product_type = product_words;
+        if product_type.is_some() {
+            sources.insert("product_type".into(), Source::Rules);
+        }
+    }
+    for (name, present) in [
+        ("price", slots.price.is_some()),
+        ("colors", !slots.colors.is_empty()),
+        ("not_colors", !slots.not_colors.is_empty()),
+        ("sizes", !slots.sizes.is_empty()),
+        ("quantity", slots.quantity.is_some()),
+        ("reference", slots.reference.is_some()),
+        ("confirmation", slots.confirmation.is_some()),
+        ("order_id", slots.order_id.is_some()),
+        ("exclude", !slots.exclude.is_empty()),
+    ] {
+        if present {
+            sources.insert(name.into(), Source::Rules);
+        }
+    }
+    Understanding {
+        language,
+        intent,
+        normalised,
+        slots,
+        product_type,
+        attributes,
+        brand,
+        sources,
+        dropped,
+        used_llm,
+    }
+}
+
+fn has_constraints(slots: &RuleSlots) -> bool {
+    slots.price.is_some()
+        || !slots.colors.is_empty()
+        || !slots.sizes.is_empty()
+        || slots.quantity.is_some()
+}
+
+/// Folded words of the normalised text.
+fn content_words(normalised: &str) -> Vec<String> {
+    normalised
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(crate::search::compound::fold)
+        .collect()
+}
+
+/// Whether every word of `value` is backed by a word the shopper said: the same
+/// word, a part of a compound they said, or a shared stem of five letters.
+pub fn supported(value: &str, words: &[String]) -> bool {
+    let parts: Vec<String> = value
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(crate::search::compound::fold)
+        .collect();
+    !parts.is_empty()
+        && parts.iter().all(|p| {
+            words.iter().any(|w| {
+                w == p
+                    || (p.chars().count() >= 3 && w.contains(p.as_str()))
+                    || common_prefix(w, p) >= 5
+            })
+        })
+}
+
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
+
+/// Without an LLM: the words of a search that are neither constraints nor request
+/// phrasing ("ich suche einen wasserdichten wintermantel unter 200 euro" →
+/// "wasserdichten wintermantel").
+pub fn rule_product_words(normalised: &str, slots: &RuleSlots) -> Option<String> {
+    const STOP: &[&str] = &[
+        "ich",
+        "suche",
+        "brauche",
+        "möchte",
+        "will",
+        "hätte",
+        "gern",
+        "gerne",
+        "haben",
+        "sie",
+        "habt",
+        "ihr",
+        "hast",
+        "du",
+        "gibt",
+        "es",
+        "zeig",
+        "zeige",
+        "mir",
+        "bitte",
+        "einen",
+        "eine",
+        "ein",
+        "einem",
+        "einer",
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "für",
+        "mit",
+        "und",
+        "oder",
+        "unter",
+        "bis",
+        "ab",
+        "über",
+        "zwischen",
+        "euro",
+        "eur",
+        "in",
+        "im",
+        "größe",
+        "grösse",
+        "farbe",
+        "nicht",
+        "ohne",
+        "kein",
+        "keine",
+        "max",
+        "maximal",
+        "höchstens",
+        "i",
+        "im",
+        "am",
+        "looking",
+        "for",
+        "need",
+        "want",
+        "would",
+        "like",
+        "do",
+        "you",
+        "have",
+        "sell",
+        "show",
+        "me",
+        "find",
+        "a",
+        "an",
+        "the",
+        "some",
+        "please",
+        "under",
+        "below",
+        "less",
+        "than",
+        "between",
+        "and",
+        "or",
+        "dollars",
+        "dollar",
+        "bucks",
+        "size",
+        "color",
+        "colour",
+        "with",
+        "without",
+        "not",
+        "no",
+        "of",
+        "to",
+        "is",
+        "there",
+        "any",
+        "can",
+        "get",
+        "my",
+        "price",
+        "lower",
+        "higher",
+        "around",
+        "about",
+        "up",
+        "preis",
+        "etwa",
+        "ungefähr",
+        "noch",
+        "auch",
+        "so",
+        "wie",
+        "was",
+        "welche",
+        "cheap",
+        "günstig",
+        "günstige",
+        "günstigen",
+        "neue",
+        "neuen",
+        "neuer",
+        "new",
+        "also",
+        "hallo",
+        "hi",
+        "hello",
+    ];
+    let mut out = Vec::new();
+    for w in normalised.split_whitespace() {
+        let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
+        if bare.is_empty()
+            || STOP.contains(&bare)
+            || bare.chars().any(|c| c.is_ascii_digit())
+            || !rules::colors(bare).0.is_empty()
+            || !rules::colors(bare).1.is_empty()
+            || slots.exclude.iter().any(|e| e == bare)
+            || !rules::sizes(bare).is_empty()
+        {
+            continue;
+        }
+        out.push(bare.to_string());
+    }
+    (!out.is_empty()).then(|| out.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_examples_match_the_schema() {
+        let p = ExtractPrompt::builtin();
+        assert!(p.examples.len() >= 6);
+        assert!(validate(
+            &json!({"intent": "buy", "product_type": null, "attributes": [], "brand": null})
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn llm_values_need_the_shoppers_words() {
+        let reading = LlmReading {
+            intent: Some(Intent::Search),
+            product_type: Some("Wintermantel".into()),
+            attributes: vec!["wasserdicht".into(), "blue".into(), "leicht".into()],
+            brand: Some("Nike".into()),
+        };
+        let text = "ich brauche einen wasserdichten wintermantel unter 200 euro";
+        let (lang, n, slots, rule) = read_rules(text, Language::De);
+        let u = merge(lang, n, slots, rule, Some(reading));
+        assert_eq!(u.product_type.as_deref(), Some("wintermantel"));
+        assert_eq!(u.attributes, vec!["wasserdicht"]);
+        assert_eq!(u.brand, None, "nike was never said");
+        assert!(u.dropped.iter().any(|d| d.value == "blue"));
+        assert!(u.dropped.iter().any(|d| d.value == "leicht"));
+        assert_eq!(u.slots.price.unwrap().max, Some(20000));
+        assert_eq!(u.sources["price"], Source::Rules);
+        assert_eq!(u.sources["product_type"], Source::Llm);
+    }
+
+    #[test]
+    fn an_llm_action_without_the_shoppers_words_is_a_search() {
+        let reading = LlmReading {
+            intent: Some(Intent::AddToCart),
+            ..Default::default()
+        };
+        let text = "wasserdichte jacke";
+        let (lang, n, slots, rule) = read_rules(text, Language::De);
+        assert_eq!(rule, None);
+        let u = merge(lang, n, slots, rule, Some(reading));
+        assert_eq!(u.intent, Intent::Search);
+        assert_eq!(u.sources["intent"], Source::Default);
+    }
+
+    #[test]
+    fn clear_turns_do_not_ask_the_model() {
+        for t in ["ja", "das zweite in 42", "unter 50 euro"] {
+            let u = understand(t, Language::De, None);
+            assert!(!u.used_llm);
+            assert_eq!(u.sources["intent"], Source::Rules, "{t}");
+        }
+    }
+
+    #[test]
+    fn without_a_model_product_words_come_from_the_rules() {
+        let u = understand(
+            "Ich suche einen wasserdichten Wintermantel unter 200 €",
+            Language::De,
+            None,
+        );
+        assert_eq!(u.intent, Intent::Search);
+        assert_eq!(
+            u.product_type.as_deref(),
+            Some("wasserdichten wintermantel")
+        );
+    }
+}
