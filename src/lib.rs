@@ -4,6 +4,7 @@
 //! calls it, and [`http`] only translates HTTP to engine calls. See `../shared/DESIGN.md`
 //! for the architecture.
 
+pub mod assist;
 pub mod bench;
 pub mod catalog;
 pub mod config;

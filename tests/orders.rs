@@ -701,7 +701,12 @@ fn orders_acknowledged_before_a_sigkill_are_all_there() {
         shop.apply(&[k], &[]).unwrap();
     }
     let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--ignored", "--exact", "place_orders_until_killed", "--nocapture"])
+        .args([
+            "--ignored",
+            "--exact",
+            "place_orders_until_killed",
+            "--nocapture",
+        ])
         .env(LOOP_DIR, dir.path())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())

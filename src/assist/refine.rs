@@ -1,0 +1,443 @@
+//! The active search of a conversation and how a new message changes it.
+//!
+//! A message that names products ("ich suche Laufschuhe") starts a fresh search; a
+//! message that only constrains ("in schwarz", "unter 50 Euro", "günstiger", "eine
+//! Nummer größer", "andere Marke", "ohne Leder", "zeig mehr") changes the active one.
+//! The rules, each said back to the shopper as a [`Change`]:
+//!
+//! - colours, sizes and price limits replace the ones set before;
+//! - "günstiger" / "cheaper": at most one cent below the cheapest product shown;
+//!   "teurer" / "more expensive": at least one cent above the dearest shown;
+//! - "eine Nummer größer/kleiner", "size up/down": the next size in S–XXL order or
+//!   the next whole number (shoe and clothing sizes), from the size set before or, if
+//!   none, the focused product's variant size;
+//! - "andere Marke" / "another brand": the brands shown are excluded;
+//! - "ohne X" / "without X": X is excluded;
+//! - "zeig mehr" / "show more": the next page.
+
+use serde::{Deserialize, Serialize};
+
+use crate::nlu::{Intent, Understanding};
+use crate::search::SearchQuery;
+
+/// What the shopper was shown, in order: enough to resolve "das zweite", "den von
+/// Nike", "the cheaper one" and to apply "günstiger".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Shown {
+    pub id: String,
+    pub price: i64,
+    pub brand: Option<String>,
+    pub size: Option<String>,
+}
+
+/// The search a conversation has going.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ActiveSearch {
+    pub text: String,
+    pub price_min: Option<i64>,
+    pub price_max: Option<i64>,
+    pub colors: Vec<String>,
+    pub exclude_colors: Vec<String>,
+    pub sizes: Vec<String>,
+    pub brand: Option<String>,
+    pub exclude: Vec<String>,
+    pub page: usize,
+}
+
+/// One change a message made, to say back ("unter 59 €", "in Größe M").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    NewSearch { text: String },
+    PriceMax { cents: i64 },
+    PriceMin { cents: i64 },
+    Colors { colors: Vec<String> },
+    ExcludeColors { colors: Vec<String> },
+    Sizes { sizes: Vec<String> },
+    Brand { brand: String },
+    ExcludeBrands { brands: Vec<String> },
+    Exclude { words: Vec<String> },
+    NextPage { page: usize },
+}
+
+/// Results per page.
+pub const PAGE: usize = 5;
+
+const CHEAPER: &[&str] = &[
+    "günstiger",
+    "billiger",
+    "preiswerter",
+    "cheaper",
+    "less expensive",
+    "lower price",
+];
+const DEARER: &[&str] = &["teurer", "hochwertiger", "more expensive", "higher quality"];
+const BIGGER: &[&str] = &[
+    "nummer größer",
+    "größer",
+    "size up",
+    "bigger",
+    "larger",
+    "one size up",
+];
+const SMALLER: &[&str] = &[
+    "nummer kleiner",
+    "kleiner",
+    "size down",
+    "smaller",
+    "one size down",
+];
+const OTHER_BRAND: &[&str] = &[
+    "andere marke",
+    "anderen marke",
+    "anderer marke",
+    "another brand",
+    "different brand",
+    "other brand",
+    "other brands",
+];
+const MORE: &[&str] = &[
+    "zeig mehr",
+    "zeige mehr",
+    "mehr davon",
+    "weitere",
+    "noch mehr",
+    "show more",
+    "show me more",
+    "more options",
+    "more results",
+    "next page",
+    "nächste seite",
+];
+
+fn says(normalised: &str, phrases: &[&str]) -> bool {
+    let padded = format!(" {normalised} ");
+    phrases.iter().any(|p| padded.contains(&format!(" {p} ")))
+}
+
+const LETTER_SIZES: &[&str] = &["XXS", "XS", "S", "M", "L", "XL", "XXL", "3XL", "4XL", "5XL"];
+
+/// The next size up (`step` = 1) or down (-1): letters in order, numbers by one.
+pub fn step_size(size: &str, step: i32) -> Option<String> {
+    let upper = size.to_uppercase();
+    if let Some(i) = LETTER_SIZES.iter().position(|s| *s == upper) {
+        let j = i as i32 + step;
+        return LETTER_SIZES
+            .get(usize::try_from(j).ok()?)
+            .map(|s| s.to_string());
+    }
+    let n: f64 = size.replace(',', ".").parse().ok()?;
+    let m = n + f64::from(step);
+    (m > 0.0).then(|| {
+        if m.fract() == 0.0 {
+            format!("{}", m as i64)
+        } else {
+            format!("{m}")
+        }
+    })
+}
+
+impl ActiveSearch {
+    /// Applies a message to the active search. `shown` is what the shopper saw last,
+    /// `focused` the product they are looking at (for its size). Returns the changes.
+    pub fn apply(
+        &mut self,
+        u: &Understanding,
+        shown: &[Shown],
+        focused: Option<&Shown>,
+    ) -> Vec<Change> {
+        let mut changes = Vec::new();
+        let n = u.normalised.as_str();
+        // A new request for products starts afresh.
+        if u.intent == Intent::Search {
+            if let Some(text) = u.product_type.clone().filter(|t| !t.is_empty()) {
+                let mut fresh = ActiveSearch {
+                    text: text.clone(),
+                    ..Default::default()
+                };
+                fresh.brand = u.brand.clone();
+                *self = fresh;
+                changes.push(Change::NewSearch { text });
+            }
+        }
+        if let Some(p) = u.slots.price {
+            if p.max.is_some() && p.max != self.price_max {
+                self.price_max = p.max;
+                changes.push(Change::PriceMax {
+                    cents: p.max.unwrap_or_default(),
+                });
+            }
+            if p.min.is_some() && p.min != self.price_min {
+                self.price_min = p.min;
+                changes.push(Change::PriceMin {
+                    cents: p.min.unwrap_or_default(),
+                });
+            }
+        } else if says(n, CHEAPER) {
+            if let Some(cheapest) = shown.iter().map(|s| s.price).min() {
+                self.price_max = Some(cheapest - 1);
+                changes.push(Change::PriceMax {
+                    cents: cheapest - 1,
+                });
+            }
+        } else if says(n, DEARER) {
+            if let Some(dearest) = shown.iter().map(|s| s.price).max() {
+                self.price_min = Some(dearest + 1);
+                changes.push(Change::PriceMin { cents: dearest + 1 });
+            }
+        }
+        if !u.slots.colors.is_empty() && u.slots.colors != self.colors {
+            self.colors = u.slots.colors.clone();
+            self.exclude_colors.retain(|c| !self.colors.contains(c));
+            changes.push(Change::Colors {
+                colors: self.colors.clone(),
+            });
+        }
+        if !u.slots.not_colors.is_empty() {
+            for c in &u.slots.not_colors {
+                if !self.exclude_colors.contains(c) {
+                    self.exclude_colors.push(c.clone());
+                }
+            }
+            self.colors.retain(|c| !u.slots.not_colors.contains(c));
+            changes.push(Change::ExcludeColors {
+                colors: self.exclude_colors.clone(),
+            });
+        }
+        if !u.slots.sizes.is_empty() && u.slots.sizes != self.sizes {
+            self.sizes = u.slots.sizes.clone();
+            changes.push(Change::Sizes {
+                sizes: self.sizes.clone(),
+            });
+        } else if u.slots.sizes.is_empty() {
+            let step = if says(n, BIGGER) {
+                1
+            } else if says(n, SMALLER) {
+                -1
+            } else {
+                0
+            };
+            if step != 0 {
+                let current = self
+                    .sizes
+                    .first()
+                    .cloned()
+                    .or_else(|| focused.and_then(|f| f.size.clone()));
+                if let Some(next) = current.and_then(|s| step_size(&s, step)) {
+                    self.sizes = vec![next];
+                    changes.push(Change::Sizes {
+                        sizes: self.sizes.clone(),
+                    });
+                }
+            }
+        }
+        if let Some(b) = u.brand.clone().filter(|b| Some(b) != self.brand.as_ref()) {
+            if u.intent != Intent::Search {
+                self.brand = Some(b.clone());
+                changes.push(Change::Brand { brand: b });
+            }
+        }
+        if says(n, OTHER_BRAND) {
+            let mut brands: Vec<String> = shown.iter().filter_map(|s| s.brand.clone()).collect();
+            brands.sort();
+            brands.dedup();
+            if !brands.is_empty() {
+                self.brand = None;
+                for b in &brands {
+                    if !self.exclude.contains(b) {
+                        self.exclude.push(b.clone());
+                    }
+                }
+                changes.push(Change::ExcludeBrands { brands });
+            }
+        }
+        if !u.slots.exclude.is_empty() {
+            let new: Vec<String> = u
+                .slots
+                .exclude
+                .iter()
+                .filter(|w| !self.exclude.contains(w))
+                .cloned()
+                .collect();
+            if !new.is_empty() {
+                self.exclude.extend(new.iter().cloned());
+                changes.push(Change::Exclude { words: new });
+            }
+        }
+        let constrained = changes
+            .iter()
+            .any(|c| !matches!(c, Change::NextPage { .. }));
+        if says(n, MORE) && !constrained {
+            self.page += 1;
+            changes.push(Change::NextPage { page: self.page });
+        } else if constrained {
+            self.page = 0;
+        }
+        changes
+    }
+
+    /// The search query for the current page.
+    pub fn query(&self) -> SearchQuery {
+        SearchQuery {
+            text: self.text.clone(),
+            exclude: self.exclude.clone(),
+            price_min: self.price_min,
+            price_max: self.price_max,
+            colors: self.colors.clone(),
+            exclude_colors: self.exclude_colors.clone(),
+            sizes: self.sizes.clone(),
+            brand: self.brand.clone(),
+            limit: PAGE,
+            offset: self.page * PAGE,
+            ..Default::default()
+        }
+    }
+}
+
+/// Which shown product a message points at: "das zweite", "den letzten", "den von
+/// Nike", "the cheaper one", "this one" (the focused product).
+pub fn resolve(u: &Understanding, shown: &[Shown], focused: Option<&Shown>) -> Option<String> {
+    use crate::nlu::rules::Reference;
+    match u.slots.reference {
+        Some(Reference::Ordinal(n)) => return shown.get(n.checked_sub(1)?).map(|s| s.id.clone()),
+        Some(Reference::Last) => return shown.last().map(|s| s.id.clone()),
+        Some(Reference::This) => {
+            return focused.or(shown.first()).map(|s| s.id.clone());
+        }
+        None => {}
+    }
+    let n = format!(" {} ", u.normalised);
+    if let Some(s) = shown.iter().find(|s| {
+        s.brand
+            .as_ref()
+            .is_some_and(|b| n.contains(&format!(" {} ", b.to_lowercase())))
+    }) {
+        return Some(s.id.clone());
+    }
+    let cheaper = [
+        " günstigere ",
+        " günstigeren ",
+        " billigere ",
+        " billigeren ",
+        " cheaper one ",
+        " cheapest ",
+    ];
+    if cheaper.iter().any(|p| n.contains(p)) {
+        return shown.iter().min_by_key(|s| s.price).map(|s| s.id.clone());
+    }
+    let dearer = [
+        " teurere ",
+        " teureren ",
+        " more expensive one ",
+        " most expensive ",
+    ];
+    if dearer.iter().any(|p| n.contains(p)) {
+        return shown.iter().max_by_key(|s| s.price).map(|s| s.id.clone());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nlu::{understand, Language};
+
+    fn u(t: &str) -> Understanding {
+        understand(t, Language::De, None)
+    }
+
+    fn shown() -> Vec<Shown> {
+        vec![
+            Shown {
+                id: "A".into(),
+                price: 7999,
+                brand: Some("Nike".into()),
+                size: Some("42".into()),
+            },
+            Shown {
+                id: "B".into(),
+                price: 5900,
+                brand: Some("Adidas".into()),
+                size: Some("M".into()),
+            },
+            Shown {
+                id: "C".into(),
+                price: 12000,
+                brand: Some("Puma".into()),
+                size: None,
+            },
+        ]
+    }
+
+    #[test]
+    fn refinements_merge_into_the_active_search() {
+        let mut s = ActiveSearch::default();
+        let c = s.apply(&u("ich suche laufschuhe unter 100 euro"), &[], None);
+        assert!(matches!(c[0], Change::NewSearch { .. }));
+        assert_eq!(s.text, "laufschuhe");
+        assert_eq!(s.price_max, Some(10000));
+
+        s.apply(&u("in schwarz"), &shown(), None);
+        assert_eq!(
+            (s.text.as_str(), s.colors.clone()),
+            ("laufschuhe", vec!["black".to_string()])
+        );
+        assert_eq!(s.price_max, Some(10000), "kept");
+
+        // Below the cheapest shown (59,00 €): at most 58,99 €.
+        s.apply(&u("günstiger bitte"), &shown(), None);
+        assert_eq!(s.price_max, Some(5899));
+
+        s.apply(&u("in größe m"), &shown(), None);
+        assert_eq!(s.sizes, vec!["M"]);
+        s.apply(&u("eine nummer größer"), &shown(), None);
+        assert_eq!(s.sizes, vec!["L"]);
+
+        let c = s.apply(&u("andere marke"), &shown(), None);
+        assert!(matches!(&c[0], Change::ExcludeBrands { brands } if brands.len() == 3));
+        s.apply(&u("ohne leder"), &shown(), None);
+        assert!(s.exclude.contains(&"leder".to_string()));
+
+        let c = s.apply(&u("zeig mehr"), &shown(), None);
+        assert_eq!(c, vec![Change::NextPage { page: 1 }]);
+        assert_eq!(s.query().offset, PAGE);
+
+        // A new, unrelated request starts afresh.
+        s.apply(&u("ich brauche eine kaffeemaschine"), &shown(), None);
+        assert_eq!(s.text, "kaffeemaschine");
+        assert!(s.colors.is_empty() && s.sizes.is_empty() && s.price_max.is_none());
+    }
+
+    #[test]
+    fn a_size_step_starts_from_the_focused_product() {
+        let mut s = ActiveSearch::default();
+        let focused = &shown()[0];
+        s.apply(&u("eine nummer größer"), &shown(), Some(focused));
+        assert_eq!(s.sizes, vec!["43"]);
+        assert_eq!(step_size("XL", 1).as_deref(), Some("XXL"));
+        assert_eq!(step_size("XXS", -1), None);
+        assert_eq!(step_size("8.5", 1).as_deref(), Some("9.5"));
+    }
+
+    #[test]
+    fn references_resolve_against_what_was_shown() {
+        let s = shown();
+        assert_eq!(resolve(&u("das zweite"), &s, None).as_deref(), Some("B"));
+        assert_eq!(resolve(&u("den letzten"), &s, None).as_deref(), Some("C"));
+        assert_eq!(resolve(&u("den von nike"), &s, None).as_deref(), Some("A"));
+        assert_eq!(
+            resolve(&u("the cheaper one"), &s, None).as_deref(),
+            Some("B")
+        );
+        assert_eq!(
+            resolve(&u("that one"), &s, Some(&s[2])).as_deref(),
+            Some("C")
+        );
+        assert_eq!(
+            resolve(&u("das fünfte"), &s, None),
+            None,
+            "only three shown"
+        );
+        assert_eq!(resolve(&u("irgendwas"), &s, None), None);
+    }
+}
