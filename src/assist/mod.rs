@@ -3,6 +3,8 @@
 //! loop, session persistence through `orders::Orders::save_session`, grounded replies
 //! from `prompts/` and handoff come next.
 
+pub mod answer;
 pub mod refine;
 
+pub use answer::{answer, compare, Answer, Comparison, Topic, Verdict};
 pub use refine::{resolve, ActiveSearch, Change, Shown};

@@ -1,0 +1,421 @@
+//! Product questions answered from product data only: yes, no or unknown, with the
+//! field the answer comes from. Unknown is said as unknown, never guessed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::Product;
+use crate::nlu::Understanding;
+use crate::search::compound::fold;
+
+/// The answer to a yes/no question about a product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Yes,
+    No,
+    Unknown,
+}
+
+/// What was asked about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "topic", rename_all = "snake_case")]
+pub enum Topic {
+    Sizes,
+    Colors,
+    Stock {
+        size: Option<String>,
+        color: Option<String>,
+    },
+    Price,
+    Material,
+    /// A product attribute, named as the product data names it (or as asked, when
+    /// the product does not have it).
+    Attribute {
+        name: String,
+    },
+    /// Nothing recognisable was asked.
+    Unclear,
+}
+
+/// An answer grounded in one field of the product.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    pub topic: Topic,
+    pub verdict: Verdict,
+    /// The values stated (sizes, colours, the attribute's values, the price in cents).
+    pub values: Vec<String>,
+    /// The field the answer comes from: `variants`, `price`, `material`,
+    /// `attributes.<key>`, `description`, or `none` when unknown.
+    pub source: String,
+}
+
+/// German and English names of common attributes, so "is it waterproof?" finds
+/// `wasserdicht` and "ist es vegan?" finds `vegan`.
+const SYNONYMS: &[&[&str]] = &[
+    &["wasserdicht", "waterproof", "water-resistant", "wasserfest"],
+    &["kapuze", "hood", "hooded"],
+    &["bio", "organic", "öko"],
+    &["vegan"],
+    &["glutenfrei", "gluten-free", "gluten", "gluten free"],
+    &["laktosefrei", "lactose-free", "lactose"],
+    &[
+        "maschinenwaschbar",
+        "machine washable",
+        "washable",
+        "waschbar",
+        "waschen",
+        "wash",
+    ],
+    &["atmungsaktiv", "breathable"],
+    &["gefüttert", "lined", "insulated"],
+    &["winddicht", "windproof"],
+    &["leicht", "lightweight", "light"],
+    &["rutschfest", "non-slip", "anti-slip"],
+    &["kabellos", "wireless", "bluetooth"],
+    &["spülmaschinenfest", "dishwasher safe", "dishwasher"],
+];
+
+fn is_yes(v: &str) -> Option<bool> {
+    match fold(v).as_str() {
+        "ja" | "yes" | "true" | "wahr" | "y" | "1" => Some(true),
+        "nein" | "no" | "false" | "falsch" | "n" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether a phrase starts a word of `n` ("größen" in "größen?"); short phrases
+/// ("da") must be whole words, so "danke" is no "da".
+fn says(n: &str, phrases: &[&str]) -> bool {
+    let padded = format!(" {n} ");
+    phrases.iter().any(|p| {
+        if p.chars().count() <= 3 {
+            padded.contains(&format!(" {p} "))
+        } else {
+            padded.contains(&format!(" {p}"))
+        }
+    })
+}
+
+/// Answers `u` about `product`.
+pub fn answer(u: &Understanding, product: &Product) -> Answer {
+    let n = u.normalised.as_str();
+    let size = u.slots.sizes.first().cloned();
+    let color = u.slots.colors.first().cloned();
+    let stock_words = [
+        "auf lager",
+        "lager",
+        "lieferbar",
+        "verfügbar",
+        "vorrätig",
+        "da",
+        "in stock",
+        "stock",
+        "available",
+    ];
+    let asks_stock = says(n, &stock_words)
+        || (size.is_some() || color.is_some()) && !says(n, &["welche", "what", "which"]);
+    if asks_stock {
+        return stock(product, size, color);
+    }
+    if says(n, &["größen", "grössen", "größe", "sizes", "size"]) {
+        let sizes = product.sizes();
+        return Answer {
+            topic: Topic::Sizes,
+            verdict: if sizes.is_empty() {
+                Verdict::Unknown
+            } else {
+                Verdict::Yes
+            },
+            values: sizes.into_iter().map(String::from).collect(),
+            source: if product.sizes().is_empty() {
+                "none".into()
+            } else {
+                "variants".into()
+            },
+        };
+    }
+    if says(
+        n,
+        &["farben", "farbe", "colors", "colours", "color", "colour"],
+    ) {
+        let colors = product.colors();
+        return Answer {
+            topic: Topic::Colors,
+            verdict: if colors.is_empty() {
+                Verdict::Unknown
+            } else {
+                Verdict::Yes
+            },
+            values: colors.into_iter().map(String::from).collect(),
+            source: if product.colors().is_empty() {
+                "none".into()
+            } else {
+                "variants".into()
+            },
+        };
+    }
+    if says(
+        n,
+        &[
+            "kostet", "preis", "price", "cost", "how much", "wie viel", "wieviel", "teuer",
+        ],
+    ) {
+        return Answer {
+            topic: Topic::Price,
+            verdict: Verdict::Yes,
+            values: vec![product.sale_price.unwrap_or(product.price).to_string()],
+            source: "price".into(),
+        };
+    }
+    if says(
+        n,
+        &[
+            "material", "aus was", "woraus", "made of", "stoff", "fabric",
+        ],
+    ) {
+        let material = product
+            .material
+            .clone()
+            .or_else(|| product.attributes.get("material").map(|v| v.join(", ")));
+        return match material {
+            Some(m) => Answer {
+                topic: Topic::Material,
+                verdict: Verdict::Yes,
+                values: vec![m],
+                source: "material".into(),
+            },
+            None => unknown(Topic::Material),
+        };
+    }
+    attribute(n, product)
+}
+
+fn unknown(topic: Topic) -> Answer {
+    Answer {
+        topic,
+        verdict: Verdict::Unknown,
+        values: Vec::new(),
+        source: "none".into(),
+    }
+}
+
+fn stock(product: &Product, size: Option<String>, color: Option<String>) -> Answer {
+    let matching: Vec<_> = product
+        .variants
+        .iter()
+        .filter(|v| {
+            size.as_ref()
+                .is_none_or(|s| v.size.as_ref().is_some_and(|vs| vs.eq_ignore_ascii_case(s)))
+        })
+        .filter(|v| {
+            color.as_ref().is_none_or(|c| {
+                v.color
+                    .as_deref()
+                    .and_then(crate::catalog::colors::canonical_of_value)
+                    .is_some_and(|vc| vc == c)
+            })
+        })
+        .collect();
+    let in_stock = matching.iter().any(|v| v.stock > 0);
+    Answer {
+        topic: Topic::Stock { size, color },
+        verdict: if in_stock { Verdict::Yes } else { Verdict::No },
+        values: matching
+            .iter()
+            .filter(|v| v.stock > 0)
+            .map(|v| v.id.clone())
+            .collect(),
+        source: "variants".into(),
+    }
+}
+
+/// Finds the attribute asked about: a product attribute whose key or synonym is a
+/// word of the question; else the description, with a negation before the word
+/// ("nicht wasserdicht") read as no.
+fn attribute(n: &str, product: &Product) -> Answer {
+    let words: Vec<String> = n.split_whitespace().map(fold).collect();
+    let asked: Vec<&[&str]> = SYNONYMS
+        .iter()
+        .copied()
+        .filter(|group| group.iter().any(|s| matches_words(&words, s)))
+        .collect();
+    for (key, values) in &product.attributes {
+        let k = fold(key);
+        let named = words
+            .iter()
+            .any(|w| w == &k || (k.len() >= 5 && w.starts_with(&k)))
+            || asked.iter().any(|g| g.iter().any(|s| fold(s) == k));
+        if named {
+            let verdict = match values.first().and_then(|v| is_yes(v)) {
+                Some(true) => Verdict::Yes,
+                Some(false) => Verdict::No,
+                None if values.is_empty() => Verdict::Unknown,
+                None => Verdict::Yes,
+            };
+            return Answer {
+                topic: Topic::Attribute { name: key.clone() },
+                verdict,
+                values: values.clone(),
+                source: format!("attributes.{key}"),
+            };
+        }
+    }
+    // The description, word by word.
+    let desc: Vec<String> = product
+        .description
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .map(fold)
+        .collect();
+    for group in &asked {
+        for s in *group {
+            let s = fold(s);
+            // German endings allowed: "leichte", "wasserdichten".
+            let inflected = |w: &String| {
+                *w == s
+                    || (s.len() >= 4
+                        && w.strip_prefix(s.as_str())
+                            .is_some_and(|r| matches!(r, "e" | "en" | "er" | "es" | "em")))
+            };
+            if let Some(i) = desc.iter().position(inflected) {
+                let negated = i > 0
+                    && matches!(
+                        desc[i - 1].as_str(),
+                        "nicht" | "not" | "kein" | "keine" | "non"
+                    );
+                return Answer {
+                    topic: Topic::Attribute {
+                        name: group[0].to_string(),
+                    },
+                    verdict: if negated { Verdict::No } else { Verdict::Yes },
+                    values: Vec::new(),
+                    source: "description".into(),
+                };
+            }
+        }
+    }
+    match asked.first() {
+        Some(group) => unknown(Topic::Attribute {
+            name: group[0].to_string(),
+        }),
+        None => unknown(Topic::Unclear),
+    }
+}
+
+fn matches_words(words: &[String], phrase: &str) -> bool {
+    let parts: Vec<String> = phrase.split_whitespace().map(fold).collect();
+    words.windows(parts.len()).any(|w| w == parts.as_slice())
+}
+
+/// How two shown products compare, from their data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub a: String,
+    pub b: String,
+    /// The cheaper one and by how much (cents); `None` when equal.
+    pub cheaper: Option<(String, i64)>,
+    /// The better rated one, when both have ratings that differ.
+    pub better_rated: Option<String>,
+    /// Attributes both have: (name, a's values, b's values).
+    pub shared: Vec<(String, Vec<String>, Vec<String>)>,
+}
+
+/// Compares two products on price, rating and shared attributes.
+pub fn compare(a: &Product, b: &Product) -> Comparison {
+    let pa = a.sale_price.unwrap_or(a.price);
+    let pb = b.sale_price.unwrap_or(b.price);
+    let cheaper = match pa.cmp(&pb) {
+        std::cmp::Ordering::Less => Some((a.id.clone(), pb - pa)),
+        std::cmp::Ordering::Greater => Some((b.id.clone(), pa - pb)),
+        std::cmp::Ordering::Equal => None,
+    };
+    let better_rated = match (a.rating, b.rating) {
+        (Some(x), Some(y)) if x > y => Some(a.id.clone()),
+        (Some(x), Some(y)) if y > x => Some(b.id.clone()),
+        _ => None,
+    };
+    let shared = a
+        .attributes
+        .iter()
+        .filter_map(|(k, va)| {
+            b.attributes
+                .get(k)
+                .map(|vb| (k.clone(), va.clone(), vb.clone()))
+        })
+        .collect();
+    Comparison {
+        a: a.id.clone(),
+        b: b.id.clone(),
+        cheaper,
+        better_rated,
+        shared,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nlu::{understand, Language};
+
+    fn jacket() -> Product {
+        serde_json::from_str(r#"{"id":"J","title":"Regenjacke Nordkap","description":"Leichte Jacke, nicht winddicht.","price":8995,"currency":"EUR","rating":4.5,"attributes":{"wasserdicht":["ja"],"kapuze":["nein"]},"variants":[{"id":"J-M","size":"M","color":"Schwarz","stock":0},{"id":"J-L","size":"L","color":"Schwarz","stock":3}]}"#).unwrap()
+    }
+
+    fn ask(q: &str) -> Answer {
+        answer(&understand(q, Language::De, None), &jacket())
+    }
+
+    #[test]
+    fn questions_are_answered_from_the_data_or_as_unknown() {
+        let a = ask("ist der wasserdicht");
+        assert_eq!(
+            (a.verdict, a.source.as_str()),
+            (Verdict::Yes, "attributes.wasserdicht")
+        );
+        assert_eq!(
+            ask("is it waterproof").verdict,
+            Verdict::Yes,
+            "English synonym"
+        );
+        assert_eq!(ask("hat die jacke eine kapuze").verdict, Verdict::No);
+        let a = ask("ist sie winddicht");
+        assert_eq!(
+            (a.verdict, a.source.as_str()),
+            (Verdict::No, "description"),
+            "negated"
+        );
+        let a = ask("ist die vegan");
+        assert_eq!(
+            (a.verdict, a.source.as_str()),
+            (Verdict::Unknown, "none"),
+            "never guessed"
+        );
+        let a = ask("welche größen gibt es");
+        assert_eq!(a.values, vec!["M", "L"]);
+        assert_eq!(ask("is it in stock in M").verdict, Verdict::No);
+        assert_eq!(ask("ist die in L auf lager").verdict, Verdict::Yes);
+        assert_eq!(ask("gibt es die in XL").verdict, Verdict::No, "not offered");
+        assert_eq!(ask("was kostet die").values, vec!["8995"]);
+        assert_eq!(ask("aus welchem material").verdict, Verdict::Unknown);
+        assert_eq!(
+            ask("danke, ist sie leicht").verdict,
+            Verdict::Yes,
+            "description: leichte"
+        );
+    }
+
+    #[test]
+    fn two_products_compare_on_price_rating_and_shared_attributes() {
+        let a = jacket();
+        let mut b = jacket();
+        b.id = "K".into();
+        b.price = 7990;
+        b.rating = Some(4.8);
+        b.attributes.remove("kapuze");
+        let c = compare(&a, &b);
+        assert_eq!(c.cheaper, Some(("K".to_string(), 1005)));
+        assert_eq!(c.better_rated.as_deref(), Some("K"));
+        assert_eq!(c.shared.len(), 1);
+        assert_eq!(c.shared[0].0, "wasserdicht");
+    }
+}
