@@ -7,7 +7,9 @@
 
 pub mod answer;
 pub mod refine;
+pub mod turn;
 pub mod voice;
 
 pub use answer::{answer, compare, Answer, Comparison, Topic, Verdict};
 pub use refine::{resolve, ActiveSearch, Change, Shown};
+pub use turn::{Assistant, Channel, SessionState, Templates, TurnError, TurnInput, TurnOutput};
