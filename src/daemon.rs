@@ -4,11 +4,13 @@
 
 use std::sync::Arc;
 
+use crate::assist::{Assistant, Templates};
 use crate::catalog::import::{Format, ImportOptions};
 use crate::config::Config;
 use crate::http::{self, AppState};
 use crate::llm::{Engine, Model};
 use crate::models::{self, FetchOptions};
+use crate::nlu::{ExtractPrompt, Extractor};
 use crate::orders::webhooks::{Dispatcher, WebhookConfig};
 use crate::orders::Orders;
 use crate::readiness::{ComponentState, Readiness};
@@ -55,16 +57,55 @@ fn spawn_model(config: Config, state: AppState) {
     tokio::task::spawn_blocking(move || match prepare_model(&config, &readiness) {
         Ok(model) => {
             tracing::info!(model = %model.name, architecture = %model.architecture, "model ready");
+            let model = Arc::new(model);
             let _ = state
                 .engine
-                .set(Engine::new(Arc::new(model), config.model_queue));
+                .set(Engine::new(model.clone(), config.model_queue));
             readiness.set(MODEL, ComponentState::Ready);
+            give_assistant_the_model(&state, &config, model);
         }
         Err(e) => {
             tracing::error!(error = %e, "model could not be prepared; the daemon keeps serving what needs no model");
             readiness.set(MODEL, ComponentState::Failed(e.to_string()));
         }
     });
+}
+
+/// Once the catalogue's assistant exists, replaces it with one that reads open slots
+/// with the model (the few-shot prefix is evaluated here, once). Blocking.
+fn give_assistant_the_model(state: &AppState, config: &Config, model: Arc<Model>) {
+    let started = std::time::Instant::now();
+    let current = loop {
+        if let Some(a) = state
+            .assistant
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+        {
+            break a;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(3600) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    let extractor = ExtractPrompt::load(Some(&config.prompts_dir))
+        .and_then(|prompt| Extractor::new(&model, &prompt));
+    match extractor {
+        Ok(extractor) => {
+            let upgraded = Assistant::new(
+                current.shop.clone(),
+                current.orders.clone(),
+                current.templates.clone(),
+                Some((Arc::new(extractor), model)),
+            );
+            *state.assistant.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(upgraded));
+            tracing::info!("the assistant reads open slots with the model");
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "the extraction prompt could not be prepared; understanding stays rules-only")
+        }
+    }
 }
 
 /// Opens the catalogue on a blocking thread and loads the configured source (or the
@@ -90,6 +131,16 @@ fn spawn_catalog(config: Config, state: AppState) {
                     std::time::Duration::from_millis(500),
                 ));
             }
+            let templates = match Templates::load(Some(&config.prompts_dir)) {
+                Ok(t) => t,
+                Err(e) => {
+                    tracing::error!(error = %e, "reply templates in prompts_dir are broken; using the built-in ones");
+                    Templates::load(None).expect("the built-in templates are valid")
+                }
+            };
+            *state.assistant.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(
+                Assistant::new(shop.clone(), orders.clone(), templates, None),
+            ));
             let _ = state.orders.set(orders);
             let _ = state.shop.set(shop);
             state.readiness.set(CATALOG, ComponentState::Ready);

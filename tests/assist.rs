@@ -19,12 +19,12 @@ fn assistant_in(dir: &std::path::Path) -> Assistant {
         .unwrap();
     }
     let shop = Arc::new(shop);
-    Assistant {
-        orders: Orders::new(shop.clone(), OrdersConfig::default()),
-        shop,
-        templates: Templates::load(None).unwrap(),
-        llm: None,
-    }
+    Assistant::new(
+        shop.clone(),
+        Orders::new(shop, OrdersConfig::default()),
+        Templates::load(None).unwrap(),
+        None,
+    )
 }
 
 struct Talk<'a> {

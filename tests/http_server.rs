@@ -295,3 +295,73 @@ async fn bad_search_parameters_and_unknown_products_are_json_errors() {
     assert_eq!(r.status(), 404);
     assert_eq!(error_code(r).await, "not_found");
 }
+
+/// `POST /v1/assist` over a real listener: a search, a refinement in the same session,
+/// the selected variant of each product, and JSON errors for bad input.
+#[tokio::test]
+async fn assist_searches_refines_and_rejects_bad_input() {
+    let (url, _stop) = start(config_with_model(ModelChoice::Path(
+        "/nonexistent/m.gguf".into(),
+    )))
+    .await;
+    let c = reqwest::Client::new();
+    wait_for_catalogue(&c, &url).await;
+    let post = |body: serde_json::Value| c.post(format!("{url}/v1/assist")).json(&body).send();
+
+    let r = post(
+        serde_json::json!({"text": "Ich suche Laufschuhe unter 100 Euro", "customer_id": "k1"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 200);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["intent"], "search");
+    assert_eq!(v["language"], "de");
+    let session = v["session_id"].as_str().unwrap().to_string();
+    let products = v["products"].as_array().unwrap();
+    assert!(!products.is_empty(), "{v}");
+    for p in products {
+        assert!(p["price"].as_i64().unwrap() <= 10000);
+        assert!(
+            p["variant"]["id"].is_string(),
+            "the chosen variant is exposed"
+        );
+    }
+
+    let r = post(
+        serde_json::json!({"text": "in größe 42", "session_id": session, "customer_id": "k1"}),
+    )
+    .await
+    .unwrap();
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["intent"], "refine", "{v}");
+    for p in v["products"].as_array().unwrap() {
+        assert_eq!(p["variant"]["size"], "42", "{p}");
+        assert!(p["price"].as_i64().unwrap() <= 10000, "the limit stays");
+    }
+
+    // Bad input: JSON errors with stable codes, never a 500.
+    for (body, status, code) in [
+        (serde_json::json!({"text": ""}), 400, "bad_request"),
+        (
+            serde_json::json!({"text": "hallo", "language": "fr"}),
+            400,
+            "bad_request",
+        ),
+        (
+            serde_json::json!({"text": "hallo", "price": 0}),
+            400,
+            "invalid_json",
+        ),
+        (serde_json::json!({"texts": "hallo"}), 400, "invalid_json"),
+        (
+            serde_json::json!({"text": "zeig mehr", "session_id": session, "customer_id": "someone-else"}),
+            404,
+            "unknown_session",
+        ),
+    ] {
+        let r = post(body.clone()).await.unwrap();
+        assert_eq!(r.status(), status, "{body}");
+        assert_eq!(error_code(r).await, code, "{body}");
+    }
+}

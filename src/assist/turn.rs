@@ -54,7 +54,8 @@ impl Templates {
                 }
             }
         }
-        // Every template must render; a broken one is a start-up error, not a 500.
+        // Every template must parse; a broken one is an error at load (the daemon then
+        // logs it and keeps the built-in ones), never a failed turn.
         for (lang, map) in [("de", &t.de), ("en", &t.en)] {
             for (k, v) in map {
                 minijinja::Environment::new()
@@ -166,6 +167,26 @@ pub struct Assistant {
     pub orders: Orders,
     pub templates: Templates,
     pub llm: Option<(Arc<Extractor>, Arc<Model>)>,
+    /// One model reading at a time; a turn that finds it busy understands with the
+    /// rules alone instead of waiting.
+    llm_gate: std::sync::Mutex<()>,
+}
+
+impl Assistant {
+    pub fn new(
+        shop: Arc<Shop>,
+        orders: Orders,
+        templates: Templates,
+        llm: Option<(Arc<Extractor>, Arc<Model>)>,
+    ) -> Assistant {
+        Assistant {
+            shop,
+            orders,
+            templates,
+            llm,
+            llm_gate: std::sync::Mutex::new(()),
+        }
+    }
 }
 
 const ANGRY: &[&str] = &[
@@ -221,8 +242,20 @@ impl Assistant {
             .and_then(|s| serde_json::from_value(s.state).ok())
             .unwrap_or_default();
         let session_lang = input.language.or(state.language).unwrap_or_default();
-        let llm = self.llm.as_ref().map(|(e, m)| (e.as_ref(), m.as_ref()));
+        let gate = self
+            .llm
+            .as_ref()
+            .and_then(|_| self.llm_gate.try_lock().ok());
+        if self.llm.is_some() && gate.is_none() {
+            tracing::info!("model busy; understanding with the rules alone");
+        }
+        let llm = self
+            .llm
+            .as_ref()
+            .filter(|_| gate.is_some())
+            .map(|(e, m)| (e.as_ref(), m.as_ref()));
         let u = understand(text, session_lang, llm);
+        drop(gate);
         let lang = input.language.unwrap_or(u.language);
         state.language = Some(lang);
         let ctx = Ctx {

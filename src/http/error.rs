@@ -24,6 +24,12 @@ pub enum ErrorCode {
     PayloadTooLarge,
     NotReady,
     Internal,
+    /// A refusal of the order rules (`cart_changed`, `out_of_stock`, ...), with its
+    /// own stable code and status.
+    Domain {
+        code: &'static str,
+        status: u16,
+    },
 }
 
 impl ErrorCode {
@@ -37,6 +43,7 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::NotReady => "not_ready",
             ErrorCode::Internal => "internal",
+            ErrorCode::Domain { code, .. } => code,
         }
     }
 
@@ -49,6 +56,9 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::NotReady => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Domain { status, .. } => {
+                StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
+            }
         }
     }
 }
@@ -109,5 +119,22 @@ impl From<JsonRejection> for ApiError {
             ErrorCode::InvalidJson
         };
         ApiError::new(code, r.body_text())
+    }
+}
+
+impl From<crate::orders::OrderError> for ApiError {
+    fn from(e: crate::orders::OrderError) -> Self {
+        match e {
+            crate::orders::OrderError::Internal { message } => {
+                ApiError::new(ErrorCode::Internal, message)
+            }
+            e => ApiError::new(
+                ErrorCode::Domain {
+                    code: e.code(),
+                    status: e.status(),
+                },
+                e.to_string(),
+            ),
+        }
     }
 }

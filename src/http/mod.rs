@@ -1,6 +1,7 @@
 //! HTTP: translates requests into engine calls and results back into JSON. No
 //! business logic lives here.
 
+pub mod assist;
 pub mod error;
 pub mod products;
 
@@ -34,6 +35,9 @@ pub struct AppState {
     pub orders: Arc<OnceLock<crate::orders::Orders>>,
     /// The webhook delivery thread, when a webhook URL is configured.
     pub webhooks: Arc<OnceLock<crate::orders::webhooks::Dispatcher>>,
+    /// The conversation engine: rules-only once the catalogue is open, replaced by
+    /// one with the model's extractor once the model has loaded.
+    pub assistant: Arc<std::sync::RwLock<Option<Arc<crate::assist::Assistant>>>>,
 }
 
 /// The header carrying the request id, set on the way in if the client sent none and
@@ -46,6 +50,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/v1/assist", axum::routing::post(assist::assist))
         .route("/v1/products/search", get(products::search))
         .route("/v1/products/{id}", get(products::get))
         .fallback(not_found)
