@@ -27,6 +27,8 @@ pub enum Format {
     MerchantTsv,
     MerchantXml,
     ShopifyCsv,
+    /// The WebShop benchmark's JSON product array (see `catalog::webshop`).
+    WebShop,
 }
 
 impl Format {
@@ -38,6 +40,9 @@ impl Format {
             .map(str::to_ascii_lowercase)?;
         Some(match ext.as_str() {
             "jsonl" | "ndjson" => Format::Jsonl,
+            "json" if head.trim_start().starts_with('[') && head.contains("\"asin\"") => {
+                Format::WebShop
+            }
             "xml" => Format::MerchantXml,
             "tsv" | "txt" => Format::MerchantTsv,
             "csv" => {
@@ -59,6 +64,7 @@ impl Format {
             Format::MerchantTsv => "merchant_tsv",
             Format::MerchantXml => "merchant_xml",
             Format::ShopifyCsv => "shopify_csv",
+            Format::WebShop => "webshop",
         }
     }
 
@@ -70,6 +76,7 @@ impl Format {
             Format::MerchantTsv,
             Format::MerchantXml,
             Format::ShopifyCsv,
+            Format::WebShop,
         ]
         .into_iter()
         .find(|f| f.name() == name)
@@ -182,6 +189,7 @@ pub fn import_str(
         Format::MerchantTsv => super::merchant::tsv(text, opts, &mut report)?,
         Format::MerchantXml => super::merchant::xml(text, opts, &mut report)?,
         Format::ShopifyCsv => super::shopify::csv(text, opts, &mut report)?,
+        Format::WebShop => super::webshop::json(text, opts, &mut report)?,
     };
     let products = finish(candidates, &mut report);
     Ok((products, report))

@@ -5,6 +5,7 @@ pub mod colors;
 pub mod import;
 mod merchant;
 mod shopify;
+mod webshop;
 
 use std::collections::{BTreeMap, HashSet};
 
