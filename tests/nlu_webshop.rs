@@ -6,16 +6,24 @@ use std::path::PathBuf;
 
 use shopassist::nlu::rules::extract;
 
-#[test]
-fn price_limits_of_annotated_human_goals_come_out_exactly() {
+/// A WebShop data file from ../shared, parsed; `None` (with a message) when absent.
+fn webshop_data<T: serde::de::DeserializeOwned>(file: &str) -> Option<T> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/webshop/human_goals_annotated.dev.json");
+        .join("../shared/data/webshop")
+        .join(file);
     if !path.exists() {
         eprintln!("skipped: {} is absent", path.display());
-        return;
+        return None;
     }
-    let goals: Vec<serde_json::Value> =
-        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    Some(serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap())
+}
+
+#[test]
+fn price_limits_of_annotated_human_goals_come_out_exactly() {
+    let Some(goals) = webshop_data::<Vec<serde_json::Value>>("human_goals_annotated.dev.json")
+    else {
+        return;
+    };
     let (mut exact, mut total, mut invented) = (0usize, 0usize, 0usize);
     let mut misses = Vec::new();
     for g in &goals {
@@ -50,13 +58,9 @@ fn price_limits_of_annotated_human_goals_come_out_exactly() {
 fn crowd_requests_read_as_searches_and_their_options_are_counted() {
     use shopassist::nlu::intent::{rule_intent, Intent};
     use shopassist::nlu::rules::normalise;
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/webshop/human_goals.json");
-    if !path.exists() {
-        eprintln!("skipped: {} is absent", path.display());
+    let Some(requests) = webshop_data::<Vec<String>>("human_goals.json") else {
         return;
-    }
-    let requests: Vec<String> = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    };
     let mut wrong = std::collections::BTreeMap::<Intent, Vec<&str>>::new();
     let (mut sizes, mut colors, mut packs) = (0, 0, 0);
     for r in &requests {
@@ -96,14 +100,10 @@ fn crowd_requests_read_as_searches_and_their_options_are_counted() {
 fn goal_options_colours_sizes_and_packs_are_found() {
     use shopassist::catalog::colors::canonical_of_value;
     use shopassist::nlu::rules::normalise;
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/webshop/human_goals_annotated.dev.json");
-    if !path.exists() {
-        eprintln!("skipped: {} is absent", path.display());
+    let Some(goals) = webshop_data::<Vec<serde_json::Value>>("human_goals_annotated.dev.json")
+    else {
         return;
-    }
-    let goals: Vec<serde_json::Value> =
-        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    };
     let size_like = regex::Regex::new(
         r"^(xx?s|s|m|l|x{0,3}l|\d?x-?large|small|medium|large|\d+(\.\d+)?( wide)?|\d+w x \d+l|(queen|king|twin|full)( size)?)$",
     )

@@ -119,19 +119,16 @@ pub fn answer(u: &Understanding, product: &Product) -> Answer {
     }
     if says(n, &["größen", "grössen", "größe", "sizes", "size"]) {
         let sizes = product.sizes();
+        let (verdict, source) = if sizes.is_empty() {
+            (Verdict::Unknown, "none")
+        } else {
+            (Verdict::Yes, "variants")
+        };
         return Answer {
             topic: Topic::Sizes,
-            verdict: if sizes.is_empty() {
-                Verdict::Unknown
-            } else {
-                Verdict::Yes
-            },
+            verdict,
             values: sizes.into_iter().map(String::from).collect(),
-            source: if product.sizes().is_empty() {
-                "none".into()
-            } else {
-                "variants".into()
-            },
+            source: source.into(),
         };
     }
     if says(
@@ -139,19 +136,16 @@ pub fn answer(u: &Understanding, product: &Product) -> Answer {
         &["farben", "farbe", "colors", "colours", "color", "colour"],
     ) {
         let colors = product.colors();
+        let (verdict, source) = if colors.is_empty() {
+            (Verdict::Unknown, "none")
+        } else {
+            (Verdict::Yes, "variants")
+        };
         return Answer {
             topic: Topic::Colors,
-            verdict: if colors.is_empty() {
-                Verdict::Unknown
-            } else {
-                Verdict::Yes
-            },
+            verdict,
             values: colors.into_iter().map(String::from).collect(),
-            source: if product.colors().is_empty() {
-                "none".into()
-            } else {
-                "variants".into()
-            },
+            source: source.into(),
         };
     }
     if says(

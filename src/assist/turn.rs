@@ -308,6 +308,30 @@ impl Assistant {
         })
     }
 
+    fn find(&self, q: &SearchQuery) -> Result<crate::search::SearchResults, TurnError> {
+        self.shop
+            .search(q)
+            .map_err(|e| TurnError::Search(e.to_string()))
+    }
+
+    /// Says which constraint was dropped and what there is instead, then shows it.
+    fn relaxed(
+        &self,
+        ctx: &Ctx<'_>,
+        state: &mut SessionState,
+        hits: &[Hit],
+        (dropped, instead): (String, String),
+        out: &mut Outcome,
+    ) {
+        out.say(self.t(
+            ctx,
+            "relaxed",
+            json!({"dropped": dropped, "instead": instead}),
+        ));
+        self.show(ctx, state, hits, out);
+        out.progress = true;
+    }
+
     fn t(&self, ctx: &Ctx<'_>, key: &str, v: Value) -> String {
         self.templates.render(ctx.lang, key, v)
     }
@@ -435,10 +459,7 @@ impl Assistant {
             return Ok(());
         }
         let described = self.describe(ctx, &changes);
-        let results = self
-            .shop
-            .search(&state.search.query())
-            .map_err(|e| TurnError::Search(e.to_string()))?;
+        let results = self.find(&state.search.query())?;
         if !results.hits.is_empty() {
             out.say(self.t(
                 ctx,
@@ -461,11 +482,7 @@ impl Assistant {
                 sort: Sort::PriceAsc,
                 ..state.search.query()
             };
-            let hits = self
-                .shop
-                .search(&q)
-                .map_err(|e| TurnError::Search(e.to_string()))?
-                .hits;
+            let hits = self.find(&q)?.hits;
             if let Some(first) = hits.first() {
                 let currency = first.currency.clone();
                 let (dropped, instead) = match ctx.lang {
@@ -478,13 +495,7 @@ impl Assistant {
                         format!("from {}", self.price(ctx, first.price, &currency)),
                     ),
                 };
-                out.say(self.t(
-                    ctx,
-                    "relaxed",
-                    json!({"dropped": dropped, "instead": instead}),
-                ));
-                self.show(ctx, state, &hits, out);
-                out.progress = true;
+                self.relaxed(ctx, state, &hits, (dropped, instead), out);
                 return Ok(());
             }
         }
@@ -495,23 +506,13 @@ impl Assistant {
                 "sizes" if !q.sizes.is_empty() => std::mem::take(&mut q.sizes).join(", "),
                 _ => continue,
             };
-            let hits = self
-                .shop
-                .search(&q)
-                .map_err(|e| TurnError::Search(e.to_string()))?
-                .hits;
+            let hits = self.find(&q)?.hits;
             if !hits.is_empty() {
                 let (dropped, instead) = match ctx.lang {
                     Language::De => (format!("In {what}"), "in anderen Ausführungen".to_string()),
                     Language::En => (format!("in {what}"), "in other versions".to_string()),
                 };
-                out.say(self.t(
-                    ctx,
-                    "relaxed",
-                    json!({"dropped": dropped, "instead": instead}),
-                ));
-                self.show(ctx, state, &hits, out);
-                out.progress = true;
+                self.relaxed(ctx, state, &hits, (dropped, instead), out);
                 return Ok(());
             }
         }

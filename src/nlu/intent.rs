@@ -850,7 +850,10 @@ fn is_constraint_word(w: &str) -> bool {
     GLUE.contains(&w)
         || w.chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | 'x' | '€' | '$'))
-        || super::rules::colors(w).0.len() + super::rules::colors(w).1.len() > 0
+        || {
+            let (wanted, excluded) = super::rules::colors(w);
+            !wanted.is_empty() || !excluded.is_empty()
+        }
         || !super::rules::sizes(w).is_empty()
 }
 

@@ -701,20 +701,24 @@ pub fn exclusions(text: &str) -> Vec<String> {
 
 /// Runs every rule over an utterance.
 pub fn extract(text: &str) -> RuleSlots {
-    let n = normalise(text);
-    let (price, currency) = price(&n);
-    let (colors, not_colors) = colors(&n);
+    extract_normalised(&normalise(text))
+}
+
+/// [`extract`] for text already passed through [`normalise`].
+pub fn extract_normalised(n: &str) -> RuleSlots {
+    let (price, currency) = price(n);
+    let (colors, not_colors) = colors(n);
     RuleSlots {
         price,
         currency,
         colors,
         not_colors,
-        sizes: sizes(&n),
-        quantity: quantity(&n),
-        reference: reference(&n),
-        confirmation: confirmation(&n),
-        order_id: order_id(&n),
-        exclude: exclusions(&n),
+        sizes: sizes(n),
+        quantity: quantity(n),
+        reference: reference(n),
+        confirmation: confirmation(n),
+        order_id: order_id(n),
+        exclude: exclusions(n),
     }
 }
 

@@ -281,7 +281,7 @@ const ACTIONS: &[Intent] = &[
 pub fn read_rules(text: &str, session: Language) -> (Language, String, RuleSlots, Option<Intent>) {
     let language = language::detect(text, session);
     let normalised = rules::normalise(text);
-    let slots = rules::extract(text);
+    let slots = rules::extract_normalised(&normalised);
     let intent = rule_intent(&normalised, &slots);
     (language, normalised, slots, intent)
 }

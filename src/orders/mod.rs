@@ -1150,19 +1150,7 @@ fn bump_generation(tx: &Transaction<'_>) -> Result<(), OrderError> {
 }
 
 fn stored_product(tx: &Transaction<'_>, id: &str) -> Result<Option<Product>, OrderError> {
-    let json: Option<String> = tx
-        .query_row(
-            "SELECT json FROM products WHERE id = ?1",
-            params![id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    json.map(|j| {
-        serde_json::from_str(&j).map_err(|e| OrderError::Internal {
-            message: format!("product {id} does not parse: {e}"),
-        })
-    })
-    .transpose()
+    Ok(crate::store::read_product(tx, id)?)
 }
 
 fn product_in(tx: &Transaction<'_>, id: &str) -> Result<Product, OrderError> {

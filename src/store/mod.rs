@@ -280,21 +280,7 @@ impl Store {
 
     /// One product by id.
     pub fn product(&self, id: &str) -> Result<Option<Product>, StoreError> {
-        let json: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT json FROM products WHERE id = ?1",
-                params![id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        json.map(|j| {
-            serde_json::from_str(&j).map_err(|e| StoreError::Corrupt {
-                id: id.to_string(),
-                message: e.to_string(),
-            })
-        })
-        .transpose()
+        read_product(&self.conn, id)
     }
 
     /// Every product id, in id order.
@@ -330,4 +316,23 @@ impl Store {
             .query_row("SELECT COUNT(*) FROM products", [], |r| r.get::<_, i64>(0))?
             as usize)
     }
+}
+
+/// One product by id on `conn` (the store's own connection, or a transaction on it:
+/// the orders read products inside their write transactions).
+pub(crate) fn read_product(conn: &Connection, id: &str) -> Result<Option<Product>, StoreError> {
+    let json: Option<String> = conn
+        .query_row(
+            "SELECT json FROM products WHERE id = ?1",
+            params![id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    json.map(|j| {
+        serde_json::from_str(&j).map_err(|e| StoreError::Corrupt {
+            id: id.to_string(),
+            message: e.to_string(),
+        })
+    })
+    .transpose()
 }
