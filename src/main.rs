@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use shopassist::config::{Config, Overrides};
@@ -70,10 +71,18 @@ enum Command {
     Chat,
     /// Run an evaluation.
     Eval {
-        /// What to evaluate: known-item, nlu (scenarios, webshop: not built yet).
+        /// What to evaluate: known-item, nlu, webshop (scenarios: not built yet).
         kind: String,
-        /// The evaluation data (known-item: ../shared/data/off_de/off_de_products.tsv).
-        file: PathBuf,
+        /// The evaluation data (known-item: ../shared/data/off_de/off_de_products.tsv;
+        /// nlu: tests/data/nlu/eval.jsonl; webshop: a goals file).
+        file: Option<PathBuf>,
+        /// webshop: the goals file (same as the positional file).
+        #[arg(long)]
+        goals: Option<PathBuf>,
+        /// webshop: the WebShop product file (default: products_1k_processed.json
+        /// beside the goals, else in ../shared/data/webshop).
+        #[arg(long)]
+        catalog: Option<PathBuf>,
         /// Queries to sample (0 = all).
         #[arg(long, default_value_t = 2000)]
         sample: usize,
@@ -188,14 +197,36 @@ fn main() -> ExitCode {
         Command::Eval {
             kind,
             file,
+            goals,
+            catalog,
             sample,
             seed,
             min_words,
             rules_only,
             json,
-        } => eval_command(
-            &config, &kind, &file, sample, seed, min_words, rules_only, json,
-        ),
+        } => {
+            let Some(file) = goals.or(file) else {
+                eprintln!("error: name the evaluation data file");
+                return ExitCode::from(2);
+            };
+            if kind == "webshop" {
+                return report(
+                    eval_webshop(
+                        &config,
+                        &file,
+                        catalog.as_deref(),
+                        sample,
+                        seed,
+                        rules_only,
+                        json,
+                    ),
+                    json,
+                );
+            }
+            eval_command(
+                &config, &kind, &file, sample, seed, min_words, rules_only, json,
+            )
+        }
         Command::Bench {
             what,
             products,
@@ -493,6 +524,70 @@ fn eval_nlu(
     Ok(shopassist::eval::nlu::run(&model.name, &cases, |t, l| {
         understand(t, l, Some((&extractor, &model)))
     }))
+}
+
+/// Loads the configured model for understanding, or none with `rules_only`.
+fn understanding_model(
+    config: &Config,
+    rules_only: bool,
+) -> anyhow::Result<Option<(Arc<shopassist::nlu::Extractor>, Arc<shopassist::llm::Model>)>> {
+    use shopassist::nlu::{ExtractPrompt, Extractor};
+    if rules_only {
+        return Ok(None);
+    }
+    let path = models::resolve(
+        &config.model,
+        &config.models_dir,
+        &FetchOptions { progress: true },
+    )?;
+    let device = shopassist::llm::model::device(config.device).map_err(anyhow::Error::msg)?;
+    let model = Arc::new(shopassist::llm::Model::load(&path, &device)?);
+    let prompt = ExtractPrompt::load(Some(&config.prompts_dir)).map_err(anyhow::Error::msg)?;
+    let extractor = Arc::new(Extractor::new(&model, &prompt).map_err(anyhow::Error::msg)?);
+    Ok(Some((extractor, model)))
+}
+
+fn eval_webshop(
+    config: &Config,
+    goals_path: &std::path::Path,
+    catalog: Option<&std::path::Path>,
+    sample: usize,
+    seed: u64,
+    rules_only: bool,
+    keep_results: bool,
+) -> anyhow::Result<shopassist::eval::webshop::WebShopReport> {
+    use shopassist::assist::{Assistant, Templates};
+    use shopassist::eval::webshop;
+    let mut goals = webshop::read_goals(goals_path)?;
+    if sample > 0 && sample < goals.len() {
+        let mut rng = shopassist::eval::SplitMix64::new(seed);
+        for i in 0..sample {
+            let j = i + rng.below(goals.len() - i);
+            goals.swap(i, j);
+        }
+        goals.truncate(sample);
+    }
+    let catalog = webshop::read_catalog(&webshop::find_catalog(catalog, goals_path)?)?;
+    let dir = tempfile::tempdir()?;
+    let (shop, _) = shopassist::shop::Shop::open(dir.path())?;
+    let imported = shop.import_text(
+        &catalog.import_text,
+        shopassist::catalog::import::Format::WebShop,
+        &Default::default(),
+    )?;
+    eprintln!("{imported}");
+    let shop = Arc::new(shop);
+    let llm = understanding_model(config, rules_only)?;
+    let engine = llm
+        .as_ref()
+        .map_or_else(|| "rules only".to_string(), |(_, m)| m.name.clone());
+    let assistant = Assistant::new(
+        shop.clone(),
+        shopassist::orders::Orders::new(shop, Default::default()),
+        Templates::load(Some(&config.prompts_dir)).map_err(anyhow::Error::msg)?,
+        llm,
+    );
+    webshop::run(&engine, &assistant, &catalog, &goals, keep_results)
 }
 
 fn bench_command(

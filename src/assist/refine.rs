@@ -42,6 +42,10 @@ pub struct ActiveSearch {
     pub brand: Option<String>,
     pub exclude: Vec<String>,
     pub page: usize,
+    /// What the shopper said since this search began (normalised), to choose the
+    /// variant and option values they named; never a filter.
+    #[serde(default)]
+    pub wishes: String,
 }
 
 /// One change a message made, to say back ("unter 59 €", "in Größe M").
@@ -157,6 +161,7 @@ impl ActiveSearch {
                 };
                 fresh.brand = u.brand.clone();
                 *self = fresh;
+                self.wishes.clear();
                 changes.push(Change::NewSearch { text });
             }
         }
@@ -267,6 +272,12 @@ impl ActiveSearch {
         let constrained = changes
             .iter()
             .any(|c| !matches!(c, Change::NextPage { .. }));
+        if constrained {
+            if !self.wishes.is_empty() {
+                self.wishes.push(' ');
+            }
+            self.wishes.push_str(n);
+        }
         if says(n, MORE) && !constrained {
             self.page += 1;
             changes.push(Change::NextPage { page: self.page });
@@ -287,6 +298,7 @@ impl ActiveSearch {
             exclude_colors: self.exclude_colors.clone(),
             sizes: self.sizes.clone(),
             brand: self.brand.clone(),
+            prefer: self.wishes.clone(),
             limit: PAGE,
             offset: self.page * PAGE,
             ..Default::default()

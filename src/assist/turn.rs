@@ -132,6 +132,9 @@ pub struct ProductOut {
     pub currency: String,
     pub in_stock: bool,
     pub variant: crate::catalog::Variant,
+    /// The selected value of each option (size, colour, style, flavour, ...): what a
+    /// shopper who asked for "size 3x-large" expects to get.
+    pub options: std::collections::BTreeMap<String, String>,
 }
 
 /// One turn's answer.
@@ -564,6 +567,7 @@ impl Assistant {
                 currency: h.currency.clone(),
                 in_stock: h.in_stock,
                 variant: h.variant.clone(),
+                options: h.options.clone(),
             });
         }
         state.focused = state.shown.first().cloned();

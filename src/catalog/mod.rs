@@ -4,6 +4,7 @@
 pub mod colors;
 pub mod import;
 mod merchant;
+pub mod options;
 mod shopify;
 mod webshop;
 

@@ -3,8 +3,8 @@
 //!
 //! Mapping: `asin` → id; `name` (or `Title`) → title; `Description` plus
 //! `BulletPoints` → description (WebShop's reward looks in both); `product_category`
-//! split at `›` → category path; `pricing` → price in USD cents (the lower end when it
-//! is a range — WebShop samples a price inside it); `Attributes` → attribute
+//! split at `›` → category path; `price` (WebShop's fixed draw, when the item carries
+//! it) or else `pricing` → price in USD cents (the lower end when it is a range); `Attributes` → attribute
 //! `feature` values; `average_rating` → rating. `options` become variants: the
 //! cartesian product of all option lists, with `size` and `color` in the variant's
 //! fields and every other option (style, flavor name, fit type, ...) as
@@ -89,6 +89,13 @@ fn product(item: &serde_json::Value, opts: &ImportOptions) -> Result<super::Prod
         .copied()
         .filter(|x| x.is_finite() && *x >= 0.0)
         .fold(f64::INFINITY, f64::min);
+    // WebShop's environment charges one price per listing, drawn once inside the
+    // range (`product_prices_*.json`); an item that carries it as `price` gets it.
+    let fixed = item
+        .get("price")
+        .and_then(|v| v.as_f64())
+        .filter(|x| x.is_finite() && *x >= 0.0);
+    let low = fixed.unwrap_or(low);
     if !low.is_finite() {
         return Err("no price in `pricing`".into());
     }

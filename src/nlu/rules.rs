@@ -426,7 +426,11 @@ pub fn sizes(text: &str) -> Vec<String> {
                 | "medium"
                 | "large"
         );
-        if letter && (after_size_word || w.len() >= 2 && *w != "in") {
+        // "small", "medium", "large" are sizes only next to a size word ("size
+        // large", "large size"): "a small end table" wants a small table, not size S.
+        let spelled = matches!(*w, "small" | "medium" | "large");
+        let size_next = matches!(words.get(i + 1), Some(&"size") | Some(&"größe"));
+        if letter && (after_size_word || size_next || !spelled && w.len() >= 2 && *w != "in") {
             push(match *w {
                 "small" => "S".into(),
                 "medium" => "M".into(),
@@ -488,6 +492,13 @@ pub fn sizes(text: &str) -> Vec<String> {
         }
         if matches!(*w, "queen" | "king" | "twin" | "full") && words.get(i + 1) == Some(&"size") {
             push(format!("{w} size"));
+        }
+        // "size: full", "size queen"
+        if matches!(*w, "queen" | "king" | "twin" | "full")
+            && i > 0
+            && matches!(words[i - 1], "size" | "größe")
+        {
+            push(w.to_string());
         }
     }
     for m in re(

@@ -563,6 +563,7 @@ pub fn rule_product_words(normalised: &str, slots: &RuleSlots) -> Option<String>
         "or",
         "dollars",
         "dollar",
+        "usd",
         "bucks",
         "size",
         "color",

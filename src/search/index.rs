@@ -19,6 +19,7 @@ use super::compound::Decompounder;
 use super::schema::{self, Fields, SCHEMA_VERSION};
 use super::speller::Speller;
 use crate::catalog::colors::canonical_of_value;
+use crate::catalog::options::size_tokens;
 use crate::catalog::Product;
 use crate::store::{Store, StoreError};
 
@@ -363,8 +364,13 @@ impl ProductIndex {
         for c in product_colors(p) {
             doc.add_facet(f.color_facet, Facet::from_path([c]));
         }
-        for s in p.sizes() {
-            doc.add_facet(f.size_facet, Facet::from_path([normalise_size(s)]));
+        // One facet per canonical size token, so "8.5" finds "8.5 Wide" in the index
+        // as `size_matches` does in the exact check.
+        let mut size_tokens: Vec<String> = p.sizes().iter().flat_map(|s| size_tokens(s)).collect();
+        size_tokens.sort_unstable();
+        size_tokens.dedup();
+        for t in size_tokens {
+            doc.add_facet(f.size_facet, Facet::from_path([t]));
         }
         doc
     }
@@ -433,10 +439,6 @@ pub fn facet_key(s: &str) -> String {
 }
 
 /// Sizes compare case-insensitively and with '.' for decimals: "42,5" = "42.5".
-pub fn normalise_size(s: &str) -> String {
-    s.trim().to_uppercase().replace(',', ".").replace(' ', "")
-}
-
 /// Canonical colours of a product: its variants' colours, or, when no variant has
 /// one, colours named in its title.
 pub fn product_colors(p: &Product) -> Vec<&'static str> {

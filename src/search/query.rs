@@ -30,9 +30,10 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
 
 use super::compound::{fold, words};
-use super::index::{facet_key, normalise_size, product_colors, IndexError, ProductIndex};
+use super::index::{facet_key, product_colors, IndexError, ProductIndex};
 use super::schema::{self, tokens};
 use crate::catalog::colors::canonical_of_value;
+use crate::catalog::options::{size_matches, size_tokens, Wishes};
 use crate::catalog::{Product, Variant};
 
 /// How hits are ordered.
@@ -74,6 +75,11 @@ pub struct SearchQuery {
     pub attributes: Vec<(String, Option<String>)>,
     #[serde(default)]
     pub sort: Sort,
+    /// What the shopper said in this search, to choose among the variants and option
+    /// values that satisfy the constraints ("slate", "x-large", "pack of 12"). Never a
+    /// filter.
+    #[serde(default)]
+    pub prefer: String,
     pub limit: usize,
     #[serde(default)]
     pub offset: usize,
@@ -93,6 +99,10 @@ pub struct Hit {
     pub reasons: Vec<String>,
     /// The variant that satisfies the constraints (size, colour, stock, price).
     pub variant: Variant,
+    /// The selected value of each option: the variant's size and colour, and for
+    /// other options (`option.<name>` attributes: style, flavour, fit) the value the
+    /// shopper named, else the first.
+    pub options: std::collections::BTreeMap<String, String>,
     #[serde(skip)]
     pub product: std::sync::Arc<Product>,
 }
@@ -211,8 +221,12 @@ impl ProductIndex {
             }
             if hits.len() >= want || exhausted || fetch >= MAX_CANDIDATES {
                 match q.sort {
-                    Sort::Relevance if has_text => hits
-                        .sort_by(|a, b| b.score.partial_cmp(&a.score).unwrap_or(Ordering::Equal)),
+                    Sort::Relevance if has_text => {
+                        hits.sort_by(|a, b| {
+                            b.score.partial_cmp(&a.score).unwrap_or(Ordering::Equal)
+                        });
+                        rerank_by_coverage(&mut hits, &q.text, want, &mut an);
+                    }
                     Sort::PriceAsc => hits.sort_by_key(|h| h.price),
                     Sort::PriceDesc => hits.sort_by_key(|h| std::cmp::Reverse(h.price)),
                     _ => {}
@@ -405,9 +419,32 @@ impl ProductIndex {
         if let Some(cq) = facet_any(f.color_facet, colors) {
             out.push((Occur::Must, cq));
         }
-        let sizes: Vec<String> = q.sizes.iter().map(|s| normalise_size(s)).collect();
-        if let Some(sq) = facet_any(f.size_facet, sizes) {
-            out.push((Occur::Must, sq));
+        // Any wanted size; each needs all of its canonical tokens.
+        let size_alts: Vec<(Occur, Box<dyn Query>)> = q
+            .sizes
+            .iter()
+            .map(|s| size_tokens(s))
+            .filter(|t| !t.is_empty())
+            .map(|tokens| {
+                let all: Vec<(Occur, Box<dyn Query>)> = tokens
+                    .into_iter()
+                    .map(|t| {
+                        let term = Term::from_facet(f.size_facet, &Facet::from_path([t]));
+                        (
+                            Occur::Must,
+                            Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+                                as Box<dyn Query>,
+                        )
+                    })
+                    .collect();
+                (
+                    Occur::Should,
+                    Box::new(BooleanQuery::new(all)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        if !size_alts.is_empty() {
+            out.push((Occur::Must, Box::new(BooleanQuery::new(size_alts))));
         }
         if let Some(b) = &q.brand {
             if let Some(bq) = facet_any(f.brand_facet, vec![facet_key(b)]) {
@@ -487,7 +524,7 @@ impl ProductIndex {
             .iter()
             .filter_map(|c| canonical_of_value(c))
             .collect();
-        let want_sizes: Vec<String> = q.sizes.iter().map(|s| normalise_size(s)).collect();
+        let want_sizes = &q.sizes;
         let title_colors = product_colors(p);
         let variant_ok = |v: &Variant| {
             // A variant without a colour takes the colour its title names; one whose
@@ -501,19 +538,43 @@ impl ProductIndex {
             let size_ok = want_sizes.is_empty()
                 || v.size
                     .as_deref()
-                    .is_some_and(|s| want_sizes.contains(&normalise_size(s)));
+                    .is_some_and(|s| want_sizes.iter().any(|w| size_matches(w, s)));
             let price = p.effective_price(v);
             let price_ok =
                 q.price_max.is_none_or(|m| price <= m) && q.price_min.is_none_or(|m| price >= m);
             let stock_ok = !q.in_stock_only || v.stock > 0;
             color_ok && not_color_ok && size_ok && price_ok && stock_ok
         };
+        // Among the variants that satisfy every constraint: the one whose size and
+        // colour the shopper named most closely, then in stock, then the cheapest.
+        let wishes = Wishes::new(&q.prefer);
+        let named = |v: &Variant| {
+            v.size.as_deref().map_or(0, |s| wishes.score(s))
+                + v.color.as_deref().map_or(0, |c| wishes.score(c))
+        };
         let variant = p
             .variants
             .iter()
             .filter(|v| variant_ok(v))
-            .min_by_key(|v| (v.stock == 0, p.effective_price(v)))?
+            .min_by_key(|v| {
+                (
+                    std::cmp::Reverse(named(v)),
+                    v.stock == 0,
+                    p.effective_price(v),
+                )
+            })?
             .clone();
+        let mut options = wishes.choose(
+            p.attributes
+                .iter()
+                .filter_map(|(k, vs)| Some((k.strip_prefix("option.")?, vs.as_slice()))),
+        );
+        if let Some(s) = &variant.size {
+            options.insert("size".into(), s.clone());
+        }
+        if let Some(c) = &variant.color {
+            options.insert("color".into(), c.clone());
+        }
         if let Some(b) = &q.brand {
             if p.brand.as_deref().map(facet_key) != Some(facet_key(b)) {
                 return None;
@@ -577,9 +638,70 @@ impl ProductIndex {
             score,
             reasons,
             variant,
+            options,
             product: p.clone(),
         })
     }
+}
+
+/// How many of the best candidates the coverage stage looks at.
+const RERANK: usize = 100;
+
+/// Second stage of relevance ranking, over the best [`RERANK`] candidates (and at
+/// least the page asked for): BM25 favours a few words in the title; a shopper's
+/// request is better met by the product that has more of what they asked for, and in
+/// the same order ("classic fit", "needle sleeve"):
+///
+/// ```text
+/// score × (1 + 1.0 × words covered + 1.0 × word pairs covered)
+/// ```
+///
+/// where "words covered" is the share of the query's words (stemmed, English or
+/// German) found anywhere in the product's title, attributes or description, and
+/// "pairs covered" the share of adjacent query word pairs found adjacent there.
+fn rerank_by_coverage(hits: &mut Vec<Hit>, text: &str, want: usize, an: &mut Analyzers) {
+    use std::collections::HashSet;
+    let query: Vec<(String, Vec<String>)> = words(text)
+        .filter_map(|w| {
+            let en = tokens(&mut an.en, &w).into_iter().next()?;
+            Some((en, tokens(&mut an.de, &w)))
+        })
+        .collect();
+    if query.len() < 2 {
+        return;
+    }
+    let n = hits.len().min(RERANK.max(want));
+    for h in hits.iter_mut().take(n) {
+        let p = &h.product;
+        let mut body = format!("{} {}", p.title, p.title_en.as_deref().unwrap_or(""));
+        for vs in p.attributes.values() {
+            for v in vs {
+                body.push_str(" . ");
+                body.push_str(v);
+            }
+        }
+        body.push_str(" . ");
+        body.push_str(&p.description);
+        let en = tokens(&mut an.en, &body);
+        let en_set: HashSet<&str> = en.iter().map(String::as_str).collect();
+        let de_set: HashSet<String> = tokens(&mut an.de, &body).into_iter().collect();
+        let pairs: HashSet<(&str, &str)> = en
+            .windows(2)
+            .map(|w| (w[0].as_str(), w[1].as_str()))
+            .collect();
+        let covered = query
+            .iter()
+            .filter(|(e, d)| en_set.contains(e.as_str()) || d.iter().any(|t| de_set.contains(t)))
+            .count() as f32
+            / query.len() as f32;
+        let paired = query
+            .windows(2)
+            .filter(|w| pairs.contains(&(w[0].0.as_str(), w[1].0.as_str())))
+            .count() as f32
+            / (query.len() - 1) as f32;
+        h.score *= 1.0 + covered + paired;
+    }
+    hits[..n].sort_by(|a, b| b.score.partial_cmp(&a.score).unwrap_or(Ordering::Equal));
 }
 
 /// Query words (as typed) whose analysed form occurs in the product's texts.
