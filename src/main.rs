@@ -67,11 +67,23 @@ enum Command {
         #[arg(long)]
         format: Option<String>,
     },
-    /// Talk to the assistant in the terminal, without a server.
-    Chat,
+    /// Talk to the assistant in the terminal, without a server: the same engine,
+    /// catalogue (data_dir) and database as `serve`. `/new` starts a new session,
+    /// `/quit` (or end of input) leaves.
+    Chat {
+        /// Understand with the rules alone (no model).
+        #[arg(long)]
+        rules_only: bool,
+        /// Answer as on the voice channel.
+        #[arg(long)]
+        voice: bool,
+        /// The customer to act for (carts and orders need one).
+        #[arg(long, default_value = "terminal")]
+        customer: String,
+    },
     /// Run an evaluation.
     Eval {
-        /// What to evaluate: known-item, nlu, webshop (scenarios: not built yet).
+        /// What to evaluate: known-item, nlu, scenarios, webshop.
         kind: String,
         /// The evaluation data (known-item: ../shared/data/off_de/off_de_products.tsv;
         /// nlu: tests/data/nlu/eval.jsonl; webshop: a goals file).
@@ -193,7 +205,17 @@ fn main() -> ExitCode {
             delete,
             format,
         } => index_command(&config, file, delete, format),
-        Command::Chat => not_built("chat"),
+        Command::Chat {
+            rules_only,
+            voice,
+            customer,
+        } => match chat(&config, rules_only, voice, &customer) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Eval {
             kind,
             file,
@@ -209,6 +231,9 @@ fn main() -> ExitCode {
                 eprintln!("error: name the evaluation data file");
                 return ExitCode::from(2);
             };
+            if kind == "scenarios" {
+                return report(eval_scenarios(&config, &file, rules_only), json);
+            }
             if kind == "webshop" {
                 return report(
                     eval_webshop(
@@ -545,6 +570,85 @@ fn understanding_model(
     let prompt = ExtractPrompt::load(Some(&config.prompts_dir)).map_err(anyhow::Error::msg)?;
     let extractor = Arc::new(Extractor::new(&model, &prompt).map_err(anyhow::Error::msg)?);
     Ok(Some((extractor, model)))
+}
+
+fn chat(config: &Config, rules_only: bool, voice: bool, customer: &str) -> anyhow::Result<()> {
+    use shopassist::assist::{Assistant, Channel, Templates, TurnInput};
+    use std::io::{BufRead, Write};
+    let shop = Arc::new(shopassist::daemon::open_catalog(config)?);
+    let orders = shopassist::orders::Orders::new(shop.clone(), config.orders());
+    let llm = understanding_model(config, rules_only)?;
+    let assistant = Assistant::new(
+        shop,
+        orders,
+        Templates::load(Some(&config.prompts_dir)).map_err(anyhow::Error::msg)?,
+        llm,
+    );
+    let channel = if voice { Channel::Voice } else { Channel::Text };
+    let mut session: Option<String> = None;
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout();
+    loop {
+        write!(out, "> ")?;
+        out.flush()?;
+        let mut line = String::new();
+        if stdin.lock().read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        match line.trim() {
+            "" => continue,
+            "/quit" | "/exit" => return Ok(()),
+            "/new" => {
+                session = None;
+                continue;
+            }
+            text => match assistant.turn(TurnInput {
+                session_id: session.clone(),
+                customer_id: Some(customer.to_string()),
+                text: text.to_string(),
+                channel,
+                language: None,
+            }) {
+                Ok(turn) => {
+                    session = Some(turn.session_id.clone());
+                    writeln!(out, "{}", turn.reply)?;
+                    if turn.handoff {
+                        writeln!(out, "[handed to a person]")?;
+                    }
+                }
+                Err(e) => writeln!(out, "error: {e}")?,
+            },
+        }
+    }
+}
+
+fn eval_scenarios(
+    config: &Config,
+    path: &std::path::Path,
+    rules_only: bool,
+) -> anyhow::Result<shopassist::eval::scenarios::ScenarioReport> {
+    use shopassist::assist::{Assistant, Templates};
+    let scenarios = shopassist::eval::scenarios::read_scenarios(path)?;
+    // The scenarios are written against the demo catalogue, in a fresh store.
+    let dir = tempfile::tempdir()?;
+    let (shop, _) = shopassist::shop::Shop::open(dir.path())?;
+    shop.import_text(
+        shopassist::shop::DEMO_CATALOG,
+        shopassist::catalog::import::Format::Jsonl,
+        &Default::default(),
+    )?;
+    let shop = Arc::new(shop);
+    let llm = understanding_model(config, rules_only)?;
+    let engine = llm
+        .as_ref()
+        .map_or_else(|| "rules only".to_string(), |(_, m)| m.name.clone());
+    let assistant = Assistant::new(
+        shop.clone(),
+        shopassist::orders::Orders::new(shop, Default::default()),
+        Templates::load(Some(&config.prompts_dir)).map_err(anyhow::Error::msg)?,
+        llm,
+    );
+    Ok(shopassist::eval::scenarios::run(&engine, &assistant, &scenarios))
 }
 
 fn eval_webshop(

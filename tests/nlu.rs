@@ -19,7 +19,8 @@ fn the_labelled_set_meets_the_targets_with_the_model_in_the_loop() {
         understand(t, l, Some((&extractor, &model)))
     });
     eprintln!("{report}");
-    assert!(report.llm_calls > 50, "the model was asked");
+    // The model reads the messages without an intent cue the rules know.
+    assert!(report.llm_calls >= 10, "the model was asked {} times", report.llm_calls);
     assert!(report.intent_accuracy >= 0.90, "{}", report.intent_accuracy);
     for slot in ["price_max", "price_min", "colors", "sizes"] {
         let f1 = report.slots[slot].f1();
@@ -32,12 +33,16 @@ fn the_labelled_set_meets_the_targets_with_the_model_in_the_loop() {
 fn model_values_are_kept_only_with_the_shoppers_words_and_say_where_they_came_from() {
     let model = Model::load(&common::test_model(), &candle_core::Device::Cpu).unwrap();
     let extractor = Extractor::new(&model, &ExtractPrompt::builtin()).unwrap();
+    // A search the rules recognise by its cue never waits for the model.
     for text in [
         "Ich suche einen wasserdichten Wintermantel unter 200 €",
         "do you have running shoes from nike in size 42",
-        "gluten free pasta please",
-        "wasserdichte jacke",
     ] {
+        let u = understand(text, Language::De, Some((&extractor, &model)));
+        assert!(!u.used_llm, "{text}");
+        assert_eq!(u.sources["product_type"], Source::Rules);
+    }
+    for text in ["gluten free pasta please", "wasserdichte jacke", "was könnt ihr empfehlen"] {
         let u = understand(text, Language::De, Some((&extractor, &model)));
         assert!(u.used_llm, "{text}");
         let words = u.normalised.clone();

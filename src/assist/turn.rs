@@ -106,6 +106,10 @@ pub struct SessionState {
     pub focused: Option<Shown>,
     /// Token of a checkout proposal awaiting the shopper's yes or no.
     pub pending_checkout: Option<String>,
+    /// A product the shopper wanted in the cart while its size or colour was open:
+    /// the next message that names one ("Größe M", "in blau") adds it.
+    #[serde(default)]
+    pub pending_add: Option<Shown>,
     /// Turns in a row without progress.
     pub stalls: u32,
     pub handoff: bool,
@@ -364,6 +368,18 @@ impl Assistant {
                     return Ok(());
                 }
                 _ => state.pending_checkout = None,
+            }
+        }
+        // An add waiting for its size or colour takes a message that names one.
+        if let Some(pending) = state.pending_add.take() {
+            let names_version = !u.slots.sizes.is_empty() || !u.slots.colors.is_empty();
+            let only_version = matches!(u.intent, Intent::Refine | Intent::AddToCart)
+                || u.intent == Intent::Search && u.product_type.is_none();
+            if names_version && only_version && u.slots.reference.is_none() {
+                state.focused = Some(pending);
+                let mut add = u.clone();
+                add.intent = Intent::AddToCart;
+                return self.add(ctx, state, &add, out);
             }
         }
         match u.intent {
@@ -782,7 +798,11 @@ impl Assistant {
                 sizes.is_empty()
                     || v.size
                         .as_ref()
-                        .is_some_and(|s| sizes.iter().any(|w| w.eq_ignore_ascii_case(s)))
+                        .is_some_and(|s| {
+                            sizes
+                                .iter()
+                                .any(|w| crate::catalog::options::size_matches(w, s))
+                        })
             })
             .filter(|v| {
                 colors.is_empty()
@@ -819,14 +839,19 @@ impl Assistant {
                 .map(|v| v.id.clone()),
         };
         let Some(variant_id) = variant_id else {
+            state.pending_add = Some(Shown {
+                id: p.id.clone(),
+                price: p.price,
+                brand: p.brand.clone(),
+                size: None,
+            });
             out.say(self.t(
                 ctx,
-                "refused",
-                json!({"reason": match ctx.lang {
-                    Language::De => format!("Welche Ausführung möchten Sie? {}", options(&p)),
-                    Language::En => format!("Which version would you like? {}", options(&p)),
-                }}),
+                "which_version",
+                json!({"title": title(&p, ctx.lang), "options": options(&p)}),
             ));
+            // A question on the way to the cart is progress, not a stall.
+            out.progress = true;
             return Ok(());
         };
         let action = CartAction {

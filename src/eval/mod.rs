@@ -3,6 +3,7 @@
 
 pub mod known_item;
 pub mod nlu;
+pub mod scenarios;
 pub mod webshop;
 
 /// A small deterministic random generator (SplitMix64), so an evaluation's sample and

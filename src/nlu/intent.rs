@@ -346,6 +346,18 @@ const ADD: &[&str] = &[
     "take that",
     "take this",
     "take the",
+    "put the",
+    "put it",
+    "put this",
+    "put that",
+    "nimm das",
+    "nimm den",
+    "nimm die",
+    "nimm es",
+    "nimm ihn",
+    "nehme das",
+    "nehme den",
+    "nehme die",
 ];
 /// Adding phrases that name the cart: they count in long messages too.
 const CART_ADD: &[&str] = &[
@@ -359,6 +371,8 @@ const CART_ADD: &[&str] = &[
     "to cart",
     "in my basket",
     "into my cart",
+    "in my cart",
+    "in the cart",
     "to my basket",
     "i'll take",
     "ich nehme",

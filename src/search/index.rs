@@ -220,7 +220,7 @@ impl ProductIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let decompounder = Decompounder::from_texts(products.iter().flat_map(vocabulary));
+        let decompounder = Decompounder::from_texts(products.iter().flat_map(compound_vocabulary));
         let mut speller = Speller::default();
         for p in &products {
             learn_spelling(&mut speller, p);
@@ -263,7 +263,7 @@ impl ProductIndex {
         {
             let mut d = self.decompounder.write().unwrap_or_else(|p| p.into_inner());
             for p in upserts {
-                for t in vocabulary(p) {
+                for t in compound_vocabulary(p) {
                     d.learn(t);
                 }
             }
@@ -332,7 +332,13 @@ impl ProductIndex {
             attrs.push_str(c);
             attrs.push(' ');
         }
-        let heads = d.heads_of(&format!("{title} {category}"));
+        // Compound heads are a German matter: from the German title and categories
+        // only ("Wholegrain" must not yield the head "rain").
+        let heads = if p.language == "en" {
+            String::new()
+        } else {
+            d.heads_of(&format!("{} {category}", p.title))
+        };
         let mut doc = doc!(
             f.id => p.id.clone(),
             f.id_key => id_key(&p.id),
@@ -430,6 +436,15 @@ fn learn_spelling(speller: &mut Speller, p: &Product) {
 fn vocabulary(p: &Product) -> impl Iterator<Item = &str> {
     std::iter::once(p.title.as_str())
         .chain(p.title_en.as_deref())
+        .chain(p.category.iter().map(String::as_str))
+}
+
+/// The texts whose words may be heads or modifiers of German compounds: German
+/// titles and categories (English words would split German ones into nonsense).
+fn compound_vocabulary(p: &Product) -> impl Iterator<Item = &str> {
+    (p.language != "en")
+        .then_some(p.title.as_str())
+        .into_iter()
         .chain(p.category.iter().map(String::as_str))
 }
 

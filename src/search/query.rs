@@ -321,7 +321,14 @@ impl ProductIndex {
         add(f.attrs_en, &en, 1.5);
         add(f.desc_de, &de, 0.5);
         add(f.desc_en, &en, 0.5);
-        if fuzzy {
+        // Spelling rescue only for words the catalogue does not know: a known word
+        // ("jacket") fuzzily matching another ("packet") only adds wrong products.
+        let known = self
+            .speller
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .knows(word);
+        if fuzzy && !known {
             let correction = self
                 .speller
                 .read()

@@ -205,6 +205,8 @@ pub struct GoalResult {
     pub options: BTreeMap<String, String>,
     pub reward: Reward,
     pub goal_product_first: bool,
+    /// Whether the model was asked in this turn.
+    pub used_model: bool,
     pub millis: f64,
 }
 
@@ -232,6 +234,8 @@ pub struct WebShopReport {
     pub price_ok: f64,
     pub no_product: usize,
     pub goal_product_first: f64,
+    /// Goals whose turn asked the model.
+    pub model_calls: usize,
     pub median_ms: f64,
     pub p95_ms: f64,
     pub fixed_prices: bool,
@@ -288,6 +292,7 @@ pub fn run(
             options,
             reward,
             goal_product_first: g.asin.is_some() && g.asin == first.map(|p| p.id.clone()),
+            used_model: out.understanding.used_llm,
             millis,
         });
     }
@@ -326,6 +331,7 @@ pub fn run(
         price_ok: mean(&|r| f64::from(u8::from(r.reward.price_ok))),
         no_product: results.iter().filter(|r| r.bought.is_none()).count(),
         goal_product_first: mean(&|r| f64::from(u8::from(r.goal_product_first))),
+        model_calls: results.iter().filter(|r| r.used_model).count(),
         median_ms: super::quantile(&ms, 0.5),
         p95_ms: super::quantile(&ms, 0.95),
         fixed_prices: catalog.fixed_prices,
@@ -337,9 +343,10 @@ impl fmt::Display for WebShopReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "WebShop goals: {} ({}), prices: {}",
+            "WebShop goals: {} ({}, model asked in {}), prices: {}",
             self.goals,
             self.engine,
+            self.model_calls,
             if self.fixed_prices {
                 "environment's fixed draw"
             } else {
