@@ -161,6 +161,8 @@ pub struct Config {
     /// Editable prompts (see prompts/README.md); files missing there fall back to the
     /// built-in copies.
     pub prompts_dir: PathBuf,
+    /// Let the model reword replies (validated against the facts); off: templates.
+    pub model_phrasing: bool,
 }
 
 impl Default for Config {
@@ -181,6 +183,7 @@ impl Default for Config {
             webhook_url: None,
             webhook_secret: String::new(),
             prompts_dir: PathBuf::from("prompts"),
+            model_phrasing: false,
         }
     }
 }
@@ -204,6 +207,7 @@ pub struct Overrides {
     pub webhook_url: Option<String>,
     pub webhook_secret: Option<String>,
     pub prompts_dir: Option<PathBuf>,
+    pub phrasing: Option<String>,
 }
 
 /// The keys a layer may set, as they are spelled in the file.
@@ -223,6 +227,7 @@ pub const KEYS: &[&str] = &[
     "webhook_url",
     "webhook_secret",
     "prompts_dir",
+    "phrasing",
 ];
 
 /// Keys whose value is a whole number (parsed as such from environment variables).
@@ -426,6 +431,18 @@ impl Overrides {
         }
         if let Some(v) = self.prompts_dir {
             cfg.prompts_dir = non_empty_path(v).map_err(|m| err("prompts_dir", m))?;
+        }
+        if let Some(v) = self.phrasing {
+            cfg.model_phrasing = match v.trim() {
+                "templates" => false,
+                "model" => true,
+                other => {
+                    return Err(err(
+                        "phrasing",
+                        format!("`{other}` is neither \"templates\" nor \"model\""),
+                    ))
+                }
+            };
         }
         if cfg.webhook_url.is_some() && cfg.webhook_secret.len() < 16 {
             return Err(err(

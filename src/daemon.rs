@@ -98,7 +98,8 @@ fn give_assistant_the_model(state: &AppState, config: &Config, model: Arc<Model>
                 current.orders.clone(),
                 current.templates.clone(),
                 Some((Arc::new(extractor), model)),
-            );
+            )
+            .with_model_phrasing(config.model_phrasing);
             *state.assistant.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(upgraded));
             tracing::info!("the assistant reads open slots with the model");
         }

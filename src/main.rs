@@ -583,7 +583,8 @@ fn chat(config: &Config, rules_only: bool, voice: bool, customer: &str) -> anyho
         orders,
         Templates::load(Some(&config.prompts_dir)).map_err(anyhow::Error::msg)?,
         llm,
-    );
+    )
+    .with_model_phrasing(config.model_phrasing);
     let channel = if voice { Channel::Voice } else { Channel::Text };
     let mut session: Option<String> = None;
     let stdin = std::io::stdin();
@@ -648,7 +649,9 @@ fn eval_scenarios(
         Templates::load(Some(&config.prompts_dir)).map_err(anyhow::Error::msg)?,
         llm,
     );
-    Ok(shopassist::eval::scenarios::run(&engine, &assistant, &scenarios))
+    Ok(shopassist::eval::scenarios::run(
+        &engine, &assistant, &scenarios,
+    ))
 }
 
 fn eval_webshop(

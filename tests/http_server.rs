@@ -337,7 +337,10 @@ async fn assist_searches_refines_and_rejects_bad_input() {
     assert_eq!(v["intent"], "refine", "{v}");
     for p in v["products"].as_array().unwrap() {
         assert_eq!(p["variant"]["size"], "42", "{p}");
-        assert_eq!(p["options"]["size"], "42", "the selected options are exposed: {p}");
+        assert_eq!(
+            p["options"]["size"], "42",
+            "the selected options are exposed: {p}"
+        );
         assert!(p["price"].as_i64().unwrap() <= 10000, "the limit stays");
     }
 

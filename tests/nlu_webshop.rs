@@ -167,7 +167,82 @@ fn goal_options_colours_sizes_and_packs_are_found() {
         eprintln!("  missed {n} × {m}");
     }
     assert!(
-        rate(0) >= 0.88 && rate(1) >= 0.72 && rate(2) >= 0.55,
+        // Sizes: bare "small"/"medium"/"large" are no size slot (they filter; "a small
+        // end table" is no size S), which costs 19 + 19 + 14 misses here; the option
+        // choice still picks such a value from the words (test below).
+        rate(0) >= 0.88 && rate(1) >= 0.54 && rate(2) >= 0.55,
         "{found:?} of {total:?}"
     );
+}
+
+/// Every goal option of the annotated human goals (colours, sizes, packs, styles,
+/// flavours, ...), as the assistant selects options (`Wishes` picks the product's
+/// option value the shopper's words match best): recalled when all its words were
+/// said or the rules' colour or size slot matches it; "partly" when some of its words
+/// were said (enough to pick it among values that share none: "3 ounce" for "3 ounce
+/// (pack of 1)"). Invented: a size slot read from a goal whose options name sizes,
+/// none of which it matches. The goal products are not in the 1k catalogue, so the
+/// choice among real values cannot be checked here (`eval webshop` does that on the
+/// development goals).
+#[test]
+fn goal_options_are_recalled_by_the_option_choice() {
+    use shopassist::catalog::colors::canonical_of_value;
+    use shopassist::catalog::options::{size_matches, Wishes};
+    let Some(goals) = webshop_data::<Vec<serde_json::Value>>("human_goals_annotated.dev.json")
+    else {
+        return;
+    };
+    let (mut recalled, mut total, mut invented, mut size_slots) = (0usize, 0usize, 0usize, 0usize);
+    let mut partly = 0usize;
+    let mut misses = Vec::new();
+    for g in &goals {
+        let text = g["instruction_text"].as_str().unwrap();
+        let slots = extract(text);
+        let wishes = Wishes::new(&shopassist::nlu::rules::normalise(text));
+        let options: Vec<String> = g["goal_options"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o.as_str().map(str::to_lowercase))
+            .collect();
+        for o in &options {
+            total += 1;
+            let by_words = wishes.score(o) >= 1000;
+            let by_color =
+                canonical_of_value(o).is_some_and(|c| slots.colors.iter().any(|x| x == c));
+            let by_size = slots.sizes.iter().any(|s| size_matches(s, o));
+            if by_words || by_color || by_size {
+                recalled += 1;
+                partly += 1;
+            } else if wishes.score(o) > 0 {
+                partly += 1;
+            } else if misses.len() < 12 {
+                misses.push(format!("{o:?} in {text:?}"));
+            }
+        }
+        for s in &slots.sizes {
+            size_slots += 1;
+            let sizes_named = options.iter().any(|o| {
+                o.chars().any(|c| c.is_ascii_digit()) || o.contains("large") || o.contains("small")
+            });
+            if sizes_named && !options.iter().any(|o| size_matches(s, o)) {
+                invented += 1;
+            }
+        }
+    }
+    let rate = recalled as f64 / total.max(1) as f64;
+    let partly_rate = partly as f64 / total.max(1) as f64;
+    eprintln!(
+        "goal options recalled {recalled}/{total} ({:.1} %), at least partly {partly} ({:.1} %); \
+         size slots contradicting the goal's sizes: {invented} of {size_slots}",
+        rate * 100.0,
+        partly_rate * 100.0
+    );
+    for m in &misses {
+        eprintln!("  missed {m}");
+    }
+    // Floors a little under what it reaches now (70.1 % / see BENCHMARKS.md).
+    assert!(rate >= 0.68, "{recalled} of {total}");
+    assert!(partly_rate >= 0.85, "{partly} of {total}");
+    assert!(invented * 5 <= size_slots, "{invented} of {size_slots}");
 }

@@ -37,7 +37,8 @@ fn the_scenarios_meet_the_targets() {
     )
     .unwrap();
     let shop = Arc::new(shop);
-    let model = Arc::new(Model::load(&common::model_under_test(), &candle_core::Device::Cpu).unwrap());
+    let model =
+        Arc::new(Model::load(&common::model_under_test(), &candle_core::Device::Cpu).unwrap());
     let extractor = Arc::new(Extractor::new(&model, &ExtractPrompt::builtin()).unwrap());
     let assistant = Assistant::new(
         shop.clone(),
@@ -47,7 +48,11 @@ fn the_scenarios_meet_the_targets() {
     );
     let report = run(&model.name, &assistant, &scenarios);
     eprintln!("{report}");
-    assert!(report.turn_rate() >= 0.90, "turns {:.3}", report.turn_rate());
+    assert!(
+        report.turn_rate() >= 0.90,
+        "turns {:.3}",
+        report.turn_rate()
+    );
     assert!(
         report.scenario_rate() >= 0.80,
         "scenarios {:.3}",
@@ -89,9 +94,63 @@ fn a_wrong_expectation_is_reported_as_a_failure() {
     let report = run("rules only", &assistant, &read_scenarios(&file).unwrap());
     assert_eq!(report.scenarios_passed, 0);
     assert_eq!(report.turns_passed, 0, "{report}");
-    assert!(report.constraint_violations > 0, "jackets up to 100 € break a 50 € limit");
+    assert!(
+        report.constraint_violations > 0,
+        "jackets up to 100 € break a 50 € limit"
+    );
     assert!(report.failures[1]
         .problems
         .iter()
         .any(|p| p.contains("no order was placed")));
+}
+
+/// Model phrasing on (test model): whatever the reply's wording, it names every
+/// product shown with its catalogue price — the model's text is used only when it
+/// keeps all facts and adds none, else the template is.
+#[test]
+fn model_phrasing_keeps_every_fact() {
+    let dir = tempfile::tempdir().unwrap();
+    let (shop, _) = Shop::open(dir.path()).unwrap();
+    shop.import_text(
+        DEMO_CATALOG,
+        shopassist::catalog::import::Format::Jsonl,
+        &Default::default(),
+    )
+    .unwrap();
+    let shop = Arc::new(shop);
+    let model = Arc::new(Model::load(&common::test_model(), &candle_core::Device::Cpu).unwrap());
+    let extractor = Arc::new(Extractor::new(&model, &ExtractPrompt::builtin()).unwrap());
+    let assistant = Assistant::new(
+        shop.clone(),
+        Orders::new(shop.clone(), Default::default()),
+        Templates::load(None).unwrap(),
+        Some((extractor, model)),
+    )
+    .with_model_phrasing(true);
+    for text in [
+        "Ich suche eine Regenjacke unter 100 Euro",
+        "I'm looking for headphones",
+    ] {
+        let out = assistant
+            .turn(shopassist::assist::TurnInput {
+                text: text.into(),
+                ..Default::default()
+            })
+            .unwrap();
+        eprintln!("{text}\n  {}", out.reply);
+        assert!(!out.products.is_empty());
+        for p in &out.products {
+            let product = shop.product(&p.id).unwrap();
+            let title = match out.language {
+                shopassist::nlu::Language::En => {
+                    product.title_en.clone().unwrap_or(product.title.clone())
+                }
+                shopassist::nlu::Language::De => product.title.clone(),
+            };
+            assert!(out.reply.contains(&title), "{title} missing: {}", out.reply);
+            let price =
+                shopassist::catalog::format_price(p.price, &p.currency, out.language.code());
+            assert!(out.reply.contains(&price), "{price} missing: {}", out.reply);
+        }
+    }
 }

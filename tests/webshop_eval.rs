@@ -37,7 +37,10 @@ fn development_goals_meet_the_targets_with_rules_alone() {
     // Every 20th goal: 296 goals over all categories, the same on every run.
     goals = goals.into_iter().step_by(20).collect();
     let catalog = read_catalog(&catalog_path).unwrap();
-    assert!(catalog.fixed_prices, "product_prices_1k.seed0.json is beside it");
+    assert!(
+        catalog.fixed_prices,
+        "product_prices_1k.seed0.json is beside it"
+    );
     let dir = tempfile::tempdir().unwrap();
     let (shop, _) = Shop::open(dir.path()).unwrap();
     let report = shop
@@ -58,7 +61,11 @@ fn development_goals_meet_the_targets_with_rules_alone() {
     let r = webshop::run("rules only", &assistant, &catalog, &goals, true).unwrap();
     eprintln!("{r}");
     assert!(r.overall.score >= 85.0, "score {:.1}", r.overall.score);
-    assert!(r.overall.success >= 0.65, "success {:.3}", r.overall.success);
+    assert!(
+        r.overall.success >= 0.65,
+        "success {:.3}",
+        r.overall.success
+    );
     assert!(r.no_product <= 2, "{} goals got no product", r.no_product);
     // The options were chosen from the request: where the goal product came first,
     // its goal options are nearly always the selected ones.
@@ -74,6 +81,10 @@ fn development_goals_meet_the_targets_with_rules_alone() {
         all_options as f64 >= 0.85 * first as f64,
         "{all_options} of {first} with every goal option"
     );
-    assert!(r.options_matched >= 0.85, "options {:.3}", r.options_matched);
+    assert!(
+        r.options_matched >= 0.85,
+        "options {:.3}",
+        r.options_matched
+    );
     assert!(r.price_ok >= 0.99, "price {:.3}", r.price_ok);
 }

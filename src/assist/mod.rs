@@ -6,6 +6,7 @@
 //! templates from `prompts/` and handoff come next.
 
 pub mod answer;
+pub mod phrasing;
 pub mod refine;
 pub mod turn;
 pub mod voice;

@@ -177,6 +177,8 @@ pub struct Assistant {
     /// One model reading at a time; a turn that finds it busy understands with the
     /// rules alone instead of waiting.
     llm_gate: std::sync::Mutex<()>,
+    /// Let the model reword replies (validated; see [`super::phrasing`]).
+    model_phrasing: bool,
 }
 
 impl Assistant {
@@ -192,7 +194,15 @@ impl Assistant {
             templates,
             llm,
             llm_gate: std::sync::Mutex::new(()),
+            model_phrasing: false,
         }
+    }
+
+    /// Lets the model reword text replies when it is free; a reply it cannot word
+    /// without changing a fact stays the template's.
+    pub fn with_model_phrasing(mut self, on: bool) -> Assistant {
+        self.model_phrasing = on && self.llm.is_some();
+        self
     }
 }
 
@@ -292,6 +302,19 @@ impl Assistant {
         } else {
             "\n"
         });
+        if self.model_phrasing && !reply.is_empty() {
+            if let (Some((_, model)), Ok(_gate)) = (&self.llm, self.llm_gate.try_lock()) {
+                let titles: Vec<String> = out
+                    .products
+                    .iter()
+                    .filter_map(|p| self.shop.product(&p.id))
+                    .map(|p| title(&p, lang))
+                    .collect();
+                if let Some(better) = super::phrasing::rephrase(model, lang, &reply, &titles) {
+                    reply = better;
+                }
+            }
+        }
         if ctx.channel == Channel::Voice {
             reply = voice::for_speech(&reply);
         }
@@ -796,13 +819,11 @@ impl Assistant {
             .iter()
             .filter(|v| {
                 sizes.is_empty()
-                    || v.size
-                        .as_ref()
-                        .is_some_and(|s| {
-                            sizes
-                                .iter()
-                                .any(|w| crate::catalog::options::size_matches(w, s))
-                        })
+                    || v.size.as_ref().is_some_and(|s| {
+                        sizes
+                            .iter()
+                            .any(|w| crate::catalog::options::size_matches(w, s))
+                    })
             })
             .filter(|v| {
                 colors.is_empty()

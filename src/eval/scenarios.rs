@@ -163,7 +163,11 @@ fn violates(p: &ProductOut, a: &Active) -> Option<String> {
         return Some(format!("{} costs {} < {:?}", p.id, p.price, a.price_min));
     }
     if !a.colors.is_empty() {
-        let want: Vec<&str> = a.colors.iter().filter_map(|c| canonical_of_value(c)).collect();
+        let want: Vec<&str> = a
+            .colors
+            .iter()
+            .filter_map(|c| canonical_of_value(c))
+            .collect();
         let have = p.variant.color.as_deref().and_then(canonical_of_value);
         // A variant without a colour: the title names it.
         let ok = match have {
@@ -175,7 +179,10 @@ fn violates(p: &ProductOut, a: &Active) -> Option<String> {
                 .any(|c| want.contains(&c)),
         };
         if !ok {
-            return Some(format!("{} is {:?}, not {:?}", p.id, p.variant.color, a.colors));
+            return Some(format!(
+                "{} is {:?}, not {:?}",
+                p.id, p.variant.color, a.colors
+            ));
         }
     }
     if !a.sizes.is_empty()
@@ -185,7 +192,10 @@ fn violates(p: &ProductOut, a: &Active) -> Option<String> {
             .as_deref()
             .is_some_and(|s| a.sizes.iter().any(|w| size_matches(w, s)))
     {
-        return Some(format!("{} has size {:?}, not {:?}", p.id, p.variant.size, a.sizes));
+        return Some(format!(
+            "{} has size {:?}, not {:?}",
+            p.id, p.variant.size, a.sizes
+        ));
     }
     None
 }
@@ -232,7 +242,16 @@ pub fn run(engine: &str, assistant: &Assistant, scenarios: &[Scenario]) -> Scena
                     if let Some(a) = &t.active {
                         active = a.clone();
                     }
-                    check(t, &out, &active, &shown, &previous, channel, &mut problems, &mut r);
+                    check(
+                        t,
+                        &out,
+                        &active,
+                        &shown,
+                        &previous,
+                        channel,
+                        &mut problems,
+                        &mut r,
+                    );
                     if !out.products.is_empty() {
                         previous = out.products.iter().map(|p| p.id.clone()).collect();
                         shown = out.products.clone();
@@ -245,7 +264,10 @@ pub fn run(engine: &str, assistant: &Assistant, scenarios: &[Scenario]) -> Scena
             r.turns_passed += usize::from(ok);
             for (map, key) in [
                 (&mut r.by_language, s.lang.clone()),
-                (&mut r.by_channel, s.channel.clone().unwrap_or("text".into())),
+                (
+                    &mut r.by_channel,
+                    s.channel.clone().unwrap_or("text".into()),
+                ),
             ] {
                 let e = map.entry(key).or_default();
                 e.0 += usize::from(ok);
@@ -288,10 +310,7 @@ fn check(
             problems.push(format!("constraint broken: {v}"));
         }
     }
-    let placed = out
-        .actions
-        .iter()
-        .any(|a| a["type"] == "order.placed");
+    let placed = out.actions.iter().any(|a| a["type"] == "order.placed");
     if placed && t.order != Some(true) {
         r.unconfirmed_orders += 1;
         problems.push("an order was placed without an expected confirmation".into());
@@ -300,7 +319,10 @@ fn check(
         if out.products.len() > 3 {
             problems.push(format!("voice: {} products", out.products.len()));
         }
-        if ["http", "€", "$", "**"].iter().any(|m| out.reply.contains(m)) {
+        if ["http", "€", "$", "**"]
+            .iter()
+            .any(|m| out.reply.contains(m))
+        {
             problems.push("voice: reply has a URL, a currency sign or markdown".into());
         }
     }
@@ -332,10 +354,12 @@ fn check(
                 let ok = match added {
                     Some(id) => id == want.id,
                     // No cart line yet (a size was asked for): the reply names it.
-                    None => out.reply.contains(&want.title) || {
-                        let base = want.title.split_whitespace().last().unwrap_or("");
-                        !base.is_empty() && out.reply.contains(base)
-                    },
+                    None => {
+                        out.reply.contains(&want.title) || {
+                            let base = want.title.split_whitespace().last().unwrap_or("");
+                            !base.is_empty() && out.reply.contains(base)
+                        }
+                    }
                 };
                 if !ok {
                     problems.push(format!("did not act on product {n} ({})", want.id));

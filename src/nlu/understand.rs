@@ -300,15 +300,13 @@ pub fn understand(
     // development goals with the 0.5B default model: asking it about every search
     // cost 39 points of score and 4 s a turn (BENCHMARKS.md).
     let reading = match (rule, llm) {
-        (None, Some((extractor, model))) => {
-            match extractor.read(model, text) {
-                Ok(r) => Some(r),
-                Err(e) => {
-                    tracing::warn!(error = %e, "LLM extraction failed; rules only");
-                    None
-                }
+        (None, Some((extractor, model))) => match extractor.read(model, text) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                tracing::warn!(error = %e, "LLM extraction failed; rules only");
+                None
             }
-        }
+        },
         _ => None,
     };
     merge(language, normalised, slots, rule, reading)
