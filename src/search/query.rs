@@ -666,7 +666,7 @@ const RERANK: usize = 100;
 /// where "words covered" is the share of the query's words (stemmed, English or
 /// German) found anywhere in the product's title, attributes or description, and
 /// "pairs covered" the share of adjacent query word pairs found adjacent there.
-fn rerank_by_coverage(hits: &mut Vec<Hit>, text: &str, want: usize, an: &mut Analyzers) {
+fn rerank_by_coverage(hits: &mut [Hit], text: &str, want: usize, an: &mut Analyzers) {
     use std::collections::HashSet;
     let query: Vec<(String, Vec<String>)> = words(text)
         .filter_map(|w| {
