@@ -197,6 +197,18 @@ fn binary_serves_healthz_and_stops_on_sigterm() {
     }
 }
 
+/// The daemon without a model (rules only), once its catalogue answers: its URL, the
+/// handle that stops it, and a client.
+async fn start_serving_catalogue() -> (String, tokio::sync::oneshot::Sender<()>, reqwest::Client) {
+    let (url, stop) = start(config_with_model(ModelChoice::Path(
+        "/nonexistent/m.gguf".into(),
+    )))
+    .await;
+    let c = reqwest::Client::new();
+    wait_for_catalogue(&c, &url).await;
+    (url, stop, c)
+}
+
 /// Polls until the catalogue answers (it opens in the background).
 async fn wait_for_catalogue(c: &reqwest::Client, url: &str) {
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -217,12 +229,7 @@ async fn wait_for_catalogue(c: &reqwest::Client, url: &str) {
 #[tokio::test]
 async fn product_search_answers_before_the_model_and_keeps_its_constraints() {
     // The model can never load here; search must not care.
-    let (url, _stop) = start(config_with_model(ModelChoice::Path(
-        "/nonexistent/m.gguf".into(),
-    )))
-    .await;
-    let c = reqwest::Client::new();
-    wait_for_catalogue(&c, &url).await;
+    let (url, _stop, c) = start_serving_catalogue().await;
     let r = c
         .get(format!(
             "{url}/v1/products/search?q=Regenjacke&price_max=10000&color=schwarz,rot&in_stock=true&limit=20"
@@ -257,12 +264,7 @@ async fn product_search_answers_before_the_model_and_keeps_its_constraints() {
 
 #[tokio::test]
 async fn bad_search_parameters_and_unknown_products_are_json_errors() {
-    let (url, _stop) = start(config_with_model(ModelChoice::Path(
-        "/nonexistent/m.gguf".into(),
-    )))
-    .await;
-    let c = reqwest::Client::new();
-    wait_for_catalogue(&c, &url).await;
+    let (url, _stop, c) = start_serving_catalogue().await;
     for bad in [
         "price_max=abc",
         "price_max=-5",
@@ -300,12 +302,7 @@ async fn bad_search_parameters_and_unknown_products_are_json_errors() {
 /// the selected variant of each product, and JSON errors for bad input.
 #[tokio::test]
 async fn assist_searches_refines_and_rejects_bad_input() {
-    let (url, _stop) = start(config_with_model(ModelChoice::Path(
-        "/nonexistent/m.gguf".into(),
-    )))
-    .await;
-    let c = reqwest::Client::new();
-    wait_for_catalogue(&c, &url).await;
+    let (url, _stop, c) = start_serving_catalogue().await;
     let post = |body: serde_json::Value| c.post(format!("{url}/v1/assist")).json(&body).send();
 
     let r = post(
@@ -359,6 +356,11 @@ async fn assist_searches_refines_and_rejects_bad_input() {
         ),
         (serde_json::json!({"texts": "hallo"}), 400, "invalid_json"),
         (
+            serde_json::json!({"text": "a".repeat(2001)}),
+            422,
+            "text_too_long",
+        ),
+        (
             serde_json::json!({"text": "zeig mehr", "session_id": session, "customer_id": "someone-else"}),
             404,
             "unknown_session",
@@ -368,4 +370,244 @@ async fn assist_searches_refines_and_rejects_bad_input() {
         assert_eq!(r.status(), status, "{body}");
         assert_eq!(error_code(r).await, code, "{body}");
     }
+}
+
+/// Server-sent events of a response body: (event name, data) pairs.
+fn sse_events(body: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for block in body.split("\n\n") {
+        let mut name = String::from("message");
+        let mut data = String::new();
+        for line in block.lines() {
+            if let Some(n) = line.strip_prefix("event:") {
+                name = n.trim().to_string();
+            } else if let Some(d) = line.strip_prefix("data:") {
+                data.push_str(d.strip_prefix(' ').unwrap_or(d));
+            }
+        }
+        if !data.is_empty() {
+            out.push((name, data));
+        }
+    }
+    out
+}
+
+/// `POST /v1/assist` with `Accept: text/event-stream`: understanding, then products,
+/// then the reply in pieces, then the whole turn; the pieces make the reply.
+#[tokio::test]
+async fn assist_streams_understanding_products_reply_and_done() {
+    let (url, _stop, c) = start_serving_catalogue().await;
+    let r = c
+        .post(format!("{url}/v1/assist"))
+        .header("accept", "text/event-stream")
+        .json(&serde_json::json!({"text": "Ich suche Laufschuhe unter 100 Euro"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    let events = sse_events(&r.text().await.unwrap());
+    let names: Vec<&str> = events.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names.first(), Some(&"understanding"), "{names:?}");
+    assert_eq!(names.get(1), Some(&"products"), "{names:?}");
+    assert_eq!(names.last(), Some(&"done"), "{names:?}");
+    assert!(names[2..names.len() - 1]
+        .iter()
+        .all(|n| *n == "reply.delta"));
+    let understanding: serde_json::Value = serde_json::from_str(&events[0].1).unwrap();
+    assert_eq!(understanding["intent"], "search");
+    let products: serde_json::Value = serde_json::from_str(&events[1].1).unwrap();
+    let done: serde_json::Value = serde_json::from_str(&events.last().unwrap().1).unwrap();
+    assert!(!done["products"].as_array().unwrap().is_empty());
+    assert_eq!(products["products"], done["products"]);
+    let deltas: String = events
+        .iter()
+        .filter(|(n, _)| n == "reply.delta")
+        .map(|(_, d)| {
+            serde_json::from_str::<serde_json::Value>(d).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(deltas, done["reply"].as_str().unwrap());
+
+    // Bad input is still a plain JSON error, before any stream starts.
+    let r = c
+        .post(format!("{url}/v1/assist"))
+        .header("accept", "text/event-stream")
+        .json(&serde_json::json!({"text": " "}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(error_code(r).await, "bad_request");
+}
+
+/// The OpenAI-compatible endpoint: a completion with the turn in `shopassist`, the
+/// same conversation under one `user`, streaming chunks ending in `[DONE]`, the model
+/// list, and errors for a request without a user message.
+#[tokio::test]
+async fn openai_compatible_chat_completions_and_models() {
+    let (url, _stop, c) = start_serving_catalogue().await;
+    let ask = |text: &str, stream: bool| {
+        c.post(format!("{url}/v1/chat/completions"))
+            .json(&serde_json::json!({
+                "model": "shopassist",
+                "messages": [{"role": "system", "content": "be nice"}, {"role": "user", "content": text}],
+                "user": "oai-tester",
+                "stream": stream,
+                "temperature": 0.2,
+            }))
+            .send()
+    };
+    let v: serde_json::Value = ask("I'm looking for headphones", false)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["object"], "chat.completion");
+    assert_eq!(v["choices"][0]["message"]["role"], "assistant");
+    let reply = v["choices"][0]["message"]["content"].as_str().unwrap();
+    assert_eq!(reply, v["shopassist"]["reply"].as_str().unwrap());
+    let second = v["shopassist"]["products"][1]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Same `user`, same conversation: "the second one" is the second product shown.
+    let r = ask("add the second one to my cart", true).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let events = sse_events(&r.text().await.unwrap());
+    assert_eq!(events.last().unwrap().1, "[DONE]");
+    let chunks: Vec<serde_json::Value> = events[..events.len() - 1]
+        .iter()
+        .map(|(_, d)| serde_json::from_str(d).unwrap())
+        .collect();
+    assert!(chunks
+        .iter()
+        .all(|c| c["object"] == "chat.completion.chunk"));
+    assert_eq!(chunks[0]["choices"][0]["delta"]["role"], "assistant");
+    let last = chunks.last().unwrap();
+    assert_eq!(last["choices"][0]["finish_reason"], "stop");
+    let turn = &last["shopassist"];
+    let text: String = chunks
+        .iter()
+        .filter_map(|c| c["choices"][0]["delta"]["content"].as_str())
+        .collect();
+    assert_eq!(text, turn["reply"].as_str().unwrap());
+    assert!(
+        turn["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["type"] == "cart.add" && a["product_id"] == second.as_str())
+            || text.contains("version"),
+        "{text}"
+    );
+
+    let models: serde_json::Value = c
+        .get(format!("{url}/v1/models"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(models["object"], "list");
+    assert!(models["data"][0]["id"].is_string());
+
+    let r = c
+        .post(format!("{url}/v1/chat/completions"))
+        .json(&serde_json::json!({"messages": [{"role": "system", "content": "x"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(error_code(r).await, "bad_request");
+}
+
+/// Unchanged clients against the OpenAI-compatible endpoint: the official `openai`
+/// Python package (tests/tools/openai_client.py; CI installs it) and curl. Each skips
+/// with a message when its tool is absent here.
+#[tokio::test]
+async fn the_openai_python_client_and_curl_work_unchanged() {
+    let (url, _stop, c) = start_serving_catalogue().await;
+    let has_openai = Command::new("python3")
+        .args(["-c", "import openai"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if has_openai {
+        let script = common::repo_root().join("tests/tools/openai_client.py");
+        let url = url.clone();
+        let out = tokio::task::spawn_blocking(move || {
+            Command::new("python3")
+                .arg(script)
+                .arg(format!("{url}/v1"))
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains("streamed ok"), "{stdout}");
+    } else {
+        eprintln!("skipped: the openai Python package is not installed (CI installs it)");
+    }
+    let has_curl = Command::new("curl").arg("--version").output().is_ok();
+    if has_curl {
+        let url = url.clone();
+        let out = tokio::task::spawn_blocking(move || {
+            Command::new("curl")
+                .args(["-sS", "-N", "-H", "content-type: application/json", "-d"])
+                .arg(r#"{"model":"shopassist","stream":true,"messages":[{"role":"user","content":"Ich suche eine Regenjacke"}]}"#)
+                .arg(format!("{url}/v1/chat/completions"))
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        let body = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success());
+        assert!(body.trim_end().ends_with("data: [DONE]"), "{body}");
+        assert!(body.contains("\"chat.completion.chunk\""), "{body}");
+    } else {
+        eprintln!("skipped: curl is not installed");
+    }
+}
+
+/// A body over 64 KiB is refused with 413 in our JSON error format on every route,
+/// before any handler reads it.
+#[tokio::test]
+async fn bodies_over_64_kib_get_413_everywhere() {
+    let (url, _stop, c) = start_serving_catalogue().await;
+    let big = serde_json::json!({"text": "x".repeat(70 * 1024)}).to_string();
+    for path in ["/v1/assist", "/v1/chat/completions", "/healthz", "/nowhere"] {
+        let r = c
+            .post(format!("{url}{path}"))
+            .header("content-type", "application/json")
+            .body(big.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 413, "{path}");
+        assert_eq!(error_code(r).await, "payload_too_large", "{path}");
+    }
+    // Just under the limit is read (and then judged on its content).
+    let r = c
+        .post(format!("{url}/v1/assist"))
+        .json(&serde_json::json!({"text": "x".repeat(60 * 1024)}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
 }

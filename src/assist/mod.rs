@@ -13,4 +13,7 @@ pub mod voice;
 
 pub use answer::{answer, compare, Answer, Comparison, Topic, Verdict};
 pub use refine::{resolve, ActiveSearch, Change, Shown};
-pub use turn::{Assistant, Channel, SessionState, Templates, TurnError, TurnInput, TurnOutput};
+pub use turn::{
+    check_text, Assistant, Channel, SessionState, Templates, TurnError, TurnEvent, TurnInput,
+    TurnOutput,
+};

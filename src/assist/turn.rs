@@ -161,6 +161,8 @@ pub struct TurnOutput {
 pub enum TurnError {
     #[error("{0}")]
     BadRequest(String),
+    #[error("text has {0} characters; at most 2000 are taken")]
+    TooLong(usize),
     #[error(transparent)]
     Orders(#[from] OrderError),
     #[error("search: {0}")]
@@ -236,18 +238,49 @@ struct Ctx<'a> {
     cart_owner: String,
 }
 
+/// What a turn has ready before it is done, in this order (for streaming): the
+/// understanding, then the products (from the rules and the index, before any model
+/// phrasing of the reply).
+#[derive(Debug)]
+pub enum TurnEvent<'a> {
+    Understanding {
+        session_id: &'a str,
+        language: Language,
+        understanding: &'a Understanding,
+    },
+    Products(&'a [ProductOut]),
+}
+
+/// The longest message a turn takes, in characters.
+pub const MAX_TEXT: usize = 2000;
+
+/// Whether a message is one a turn accepts: not empty, at most [`MAX_TEXT`] characters.
+pub fn check_text(text: &str) -> Result<(), TurnError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(TurnError::BadRequest("text is empty".into()));
+    }
+    let n = text.chars().count();
+    if n > MAX_TEXT {
+        return Err(TurnError::TooLong(n));
+    }
+    Ok(())
+}
+
 impl Assistant {
     /// Runs one turn.
     pub fn turn(&self, input: TurnInput) -> Result<TurnOutput, TurnError> {
+        self.turn_with(input, &mut |_| {})
+    }
+
+    /// Runs one turn, telling `on_event` what is ready as soon as it is.
+    pub fn turn_with(
+        &self,
+        input: TurnInput,
+        on_event: &mut dyn FnMut(TurnEvent<'_>),
+    ) -> Result<TurnOutput, TurnError> {
+        check_text(&input.text)?;
         let text = input.text.trim();
-        if text.is_empty() {
-            return Err(TurnError::BadRequest("text is empty".into()));
-        }
-        if text.chars().count() > 2000 {
-            return Err(TurnError::BadRequest(
-                "text is longer than 2000 characters".into(),
-            ));
-        }
         let session_id = input
             .session_id
             .clone()
@@ -275,6 +308,11 @@ impl Assistant {
         drop(gate);
         let lang = input.language.unwrap_or(u.language);
         state.language = Some(lang);
+        on_event(TurnEvent::Understanding {
+            session_id: &session_id,
+            language: lang,
+            understanding: &u,
+        });
         let ctx = Ctx {
             lang,
             channel: input.channel,
@@ -297,6 +335,7 @@ impl Assistant {
             self.act(&ctx, &mut state, &u, &mut out)?;
             state.stalls = if out.progress { 0 } else { state.stalls + 1 };
         }
+        on_event(TurnEvent::Products(&out.products));
         let mut reply = out.lines.join(if ctx.channel == Channel::Voice {
             " "
         } else {

@@ -1,13 +1,24 @@
 //! `POST /v1/assist`: one shopper message in, the assistant's turn out (reply,
-//! understanding, products with their chosen variants, actions, cart, handoff).
+//! understanding, products with their chosen variants and options, actions, cart,
+//! handoff). With `Accept: text/event-stream` the turn streams as server-sent events:
+//! `understanding`, `products` (as soon as the rules and the index have them, before
+//! any model phrasing), `reply.delta` (the reply in pieces), and `done` with the whole
+//! turn; an error after the stream began is an `error` event with the usual body.
+
+use std::convert::Infallible;
+use std::sync::Arc;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
+use serde_json::json;
 
 use super::{ApiError, AppState, ErrorCode};
-use crate::assist::{Channel, TurnError, TurnInput, TurnOutput};
+use crate::assist::{check_text, Assistant, Channel, TurnError, TurnEvent, TurnInput, TurnOutput};
 use crate::nlu::Language;
 
 /// The request body.
@@ -25,27 +36,63 @@ pub struct AssistRequest {
     pub language: Option<String>,
 }
 
-/// `POST /v1/assist`.
-pub async fn assist(
-    State(state): State<AppState>,
-    body: Result<Json<AssistRequest>, JsonRejection>,
-) -> Result<Json<TurnOutput>, ApiError> {
-    let Json(req) = body?;
-    let language = match req.language.as_deref() {
-        None => None,
-        Some(l) => Some(Language::parse(l).ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::BadRequest,
-                format!("language `{l}`: use de or en"),
-            )
-        })?),
-    };
-    let assistant = state
+impl From<TurnError> for ApiError {
+    fn from(e: TurnError) -> ApiError {
+        match e {
+            TurnError::TooLong(n) => ApiError::new(
+                ErrorCode::Domain {
+                    code: "text_too_long",
+                    status: 422,
+                },
+                format!("text has {n} characters; at most 2000 are taken"),
+            ),
+            TurnError::BadRequest(m) => ApiError::new(ErrorCode::BadRequest, m),
+
+            TurnError::Orders(e) => e.into(),
+            TurnError::Search(m) => ApiError::new(ErrorCode::Internal, m),
+        }
+    }
+}
+
+/// The assistant, or 503 while the catalogue is still loading.
+pub(crate) fn assistant_of(state: &AppState) -> Result<Arc<Assistant>, ApiError> {
+    state
         .assistant
         .read()
         .unwrap_or_else(|p| p.into_inner())
         .clone()
-        .ok_or_else(|| ApiError::new(ErrorCode::NotReady, "the catalogue is still loading"))?;
+        .ok_or_else(|| ApiError::new(ErrorCode::NotReady, "the catalogue is still loading"))
+}
+
+fn parse_language(l: Option<&str>) -> Result<Option<Language>, ApiError> {
+    match l {
+        None => Ok(None),
+        Some(l) => Language::parse(l).map(Some).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::BadRequest,
+                format!("language `{l}`: use de or en"),
+            )
+        }),
+    }
+}
+
+fn wants_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/event-stream"))
+}
+
+/// `POST /v1/assist`.
+pub async fn assist(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Json<AssistRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(req) = body?;
+    let language = parse_language(req.language.as_deref())?;
+    check_text(&req.text)?;
+    let assistant = assistant_of(&state)?;
     let input = TurnInput {
         session_id: req.session_id,
         customer_id: req.customer_id,
@@ -53,13 +100,108 @@ pub async fn assist(
         channel: req.channel,
         language,
     };
+    if wants_stream(&headers) {
+        return Ok(stream_turn(assistant, input).into_response());
+    }
     let out = tokio::task::spawn_blocking(move || assistant.turn(input))
         .await
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    match out {
-        Ok(o) => Ok(Json(o)),
-        Err(TurnError::BadRequest(m)) => Err(ApiError::new(ErrorCode::BadRequest, m)),
-        Err(TurnError::Orders(e)) => Err(e.into()),
-        Err(TurnError::Search(m)) => Err(ApiError::new(ErrorCode::Internal, m)),
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))??;
+    Ok(Json(out).into_response())
+}
+
+/// What a streamed turn produces, in order.
+pub(crate) enum Streamed {
+    Understanding(serde_json::Value),
+    Products(serde_json::Value),
+    Done(Box<TurnOutput>),
+    Failed(ApiError),
+}
+
+/// Runs the turn on a blocking thread, sending what is ready as it is ready.
+pub(crate) fn run_streamed(
+    assistant: Arc<Assistant>,
+    input: TurnInput,
+) -> tokio::sync::mpsc::UnboundedReceiver<Streamed> {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::task::spawn_blocking(move || {
+        let mut on_event = |e: TurnEvent<'_>| {
+            let _ = tx.send(match e {
+                TurnEvent::Understanding {
+                    session_id,
+                    language,
+                    understanding,
+                } => Streamed::Understanding(json!({
+                    "session_id": session_id,
+                    "language": language,
+                    "intent": understanding.intent,
+                    "understanding": understanding,
+                })),
+                TurnEvent::Products(products) => {
+                    Streamed::Products(json!({ "products": products }))
+                }
+            });
+        };
+        let done = match assistant.turn_with(input, &mut on_event) {
+            Ok(out) => Streamed::Done(Box::new(out)),
+            Err(e) => Streamed::Failed(e.into()),
+        };
+        let _ = tx.send(done);
+    });
+    rx
+}
+
+/// The reply in pieces for `reply.delta`: a line or a sentence at a time.
+pub(crate) fn pieces(reply: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for c in reply.chars() {
+        current.push(c);
+        if c == '\n' || (matches!(c, '.' | '!' | '?') && current.len() > 1) {
+            out.push(std::mem::take(&mut current));
+        }
     }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+fn stream_turn(
+    assistant: Arc<Assistant>,
+    input: TurnInput,
+) -> Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>> {
+    let rx = run_streamed(assistant, input);
+    let events = futures_util::stream::unfold(
+        (rx, Vec::<Event>::new()),
+        |(mut rx, mut queued)| async move {
+            if let Some(e) = queued.pop() {
+                return Some((Ok(e), (rx, queued)));
+            }
+            let event = match rx.recv().await? {
+                Streamed::Understanding(v) => {
+                    Event::default().event("understanding").data(v.to_string())
+                }
+                Streamed::Products(v) => Event::default().event("products").data(v.to_string()),
+                Streamed::Done(out) => {
+                    // Reversed, so `pop` sends them in order; `done` last.
+                    queued.push(
+                        Event::default()
+                            .event("done")
+                            .data(serde_json::to_string(&*out).unwrap_or_default()),
+                    );
+                    for piece in pieces(&out.reply).into_iter().rev() {
+                        queued.push(
+                            Event::default()
+                                .event("reply.delta")
+                                .data(json!({ "text": piece }).to_string()),
+                        );
+                    }
+                    queued.pop()?
+                }
+                Streamed::Failed(e) => Event::default().event("error").data(e.body().to_string()),
+            };
+            Some((Ok(event), (rx, queued)))
+        },
+    );
+    Sse::new(events).keep_alive(KeepAlive::default())
 }

@@ -83,26 +83,30 @@ struct Inner<'a> {
     message: &'a str,
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let status = self.code.status();
-        // A 500 tells the client nothing internal; the detail is logged instead.
+impl ApiError {
+    /// The JSON body `{"error": {"code", "message"}}`; an internal error's detail is
+    /// logged, not sent.
+    pub fn body(&self) -> serde_json::Value {
         let message = if self.code == ErrorCode::Internal {
             tracing::error!(error = %self.message, "internal error");
             "internal error; see the daemon's log"
         } else {
             self.message.as_str()
         };
-        let mut resp = (
-            status,
-            axum::Json(Body {
-                error: Inner {
-                    code: self.code.as_str(),
-                    message,
-                },
-            }),
-        )
-            .into_response();
+        serde_json::to_value(Body {
+            error: Inner {
+                code: self.code.as_str(),
+                message,
+            },
+        })
+        .unwrap_or_default()
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.code.status();
+        let mut resp = (status, axum::Json(self.body())).into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {
             resp.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));

@@ -3,6 +3,7 @@
 
 pub mod assist;
 pub mod error;
+pub mod openai;
 pub mod products;
 
 use std::future::Future;
@@ -51,11 +52,20 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/v1/assist", axum::routing::post(assist::assist))
+        .route(
+            "/v1/chat/completions",
+            axum::routing::post(openai::completions),
+        )
+        .route("/v1/models", get(openai::models))
         .route("/v1/products/search", get(products::search))
         .route("/v1/products/{id}", get(products::get))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
+        // Bodies over 64 KiB: 413 on every route, before any handler reads them
+        // (axum's DefaultBodyLimit covers only its extractors), in our JSON format.
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(axum::middleware::map_response(json_413))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 let id = req
@@ -68,6 +78,26 @@ pub fn app(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// The largest request body taken.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// tower-http's 413 has a plain-text body; clients get our JSON error instead.
+async fn json_413(resp: Response) -> Response {
+    let is_json = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if resp.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json {
+        return ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            format!("the request body is larger than {MAX_BODY} bytes"),
+        )
+        .into_response();
+    }
+    resp
 }
 
 /// Alive: the process answers. Says nothing about the model or the index.
