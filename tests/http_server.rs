@@ -536,7 +536,7 @@ async fn openai_compatible_chat_completions_and_models() {
 /// with a message when its tool is absent here.
 #[tokio::test]
 async fn the_openai_python_client_and_curl_work_unchanged() {
-    let (url, _stop, c) = start_serving_catalogue().await;
+    let (url, _stop, _client) = start_serving_catalogue().await;
     let has_openai = Command::new("python3")
         .args(["-c", "import openai"])
         .status()
