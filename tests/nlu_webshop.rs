@@ -178,9 +178,9 @@ fn goal_options_colours_sizes_and_packs_are_found() {
 /// Every goal option of the annotated human goals (colours, sizes, packs, styles,
 /// flavours, ...), as the assistant selects options (`Wishes` picks the product's
 /// option value the shopper's words match best): recalled when all its words were
-/// said or the rules' colour or size slot matches it; "partly" when some of its words
-/// were said (enough to pick it among values that share none: "3 ounce" for "3 ounce
-/// (pack of 1)"). Invented: a size slot read from a goal whose options name sizes,
+/// said or the rules' colour or size slot matches it; "mostly" when words making up
+/// at least half of its letters were said (enough to pick it among values that share
+/// fewer: "3 ounce" for "3 ounce (pack of 1)"). Invented: a size slot read from a goal whose options name sizes,
 /// none of which it matches. The goal products are not in the 1k catalogue, so the
 /// choice among real values cannot be checked here (`eval webshop` does that on the
 /// development goals).
@@ -193,7 +193,7 @@ fn goal_options_are_recalled_by_the_option_choice() {
         return;
     };
     let (mut recalled, mut total, mut invented, mut size_slots) = (0usize, 0usize, 0usize, 0usize);
-    let mut partly = 0usize;
+    let (mut partly, mut named) = (0usize, 0usize);
     let mut misses = Vec::new();
     for g in &goals {
         let text = g["instruction_text"].as_str().unwrap();
@@ -211,12 +211,14 @@ fn goal_options_are_recalled_by_the_option_choice() {
             let by_color =
                 canonical_of_value(o).is_some_and(|c| slots.colors.iter().any(|x| x == c));
             let by_size = slots.sizes.iter().any(|s| size_matches(s, o));
+            let some = by_words || by_color || by_size || wishes.names_part_of(o);
+            named += usize::from(some);
             if by_words || by_color || by_size {
                 recalled += 1;
                 partly += 1;
-            } else if wishes.score(o) > 0 {
+            } else if wishes.said_share(o) >= 50 {
                 partly += 1;
-            } else if misses.len() < 12 {
+            } else if !some && misses.len() < 40 {
                 misses.push(format!("{o:?} in {text:?}"));
             }
         }
@@ -227,22 +229,29 @@ fn goal_options_are_recalled_by_the_option_choice() {
             });
             if sizes_named && !options.iter().any(|o| size_matches(s, o)) {
                 invented += 1;
+                if invented <= 15 {
+                    eprintln!("  size {s:?} not in {options:?}: {text:?}");
+                }
             }
         }
     }
     let rate = recalled as f64 / total.max(1) as f64;
     let partly_rate = partly as f64 / total.max(1) as f64;
+    let named_rate = named as f64 / total.max(1) as f64;
     eprintln!(
-        "goal options recalled {recalled}/{total} ({:.1} %), at least partly {partly} ({:.1} %); \
-         size slots contradicting the goal's sizes: {invented} of {size_slots}",
+        "goal options recalled {recalled}/{total} ({:.1} %), mostly said {partly} ({:.1} %), \
+         named by a distinctive word {named} ({:.1} %); size slots contradicting the goal's \
+         sizes: {invented} of {size_slots}",
         rate * 100.0,
-        partly_rate * 100.0
+        partly_rate * 100.0,
+        named_rate * 100.0
     );
     for m in &misses {
         eprintln!("  missed {m}");
     }
-    // Floors a little under what it reaches now (70.1 % / see BENCHMARKS.md).
-    assert!(rate >= 0.68, "{recalled} of {total}");
+    // Floors a little under what it reaches now (73.9 / 86.5 / 93.1 %, BENCHMARKS.md).
+    assert!(rate >= 0.72, "{recalled} of {total}");
     assert!(partly_rate >= 0.85, "{partly} of {total}");
+    assert!(named_rate >= 0.91, "{named} of {total}");
     assert!(invented * 5 <= size_slots, "{invented} of {size_slots}");
 }

@@ -125,7 +125,28 @@ fn option_tokens(s: &str) -> Vec<String> {
         if t.is_empty() {
             continue;
         }
-        out.extend(tokens(t, false));
+        // A hyphen joins sizes ("x-large", "3x-large") but separates other words:
+        // "blue-coated" says "blue", "light-4" says "4".
+        let whole = canonical_token(t);
+        let is_size = whole != t.replace(',', ".").to_uppercase();
+        if is_size {
+            out.extend(tokens(t, false));
+            continue;
+        }
+        // Other words split at hyphens and where letters meet digits: "grey3",
+        // "rose2" and "616black" say grey, rose and black; "52x84in" is 52 x 84 in.
+        for part in t.split('-').filter(|p| !p.is_empty()) {
+            for piece in split_letters_digits(part) {
+                out.extend(tokens(&piece, false));
+            }
+        }
+    }
+    // "12 by 16" is 12 x 16.
+    for i in 1..out.len().saturating_sub(1) {
+        let digit = |t: &String| t.starts_with(|c: char| c.is_ascii_digit());
+        if out[i] == "BY" && digit(&out[i - 1]) && digit(&out[i + 1]) {
+            out[i] = "X".into();
+        }
     }
     // "extra large" spelled as two words in free text.
     let mut merged: Vec<String> = Vec::with_capacity(out.len());
@@ -138,6 +159,28 @@ fn option_tokens(s: &str) -> Vec<String> {
         }
     }
     merged
+}
+
+/// Splits where letters meet digits, keeping decimals ("8.5") and sizes ("3xl") whole.
+fn split_letters_digits(word: &str) -> Vec<String> {
+    if canonical_token(word) != word.replace(',', ".").to_uppercase() {
+        return vec![word.to_string()];
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut last_digit: Option<bool> = None;
+    for c in word.chars() {
+        let digit = c.is_ascii_digit() || (matches!(c, '.' | ',') && last_digit == Some(true));
+        if last_digit.is_some_and(|d| d != digit) && !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+        current.push(c);
+        last_digit = Some(digit);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
 }
 
 /// Words that name an option right before its value (tokens are upper case).
@@ -199,6 +242,37 @@ impl Wishes {
             + if all { 1000 } else { 0 }
             + if in_order { 1000 } else { 0 }
             + if cued { 2000 } else { 0 }
+    }
+
+    /// Whether a distinctive word of the value was said (a number, or a word that is
+    /// no filler like "of", "pack", "ounce", "x" or a single letter): what lets the
+    /// choice tell the value from others.
+    pub fn names_part_of(&self, value: &str) -> bool {
+        const FILLER: &[&str] = &[
+            "OF", "IN", "X", "AND", "WITH", "FOR", "THE", "BY", "PACK", "SET", "SIZE", "COLOR",
+            "COUNT", "PCS", "INCH", "INCHES", "OUNCE", "OZ",
+        ];
+        option_tokens(value).iter().any(|t| {
+            let number = t.chars().all(|c| c.is_ascii_digit() || c == '.');
+            (number || t.chars().count() >= 2)
+                && !FILLER.contains(&t.as_str())
+                && self.tokens.contains(t)
+        })
+    }
+
+    /// The share (0–100) of a value's characters in words the shopper said.
+    pub fn said_share(&self, value: &str) -> u32 {
+        let v = option_tokens(value);
+        let total: u32 = v.iter().map(|t| t.len() as u32).sum();
+        if total == 0 {
+            return 0;
+        }
+        let said: u32 = v
+            .iter()
+            .filter(|t| self.tokens.contains(t))
+            .map(|t| t.len() as u32)
+            .sum();
+        said * 100 / total
     }
 
     /// The best-matching value of each option, or its first value when nothing that
@@ -265,6 +339,16 @@ mod tests {
         assert!(Wishes::new("color r brown137").score("R.Brown137") > 0);
         assert!(Wishes::new("size 8.5").score("8.5") > Wishes::new("size 8.5").score("8"));
         assert!(size_matches("20x20", "20''x20''"));
+        // Letters and digits part ("grey3"), "by" between numbers is "x".
+        assert!(Wishes::new("a grey nightstand").score("grey3") > 0);
+        assert!(Wishes::new("a 12 by 16 inch poster").score("12x16inch") >= 2000);
+        assert!(Wishes::new("size 3xl please").score("3XL") > 0);
+        // Hyphens separate words but not sizes.
+        assert!(Wishes::new("a blue-coated steel frame").score("blue") >= 1000);
+        assert!(
+            Wishes::new("size x-large").score("x-large")
+                > Wishes::new("size x-large").score("large")
+        );
         let w = Wishes::new("a black one in 3x-large");
         assert!(w.score("black") > w.score("black/white"));
         assert!(w.score("3X-Large") > w.score("large"));
