@@ -530,25 +530,14 @@ fn eval_nlu(
     file: &std::path::Path,
     rules_only: bool,
 ) -> anyhow::Result<shopassist::eval::nlu::NluReport> {
-    use shopassist::nlu::{understand, ExtractPrompt, Extractor};
+    use shopassist::nlu::understand;
     let cases = shopassist::eval::nlu::read_cases(file)?;
-    if rules_only {
-        return Ok(shopassist::eval::nlu::run("rules only", &cases, |t, l| {
-            understand(t, l, None)
-        }));
-    }
-    let path = models::resolve(
-        &config.model,
-        &config.models_dir,
-        &FetchOptions { progress: true },
-    )?;
-    let device = shopassist::llm::model::device(config.device).map_err(anyhow::Error::msg)?;
-    let model = shopassist::llm::Model::load(&path, &device)?;
-    let prompt = ExtractPrompt::load(Some(&config.prompts_dir)).map_err(anyhow::Error::msg)?;
-    let extractor = Extractor::new(&model, &prompt).map_err(anyhow::Error::msg)?;
-    Ok(shopassist::eval::nlu::run(&model.name, &cases, |t, l| {
-        understand(t, l, Some((&extractor, &model)))
-    }))
+    Ok(match understanding_model(config, rules_only)? {
+        None => shopassist::eval::nlu::run("rules only", &cases, |t, l| understand(t, l, None)),
+        Some((extractor, model)) => shopassist::eval::nlu::run(&model.name, &cases, |t, l| {
+            understand(t, l, Some((&extractor, &model)))
+        }),
+    })
 }
 
 /// Loads the configured model for understanding, or none with `rules_only`.
@@ -628,60 +617,32 @@ fn eval_scenarios(
     path: &std::path::Path,
     rules_only: bool,
 ) -> anyhow::Result<shopassist::eval::scenarios::ScenarioReport> {
-    use shopassist::assist::{Assistant, Templates};
     let scenarios = shopassist::eval::scenarios::read_scenarios(path)?;
-    // The scenarios are written against the demo catalogue, in a fresh store.
-    let dir = tempfile::tempdir()?;
-    let (shop, _) = shopassist::shop::Shop::open(dir.path())?;
-    shop.import_text(
+    // The scenarios are written against the demo catalogue.
+    let (_dir, assistant, engine) = eval_assistant(
+        config,
         shopassist::shop::DEMO_CATALOG,
         shopassist::catalog::import::Format::Jsonl,
-        &Default::default(),
+        rules_only,
     )?;
-    let shop = Arc::new(shop);
-    let llm = understanding_model(config, rules_only)?;
-    let engine = llm
-        .as_ref()
-        .map_or_else(|| "rules only".to_string(), |(_, m)| m.name.clone());
-    let assistant = Assistant::new(
-        shop.clone(),
-        shopassist::orders::Orders::new(shop, Default::default()),
-        Templates::load(Some(&config.prompts_dir)).map_err(anyhow::Error::msg)?,
-        llm,
-    );
     Ok(shopassist::eval::scenarios::run(
         &engine, &assistant, &scenarios,
     ))
 }
 
-fn eval_webshop(
+/// An assistant over `catalogue` in a fresh store and index (kept while the returned
+/// directory lives), with the configured model unless `rules_only`, and the engine's
+/// name for the report.
+fn eval_assistant(
     config: &Config,
-    goals_path: &std::path::Path,
-    catalog: Option<&std::path::Path>,
-    sample: usize,
-    seed: u64,
+    catalogue: &str,
+    format: shopassist::catalog::import::Format,
     rules_only: bool,
-    keep_results: bool,
-) -> anyhow::Result<shopassist::eval::webshop::WebShopReport> {
+) -> anyhow::Result<(tempfile::TempDir, shopassist::assist::Assistant, String)> {
     use shopassist::assist::{Assistant, Templates};
-    use shopassist::eval::webshop;
-    let mut goals = webshop::read_goals(goals_path)?;
-    if sample > 0 && sample < goals.len() {
-        let mut rng = shopassist::eval::SplitMix64::new(seed);
-        for i in 0..sample {
-            let j = i + rng.below(goals.len() - i);
-            goals.swap(i, j);
-        }
-        goals.truncate(sample);
-    }
-    let catalog = webshop::read_catalog(&webshop::find_catalog(catalog, goals_path)?)?;
     let dir = tempfile::tempdir()?;
     let (shop, _) = shopassist::shop::Shop::open(dir.path())?;
-    let imported = shop.import_text(
-        &catalog.import_text,
-        shopassist::catalog::import::Format::WebShop,
-        &Default::default(),
-    )?;
+    let imported = shop.import_text(catalogue, format, &Default::default())?;
     eprintln!("{imported}");
     let shop = Arc::new(shop);
     let llm = understanding_model(config, rules_only)?;
@@ -694,6 +655,35 @@ fn eval_webshop(
         Templates::load(Some(&config.prompts_dir)).map_err(anyhow::Error::msg)?,
         llm,
     );
+    Ok((dir, assistant, engine))
+}
+
+fn eval_webshop(
+    config: &Config,
+    goals_path: &std::path::Path,
+    catalog: Option<&std::path::Path>,
+    sample: usize,
+    seed: u64,
+    rules_only: bool,
+    keep_results: bool,
+) -> anyhow::Result<shopassist::eval::webshop::WebShopReport> {
+    use shopassist::eval::webshop;
+    let mut goals = webshop::read_goals(goals_path)?;
+    if sample > 0 && sample < goals.len() {
+        let mut rng = shopassist::eval::SplitMix64::new(seed);
+        for i in 0..sample {
+            let j = i + rng.below(goals.len() - i);
+            goals.swap(i, j);
+        }
+        goals.truncate(sample);
+    }
+    let catalog = webshop::read_catalog(&webshop::find_catalog(catalog, goals_path)?)?;
+    let (_dir, assistant, engine) = eval_assistant(
+        config,
+        &catalog.import_text,
+        shopassist::catalog::import::Format::WebShop,
+        rules_only,
+    )?;
     webshop::run(&engine, &assistant, &catalog, &goals, keep_results)
 }
 

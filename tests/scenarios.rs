@@ -16,6 +16,19 @@ use shopassist::nlu::{ExtractPrompt, Extractor};
 use shopassist::orders::Orders;
 use shopassist::shop::{Shop, DEMO_CATALOG};
 
+/// The demo catalogue in a fresh store and index (kept while the directory lives).
+fn demo_shop() -> (tempfile::TempDir, Arc<Shop>) {
+    let dir = tempfile::tempdir().unwrap();
+    let (shop, _) = Shop::open(dir.path()).unwrap();
+    shop.import_text(
+        DEMO_CATALOG,
+        shopassist::catalog::import::Format::Jsonl,
+        &Default::default(),
+    )
+    .unwrap();
+    (dir, Arc::new(shop))
+}
+
 #[test]
 fn the_scenarios_meet_the_targets() {
     let scenarios = read_scenarios(&common::repo_root().join("tests/data/scenarios")).unwrap();
@@ -28,15 +41,7 @@ fn the_scenarios_meet_the_targets() {
     assert!(german * 2 >= scenarios.len(), "half German");
     assert!(voice * 4 >= scenarios.len(), "a quarter voice style");
 
-    let dir = tempfile::tempdir().unwrap();
-    let (shop, _) = Shop::open(dir.path()).unwrap();
-    shop.import_text(
-        DEMO_CATALOG,
-        shopassist::catalog::import::Format::Jsonl,
-        &Default::default(),
-    )
-    .unwrap();
-    let shop = Arc::new(shop);
+    let (_dir, shop) = demo_shop();
     let model =
         Arc::new(Model::load(&common::model_under_test(), &candle_core::Device::Cpu).unwrap());
     let extractor = Arc::new(Extractor::new(&model, &ExtractPrompt::builtin()).unwrap());
@@ -66,15 +71,7 @@ fn the_scenarios_meet_the_targets() {
 /// turn, what was said and why.
 #[test]
 fn a_wrong_expectation_is_reported_as_a_failure() {
-    let dir = tempfile::tempdir().unwrap();
-    let (shop, _) = Shop::open(dir.path()).unwrap();
-    shop.import_text(
-        DEMO_CATALOG,
-        shopassist::catalog::import::Format::Jsonl,
-        &Default::default(),
-    )
-    .unwrap();
-    let shop = Arc::new(shop);
+    let (dir, shop) = demo_shop();
     let assistant = Assistant::new(
         shop.clone(),
         Orders::new(shop, Default::default()),
@@ -109,15 +106,7 @@ fn a_wrong_expectation_is_reported_as_a_failure() {
 /// keeps all facts and adds none, else the template is.
 #[test]
 fn model_phrasing_keeps_every_fact() {
-    let dir = tempfile::tempdir().unwrap();
-    let (shop, _) = Shop::open(dir.path()).unwrap();
-    shop.import_text(
-        DEMO_CATALOG,
-        shopassist::catalog::import::Format::Jsonl,
-        &Default::default(),
-    )
-    .unwrap();
-    let shop = Arc::new(shop);
+    let (_dir, shop) = demo_shop();
     let model = Arc::new(Model::load(&common::test_model(), &candle_core::Device::Cpu).unwrap());
     let extractor = Arc::new(Extractor::new(&model, &ExtractPrompt::builtin()).unwrap());
     let assistant = Assistant::new(
