@@ -163,6 +163,64 @@ pub struct Config {
     pub prompts_dir: PathBuf,
     /// Let the model reword replies (validated against the facts); off: templates.
     pub model_phrasing: bool,
+    /// API keys and their scopes. Empty: no authentication, allowed only on a
+    /// loopback address (the daemon refuses to start otherwise).
+    pub api_keys: Vec<ApiKey>,
+    /// Assistant turns (`/v1/assist`, `/v1/chat/completions`) running at once; more are
+    /// answered 503 + `Retry-After` at once instead of queueing.
+    pub turn_concurrency: usize,
+    /// Longest a turn may take before it is answered 503 + `Retry-After`.
+    pub turn_deadline_secs: u64,
+}
+
+/// What an API key may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Shopper-facing calls: assist, chat, products, the asserted customer's cart and orders.
+    Storefront,
+    /// Everything: catalogue changes, every order, stock, stats, metrics.
+    Admin,
+}
+
+/// One configured API key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    pub scope: Scope,
+    pub key: String,
+}
+
+impl std::fmt::Debug for ApiKey {
+    // Keys never reach logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ApiKey({:?}, ***)", self.scope)
+    }
+}
+
+/// Shortest key accepted: a guessable key is no key.
+pub const MIN_API_KEY_LEN: usize = 16;
+
+/// Parses `scope:key,scope:key` (scopes `admin`, `storefront`).
+pub fn parse_api_keys(s: &str) -> Result<Vec<ApiKey>, String> {
+    let mut keys = Vec::new();
+    for item in s.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        let (scope, key) = item
+            .split_once(':')
+            .ok_or_else(|| format!("`{}…`: write scope:key", &item[..item.len().min(6)]))?;
+        let scope = match scope.trim() {
+            "admin" => Scope::Admin,
+            "storefront" => Scope::Storefront,
+            other => return Err(format!("scope `{other}` is neither admin nor storefront")),
+        };
+        let key = key.trim().to_string();
+        if key.chars().count() < MIN_API_KEY_LEN {
+            return Err(format!(
+                "a {scope:?} key has fewer than {MIN_API_KEY_LEN} characters"
+            ));
+        }
+        keys.push(ApiKey { scope, key });
+    }
+    Ok(keys)
 }
 
 impl Default for Config {
@@ -184,6 +242,9 @@ impl Default for Config {
             webhook_secret: String::new(),
             prompts_dir: PathBuf::from("prompts"),
             model_phrasing: false,
+            api_keys: Vec::new(),
+            turn_concurrency: 8,
+            turn_deadline_secs: 30,
         }
     }
 }
@@ -208,6 +269,9 @@ pub struct Overrides {
     pub webhook_secret: Option<String>,
     pub prompts_dir: Option<PathBuf>,
     pub phrasing: Option<String>,
+    pub api_keys: Option<String>,
+    pub turn_concurrency: Option<usize>,
+    pub turn_deadline_secs: Option<u64>,
 }
 
 /// The keys a layer may set, as they are spelled in the file.
@@ -228,6 +292,9 @@ pub const KEYS: &[&str] = &[
     "webhook_secret",
     "prompts_dir",
     "phrasing",
+    "api_keys",
+    "turn_concurrency",
+    "turn_deadline_secs",
 ];
 
 /// Keys whose value is a whole number (parsed as such from environment variables).
@@ -237,6 +304,8 @@ const NUMERIC_KEYS: &[&str] = &[
     "max_quantity",
     "confirmation_ttl_secs",
     "return_window_days",
+    "turn_concurrency",
+    "turn_deadline_secs",
 ];
 
 /// Where a setting came from, for error messages.
@@ -443,6 +512,27 @@ impl Overrides {
                     ))
                 }
             };
+        }
+        if let Some(v) = self.api_keys {
+            cfg.api_keys = parse_api_keys(&v).map_err(|m| err("api_keys", m))?;
+        }
+        if let Some(v) = self.turn_concurrency {
+            if !(1..=1024).contains(&v) {
+                return Err(err(
+                    "turn_concurrency",
+                    format!("{v} is not between 1 and 1024"),
+                ));
+            }
+            cfg.turn_concurrency = v;
+        }
+        if let Some(v) = self.turn_deadline_secs {
+            if !(1..=600).contains(&v) {
+                return Err(err(
+                    "turn_deadline_secs",
+                    format!("{v} is not between 1 and 600"),
+                ));
+            }
+            cfg.turn_deadline_secs = v;
         }
         if cfg.webhook_url.is_some() && cfg.webhook_secret.len() < 16 {
             return Err(err(

@@ -38,7 +38,15 @@ pub async fn run_on(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
-    let state = AppState::default();
+    if config.api_keys.is_empty() && !addr.ip().is_loopback() {
+        anyhow::bail!(
+            "refusing to serve on {addr} without API keys: set api_keys (see README, Authentication) or bind a loopback address"
+        );
+    }
+    if config.api_keys.is_empty() {
+        tracing::warn!("no api_keys configured: the API is open to anyone who can reach {addr}");
+    }
+    let state = AppState::for_config(&config);
     spawn_catalog(config.clone(), state.clone());
     spawn_model(config, state.clone());
     tracing::info!(%addr, "listening");

@@ -89,7 +89,7 @@ impl Templates {
 }
 
 /// Where the reply goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Channel {
     #[default]
@@ -126,7 +126,7 @@ pub struct TurnInput {
 }
 
 /// A product in a reply, with the variant chosen for the shopper.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ProductOut {
     pub id: String,
     pub title: String,
@@ -139,15 +139,22 @@ pub struct ProductOut {
     /// The selected value of each option (size, colour, style, flavour, ...): what a
     /// shopper who asked for "size 3x-large" expects to get.
     pub options: std::collections::BTreeMap<String, String>,
+    /// Units of the chosen variant in stock.
+    pub stock: u32,
+    pub score: f32,
+    /// The constraints it satisfies and the terms it matched.
+    pub reasons: Vec<String>,
 }
 
 /// One turn's answer.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TurnOutput {
     pub session_id: String,
     pub reply: String,
     pub language: Language,
     pub intent: Intent,
+    /// What the assistant understood: intent, language, slots and their sources.
+    #[schema(value_type = Object)]
     pub understanding: Understanding,
     pub products: Vec<ProductOut>,
     /// What changed: `{"type": "cart.add", ...}`, `{"type": "order.placed", ...}`.
@@ -280,6 +287,7 @@ impl Assistant {
         on_event: &mut dyn FnMut(TurnEvent<'_>),
     ) -> Result<TurnOutput, TurnError> {
         check_text(&input.text)?;
+        let started = std::time::Instant::now();
         let text = input.text.trim();
         let session_id = input
             .session_id
@@ -364,6 +372,19 @@ impl Assistant {
             customer,
             &serde_json::to_value(&state).unwrap_or(Value::Null),
         )?;
+        let intent = serde_json::to_value(u.intent).unwrap_or(Value::Null);
+        let record = crate::orders::stats::TurnRecord {
+            session_id: &session_id,
+            intent: intent.as_str().unwrap_or("unknown"),
+            ms: started.elapsed().as_millis() as u64,
+            searched: !out.products.is_empty(),
+            ordered: out.actions.iter().any(|a| a["type"] == "order.placed"),
+            handoff: state.handoff,
+        };
+        // Statistics are not worth failing the shopper's turn for.
+        if let Err(e) = self.orders.record_turn(customer, &record) {
+            tracing::warn!(error = %e, "the turn could not be recorded for statistics");
+        }
         Ok(TurnOutput {
             session_id,
             reply,
@@ -646,6 +667,9 @@ impl Assistant {
                 in_stock: h.in_stock,
                 variant: h.variant.clone(),
                 options: h.options.clone(),
+                stock: h.variant.stock,
+                score: h.score,
+                reasons: h.reasons.clone(),
             });
         }
         state.focused = state.shown.first().cloned();

@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::{parse_amount, Product, Variant};
 
 /// The feed formats we read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     Jsonl,
@@ -84,7 +84,7 @@ impl Format {
 }
 
 /// A row that could not be imported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RowError {
     /// 1-based line in the file (for XML, the line the `<item>` starts on).
     pub line: usize,
@@ -95,7 +95,7 @@ pub struct RowError {
 }
 
 /// What an import did: the products read and every row it skipped, with why.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub format: Option<Format>,
     /// Rows (or items) read, good and bad.

@@ -28,7 +28,7 @@ pub fn minor_per_major(currency: &str) -> i64 {
 
 /// A product as the shop sells it. Prices are integers in minor units (cents) of
 /// `currency`; the model never produces one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Product {
     pub id: String,
@@ -76,7 +76,7 @@ fn default_language() -> String {
 }
 
 /// One buyable option of a product: a size and/or colour with its own stock.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Variant {
     pub id: String,

@@ -17,12 +17,13 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ApiError, AppState, ErrorCode};
+use super::ErrorBody;
+use super::{ApiError, AppState, ErrorCode, TurnGate};
 use crate::assist::{check_text, Assistant, Channel, TurnError, TurnEvent, TurnInput, TurnOutput};
 use crate::nlu::Language;
 
 /// The request body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssistRequest {
     /// Continue this session; a new one is made when absent.
@@ -84,6 +85,7 @@ fn wants_stream(headers: &HeaderMap) -> bool {
 }
 
 /// `POST /v1/assist`.
+#[utoipa::path(post, path = "/v1/assist", tag = "assistant", request_body = AssistRequest, responses((status = 200, description = "The turn; with Accept: text/event-stream, the events understanding, products, reply.delta and done", body = TurnOutput), (status = 422, description = "Text over 2000 characters", body = ErrorBody), (status = 400, description = "Bad request or customer id missing", body = ErrorBody), (status = 401, description = "No or unknown API key", body = ErrorBody), (status = 403, description = "Key of the wrong scope", body = ErrorBody), (status = 503, description = "Still loading", body = ErrorBody)), security(("api_key" = [])))]
 pub async fn assist(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -101,12 +103,40 @@ pub async fn assist(
         language,
     };
     if wants_stream(&headers) {
-        return Ok(stream_turn(assistant, input).into_response());
+        let rx = run_streamed(&state.turns, assistant, input)?;
+        return Ok(stream_turn(rx).into_response());
     }
-    let out = tokio::task::spawn_blocking(move || assistant.turn(input))
-        .await
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))??;
+    let out = run_turn(&state.turns, assistant, input).await?;
     Ok(Json(out).into_response())
+}
+
+fn deadline_exceeded(gate: &TurnGate) -> ApiError {
+    ApiError::new(
+        ErrorCode::DeadlineExceeded,
+        format!(
+            "the turn took longer than {} s; try again",
+            gate.deadline.as_secs()
+        ),
+    )
+}
+
+/// Runs a whole turn on a blocking thread, holding one of the gate's places for as
+/// long as the work runs (even past the deadline, so the gate counts real load).
+pub(crate) async fn run_turn(
+    gate: &TurnGate,
+    assistant: Arc<Assistant>,
+    input: TurnInput,
+) -> Result<TurnOutput, ApiError> {
+    let permit = gate.try_enter()?;
+    let work = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        assistant.turn(input)
+    });
+    match tokio::time::timeout(gate.deadline, work).await {
+        Err(_) => Err(deadline_exceeded(gate)),
+        Ok(Err(e)) => Err(ApiError::new(ErrorCode::Internal, e.to_string())),
+        Ok(Ok(out)) => Ok(out?),
+    }
 }
 
 /// What a streamed turn produces, in order.
@@ -117,13 +147,39 @@ pub(crate) enum Streamed {
     Failed(ApiError),
 }
 
-/// Runs the turn on a blocking thread, sending what is ready as it is ready.
+/// Runs the turn on a blocking thread, sending what is ready as it is ready; past the
+/// gate's deadline the stream ends with a `deadline_exceeded` failure. The place in
+/// the gate is taken before anything streams, so "overloaded" is a plain 503.
 pub(crate) fn run_streamed(
+    gate: &TurnGate,
     assistant: Arc<Assistant>,
     input: TurnInput,
-) -> tokio::sync::mpsc::UnboundedReceiver<Streamed> {
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+) -> Result<tokio::sync::mpsc::UnboundedReceiver<Streamed>, ApiError> {
+    let permit = gate.try_enter()?;
+    let (tx, mut work_rx) = tokio::sync::mpsc::unbounded_channel();
+    let (out_tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let late = deadline_exceeded(gate);
+    let deadline = tokio::time::sleep(gate.deadline);
+    tokio::spawn(async move {
+        tokio::pin!(deadline);
+        loop {
+            tokio::select! {
+                e = work_rx.recv() => {
+                    let Some(e) = e else { break };
+                    let last = matches!(e, Streamed::Done(_) | Streamed::Failed(_));
+                    if out_tx.send(e).is_err() || last {
+                        break;
+                    }
+                }
+                _ = &mut deadline => {
+                    let _ = out_tx.send(Streamed::Failed(late));
+                    break;
+                }
+            }
+        }
+    });
     tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let mut on_event = |e: TurnEvent<'_>| {
             let _ = tx.send(match e {
                 TurnEvent::Understanding {
@@ -147,7 +203,7 @@ pub(crate) fn run_streamed(
         };
         let _ = tx.send(done);
     });
-    rx
+    Ok(rx)
 }
 
 /// The reply in pieces for `reply.delta`: a line or a sentence at a time.
@@ -167,10 +223,8 @@ pub(crate) fn pieces(reply: &str) -> Vec<String> {
 }
 
 fn stream_turn(
-    assistant: Arc<Assistant>,
-    input: TurnInput,
+    rx: tokio::sync::mpsc::UnboundedReceiver<Streamed>,
 ) -> Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>> {
-    let rx = run_streamed(assistant, input);
     let events = futures_util::stream::unfold(
         (rx, Vec::<Event>::new()),
         |(mut rx, mut queued)| async move {

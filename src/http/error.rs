@@ -23,6 +23,16 @@ pub enum ErrorCode {
     MethodNotAllowed,
     PayloadTooLarge,
     NotReady,
+    /// No API key, or an unknown one.
+    Unauthorized,
+    /// A key whose scope does not cover the route.
+    Forbidden,
+    /// A customer route without `X-Customer-Id`.
+    CustomerRequired,
+    /// Too many turns at once: try again shortly.
+    Overloaded,
+    /// The turn took longer than its deadline.
+    DeadlineExceeded,
     Internal,
     /// A refusal of the order rules (`cart_changed`, `out_of_stock`, ...), with its
     /// own stable code and status.
@@ -42,6 +52,11 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::NotReady => "not_ready",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::CustomerRequired => "customer_required",
+            ErrorCode::Overloaded => "overloaded",
+            ErrorCode::DeadlineExceeded => "deadline_exceeded",
             ErrorCode::Internal => "internal",
             ErrorCode::Domain { code, .. } => code,
         }
@@ -50,7 +65,12 @@ impl ErrorCode {
     /// The HTTP status this code is answered with.
     pub fn status(self) -> StatusCode {
         match self {
-            ErrorCode::BadRequest | ErrorCode::InvalidJson => StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest | ErrorCode::InvalidJson | ErrorCode::CustomerRequired => {
+                StatusCode::BAD_REQUEST
+            }
+            ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
+            ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+            ErrorCode::Overloaded | ErrorCode::DeadlineExceeded => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -72,15 +92,17 @@ impl ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    error: Inner<'a>,
+/// The body of every error answer.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
 }
 
-#[derive(Serialize)]
-struct Inner<'a> {
-    code: &'a str,
-    message: &'a str,
+/// An error's stable code (match on it) and a message for people.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
 }
 
 impl ApiError {
@@ -93,10 +115,10 @@ impl ApiError {
         } else {
             self.message.as_str()
         };
-        serde_json::to_value(Body {
-            error: Inner {
-                code: self.code.as_str(),
-                message,
+        serde_json::to_value(ErrorBody {
+            error: ErrorDetail {
+                code: self.code.as_str().to_string(),
+                message: message.to_string(),
             },
         })
         .unwrap_or_default()

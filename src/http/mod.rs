@@ -2,8 +2,13 @@
 //! business logic lives here.
 
 pub mod assist;
+pub mod auth;
+pub mod catalog;
+pub mod docs;
 pub mod error;
+pub mod metrics;
 pub mod openai;
+pub mod orders;
 pub mod products;
 
 use std::future::Future;
@@ -22,7 +27,7 @@ use tower_http::trace::TraceLayer;
 use crate::llm::Engine;
 use crate::readiness::Readiness;
 use crate::shop::Shop;
-pub use error::{ApiError, ErrorCode};
+pub use error::{ApiError, ErrorBody, ErrorCode};
 
 /// Everything a handler needs; cheap to clone (`Arc`s inside).
 #[derive(Clone, Default)]
@@ -39,6 +44,86 @@ pub struct AppState {
     /// The conversation engine: rules-only once the catalogue is open, replaced by
     /// one with the model's extractor once the model has loaded.
     pub assistant: Arc<std::sync::RwLock<Option<Arc<crate::assist::Assistant>>>>,
+    /// The API keys; none configured means an open API (loopback only).
+    pub keys: auth::Keys,
+    /// Places for assistant turns, and their deadline.
+    pub turns: TurnGate,
+}
+
+impl AppState {
+    /// The state for a daemon with these settings; components are set as they load.
+    pub fn for_config(config: &crate::config::Config) -> AppState {
+        AppState {
+            keys: auth::Keys::new(&config.api_keys),
+            turns: TurnGate::new(
+                config.turn_concurrency,
+                Duration::from_secs(config.turn_deadline_secs),
+            ),
+            ..AppState::default()
+        }
+    }
+}
+
+/// Bounded places for assistant turns. A turn that finds every place taken is answered
+/// 503 `overloaded` + `Retry-After` at once, never queued: this is tower's LoadShed in
+/// front of a ConcurrencyLimit, done by hand because a turn's work runs on a blocking
+/// thread (and, streamed, after the response has begun) where a tower layer's permit
+/// would already have been released.
+#[derive(Clone)]
+pub struct TurnGate {
+    permits: Arc<tokio::sync::Semaphore>,
+    capacity: usize,
+    /// Longest a turn may take before it is answered 503 `deadline_exceeded`.
+    pub deadline: Duration,
+}
+
+impl Default for TurnGate {
+    fn default() -> Self {
+        TurnGate::new(8, Duration::from_secs(30))
+    }
+}
+
+impl TurnGate {
+    pub fn new(capacity: usize, deadline: Duration) -> TurnGate {
+        let capacity = capacity.max(1);
+        TurnGate {
+            permits: Arc::new(tokio::sync::Semaphore::new(capacity)),
+            capacity,
+            deadline,
+        }
+    }
+
+    /// A place, or 503 `overloaded` at once.
+    pub fn try_enter(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        self.permits.clone().try_acquire_owned().map_err(|_| {
+            ::metrics::counter!("shopassist_turns_shed_total").increment(1);
+            ApiError::new(
+                ErrorCode::Overloaded,
+                format!(
+                    "{} turns are running, the most this daemon takes at once; try again shortly",
+                    self.capacity
+                ),
+            )
+        })
+    }
+
+    /// Turns running now.
+    pub fn in_flight(&self) -> usize {
+        self.capacity - self.permits.available_permits()
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+}
+
+/// Runs blocking work (SQLite, the index) off the async threads.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
 }
 
 /// The header carrying the request id, set on the way in if the client sent none and
@@ -47,25 +132,71 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
 /// The router the daemon serves; tests build the same one.
 pub fn app(state: AppState) -> Router {
+    use axum::routing::{delete, post, put};
     let request_id = axum::http::HeaderName::from_static(REQUEST_ID_HEADER);
-    Router::new()
+    metrics::install();
+    let keys = state.keys.clone();
+    let api = Router::new()
+        .route("/", get(docs::widget_page))
+        .route("/widget.js", get(docs::widget_js))
+        .route("/docs", get(docs::docs_page))
+        .route("/openapi.json", get(docs::openapi))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/v1/assist", axum::routing::post(assist::assist))
-        .route(
-            "/v1/chat/completions",
-            axum::routing::post(openai::completions),
-        )
+        .route("/metrics", get(metrics::metrics))
+        .route("/v1/stats", get(metrics::stats))
+        .route("/v1/assist", post(assist::assist))
+        .route("/v1/chat/completions", post(openai::completions))
         .route("/v1/models", get(openai::models))
         .route("/v1/products/search", get(products::search))
         .route("/v1/products/{id}", get(products::get))
+        .route("/v1/cart", get(orders::cart))
+        .route(
+            "/v1/cart/items",
+            post(orders::add_item).patch(orders::set_item),
+        )
+        .route(
+            "/v1/cart/items/{product_id}/{variant_id}",
+            delete(orders::remove_item),
+        )
+        .route("/v1/checkout", post(orders::checkout))
+        .route("/v1/checkout/confirm", post(orders::confirm))
+        .route("/v1/orders", get(orders::list_orders))
+        .route("/v1/orders/{id}", get(orders::get_order))
+        .route("/v1/orders/{id}/cancel", post(orders::cancel))
+        .route("/v1/orders/{id}/returns", post(orders::request_return))
+        .route("/v1/orders/{id}/reorder", post(orders::reorder))
+        .route("/v1/returns", get(orders::returns))
+        .route("/v1/reminders", get(orders::reminders))
+        .route("/v1/feedback", post(orders::feedback))
+        .route("/v1/admin/orders", get(orders::admin_list_orders))
+        .route(
+            "/v1/admin/orders/{id}/status",
+            post(orders::admin_set_status),
+        )
+        .route("/v1/admin/stock", post(orders::admin_stock))
+        .route("/v1/catalog/products", put(catalog::upsert))
+        .route("/v1/catalog/products/{id}", delete(catalog::delete))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(state)
         // Bodies over 64 KiB: 413 on every route, before any handler reads them
         // (axum's DefaultBodyLimit covers only its extractors), in our JSON format.
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY));
+    // A catalogue file is the one body allowed to be large (admin only).
+    let import = Router::new()
+        .route("/v1/catalog/import", post(catalog::import_file))
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            catalog::MAX_IMPORT,
+        ));
+    api.merge(import)
+        .with_state(state)
         .layer(axum::middleware::map_response(json_413))
+        .layer(axum::middleware::from_fn_with_state(keys, auth::check))
+        // A bug must not drop the connection: a panic in a handler becomes a JSON 500
+        // (and is logged), counted like any other answer.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_answer))
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 let id = req
@@ -78,6 +209,15 @@ pub fn app(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+fn panic_answer(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic");
+    ApiError::new(ErrorCode::Internal, format!("handler panicked: {what}")).into_response()
 }
 
 /// The largest request body taken.

@@ -20,11 +20,12 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::assist::{assistant_of, pieces, run_streamed, Streamed};
+use super::assist::{assistant_of, pieces, run_streamed, run_turn, Streamed};
+use super::ErrorBody;
 use super::{ApiError, AppState, ErrorCode};
 use crate::assist::{check_text, Channel, TurnInput};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ChatMessage {
     pub role: String,
     /// A string, or OpenAI's list of content parts (their `text` parts are joined).
@@ -32,7 +33,7 @@ pub struct ChatMessage {
     pub content: Value,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ChatRequest {
     #[serde(default)]
     pub model: Option<String>,
@@ -67,6 +68,7 @@ fn model_name(state: &AppState) -> String {
 }
 
 /// `GET /v1/models`.
+#[utoipa::path(get, path = "/v1/models", tag = "assistant", responses((status = 200, description = "The loaded model, OpenAI style")), security(("api_key" = [])))]
 pub async fn models(State(state): State<AppState>) -> Json<Value> {
     Json(json!({
         "object": "list",
@@ -82,6 +84,7 @@ fn now() -> u64 {
 }
 
 /// `POST /v1/chat/completions`.
+#[utoipa::path(post, path = "/v1/chat/completions", tag = "assistant", request_body = ChatRequest, responses((status = 200, description = "An OpenAI chat completion (or its SSE chunks ending in [DONE]), with the turn in the extra field `shopassist`"), (status = 422, description = "Text over 2000 characters", body = ErrorBody), (status = 400, description = "Bad request or customer id missing", body = ErrorBody), (status = 401, description = "No or unknown API key", body = ErrorBody), (status = 403, description = "Key of the wrong scope", body = ErrorBody), (status = 503, description = "Still loading", body = ErrorBody)), security(("api_key" = [])))]
 pub async fn completions(
     State(state): State<AppState>,
     body: Result<Json<ChatRequest>, JsonRejection>,
@@ -114,9 +117,7 @@ pub async fn completions(
     let model = req.model.unwrap_or_else(|| model_name(&state));
     let created = now();
     if !req.stream {
-        let out = tokio::task::spawn_blocking(move || assistant.turn(input))
-            .await
-            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))??;
+        let out = run_turn(&state.turns, assistant, input).await?;
         return Ok(Json(json!({
             "id": id,
             "object": "chat.completion",
@@ -145,7 +146,7 @@ pub async fn completions(
         }
         Event::default().data(c.to_string())
     };
-    let rx = run_streamed(assistant, input);
+    let rx = run_streamed(&state.turns, assistant, input)?;
     let events = futures_util::stream::unfold(
         (rx, Vec::<Event>::new(), chunk, false),
         |(mut rx, mut queued, chunk, mut started)| async move {

@@ -8,13 +8,15 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
+use super::ErrorBody;
 use super::{ApiError, AppState, ErrorCode};
 use crate::catalog::Product;
 use crate::search::{Hit, SearchQuery, Sort};
 use crate::shop::Shop;
 
 /// Query parameters of a product search. Prices are integers in minor units (cents).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
     /// Free text.
@@ -38,7 +40,7 @@ pub struct SearchParams {
 }
 
 /// A page of search results.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SearchAnswer {
     /// Facts from the catalogue, never from the model; each with the variant that
     /// satisfies the request and the reasons it was chosen.
@@ -49,7 +51,7 @@ pub struct SearchAnswer {
 const MAX_LIMIT: usize = 100;
 const MAX_QUERY_CHARS: usize = 2_000;
 
-fn shop(state: &AppState) -> Result<Arc<Shop>, ApiError> {
+pub(crate) fn shop(state: &AppState) -> Result<Arc<Shop>, ApiError> {
     state
         .shop
         .get()
@@ -111,6 +113,7 @@ impl SearchParams {
 }
 
 /// `GET /v1/products/search`.
+#[utoipa::path(get, path = "/v1/products/search", tag = "products", params(SearchParams), responses((status = 200, description = "A page of products with their chosen variants and reasons", body = SearchAnswer), (status = 400, description = "Bad request or customer id missing", body = ErrorBody), (status = 401, description = "No or unknown API key", body = ErrorBody), (status = 403, description = "Key of the wrong scope", body = ErrorBody), (status = 503, description = "Still loading", body = ErrorBody)), security(("api_key" = [])))]
 pub async fn search(
     State(state): State<AppState>,
     params: Result<Query<SearchParams>, QueryRejection>,
@@ -129,6 +132,7 @@ pub async fn search(
 }
 
 /// `GET /v1/products/{id}`: the whole product as the catalogue holds it.
+#[utoipa::path(get, path = "/v1/products/{id}", tag = "products", params(("id" = String, Path)), responses((status = 200, description = "The product as the catalogue holds it", body = Product), (status = 404, description = "No such product", body = ErrorBody), (status = 400, description = "Bad request or customer id missing", body = ErrorBody), (status = 401, description = "No or unknown API key", body = ErrorBody), (status = 403, description = "Key of the wrong scope", body = ErrorBody), (status = 503, description = "Still loading", body = ErrorBody)), security(("api_key" = [])))]
 pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -128,7 +128,9 @@ impl Model {
             .map_err(GenerateError::Constraint)?;
         let mut tokens = Vec::new();
         let mut sampler = opts.sampling.processor();
+        let began = std::time::Instant::now();
         let mut step = self.start(prefix, prompt)?;
+        let prompt_done = std::time::Instant::now();
         loop {
             if matcher.is_stopped() || tokens.len() >= opts.max_tokens {
                 break;
@@ -156,6 +158,12 @@ impl Model {
             }
             step.advance(self, next)?;
         }
+        super::generate::record_speed(
+            step.prompt_tokens,
+            prompt_done - began,
+            tokens.len(),
+            prompt_done.elapsed(),
+        );
         let text = self.decode(&tokens).map_err(GenerateError::Tokenizer)?;
         let value = serde_json::from_str(&text).map_err(|e| {
             GenerateError::Constraint(format!("output is no complete JSON ({e}): {text}"))

@@ -202,7 +202,9 @@ impl Model {
         opts: &GenerateOptions,
         mut on_text: impl FnMut(&str) -> bool,
     ) -> Result<Generation, GenerateError> {
+        let began = std::time::Instant::now();
         let mut step = self.start(prefix, prompt)?;
+        let prompt_done = std::time::Instant::now();
         let mut sampler = opts.sampling.processor();
         let mut stream = TextStream::default();
         let mut out_tokens = Vec::new();
@@ -234,6 +236,12 @@ impl Model {
             }
             step.advance(self, next)?;
         };
+        record_speed(
+            step.prompt_tokens,
+            prompt_done - began,
+            out_tokens.len(),
+            prompt_done.elapsed(),
+        );
         Ok(Generation {
             text,
             tokens: out_tokens,
@@ -338,5 +346,24 @@ mod tests {
             serde_json::from_str::<Sampling>(r#"{"temp":1}"#).is_err(),
             "unknown fields rejected"
         );
+    }
+}
+
+/// Feeds `/metrics`: tokens processed and generated, and the speed of the latest call.
+pub(crate) fn record_speed(
+    prompt_tokens: usize,
+    prompt_time: std::time::Duration,
+    generated: usize,
+    generation_time: std::time::Duration,
+) {
+    metrics::counter!("shopassist_llm_prompt_tokens_total").increment(prompt_tokens as u64);
+    metrics::counter!("shopassist_llm_generated_tokens_total").increment(generated as u64);
+    if prompt_tokens > 0 && !prompt_time.is_zero() {
+        metrics::gauge!("shopassist_llm_prompt_tokens_per_second")
+            .set(prompt_tokens as f64 / prompt_time.as_secs_f64());
+    }
+    if generated > 0 && !generation_time.is_zero() {
+        metrics::gauge!("shopassist_llm_generation_tokens_per_second")
+            .set(generated as f64 / generation_time.as_secs_f64());
     }
 }

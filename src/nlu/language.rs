@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use whatlang::{Detector, Lang};
 
 /// The languages the assistant speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     #[default]

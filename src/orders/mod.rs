@@ -26,6 +26,7 @@
 pub mod gate;
 mod idempotency;
 pub mod sessions;
+pub mod stats;
 pub mod webhooks;
 
 use std::sync::Arc;
@@ -203,7 +204,7 @@ impl From<ShopError> for OrderError {
 }
 
 /// A cart change as the model or a storefront proposes it: ids and a quantity only.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CartAction {
     pub product_id: String,
@@ -220,7 +221,7 @@ fn one() -> i64 {
 }
 
 /// One cart line, priced from the catalogue now.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CartLine {
     pub product_id: String,
     pub variant_id: String,
@@ -238,7 +239,7 @@ pub struct CartLine {
 }
 
 /// A customer's cart.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 pub struct Cart {
     pub items: Vec<CartLine>,
     pub total: i64,
@@ -249,17 +250,18 @@ pub struct Cart {
 }
 
 /// What checkout proposes and the shopper must confirm.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Proposal {
     pub token: String,
     pub items: Vec<CartLine>,
     pub total: i64,
     pub currency: String,
+    #[schema(value_type = i64)]
     pub expires_at: Millis,
 }
 
 /// Order states: placed → confirmed → shipped → delivered, or cancelled before shipping.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     Placed,
@@ -292,7 +294,7 @@ impl OrderStatus {
 }
 
 /// One line of an order, at the price paid.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OrderLine {
     pub line: u32,
     pub product_id: String,
@@ -305,15 +307,16 @@ pub struct OrderLine {
 }
 
 /// A status change with its time.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StatusChange {
     pub status: OrderStatus,
+    #[schema(value_type = i64)]
     pub at: Millis,
     pub note: Option<String>,
 }
 
 /// An order as stored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Order {
     pub id: String,
     pub customer_id: String,
@@ -322,13 +325,15 @@ pub struct Order {
     pub total: i64,
     pub currency: String,
     pub tracking: Option<String>,
+    #[schema(value_type = i64)]
     pub created_at: Millis,
+    #[schema(value_type = Option<i64>)]
     pub delivered_at: Option<Millis>,
     pub history: Vec<StatusChange>,
 }
 
 /// A status the shop sets on an order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
 pub enum StatusUpdate {
     Confirmed,
@@ -346,7 +351,7 @@ pub struct OrderFilter {
 }
 
 /// Return or exchange.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReturnKind {
     Return,
@@ -354,7 +359,7 @@ pub enum ReturnKind {
 }
 
 /// One line of a return request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnLine {
     /// The order line (1-based).
@@ -366,7 +371,7 @@ pub struct ReturnLine {
 }
 
 /// A return or exchange request as recorded.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReturnRequest {
     pub id: String,
     pub order_id: String,
@@ -374,11 +379,12 @@ pub struct ReturnRequest {
     pub items: Vec<ReturnLine>,
     pub reason: String,
     pub status: String,
+    #[schema(value_type = i64)]
     pub created_at: Millis,
 }
 
 /// What changed for one line when reordering.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum ReorderChange {
     PriceChanged {
@@ -404,14 +410,14 @@ pub enum ReorderChange {
 }
 
 /// The cart after a reorder, and what differs from the past order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Reorder {
     pub cart: Cart,
     pub changes: Vec<ReorderChange>,
 }
 
 /// A rating (1–5) or a net-promoter score (0–10).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Feedback {
     Rating {
@@ -427,12 +433,14 @@ pub enum Feedback {
 }
 
 /// A consumable that is due again, from the customer's orders and its reorder interval.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Reminder {
     pub product_id: String,
     pub variant_id: String,
     pub title: String,
+    #[schema(value_type = i64)]
     pub last_ordered_at: Millis,
+    #[schema(value_type = i64)]
     pub due_at: Millis,
 }
 

@@ -37,7 +37,7 @@ use crate::catalog::options::{size_matches, size_tokens, Wishes};
 use crate::catalog::{Product, Variant};
 
 /// How hits are ordered.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
     #[default]
@@ -86,7 +86,7 @@ pub struct SearchQuery {
 }
 
 /// One suggested product with why it was suggested.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Hit {
     pub id: String,
     pub title: String,

@@ -139,6 +139,8 @@ const MIGRATIONS: &[&str] = &[
         at         INTEGER NOT NULL,
         PRIMARY KEY (session_id, turn)
      );",
+    // 3: statistics read events by kind and time (`/v1/stats`).
+    "CREATE INDEX events_kind_at ON events (kind, at);",
 ];
 
 /// Why a database operation failed.
