@@ -755,6 +755,44 @@ mod tests {
     }
 
     #[test]
+    fn api_keys_parse_with_scopes_and_refuse_weak_or_unknown_ones() {
+        let cfg = Config::load(
+            None,
+            env(&[(
+                "SHOPASSIST_API_KEYS",
+                "admin:aaaaaaaaaaaaaaaa1, storefront:bbbbbbbbbbbbbbbb2",
+            )]),
+            Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!(cfg.api_keys.len(), 2);
+        assert_eq!(cfg.api_keys[0].scope, Scope::Admin);
+        assert_eq!(cfg.api_keys[1].scope, Scope::Storefront);
+        assert_eq!(cfg.api_keys[1].key, "bbbbbbbbbbbbbbbb2");
+        // A key never shows in debug output (logs).
+        assert!(!format!("{:?}", cfg.api_keys).contains("bbbb"));
+
+        for bad in [
+            "admin:short",
+            "root:cccccccccccccccccccc",
+            "dddddddddddddddddddd",
+        ] {
+            let e = Config::load(
+                None,
+                env(&[("SHOPASSIST_API_KEYS", bad)]),
+                Overrides::default(),
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(e.contains("SHOPASSIST_API_KEYS"), "{bad}: {e}");
+            assert!(
+                !e.contains("cccccccccc") && !e.contains("dddddddddd"),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
     fn example_config_file_is_valid_and_complete() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("shopassist.example.toml");
         let text = std::fs::read_to_string(&path).unwrap();
