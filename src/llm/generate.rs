@@ -326,6 +326,25 @@ fn stop_at(text: &str, stops: &[String]) -> Option<usize> {
         .min()
 }
 
+/// Feeds `/metrics`: tokens processed and generated, and the speed of the latest call.
+pub(crate) fn record_speed(
+    prompt_tokens: usize,
+    prompt_time: std::time::Duration,
+    generated: usize,
+    generation_time: std::time::Duration,
+) {
+    metrics::counter!("shopassist_llm_prompt_tokens_total").increment(prompt_tokens as u64);
+    metrics::counter!("shopassist_llm_generated_tokens_total").increment(generated as u64);
+    if prompt_tokens > 0 && !prompt_time.is_zero() {
+        metrics::gauge!("shopassist_llm_prompt_tokens_per_second")
+            .set(prompt_tokens as f64 / prompt_time.as_secs_f64());
+    }
+    if generated > 0 && !generation_time.is_zero() {
+        metrics::gauge!("shopassist_llm_generation_tokens_per_second")
+            .set(generated as f64 / generation_time.as_secs_f64());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,24 +365,5 @@ mod tests {
             serde_json::from_str::<Sampling>(r#"{"temp":1}"#).is_err(),
             "unknown fields rejected"
         );
-    }
-}
-
-/// Feeds `/metrics`: tokens processed and generated, and the speed of the latest call.
-pub(crate) fn record_speed(
-    prompt_tokens: usize,
-    prompt_time: std::time::Duration,
-    generated: usize,
-    generation_time: std::time::Duration,
-) {
-    metrics::counter!("shopassist_llm_prompt_tokens_total").increment(prompt_tokens as u64);
-    metrics::counter!("shopassist_llm_generated_tokens_total").increment(generated as u64);
-    if prompt_tokens > 0 && !prompt_time.is_zero() {
-        metrics::gauge!("shopassist_llm_prompt_tokens_per_second")
-            .set(prompt_tokens as f64 / prompt_time.as_secs_f64());
-    }
-    if generated > 0 && !generation_time.is_zero() {
-        metrics::gauge!("shopassist_llm_generation_tokens_per_second")
-            .set(generated as f64 / generation_time.as_secs_f64());
     }
 }
