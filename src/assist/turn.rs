@@ -141,7 +141,9 @@ pub struct ProductOut {
     pub options: std::collections::BTreeMap<String, String>,
     /// Units of the chosen variant in stock.
     pub stock: u32,
-    pub score: f32,
+    /// The ranking score, rounded to 1/1000 so that it reads the same in every event
+    /// and body (an `f32` turned into a JSON value gains digits the direct text lacks).
+    pub score: f64,
     /// The constraints it satisfies and the terms it matched.
     pub reasons: Vec<String>,
 }
@@ -668,7 +670,7 @@ impl Assistant {
                 variant: h.variant.clone(),
                 options: h.options.clone(),
                 stock: h.variant.stock,
-                score: h.score,
+                score: (f64::from(h.score) * 1000.0).round() / 1000.0,
                 reasons: h.reasons.clone(),
             });
         }
