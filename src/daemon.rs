@@ -69,8 +69,17 @@ fn spawn_model(config: Config, state: AppState) {
             let _ = state
                 .engine
                 .set(Engine::new(model.clone(), config.model_queue));
-            readiness.set(MODEL, ComponentState::Ready);
-            give_assistant_the_model(&state, &config, model);
+            // Ready only once turns actually read with the model: preparing the
+            // extractor evaluates its few-shot prefix, seconds on a CPU (the load
+            // benchmark found /readyz 200 ten seconds before the model was used).
+            readiness.set(
+                MODEL,
+                ComponentState::Loading("preparing the extraction prompt".into()),
+            );
+            match give_assistant_the_model(&state, &config, model) {
+                Ok(()) => readiness.set(MODEL, ComponentState::Ready),
+                Err(e) => readiness.set(MODEL, ComponentState::Failed(e)),
+            }
         }
         Err(e) => {
             tracing::error!(error = %e, "model could not be prepared; the daemon keeps serving what needs no model");
@@ -81,7 +90,11 @@ fn spawn_model(config: Config, state: AppState) {
 
 /// Once the catalogue's assistant exists, replaces it with one that reads open slots
 /// with the model (the few-shot prefix is evaluated here, once). Blocking.
-fn give_assistant_the_model(state: &AppState, config: &Config, model: Arc<Model>) {
+fn give_assistant_the_model(
+    state: &AppState,
+    config: &Config,
+    model: Arc<Model>,
+) -> Result<(), String> {
     let started = std::time::Instant::now();
     let current = loop {
         if let Some(a) = state
@@ -93,7 +106,7 @@ fn give_assistant_the_model(state: &AppState, config: &Config, model: Arc<Model>
             break a;
         }
         if started.elapsed() > std::time::Duration::from_secs(3600) {
-            return;
+            return Err("the catalogue did not open within an hour".into());
         }
         std::thread::sleep(std::time::Duration::from_millis(200));
     };
@@ -110,9 +123,11 @@ fn give_assistant_the_model(state: &AppState, config: &Config, model: Arc<Model>
             .with_model_phrasing(config.model_phrasing);
             *state.assistant.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(upgraded));
             tracing::info!("the assistant reads open slots with the model");
+            Ok(())
         }
         Err(e) => {
-            tracing::error!(error = %e, "the extraction prompt could not be prepared; understanding stays rules-only")
+            tracing::error!(error = %e, "the extraction prompt could not be prepared; understanding stays rules-only");
+            Err(format!("the extraction prompt could not be prepared: {e}"))
         }
     }
 }

@@ -118,7 +118,8 @@ enum Command {
     },
     /// Run a benchmark (build with --release first; bench/run does).
     Bench {
-        /// What to measure: search, llm (e2e: not built yet).
+        /// What to measure: search or llm (the end-to-end load benchmark is
+        /// `bench/run load`, a client of its own).
         what: String,
         /// Products in the synthetic catalogue (search).
         #[arg(long, default_value_t = 50_000)]

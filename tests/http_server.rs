@@ -72,7 +72,8 @@ async fn readyz_turns_200_once_the_model_is_loaded() {
     let model = common::test_model();
     let (url, _stop) = start(config_with_model(ModelChoice::Path(model))).await;
     let c = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
+    // Loaded and its extraction prefix evaluated: seconds alone, longer beside other tests.
+    let deadline = Instant::now() + Duration::from_secs(180);
     loop {
         let r = c.get(format!("{url}/readyz")).send().await.unwrap();
         if r.status() == 200 {
@@ -85,6 +86,17 @@ async fn readyz_turns_200_once_the_model_is_loaded() {
         assert!(Instant::now() < deadline, "never became ready");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    // Ready means turns read with the model: a message without a cue the rules know
+    // goes to it at once.
+    let r = c
+        .post(format!("{url}/v1/assist"))
+        .json(&serde_json::json!({"text": "meine Oma friert immer so beim Spazierengehen"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["understanding"]["used_llm"], true, "{v}");
 }
 
 #[tokio::test]

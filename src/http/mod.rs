@@ -281,6 +281,15 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use axum::serve::ListenerExt as _;
+    // TCP_NODELAY: a streamed turn writes several small events; with Nagle's algorithm
+    // each one after the first waits for the client's delayed ACK, up to 40 ms (the
+    // load benchmark showed every turn taking >= 44 ms on loopback before this).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!("cannot set TCP_NODELAY on a connection: {e}");
+        }
+    });
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = axum::serve(listener, router).with_graceful_shutdown(async move {
         shutdown.await;
