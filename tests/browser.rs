@@ -5,9 +5,7 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
-
-use shopassist::config::{Config, ModelChoice};
+use std::time::Duration;
 
 mod common;
 
@@ -35,38 +33,12 @@ async fn a_shopper_asks_in_german_sees_cards_and_fills_the_cart() {
     let missing = missing_tools(&root);
     if !missing.is_empty() {
         let msg = format!("browser test needs: {}", missing.join(", "));
-        if std::env::var_os("CI").is_some() {
-            panic!("{msg}");
-        }
-        eprintln!("SKIPPED: {msg}");
+        common::skip_unless_ci(&msg);
         return;
     }
 
     let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        data_dir: dir.path().join("data"),
-        model: ModelChoice::Path(common::test_model()),
-        ..Config::default()
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(shopassist::daemon::run_on(listener, config, async {
-        let _ = stopped.await;
-    }));
-    // Ready: catalogue and model loaded, so the widget talks to the whole daemon.
-    let c = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while c
-        .get(format!("{url}/readyz"))
-        .send()
-        .await
-        .map(|r| r.status() != 200)
-        .unwrap_or(true)
-    {
-        assert!(Instant::now() < deadline, "daemon never became ready");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let (url, stop) = common::daemon_ready(&dir.path().join("data")).await;
 
     let shot = dir.path().join("widget.png");
     let script = root.join("tests/browser/widget.mjs");

@@ -42,3 +42,44 @@ pub fn model_under_test() -> PathBuf {
     eprintln!("model under test: {}", model.file_name);
     model.path_in(&dir)
 }
+
+/// Skips a test whose outside tool is missing, saying so; under CI (`CI` set) fails.
+pub fn skip_unless_ci(msg: &str) {
+    if std::env::var_os("CI").is_some() {
+        panic!("{msg}");
+    }
+    eprintln!("SKIPPED: {msg}");
+}
+
+/// The whole daemon (test model, demo catalogue, data in `data_dir`) on an ephemeral
+/// loopback port, once `/readyz` says ready: its URL, and the sender that stops it.
+pub async fn daemon_ready(
+    data_dir: &std::path::Path,
+) -> (String, tokio::sync::oneshot::Sender<()>) {
+    use std::time::{Duration, Instant};
+    let config = shopassist::config::Config {
+        data_dir: data_dir.to_path_buf(),
+        model: shopassist::config::ModelChoice::Path(test_model()),
+        ..shopassist::config::Config::default()
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(shopassist::daemon::run_on(listener, config, async {
+        let _ = stopped.await;
+    }));
+    // Ready: catalogue open, model loaded and its extraction prompt prepared.
+    let c = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(180);
+    while c
+        .get(format!("{url}/readyz"))
+        .send()
+        .await
+        .map(|r| r.status() != 200)
+        .unwrap_or(true)
+    {
+        assert!(Instant::now() < deadline, "daemon never became ready");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    (url, stop)
+}
