@@ -31,6 +31,7 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use futures_util::StreamExt;
 use serde_json::{json, Value};
+use shopassist::eval::quantile;
 
 #[derive(Parser)]
 struct Args {
@@ -200,16 +201,7 @@ fn start(args: &Args, data: &Path) -> anyhow::Result<(Daemon, Start)> {
 
 /// Resident and peak resident memory of a process, in MB.
 fn rss_mb(pid: u32) -> (f64, f64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<f64>().ok())
-            .map_or(0.0, |kb| kb / 1024.0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
+    shopassist::bench::memory_mb(&pid.to_string())
 }
 
 /// What one streamed turn gave.
@@ -293,22 +285,14 @@ struct Samples {
     shed: usize,
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
 fn summary(values: &[f64]) -> Value {
     let mut v = values.to_vec();
     v.sort_by(f64::total_cmp);
     json!({
         "n": v.len(),
-        "p50_ms": percentile(&v, 0.50),
-        "p95_ms": percentile(&v, 0.95),
-        "p99_ms": percentile(&v, 0.99),
+        "p50_ms": quantile(&v, 0.50),
+        "p95_ms": quantile(&v, 0.95),
+        "p99_ms": quantile(&v, 0.99),
     })
 }
 

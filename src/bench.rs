@@ -222,17 +222,22 @@ const BENCH_PROMPT: &str = "<|im_start|>system\nYou are the shopping assistant o
 const BENCH_REQUEST: &str = "Ich brauche einen wasserdichten Wintermantel unter 200 Euro in Größe M, am liebsten in Schwarz.";
 
 fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
-                l.split_whitespace()
-                    .nth(1)
-                    .and_then(|v| v.parse::<f64>().ok())
-            })
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
+    memory_mb("self").1
+}
+
+/// Resident and peak resident memory (`VmRSS`, `VmHWM`) of a process (`"self"` or a
+/// pid) in MB, from `/proc`; NaN where unreadable.
+pub fn memory_mb(pid: &str) -> (f64, f64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or(f64::NAN, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
 }
 
 /// Loads `path`, then times prompt processing, generation and a cached-prefix request.
