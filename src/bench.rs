@@ -296,3 +296,190 @@ pub fn llm(
         peak_rss_mb: peak_rss_mb(),
     })
 }
+
+/// Import throughput of one format.
+#[derive(Debug, serde::Serialize)]
+pub struct ImportFigure {
+    pub format: String,
+    pub products: usize,
+    pub bytes: usize,
+    pub parse_seconds: f64,
+    pub products_per_second: f64,
+}
+
+/// `n` products (two variants each where the format has variants) written in every
+/// import format, from the same synthetic catalogue.
+fn feeds(n: usize) -> Vec<(crate::catalog::import::Format, String)> {
+    use crate::catalog::import::Format;
+    use std::fmt::Write as _;
+    let products: Vec<Product> = synthetic_catalog(n)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let clean = |s: &str| s.replace(['\t', '\n', '"', ',', '<', '>', '&'], " ");
+    let money = |m: i64| format!("{}.{:02}", m / 100, m % 100);
+    let mut jsonl = String::new();
+    let mut csv = String::from(
+        "id,variant_id,title,description,brand,category,price,currency,size,color,stock\n",
+    );
+    let mut tsv = String::from("id\ttitle\tdescription\tavailability\tprice\tbrand\titem_group_id\tcolor\tsize\tproduct_type\n");
+    let mut xml = String::from("<?xml version=\"1.0\"?>\n<rss xmlns:g=\"http://base.google.com/ns/1.0\" version=\"2.0\">\n<channel>\n<title>Bench</title>\n");
+    let mut shopify = String::from("Handle,Title,Body (HTML),Vendor,Type,Tags,Option1 Name,Option1 Value,Variant SKU,Variant Inventory Qty,Variant Price\n");
+    let mut webshop = Vec::new();
+    for p in &products {
+        jsonl.push_str(&serde_json::to_string(p).unwrap_or_default());
+        jsonl.push('\n');
+        let (title, desc) = (clean(&p.title), clean(&p.description));
+        let brand = clean(p.brand.as_deref().unwrap_or(""));
+        let category = clean(&p.category.join(" > "));
+        let price = money(p.price);
+        for (i, v) in p.variants.iter().enumerate().take(2) {
+            let size = clean(v.size.as_deref().unwrap_or(""));
+            let color = clean(v.color.as_deref().unwrap_or(""));
+            let vid = format!("{}-v{i}", p.id);
+            let _ = writeln!(
+                csv,
+                "{},{vid},{title},{desc},{brand},{category},{price},EUR,{size},{color},{}",
+                p.id, v.stock
+            );
+            let avail = if v.stock > 0 {
+                "in stock"
+            } else {
+                "out of stock"
+            };
+            let _ = writeln!(tsv, "{vid}\t{title}\t{desc}\t{avail}\t{price} EUR\t{brand}\t{}\t{color}\t{size}\t{category}", p.id);
+            let _ = writeln!(xml, "<item>\n  <g:id>{vid}</g:id>\n  <title>{title}</title>\n  <description>{desc}</description>\n  <g:price>{price} EUR</g:price>\n  <g:availability>{avail}</g:availability>\n  <g:item_group_id>{}</g:item_group_id>\n  <g:size>{size}</g:size>\n  <g:color>{color}</g:color>\n  <g:brand>{brand}</g:brand>\n  <g:product_type>{category}</g:product_type>\n</item>", p.id);
+            let size_or_one = if size.is_empty() {
+                format!("Standard {i}")
+            } else {
+                format!("{size} {i}")
+            };
+            let head = if i == 0 {
+                format!("{title},{desc},{brand},{category},,Größe")
+            } else {
+                ",,,,,".into()
+            };
+            let _ = writeln!(
+                shopify,
+                "{},{head},{size_or_one},{vid},{},{price}",
+                p.id.to_ascii_lowercase(),
+                v.stock
+            );
+        }
+        webshop.push(serde_json::json!({
+            "asin": p.id, "name": p.title, "Description": p.description,
+            "BulletPoints": [p.description], "pricing": [p.price as f64 / 100.0],
+            "product_category": p.category.join(" › "), "customization_options": {},
+        }));
+    }
+    xml.push_str("</channel>\n</rss>\n");
+    vec![
+        (Format::Jsonl, jsonl),
+        (Format::Csv, csv),
+        (Format::MerchantTsv, tsv),
+        (Format::MerchantXml, xml),
+        (Format::ShopifyCsv, shopify),
+        (
+            Format::WebShop,
+            serde_json::to_string(&webshop).unwrap_or_default(),
+        ),
+    ]
+}
+
+/// Parses `n` products in every import format and times it (the parse and validation
+/// of `import_str`; writing the database and index is the same for every format and
+/// measured by `bench search`'s index build).
+pub fn import_formats(n: usize) -> anyhow::Result<Vec<ImportFigure>> {
+    let mut out = Vec::new();
+    for (format, text) in feeds(n) {
+        let started = Instant::now();
+        let (products, report) =
+            crate::catalog::import::import_str(&text, format, &Default::default())?;
+        let secs = started.elapsed().as_secs_f64();
+        if products.is_empty() {
+            anyhow::bail!(
+                "{format:?}: nothing imported ({} errors, first: {:?})",
+                report.errors.len(),
+                report.errors.first()
+            );
+        }
+        out.push(ImportFigure {
+            format: format!("{format:?}"),
+            products: products.len(),
+            bytes: text.len(),
+            parse_seconds: secs,
+            products_per_second: products.len() as f64 / secs.max(1e-9),
+        });
+    }
+    Ok(out)
+}
+
+/// The database after a run of abusive turns.
+#[derive(Debug, serde::Serialize)]
+pub struct AbuseFigure {
+    pub turns: usize,
+    pub sessions: usize,
+    pub seconds: f64,
+    pub database_mb: f64,
+    pub transcript_mb: f64,
+    pub events_mb: f64,
+    pub outbox_rows: i64,
+}
+
+/// `turns` turns of "wtf" + 1,990 characters (the handoff path), 150 a session, over
+/// the demo catalogue in a fresh data directory, rules only; then the database's size.
+pub fn abuse(turns: usize) -> anyhow::Result<AbuseFigure> {
+    use crate::assist::{Assistant, Channel, Templates, TurnInput};
+    let dir = tempfile::tempdir()?;
+    let (shop, _) = Shop::open(dir.path())?;
+    shop.import_text(
+        DEMO_CATALOG,
+        crate::catalog::import::Format::Jsonl,
+        &Default::default(),
+    )?;
+    let shop = std::sync::Arc::new(shop);
+    let orders = crate::orders::Orders::new(shop.clone(), Default::default());
+    let a = Assistant::new(
+        shop,
+        orders,
+        Templates::load(None).map_err(anyhow::Error::msg)?,
+        None,
+    );
+    let text = format!("wtf {}", "x".repeat(1990));
+    let started = Instant::now();
+    let mut session = None;
+    let mut sessions = 0;
+    for i in 0..turns {
+        if i % 150 == 0 {
+            session = None;
+            sessions += 1;
+        }
+        let out = a.turn(TurnInput {
+            session_id: session.clone(),
+            customer_id: Some(format!("troll{}", i % 7)),
+            text: text.clone(),
+            channel: Channel::Text,
+            language: None,
+        })?;
+        session = Some(out.session_id);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let db = rusqlite::Connection::open(dir.path().join("shopassist.sqlite3"))?;
+    db.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+    let one = |sql: &str| -> anyhow::Result<i64> { Ok(db.query_row(sql, [], |r| r.get(0))?) };
+    let mb = |b: i64| b as f64 / 1e6;
+    let size = std::fs::metadata(dir.path().join("shopassist.sqlite3"))?.len() as i64;
+    Ok(AbuseFigure {
+        turns,
+        sessions,
+        seconds,
+        database_mb: mb(size),
+        transcript_mb: mb(one(
+            "SELECT COALESCE(SUM(LENGTH(text)), 0) FROM transcript",
+        )?),
+        events_mb: mb(one(
+            "SELECT COALESCE(SUM(LENGTH(data_json)), 0) FROM events",
+        )?),
+        outbox_rows: one("SELECT COUNT(*) FROM webhook_outbox")?,
+    })
+}

@@ -171,6 +171,51 @@ pub struct Config {
     pub turn_concurrency: usize,
     /// Longest a turn may take before it is answered 503 + `Retry-After`.
     pub turn_deadline_secs: u64,
+    /// Days sessions, transcripts, analytics events, spent checkout proposals and
+    /// delivered webhooks are kept; a pruning task deletes what is older.
+    pub retention_days: u64,
+    /// Browser origins (`https://shop.example`) allowed to call the API: answered
+    /// with CORS headers, and, in open mode, the only foreign origins let through.
+    pub allowed_origins: Vec<String>,
+    /// Who vouches for the customer of a storefront call: `header` (the storefront's
+    /// `X-Customer-Id`, for server-to-server callers) or `signed` (a short-lived
+    /// token the shop's backend mints; see README, Security).
+    pub customer_auth: CustomerAuth,
+    /// The shared secret of signed customer tokens (`customer_auth = "signed"`).
+    pub customer_token_secret: String,
+}
+
+/// How the customer of a storefront call is established.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CustomerAuth {
+    /// The storefront asserts it in `X-Customer-Id` (or `customer_id`); trusted.
+    #[default]
+    Header,
+    /// A storefront key alone acts as a guest; a customer needs a token signed
+    /// with `customer_token_secret` (`X-Customer-Token`).
+    Signed,
+}
+
+/// Shortest secret accepted for signing customer tokens.
+pub const MIN_TOKEN_SECRET_LEN: usize = 32;
+
+/// Parses `https://a.example, http://localhost:3000` into exact origins.
+pub fn parse_origins(s: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for o in s.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+        let o = o.trim_end_matches('/');
+        let rest = o
+            .strip_prefix("https://")
+            .or_else(|| o.strip_prefix("http://"))
+            .ok_or_else(|| format!("`{o}` is not an origin like https://shop.example"))?;
+        if rest.is_empty() || rest.contains('/') || rest.contains(char::is_whitespace) {
+            return Err(format!(
+                "`{o}` is not an origin like https://shop.example (no path)"
+            ));
+        }
+        out.push(o.to_ascii_lowercase());
+    }
+    Ok(out)
 }
 
 /// What an API key may do.
@@ -245,6 +290,10 @@ impl Default for Config {
             api_keys: Vec::new(),
             turn_concurrency: 8,
             turn_deadline_secs: 30,
+            retention_days: 90,
+            allowed_origins: Vec::new(),
+            customer_auth: CustomerAuth::Header,
+            customer_token_secret: String::new(),
         }
     }
 }
@@ -272,6 +321,10 @@ pub struct Overrides {
     pub api_keys: Option<String>,
     pub turn_concurrency: Option<usize>,
     pub turn_deadline_secs: Option<u64>,
+    pub retention_days: Option<u64>,
+    pub allowed_origins: Option<String>,
+    pub customer_auth: Option<String>,
+    pub customer_token_secret: Option<String>,
 }
 
 /// The keys a layer may set, as they are spelled in the file.
@@ -295,6 +348,10 @@ pub const KEYS: &[&str] = &[
     "api_keys",
     "turn_concurrency",
     "turn_deadline_secs",
+    "retention_days",
+    "allowed_origins",
+    "customer_auth",
+    "customer_token_secret",
 ];
 
 /// Keys whose value is a whole number (parsed as such from environment variables).
@@ -306,6 +363,7 @@ const NUMERIC_KEYS: &[&str] = &[
     "return_window_days",
     "turn_concurrency",
     "turn_deadline_secs",
+    "retention_days",
 ];
 
 /// Where a setting came from, for error messages.
@@ -534,6 +592,33 @@ impl Overrides {
             }
             cfg.turn_deadline_secs = v;
         }
+        if let Some(v) = self.retention_days {
+            if !(1..=36_500).contains(&v) {
+                return Err(err(
+                    "retention_days",
+                    format!("{v} is not between 1 and 36500"),
+                ));
+            }
+            cfg.retention_days = v;
+        }
+        if let Some(v) = self.allowed_origins {
+            cfg.allowed_origins = parse_origins(&v).map_err(|m| err("allowed_origins", m))?;
+        }
+        if let Some(v) = self.customer_auth {
+            cfg.customer_auth = match v.trim() {
+                "header" => CustomerAuth::Header,
+                "signed" => CustomerAuth::Signed,
+                other => {
+                    return Err(err(
+                        "customer_auth",
+                        format!("`{other}` is neither \"header\" nor \"signed\""),
+                    ))
+                }
+            };
+        }
+        if let Some(v) = self.customer_token_secret {
+            cfg.customer_token_secret = v;
+        }
         if cfg.webhook_url.is_some() && cfg.webhook_secret.len() < 16 {
             return Err(err(
                 "webhook_secret",
@@ -578,6 +663,16 @@ impl Config {
         }
         Overrides::from_env(env)?.apply(&mut cfg, &Origin::Env)?;
         cli.apply(&mut cfg, &Origin::Cli)?;
+        // Checked once every layer is in: a secret usually comes from the environment
+        // while the mode is in the file.
+        if cfg.customer_auth == CustomerAuth::Signed
+            && cfg.customer_token_secret.len() < MIN_TOKEN_SECRET_LEN
+        {
+            return Err(ConfigError::Env {
+                var: env_var_name("customer_token_secret"),
+                message: format!("customer_auth = \"signed\" needs a customer_token_secret of at least {MIN_TOKEN_SECRET_LEN} characters"),
+            });
+        }
         Ok(cfg)
     }
 
@@ -587,6 +682,8 @@ impl Config {
             max_quantity: self.max_quantity,
             confirmation_ttl_ms: self.confirmation_ttl_secs as i64 * 1000,
             return_window_ms: self.return_window_days as i64 * 24 * 3600 * 1000,
+            webhooks: self.webhook_url.is_some(),
+            retention_ms: self.retention_days as i64 * crate::orders::DAY_MS,
         }
     }
 

@@ -155,6 +155,7 @@ fn spawn_catalog(config: Config, state: AppState) {
                     std::time::Duration::from_millis(500),
                 ));
             }
+            spawn_pruning(Arc::downgrade(&shop), config.orders());
             let templates = match Templates::load(Some(&config.prompts_dir)) {
                 Ok(t) => t,
                 Err(e) => {
@@ -178,7 +179,36 @@ fn spawn_catalog(config: Config, state: AppState) {
     });
 }
 
-/// Opens the shop under `data_dir` and loads the configured catalogue into it.
+/// How often the retention pass runs (also once at start).
+const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Deletes what is past its retention (see `orders::retention`) now and every hour,
+/// for as long as the shop is open (it holds the shop weakly, so a stopped daemon's
+/// index and database are released).
+fn spawn_pruning(shop: std::sync::Weak<Shop>, config: crate::orders::OrdersConfig) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(PRUNE_EVERY);
+        loop {
+            tick.tick().await;
+            let Some(shop) = shop.upgrade() else { break };
+            let o = Orders::new(shop, config.clone());
+            match tokio::task::spawn_blocking(move || o.prune()).await {
+                Ok(Ok(p)) if p.total() > 0 => {
+                    tracing::info!(?p, "pruned what is past its retention")
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "retention pruning failed"),
+                Err(e) => tracing::warn!(error = %e, "retention pruning panicked"),
+            }
+        }
+    });
+}
+
+/// Opens the shop under `data_dir`. With a configured catalogue file (`--catalog`,
+/// `catalog = …`), the served catalogue becomes that file whenever the file changed
+/// since it was last loaded; without one, the embedded demo is loaded only into a
+/// store that has never held a catalogue. A catalogue built with `shopassist index`
+/// or the catalogue API is never replaced by the demo.
 pub fn open_catalog(config: &Config) -> anyhow::Result<Shop> {
     let (shop, outcome) = Shop::open(&config.data_dir)?;
     if let OpenOutcome::Rebuilt(reason) = outcome {
@@ -193,11 +223,15 @@ pub fn open_catalog(config: &Config) -> anyhow::Result<Shop> {
             })?;
             (text, format, path.display().to_string())
         }
-        None => (
+        None if shop.never_stocked()? => (
             DEMO_CATALOG.to_string(),
             Format::Jsonl,
             "the embedded demo catalogue".into(),
         ),
+        None => {
+            tracing::info!(products = shop.len(), "serving the stored catalogue");
+            return Ok(shop);
+        }
     };
     if let Some(report) = shop.load_source(&text, format, &ImportOptions::default())? {
         for e in &report.errors {

@@ -8,6 +8,7 @@ pub mod assist;
 pub mod bench;
 pub mod catalog;
 pub mod config;
+pub mod customer_token;
 pub mod daemon;
 pub mod eval;
 pub mod http;

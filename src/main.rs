@@ -127,6 +127,9 @@ enum Command {
         /// Searches to time (search).
         #[arg(long, default_value_t = 5_000)]
         queries: usize,
+        /// Abusive turns to run (abuse).
+        #[arg(long, default_value_t = 10_000)]
+        turns: usize,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -257,8 +260,14 @@ fn main() -> ExitCode {
             what,
             products,
             queries,
+            turns,
             json,
-        } => bench_command(&config, &what, products, queries, json),
+        } => match what.as_str() {
+            // Figures as JSON: a table per format / one object.
+            "import" => print_json(shopassist::bench::import_formats(products)),
+            "abuse" => print_json(shopassist::bench::abuse(turns)),
+            _ => bench_command(&config, &what, products, queries, json),
+        },
     }
 }
 
@@ -473,6 +482,19 @@ fn index_command(
 }
 
 /// Prints an evaluation's or benchmark's figures as text or JSON; an error exits 1.
+fn print_json<T: serde::Serialize>(result: anyhow::Result<T>) -> ExitCode {
+    match result {
+        Ok(r) => {
+            println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn report<T: serde::Serialize + std::fmt::Display>(
     result: anyhow::Result<T>,
     json: bool,

@@ -6,8 +6,10 @@
 //! generation). If the process dies between the two, the next start sees the index
 //! behind the database and rebuilds it: nothing acknowledged is lost.
 
+use std::cell::RefCell;
 use std::path::Path;
-use std::sync::Mutex;
+
+use parking_lot::{ReentrantMutex, ReentrantMutexGuard};
 
 use crate::catalog::import::{self, ImportOptions, ImportReport};
 use crate::catalog::Product;
@@ -35,7 +37,9 @@ pub enum ShopError {
 
 /// The catalogue: database plus index. Blocking; share it behind an `Arc`.
 pub struct Shop {
-    store: Mutex<Store>,
+    /// Re-entrant so that a unit of work (one turn) can hold the connection across
+    /// several writes on its thread; see [`Shop::unit`].
+    store: ReentrantMutex<RefCell<Store>>,
     index: ProductIndex,
 }
 
@@ -55,7 +59,7 @@ impl Shop {
         let (index, outcome) = ProductIndex::open(&data_dir.join("index"), &store)?;
         Ok((
             Shop {
-                store: Mutex::new(store),
+                store: ReentrantMutex::new(RefCell::new(store)),
                 index,
             },
             outcome,
@@ -63,9 +67,51 @@ impl Shop {
     }
 
     /// The database, locked: every write to it (catalogue and orders) goes through this
-    /// one connection, so writes are serialised and index commits stay in order.
-    pub(crate) fn store(&self) -> std::sync::MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    /// one connection, so writes are serialised and index commits stay in order. The
+    /// lock is re-entrant on one thread; borrow the store only for as long as a call
+    /// needs it (`store().borrow_mut()`), never across a call that locks again.
+    pub(crate) fn store(&self) -> ReentrantMutexGuard<'_, RefCell<Store>> {
+        self.store.lock()
+    }
+
+    /// Runs `f` as one unit of work: one `BEGIN IMMEDIATE` transaction that every
+    /// write inside it joins (each as a savepoint), committed when `f` returns `Ok`
+    /// and rolled back otherwise (a panic included). Products whose stock changed are
+    /// re-indexed after the commit. Inside another unit, `f` simply joins that one.
+    pub(crate) fn unit<T, E>(&self, f: impl FnOnce() -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let lock = self.store();
+        if !lock.borrow_mut().conn().is_autocommit() {
+            return f();
+        }
+        lock.borrow_mut()
+            .conn()
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(StoreError::from)?;
+        let open = OpenUnit(&lock);
+        let value = f()?;
+        std::mem::forget(open);
+        let mut store = lock.borrow_mut();
+        if let Err(e) = store.conn().execute_batch("COMMIT") {
+            let _ = store.conn().execute_batch("ROLLBACK");
+            store.take_touched();
+            return Err(StoreError::from(e).into());
+        }
+        let touched = store.take_touched();
+        if !touched.is_empty() {
+            // The database is the truth; if the index fails here, the next start sees
+            // it behind and rebuilds it.
+            let indexed = store
+                .catalog_generation()
+                .map_err(ShopError::from)
+                .and_then(|generation| self.reindex(&store, &touched, generation));
+            if let Err(e) = indexed {
+                tracing::warn!(error = %e, "re-indexing after a stock change failed");
+            }
+        }
+        Ok(value)
     }
 
     /// Inserts or replaces products and removes ids, in the database then the index.
@@ -87,7 +133,8 @@ impl Shop {
                 reason,
             })?;
         }
-        let mut store = self.store();
+        let lock = self.store();
+        let mut store = lock.borrow_mut();
         let generation = store.apply_catalog_changes(upserts, deletes)?;
         // Holding the store lock keeps index commits in generation order.
         self.index
@@ -107,6 +154,14 @@ impl Shop {
         Ok(report)
     }
 
+    /// Whether this store has never held a catalogue: no product was ever written
+    /// (the catalogue generation is still 0). Only then is the demo loaded.
+    pub fn never_stocked(&self) -> Result<bool, ShopError> {
+        let lock = self.store();
+        let store = lock.borrow();
+        Ok(store.catalog_generation()? == 0 && store.product_count()? == 0)
+    }
+
     /// Makes the served catalogue equal `text` (replacing everything), unless that
     /// exact source was the last one loaded. Returns the report when it imported.
     pub fn load_source(
@@ -117,15 +172,17 @@ impl Shop {
     ) -> Result<Option<ImportReport>, ShopError> {
         use sha2::{Digest, Sha256};
         let digest = hex::encode(Sha256::digest(text.as_bytes()));
-        if self.store().meta(SOURCE_KEY)?.as_deref() == Some(digest.as_str()) {
+        let lock = self.store();
+        if lock.borrow().meta(SOURCE_KEY)?.as_deref() == Some(digest.as_str()) {
             return Ok(None);
         }
         let (products, report) = import::import_str(text, format, opts)?;
-        let mut store = self.store();
+        let mut store = lock.borrow_mut();
+        let new: std::collections::HashSet<&str> = products.iter().map(|p| p.id.as_str()).collect();
         let old: Vec<String> = store
             .product_ids()?
             .into_iter()
-            .filter(|id| !products.iter().any(|p| &p.id == id))
+            .filter(|id| !new.contains(id.as_str()))
             .collect();
         let generation = store.apply_catalog_changes(&products, &old)?;
         self.index.apply(&products, &old, generation)?;
@@ -175,5 +232,17 @@ impl Shop {
     /// Bytes the index takes on disk.
     pub fn index_size(&self) -> u64 {
         self.index.size_on_disk()
+    }
+}
+
+/// A unit of work still open: rolled back if dropped (an error or a panic in it).
+struct OpenUnit<'a>(&'a ReentrantMutexGuard<'a, RefCell<Store>>);
+
+impl Drop for OpenUnit<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut store) = self.0.try_borrow_mut() {
+            let _ = store.conn().execute_batch("ROLLBACK");
+            store.take_touched();
+        }
     }
 }

@@ -12,6 +12,8 @@ use shopassist::config::{parse_api_keys, Config, ModelChoice};
 use shopassist::http::{self, AppState, TurnGate};
 
 mod common;
+#[path = "http_api/hardening.rs"]
+mod hardening;
 
 const ADMIN: &str = "admin-key-for-tests-0001";
 const STOREFRONT: &str = "storefront-key-for-tests-01";

@@ -6,6 +6,8 @@
  *   <script src="https://assistant.example-shop.de/widget.js"
  *           data-api-key="STOREFRONT_KEY"       (a storefront-scoped key, when keys are set)
  *           data-customer-id="CUSTOMER_ID"      (the signed-in customer; else a guest id)
+ *           data-customer-token="TOKEN"         (customer_auth = "signed": the token the shop's
+ *                                                backend minted for that customer)
  *           data-language="de"                  (labels: de or en; else the page's)
  *           data-target="#assistant"></script>  (optional: an element to draw into)
  *
@@ -50,12 +52,18 @@
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     return Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
-  var customer = cfg.customerId || guestId();
+  // A signed token (v1.<expiry>.<signature>.<customer id>) names its customer.
+  function tokenCustomer(t) {
+    var parts = (t || "").split(".");
+    return parts.length >= 4 ? parts.slice(3).join(".") : "";
+  }
+  var customer = cfg.customerId || tokenCustomer(cfg.customerToken) || guestId();
   var sessionId = null;
 
   function headers(extra) {
     var h = { "Content-Type": "application/json", "X-Customer-Id": customer };
     if (cfg.apiKey) h["Authorization"] = "Bearer " + cfg.apiKey;
+    if (cfg.customerToken) h["X-Customer-Token"] = cfg.customerToken;
     for (var k in extra || {}) h[k] = extra[k];
     return h;
   }

@@ -14,6 +14,6 @@ pub mod voice;
 pub use answer::{answer, compare, Answer, Comparison, Topic, Verdict};
 pub use refine::{resolve, ActiveSearch, Change, Shown};
 pub use turn::{
-    check_text, Assistant, Channel, SessionState, Templates, TurnError, TurnEvent, TurnInput,
-    TurnOutput,
+    check_input, check_text, Assistant, Channel, SessionState, Templates, TurnError, TurnEvent,
+    TurnInput, TurnOutput,
 };

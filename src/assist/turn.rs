@@ -176,6 +176,14 @@ pub enum TurnError {
     Orders(#[from] OrderError),
     #[error("search: {0}")]
     Search(String),
+    #[error("{0}")]
+    InvalidCustomer(String),
+}
+
+impl From<crate::store::StoreError> for TurnError {
+    fn from(e: crate::store::StoreError) -> Self {
+        TurnError::Orders(e.into())
+    }
 }
 
 /// The assistant: catalogue, orders, templates and optionally a model for the open
@@ -260,6 +268,10 @@ pub enum TurnEvent<'a> {
     Products(&'a [ProductOut]),
 }
 
+/// Transcript lines a handoff event carries (the last ones); the whole transcript
+/// stays readable by its session id.
+pub const HANDOFF_TRANSCRIPT_TURNS: usize = 20;
+
 /// The longest message a turn takes, in characters.
 pub const MAX_TEXT: usize = 2000;
 
@@ -276,6 +288,19 @@ pub fn check_text(text: &str) -> Result<(), TurnError> {
     Ok(())
 }
 
+/// Checks everything a turn takes before the turn writes anything: the text, the
+/// session id and the customer id (the same check as every other entry point's).
+pub fn check_input(input: &TurnInput) -> Result<(), TurnError> {
+    check_text(&input.text)?;
+    if let Some(id) = &input.session_id {
+        crate::orders::check_session_id(id).map_err(TurnError::BadRequest)?;
+    }
+    if let Some(id) = &input.customer_id {
+        crate::orders::check_customer_id(id).map_err(TurnError::InvalidCustomer)?;
+    }
+    Ok(())
+}
+
 impl Assistant {
     /// Runs one turn.
     pub fn turn(&self, input: TurnInput) -> Result<TurnOutput, TurnError> {
@@ -283,12 +308,16 @@ impl Assistant {
     }
 
     /// Runs one turn, telling `on_event` what is ready as soon as it is.
+    ///
+    /// Every input is checked before anything is written; then the turn's action,
+    /// its transcript lines, the session state and its statistics are written as one
+    /// transaction ([`Orders::unit`]): they commit together or not at all.
     pub fn turn_with(
         &self,
         input: TurnInput,
         on_event: &mut dyn FnMut(TurnEvent<'_>),
     ) -> Result<TurnOutput, TurnError> {
-        check_text(&input.text)?;
+        check_input(&input)?;
         let started = std::time::Instant::now();
         let text = input.text.trim();
         let session_id = input
@@ -331,21 +360,60 @@ impl Assistant {
                 .map(str::to_string)
                 .unwrap_or_else(|| format!("anon:{session_id}")),
         };
-        self.orders
-            .append_turn(&session_id, customer, "shopper", text)?;
+        self.orders.unit(|| {
+            self.orders
+                .append_turn(&session_id, customer, "shopper", text)?;
+            let angry = u.normalised.split_whitespace().any(|w| ANGRY.contains(&w));
+            let mut out = Outcome::default();
+            if angry
+                || u.intent == Intent::Handoff
+                || state.stalls >= 2 && !matches!(u.intent, Intent::Greeting)
+            {
+                self.handoff(&session_id, &ctx, &mut state, &u, &mut out)?;
+            } else {
+                self.act(&ctx, &mut state, &u, &mut out)?;
+                state.stalls = if out.progress { 0 } else { state.stalls + 1 };
+            }
+            on_event(TurnEvent::Products(&out.products));
+            let reply = self.word(&ctx, &out);
+            self.orders
+                .append_turn(&session_id, customer, "assistant", &reply)?;
+            self.orders.save_session(
+                &session_id,
+                customer,
+                &serde_json::to_value(&state).unwrap_or(Value::Null),
+            )?;
+            let intent = serde_json::to_value(u.intent).unwrap_or(Value::Null);
+            let record = crate::orders::stats::TurnRecord {
+                session_id: &session_id,
+                intent: intent.as_str().unwrap_or("unknown"),
+                ms: started.elapsed().as_millis() as u64,
+                searched: !out.products.is_empty(),
+                ordered: out.actions.iter().any(|a| a["type"] == "order.placed"),
+                handoff: state.handoff,
+            };
+            // Statistics are not worth failing the shopper's turn for (a failed write
+            // rolls back to its own savepoint; the turn's other writes stand).
+            if let Err(e) = self.orders.record_turn(customer, &record) {
+                tracing::warn!(error = %e, "the turn could not be recorded for statistics");
+            }
+            Ok(TurnOutput {
+                session_id: session_id.clone(),
+                reply,
+                language: lang,
+                intent: u.intent,
+                understanding: u.clone(),
+                products: out.products,
+                actions: out.actions,
+                cart: out.cart,
+                handoff: state.handoff,
+            })
+        })
+    }
 
-        let angry = u.normalised.split_whitespace().any(|w| ANGRY.contains(&w));
-        let mut out = Outcome::default();
-        if angry
-            || u.intent == Intent::Handoff
-            || state.stalls >= 2 && !matches!(u.intent, Intent::Greeting)
-        {
-            self.handoff(&session_id, &ctx, &mut state, &u, &mut out)?;
-        } else {
-            self.act(&ctx, &mut state, &u, &mut out)?;
-            state.stalls = if out.progress { 0 } else { state.stalls + 1 };
-        }
-        on_event(TurnEvent::Products(&out.products));
+    /// The reply to a turn's outcome: its lines joined, optionally reworded by the
+    /// model (validated), shaped for speech on the voice channel.
+    fn word(&self, ctx: &Ctx<'_>, out: &Outcome) -> String {
         let mut reply = out.lines.join(if ctx.channel == Channel::Voice {
             " "
         } else {
@@ -357,9 +425,9 @@ impl Assistant {
                     .products
                     .iter()
                     .filter_map(|p| self.shop.product(&p.id))
-                    .map(|p| title(&p, lang))
+                    .map(|p| title(&p, ctx.lang))
                     .collect();
-                if let Some(better) = super::phrasing::rephrase(model, lang, &reply, &titles) {
+                if let Some(better) = super::phrasing::rephrase(model, ctx.lang, &reply, &titles) {
                     reply = better;
                 }
             }
@@ -367,37 +435,7 @@ impl Assistant {
         if ctx.channel == Channel::Voice {
             reply = voice::for_speech(&reply);
         }
-        self.orders
-            .append_turn(&session_id, customer, "assistant", &reply)?;
-        self.orders.save_session(
-            &session_id,
-            customer,
-            &serde_json::to_value(&state).unwrap_or(Value::Null),
-        )?;
-        let intent = serde_json::to_value(u.intent).unwrap_or(Value::Null);
-        let record = crate::orders::stats::TurnRecord {
-            session_id: &session_id,
-            intent: intent.as_str().unwrap_or("unknown"),
-            ms: started.elapsed().as_millis() as u64,
-            searched: !out.products.is_empty(),
-            ordered: out.actions.iter().any(|a| a["type"] == "order.placed"),
-            handoff: state.handoff,
-        };
-        // Statistics are not worth failing the shopper's turn for.
-        if let Err(e) = self.orders.record_turn(customer, &record) {
-            tracing::warn!(error = %e, "the turn could not be recorded for statistics");
-        }
-        Ok(TurnOutput {
-            session_id,
-            reply,
-            language: lang,
-            intent: u.intent,
-            understanding: u,
-            products: out.products,
-            actions: out.actions,
-            cart: out.cart,
-            handoff: state.handoff,
-        })
+        reply
     }
 
     fn find(&self, q: &SearchQuery) -> Result<crate::search::SearchResults, TurnError> {
@@ -530,18 +568,26 @@ impl Assistant {
         u: &Understanding,
         out: &mut Outcome,
     ) -> Result<(), TurnError> {
-        let transcript = self.orders.transcript(session_id, ctx.customer)?;
-        self.orders.record_event(
-            "handoff.requested",
-            ctx.customer,
-            &json!({
-                "session_id": session_id,
-                "customer_id": ctx.customer,
-                "reason": if u.intent == Intent::Handoff { "asked" } else { "frustration" },
-                "transcript": transcript,
-                "state": state,
-            }),
-        )?;
+        // One notification per session: a shopper who keeps typing after the handoff
+        // is already with a colleague (repeating it stored the whole transcript again
+        // on every turn: 24 MB for 150 abusive turns).
+        if !state.handoff {
+            let (transcript, turns) =
+                self.orders
+                    .transcript_tail(session_id, ctx.customer, HANDOFF_TRANSCRIPT_TURNS)?;
+            self.orders.record_event(
+                "handoff.requested",
+                ctx.customer,
+                &json!({
+                    "session_id": session_id,
+                    "customer_id": ctx.customer,
+                    "reason": if u.intent == Intent::Handoff { "asked" } else { "frustration" },
+                    "transcript": transcript,
+                    "transcript_turns": turns,
+                    "state": state,
+                }),
+            )?;
+        }
         state.handoff = true;
         state.stalls = 0;
         out.say(self.t(ctx, "handoff", json!({})));

@@ -155,6 +155,15 @@ impl Product {
 
     /// Checks the invariants every product must hold before it is indexed.
     pub fn validate(&self) -> Result<(), String> {
+        let price_in_range = |what: &str, p: i64| {
+            if p > MAX_PRICE {
+                Err(format!(
+                    "{what} {p} is above the largest price taken ({MAX_PRICE} minor units)"
+                ))
+            } else {
+                Ok(())
+            }
+        };
         if self.id.is_empty() {
             return Err("missing id".into());
         }
@@ -177,10 +186,12 @@ impl Product {
         if self.price < 0 {
             return Err(format!("negative price {}", self.price));
         }
+        price_in_range("price", self.price)?;
         if let Some(s) = self.sale_price {
             if s < 0 {
                 return Err(format!("negative sale price {s}"));
             }
+            price_in_range("sale price", s)?;
         }
         if let Some(r) = self.rating {
             if !(0.0..=5.0).contains(&r) {
@@ -205,6 +216,7 @@ impl Product {
                 if p < 0 {
                     return Err(format!("variant `{}` has a negative price {p}", v.id));
                 }
+                price_in_range(&format!("variant `{}` price", v.id), p)?;
             }
         }
         Ok(())
@@ -215,6 +227,11 @@ fn distinct<'a>(it: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     let mut seen = HashSet::new();
     it.filter(|s| seen.insert(*s)).collect()
 }
+
+/// The largest price a product may have, in minor units (a billion in a two-decimal
+/// currency). With at most 10,000 of one line, no cart total can overflow `i64`;
+/// order arithmetic is checked all the same, for rows stored before this cap.
+pub const MAX_PRICE: i64 = 100_000_000_000;
 
 /// Parses a decimal amount such as `19.99`, `19,99`, `1.299,00` or `1,299.00` into
 /// minor units. Rejects more decimals than the currency has and anything that is not

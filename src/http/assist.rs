@@ -17,9 +17,10 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::auth::Vouched;
 use super::ErrorBody;
 use super::{ApiError, AppState, ErrorCode, TurnGate};
-use crate::assist::{check_text, Assistant, Channel, TurnError, TurnEvent, TurnInput, TurnOutput};
+use crate::assist::{check_input, Assistant, Channel, TurnError, TurnEvent, TurnInput, TurnOutput};
 use crate::nlu::Language;
 
 /// The request body.
@@ -49,6 +50,7 @@ impl From<TurnError> for ApiError {
             ),
             TurnError::BadRequest(m) => ApiError::new(ErrorCode::BadRequest, m),
 
+            TurnError::InvalidCustomer(m) => ApiError::new(ErrorCode::InvalidCustomerId, m),
             TurnError::Orders(e) => e.into(),
             TurnError::Search(m) => ApiError::new(ErrorCode::Internal, m),
         }
@@ -88,20 +90,23 @@ fn wants_stream(headers: &HeaderMap) -> bool {
 #[utoipa::path(post, path = "/v1/assist", tag = "assistant", request_body = AssistRequest, responses((status = 200, description = "The turn; with Accept: text/event-stream, the events understanding, products, reply.delta and done", body = TurnOutput), (status = 422, description = "Text over 2000 characters", body = ErrorBody), (status = 400, description = "Bad request or customer id missing", body = ErrorBody), (status = 401, description = "No or unknown API key", body = ErrorBody), (status = 403, description = "Key of the wrong scope", body = ErrorBody), (status = 503, description = "Still loading", body = ErrorBody)), security(("api_key" = [])))]
 pub async fn assist(
     State(state): State<AppState>,
+    axum::Extension(vouched): axum::Extension<Vouched>,
     headers: HeaderMap,
     body: Result<Json<AssistRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(req) = body?;
     let language = parse_language(req.language.as_deref())?;
-    check_text(&req.text)?;
-    let assistant = assistant_of(&state)?;
-    let input = TurnInput {
+    let mut input = TurnInput {
         session_id: req.session_id,
         customer_id: req.customer_id,
         text: req.text,
         channel: req.channel,
         language,
     };
+    // Every input is checked before the turn runs (and writes anything).
+    check_input(&input)?;
+    input.customer_id = vouched.resolve(input.customer_id.as_deref())?;
+    let assistant = assistant_of(&state)?;
     if wants_stream(&headers) {
         let rx = run_streamed(&state.turns, assistant, input)?;
         return Ok(stream_turn(rx).into_response());

@@ -11,7 +11,13 @@
 //!   loopback address (see `daemon::run_on`).
 //! - Customer data (cart, orders, returns, reminders) is read and written as the
 //!   customer the storefront asserts in `X-Customer-Id`; one customer's id never
-//!   reaches another's data, because every order operation takes that id.
+//!   reaches another's data, because every order operation takes that id. With
+//!   `customer_auth = "signed"` a storefront key alone acts only as a guest
+//!   (`guest-…` ids); a customer needs a token the shop's backend signed
+//!   ([`crate::customer_token`]), sent as `X-Customer-Token`.
+//! - In open mode (no keys, loopback only) a web page in the operator's browser could
+//!   otherwise reach the API: requests whose `Host` is not a loopback name (DNS
+//!   rebinding) or whose `Origin` is a foreign page (cross-site requests) are refused.
 
 use std::sync::Arc;
 
@@ -22,16 +28,19 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 use super::{ApiError, ErrorCode};
-use crate::config::{ApiKey, Scope};
+use crate::config::{ApiKey, Config, CustomerAuth, Scope};
 
 /// The header naming the signed-in customer, asserted by the storefront.
 pub const CUSTOMER_HEADER: &str = "x-customer-id";
 
-/// Prefixes of ids the daemon uses itself (anonymous carts, the shop's own records).
-const RESERVED_PREFIXES: &[&str] = &["anon:", "shop:"];
+/// The header carrying a signed customer token (`customer_auth = "signed"`).
+pub const CUSTOMER_TOKEN_HEADER: &str = "x-customer-token";
 
-/// Longest customer id taken.
-pub const CUSTOMER_ID_MAX: usize = 128;
+/// Ids a storefront key may use without a token in signed mode: the widget's random
+/// guest ids (`guest-<uuid>`), unguessable and owned by one browser.
+pub const GUEST_PREFIX: &str = "guest-";
+
+pub use crate::orders::CUSTOMER_ID_MAX;
 
 /// The configured keys, kept as digests so comparing does not leak a key's prefix
 /// through timing.
@@ -97,6 +106,142 @@ pub fn need(path: &str) -> Need {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Caller(pub Scope);
 
+/// Everything the guard in front of the routes checks, from the config.
+#[derive(Clone, Default)]
+pub struct Guard {
+    pub keys: Keys,
+    /// Exact browser origins allowed besides the daemon's own.
+    pub allowed_origins: Arc<Vec<String>>,
+    pub customer_auth: CustomerAuth,
+    /// The secret of customer tokens (signed mode).
+    pub token_secret: Arc<String>,
+}
+
+impl Guard {
+    pub fn for_config(config: &Config) -> Guard {
+        Guard {
+            keys: Keys::new(&config.api_keys),
+            allowed_origins: Arc::new(config.allowed_origins.clone()),
+            customer_auth: config.customer_auth,
+            token_secret: Arc::new(config.customer_token_secret.clone()),
+        }
+    }
+}
+
+/// The customer a request may act as, as the middleware established it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Vouched {
+    /// The caller is trusted to name any customer (header mode, an admin key, open
+    /// mode).
+    Any,
+    /// Signed mode with a valid token: this customer only.
+    Customer(String),
+    /// Signed mode without a token: guests only.
+    GuestOnly,
+}
+
+impl Vouched {
+    /// The customer a request acts as, given the id it asserts (header or body):
+    /// checked with the one customer-id rule, then against what was vouched for.
+    pub fn resolve(&self, asserted: Option<&str>) -> Result<Option<String>, ApiError> {
+        if let Some(id) = asserted {
+            crate::orders::check_customer_id(id)
+                .map_err(|m| ApiError::new(ErrorCode::InvalidCustomerId, m))?;
+        }
+        match (self, asserted) {
+            (Vouched::Any, a) => Ok(a.map(str::to_string)),
+            (Vouched::Customer(c), None) => Ok(Some(c.clone())),
+            (Vouched::Customer(c), Some(a)) if a == c => Ok(Some(c.clone())),
+            (Vouched::Customer(_), Some(_)) => Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "the customer id differs from the one the customer token names",
+            )),
+            (Vouched::GuestOnly, Some(a)) if a.starts_with(GUEST_PREFIX) => {
+                Ok(Some(a.to_string()))
+            }
+            (Vouched::GuestOnly, Some(_)) => Err(ApiError::new(
+                ErrorCode::CustomerTokenRequired,
+                "acting as a signed-in customer needs the customer token the shop's backend signs (X-Customer-Token); without one, only guest-… ids",
+            )),
+            (Vouched::GuestOnly, None) => Ok(None),
+        }
+    }
+}
+
+/// Whether `host` (a `Host` header: name or address, maybe a port) names this
+/// machine's loopback interface.
+fn is_loopback_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        // [::1]:8080
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':')
+            .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
+            .map_or(host, |(name, _)| name)
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Open mode only: refuses what a web page in the operator's browser could send.
+fn open_mode_refusal(guard: &Guard, req: &Request, need: Need) -> Option<ApiError> {
+    let headers = req.headers();
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| req.uri().authority().map(|a| a.as_str()));
+    if let Some(host) = host {
+        if !is_loopback_host(host) {
+            return Some(ApiError::new(
+                ErrorCode::HostNotAllowed,
+                "without API keys the daemon answers only requests to a loopback name (localhost, 127.0.0.1, [::1])",
+            ));
+        }
+    }
+    if need == Need::Open {
+        // The widget, the docs and health are public and read-only.
+        return None;
+    }
+    match headers.get(axum::http::header::ORIGIN).map(|v| v.to_str()) {
+        Some(Ok(origin)) => {
+            let origin = origin.trim_end_matches('/').to_ascii_lowercase();
+            let own = host.is_some_and(|h| {
+                let h = h.to_ascii_lowercase();
+                origin == format!("http://{h}") || origin == format!("https://{h}")
+            });
+            if !own && !guard.allowed_origins.iter().any(|o| *o == origin) {
+                return Some(ApiError::new(
+                    ErrorCode::OriginNotAllowed,
+                    format!("requests from the web page {origin} are not allowed; list it in allowed_origins"),
+                ));
+            }
+        }
+        Some(Err(_)) => {
+            return Some(ApiError::new(
+                ErrorCode::OriginNotAllowed,
+                "the Origin header is not readable",
+            ))
+        }
+        None => {
+            // A browser that sends no Origin (a plain GET) still says where it came from.
+            let site = headers
+                .get("sec-fetch-site")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if site == "cross-site" || site == "same-site" {
+                return Some(ApiError::new(
+                    ErrorCode::OriginNotAllowed,
+                    "requests from other web pages are not allowed; list the page's origin in allowed_origins",
+                ));
+            }
+        }
+    }
+    None
+}
+
 fn presented(parts: &axum::http::HeaderMap) -> Option<&str> {
     if let Some(v) = parts
         .get(axum::http::header::AUTHORIZATION)
@@ -116,10 +261,16 @@ fn presented(parts: &axum::http::HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-/// Checks the key against the route's scope and records the [`Caller`].
-pub async fn check(State(keys): State<Keys>, mut req: Request, next: Next) -> Response {
+/// Checks the request against the guard: in open mode its `Host` and `Origin`; else
+/// the key against the route's scope. Records the [`Caller`] and what customer it may
+/// act as ([`Vouched`]).
+pub async fn check(State(guard): State<Guard>, mut req: Request, next: Next) -> Response {
     let need = need(req.uri().path());
+    let keys = &guard.keys;
     let caller = if keys.is_open() {
+        if let Some(refusal) = open_mode_refusal(&guard, &req, need) {
+            return refusal.into_response();
+        }
         Scope::Admin
     } else {
         let scope = presented(req.headers()).and_then(|k| keys.scope_of(k));
@@ -146,7 +297,30 @@ pub async fn check(State(keys): State<Keys>, mut req: Request, next: Next) -> Re
             (Need::Scope(_), Some(have)) => have,
         }
     };
+    let vouched = if guard.customer_auth == CustomerAuth::Signed && caller == Scope::Storefront {
+        match req
+            .headers()
+            .get(CUSTOMER_TOKEN_HEADER)
+            .map(|v| v.to_str().unwrap_or(""))
+        {
+            None => Vouched::GuestOnly,
+            Some(token) => match crate::customer_token::verify(
+                &guard.token_secret,
+                token,
+                crate::customer_token::now_secs(),
+            ) {
+                Ok(customer) => Vouched::Customer(customer),
+                Err(e) => {
+                    return ApiError::new(ErrorCode::InvalidCustomerToken, e.to_string())
+                        .into_response()
+                }
+            },
+        }
+    } else {
+        Vouched::Any
+    };
     req.extensions_mut().insert(Caller(caller));
+    req.extensions_mut().insert(vouched);
     next.run(req).await
 }
 
@@ -159,28 +333,30 @@ impl<S: Send + Sync> FromRequestParts<S> for CustomerId {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let missing = || {
+        let missing = |why: &str| {
             ApiError::new(
                 ErrorCode::CustomerRequired,
                 format!(
-                    "this route acts for one customer: send their id in X-Customer-Id (1 to {CUSTOMER_ID_MAX} visible characters)"
+                    "this route acts for one customer: send their id in X-Customer-Id (1 to {CUSTOMER_ID_MAX} visible characters){why}"
                 ),
             )
         };
-        let id = parts
+        let asserted = parts
             .headers
             .get(CUSTOMER_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-            .ok_or_else(missing)?;
-        if id.is_empty()
-            || id.len() > CUSTOMER_ID_MAX
-            || id.chars().any(|c| c.is_control())
-            || RESERVED_PREFIXES.iter().any(|p| id.starts_with(p))
-        {
-            return Err(missing());
+            .map(|v| v.to_str().map(str::trim).unwrap_or("\u{0}"));
+        if let Some(id) = asserted {
+            crate::orders::check_customer_id(id).map_err(|m| missing(&format!(": {m}")))?;
         }
-        Ok(CustomerId(id.to_string()))
+        let vouched = parts
+            .extensions
+            .get::<Vouched>()
+            .cloned()
+            .unwrap_or(Vouched::Any);
+        vouched
+            .resolve(asserted)?
+            .map(CustomerId)
+            .ok_or_else(|| missing(""))
     }
 }
 
@@ -222,5 +398,31 @@ mod tests {
         assert_eq!(keys.scope_of(""), None);
         assert!(!keys.is_open());
         assert!(Keys::new(&[]).is_open());
+    }
+
+    #[test]
+    fn loopback_hosts_are_told_from_others() {
+        for h in [
+            "localhost",
+            "localhost:8080",
+            "127.0.0.1:9",
+            "127.1.2.3",
+            "[::1]:8080",
+            "[::1]",
+            "LOCALHOST.",
+        ] {
+            assert!(is_loopback_host(h), "{h}");
+        }
+        for h in [
+            "attacker.example",
+            "attacker.example:8080",
+            "localhost.attacker.example",
+            "10.0.0.1:80",
+            "[::2]:80",
+            "0.0.0.0:8080",
+            "",
+        ] {
+            assert!(!is_loopback_host(h), "{h}");
+        }
     }
 }

@@ -33,6 +33,18 @@ pub enum ErrorCode {
     Overloaded,
     /// The turn took longer than its deadline.
     DeadlineExceeded,
+    /// A JSON route was sent a body that is not `application/json`.
+    UnsupportedMediaType,
+    /// Open mode: the `Host` is not a loopback name (DNS rebinding).
+    HostNotAllowed,
+    /// Open mode: the request comes from a foreign web page.
+    OriginNotAllowed,
+    /// A customer id that breaks the rule (length, control characters, reserved prefix).
+    InvalidCustomerId,
+    /// Signed mode: a storefront key named a customer without their token.
+    CustomerTokenRequired,
+    /// Signed mode: the customer token is malformed, forged or expired.
+    InvalidCustomerToken,
     Internal,
     /// A refusal of the order rules (`cart_changed`, `out_of_stock`, ...), with its
     /// own stable code and status.
@@ -57,6 +69,12 @@ impl ErrorCode {
             ErrorCode::CustomerRequired => "customer_required",
             ErrorCode::Overloaded => "overloaded",
             ErrorCode::DeadlineExceeded => "deadline_exceeded",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::HostNotAllowed => "host_not_allowed",
+            ErrorCode::OriginNotAllowed => "origin_not_allowed",
+            ErrorCode::InvalidCustomerId => "invalid_customer_id",
+            ErrorCode::CustomerTokenRequired => "customer_token_required",
+            ErrorCode::InvalidCustomerToken => "invalid_customer_token",
             ErrorCode::Internal => "internal",
             ErrorCode::Domain { code, .. } => code,
         }
@@ -65,11 +83,16 @@ impl ErrorCode {
     /// The HTTP status this code is answered with.
     pub fn status(self) -> StatusCode {
         match self {
-            ErrorCode::BadRequest | ErrorCode::InvalidJson | ErrorCode::CustomerRequired => {
-                StatusCode::BAD_REQUEST
-            }
-            ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
-            ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+            ErrorCode::BadRequest
+            | ErrorCode::InvalidJson
+            | ErrorCode::CustomerRequired
+            | ErrorCode::InvalidCustomerId => StatusCode::BAD_REQUEST,
+            ErrorCode::Unauthorized | ErrorCode::InvalidCustomerToken => StatusCode::UNAUTHORIZED,
+            ErrorCode::Forbidden
+            | ErrorCode::HostNotAllowed
+            | ErrorCode::OriginNotAllowed
+            | ErrorCode::CustomerTokenRequired => StatusCode::FORBIDDEN,
+            ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::Overloaded | ErrorCode::DeadlineExceeded => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -139,10 +162,10 @@ impl IntoResponse for ApiError {
 
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
-        let code = if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ErrorCode::PayloadTooLarge
-        } else {
-            ErrorCode::InvalidJson
+        let code = match r {
+            _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+            JsonRejection::MissingJsonContentType(_) => ErrorCode::UnsupportedMediaType,
+            _ => ErrorCode::InvalidJson,
         };
         ApiError::new(code, r.body_text())
     }

@@ -44,8 +44,9 @@ pub struct AppState {
     /// The conversation engine: rules-only once the catalogue is open, replaced by
     /// one with the model's extractor once the model has loaded.
     pub assistant: Arc<std::sync::RwLock<Option<Arc<crate::assist::Assistant>>>>,
-    /// The API keys; none configured means an open API (loopback only).
-    pub keys: auth::Keys,
+    /// API keys, browser origins and how customers are vouched for; no keys
+    /// configured means an open API (loopback only).
+    pub guard: auth::Guard,
     /// Places for assistant turns, and their deadline.
     pub turns: TurnGate,
 }
@@ -54,7 +55,7 @@ impl AppState {
     /// The state for a daemon with these settings; components are set as they load.
     pub fn for_config(config: &crate::config::Config) -> AppState {
         AppState {
-            keys: auth::Keys::new(&config.api_keys),
+            guard: auth::Guard::for_config(config),
             turns: TurnGate::new(
                 config.turn_concurrency,
                 Duration::from_secs(config.turn_deadline_secs),
@@ -135,7 +136,8 @@ pub fn app(state: AppState) -> Router {
     use axum::routing::{delete, post, put};
     let request_id = axum::http::HeaderName::from_static(REQUEST_ID_HEADER);
     metrics::install();
-    let keys = state.keys.clone();
+    let guard = state.guard.clone();
+    let cors = cors_layer(&guard.allowed_origins);
     let api = Router::new()
         .route("/", get(docs::widget_page))
         .route("/widget.js", get(docs::widget_js))
@@ -192,7 +194,9 @@ pub fn app(state: AppState) -> Router {
     api.merge(import)
         .with_state(state)
         .layer(axum::middleware::map_response(json_413))
-        .layer(axum::middleware::from_fn_with_state(keys, auth::check))
+        .layer(axum::middleware::from_fn_with_state(guard, auth::check))
+        // Outside the guard: a browser's preflight carries no key.
+        .layer(cors)
         // A bug must not drop the connection: a panic in a handler becomes a JSON 500
         // (and is logged), counted like any other answer.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_answer))
@@ -209,6 +213,45 @@ pub fn app(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// CORS for the configured storefront origins (none: no CORS headers, so browsers
+/// keep foreign pages from reading answers).
+fn cors_layer(origins: &[String]) -> tower_http::cors::CorsLayer {
+    use axum::http::{header, HeaderName, HeaderValue, Method};
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    if origins.is_empty() {
+        return CorsLayer::new();
+    }
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            HeaderName::from_static("x-api-key"),
+            HeaderName::from_static(auth::CUSTOMER_HEADER),
+            HeaderName::from_static(auth::CUSTOMER_TOKEN_HEADER),
+            HeaderName::from_static("idempotency-key"),
+            HeaderName::from_static(REQUEST_ID_HEADER),
+        ])
+        .expose_headers([
+            header::RETRY_AFTER,
+            HeaderName::from_static("idempotent-replayed"),
+            HeaderName::from_static(REQUEST_ID_HEADER),
+        ])
+        .max_age(Duration::from_secs(600))
 }
 
 fn panic_answer(err: Box<dyn std::any::Any + Send + 'static>) -> Response {

@@ -23,7 +23,7 @@ use serde_json::{json, Value};
 use super::assist::{assistant_of, pieces, run_streamed, run_turn, Streamed};
 use super::ErrorBody;
 use super::{ApiError, AppState, ErrorCode};
-use crate::assist::{check_text, Channel, TurnInput};
+use crate::assist::{check_input, Channel, TurnInput};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ChatMessage {
@@ -87,6 +87,7 @@ fn now() -> u64 {
 #[utoipa::path(post, path = "/v1/chat/completions", tag = "assistant", request_body = ChatRequest, responses((status = 200, description = "An OpenAI chat completion (or its SSE chunks ending in [DONE]), with the turn in the extra field `shopassist`"), (status = 422, description = "Text over 2000 characters", body = ErrorBody), (status = 400, description = "Bad request or customer id missing", body = ErrorBody), (status = 401, description = "No or unknown API key", body = ErrorBody), (status = 403, description = "Key of the wrong scope", body = ErrorBody), (status = 503, description = "Still loading", body = ErrorBody)), security(("api_key" = [])))]
 pub async fn completions(
     State(state): State<AppState>,
+    axum::Extension(vouched): axum::Extension<super::auth::Vouched>,
     body: Result<Json<ChatRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(req) = body?;
@@ -97,22 +98,18 @@ pub async fn completions(
         .find(|m| m.role == "user")
         .map(|m| content_text(&m.content))
         .ok_or_else(|| ApiError::new(ErrorCode::BadRequest, "no user message in `messages`"))?;
-    check_text(&text)?;
     let user = req.user.filter(|u| !u.trim().is_empty());
-    if user.as_ref().is_some_and(|u| u.len() > 200) {
-        return Err(ApiError::new(
-            ErrorCode::BadRequest,
-            "`user` is longer than 200 characters",
-        ));
-    }
-    let assistant = assistant_of(&state)?;
-    let input = TurnInput {
+    let mut input = TurnInput {
         session_id: user.as_ref().map(|u| format!("oai:{u}")),
         customer_id: user.clone(),
         text,
         channel: Channel::Text,
         language: None,
     };
+    // `user` is a customer id like any other: the same check, before anything runs.
+    check_input(&input)?;
+    input.customer_id = vouched.resolve(input.customer_id.as_deref())?;
+    let assistant = assistant_of(&state)?;
     let id = format!("chatcmpl-{}", uuid::Uuid::new_v4().simple());
     let model = req.model.unwrap_or_else(|| model_name(&state));
     let created = now();

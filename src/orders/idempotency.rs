@@ -14,7 +14,7 @@
 //!   so a crash leaves either both or neither.
 //! - Records are kept [`IDEMPOTENCY_RETENTION_MS`] (24 h), then pruned.
 
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -48,7 +48,7 @@ pub(crate) struct Pending {
 impl Pending {
     pub(crate) fn store<T: Serialize>(
         &self,
-        tx: &Transaction<'_>,
+        tx: &Connection,
         response: &Result<T, OrderError>,
         now: Millis,
     ) -> Result<(), OrderError> {
@@ -124,7 +124,8 @@ where
     prune(orders)?;
 
     let stored: Option<(String, String, String)> = {
-        let mut store = orders.shop().store();
+        let lock = orders.shop().store();
+        let mut store = lock.borrow_mut();
         store
             .conn()
             .query_row(
@@ -166,8 +167,9 @@ where
             // to remember. If the record was already written (a later step failed after
             // the first write), keep that one.
             if let Some(pending) = scoped.record.as_ref().and_then(|r| r.lock().ok()?.take()) {
-                let mut store = orders.shop().store();
-                let tx = store.conn().transaction()?;
+                let lock = orders.shop().store();
+                let mut store = lock.borrow_mut();
+                let tx = store.conn().savepoint()?;
                 pending.store::<T>(&tx, &Err(e.clone()), orders.now())?;
                 tx.commit()?;
             }
@@ -186,7 +188,8 @@ fn prune(orders: &Orders) -> Result<(), OrderError> {
         return Ok(());
     }
     LAST.store(now, Ordering::Relaxed);
-    let mut store = orders.shop().store();
+    let lock = orders.shop().store();
+    let mut store = lock.borrow_mut();
     store.conn().execute(
         "DELETE FROM idempotency WHERE created_at < ?1",
         params![now - IDEMPOTENCY_RETENTION_MS],

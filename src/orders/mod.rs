@@ -23,15 +23,15 @@
 //! The blocking calls here belong on a blocking thread (`spawn_blocking`), never on a
 //! tokio worker.
 
-pub mod gate;
 mod idempotency;
+pub mod retention;
 pub mod sessions;
 pub mod stats;
 pub mod webhooks;
 
 use std::sync::Arc;
 
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Savepoint};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -44,6 +44,48 @@ pub use idempotency::{Idempotent, IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_RETENTION_MS}
 /// Milliseconds since the Unix epoch.
 pub type Millis = i64;
 
+/// Longest customer id taken.
+pub const CUSTOMER_ID_MAX: usize = 128;
+
+/// Prefixes of customer ids the daemon uses itself: `anon:<session>` holds a guest's
+/// cart, `shop:` the shop's own records. No caller may claim them.
+pub const RESERVED_CUSTOMER_PREFIXES: &[&str] = &["anon:", "shop:"];
+
+/// The one check of a customer id, wherever it enters (the `X-Customer-Id` header, a
+/// turn's `customer_id`, the OpenAI `user` field): 1 to [`CUSTOMER_ID_MAX`] bytes, no
+/// control characters, no surrounding blanks, no reserved prefix.
+pub fn check_customer_id(id: &str) -> Result<(), String> {
+    if id.is_empty() || id.len() > CUSTOMER_ID_MAX {
+        return Err(format!("a customer id has 1 to {CUSTOMER_ID_MAX} bytes"));
+    }
+    if id.trim() != id || id.chars().any(char::is_control) {
+        return Err("a customer id has no control characters or surrounding blanks".into());
+    }
+    if let Some(p) = RESERVED_CUSTOMER_PREFIXES
+        .iter()
+        .find(|p| id.starts_with(*p))
+    {
+        return Err(format!("customer ids starting with `{p}` are reserved"));
+    }
+    Ok(())
+}
+
+/// Longest session id taken.
+pub const SESSION_ID_MAX: usize = 255;
+
+/// The check of a session id: 1 to [`SESSION_ID_MAX`] bytes, no control characters.
+pub fn check_session_id(id: &str) -> Result<(), String> {
+    if id.is_empty() || id.len() > SESSION_ID_MAX || id.chars().any(char::is_control) {
+        return Err(format!(
+            "a session id has 1 to {SESSION_ID_MAX} bytes and no control characters"
+        ));
+    }
+    Ok(())
+}
+
+/// A day in milliseconds.
+pub const DAY_MS: Millis = 24 * 3600 * 1000;
+
 /// Limits and windows, from the config.
 #[derive(Debug, Clone)]
 pub struct OrdersConfig {
@@ -53,6 +95,13 @@ pub struct OrdersConfig {
     pub confirmation_ttl_ms: Millis,
     /// How long after delivery a return may be requested.
     pub return_window_ms: Millis,
+    /// Whether a webhook receiver is configured: only then are deliveries queued in
+    /// the outbox (with nobody to deliver to, it only grew).
+    pub webhooks: bool,
+    /// How long sessions, transcripts, analytics events, spent proposals and
+    /// delivered webhooks are kept (see [`Orders::prune`]); orders, returns and
+    /// feedback are kept for good.
+    pub retention_ms: Millis,
 }
 
 impl Default for OrdersConfig {
@@ -61,6 +110,8 @@ impl Default for OrdersConfig {
             max_quantity: 10,
             confirmation_ttl_ms: 5 * 60 * 1000,
             return_window_ms: 30 * 24 * 3600 * 1000,
+            webhooks: false,
+            retention_ms: 90 * DAY_MS,
         }
     }
 }
@@ -122,6 +173,8 @@ pub enum OrderError {
     IdempotencyKeyInFlight,
     #[error("this operation needs an Idempotency-Key")]
     IdempotencyKeyMissing,
+    #[error("the amount {what} is out of the range this shop can charge")]
+    AmountOutOfRange { what: String },
     #[error("internal error: {message}")]
     Internal { message: String },
 }
@@ -149,6 +202,7 @@ impl OrderError {
             OrderError::IdempotencyKeyReused => "idempotency_key_reused",
             OrderError::IdempotencyKeyInFlight => "idempotency_key_in_flight",
             OrderError::IdempotencyKeyMissing => "bad_request",
+            OrderError::AmountOutOfRange { .. } => "amount_out_of_range",
             OrderError::Internal { .. } => "internal",
         }
     }
@@ -172,6 +226,7 @@ impl OrderError {
             | OrderError::VariantRequired { .. }
             | OrderError::InvalidQuantity { .. }
             | OrderError::CartEmpty
+            | OrderError::AmountOutOfRange { .. }
             | OrderError::ReturnWindowClosed { .. } => 422,
             OrderError::InvalidRequest { .. } | OrderError::IdempotencyKeyMissing => 400,
             OrderError::Internal { .. } => 500,
@@ -478,9 +533,25 @@ impl std::fmt::Debug for Orders {
 
 /// A write transaction and the products whose stock it changed.
 struct Write<'a> {
-    tx: Transaction<'a>,
+    tx: Savepoint<'a>,
     now: Millis,
     touched: Vec<String>,
+    webhooks: bool,
+}
+
+impl Write<'_> {
+    /// Queues a webhook delivery with this write, when a receiver is configured.
+    fn enqueue(
+        &self,
+        event: &str,
+        data: &serde_json::Value,
+        now: Millis,
+    ) -> Result<(), OrderError> {
+        if self.webhooks {
+            webhooks::enqueue(&self.tx, event, data, now)?;
+        }
+        Ok(())
+    }
 }
 
 impl Orders {
@@ -508,53 +579,60 @@ impl Orders {
         (self.clock)()
     }
 
-    /// Runs `f` in one `BEGIN IMMEDIATE` transaction on the store; commits when it
-    /// returns `Ok`, then re-indexes products whose stock changed.
+    /// Runs `f` as one write: a savepoint inside the current unit of work (see
+    /// [`Orders::unit`]), or a `BEGIN IMMEDIATE` transaction of its own. Products whose
+    /// stock changed are re-indexed once the outermost transaction commits.
     fn write<T: Serialize>(
         &self,
         f: impl FnOnce(&mut Write<'_>) -> Result<T, OrderError>,
     ) -> Result<T, OrderError> {
-        let mut store = self.shop.store();
-        let now = self.now();
-        let (value, touched) = {
-            let tx = store
-                .conn()
-                .transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let mut w = Write {
-                tx,
-                now,
-                touched: Vec::new(),
+        self.shop.unit(|| {
+            let lock = self.shop.store();
+            let mut store = lock.borrow_mut();
+            let now = self.now();
+            let (value, touched) = {
+                let sp = store.conn().savepoint()?;
+                let mut w = Write {
+                    tx: sp,
+                    now,
+                    touched: Vec::new(),
+                    webhooks: self.config.webhooks,
+                };
+                let value = f(&mut w)?;
+                if let Some(pending) = self.record.as_ref().and_then(|r| r.lock().ok()?.take()) {
+                    pending.store(&w.tx, &Ok::<_, OrderError>(&value), now)?;
+                }
+                if !w.touched.is_empty() {
+                    bump_generation(&w.tx)?;
+                }
+                w.tx.commit()?;
+                (value, w.touched)
             };
-            let value = f(&mut w)?;
-            if let Some(pending) = self.record.as_ref().and_then(|r| r.lock().ok()?.take()) {
-                pending.store(&w.tx, &Ok::<_, OrderError>(&value), now)?;
-            }
-            if !w.touched.is_empty() {
-                bump_generation(&w.tx)?;
-            }
-            w.tx.commit()?;
-            (value, w.touched)
-        };
-        if !touched.is_empty() {
-            let generation = store.catalog_generation()?;
-            // The database is the truth; if the index fails here, the next start sees it
-            // behind and rebuilds it.
-            if let Err(e) = self.shop.reindex(&store, &touched, generation) {
-                tracing::warn!(error = %e, "re-indexing after a stock change failed");
-            }
-        }
-        Ok(value)
+            store.touch(&touched);
+            Ok(value)
+        })
     }
 
-    /// Runs a read-only query.
+    /// Runs several operations as one transaction: every write inside `f` joins it,
+    /// and all of them commit together when `f` returns `Ok`, or none does. A turn
+    /// runs its action, transcript, session state and statistics this way.
+    pub fn unit<T, E>(&self, f: impl FnOnce() -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.shop.unit(f)
+    }
+
+    /// Runs a read-only query (in a savepoint, so it sees the open unit's writes).
     fn read<T>(
         &self,
-        f: impl FnOnce(&Transaction<'_>, Millis) -> Result<T, OrderError>,
+        f: impl FnOnce(&Connection, Millis) -> Result<T, OrderError>,
     ) -> Result<T, OrderError> {
-        let mut store = self.shop.store();
+        let lock = self.shop.store();
+        let mut store = lock.borrow_mut();
         let now = self.now();
-        let tx = store.conn().transaction()?;
-        f(&tx, now)
+        let sp = store.conn().savepoint()?;
+        f(&sp, now)
     }
 
     // ---- carts -------------------------------------------------------------------
@@ -718,8 +796,7 @@ impl Orders {
             }
             set_status(&w.tx, &order.id, OrderStatus::Cancelled, None, w.now)?;
             let order = load_order(&w.tx, Some(customer), order_id)?;
-            webhooks::enqueue(
-                &w.tx,
+            w.enqueue(
                 "order.cancelled",
                 &serde_json::json!({ "order": order }),
                 w.now,
@@ -882,7 +959,7 @@ impl Orders {
                     w.now
                 ],
             )?;
-            webhooks::enqueue(&w.tx, "return.requested", &serde_json::json!({ "customer_id": customer, "return": request }), w.now)?;
+            w.enqueue("return.requested", &serde_json::json!({ "customer_id": customer, "return": request }), w.now)?;
             event(&w.tx, "return.requested", Some(customer), &serde_json::json!({"order_id": order.id, "return_id": request.id}), w.now)?;
             Ok(request)
         })
@@ -1066,7 +1143,7 @@ impl Orders {
         self.write(|w| {
             event(&w.tx, kind, customer, data, w.now)?;
             if webhooks::EVENTS.contains(&kind) {
-                webhooks::enqueue(&w.tx, kind, data, w.now)?;
+                w.enqueue(kind, data, w.now)?;
             }
             Ok(())
         })
@@ -1121,7 +1198,7 @@ fn new_id(prefix: &str) -> String {
     format!("{prefix}-{}", &u[..12].to_uppercase())
 }
 
-fn ensure_customer(tx: &Transaction<'_>, customer: &str, now: Millis) -> Result<(), OrderError> {
+fn ensure_customer(tx: &Connection, customer: &str, now: Millis) -> Result<(), OrderError> {
     let c = customer.trim();
     if c.is_empty() || c.len() > 255 {
         return Err(OrderError::InvalidRequest {
@@ -1136,7 +1213,7 @@ fn ensure_customer(tx: &Transaction<'_>, customer: &str, now: Millis) -> Result<
 }
 
 fn event(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     kind: &str,
     customer: Option<&str>,
     data: &serde_json::Value,
@@ -1149,7 +1226,7 @@ fn event(
     Ok(())
 }
 
-fn bump_generation(tx: &Transaction<'_>) -> Result<(), OrderError> {
+fn bump_generation(tx: &Connection) -> Result<(), OrderError> {
     tx.execute(
         "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'catalog_generation'",
         [],
@@ -1157,21 +1234,18 @@ fn bump_generation(tx: &Transaction<'_>) -> Result<(), OrderError> {
     Ok(())
 }
 
-fn stored_product(tx: &Transaction<'_>, id: &str) -> Result<Option<Product>, OrderError> {
+fn stored_product(tx: &Connection, id: &str) -> Result<Option<Product>, OrderError> {
     Ok(crate::store::read_product(tx, id)?)
 }
 
-fn product_in(tx: &Transaction<'_>, id: &str) -> Result<Product, OrderError> {
+fn product_in(tx: &Connection, id: &str) -> Result<Product, OrderError> {
     stored_product(tx, id)?.ok_or_else(|| OrderError::UnknownProduct {
         product_id: id.to_string(),
     })
 }
 
 /// The product and variant an action names, both checked to exist.
-fn resolve_action(
-    tx: &Transaction<'_>,
-    action: &CartAction,
-) -> Result<(Product, String), OrderError> {
+fn resolve_action(tx: &Connection, action: &CartAction) -> Result<(Product, String), OrderError> {
     let product = product_in(tx, action.product_id.trim())?;
     let variant_id = match action.variant_id.as_deref().map(str::trim) {
         Some(v) if !v.is_empty() => {
@@ -1235,7 +1309,7 @@ fn unit_price(product: &Product, variant_id: &str) -> i64 {
 }
 
 fn remove_line(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     customer: &str,
     product_id: &str,
     variant_id: &str,
@@ -1255,7 +1329,7 @@ fn remove_line(
 
 /// The cart priced from the catalogue now. Lines whose product or variant is gone are
 /// deleted and named in `removed`.
-fn load_cart(tx: &Transaction<'_>, customer: &str) -> Result<Cart, OrderError> {
+fn load_cart(tx: &Connection, customer: &str) -> Result<Cart, OrderError> {
     let rows: Vec<(String, String, u32, i64)> = {
         let mut stmt = tx.prepare(
             "SELECT product_id, variant_id, quantity, price_when_added FROM cart_items
@@ -1282,7 +1356,8 @@ fn load_cart(tx: &Transaction<'_>, customer: &str) -> Result<Cart, OrderError> {
         };
         let unit = unit_price(product, &variant_id);
         cart.currency = product.currency.clone();
-        cart.total += unit * i64::from(quantity);
+        let line_total = line_total(unit, quantity)?;
+        cart.total = add_amounts(cart.total, line_total)?;
         cart.items.push(CartLine {
             product_id,
             variant_id,
@@ -1292,7 +1367,7 @@ fn load_cart(tx: &Transaction<'_>, customer: &str) -> Result<Cart, OrderError> {
             quantity,
             unit_price: unit,
             price_when_added,
-            line_total: unit * i64::from(quantity),
+            line_total,
             available: variant.stock,
         });
     }
@@ -1300,6 +1375,24 @@ fn load_cart(tx: &Transaction<'_>, customer: &str) -> Result<Cart, OrderError> {
         cart.currency = "EUR".into();
     }
     Ok(cart)
+}
+
+/// `unit × quantity`, or `amount_out_of_range` past `i64` (or the price cap's reach).
+pub(crate) fn line_total(unit: i64, quantity: u32) -> Result<i64, OrderError> {
+    unit.checked_mul(i64::from(quantity))
+        .filter(|t| *t >= 0)
+        .ok_or_else(|| OrderError::AmountOutOfRange {
+            what: format!("{unit} × {quantity}"),
+        })
+}
+
+/// `a + b`, or `amount_out_of_range` past `i64`.
+pub(crate) fn add_amounts(a: i64, b: i64) -> Result<i64, OrderError> {
+    a.checked_add(b)
+        .filter(|t| *t >= 0)
+        .ok_or_else(|| OrderError::AmountOutOfRange {
+            what: format!("{a} + {b}"),
+        })
 }
 
 /// What a proposal is bound to: the customer, each line's ids, quantity, current unit
@@ -1326,7 +1419,7 @@ fn cart_hash(customer: &str, cart: &Cart) -> String {
 }
 
 fn propose(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     customer: &str,
     now: Millis,
     ttl: Millis,
@@ -1442,8 +1535,7 @@ fn confirm_in(
         params![token, order_id],
     )?;
     let order = load_order(&w.tx, Some(customer), &order_id)?;
-    webhooks::enqueue(
-        &w.tx,
+    w.enqueue(
         "order.placed",
         &serde_json::json!({ "order": order }),
         w.now,
@@ -1473,7 +1565,19 @@ fn change_stock(
     variant_id: &str,
     change: StockChange,
 ) -> Result<u32, OrderError> {
-    let mut product = product_in(&w.tx, product_id)?;
+    // An archived product (off sale, kept for its orders) still counts its stock:
+    // a cancelled order's units go back onto the archived row, out of search.
+    let Some(mut product) = crate::store::read_product_any(&w.tx, product_id)? else {
+        if let StockChange::Add(_) = change {
+            // Deleted before archiving existed: nothing to put the units back on; the
+            // cancellation or return itself must still go through.
+            tracing::warn!(product_id, "stock not returned: the product is gone");
+            return Ok(0);
+        }
+        return Err(OrderError::UnknownProduct {
+            product_id: product_id.to_string(),
+        });
+    };
     let title = product.title.clone();
     let Some(variant) = product.variants.iter_mut().find(|v| v.id == variant_id) else {
         return Err(OrderError::UnknownVariant {
@@ -1509,7 +1613,7 @@ fn change_stock(
 }
 
 fn set_status(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     order_id: &str,
     status: OrderStatus,
     note: Option<&str>,
@@ -1528,7 +1632,7 @@ fn set_status(
 
 /// An order with its lines and history; with `customer` set, only if it is theirs.
 fn load_order(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     customer: Option<&str>,
     order_id: &str,
 ) -> Result<Order, OrderError> {

@@ -5,7 +5,7 @@
 //! an anonymous session). Reading or writing it as another customer answers
 //! `unknown_session`, exactly as if it did not exist.
 
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{Millis, OrderError, Orders};
@@ -37,7 +37,7 @@ fn unknown(id: &str) -> OrderError {
 }
 
 /// The session's owner, if the session exists.
-fn owner(tx: &Transaction<'_>, id: &str) -> Result<Option<Option<String>>, OrderError> {
+fn owner(tx: &Connection, id: &str) -> Result<Option<Option<String>>, OrderError> {
     Ok(tx
         .query_row(
             "SELECT customer_id FROM sessions WHERE id = ?1",
@@ -47,7 +47,7 @@ fn owner(tx: &Transaction<'_>, id: &str) -> Result<Option<Option<String>>, Order
         .optional()?)
 }
 
-fn check_owner(tx: &Transaction<'_>, id: &str, customer: Option<&str>) -> Result<bool, OrderError> {
+fn check_owner(tx: &Connection, id: &str, customer: Option<&str>) -> Result<bool, OrderError> {
     match owner(tx, id)? {
         None => Ok(false),
         Some(o) if o.as_deref() == customer => Ok(true),
@@ -162,6 +162,41 @@ impl Orders {
                 })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// The last `n` lines of a session's transcript, oldest first, and how many lines
+    /// it has in all.
+    pub fn transcript_tail(
+        &self,
+        id: &str,
+        customer: Option<&str>,
+        n: usize,
+    ) -> Result<(Vec<Turn>, u32), OrderError> {
+        self.read(|tx, _| {
+            if !check_owner(tx, id, customer)? {
+                return Err(unknown(id));
+            }
+            let total: u32 = tx.query_row(
+                "SELECT COUNT(*) FROM transcript WHERE session_id = ?1",
+                params![id],
+                |r| r.get(0),
+            )?;
+            let mut stmt = tx.prepare(
+                "SELECT turn, role, text, at FROM transcript WHERE session_id = ?1
+                 ORDER BY turn DESC LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![id, n as i64], |r| {
+                Ok(Turn {
+                    turn: r.get(0)?,
+                    role: r.get(1)?,
+                    text: r.get(2)?,
+                    at: r.get(3)?,
+                })
+            })?;
+            let mut lines: Vec<Turn> = rows.collect::<Result<_, _>>()?;
+            lines.reverse();
+            Ok((lines, total))
         })
     }
 }

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
-use rusqlite::{params, Transaction};
+use rusqlite::{params, Connection};
 use sha2::Sha256;
 
 use super::{Millis, OrderError, Orders};
@@ -45,7 +45,7 @@ pub struct WebhookConfig {
 
 /// Queues an event for delivery inside the caller's transaction.
 pub(crate) fn enqueue(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     event: &str,
     data: &serde_json::Value,
     now: Millis,
@@ -83,7 +83,8 @@ pub struct OutboxCounts {
 impl Orders {
     /// How many webhook deliveries are pending, delivered, given up.
     pub fn outbox_counts(&self) -> Result<OutboxCounts, OrderError> {
-        let mut store = self.shop().store();
+        let lock = self.shop().store();
+        let mut store = lock.borrow_mut();
         let conn = store.conn();
         let count = |sql: &str| -> Result<u64, OrderError> {
             Ok(conn.query_row(sql, params![MAX_ATTEMPTS], |r| r.get::<_, i64>(0))? as u64)
@@ -104,7 +105,8 @@ impl Orders {
     ) -> Result<usize, OrderError> {
         let now = self.now();
         let due: Vec<(String, String, String, i64)> = {
-            let mut store = self.shop().store();
+            let lock = self.shop().store();
+            let mut store = lock.borrow_mut();
             let conn = store.conn();
             let mut stmt = conn.prepare(
                 "SELECT id, event, body, attempts FROM webhook_outbox
@@ -129,7 +131,8 @@ impl Orders {
                     &signature(&config.secret, t, &body),
                 )
                 .send_string(&body);
-            let mut store = self.shop().store();
+            let lock = self.shop().store();
+            let mut store = lock.borrow_mut();
             let conn = store.conn();
             match sent {
                 Ok(_) => {

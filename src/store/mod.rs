@@ -141,6 +141,13 @@ const MIGRATIONS: &[&str] = &[
      );",
     // 3: statistics read events by kind and time (`/v1/stats`).
     "CREATE INDEX events_kind_at ON events (kind, at);",
+    // 4: a product that orders refer to is archived, never deleted: hidden from search
+    // and carts, still readable for order history, cancellation and returns. The
+    // indexes serve that check and retention pruning.
+    "ALTER TABLE products ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+     CREATE INDEX order_items_by_product ON order_items (product_id);
+     CREATE INDEX sessions_updated ON sessions (updated_at);
+     CREATE INDEX events_at ON events (at);",
 ];
 
 /// Why a database operation failed.
@@ -161,6 +168,9 @@ pub enum StoreError {
 /// One connection to the database. Blocking: call it from a blocking thread.
 pub struct Store {
     conn: Connection,
+    /// Products whose stock changed in the open unit of work, to re-index after it
+    /// commits (see `Shop::unit`).
+    touched: Vec<String>,
 }
 
 impl Store {
@@ -190,12 +200,29 @@ impl Store {
             tx.pragma_update(None, "user_version", MIGRATIONS.len())?;
             tx.commit()?;
         }
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            touched: Vec::new(),
+        })
     }
 
     /// The connection, for modules that keep their own tables here (src/orders).
     pub(crate) fn conn(&mut self) -> &mut Connection {
         &mut self.conn
+    }
+
+    /// Notes products whose stock changed in the open unit of work.
+    pub(crate) fn touch(&mut self, ids: &[String]) {
+        for id in ids {
+            if !self.touched.contains(id) {
+                self.touched.push(id.clone());
+            }
+        }
+    }
+
+    /// The products noted since the last call.
+    pub(crate) fn take_touched(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.touched)
     }
 
     /// The catalogue's generation: bumped by every change, recorded in the index's
@@ -231,7 +258,12 @@ impl Store {
     ) -> Result<u64, StoreError> {
         let tx = self.conn.transaction()?;
         if clear {
-            tx.execute("DELETE FROM products", [])?;
+            tx.execute(
+                "DELETE FROM products
+                 WHERE NOT EXISTS (SELECT 1 FROM order_items WHERE product_id = products.id)",
+                [],
+            )?;
+            tx.execute("UPDATE products SET archived = 1", [])?;
         }
         {
             let mut put =
@@ -243,9 +275,18 @@ impl Store {
                 })?;
                 put.execute(params![p.id, json])?;
             }
-            let mut del = tx.prepare_cached("DELETE FROM products WHERE id = ?1")?;
+            let mut del = tx.prepare_cached(
+                "DELETE FROM products WHERE id = ?1
+                 AND NOT EXISTS (SELECT 1 FROM order_items WHERE product_id = ?1)",
+            )?;
+            let mut archive = tx.prepare_cached(
+                "UPDATE products SET archived = 1 WHERE id = ?1
+                 AND EXISTS (SELECT 1 FROM order_items WHERE product_id = ?1)",
+            )?;
             for id in deletes {
-                del.execute(params![id])?;
+                if del.execute(params![id])? == 0 {
+                    archive.execute(params![id])?;
+                }
             }
         }
         tx.execute(
@@ -261,11 +302,11 @@ impl Store {
         Ok(generation.parse().unwrap_or(0))
     }
 
-    /// Every product, in id order.
+    /// Every product on sale (not archived), in id order.
     pub fn products(&self) -> Result<Vec<Product>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT id, json FROM products ORDER BY id")?;
+            .prepare("SELECT id, json FROM products WHERE archived = 0 ORDER BY id")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         let mut out = Vec::new();
         for row in rows {
@@ -280,14 +321,34 @@ impl Store {
         Ok(out)
     }
 
-    /// One product by id.
+    /// One product on sale by id (an archived one is `None`).
     pub fn product(&self, id: &str) -> Result<Option<Product>, StoreError> {
         read_product(&self.conn, id)
     }
 
-    /// Every product id, in id order.
+    /// One product by id, archived or not (order history).
+    pub fn product_any(&self, id: &str) -> Result<Option<Product>, StoreError> {
+        read_product_any(&self.conn, id)
+    }
+
+    /// Whether `id` is archived (kept for the orders that refer to it).
+    pub fn is_archived(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT archived FROM products WHERE id = ?1",
+                params![id],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+            == Some(1))
+    }
+
+    /// Every product id on sale, in id order.
     pub fn product_ids(&self) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT id FROM products ORDER BY id")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM products WHERE archived = 0 ORDER BY id")?;
         let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
         Ok(ids.collect::<Result<_, _>>()?)
     }
@@ -313,23 +374,31 @@ impl Store {
 
     /// Number of products.
     pub fn product_count(&self) -> Result<usize, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM products", [], |r| r.get::<_, i64>(0))?
-            as usize)
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM products WHERE archived = 0",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as usize)
     }
 }
 
-/// One product by id on `conn` (the store's own connection, or a transaction on it:
-/// the orders read products inside their write transactions).
+/// One product on sale by id on `conn` (the store's own connection, or a transaction
+/// on it: the orders read products inside their write transactions).
 pub(crate) fn read_product(conn: &Connection, id: &str) -> Result<Option<Product>, StoreError> {
-    let json: Option<String> = conn
-        .query_row(
-            "SELECT json FROM products WHERE id = ?1",
-            params![id],
-            |r| r.get(0),
-        )
-        .optional()?;
+    read(
+        conn,
+        id,
+        "SELECT json FROM products WHERE id = ?1 AND archived = 0",
+    )
+}
+
+/// One product by id, archived or not: what an order refers to.
+pub(crate) fn read_product_any(conn: &Connection, id: &str) -> Result<Option<Product>, StoreError> {
+    read(conn, id, "SELECT json FROM products WHERE id = ?1")
+}
+
+fn read(conn: &Connection, id: &str, sql: &str) -> Result<Option<Product>, StoreError> {
+    let json: Option<String> = conn.query_row(sql, params![id], |r| r.get(0)).optional()?;
     json.map(|j| {
         serde_json::from_str(&j).map_err(|e| StoreError::Corrupt {
             id: id.to_string(),
