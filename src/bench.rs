@@ -456,7 +456,7 @@ pub fn abuse(turns: usize) -> anyhow::Result<AbuseFigure> {
         }
         let out = a.turn(TurnInput {
             session_id: session.clone(),
-            customer_id: Some(format!("troll{}", i % 7)),
+            customer_id: Some(format!("troll{sessions}")),
             text: text.clone(),
             channel: Channel::Text,
             language: None,

@@ -9,6 +9,16 @@ use shopassist::orders::{OrderFilter, Orders, OrdersConfig};
 use shopassist::shop::{Shop, DEMO_CATALOG};
 
 fn assistant_in(dir: &std::path::Path) -> Assistant {
+    assistant_with(
+        dir,
+        OrdersConfig {
+            webhooks: true,
+            ..OrdersConfig::default()
+        },
+    )
+}
+
+fn assistant_with(dir: &std::path::Path, config: OrdersConfig) -> Assistant {
     let (shop, _) = Shop::open(dir).unwrap();
     if shop.is_empty() {
         shop.import_text(
@@ -21,13 +31,7 @@ fn assistant_in(dir: &std::path::Path) -> Assistant {
     let shop = Arc::new(shop);
     Assistant::new(
         shop.clone(),
-        Orders::new(
-            shop,
-            OrdersConfig {
-                webhooks: true,
-                ..OrdersConfig::default()
-            },
-        ),
+        Orders::new(shop, config),
         Templates::load(None).unwrap(),
         None,
     )
@@ -292,21 +296,8 @@ fn a_session_survives_a_restart_and_stays_with_its_customer() {
 #[test]
 fn abusive_turns_store_one_bounded_handoff_and_no_undeliverable_webhooks() {
     let dir = tempfile::tempdir().unwrap();
-    let (shop, _) = Shop::open(dir.path()).unwrap();
-    shop.import_text(
-        DEMO_CATALOG,
-        shopassist::catalog::import::Format::Jsonl,
-        &Default::default(),
-    )
-    .unwrap();
-    let shop = Arc::new(shop);
     // The daemon's default: no webhook_url, so no deliveries are queued.
-    let a = Assistant::new(
-        shop.clone(),
-        Orders::new(shop, OrdersConfig::default()),
-        Templates::load(None).unwrap(),
-        None,
-    );
+    let a = assistant_with(dir.path(), OrdersConfig::default());
     let text = format!("wtf {}", "x".repeat(1990));
     let mut session = None;
     for _ in 0..60 {

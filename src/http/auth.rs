@@ -212,7 +212,7 @@ fn open_mode_refusal(guard: &Guard, req: &Request, need: Need) -> Option<ApiErro
                 let h = h.to_ascii_lowercase();
                 origin == format!("http://{h}") || origin == format!("https://{h}")
             });
-            if !own && !guard.allowed_origins.iter().any(|o| *o == origin) {
+            if !own && !guard.allowed_origins.contains(&origin) {
                 return Some(ApiError::new(
                     ErrorCode::OriginNotAllowed,
                     format!("requests from the web page {origin} are not allowed; list it in allowed_origins"),

@@ -36,6 +36,16 @@ fn unknown(id: &str) -> OrderError {
     }
 }
 
+/// A transcript line from `SELECT turn, role, text, at`.
+fn turn_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Turn> {
+    Ok(Turn {
+        turn: r.get(0)?,
+        role: r.get(1)?,
+        text: r.get(2)?,
+        at: r.get(3)?,
+    })
+}
+
 /// The session's owner, if the session exists.
 fn owner(tx: &Connection, id: &str) -> Result<Option<Option<String>>, OrderError> {
     Ok(tx
@@ -153,14 +163,7 @@ impl Orders {
             let mut stmt = tx.prepare(
                 "SELECT turn, role, text, at FROM transcript WHERE session_id = ?1 ORDER BY turn",
             )?;
-            let rows = stmt.query_map(params![id], |r| {
-                Ok(Turn {
-                    turn: r.get(0)?,
-                    role: r.get(1)?,
-                    text: r.get(2)?,
-                    at: r.get(3)?,
-                })
-            })?;
+            let rows = stmt.query_map(params![id], turn_row)?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }
@@ -186,14 +189,7 @@ impl Orders {
                 "SELECT turn, role, text, at FROM transcript WHERE session_id = ?1
                  ORDER BY turn DESC LIMIT ?2",
             )?;
-            let rows = stmt.query_map(params![id, n as i64], |r| {
-                Ok(Turn {
-                    turn: r.get(0)?,
-                    role: r.get(1)?,
-                    text: r.get(2)?,
-                    at: r.get(3)?,
-                })
-            })?;
+            let rows = stmt.query_map(params![id, n as i64], turn_row)?;
             let mut lines: Vec<Turn> = rows.collect::<Result<_, _>>()?;
             lines.reverse();
             Ok((lines, total))
