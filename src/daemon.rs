@@ -1,32 +1,43 @@
 //! `shopassist serve`: binds the HTTP server at once (so `/healthz` answers while the
-//! model loads), prepares the slow parts in the background, and reports them through
-//! [`Readiness`].
+//! model loads), prepares the slow parts in the background (assembled by [`crate::app`]),
+//! and reports them through [`crate::readiness::Readiness`].
 
 use std::sync::Arc;
 
-use crate::assist::{Assistant, Templates};
-use crate::catalog::import::{Format, ImportOptions};
 use crate::config::Config;
 use crate::http::{self, AppState};
-use crate::llm::{Engine, Model};
-use crate::models::{self, FetchOptions};
-use crate::nlu::{ExtractPrompt, Extractor};
 use crate::orders::webhooks::{Dispatcher, WebhookConfig};
-use crate::orders::Orders;
-use crate::readiness::{ComponentState, Readiness};
-use crate::search::OpenOutcome;
-use crate::shop::{Shop, DEMO_CATALOG};
+use crate::orders::{Orders, OrdersConfig};
+use crate::readiness::ComponentState;
+use crate::shop::Shop;
 
 /// Component name of the model in `/readyz`.
 pub const MODEL: &str = "model";
 /// Component name of the catalogue in `/readyz`.
 pub const CATALOG: &str = "catalog";
 
+/// Why the daemon could not serve.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("refusing to serve on {0} without API keys: set api_keys (see README, Authentication) or bind a loopback address")]
+    OpenOnNetwork(std::net::SocketAddr),
+    #[error("serving: {0}")]
+    Io(#[from] std::io::Error),
+}
+
 /// Runs the daemon on the configured address until SIGINT or SIGTERM.
-pub async fn run(config: Config) -> anyhow::Result<()> {
+pub async fn run(config: Config) -> Result<(), ServeError> {
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
+        .map_err(|source| ServeError::Listen {
+            addr: config.bind,
+            source,
+        })?;
     run_on(listener, config, http::shutdown_signal()).await
 }
 
@@ -36,15 +47,16 @@ pub async fn run_on(
     listener: tokio::net::TcpListener,
     config: Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<()> {
+) -> Result<(), ServeError> {
     let addr = listener.local_addr()?;
     if config.api_keys.is_empty() && !addr.ip().is_loopback() {
-        anyhow::bail!(
-            "refusing to serve on {addr} without API keys: set api_keys (see README, Authentication) or bind a loopback address"
-        );
+        return Err(ServeError::OpenOnNetwork(addr));
     }
     if config.api_keys.is_empty() {
         tracing::warn!("no api_keys configured: the API is open to anyone who can reach {addr}");
+    }
+    if let Err(e) = crate::nlu::phrases::install(Some(&config.prompts_dir)) {
+        tracing::error!(error = %e, "intent phrases in prompts_dir are broken; using the built-in ones");
     }
     let state = AppState::for_config(&config);
     spawn_catalog(config.clone(), state.clone());
@@ -55,94 +67,76 @@ pub async fn run_on(
     Ok(())
 }
 
-/// Prepares the model on a blocking thread: fetch if missing, then load.
+/// Prepares the model on a blocking thread: fetch if missing, load, prepare its
+/// reading (the few-shot prefix), then fill the assistant's model slot.
 fn spawn_model(config: Config, state: AppState) {
     let readiness = state.readiness.clone();
     readiness.set(
         MODEL,
         ComponentState::Loading(format!("resolving {}", config.model)),
     );
-    tokio::task::spawn_blocking(move || match prepare_model(&config, &readiness) {
-        Ok(model) => {
-            tracing::info!(model = %model.name, architecture = %model.architecture, "model ready");
-            let model = Arc::new(model);
-            let _ = state
-                .engine
-                .set(Engine::new(model.clone(), config.model_queue));
-            // Ready only once turns actually read with the model: preparing the
-            // extractor evaluates its few-shot prefix, seconds on a CPU (the load
-            // benchmark found /readyz 200 ten seconds before the model was used).
-            readiness.set(
-                MODEL,
-                ComponentState::Loading("preparing the extraction prompt".into()),
-            );
-            match give_assistant_the_model(&state, &config, model) {
-                Ok(()) => readiness.set(MODEL, ComponentState::Ready),
-                Err(e) => readiness.set(MODEL, ComponentState::Failed(e)),
+    tokio::task::spawn_blocking(move || {
+        readiness.set(
+            MODEL,
+            ComponentState::Loading(format!("fetching, verifying and loading {}", config.model)),
+        );
+        let model = match crate::app::load_model(&config, false) {
+            Ok(m) => Arc::new(m),
+            Err(e) => {
+                tracing::error!(error = %e, "model could not be prepared; the daemon keeps serving what needs no model");
+                readiness.set(MODEL, ComponentState::Failed(e.to_string()));
+                return;
             }
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "model could not be prepared; the daemon keeps serving what needs no model");
-            readiness.set(MODEL, ComponentState::Failed(e.to_string()));
-        }
+        };
+        tracing::info!(model = %model.name, architecture = %model.architecture, "model ready");
+        // Ready only once turns actually read with the model: preparing the
+        // extractor evaluates its few-shot prefix, seconds on a CPU (the load
+        // benchmark found /readyz 200 ten seconds before the model was used).
+        readiness.set(
+            MODEL,
+            ComponentState::Loading("preparing the extraction prompt".into()),
+        );
+        let extractor = match crate::app::extractor(&config, &model) {
+            Ok(x) => Arc::new(x),
+            Err(e) => {
+                tracing::error!(error = %e, "understanding stays rules-only");
+                readiness.set(MODEL, ComponentState::Failed(e.to_string()));
+                return;
+            }
+        };
+        // The assistant exists once the catalogue has opened.
+        let started = std::time::Instant::now();
+        let assistant = loop {
+            if let Some(a) = state.assistant.get() {
+                break a.clone();
+            }
+            if started.elapsed() > std::time::Duration::from_secs(3600) {
+                readiness.set(
+                    MODEL,
+                    ComponentState::Failed("the catalogue did not open within an hour".into()),
+                );
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        };
+        assistant.attach_model(extractor, model);
+        tracing::info!("the assistant reads open slots with the model");
+        readiness.set(MODEL, ComponentState::Ready);
     });
 }
 
-/// Once the catalogue's assistant exists, replaces it with one that reads open slots
-/// with the model (the few-shot prefix is evaluated here, once). Blocking.
-fn give_assistant_the_model(
-    state: &AppState,
-    config: &Config,
-    model: Arc<Model>,
-) -> Result<(), String> {
-    let started = std::time::Instant::now();
-    let current = loop {
-        if let Some(a) = state
-            .assistant
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-        {
-            break a;
-        }
-        if started.elapsed() > std::time::Duration::from_secs(3600) {
-            return Err("the catalogue did not open within an hour".into());
-        }
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    };
-    let extractor = ExtractPrompt::load(Some(&config.prompts_dir))
-        .and_then(|prompt| Extractor::new(&model, &prompt));
-    match extractor {
-        Ok(extractor) => {
-            let upgraded = Assistant::new(
-                current.shop.clone(),
-                current.orders.clone(),
-                current.templates.clone(),
-                Some((Arc::new(extractor), model)),
-            )
-            .with_model_phrasing(config.model_phrasing);
-            *state.assistant.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(upgraded));
-            tracing::info!("the assistant reads open slots with the model");
-            Ok(())
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "the extraction prompt could not be prepared; understanding stays rules-only");
-            Err(format!("the extraction prompt could not be prepared: {e}"))
-        }
-    }
-}
-
 /// Opens the catalogue on a blocking thread and loads the configured source (or the
-/// embedded demo) when it changed since the last start.
+/// embedded demo into an empty store), then builds the assistant over it.
 fn spawn_catalog(config: Config, state: AppState) {
     state
         .readiness
         .set(CATALOG, ComponentState::Loading("opening the index".into()));
-    tokio::task::spawn_blocking(move || match open_catalog(&config) {
+    tokio::task::spawn_blocking(move || match crate::app::open_shop(&config) {
         Ok(shop) => {
             tracing::info!(products = shop.len(), "catalogue ready");
             let shop = Arc::new(shop);
-            let orders = Orders::new(shop.clone(), config.orders());
+            let assistant = Arc::new(crate::app::assistant(&config, shop.clone()));
+            let orders = assistant.orders.clone();
             if let Some(url) = &config.webhook_url {
                 let webhook = WebhookConfig {
                     url: url.clone(),
@@ -155,17 +149,8 @@ fn spawn_catalog(config: Config, state: AppState) {
                     std::time::Duration::from_millis(500),
                 ));
             }
-            spawn_pruning(Arc::downgrade(&shop), config.orders());
-            let templates = match Templates::load(Some(&config.prompts_dir)) {
-                Ok(t) => t,
-                Err(e) => {
-                    tracing::error!(error = %e, "reply templates in prompts_dir are broken; using the built-in ones");
-                    Templates::load(None).expect("the built-in templates are valid")
-                }
-            };
-            *state.assistant.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(
-                Assistant::new(shop.clone(), orders.clone(), templates, None),
-            ));
+            spawn_pruning(Arc::downgrade(&shop), OrdersConfig::from_config(&config));
+            let _ = state.assistant.set(assistant);
             let _ = state.orders.set(orders);
             let _ = state.shop.set(shop);
             state.readiness.set(CATALOG, ComponentState::Ready);
@@ -174,7 +159,7 @@ fn spawn_catalog(config: Config, state: AppState) {
             tracing::error!(error = %e, "catalogue could not be opened");
             state
                 .readiness
-                .set(CATALOG, ComponentState::Failed(format!("{e:#}")));
+                .set(CATALOG, ComponentState::Failed(e.to_string()));
         }
     });
 }
@@ -202,64 +187,4 @@ fn spawn_pruning(shop: std::sync::Weak<Shop>, config: crate::orders::OrdersConfi
             }
         }
     });
-}
-
-/// Opens the shop under `data_dir`. With a configured catalogue file (`--catalog`,
-/// `catalog = …`), the served catalogue becomes that file whenever the file changed
-/// since it was last loaded; without one, the embedded demo is loaded only into a
-/// store that has never held a catalogue. A catalogue built with `shopassist index`
-/// or the catalogue API is never replaced by the demo.
-pub fn open_catalog(config: &Config) -> anyhow::Result<Shop> {
-    let (shop, outcome) = Shop::open(&config.data_dir)?;
-    if let OpenOutcome::Rebuilt(reason) = outcome {
-        tracing::info!(%reason, "search index rebuilt");
-    }
-    let (text, format, name) = match &config.catalog {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| anyhow::anyhow!("cannot read catalogue {}: {e}", path.display()))?;
-            let format = Format::detect(path, &text).ok_or_else(|| {
-                anyhow::anyhow!("cannot tell the format of catalogue {}", path.display())
-            })?;
-            (text, format, path.display().to_string())
-        }
-        None if shop.never_stocked()? => (
-            DEMO_CATALOG.to_string(),
-            Format::Jsonl,
-            "the embedded demo catalogue".into(),
-        ),
-        None => {
-            tracing::info!(products = shop.len(), "serving the stored catalogue");
-            return Ok(shop);
-        }
-    };
-    if let Some(report) = shop.load_source(&text, format, &ImportOptions::default())? {
-        for e in &report.errors {
-            tracing::warn!(line = e.line, id = e.id.as_deref().unwrap_or("-"), reason = %e.reason, "catalogue row skipped");
-        }
-        tracing::info!(source = %name, imported = report.imported, rejected = report.errors.len(), "catalogue loaded");
-    }
-    Ok(shop)
-}
-
-fn prepare_model(config: &Config, readiness: &Readiness) -> anyhow::Result<Model> {
-    readiness.set(
-        MODEL,
-        ComponentState::Loading(format!("fetching or verifying {}", config.model)),
-    );
-    let path = models::resolve(
-        &config.model,
-        &config.models_dir,
-        &FetchOptions { progress: false },
-    )?;
-    readiness.set(
-        MODEL,
-        ComponentState::Loading(format!("loading {}", path.display())),
-    );
-    let device =
-        crate::llm::model::device(config.device).map_err(|e| anyhow::anyhow!("device {e}"))?;
-    let started = std::time::Instant::now();
-    let model = Model::load(&path, &device)?;
-    tracing::info!(path = %path.display(), seconds = started.elapsed().as_secs_f64(), "model loaded");
-    Ok(model)
 }

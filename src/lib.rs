@@ -1,9 +1,10 @@
 //! shopassist: a local, self-hosted shopping assistant.
 //!
 //! The library holds the engine; the `shopassist` binary parses the command line and
-//! calls it, and [`http`] only translates HTTP to engine calls. See `../shared/DESIGN.md`
-//! for the architecture.
+//! calls it, and [`http`] only translates HTTP to engine calls. `ARCHITECTURE.md` at
+//! the repository root maps the modules, the path of one turn and the invariants.
 
+pub mod app;
 pub mod assist;
 pub mod bench;
 pub mod catalog;

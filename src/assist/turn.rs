@@ -7,8 +7,11 @@
 //! only receive values read from there. Cart changes are built from the shopper's own
 //! words (intent rules, slots, references), never from model output.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+mod after_sale;
+mod cart;
+mod discover;
+mod templates;
+
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -23,70 +26,7 @@ use crate::nlu::{understand, Extractor, Intent, Language, Understanding};
 use crate::orders::{Cart, CartAction, OrderError, OrderFilter, Orders};
 use crate::search::{Hit, SearchQuery, Sort};
 use crate::shop::Shop;
-
-const DE: &str = include_str!("../../prompts/de/replies.toml");
-const EN: &str = include_str!("../../prompts/en/replies.toml");
-
-/// Reply templates per language: the shop's files over the built-in ones, key by key.
-#[derive(Debug, Clone)]
-pub struct Templates {
-    de: BTreeMap<String, String>,
-    en: BTreeMap<String, String>,
-}
-
-impl Templates {
-    /// Loads `dir/<lang>/replies.toml` over the built-in templates.
-    pub fn load(dir: Option<&Path>) -> Result<Templates, String> {
-        let parse = |text: &str, name: &str| -> Result<BTreeMap<String, String>, String> {
-            toml::from_str(text).map_err(|e| format!("{name}: {e}"))
-        };
-        let mut t = Templates {
-            de: parse(DE, "built-in de/replies.toml")?,
-            en: parse(EN, "built-in en/replies.toml")?,
-        };
-        if let Some(dir) = dir {
-            for (lang, map) in [("de", &mut t.de), ("en", &mut t.en)] {
-                let p = dir.join(lang).join("replies.toml");
-                if p.is_file() {
-                    let text =
-                        std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-                    map.extend(parse(&text, &p.display().to_string())?);
-                }
-            }
-        }
-        // Every template must parse; a broken one is an error at load (the daemon then
-        // logs it and keeps the built-in ones), never a failed turn.
-        for (lang, map) in [("de", &t.de), ("en", &t.en)] {
-            for (k, v) in map {
-                minijinja::Environment::new()
-                    .template_from_str(v)
-                    .map_err(|e| format!("{lang}/replies.toml `{k}`: {e}"))?;
-            }
-        }
-        Ok(t)
-    }
-
-    /// Renders `key` in `lang`; an unknown key or a render error gives the key itself
-    /// (logged), so a shop's typo never breaks a turn.
-    pub fn render(&self, lang: Language, key: &str, ctx: Value) -> String {
-        let map = match lang {
-            Language::De => &self.de,
-            Language::En => &self.en,
-        };
-        let Some(src) = map.get(key) else {
-            tracing::warn!(key, "missing reply template");
-            return key.to_string();
-        };
-        let env = minijinja::Environment::new();
-        match env.render_str(src, ctx) {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::warn!(key, error = %e, "reply template failed");
-                key.to_string()
-            }
-        }
-    }
-}
+pub use templates::Templates;
 
 /// Where the reply goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
@@ -192,7 +132,9 @@ pub struct Assistant {
     pub shop: Arc<Shop>,
     pub orders: Orders,
     pub templates: Templates,
-    pub llm: Option<(Arc<Extractor>, Arc<Model>)>,
+    /// The model's slot: empty (rules only) until the model is ready, then filled
+    /// once ([`Assistant::attach_model`]); turns running meanwhile read with the rules.
+    llm: std::sync::OnceLock<(Arc<Extractor>, Arc<Model>)>,
     /// One model reading at a time; a turn that finds it busy understands with the
     /// rules alone instead of waiting.
     llm_gate: std::sync::Mutex<()>,
@@ -207,21 +149,36 @@ impl Assistant {
         templates: Templates,
         llm: Option<(Arc<Extractor>, Arc<Model>)>,
     ) -> Assistant {
+        let slot = std::sync::OnceLock::new();
+        if let Some(llm) = llm {
+            let _ = slot.set(llm);
+        }
         Assistant {
             shop,
             orders,
             templates,
-            llm,
+            llm: slot,
             llm_gate: std::sync::Mutex::new(()),
             model_phrasing: false,
         }
     }
 
-    /// Lets the model reword text replies when it is free; a reply it cannot word
-    /// without changing a fact stays the template's.
+    /// Lets the model reword text replies when it is free (once it is attached); a
+    /// reply it cannot word without changing a fact stays the template's.
     pub fn with_model_phrasing(mut self, on: bool) -> Assistant {
-        self.model_phrasing = on && self.llm.is_some();
+        self.model_phrasing = on;
         self
+    }
+
+    /// Fills the model's slot; later turns read open messages with it. A second call
+    /// keeps the first model and returns false.
+    pub fn attach_model(&self, extractor: Arc<Extractor>, model: Arc<Model>) -> bool {
+        self.llm.set((extractor, model)).is_ok()
+    }
+
+    /// The model open messages are read with, once attached.
+    pub fn model(&self) -> Option<&Arc<Model>> {
+        self.llm.get().map(|(_, m)| m)
     }
 }
 
@@ -331,16 +288,14 @@ impl Assistant {
             .and_then(|s| serde_json::from_value(s.state).ok())
             .unwrap_or_default();
         let session_lang = input.language.or(state.language).unwrap_or_default();
-        let gate = self
-            .llm
-            .as_ref()
-            .and_then(|_| self.llm_gate.try_lock().ok());
-        if self.llm.is_some() && gate.is_none() {
+        let gate = self.llm.get().and_then(|_| self.llm_gate.try_lock().ok());
+        if self.llm.get().is_some() && gate.is_none() {
+            ::metrics::counter!("shopassist_model_busy_total").increment(1);
             tracing::info!("model busy; understanding with the rules alone");
         }
         let llm = self
             .llm
-            .as_ref()
+            .get()
             .filter(|_| gate.is_some())
             .map(|(e, m)| (e.as_ref(), m.as_ref()));
         let u = understand(text, session_lang, llm);
@@ -420,7 +375,7 @@ impl Assistant {
             "\n"
         });
         if self.model_phrasing && !reply.is_empty() {
-            if let (Some((_, model)), Ok(_gate)) = (&self.llm, self.llm_gate.try_lock()) {
+            if let (Some((_, model)), Ok(_gate)) = (self.llm.get(), self.llm_gate.try_lock()) {
                 let titles: Vec<String> = out
                     .products
                     .iter()
@@ -559,685 +514,6 @@ impl Assistant {
         }
         Ok(())
     }
-
-    fn handoff(
-        &self,
-        session_id: &str,
-        ctx: &Ctx<'_>,
-        state: &mut SessionState,
-        u: &Understanding,
-        out: &mut Outcome,
-    ) -> Result<(), TurnError> {
-        // One notification per session: a shopper who keeps typing after the handoff
-        // is already with a colleague (repeating it stored the whole transcript again
-        // on every turn: 24 MB for 150 abusive turns).
-        if !state.handoff {
-            let (transcript, turns) =
-                self.orders
-                    .transcript_tail(session_id, ctx.customer, HANDOFF_TRANSCRIPT_TURNS)?;
-            self.orders.record_event(
-                "handoff.requested",
-                ctx.customer,
-                &json!({
-                    "session_id": session_id,
-                    "customer_id": ctx.customer,
-                    "reason": if u.intent == Intent::Handoff { "asked" } else { "frustration" },
-                    "transcript": transcript,
-                    "transcript_turns": turns,
-                    "state": state,
-                }),
-            )?;
-        }
-        state.handoff = true;
-        state.stalls = 0;
-        out.say(self.t(ctx, "handoff", json!({})));
-        out.actions.push(json!({"type": "handoff.requested"}));
-        out.progress = true;
-        Ok(())
-    }
-
-    fn search(
-        &self,
-        ctx: &Ctx<'_>,
-        state: &mut SessionState,
-        u: &Understanding,
-        out: &mut Outcome,
-    ) -> Result<(), TurnError> {
-        let changes = state.search.apply(u, &state.shown, state.focused.as_ref());
-        if state.search.text.is_empty() && changes.is_empty() {
-            out.say(self.t(ctx, "ask_what", json!({})));
-            return Ok(());
-        }
-        let described = self.describe(ctx, &changes);
-        let results = self.find(&state.search.query())?;
-        if !results.hits.is_empty() {
-            out.say(self.t(
-                ctx,
-                "results",
-                json!({"total": results.total, "changes": described}),
-            ));
-            self.show(ctx, state, &results.hits, out);
-            out.progress = true;
-            return Ok(());
-        }
-        if changes.iter().any(|c| matches!(c, Change::NextPage { .. })) {
-            out.say(self.t(ctx, "more_none", json!({})));
-            return Ok(());
-        }
-        // Nothing: relax the least important constraint — the price limit, then the
-        // colour, then the size — and say which and by how much.
-        if let Some(max) = state.search.price_max {
-            let q = SearchQuery {
-                price_max: None,
-                sort: Sort::PriceAsc,
-                ..state.search.query()
-            };
-            let hits = self.find(&q)?.hits;
-            if let Some(first) = hits.first() {
-                let currency = first.currency.clone();
-                let (dropped, instead) = match ctx.lang {
-                    Language::De => (
-                        format!("Bis {}", self.price(ctx, max, &currency)),
-                        format!("ab {}", self.price(ctx, first.price, &currency)),
-                    ),
-                    Language::En => (
-                        format!("up to {}", self.price(ctx, max, &currency)),
-                        format!("from {}", self.price(ctx, first.price, &currency)),
-                    ),
-                };
-                self.relaxed(ctx, state, &hits, (dropped, instead), out);
-                return Ok(());
-            }
-        }
-        for relax in ["colors", "sizes"] {
-            let mut q = state.search.query();
-            let what = match relax {
-                "colors" if !q.colors.is_empty() => std::mem::take(&mut q.colors).join(", "),
-                "sizes" if !q.sizes.is_empty() => std::mem::take(&mut q.sizes).join(", "),
-                _ => continue,
-            };
-            let hits = self.find(&q)?.hits;
-            if !hits.is_empty() {
-                let (dropped, instead) = match ctx.lang {
-                    Language::De => (format!("In {what}"), "in anderen Ausführungen".to_string()),
-                    Language::En => (format!("in {what}"), "in other versions".to_string()),
-                };
-                self.relaxed(ctx, state, &hits, (dropped, instead), out);
-                return Ok(());
-            }
-        }
-        out.say(self.t(ctx, "no_results", json!({"changes": described})));
-        Ok(())
-    }
-
-    /// Lists hits (three on voice, a page on text) and remembers them as shown.
-    fn show(&self, ctx: &Ctx<'_>, state: &mut SessionState, hits: &[Hit], out: &mut Outcome) {
-        let max = if ctx.channel == Channel::Voice {
-            3
-        } else {
-            PAGE
-        };
-        state.shown.clear();
-        for (i, h) in hits.iter().take(max).enumerate() {
-            let variant = [h.variant.size.clone(), h.variant.color.clone()]
-                .into_iter()
-                .flatten()
-                .map(|v| match ctx.channel {
-                    Channel::Voice => voice::speak_size(&v, ctx.lang),
-                    Channel::Text => v,
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            out.say(self.t(
-                ctx,
-                "product_line",
-                json!({
-                    "n": i + 1,
-                    "title": title(&h.product, ctx.lang),
-                    "brand": h.product.brand,
-                    "price": self.price(ctx, h.price, &h.currency),
-                    "variant": variant,
-                    "in_stock": h.in_stock,
-                }),
-            ));
-            state.shown.push(Shown {
-                id: h.id.clone(),
-                price: h.price,
-                brand: h.product.brand.clone(),
-                size: h.variant.size.clone(),
-            });
-            out.products.push(ProductOut {
-                id: h.id.clone(),
-                title: h.title.clone(),
-                brand: h.product.brand.clone(),
-                price: h.price,
-                currency: h.currency.clone(),
-                in_stock: h.in_stock,
-                variant: h.variant.clone(),
-                options: h.options.clone(),
-                stock: h.variant.stock,
-                score: (f64::from(h.score) * 1000.0).round() / 1000.0,
-                reasons: h.reasons.clone(),
-            });
-        }
-        state.focused = state.shown.first().cloned();
-    }
-
-    fn describe(&self, ctx: &Ctx<'_>, changes: &[Change]) -> String {
-        let de = ctx.lang == Language::De;
-        changes
-            .iter()
-            .filter_map(|c| match c {
-                Change::PriceMax { cents } => Some(format!(
-                    "{} {}",
-                    if de { "bis" } else { "up to" },
-                    self.price(ctx, *cents, "EUR")
-                )),
-                Change::PriceMin { cents } => Some(format!(
-                    "{} {}",
-                    if de { "ab" } else { "from" },
-                    self.price(ctx, *cents, "EUR")
-                )),
-                Change::Colors { colors } => Some(
-                    colors
-                        .iter()
-                        .map(|c| {
-                            if de {
-                                crate::catalog::colors::german_name(c).to_string()
-                            } else {
-                                c.clone()
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ),
-                Change::Sizes { sizes } => Some(format!(
-                    "{} {}",
-                    if de { "Größe" } else { "size" },
-                    sizes.join(", ")
-                )),
-                Change::ExcludeBrands { brands } => Some(format!(
-                    "{} {}",
-                    if de { "nicht von" } else { "not by" },
-                    brands.join(", ")
-                )),
-                Change::Exclude { words } => Some(format!(
-                    "{} {}",
-                    if de { "ohne" } else { "without" },
-                    words.join(", ")
-                )),
-                _ => None,
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    /// The product a message is about: a reference, else the focused product.
-    fn target(&self, state: &SessionState, u: &Understanding) -> Option<Arc<Product>> {
-        let id = resolve(u, &state.shown, state.focused.as_ref())
-            .or_else(|| state.focused.as_ref().map(|f| f.id.clone()))?;
-        self.shop.product(&id)
-    }
-
-    fn question(
-        &self,
-        ctx: &Ctx<'_>,
-        state: &mut SessionState,
-        u: &Understanding,
-        out: &mut Outcome,
-    ) {
-        let Some(p) = self.target(state, u) else {
-            out.say(self.t(ctx, "no_focus", json!({})));
-            return;
-        };
-        state.focused = state
-            .shown
-            .iter()
-            .find(|s| s.id == p.id)
-            .cloned()
-            .or(state.focused.take());
-        let a = answer(u, &p);
-        let title = title(&p, ctx.lang);
-        let values = a.values.join(", ");
-        let line = match (&a.topic, a.verdict) {
-            (Topic::Sizes, Verdict::Yes) => self.t(ctx, "sizes", json!({"title": title, "values": values})),
-            (Topic::Colors, Verdict::Yes) => self.t(ctx, "colors", json!({"title": title, "values": values})),
-            (Topic::Stock { size, color }, v) => {
-                let what = [size.clone(), color.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
-                let key = if v == Verdict::Yes { "stock_yes" } else { "stock_no" };
-                self.t(ctx, key, json!({"title": title, "what": what}))
-            }
-            (Topic::Price, _) => {
-                let cents: i64 = values.parse().unwrap_or(p.price);
-                self.t(ctx, "price", json!({"title": title, "price": self.price(ctx, cents, &p.currency)}))
-            }
-            (Topic::Material, Verdict::Yes) => self.t(ctx, "material", json!({"title": title, "values": values})),
-            (Topic::Attribute { name }, Verdict::Yes) => self.t(ctx, "answer_yes", json!({"title": title, "name": name, "values": if values.eq_ignore_ascii_case("ja") || values.eq_ignore_ascii_case("yes") { String::new() } else { values.clone() }})),
-            (Topic::Attribute { name }, Verdict::No) => self.t(ctx, "answer_no", json!({"title": title, "name": name})),
-            _ => self.t(ctx, "answer_unknown", json!({"title": title})),
-        };
-        out.say(line);
-        out.progress = true;
-    }
-
-    fn compare(&self, ctx: &Ctx<'_>, state: &SessionState, u: &Understanding, out: &mut Outcome) {
-        let first =
-            resolve(u, &state.shown, None).or_else(|| state.shown.first().map(|s| s.id.clone()));
-        let second = state
-            .shown
-            .iter()
-            .map(|s| s.id.clone())
-            .find(|id| Some(id) != first.as_ref());
-        let (Some(a), Some(b)) = (
-            first.and_then(|id| self.shop.product(&id)),
-            second.and_then(|id| self.shop.product(&id)),
-        ) else {
-            out.say(self.t(ctx, "no_focus", json!({})));
-            return;
-        };
-        let c = compare(&a, &b);
-        let name = |id: &str| {
-            if id == a.id {
-                title(&a, ctx.lang)
-            } else {
-                title(&b, ctx.lang)
-            }
-        };
-        let de = ctx.lang == Language::De;
-        let cheaper = match &c.cheaper {
-            Some((id, diff)) => format!(
-                "{} {} {}. ",
-                name(id),
-                if de {
-                    "ist günstiger um"
-                } else {
-                    "is cheaper by"
-                },
-                self.price(ctx, *diff, &a.currency)
-            ),
-            None => (if de {
-                "Beide kosten gleich viel. "
-            } else {
-                "Both cost the same. "
-            })
-            .to_string(),
-        };
-        let rated = c
-            .better_rated
-            .as_ref()
-            .map(|id| {
-                format!(
-                    "{} {}. ",
-                    name(id),
-                    if de {
-                        "ist besser bewertet"
-                    } else {
-                        "is rated higher"
-                    }
-                )
-            })
-            .unwrap_or_default();
-        let shared = if c.shared.is_empty() {
-            String::new()
-        } else {
-            let list: Vec<String> = c
-                .shared
-                .iter()
-                .map(|(k, va, vb)| format!("{k}: {} / {}", va.join(", "), vb.join(", ")))
-                .collect();
-            format!(
-                "{} {}.",
-                if de { "Gemeinsam:" } else { "Both have:" },
-                list.join("; ")
-            )
-        };
-        out.say(
-            self.t(
-                ctx,
-                "compare",
-                json!({"cheaper": cheaper, "rated": rated, "shared": shared}),
-            )
-            .trim()
-            .to_string(),
-        );
-        out.progress = true;
-    }
-
-    fn add(
-        &self,
-        ctx: &Ctx<'_>,
-        state: &mut SessionState,
-        u: &Understanding,
-        out: &mut Outcome,
-    ) -> Result<(), TurnError> {
-        let Some(p) = self.target(state, u) else {
-            out.say(self.t(ctx, "no_focus", json!({})));
-            return Ok(());
-        };
-        // The variant from the shopper's words, else the search's constraints.
-        let sizes = if u.slots.sizes.is_empty() {
-            &state.search.sizes
-        } else {
-            &u.slots.sizes
-        };
-        let colors = if u.slots.colors.is_empty() {
-            &state.search.colors
-        } else {
-            &u.slots.colors
-        };
-        let fits: Vec<_> = p
-            .variants
-            .iter()
-            .filter(|v| {
-                sizes.is_empty()
-                    || v.size.as_ref().is_some_and(|s| {
-                        sizes
-                            .iter()
-                            .any(|w| crate::catalog::options::size_matches(w, s))
-                    })
-            })
-            .filter(|v| {
-                colors.is_empty()
-                    || v.color
-                        .as_deref()
-                        .and_then(crate::catalog::colors::canonical_of_value)
-                        .is_some_and(|c| colors.iter().any(|w| w == c))
-            })
-            .collect();
-        // Choose only what the shopper fixed: if the fitting variants still differ in a
-        // size or colour they did not name, ask.
-        let differ = |f: fn(&crate::catalog::Variant) -> Option<&String>| {
-            let mut seen: Vec<Option<&String>> = fits.iter().map(|v| f(v)).collect();
-            seen.sort();
-            seen.dedup();
-            seen.len() > 1
-        };
-        let open = (sizes.is_empty() && differ(|v| v.size.as_ref()))
-            || (colors.is_empty() && differ(|v| v.color.as_ref()));
-        let variant_id = match fits.as_slice() {
-            [] if p.variants.len() == 1 => Some(p.variants[0].id.clone()),
-            [] => {
-                out.say(self.t(ctx, "refused", json!({"reason": match ctx.lang {
-                    Language::De => format!("{} gibt es nicht in dieser Ausführung. Verfügbar: {}", title(&p, ctx.lang), options(&p)),
-                    Language::En => format!("{} does not come in that version. Available: {}", title(&p, ctx.lang), options(&p)),
-                }})));
-                return Ok(());
-            }
-            _ if open => None,
-            fits => fits
-                .iter()
-                .find(|v| v.stock > 0)
-                .or(fits.first())
-                .map(|v| v.id.clone()),
-        };
-        let Some(variant_id) = variant_id else {
-            state.pending_add = Some(Shown {
-                id: p.id.clone(),
-                price: p.price,
-                brand: p.brand.clone(),
-                size: None,
-            });
-            out.say(self.t(
-                ctx,
-                "which_version",
-                json!({"title": title(&p, ctx.lang), "options": options(&p)}),
-            ));
-            // A question on the way to the cart is progress, not a stall.
-            out.progress = true;
-            return Ok(());
-        };
-        let action = CartAction {
-            product_id: p.id.clone(),
-            variant_id: Some(variant_id.clone()),
-            quantity: i64::from(u.slots.quantity.unwrap_or(1)),
-        };
-        match self.orders.add_to_cart(&ctx.cart_owner, &action) {
-            Ok(cart) => {
-                let v = p.variant(&variant_id);
-                let variant = v
-                    .map(|v| {
-                        [v.size.clone(), v.color.clone()]
-                            .into_iter()
-                            .flatten()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    })
-                    .unwrap_or_default();
-                out.say(self.t(ctx, "added", json!({"title": title(&p, ctx.lang), "variant": variant, "total": self.price(ctx, cart.total, &cart.currency)})));
-                out.actions.push(json!({"type": "cart.add", "product_id": p.id, "variant_id": variant_id, "quantity": action.quantity}));
-                out.cart = Some(cart);
-                out.progress = true;
-            }
-            Err(e) => out.say(self.t(ctx, "refused", json!({"reason": e.to_string()}))),
-        }
-        Ok(())
-    }
-
-    fn remove(
-        &self,
-        ctx: &Ctx<'_>,
-        state: &SessionState,
-        u: &Understanding,
-        out: &mut Outcome,
-    ) -> Result<(), TurnError> {
-        let cart = self.orders.cart(&ctx.cart_owner)?;
-        // The referenced product, else a cart line whose title shares a word, else the
-        // only line.
-        let target = self.target(state, u).map(|p| p.id.clone());
-        let line = cart
-            .items
-            .iter()
-            .find(|l| Some(&l.product_id) == target.as_ref())
-            .or_else(|| {
-                cart.items.iter().find(|l| {
-                    let t = l.title.to_lowercase();
-                    u.normalised
-                        .split_whitespace()
-                        .any(|w| w.len() >= 4 && t.contains(w))
-                })
-            })
-            .or(if cart.items.len() == 1 {
-                cart.items.first()
-            } else {
-                None
-            });
-        let Some(line) = line else {
-            if cart.items.is_empty() {
-                out.say(self.t(ctx, "cart_empty", json!({})));
-            } else {
-                self.say_cart(ctx, &cart, out);
-            }
-            return Ok(());
-        };
-        let cart =
-            self.orders
-                .remove_from_cart(&ctx.cart_owner, &line.product_id, &line.variant_id)?;
-        out.say(self.t(ctx, "removed", json!({"title": line.title})));
-        out.actions.push(json!({"type": "cart.remove", "product_id": line.product_id, "variant_id": line.variant_id}));
-        out.cart = Some(cart);
-        out.progress = true;
-        Ok(())
-    }
-
-    fn say_cart(&self, ctx: &Ctx<'_>, cart: &Cart, out: &mut Outcome) {
-        if cart.items.is_empty() {
-            out.say(self.t(ctx, "cart_empty", json!({})));
-            return;
-        }
-        out.say(self.t(ctx, "cart", json!({"lines": self.lines(ctx, cart), "total": self.price(ctx, cart.total, &cart.currency)})));
-    }
-
-    fn lines(&self, ctx: &Ctx<'_>, cart: &Cart) -> String {
-        cart.items
-            .iter()
-            .map(|l| {
-                format!(
-                    "{}× {} ({})",
-                    l.quantity,
-                    l.title,
-                    self.price(ctx, l.line_total, &cart.currency)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    fn checkout(
-        &self,
-        ctx: &Ctx<'_>,
-        state: &mut SessionState,
-        out: &mut Outcome,
-    ) -> Result<(), TurnError> {
-        match self.orders.checkout(&ctx.cart_owner) {
-            Ok(p) => {
-                let cart = self.orders.cart(&ctx.cart_owner)?;
-                out.say(self.t(ctx, "checkout", json!({"lines": self.lines(ctx, &cart), "total": self.price(ctx, p.total, &p.currency)})));
-                out.actions.push(json!({"type": "checkout.proposed", "total": p.total, "currency": p.currency, "expires_at": p.expires_at}));
-                state.pending_checkout = Some(p.token);
-                out.cart = Some(cart);
-                out.progress = true;
-            }
-            Err(OrderError::CartEmpty) => out.say(self.t(ctx, "cart_empty", json!({}))),
-            Err(e) => out.say(self.t(ctx, "refused", json!({"reason": e.to_string()}))),
-        }
-        Ok(())
-    }
-
-    fn confirm(
-        &self,
-        ctx: &Ctx<'_>,
-        state: &mut SessionState,
-        token: &str,
-        out: &mut Outcome,
-    ) -> Result<(), TurnError> {
-        state.pending_checkout = None;
-        match self.orders.confirm(&ctx.cart_owner, token) {
-            Ok(order) => {
-                out.say(self.t(ctx, "confirmed", json!({"order_id": order.id, "total": self.price(ctx, order.total, &order.currency)})));
-                out.actions.push(
-                    json!({"type": "order.placed", "order_id": order.id, "total": order.total}),
-                );
-                out.progress = true;
-            }
-            Err(OrderError::CartChanged { proposal }) => {
-                let cart = self.orders.cart(&ctx.cart_owner)?;
-                out.say(self.t(ctx, "checkout", json!({"lines": self.lines(ctx, &cart), "total": self.price(ctx, proposal.total, &proposal.currency)})));
-                state.pending_checkout = Some(proposal.token);
-            }
-            Err(e) => out.say(self.t(ctx, "refused", json!({"reason": e.to_string()}))),
-        }
-        Ok(())
-    }
-
-    fn latest_order(&self, ctx: &Ctx<'_>) -> Result<Option<crate::orders::Order>, TurnError> {
-        let Some(customer) = ctx.customer else {
-            return Ok(None);
-        };
-        Ok(self
-            .orders
-            .list_orders(&OrderFilter {
-                customer_id: Some(customer.to_string()),
-                limit: 1,
-                ..Default::default()
-            })?
-            .into_iter()
-            .next())
-    }
-
-    fn order_status(&self, ctx: &Ctx<'_>, out: &mut Outcome) -> Result<(), TurnError> {
-        if ctx.customer.is_none() {
-            out.say(self.t(ctx, "need_customer", json!({})));
-            return Ok(());
-        }
-        let Some(o) = self.latest_order(ctx)? else {
-            out.say(self.t(ctx, "no_orders", json!({})));
-            return Ok(());
-        };
-        let status = self.t(ctx, &format!("status_{}", o.status.as_str()), json!({}));
-        let date = chrono_date(o.created_at, ctx.lang);
-        out.say(self.t(
-            ctx,
-            "order_status",
-            json!({"order_id": o.id, "date": date, "status": status, "tracking": o.tracking}),
-        ));
-        out.progress = true;
-        Ok(())
-    }
-
-    fn cancel_order(
-        &self,
-        ctx: &Ctx<'_>,
-        u: &Understanding,
-        out: &mut Outcome,
-    ) -> Result<(), TurnError> {
-        if ctx.customer.is_none() {
-            out.say(self.t(ctx, "need_customer", json!({})));
-            return Ok(());
-        }
-        let id = match &u.slots.order_id {
-            Some(id) => Some(id.clone()),
-            None => self.latest_order(ctx)?.map(|o| o.id),
-        };
-        let Some(id) = id else {
-            out.say(self.t(ctx, "no_orders", json!({})));
-            return Ok(());
-        };
-        match self
-            .orders
-            .cancel_order(ctx.customer.unwrap_or_default(), &id)
-        {
-            Ok(o) => {
-                out.say(self.t(ctx, "order_cancelled", json!({"order_id": o.id})));
-                out.actions
-                    .push(json!({"type": "order.cancelled", "order_id": o.id}));
-                out.progress = true;
-            }
-            Err(e) => out.say(self.t(ctx, "refused", json!({"reason": e.to_string()}))),
-        }
-        Ok(())
-    }
-
-    fn reorder(&self, ctx: &Ctx<'_>, out: &mut Outcome) -> Result<(), TurnError> {
-        let Some(o) = self.latest_order(ctx)? else {
-            let key = if ctx.customer.is_none() {
-                "need_customer"
-            } else {
-                "no_orders"
-            };
-            out.say(self.t(ctx, key, json!({})));
-            return Ok(());
-        };
-        let r = self.orders.reorder(&ctx.cart_owner, &o.id)?;
-        let changes = r
-            .changes
-            .iter()
-            .map(|c| match c {
-                crate::orders::ReorderChange::PriceChanged {
-                    title, was, now, ..
-                } => format!(
-                    "{title}: {} → {}",
-                    self.price(ctx, *was, &r.cart.currency),
-                    self.price(ctx, *now, &r.cart.currency)
-                ),
-                crate::orders::ReorderChange::QuantityReduced {
-                    title, available, ..
-                } => format!("{title}: {available}"),
-                crate::orders::ReorderChange::OutOfStock { title, .. }
-                | crate::orders::ReorderChange::NoLongerSold { title, .. } => format!("{title}: –"),
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
-        out.say(self.t(
-            ctx,
-            "reorder",
-            json!({"changes": changes, "total": self.price(ctx, r.cart.total, &r.cart.currency)}),
-        ));
-        out.actions
-            .push(json!({"type": "order.reorder", "order_id": o.id}));
-        out.cart = Some(r.cart);
-        out.progress = true;
-        Ok(())
-    }
 }
 
 /// What a turn produced.
@@ -1307,15 +583,5 @@ mod tests {
     fn dates_from_epoch_millis() {
         assert_eq!(chrono_date(0, Language::De), "01.01.1970");
         assert_eq!(chrono_date(1_795_046_400_000, Language::En), "2026-11-19");
-    }
-
-    #[test]
-    fn built_in_templates_load_and_render() {
-        let t = Templates::load(None).unwrap();
-        assert_eq!(
-            t.render(Language::De, "results", json!({"total": 1, "changes": ""})),
-            "Ich habe 1 passendes Produkt gefunden:"
-        );
-        assert_eq!(t.render(Language::En, "nope", json!({})), "nope");
     }
 }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-use super::import::{
+use super::rows::{
     blank, category_path, color_value, field, group_rows, records, Candidate, ImportError,
     ImportOptions, ImportReport, Row, RowError,
 };

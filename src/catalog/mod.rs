@@ -5,6 +5,7 @@ pub mod colors;
 pub mod import;
 mod merchant;
 pub mod options;
+pub mod rows;
 mod shopify;
 mod webshop;
 
@@ -319,7 +320,7 @@ mod tests {
     use super::*;
 
     fn product() -> Product {
-        let mut p = import::blank("p1", "EUR");
+        let mut p = rows::blank("p1", "EUR");
         p.title = "Regenjacke".into();
         p.price = 4999;
         p.normalise(3);

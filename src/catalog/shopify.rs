@@ -4,7 +4,7 @@
 //! and colour; other options become attributes. Shopify's CSV has no currency column:
 //! [`ImportOptions::default_currency`] is used.
 
-use super::import::{
+use super::rows::{
     blank, category_path, color_value, field, group_rows, records, Candidate, ImportError,
     ImportOptions, ImportReport, RowError,
 };

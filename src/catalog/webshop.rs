@@ -15,7 +15,7 @@
 
 use std::collections::BTreeMap;
 
-use super::import::{blank, Candidate, ImportError, ImportOptions, ImportReport, RowError};
+use super::rows::{blank, Candidate, ImportError, ImportOptions, ImportReport, RowError};
 use super::Variant;
 
 /// Most variants one listing may expand to.

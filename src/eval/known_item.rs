@@ -12,7 +12,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::{quantile, SplitMix64};
-use crate::catalog::import::blank;
+use crate::catalog::rows::blank;
 use crate::catalog::Product;
 use crate::search::SearchQuery;
 use crate::shop::Shop;

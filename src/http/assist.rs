@@ -42,10 +42,7 @@ impl From<TurnError> for ApiError {
     fn from(e: TurnError) -> ApiError {
         match e {
             TurnError::TooLong(n) => ApiError::new(
-                ErrorCode::Domain {
-                    code: "text_too_long",
-                    status: 422,
-                },
+                ErrorCode::Domain("text_too_long"),
                 format!("text has {n} characters; at most 2000 are taken"),
             ),
             TurnError::BadRequest(m) => ApiError::new(ErrorCode::BadRequest, m),
@@ -61,9 +58,8 @@ impl From<TurnError> for ApiError {
 pub(crate) fn assistant_of(state: &AppState) -> Result<Arc<Assistant>, ApiError> {
     state
         .assistant
-        .read()
-        .unwrap_or_else(|p| p.into_inner())
-        .clone()
+        .get()
+        .cloned()
         .ok_or_else(|| ApiError::new(ErrorCode::NotReady, "the catalogue is still loading"))
 }
 

@@ -27,13 +27,9 @@ pub const MAX_BATCH: usize = 1_000;
 
 fn shop_error(e: ShopError) -> ApiError {
     match e {
-        ShopError::Invalid { .. } | ShopError::Import(_) => ApiError::new(
-            ErrorCode::Domain {
-                code: "invalid_catalog",
-                status: 422,
-            },
-            e.to_string(),
-        ),
+        ShopError::Invalid { .. } | ShopError::Import(_) => {
+            ApiError::new(ErrorCode::Domain("invalid_catalog"), e.to_string())
+        }
         e => ApiError::new(ErrorCode::Internal, e.to_string()),
     }
 }

@@ -46,12 +46,9 @@ pub enum ErrorCode {
     /// Signed mode: the customer token is malformed, forged or expired.
     InvalidCustomerToken,
     Internal,
-    /// A refusal of the order rules (`cart_changed`, `out_of_stock`, ...), with its
-    /// own stable code and status.
-    Domain {
-        code: &'static str,
-        status: u16,
-    },
+    /// A refusal of the engine (`cart_changed`, `out_of_stock`, `text_too_long`, ...)
+    /// with its own stable code; its status comes from [`STATUS_OF`].
+    Domain(&'static str),
 }
 
 impl ErrorCode {
@@ -76,34 +73,68 @@ impl ErrorCode {
             ErrorCode::CustomerTokenRequired => "customer_token_required",
             ErrorCode::InvalidCustomerToken => "invalid_customer_token",
             ErrorCode::Internal => "internal",
-            ErrorCode::Domain { code, .. } => code,
+            ErrorCode::Domain(code) => code,
         }
     }
 
-    /// The HTTP status this code is answered with.
+    /// The HTTP status this code is answered with, from [`STATUS_OF`].
     pub fn status(self) -> StatusCode {
-        match self {
-            ErrorCode::BadRequest
-            | ErrorCode::InvalidJson
-            | ErrorCode::CustomerRequired
-            | ErrorCode::InvalidCustomerId => StatusCode::BAD_REQUEST,
-            ErrorCode::Unauthorized | ErrorCode::InvalidCustomerToken => StatusCode::UNAUTHORIZED,
-            ErrorCode::Forbidden
-            | ErrorCode::HostNotAllowed
-            | ErrorCode::OriginNotAllowed
-            | ErrorCode::CustomerTokenRequired => StatusCode::FORBIDDEN,
-            ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ErrorCode::Overloaded | ErrorCode::DeadlineExceeded => StatusCode::SERVICE_UNAVAILABLE,
-            ErrorCode::NotFound => StatusCode::NOT_FOUND,
-            ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ErrorCode::NotReady => StatusCode::SERVICE_UNAVAILABLE,
-            ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            ErrorCode::Domain { status, .. } => {
-                StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
-            }
-        }
+        status_of(self.as_str())
     }
+}
+
+/// Every stable error code and the HTTP status it is answered with: the one table.
+/// The engine's errors carry their codes (`OrderError::code`, `TurnError`); which
+/// status a code gets is decided here and nowhere else.
+pub const STATUS_OF: &[(&str, u16)] = &[
+    ("bad_request", 400),
+    ("invalid_json", 400),
+    ("customer_required", 400),
+    ("invalid_customer_id", 400),
+    ("unauthorized", 401),
+    ("invalid_customer_token", 401),
+    ("forbidden", 403),
+    ("host_not_allowed", 403),
+    ("origin_not_allowed", 403),
+    ("customer_token_required", 403),
+    ("not_found", 404),
+    ("unknown_product", 404),
+    ("unknown_order", 404),
+    ("unknown_session", 404),
+    ("confirmation_unknown", 404),
+    ("not_in_cart", 404),
+    ("method_not_allowed", 405),
+    ("cart_changed", 409),
+    ("confirmation_used", 409),
+    ("out_of_stock", 409),
+    ("invalid_transition", 409),
+    ("idempotency_key_in_flight", 409),
+    ("confirmation_expired", 410),
+    ("payload_too_large", 413),
+    ("unsupported_media_type", 415),
+    ("text_too_long", 422),
+    ("invalid_catalog", 422),
+    ("unknown_variant", 422),
+    ("variant_required", 422),
+    ("invalid_quantity", 422),
+    ("cart_empty", 422),
+    ("amount_out_of_range", 422),
+    ("return_window_closed", 422),
+    ("idempotency_key_reused", 422),
+    ("internal", 500),
+    ("not_ready", 503),
+    ("overloaded", 503),
+    ("deadline_exceeded", 503),
+];
+
+/// The status of a stable code; a code missing from [`STATUS_OF`] is a bug, answered
+/// as 500 (a test checks every code the engine has is listed).
+pub fn status_of(code: &str) -> StatusCode {
+    STATUS_OF
+        .iter()
+        .find(|(c, _)| *c == code)
+        .and_then(|(_, s)| StatusCode::from_u16(*s).ok())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 impl ApiError {
@@ -177,13 +208,51 @@ impl From<crate::orders::OrderError> for ApiError {
             crate::orders::OrderError::Internal { message } => {
                 ApiError::new(ErrorCode::Internal, message)
             }
-            e => ApiError::new(
-                ErrorCode::Domain {
-                    code: e.code(),
-                    status: e.status(),
-                },
-                e.to_string(),
-            ),
+            e => ApiError::new(ErrorCode::Domain(e.code()), e.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::orders::OrderError;
+
+    #[test]
+    fn every_code_has_one_status() {
+        let mut seen = std::collections::HashSet::new();
+        for (code, _) in STATUS_OF {
+            assert!(seen.insert(code), "{code} is listed twice");
+        }
+        let engine = [
+            OrderError::UnknownProduct {
+                product_id: "p".into(),
+            },
+            OrderError::CartEmpty,
+            OrderError::ConfirmationExpired,
+            OrderError::IdempotencyKeyInFlight,
+            OrderError::AmountOutOfRange { what: "x".into() },
+            OrderError::InvalidRequest {
+                message: "m".into(),
+            },
+            OrderError::ReturnWindowClosed { days: 30 },
+            OrderError::IdempotencyKeyReused,
+            OrderError::NotInCart {
+                product_id: "p".into(),
+                variant_id: "v".into(),
+            },
+            OrderError::UnknownSession {
+                session_id: "s".into(),
+            },
+        ];
+        for e in engine {
+            assert!(
+                STATUS_OF.iter().any(|(c, _)| *c == e.code()),
+                "{} has no status",
+                e.code()
+            );
+        }
+        assert_eq!(status_of("out_of_stock"), StatusCode::CONFLICT);
+        assert_eq!(status_of("no_such_code"), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

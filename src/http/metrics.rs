@@ -82,9 +82,6 @@ pub async fn track(req: Request, next: Next) -> Response {
 pub async fn metrics(State(state): State<AppState>) -> Response {
     metrics::gauge!("shopassist_turns_in_flight").set(state.turns.in_flight() as f64);
     metrics::gauge!("shopassist_turns_capacity").set(state.turns.capacity() as f64);
-    if let Some(engine) = state.engine.get() {
-        metrics::gauge!("shopassist_model_queue_depth").set(engine.queue_depth() as f64);
-    }
     if let Some(shop) = state.shop.get() {
         metrics::gauge!("shopassist_catalog_products").set(shop.len() as f64);
         metrics::gauge!("shopassist_index_bytes").set(shop.index_size() as f64);

@@ -24,7 +24,6 @@ use serde_json::json;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::llm::Engine;
 use crate::readiness::Readiness;
 use crate::shop::Shop;
 pub use error::{ApiError, ErrorBody, ErrorCode};
@@ -35,15 +34,13 @@ pub struct AppState {
     pub readiness: Readiness,
     /// The catalogue, set once it has opened (search answers before the model loads).
     pub shop: Arc<OnceLock<Arc<Shop>>>,
-    /// The language model behind its bounded queue, set once loaded.
-    pub engine: Arc<OnceLock<Engine>>,
     /// Carts and orders over the catalogue's store, set with the catalogue.
     pub orders: Arc<OnceLock<crate::orders::Orders>>,
     /// The webhook delivery thread, when a webhook URL is configured.
     pub webhooks: Arc<OnceLock<crate::orders::webhooks::Dispatcher>>,
-    /// The conversation engine: rules-only once the catalogue is open, replaced by
-    /// one with the model's extractor once the model has loaded.
-    pub assistant: Arc<std::sync::RwLock<Option<Arc<crate::assist::Assistant>>>>,
+    /// The conversation engine, set once the catalogue is open; it reads with the
+    /// rules until the model is attached to it.
+    pub assistant: Arc<OnceLock<Arc<crate::assist::Assistant>>>,
     /// API keys, browser origins and how customers are vouched for; no keys
     /// configured means an open API (loopback only).
     pub guard: auth::Guard,

@@ -60,10 +60,8 @@ fn content_text(c: &Value) -> String {
 fn model_name(state: &AppState) -> String {
     state
         .assistant
-        .read()
-        .unwrap_or_else(|p| p.into_inner())
-        .as_ref()
-        .and_then(|a| a.llm.as_ref().map(|(_, m)| m.name.clone()))
+        .get()
+        .and_then(|a| a.model().map(|m| m.name.clone()))
         .unwrap_or_else(|| "shopassist".to_string())
 }
 

@@ -3,7 +3,6 @@
 //! sampling, stop conditions and a cached prompt prefix ([`generate`]).
 
 pub mod constrain;
-pub mod engine;
 pub mod generate;
 pub mod gguf;
 pub mod model;
@@ -11,7 +10,6 @@ mod qwen2;
 pub mod template;
 
 pub use constrain::{JsonConstraints, JsonOutput};
-pub use engine::{Engine, EngineError};
 pub use generate::{FinishReason, GenerateOptions, Generation, Prefix, Sampling};
 pub use model::Model;
 pub use template::Message;

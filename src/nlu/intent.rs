@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::phrases;
 use super::rules::{Confirmation, RuleSlots};
 
 /// Every intent the assistant handles.
@@ -94,519 +95,16 @@ impl Intent {
 
 /// Whether any of `phrases` occurs in `padded` (the text with a space either side) as
 /// whole words. A phrase ending in `*` matches any word starting with it.
-fn has(padded: &str, phrases: &[&str]) -> bool {
+fn has<P: AsRef<str>>(padded: &str, phrases: &[P]) -> bool {
     phrases.iter().any(|p| {
         // Normalised text has no apostrophes ("i'll" → "ill"); nor may the phrase.
-        let p = p.replace('\'', "");
+        let p = p.as_ref().replace('\'', "");
         match p.strip_suffix('*') {
             Some(stem) => padded.contains(&format!(" {stem}")),
             None => padded.contains(&format!(" {p} ")),
         }
     })
 }
-
-const HANDOFF: &[&str] = &[
-    "mitarbeiter*",
-    "mit einem menschen",
-    "mit einem mensch",
-    "einen menschen",
-    "echten person",
-    "echte person",
-    "echten menschen",
-    "berater*",
-    "kundenservice",
-    "kundendienst",
-    "hotline",
-    "jemandem sprechen",
-    "jemanden sprechen",
-    "mit jemandem",
-    "beschwerde",
-    "beschweren",
-    "real person",
-    "someone real",
-    "customer service",
-    "customer support",
-    "speak to someone",
-    "talk to someone",
-    "complaint",
-];
-/// English words for a person that only mean handoff with a request around them
-/// ("talk to a human"), not in "human hair" or "cable manager".
-const PERSON: &[&str] = &[
-    "human",
-    "person",
-    "agent",
-    "manager",
-    "representative",
-    "operator",
-    "someone",
-    "somebody",
-    "staff",
-    "supervisor",
-];
-const ASK_FOR_PERSON: &[&str] = &[
-    "talk to",
-    "talk with",
-    "speak to",
-    "speak with",
-    "connect me",
-    "get me a",
-    "get me an",
-    "give me a",
-    "i want a",
-    "i need a",
-    "transfer me",
-    "let me talk",
-    "put me through",
-];
-const CANCEL_ORDER: &[&str] = &[
-    "stornier*",
-    "storno",
-    "bestellung abbrechen",
-    "bestellung zurückziehen",
-    "bestellung widerrufen",
-    "cancel my order",
-    "cancel the order",
-    "cancel order",
-    "cancel my purchase",
-    "cancel it",
-];
-const RETURN: &[&str] = &[
-    "zurückschicken",
-    "zurücksenden",
-    "zurückgeben",
-    "retour*",
-    "rücksendung",
-    "umtausch*",
-    "tauschen",
-    "geld zurück",
-    "erstattung",
-    "return",
-    "returns",
-    "returning",
-    "exchange",
-    "send back",
-    "send it back",
-    "refund",
-    "swap it",
-];
-const ORDER_STATUS: &[&str] = &[
-    "wo bleibt",
-    "wo ist meine",
-    "wo ist mein",
-    "bestellstatus",
-    "status meiner",
-    "status der bestellung",
-    "sendungsverfolgung",
-    "sendungsnummer",
-    "tracking number",
-    "track my",
-    "track the order",
-    "wann kommt",
-    "wann kommen",
-    "wann wird",
-    "schon verschickt",
-    "versendet",
-    "geliefert",
-    "lieferstatus",
-    "paket",
-    "where is my",
-    "where's my",
-    "order status",
-    "status of my",
-    "when will",
-    "has my order",
-    "shipped yet",
-    "arrive",
-    "delivery status",
-    "where's my stuff",
-    "where is my stuff",
-    "my parcel",
-    "my package",
-];
-const REORDER: &[&str] = &[
-    "nachbestellen",
-    "nochmal bestellen",
-    "noch mal bestellen",
-    "wieder bestellen",
-    "erneut bestellen",
-    "nochmal das gleiche",
-    "das gleiche wie letztes mal",
-    "wie letztes mal",
-    "wie beim letzten mal",
-    "reorder",
-    "re-order",
-    "order again",
-    "same as last time",
-    "buy again",
-    "the same again",
-    "usual order",
-];
-const FEEDBACK: &[&str] = &[
-    "feedback",
-    "bewertung",
-    "bewerten",
-    "zufrieden",
-    "unzufrieden",
-    "sterne",
-    "stars",
-    "rate you",
-    "rating",
-    "great service",
-    "toller service",
-    "super service",
-    "lob",
-    "hat mir gefallen",
-    "sehr hilfreich",
-    "very helpful",
-    "you were helpful",
-    "du warst",
-    "ihr seid",
-    "suggestion",
-];
-const SHOW_CART: &[&str] = &[
-    "warenkorb zeigen",
-    "zeig mir den warenkorb",
-    "zeig den warenkorb",
-    "zeig meinen warenkorb",
-    "was ist im warenkorb",
-    "was ist in meinem warenkorb",
-    "was habe ich im warenkorb",
-    "mein warenkorb",
-    "meinen warenkorb",
-    "den warenkorb",
-    "show cart",
-    "show my cart",
-    "show me my cart",
-    "what's in my cart",
-    "whats in my cart",
-    "what is in my cart",
-    "my cart",
-    "my basket",
-    "view cart",
-    "einkaufswagen",
-];
-const CHECKOUT: &[&str] = &[
-    "zur kasse",
-    "kasse",
-    "bezahlen",
-    "zahlen",
-    "checkout",
-    "check out",
-    "bestellung abschließen",
-    "jetzt bestellen",
-    "bestellen",
-    "kaufen abschließen",
-    "place the order",
-    "place my order",
-    "pay",
-    "proceed to payment",
-    "complete my order",
-    "complete the order",
-    "finish my order",
-];
-const REMOVE: &[&str] = &[
-    "entfern*",
-    "rausnehmen",
-    "raus",
-    "löschen",
-    "lösche",
-    "lösch",
-    "streichen",
-    "aus dem warenkorb",
-    "remove",
-    "delete",
-    "take out",
-    "take off",
-    "drop the",
-    "out of the cart",
-    "out of my cart",
-    "out of the basket",
-];
-const ADD: &[&str] = &[
-    "in den warenkorb",
-    "in den korb",
-    "in meinen warenkorb",
-    "zum warenkorb",
-    "einpacken",
-    "nehme ich",
-    "ich nehme",
-    "nehm ich",
-    "nehmen wir",
-    "kaufe ich",
-    "ich kaufe",
-    "will ich haben",
-    "möchte ich haben",
-    "hinzufügen",
-    "add",
-    "add to cart",
-    "to my cart",
-    "to the cart",
-    "to cart",
-    "in my basket",
-    "into my cart",
-    "i'll take",
-    "i will take",
-    "i take",
-    "buy it",
-    "buy this",
-    "buy that",
-    "i want it",
-    "i'll buy",
-    "get it",
-    "take it",
-    "take that",
-    "take this",
-    "take the",
-    "put the",
-    "put it",
-    "put this",
-    "put that",
-    "nimm das",
-    "nimm den",
-    "nimm die",
-    "nimm es",
-    "nimm ihn",
-    "nehme das",
-    "nehme den",
-    "nehme die",
-];
-/// Adding phrases that name the cart: they count in long messages too.
-const CART_ADD: &[&str] = &[
-    "in den warenkorb",
-    "in den korb",
-    "in meinen warenkorb",
-    "zum warenkorb",
-    "add to cart",
-    "to my cart",
-    "to the cart",
-    "to cart",
-    "in my basket",
-    "into my cart",
-    "in my cart",
-    "in the cart",
-    "to my basket",
-    "i'll take",
-    "ich nehme",
-    "nehme ich",
-];
-const COMPARE: &[&str] = &[
-    "vergleich*",
-    "unterschied",
-    "unterscheiden",
-    "was ist besser",
-    "welcher ist besser",
-    "welche ist besser",
-    "welches ist besser",
-    "besser als",
-    "compare",
-    "comparison",
-    "difference",
-    "differences",
-    "which is better",
-    "which one is better",
-    "better than",
-    "versus",
-    "vs",
-];
-const GREETING: &[&str] = &[
-    "hallo",
-    "hi",
-    "hey",
-    "moin",
-    "servus",
-    "grüß gott",
-    "guten tag",
-    "guten morgen",
-    "guten abend",
-    "hello",
-    "good morning",
-    "good evening",
-    "good afternoon",
-    "howdy",
-    "huhu",
-    "tag",
-];
-const OUT_OF_SCOPE: &[&str] = &[
-    "wetter",
-    "witz",
-    "politik",
-    "fußball",
-    "bundesliga",
-    "hauptstadt",
-    "rezept",
-    "weather",
-    "joke",
-    "politics",
-    "football",
-    "capital of",
-    "recipe",
-    "poem",
-    "gedicht",
-    "who won",
-    "wer hat gewonnen",
-    "homework",
-    "hausaufgabe",
-    "bitcoin",
-    "aktien",
-    "stocks",
-];
-const QUESTION_STARTS: &[&str] = &[
-    "ist", "hat", "haben", "gibt", "gibt es", "kann", "passt", "wie", "welche", "welcher",
-    "welches", "was", "aus", "woraus", "wieviel", "wie viel", "is", "does", "do", "has", "have",
-    "can", "what", "which", "how", "are", "will",
-];
-const ABOUT_PRODUCT: &[&str] = &[
-    "welche größen",
-    "welche größe",
-    "welche farben",
-    "welche farbe",
-    "what sizes",
-    "what size",
-    "what colors",
-    "what colours",
-    "wie viel kostet",
-    "wieviel kostet",
-    "was kostet",
-    "how much is",
-    "how much does",
-    "aus welchem material",
-    "made of",
-    "auf lager",
-    "in stock",
-    "lieferbar",
-    "verfügbar",
-    "available",
-    "on sale",
-    "im angebot",
-    "wie schwer",
-    "how heavy",
-    "waschen",
-    "washable",
-];
-const THIS: &[&str] = &[
-    "der", "die", "das", "den", "dem", "er", "sie", "es", "ihn", "diese", "dieser", "dieses",
-    "diesen", "it", "this", "that", "they", "them", "these", "those", "one",
-];
-const REFINE: &[&str] = &[
-    "günstiger",
-    "billiger",
-    "preiswerter",
-    "teurer",
-    "größer",
-    "kleiner",
-    "nummer größer",
-    "nummer kleiner",
-    "andere marke",
-    "anderen marke",
-    "andere farbe",
-    "anderen farbe",
-    "zeig mehr",
-    "zeige mehr",
-    "mehr davon",
-    "weitere",
-    "noch mehr",
-    "stattdessen",
-    "auch in",
-    "gibt es das auch",
-    "gibt es die auch",
-    "gibt es den auch",
-    "und in",
-    "aber in",
-    "nur in",
-    "cheaper",
-    "less expensive",
-    "more expensive",
-    "bigger",
-    "smaller",
-    "size up",
-    "size down",
-    "show me more",
-    "zeig mir mehr",
-    "another brand",
-    "different brand",
-    "other brand",
-    "another color",
-    "another colour",
-    "different color",
-    "different colour",
-    "show more",
-    "more like",
-    "more options",
-    "instead",
-    "rather",
-    "also in",
-    "only in",
-    "in a different",
-];
-/// The words of request phrases ("show me", "ich suche"), which say nothing about a
-/// product.
-const REQUEST_WORDS: &[&str] = &[
-    "show", "zeig", "zeige", "find", "suche", "brauche", "need", "looking", "have", "sell", "do",
-    "you", "i", "im", "ich", "haben", "sie", "habt", "ihr", "hast", "du", "mir", "me", "mehr",
-    "weitere", "other", "others", "options",
-];
-
-/// Phrases that only a new request uses (unlike "ich möchte" or "i want").
-const STRONG_SEARCH: &[&str] = &[
-    "ich suche",
-    "suche",
-    "ich brauche",
-    "brauche",
-    "haben sie",
-    "habt ihr",
-    "hast du",
-    "zeig mir",
-    "zeige mir",
-    "looking for",
-    "i need",
-    "do you have",
-    "do you sell",
-    "show me",
-    "find me",
-    "im looking",
-];
-const SEARCH: &[&str] = &[
-    "ich suche",
-    "suche",
-    "ich brauche",
-    "brauche",
-    "ich hätte gern",
-    "hätte gern",
-    "ich möchte",
-    "ich will",
-    "haben sie",
-    "habt ihr",
-    "hast du",
-    "gibt es",
-    "zeig mir",
-    "zeige mir",
-    "zeig",
-    "empfehl*",
-    "finde",
-    "looking for",
-    "i need",
-    "i want",
-    "i'd like",
-    "do you have",
-    "do you sell",
-    "show me",
-    "find me",
-    "find",
-    "search",
-    "recommend",
-    "i am looking",
-    "im looking",
-    "i'm looking",
-    "need",
-    "want",
-    "get me",
-    "would like",
-    "get",
-    "buy",
-    "kaufen",
-    "purchase",
-];
 
 /// The intent the rules are sure of, if any.
 pub fn rule_intent(normalised: &str, slots: &RuleSlots) -> Option<Intent> {
@@ -623,24 +121,27 @@ pub fn rule_intent(normalised: &str, slots: &RuleSlots) -> Option<Intent> {
 
     // The person is what is asked for: the last word, or followed by "please"/"now".
     let person = words.iter().enumerate().any(|(i, w)| {
-        PERSON.contains(w)
+        phrases::list("person").iter().any(|p| p == *w)
             && words
                 .get(i + 1)
                 .is_none_or(|n| matches!(*n, "please" | "now" | "asap" | "right" | "bitte"))
     });
-    if has(&padded, HANDOFF) || (person && (has(&padded, ASK_FOR_PERSON) || words.len() <= 3)) {
+    if has(&padded, phrases::list("handoff"))
+        || (person && (has(&padded, phrases::list("ask_for_person")) || words.len() <= 3))
+    {
         return Some(Intent::Handoff);
     }
-    if has(&padded, CANCEL_ORDER)
+    if has(&padded, phrases::list("cancel_order"))
         || (has(&padded, &["cancel", "abbrechen"]) && has(&padded, &["order", "bestellung"]))
     {
         return Some(Intent::CancelOrder);
     }
     // "i await your return" is a letter's closing, not a return.
-    if has(&padded, RETURN) && !has(&padded, &["your return", "ihre rückmeldung"]) {
+    if has(&padded, phrases::list("return")) && !has(&padded, &["your return", "ihre rückmeldung"])
+    {
         return Some(Intent::ReturnItem);
     }
-    if has(&padded, REORDER) {
+    if has(&padded, phrases::list("reorder")) {
         return Some(Intent::Reorder);
     }
     let about_order = has(
@@ -655,13 +156,16 @@ pub fn rule_intent(normalised: &str, slots: &RuleSlots) -> Option<Intent> {
         ],
     ) && has(&padded, &["wo", "where", "wann", "when", "status"]);
     // An id alone decides only in a short message: long ones carry product codes.
-    let bare_id = slots.order_id.is_some() && words.len() <= 4 && !has(&padded, ADD);
-    if has(&padded, ORDER_STATUS) || about_order || bare_id {
+    let bare_id =
+        slots.order_id.is_some() && words.len() <= 4 && !has(&padded, phrases::list("add"));
+    if has(&padded, phrases::list("order_status")) || about_order || bare_id {
         return Some(Intent::OrderStatus);
     }
     if let Some(c) = slots.confirmation {
         // "do you have ..." holds a yes-word but is no answer.
-        let asks = has(&padded, SEARCH) || has(&padded, REFINE) || t.ends_with('?');
+        let asks = has(&padded, phrases::list("search"))
+            || has(&padded, phrases::list("refine"))
+            || t.ends_with('?');
         if !has_constraints && slots.reference.is_none() && !asks {
             return Some(match c {
                 Confirmation::Yes => Intent::Confirm,
@@ -669,11 +173,16 @@ pub fn rule_intent(normalised: &str, slots: &RuleSlots) -> Option<Intent> {
             });
         }
     }
-    if has(&padded, SHOW_CART) && !has(&padded, ADD) && !has(&padded, REMOVE) {
+    if has(&padded, phrases::list("show_cart"))
+        && !has(&padded, phrases::list("add"))
+        && !has(&padded, phrases::list("remove"))
+    {
         return Some(Intent::ShowCart);
     }
     let mentions_cart = has(&padded, &["warenkorb", "korb", "cart", "basket"]);
-    if has(&padded, REMOVE) && (mentions_cart || slots.reference.is_some() || words.len() <= 6) {
+    if has(&padded, phrases::list("remove"))
+        && (mentions_cart || slots.reference.is_some() || words.len() <= 6)
+    {
         return Some(Intent::RemoveFromCart);
     }
     // "pack mir den ersten ein", "put the last one in my basket"
@@ -681,54 +190,78 @@ pub fn rule_intent(normalised: &str, slots: &RuleSlots) -> Option<Intent> {
     // "buy it", "take it" end long product requests too ("... so need to buy it");
     // only the cart words count there.
     let short = words.len() <= 6;
-    if has(&padded, CART_ADD) || separable || (short && has(&padded, ADD)) {
+    if has(&padded, phrases::list("cart_add"))
+        || separable
+        || (short && has(&padded, phrases::list("add")))
+    {
         return Some(Intent::AddToCart);
     }
     // "check out the l-shaped desks" is looking, not paying.
-    if has(&padded, CHECKOUT) && !has(&padded, STRONG_SEARCH) && (short || mentions_cart) {
+    if has(&padded, phrases::list("checkout"))
+        && !has(&padded, phrases::list("strong_search"))
+        && (short || mentions_cart)
+    {
         return Some(Intent::Checkout);
     }
-    if has(&padded, FEEDBACK) && (short || !has(&padded, SEARCH)) {
+    if has(&padded, phrases::list("feedback")) && (short || !has(&padded, phrases::list("search")))
+    {
         return Some(Intent::Feedback);
     }
-    if has(&padded, COMPARE) {
+    if has(&padded, phrases::list("compare")) {
         return Some(Intent::Compare);
     }
-    if words.len() <= 4 && has(&padded, GREETING) && !has_constraints && !has(&padded, SEARCH) {
+    if words.len() <= 4
+        && has(&padded, phrases::list("greeting"))
+        && !has_constraints
+        && !has(&padded, phrases::list("search"))
+    {
         return Some(Intent::Greeting);
     }
-    if has(&padded, OUT_OF_SCOPE) && !has(&padded, SEARCH) {
+    if has(&padded, phrases::list("out_of_scope")) && !has(&padded, phrases::list("search")) {
         return Some(Intent::OutOfScope);
     }
-    let question = words.first().is_some_and(|w| QUESTION_STARTS.contains(w)) || t.ends_with('?');
+    let question = words
+        .first()
+        .is_some_and(|w| phrases::list("question_starts").iter().any(|p| p == *w))
+        || t.ends_with('?');
     // "ist der noch da?", "ist die zweite auch in 42 da?": is it available.
     if matches!(words.first(), Some(&"ist") | Some(&"sind")) && words.last() == Some(&"da") {
         return Some(Intent::ProductQuestion);
     }
-    let points = slots.reference.is_some() || words.iter().any(|w| THIS.contains(w));
+    let points = slots.reference.is_some()
+        || words
+            .iter()
+            .any(|w| phrases::list("this").iter().any(|p| p == *w));
     let brief = words.len() <= 10;
-    if question && points && brief && !has(&padded, SEARCH) && !has(&padded, REFINE) {
+    if question
+        && points
+        && brief
+        && !has(&padded, phrases::list("search"))
+        && !has(&padded, phrases::list("refine"))
+    {
         return Some(Intent::ProductQuestion);
     }
     if brief
         && (question || words.len() <= 5)
-        && has(&padded, ABOUT_PRODUCT)
-        && !has(&padded, STRONG_SEARCH)
+        && has(&padded, phrases::list("about_product"))
+        && !has(&padded, phrases::list("strong_search"))
     {
         return Some(Intent::ProductQuestion);
     }
     // A request with product words is a new search even if it also refines
     // ("brauche winterstiefel nicht teurer als 120 euro").
-    if has(&padded, STRONG_SEARCH) {
+    if has(&padded, phrases::list("strong_search")) {
         let content = words
             .iter()
-            .filter(|w| !is_constraint_word(w) && !REQUEST_WORDS.contains(w))
+            .filter(|w| {
+                !is_constraint_word(w) && !phrases::list("request_words").iter().any(|p| p == *w)
+            })
             .count();
         if content > 0 {
             return Some(Intent::Search);
         }
     }
-    if has(&padded, REFINE) {
+    if has(&padded, phrases::list("refine")) {
         return Some(Intent::Refine);
     }
     // Only constraints, no product words: "in schwarz", "unter 50 euro", "das zweite
@@ -739,7 +272,7 @@ pub fn rule_intent(normalised: &str, slots: &RuleSlots) -> Option<Intent> {
             return Some(Intent::Refine);
         }
     }
-    if has(&padded, SEARCH) {
+    if has(&padded, phrases::list("search")) {
         return Some(Intent::Search);
     }
     None

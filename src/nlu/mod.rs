@@ -7,6 +7,7 @@
 pub mod intent;
 pub mod language;
 pub mod numbers;
+pub mod phrases;
 pub mod rules;
 pub mod understand;
 

@@ -1,6 +1,6 @@
 // Drives the chat widget at `/` in headless Chromium, as a shopper would:
 // type a German request, see matching product cards stream in, add one to the
-// cart, see the cart. Run by tests/browser.rs against a real daemon:
+// cart, see the cart. Run by tests/it/browser.rs against a real daemon:
 //
 //   node tests/browser/widget.mjs http://127.0.0.1:PORT [screenshot.png]
 //

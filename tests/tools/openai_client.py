@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The official `openai` Python client against shopassist's OpenAI-compatible
 endpoint, unchanged: a completion, a streamed completion, the model list.
-Run by tests/http_server.rs: python3 tests/tools/openai_client.py http://HOST:PORT/v1"""
+Run by tests/it/http_server.rs: python3 tests/tools/openai_client.py http://HOST:PORT/v1"""
 import sys
 
 from openai import OpenAI

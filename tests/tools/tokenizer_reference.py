@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the reference token ids that tests/tokenizer_reference.rs compares against.
+"""Writes the reference token ids that tests/it/tokenizer_reference.rs compares against.
 
 The reference is llama.cpp's own tokenizer (llama-cpp-python, loading the GGUF with
 vocab_only), which shares no code with candle's or our GGUF-to-tokenizers conversion.

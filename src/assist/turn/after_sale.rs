@@ -1,0 +1,154 @@
+//! After the sale: order status, cancellation, reorder, and the handoff to a person.
+
+use super::*;
+
+impl Assistant {
+    pub(super) fn handoff(
+        &self,
+        session_id: &str,
+        ctx: &Ctx<'_>,
+        state: &mut SessionState,
+        u: &Understanding,
+        out: &mut Outcome,
+    ) -> Result<(), TurnError> {
+        // One notification per session: a shopper who keeps typing after the handoff
+        // is already with a colleague (repeating it stored the whole transcript again
+        // on every turn: 24 MB for 150 abusive turns).
+        if !state.handoff {
+            let (transcript, turns) =
+                self.orders
+                    .transcript_tail(session_id, ctx.customer, HANDOFF_TRANSCRIPT_TURNS)?;
+            self.orders.record_event(
+                "handoff.requested",
+                ctx.customer,
+                &json!({
+                    "session_id": session_id,
+                    "customer_id": ctx.customer,
+                    "reason": if u.intent == Intent::Handoff { "asked" } else { "frustration" },
+                    "transcript": transcript,
+                    "transcript_turns": turns,
+                    "state": state,
+                }),
+            )?;
+        }
+        state.handoff = true;
+        state.stalls = 0;
+        out.say(self.t(ctx, "handoff", json!({})));
+        out.actions.push(json!({"type": "handoff.requested"}));
+        out.progress = true;
+        Ok(())
+    }
+
+    pub(super) fn latest_order(
+        &self,
+        ctx: &Ctx<'_>,
+    ) -> Result<Option<crate::orders::Order>, TurnError> {
+        let Some(customer) = ctx.customer else {
+            return Ok(None);
+        };
+        Ok(self
+            .orders
+            .list_orders(&OrderFilter {
+                customer_id: Some(customer.to_string()),
+                limit: 1,
+                ..Default::default()
+            })?
+            .into_iter()
+            .next())
+    }
+
+    pub(super) fn order_status(&self, ctx: &Ctx<'_>, out: &mut Outcome) -> Result<(), TurnError> {
+        if ctx.customer.is_none() {
+            out.say(self.t(ctx, "need_customer", json!({})));
+            return Ok(());
+        }
+        let Some(o) = self.latest_order(ctx)? else {
+            out.say(self.t(ctx, "no_orders", json!({})));
+            return Ok(());
+        };
+        let status = self.t(ctx, &format!("status_{}", o.status.as_str()), json!({}));
+        let date = chrono_date(o.created_at, ctx.lang);
+        out.say(self.t(
+            ctx,
+            "order_status",
+            json!({"order_id": o.id, "date": date, "status": status, "tracking": o.tracking}),
+        ));
+        out.progress = true;
+        Ok(())
+    }
+
+    pub(super) fn cancel_order(
+        &self,
+        ctx: &Ctx<'_>,
+        u: &Understanding,
+        out: &mut Outcome,
+    ) -> Result<(), TurnError> {
+        if ctx.customer.is_none() {
+            out.say(self.t(ctx, "need_customer", json!({})));
+            return Ok(());
+        }
+        let id = match &u.slots.order_id {
+            Some(id) => Some(id.clone()),
+            None => self.latest_order(ctx)?.map(|o| o.id),
+        };
+        let Some(id) = id else {
+            out.say(self.t(ctx, "no_orders", json!({})));
+            return Ok(());
+        };
+        match self
+            .orders
+            .cancel_order(ctx.customer.unwrap_or_default(), &id)
+        {
+            Ok(o) => {
+                out.say(self.t(ctx, "order_cancelled", json!({"order_id": o.id})));
+                out.actions
+                    .push(json!({"type": "order.cancelled", "order_id": o.id}));
+                out.progress = true;
+            }
+            Err(e) => out.say(self.t(ctx, "refused", json!({"reason": e.to_string()}))),
+        }
+        Ok(())
+    }
+
+    pub(super) fn reorder(&self, ctx: &Ctx<'_>, out: &mut Outcome) -> Result<(), TurnError> {
+        let Some(o) = self.latest_order(ctx)? else {
+            let key = if ctx.customer.is_none() {
+                "need_customer"
+            } else {
+                "no_orders"
+            };
+            out.say(self.t(ctx, key, json!({})));
+            return Ok(());
+        };
+        let r = self.orders.reorder(&ctx.cart_owner, &o.id)?;
+        let changes = r
+            .changes
+            .iter()
+            .map(|c| match c {
+                crate::orders::ReorderChange::PriceChanged {
+                    title, was, now, ..
+                } => format!(
+                    "{title}: {} → {}",
+                    self.price(ctx, *was, &r.cart.currency),
+                    self.price(ctx, *now, &r.cart.currency)
+                ),
+                crate::orders::ReorderChange::QuantityReduced {
+                    title, available, ..
+                } => format!("{title}: {available}"),
+                crate::orders::ReorderChange::OutOfStock { title, .. }
+                | crate::orders::ReorderChange::NoLongerSold { title, .. } => format!("{title}: –"),
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        out.say(self.t(
+            ctx,
+            "reorder",
+            json!({"changes": changes, "total": self.price(ctx, r.cart.total, &r.cart.currency)}),
+        ));
+        out.actions
+            .push(json!({"type": "order.reorder", "order_id": o.id}));
+        out.cart = Some(r.cart);
+        out.progress = true;
+        Ok(())
+    }
+}

@@ -1,0 +1,154 @@
+//! Rule extractors: the slots rules can read with certainty, in German and English,
+//! typed or transcribed. Every value found here is backed by the shopper's own words;
+//! the model is never the only source of a price, colour, size or quantity.
+
+mod pointers;
+mod price;
+#[cfg(test)]
+mod tests;
+mod variants;
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+use super::numbers::digits_for_words;
+use crate::catalog::colors::canonical_color;
+
+/// A price constraint in minor units.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PriceRange {
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+}
+
+/// Which shown product the shopper points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "index")]
+pub enum Reference {
+    /// 1-based position in the last shown list.
+    Ordinal(usize),
+    Last,
+    /// "that one", "den", "diesen": the focused product.
+    This,
+}
+
+/// Yes or no to a pending question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confirmation {
+    Yes,
+    No,
+}
+
+/// Everything the rules found in one utterance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RuleSlots {
+    pub price: Option<PriceRange>,
+    pub currency: Option<String>,
+    /// Canonical colours wanted.
+    pub colors: Vec<String>,
+    /// Canonical colours excluded ("nicht rot").
+    pub not_colors: Vec<String>,
+    pub sizes: Vec<String>,
+    pub quantity: Option<u32>,
+    pub reference: Option<Reference>,
+    pub confirmation: Option<Confirmation>,
+    pub order_id: Option<String>,
+    /// Words after "ohne", "without", "not", "kein": things to exclude.
+    pub exclude: Vec<String>,
+}
+
+fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).expect("rule regex compiles"))
+}
+
+const FILLERS: &[&str] = &[
+    "ähm", "äh", "ehm", "hm", "hmm", "öhm", "uh", "um", "uhm", "erm",
+];
+
+/// Normalises a typed or spoken utterance: lowercase, fillers dropped, punctuation
+/// that carries no meaning removed, numbers in words turned into digits, currency
+/// words unified ("euro", "€", "eur" → "eur"; "dollar", "bucks", "$" → "usd").
+pub fn normalise(text: &str) -> String {
+    let lower = text.to_lowercase();
+    // Keep decimal separators between digits and the signs that matter.
+    let mut cleaned = String::with_capacity(lower.len());
+    let chars: Vec<char> = lower.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let between_digits = i > 0
+            && i + 1 < chars.len()
+            && chars[i - 1].is_ascii_digit()
+            && chars[i + 1].is_ascii_digit();
+        match c {
+            '.' | ',' if between_digits => cleaned.push(c),
+            '€' => cleaned.push_str(" eur "),
+            '$' => cleaned.push_str(" usd "),
+            '#' => cleaned.push(' '),
+            // "what's" → "whats", "i'll" → "ill": one word, as speech transcribers write it.
+            '\'' | '’' => {}
+            c if c.is_alphanumeric() || c == '-' || c == 'ß' => cleaned.push(c),
+            _ => cleaned.push(' '),
+        }
+    }
+    let all: Vec<&str> = cleaned
+        .split_whitespace()
+        .map(|w| w.trim_matches('-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let words: Vec<&str> = all
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| {
+            // German "um die 100 Euro" is no English "um".
+            let german_um = **w == "um"
+                && all.get(i + 1).is_some_and(|n| {
+                    matches!(
+                        *n,
+                        "die" | "den" | "das" | "ca" | "circa" | "etwa" | "ungefähr"
+                    ) || n.starts_with(|c: char| c.is_ascii_digit())
+                });
+            german_um || !FILLERS.contains(w)
+        })
+        .map(|(_, w)| *w)
+        .collect();
+    let joined = digits_for_words(&words.join(" "));
+    joined
+        .split_whitespace()
+        .map(|w| match w {
+            "euro" | "euros" | "eur" => "eur",
+            "dollar" | "dollars" | "bucks" | "usd" => "usd",
+            "cent" | "cents" => "cent",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Runs every rule over an utterance.
+pub fn extract(text: &str) -> RuleSlots {
+    extract_normalised(&normalise(text))
+}
+
+/// [`extract`] for text already passed through [`normalise`].
+pub fn extract_normalised(n: &str) -> RuleSlots {
+    let (price, currency) = price(n);
+    let (colors, not_colors) = colors(n);
+    RuleSlots {
+        price,
+        currency,
+        colors,
+        not_colors,
+        sizes: sizes(n),
+        quantity: quantity(n),
+        reference: reference(n),
+        confirmation: confirmation(n),
+        order_id: order_id(n),
+        exclude: exclusions(n),
+    }
+}
+
+pub use pointers::*;
+pub use price::*;
+pub use variants::*;

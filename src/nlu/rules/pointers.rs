@@ -1,0 +1,195 @@
+//! Quantities, references to shown products, yes and no, order ids and exclusions.
+
+use super::*;
+
+/// Quantity: "zwei stück", "3x", "3 mal", "pack of 2", "2 packs".
+pub fn quantity(text: &str) -> Option<u32> {
+    static QTY: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &QTY,
+        r"\b(?:(\d{1,3})\s*(?:x|mal|stück|stk|stueck|pieces|pcs|packs?|packungen?|flaschen|bottles|paar|pairs)\b|(?:pack|set)\s+of\s+(\d{1,3})\b|(\d{1,3})er[\s-]?(?:pack|set))",
+    );
+    let c = r.captures(text)?;
+    let n: u32 = c.get(1).or(c.get(2)).or(c.get(3))?.as_str().parse().ok()?;
+    (1..=999).contains(&n).then_some(n)
+}
+
+pub(super) const ORDINALS: &[(&str, usize)] = &[
+    ("erste", 1),
+    ("ersten", 1),
+    ("erstes", 1),
+    ("erster", 1),
+    ("first", 1),
+    ("1st", 1),
+    ("zweite", 2),
+    ("zweiten", 2),
+    ("zweites", 2),
+    ("zweiter", 2),
+    ("second", 2),
+    ("2nd", 2),
+    ("dritte", 3),
+    ("dritten", 3),
+    ("drittes", 3),
+    ("dritter", 3),
+    ("third", 3),
+    ("3rd", 3),
+    ("vierte", 4),
+    ("vierten", 4),
+    ("viertes", 4),
+    ("fourth", 4),
+    ("4th", 4),
+    ("fünfte", 5),
+    ("fünften", 5),
+    ("fifth", 5),
+    ("5th", 5),
+];
+
+/// "das zweite", "den letzten", "the first one", "that one", "nummer 2".
+pub fn reference(text: &str) -> Option<Reference> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for (i, w) in words.iter().enumerate() {
+        if let Some((_, n)) = ORDINALS.iter().find(|(o, _)| o == w) {
+            return Some(Reference::Ordinal(*n));
+        }
+        // "letztes Mal", "last time", "meine letzte Bestellung" are no pointing.
+        let about_time = words.get(i + 1).is_some_and(|n| {
+            matches!(
+                *n,
+                "mal"
+                    | "time"
+                    | "bestellung"
+                    | "order"
+                    | "woche"
+                    | "week"
+                    | "monat"
+                    | "month"
+                    | "jahr"
+                    | "year"
+                    | "einkauf"
+                    | "purchase"
+                    | "lieferung"
+            )
+        });
+        if matches!(*w, "letzte" | "letzten" | "letztes" | "letzter" | "last") && !about_time {
+            return Some(Reference::Last);
+        }
+        if matches!(*w, "nummer" | "number" | "nr") {
+            if let Some(n) = words.get(i + 1).and_then(|n| n.parse::<usize>().ok()) {
+                if (1..=20).contains(&n) {
+                    return Some(Reference::Ordinal(n));
+                }
+            }
+        }
+    }
+    let t = format!(" {text} ");
+    for p in [
+        " that one ",
+        " this one ",
+        " den da ",
+        " die da ",
+        " das da ",
+        " diesen ",
+        " diese hier ",
+        " dieses ",
+        " den nehme ich ",
+        " die nehme ich ",
+        " das nehme ich ",
+    ] {
+        if t.contains(p) {
+            return Some(Reference::This);
+        }
+    }
+    None
+}
+
+/// Yes or no, when the utterance is (mostly) just that.
+pub fn confirmation(text: &str) -> Option<Confirmation> {
+    let t = text.trim();
+    let words: Vec<&str> = t.split_whitespace().collect();
+    if words.is_empty() || words.len() > 6 {
+        return None;
+    }
+    const YES: &[&str] = &[
+        "ja",
+        "jawohl",
+        "genau",
+        "passt",
+        "bestätigen",
+        "bestätige",
+        "bestaetigen",
+        "klar",
+        "gerne",
+        "ok",
+        "okay",
+        "yes",
+        "yeah",
+        "yep",
+        "sure",
+        "confirm",
+        "correct",
+        "richtig",
+        "einverstanden",
+        "mach",
+        "do",
+    ];
+    const NO: &[&str] = &[
+        "nein",
+        "nee",
+        "ne",
+        "abbrechen",
+        "stopp",
+        "stop",
+        "no",
+        "nope",
+        "cancel",
+        "nicht",
+        "lieber",
+    ];
+    let first_no = words.iter().position(|w| NO.contains(w));
+    let first_yes = words.iter().position(|w| YES.contains(w));
+    match (first_yes, first_no) {
+        (_, Some(n)) if words[n] == "nicht" && n > 0 => None,
+        (Some(y), Some(n)) if y < n => None,
+        (_, Some(_)) => Some(Confirmation::No),
+        (Some(_), None) => Some(Confirmation::Yes),
+        _ => None,
+    }
+}
+
+/// Order ids: "bestellung 123456", "order #A-12345", "AB12345".
+pub fn order_id(text: &str) -> Option<String> {
+    static ID: OnceLock<Regex> = OnceLock::new();
+    let r = re(&ID, r"\b([a-z]{1,4}-?\d{4,12}|\d{3,6}-\d{3,8}|\d{5,12})\b");
+    r.captures_iter(text)
+        .map(|c| c[1].to_uppercase())
+        .find(|id| !id.chars().all(|c| c.is_ascii_digit()) || id.len() >= 5)
+}
+
+/// Things to exclude: "ohne zucker", "without leather", "kein leder", "not leather".
+/// Colours are handled by [`colors`].
+pub fn exclusions(text: &str) -> Vec<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut out = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        if !matches!(
+            *w,
+            "ohne" | "without" | "kein" | "keine" | "keinen" | "nicht" | "not" | "no"
+        ) {
+            continue;
+        }
+        let Some(next) = words.get(i + 1) else {
+            continue;
+        };
+        if canonical_color(next).is_some()
+            || next.len() < 3
+            || matches!(
+                *next,
+                "mehr" | "more" | "than" | "als" | "so" | "zu" | "too"
+            )
+        {
+            continue;
+        }
+        out.push(next.to_string());
+    }
+    out
+}

@@ -1,0 +1,182 @@
+use super::*;
+
+fn max(t: &str) -> Option<i64> {
+    extract(t).price.and_then(|p| p.max)
+}
+
+#[test]
+fn german_price_limits() {
+    assert_eq!(
+        max("Ich brauche einen wasserdichten Wintermantel unter 200 €"),
+        Some(20000)
+    );
+    assert_eq!(max("bis 50 Euro"), Some(5000));
+    assert_eq!(max("max. 30€"), Some(3000));
+    assert_eq!(max("nicht mehr als 80 euro bitte"), Some(8000));
+    assert_eq!(max("unter zweihundert euro"), Some(20000), "spoken");
+    assert_eq!(
+        max("bis neunundvierzig neunundneunzig euro"),
+        Some(4999),
+        "spoken cents"
+    );
+    assert_eq!(max("höchstens 19,99 €"), Some(1999));
+    let r = extract("zwischen 20 und 40 Euro").price.unwrap();
+    assert_eq!((r.min, r.max), (Some(2000), Some(4000)));
+    assert_eq!(extract("ab 100 euro").price.unwrap().min, Some(10000));
+}
+
+#[test]
+fn english_price_limits() {
+    assert_eq!(max("less than $40"), Some(4000));
+    assert_eq!(max("under 200 bucks"), Some(20000));
+    assert_eq!(max("price lower than 40.00 dollars"), Some(4000));
+    assert_eq!(max("under two hundred and fifty dollars"), Some(25000));
+    assert_eq!(
+        max("no more than forty nine ninety nine dollars"),
+        Some(4999)
+    );
+    let r = extract("around 100 euros").price.unwrap();
+    assert_eq!((r.min, r.max), (Some(8000), Some(12000)));
+    let r = extract("between $5 and $10").price.unwrap();
+    assert_eq!((r.min, r.max), (Some(500), Some(1000)));
+    assert_eq!(extract("less than $40").currency.as_deref(), Some("USD"));
+}
+
+#[test]
+fn spoken_hundreds_and_more_phrasings() {
+    assert_eq!(normalise("einhundertzwanzig euro"), "120 eur");
+    assert_eq!(max("nicht teurer als einhundertzwanzig euro"), Some(12000));
+    assert_eq!(
+        normalise("kopfhörer um die einhundert euro"),
+        "kopfhörer um die 100 eur"
+    );
+    let r = extract("kopfhörer um die einhundert euro").price.unwrap();
+    assert_eq!((r.min, r.max), (Some(8000), Some(12000)));
+    assert_eq!(max("not more expensive than 30 dollars"), Some(3000));
+}
+
+#[test]
+fn a_number_after_in_is_a_size_when_it_looks_like_one() {
+    assert_eq!(extract("das zweite in 42").sizes, vec!["42"]);
+    assert_eq!(extract("the first one in 38").sizes, vec!["38"]);
+    assert!(extract("lieferung in 20 minuten").sizes.is_empty());
+    assert!(extract("in 3 farben").sizes.is_empty());
+}
+
+#[test]
+fn numbers_that_are_no_prices_stay_out() {
+    assert_eq!(extract("wo bleibt meine bestellung").price, None);
+    assert_eq!(extract("spielzeug ab 3 jahren").price, None);
+    assert_eq!(extract("schuhe in größe 42").price, None);
+    assert_eq!(extract("zelt für 2 personen").price, None);
+}
+
+#[test]
+fn colours_with_german_inflection_and_negation() {
+    let s = extract("Ich suche schwarze Schuhe, aber nicht rot");
+    assert_eq!(s.colors, vec!["black"]);
+    assert_eq!(s.not_colors, vec!["red"]);
+    assert_eq!(extract("eine dunkelgraue jacke").colors, vec!["grey"]);
+    assert_eq!(extract("und das ganze in grün?").colors, vec!["green"]);
+    assert_eq!(extract("in navy blue please").colors, vec!["navy", "blue"]);
+    assert!(extract("wo bleibt meine bestellung").colors.is_empty());
+}
+
+#[test]
+fn sizes_in_both_languages() {
+    assert_eq!(extract("Laufschuhe in Größe 42").sizes, vec!["42"]);
+    assert_eq!(extract("Größe M bitte").sizes, vec!["M"]);
+    assert_eq!(extract("a shirt in XL").sizes, vec!["XL"]);
+    assert_eq!(extract("size 8.5 wide").sizes, vec!["8.5", "wide"]);
+    assert_eq!(extract("queen size bed sheets").sizes, vec!["queen size"]);
+    assert_eq!(extract("ein tisch 100x45x45cm").sizes, vec!["100x45x45cm"]);
+    assert_eq!(extract("women's shorts size: 3x-large").sizes, vec!["3XL"]);
+    assert!(extract("ich brauche einen mantel").sizes.is_empty());
+}
+
+#[test]
+fn quantities_and_packs() {
+    assert_eq!(extract("zwei Stück bitte").quantity, Some(2));
+    assert_eq!(extract("3x davon").quantity, Some(3));
+    assert_eq!(extract("a pack of 2").quantity, Some(2));
+    assert_eq!(extract("6er pack wasser").quantity, Some(6));
+    assert_eq!(extract("ich nehme den schwarzen").quantity, None);
+}
+
+#[test]
+fn references_to_shown_products() {
+    assert_eq!(
+        extract("das zweite in 42").reference,
+        Some(Reference::Ordinal(2))
+    );
+    assert_eq!(extract("den letzten").reference, Some(Reference::Last));
+    assert_eq!(
+        extract("the first one").reference,
+        Some(Reference::Ordinal(1))
+    );
+    assert_eq!(
+        extract("I'll take that one").reference,
+        Some(Reference::This)
+    );
+    assert_eq!(extract("nummer 3").reference, Some(Reference::Ordinal(3)));
+    assert_eq!(extract("zeig mir jacken").reference, None);
+}
+
+#[test]
+fn yes_and_no() {
+    for y in [
+        "ja",
+        "Ja, genau!",
+        "passt",
+        "bestätigen",
+        "yes",
+        "ok",
+        "sure",
+        "yes please",
+    ] {
+        assert_eq!(extract(y).confirmation, Some(Confirmation::Yes), "{y}");
+    }
+    for n in ["nein", "abbrechen", "no", "cancel", "nein danke"] {
+        assert_eq!(extract(n).confirmation, Some(Confirmation::No), "{n}");
+    }
+    assert_eq!(
+        extract("ich suche eine jacke in schwarz für den winter bitte schnell").confirmation,
+        None
+    );
+}
+
+#[test]
+fn order_ids() {
+    assert_eq!(
+        extract("wo bleibt meine bestellung 123456?")
+            .order_id
+            .as_deref(),
+        Some("123456")
+    );
+    assert_eq!(
+        extract("order #A-12345 hasn't arrived").order_id.as_deref(),
+        Some("A-12345")
+    );
+    assert_eq!(extract("wo bleibt meine bestellung").order_id, None);
+    assert_eq!(extract("größe 42").order_id, None);
+}
+
+#[test]
+fn exclusions_name_what_to_leave_out() {
+    assert_eq!(extract("Müsli ohne Zucker").exclude, vec!["zucker"]);
+    assert_eq!(extract("boots, not leather").exclude, vec!["leather"]);
+    assert!(extract("nicht mehr als 50 euro").exclude.is_empty());
+    assert!(
+        extract("nicht rot").exclude.is_empty(),
+        "colours go to not_colors"
+    );
+}
+
+#[test]
+fn voice_transcripts_normalise() {
+    assert_eq!(
+        normalise("Ähm, ich brauche... also eine Jacke für 49,99 €!"),
+        "ich brauche also eine jacke für 49,99 eur"
+    );
+    assert_eq!(normalise("uh under two hundred bucks"), "under 200 usd");
+}

@@ -1,0 +1,74 @@
+use super::*;
+
+#[test]
+fn the_builtin_examples_match_the_schema() {
+    let p = ExtractPrompt::builtin();
+    assert!(p.examples.len() >= 6);
+    assert!(validate(
+        &json!({"intent": "buy", "product_type": null, "attributes": [], "brand": null})
+    )
+    .is_err());
+}
+
+#[test]
+fn llm_values_need_the_shoppers_words() {
+    let reading = LlmReading {
+        intent: Some(Intent::Search),
+        product_type: Some("Wintermantel".into()),
+        attributes: vec!["wasserdicht".into(), "blue".into(), "leicht".into()],
+        brand: Some("Nike".into()),
+    };
+    let text = "ich brauche einen wasserdichten wintermantel unter 200 euro";
+    let (lang, n, slots, rule) = read_rules(text, Language::De);
+    let u = merge(lang, n, slots, rule, Some(reading));
+    // The rules' product words win: they keep "wasserdichten" for the ranking.
+    assert_eq!(
+        u.product_type.as_deref(),
+        Some("wasserdichten wintermantel")
+    );
+    assert_eq!(u.sources["product_type"], Source::Rules);
+
+    assert_eq!(u.attributes, vec!["wasserdicht"]);
+    assert_eq!(u.brand, None, "nike was never said");
+    assert!(u.dropped.iter().any(|d| d.value == "blue"));
+    assert!(u.dropped.iter().any(|d| d.value == "leicht"));
+    assert_eq!(u.slots.price.unwrap().max, Some(20000));
+    assert_eq!(u.sources["price"], Source::Rules);
+}
+
+#[test]
+fn an_llm_action_without_the_shoppers_words_is_a_search() {
+    let reading = LlmReading {
+        intent: Some(Intent::AddToCart),
+        ..Default::default()
+    };
+    let text = "wasserdichte jacke";
+    let (lang, n, slots, rule) = read_rules(text, Language::De);
+    assert_eq!(rule, None);
+    let u = merge(lang, n, slots, rule, Some(reading));
+    assert_eq!(u.intent, Intent::Search);
+    assert_eq!(u.sources["intent"], Source::Default);
+}
+
+#[test]
+fn clear_turns_do_not_ask_the_model() {
+    for t in ["ja", "das zweite in 42", "unter 50 euro"] {
+        let u = understand(t, Language::De, None);
+        assert!(!u.used_llm);
+        assert_eq!(u.sources["intent"], Source::Rules, "{t}");
+    }
+}
+
+#[test]
+fn without_a_model_product_words_come_from_the_rules() {
+    let u = understand(
+        "Ich suche einen wasserdichten Wintermantel unter 200 €",
+        Language::De,
+        None,
+    );
+    assert_eq!(u.intent, Intent::Search);
+    assert_eq!(
+        u.product_type.as_deref(),
+        Some("wasserdichten wintermantel")
+    );
+}

@@ -1,0 +1,294 @@
+//! Hard constraints as index filters, and the per-variant re-check of every hit.
+
+use super::*;
+
+impl ProductIndex {
+    /// Index-level filters: necessary conditions, checked exactly per variant later.
+    pub(super) fn filter_clauses(
+        &self,
+        q: &SearchQuery,
+        an: &mut Analyzers,
+        out: &mut Vec<(Occur, Box<dyn Query>)>,
+    ) {
+        let f = &self.fields;
+        if let Some(max) = q.price_max {
+            out.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Unbounded,
+                    Bound::Included(Term::from_field_i64(f.price_lo, max)),
+                )),
+            ));
+        }
+        if let Some(min) = q.price_min {
+            out.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Included(Term::from_field_i64(f.price_hi, min)),
+                    Bound::Unbounded,
+                )),
+            ));
+        }
+        if q.in_stock_only {
+            out.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(f.in_stock, 1),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        let facet_any = |field, values: Vec<String>| -> Option<Box<dyn Query>> {
+            if values.is_empty() {
+                return None;
+            }
+            let alts: Vec<(Occur, Box<dyn Query>)> = values
+                .into_iter()
+                .map(|v| {
+                    let t = Term::from_facet(field, &Facet::from_path([v]));
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            Some(Box::new(BooleanQuery::new(alts)))
+        };
+        let colors: Vec<String> = q
+            .colors
+            .iter()
+            .filter_map(|c| canonical_of_value(c))
+            .map(String::from)
+            .collect();
+        if let Some(cq) = facet_any(f.color_facet, colors) {
+            out.push((Occur::Must, cq));
+        }
+        // Any wanted size; each needs all of its canonical tokens.
+        let size_alts: Vec<(Occur, Box<dyn Query>)> = q
+            .sizes
+            .iter()
+            .map(|s| size_tokens(s))
+            .filter(|t| !t.is_empty())
+            .map(|tokens| {
+                let all: Vec<(Occur, Box<dyn Query>)> = tokens
+                    .into_iter()
+                    .map(|t| {
+                        let term = Term::from_facet(f.size_facet, &Facet::from_path([t]));
+                        (
+                            Occur::Must,
+                            Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+                                as Box<dyn Query>,
+                        )
+                    })
+                    .collect();
+                (
+                    Occur::Should,
+                    Box::new(BooleanQuery::new(all)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        if !size_alts.is_empty() {
+            out.push((Occur::Must, Box::new(BooleanQuery::new(size_alts))));
+        }
+        if let Some(b) = &q.brand {
+            if let Some(bq) = facet_any(f.brand_facet, vec![facet_key(b)]) {
+                out.push((Occur::Must, bq));
+            }
+        }
+        if let Some(c) = &q.category {
+            // A category word must match the category path, in either language.
+            let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for w in words(c) {
+                for t in tokens(&mut an.de, &w) {
+                    alts.push((
+                        Occur::Should,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(f.category_de, &t),
+                            IndexRecordOption::Basic,
+                        )),
+                    ));
+                    alts.push((
+                        Occur::Should,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(f.heads, &t),
+                            IndexRecordOption::Basic,
+                        )),
+                    ));
+                }
+                for t in tokens(&mut an.en, &w) {
+                    alts.push((
+                        Occur::Should,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(f.category_en, &t),
+                            IndexRecordOption::Basic,
+                        )),
+                    ));
+                }
+            }
+            if !alts.is_empty() {
+                out.push((Occur::Must, Box::new(BooleanQuery::new(alts))));
+            }
+        }
+        for w in q.exclude.iter().flat_map(|e| words(e).collect::<Vec<_>>()) {
+            for t in tokens(&mut an.de, &w) {
+                for field in [f.title_de, f.attrs_de, f.heads] {
+                    out.push((
+                        Occur::MustNot,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, &t),
+                            IndexRecordOption::Basic,
+                        )),
+                    ));
+                }
+            }
+            for t in tokens(&mut an.en, &w) {
+                for field in [f.title_en, f.attrs_en] {
+                    out.push((
+                        Occur::MustNot,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, &t),
+                            IndexRecordOption::Basic,
+                        )),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// The exact check of every constraint against the product's variants; the hit
+    /// carries the variant that satisfies them (in stock preferred, then cheapest).
+    pub(super) fn check(
+        &self,
+        p: &std::sync::Arc<Product>,
+        q: &SearchQuery,
+        score: f32,
+    ) -> Option<Hit> {
+        let want_colors: Vec<&str> = q
+            .colors
+            .iter()
+            .filter_map(|c| canonical_of_value(c))
+            .collect();
+        let not_colors: Vec<&str> = q
+            .exclude_colors
+            .iter()
+            .filter_map(|c| canonical_of_value(c))
+            .collect();
+        let want_sizes = &q.sizes;
+        let title_colors = product_colors(p);
+        let variant_ok = |v: &Variant| {
+            // A variant without a colour takes the colour its title names; one whose
+            // colour we cannot read matches no colour wish.
+            let colors: Vec<&str> = match v.color.as_deref() {
+                Some(c) => canonical_of_value(c).into_iter().collect(),
+                None => title_colors.clone(),
+            };
+            let color_ok = want_colors.is_empty() || colors.iter().any(|c| want_colors.contains(c));
+            let not_color_ok = !colors.iter().any(|c| not_colors.contains(c));
+            let size_ok = want_sizes.is_empty()
+                || v.size
+                    .as_deref()
+                    .is_some_and(|s| want_sizes.iter().any(|w| size_matches(w, s)));
+            let price = p.effective_price(v);
+            let price_ok =
+                q.price_max.is_none_or(|m| price <= m) && q.price_min.is_none_or(|m| price >= m);
+            let stock_ok = !q.in_stock_only || v.stock > 0;
+            color_ok && not_color_ok && size_ok && price_ok && stock_ok
+        };
+        // Among the variants that satisfy every constraint: the one whose size and
+        // colour the shopper named most closely, then in stock, then the cheapest.
+        let wishes = Wishes::new(&q.prefer);
+        let named = |v: &Variant| {
+            v.size.as_deref().map_or(0, |s| wishes.score(s))
+                + v.color.as_deref().map_or(0, |c| wishes.score(c))
+        };
+        let variant = p
+            .variants
+            .iter()
+            .filter(|v| variant_ok(v))
+            .min_by_key(|v| {
+                (
+                    std::cmp::Reverse(named(v)),
+                    v.stock == 0,
+                    p.effective_price(v),
+                )
+            })?
+            .clone();
+        let mut options = wishes.choose(
+            p.attributes
+                .iter()
+                .filter_map(|(k, vs)| Some((k.strip_prefix("option.")?, vs.as_slice()))),
+        );
+        if let Some(s) = &variant.size {
+            options.insert("size".into(), s.clone());
+        }
+        if let Some(c) = &variant.color {
+            options.insert("color".into(), c.clone());
+        }
+        if let Some(b) = &q.brand {
+            if p.brand.as_deref().map(facet_key) != Some(facet_key(b)) {
+                return None;
+            }
+        }
+        for (key, value) in &q.attributes {
+            let k = fold(key);
+            let found = p.attributes.iter().find(|(pk, _)| fold(pk) == k)?;
+            if let Some(v) = value {
+                let v = fold(v);
+                if !found.1.iter().any(|x| fold(x) == v) {
+                    return None;
+                }
+            }
+        }
+        let price = p.effective_price(&variant);
+        let mut reasons = Vec::new();
+        if let Some(m) = q.price_max {
+            reasons.push(format!("price {price} ≤ {m}"));
+        }
+        if let Some(m) = q.price_min {
+            reasons.push(format!("price {price} ≥ {m}"));
+        }
+        if let Some(c) = &variant.color {
+            if !want_colors.is_empty() {
+                reasons.push(format!("colour {c}"));
+            }
+        } else if !want_colors.is_empty() {
+            reasons.push(format!("colour {}", want_colors.join("/")));
+        }
+        if let (Some(s), false) = (&variant.size, want_sizes.is_empty()) {
+            reasons.push(format!("size {s}"));
+        }
+        if q.in_stock_only {
+            reasons.push(format!("in stock ({} left)", variant.stock));
+        }
+        if let Some(b) = &q.brand {
+            reasons.push(format!("brand {b}"));
+        }
+        for (k, v) in &q.attributes {
+            reasons.push(match v {
+                Some(v) => format!("{k}: {v}"),
+                None => k.clone(),
+            });
+        }
+        for e in &q.exclude {
+            reasons.push(format!("without {e}"));
+        }
+        let in_stock = variant.stock > 0;
+        let score = if q.sort == Sort::Relevance {
+            score * if in_stock { 1.0 } else { 0.8 } * (1.0 + 0.02 * p.rating.unwrap_or(0.0))
+        } else {
+            score
+        };
+        Some(Hit {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            price,
+            currency: p.currency.clone(),
+            in_stock,
+            score,
+            reasons,
+            variant,
+            options,
+            product: p.clone(),
+        })
+    }
+}

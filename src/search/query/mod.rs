@@ -1,0 +1,259 @@
+//! Turning a [`SearchQuery`] into ranked [`Hit`]s.
+//!
+//! Stated constraints are filters, never boosts: price, colour, size, brand, category,
+//! attributes and stock are applied in the index and then re-checked per variant
+//! right before a hit is returned, so no hit ever breaks one (NVIDIA retail blueprint
+//! PRs #149, #200).
+//!
+//! Ranking, for `Sort::Relevance`:
+//!
+//! ```text
+//! score = bm25 × (in_stock ? 1.0 : 0.8) × (1 + 0.02 × rating)
+//! ```
+//!
+//! where bm25 is Tantivy's BM25 over the fields with these boosts: title 3, compound
+//! heads 2.5, brand 2, category 2, attributes 1.5, description 0.5; a misspelt word
+//! matches titles by edit distance (1 from 5 letters, 2 from 9) at boost 1. Stock and
+//! rating only break near-ties: a bm25 gap of 20 % outweighs both.
+
+mod filters;
+mod rank;
+mod text;
+
+use rank::*;
+
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+use std::ops::Bound;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocAddress, Order, TantivyDocument, Term};
+
+use super::compound::{fold, words};
+use super::index::{facet_key, product_colors, IndexError, ProductIndex};
+use super::schema::{self, tokens};
+use crate::catalog::colors::canonical_of_value;
+use crate::catalog::options::{size_matches, size_tokens, Wishes};
+use crate::catalog::{Product, Variant};
+
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    #[default]
+    Relevance,
+    PriceAsc,
+    PriceDesc,
+    Rating,
+}
+
+/// What a shopper is looking for: free text plus hard constraints.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SearchQuery {
+    /// Free text: product type, attributes, brand words.
+    pub text: String,
+    /// Words that must not appear ("ohne Leder", "not leather").
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Category name or path segment ("Jacken", "Bekleidung/Jacken").
+    pub category: Option<String>,
+    pub price_min: Option<i64>,
+    pub price_max: Option<i64>,
+    /// Colours, any language; a hit has a variant in one of them.
+    #[serde(default)]
+    pub colors: Vec<String>,
+    /// Colours a hit's chosen variant must not have.
+    #[serde(default)]
+    pub exclude_colors: Vec<String>,
+    #[serde(default)]
+    pub sizes: Vec<String>,
+    pub brand: Option<String>,
+    #[serde(default)]
+    pub in_stock_only: bool,
+    /// Attributes the product must have: key, and optionally a value.
+    #[serde(default)]
+    pub attributes: Vec<(String, Option<String>)>,
+    #[serde(default)]
+    pub sort: Sort,
+    /// What the shopper said in this search, to choose among the variants and option
+    /// values that satisfy the constraints ("slate", "x-large", "pack of 12"). Never a
+    /// filter.
+    #[serde(default)]
+    pub prefer: String,
+    pub limit: usize,
+    #[serde(default)]
+    pub offset: usize,
+}
+
+/// One suggested product with why it was suggested.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    /// Price of the selected variant, minor units.
+    pub price: i64,
+    pub currency: String,
+    pub in_stock: bool,
+    pub score: f32,
+    /// The constraints it satisfies and the terms it matched.
+    pub reasons: Vec<String>,
+    /// The variant that satisfies the constraints (size, colour, stock, price).
+    pub variant: Variant,
+    /// The selected value of each option: the variant's size and colour, and for
+    /// other options (`option.<name>` attributes: style, flavour, fit) the value the
+    /// shopper named, else the first.
+    pub options: std::collections::BTreeMap<String, String>,
+    #[serde(skip)]
+    pub product: std::sync::Arc<Product>,
+}
+
+/// A page of hits and how many passed the filters in all.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    pub hits: Vec<Hit>,
+    /// Hits past the filters among the candidates looked at (a lower bound for large sets).
+    pub total: usize,
+}
+
+/// The most candidates one search re-checks.
+const MAX_CANDIDATES: usize = 5_000;
+
+struct Analyzers {
+    de: TextAnalyzer,
+    en: TextAnalyzer,
+    plain: TextAnalyzer,
+}
+
+impl Analyzers {
+    fn new() -> Self {
+        Analyzers {
+            de: schema::german(),
+            en: schema::english(),
+            plain: schema::plain(),
+        }
+    }
+}
+
+impl ProductIndex {
+    /// Runs a search. Every returned hit satisfies every constraint in `q`.
+    pub fn search(&self, q: &SearchQuery) -> Result<SearchResults, IndexError> {
+        let limit = q.limit.clamp(1, 200);
+        let mut an = Analyzers::new();
+        let text_query = self.text_query(&q.text, &mut an);
+        let has_text = text_query.is_some();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        clauses.push((
+            Occur::Must,
+            text_query.unwrap_or_else(|| Box::new(AllQuery)),
+        ));
+        self.filter_clauses(q, &mut an, &mut clauses);
+        let query = BooleanQuery::new(clauses);
+
+        let searcher = self.reader.searcher();
+        let want = q.offset + limit;
+        let mut fetch = (want * 4 + 50).min(MAX_CANDIDATES);
+        loop {
+            let candidates: Vec<(f32, DocAddress)> = match (q.sort, has_text) {
+                (Sort::PriceAsc, _) => by_fast(&searcher, &query, fetch, "price_lo", Order::Asc)?,
+                (Sort::PriceDesc, _) => by_fast(&searcher, &query, fetch, "price_lo", Order::Desc)?,
+                (Sort::Rating, _) => searcher
+                    .search(
+                        &query,
+                        &TopDocs::with_limit(fetch)
+                            .order_by_fast_field::<f64>("rating", Order::Desc),
+                    )?
+                    .into_iter()
+                    .map(|(r, a)| (r as f32, a))
+                    .collect(),
+                (Sort::Relevance, true) => searcher.search(&query, &TopDocs::with_limit(fetch))?,
+                // No words to rank by: best-rated first.
+                (Sort::Relevance, false) => searcher
+                    .search(
+                        &query,
+                        &TopDocs::with_limit(fetch)
+                            .order_by_fast_field::<f64>("rating", Order::Desc),
+                    )?
+                    .into_iter()
+                    .map(|(r, a)| (1.0 + r as f32 / 100.0, a))
+                    .collect(),
+            };
+            let exhausted = candidates.len() < fetch;
+            let mut hits = Vec::new();
+            // One id-key column per segment, opened on first use.
+            let mut columns: Vec<Option<tantivy::columnar::Column<u64>>> =
+                vec![None; searcher.segment_readers().len()];
+            for (score, addr) in candidates {
+                let seg = addr.segment_ord as usize;
+                if columns[seg].is_none() {
+                    columns[seg] = Some(
+                        searcher
+                            .segment_reader(addr.segment_ord)
+                            .fast_fields()
+                            .u64("id_key")?,
+                    );
+                }
+                let key = columns[seg].as_ref().and_then(|c| c.first(addr.doc_id));
+                let known = key.and_then(|k| {
+                    self.products
+                        .read()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .by_key(k)
+                        .cloned()
+                });
+                let product = match known {
+                    Some(p) => p,
+                    // Ambiguous key: read the stored id.
+                    None => {
+                        let doc: TantivyDocument = searcher.doc(addr)?;
+                        let Some(p) = doc
+                            .get_first(self.fields.id)
+                            .and_then(|v| v.as_str())
+                            .and_then(|id| self.product(id))
+                        else {
+                            continue;
+                        };
+                        p
+                    }
+                };
+                if let Some(hit) = self.check(&product, q, score) {
+                    hits.push(hit);
+                }
+            }
+            if hits.len() >= want || exhausted || fetch >= MAX_CANDIDATES {
+                match q.sort {
+                    Sort::Relevance if has_text => {
+                        hits.sort_by(|a, b| {
+                            b.score.partial_cmp(&a.score).unwrap_or(Ordering::Equal)
+                        });
+                        rerank_by_coverage(&mut hits, &q.text, want, &mut an);
+                    }
+                    Sort::PriceAsc => hits.sort_by_key(|h| h.price),
+                    Sort::PriceDesc => hits.sort_by_key(|h| std::cmp::Reverse(h.price)),
+                    _ => {}
+                }
+                let total = hits.len();
+                // Matched words only for the page shown: analysing every candidate's
+                // texts would cost more than the search.
+                let hits = hits
+                    .into_iter()
+                    .skip(q.offset)
+                    .take(limit)
+                    .map(|mut h| {
+                        let words = matched_terms(&h.product, &q.text, &mut an);
+                        h.reasons
+                            .extend(words.into_iter().map(|t| format!("matched \"{t}\"")));
+                        h
+                    })
+                    .collect();
+                return Ok(SearchResults { hits, total });
+            }
+            fetch = (fetch * 4).min(MAX_CANDIDATES);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! Re-ranking the best candidates by how much of the request they cover, and the
+//! terms each matched.
+
+use super::*;
+
+/// How many of the best candidates the coverage stage looks at.
+pub(super) const RERANK: usize = 100;
+
+/// Second stage of relevance ranking, over the best [`RERANK`] candidates (and at
+/// least the page asked for): BM25 favours a few words in the title; a shopper's
+/// request is better met by the product that has more of what they asked for, and in
+/// the same order ("classic fit", "needle sleeve"):
+///
+/// ```text
+/// score × (1 + 1.0 × words covered + 1.0 × word pairs covered)
+/// ```
+///
+/// where "words covered" is the share of the query's words (stemmed, English or
+/// German) found anywhere in the product's title, attributes or description, and
+/// "pairs covered" the share of adjacent query word pairs found adjacent there.
+pub(super) fn rerank_by_coverage(hits: &mut [Hit], text: &str, want: usize, an: &mut Analyzers) {
+    use std::collections::HashSet;
+    let query: Vec<(String, Vec<String>)> = words(text)
+        .filter_map(|w| {
+            let en = tokens(&mut an.en, &w).into_iter().next()?;
+            Some((en, tokens(&mut an.de, &w)))
+        })
+        .collect();
+    if query.len() < 2 {
+        return;
+    }
+    let n = hits.len().min(RERANK.max(want));
+    for h in hits.iter_mut().take(n) {
+        let p = &h.product;
+        let mut body = format!("{} {}", p.title, p.title_en.as_deref().unwrap_or(""));
+        for vs in p.attributes.values() {
+            for v in vs {
+                body.push_str(" . ");
+                body.push_str(v);
+            }
+        }
+        body.push_str(" . ");
+        body.push_str(&p.description);
+        let en = tokens(&mut an.en, &body);
+        let en_set: HashSet<&str> = en.iter().map(String::as_str).collect();
+        let de_set: HashSet<String> = tokens(&mut an.de, &body).into_iter().collect();
+        let pairs: HashSet<(&str, &str)> = en
+            .windows(2)
+            .map(|w| (w[0].as_str(), w[1].as_str()))
+            .collect();
+        let covered = query
+            .iter()
+            .filter(|(e, d)| en_set.contains(e.as_str()) || d.iter().any(|t| de_set.contains(t)))
+            .count() as f32
+            / query.len() as f32;
+        let paired = query
+            .windows(2)
+            .filter(|w| pairs.contains(&(w[0].0.as_str(), w[1].0.as_str())))
+            .count() as f32
+            / (query.len() - 1) as f32;
+        h.score *= 1.0 + covered + paired;
+    }
+    hits[..n].sort_by(|a, b| b.score.partial_cmp(&a.score).unwrap_or(Ordering::Equal));
+}
+
+/// Query words (as typed) whose analysed form occurs in the product's texts.
+pub(super) fn matched_terms(p: &Product, text: &str, an: &mut Analyzers) -> Vec<String> {
+    let mut body = format!(
+        "{} {} {} {} {}",
+        p.title,
+        p.title_en.as_deref().unwrap_or(""),
+        p.brand.as_deref().unwrap_or(""),
+        p.category.join(" "),
+        p.material.as_deref().unwrap_or("")
+    );
+    for (k, vs) in &p.attributes {
+        body.push(' ');
+        body.push_str(k);
+        for v in vs {
+            body.push(' ');
+            body.push_str(v);
+        }
+    }
+    let de: BTreeSet<String> = tokens(&mut an.de, &body).into_iter().collect();
+    let en: BTreeSet<String> = tokens(&mut an.en, &body).into_iter().collect();
+    let folded = fold(&body);
+    let mut out = Vec::new();
+    for w in text.split_whitespace() {
+        let hit = tokens(&mut an.de, w)
+            .iter()
+            .any(|t| de.contains(t) || folded.contains(t.as_str()))
+            || tokens(&mut an.en, w).iter().any(|t| en.contains(t));
+        let clean = w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+        if hit && !clean.is_empty() && !out.contains(&clean) {
+            out.push(clean);
+        }
+    }
+    out
+}
+
+pub(super) fn by_fast(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    fetch: usize,
+    field: &str,
+    order: Order,
+) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+    Ok(searcher
+        .search(
+            query,
+            &TopDocs::with_limit(fetch).order_by_fast_field::<i64>(field, order),
+        )?
+        .into_iter()
+        .map(|(p, a)| (p as f32, a))
+        .collect())
+}

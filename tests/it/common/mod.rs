@@ -1,0 +1,84 @@
+//! Helpers shared by the integration tests.
+
+use std::fs::File;
+use std::path::PathBuf;
+
+use shopassist::models::{self, FetchOptions, KnownModel};
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The test model (SmolLM2-135M), fetched into `models/` on first use. Test binaries
+/// run in parallel, so the fetch is serialised with a lock file.
+pub fn test_model() -> PathBuf {
+    let dir = repo_root().join("models");
+    std::fs::create_dir_all(&dir).unwrap();
+    let lock = File::create(dir.join(".test-fetch.lock")).unwrap();
+    lock.lock().unwrap();
+    let model = KnownModel::by_name("test").unwrap();
+    models::fetch(model, &dir, &FetchOptions::default())
+        .unwrap_or_else(|e| panic!("fetching the test model failed: {e}"));
+    model.path_in(&dir)
+}
+
+/// The model a model-quality test runs: the test model, or the one named by
+/// `SHOPASSIST_TEST_MODEL` (`default` for the by-hand runs recorded in BENCHMARKS.md),
+/// fetched like the test model.
+pub fn model_under_test() -> PathBuf {
+    let name = std::env::var("SHOPASSIST_TEST_MODEL").unwrap_or_else(|_| "test".into());
+    if name == "test" {
+        return test_model();
+    }
+    let dir = repo_root().join("models");
+    let lock = File::create(dir.join(".test-fetch.lock")).unwrap();
+    lock.lock().unwrap();
+    let model = KnownModel::by_name(&name)
+        .unwrap_or_else(|| panic!("SHOPASSIST_TEST_MODEL={name}: not a known model"));
+    models::fetch(model, &dir, &FetchOptions::default())
+        .unwrap_or_else(|e| panic!("fetching {name} failed: {e}"));
+    eprintln!("model under test: {}", model.file_name);
+    model.path_in(&dir)
+}
+
+/// Skips a test whose outside tool is missing, saying so; under CI (`CI` set) fails.
+pub fn skip_unless_ci(msg: &str) {
+    if std::env::var_os("CI").is_some() {
+        panic!("{msg}");
+    }
+    eprintln!("SKIPPED: {msg}");
+}
+
+/// The whole daemon (test model, demo catalogue, data in `data_dir`) on an ephemeral
+/// loopback port, once `/readyz` says ready: its URL, and the sender that stops it.
+pub async fn daemon_ready(
+    data_dir: &std::path::Path,
+) -> (String, tokio::sync::oneshot::Sender<()>) {
+    use std::time::{Duration, Instant};
+    let config = shopassist::config::Config {
+        data_dir: data_dir.to_path_buf(),
+        model: shopassist::config::ModelChoice::Path(test_model()),
+        ..shopassist::config::Config::default()
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(shopassist::daemon::run_on(listener, config, async {
+        let _ = stopped.await;
+    }));
+    // Ready: catalogue open, model loaded and its extraction prompt prepared.
+    let c = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(180);
+    while c
+        .get(format!("{url}/readyz"))
+        .send()
+        .await
+        .map(|r| r.status() != 200)
+        .unwrap_or(true)
+    {
+        assert!(Instant::now() < deadline, "daemon never became ready");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    (url, stop)
+}
