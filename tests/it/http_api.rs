@@ -4,7 +4,7 @@
 //! pages.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -17,54 +17,13 @@ mod hardening;
 const ADMIN: &str = "admin-key-for-tests-0001";
 const STOREFRONT: &str = "storefront-key-for-tests-01";
 
-async fn start(config: Config) -> (String, tokio::sync::oneshot::Sender<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(shopassist::daemon::run_on(listener, config, async {
-        let _ = rx.await;
-    }));
-    (url, tx)
-}
+use common::{code_of, no_model, start, wait_for_catalogue};
 
 fn config(model: ModelChoice, keys: &str) -> Config {
-    let dir = tempfile::tempdir().unwrap().keep();
     Config {
-        data_dir: dir.join("data"),
-        models_dir: dir.join("models"),
-        model,
         api_keys: parse_api_keys(keys).unwrap(),
-        ..Config::default()
+        ..common::fresh_config(model)
     }
-}
-
-fn no_model() -> ModelChoice {
-    ModelChoice::Path("/nonexistent/m.gguf".into())
-}
-
-/// Polls until the catalogue answers (it opens in the background).
-async fn wait_for_catalogue(c: &Client, url: &str, key: Option<&str>) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let mut r = c.get(format!("{url}/v1/products/search?q=x"));
-        if let Some(k) = key {
-            r = r.bearer_auth(k);
-        }
-        if r.send().await.unwrap().status() != 503 {
-            return;
-        }
-        assert!(Instant::now() < deadline, "catalogue never opened");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn code_of(r: reqwest::Response) -> (StatusCode, String) {
-    let status = r.status();
-    let v: Value = r.json().await.expect("error body is JSON");
-    (
-        status,
-        v["error"]["code"].as_str().unwrap_or("").to_string(),
-    )
 }
 
 /// The open server (no keys), rules only, once the catalogue answers.

@@ -11,29 +11,14 @@ use crate::common;
 
 /// Starts the daemon in-process on an ephemeral port; returns its base URL and a
 /// handle that stops it.
-async fn start(config: Config) -> (String, tokio::sync::oneshot::Sender<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(shopassist::daemon::run_on(listener, config, async {
-        let _ = rx.await;
-    }));
-    (url, tx)
-}
+use common::{start, wait_for_catalogue};
 
 fn config_with_model(model: ModelChoice) -> Config {
-    let dir = tempfile::tempdir().unwrap().keep();
-    Config {
-        data_dir: dir.join("data"),
-        models_dir: dir.join("models"),
-        model,
-        ..Config::default()
-    }
+    common::fresh_config(model)
 }
 
 async fn error_code(resp: reqwest::Response) -> String {
-    let v: serde_json::Value = resp.json().await.expect("error body is JSON");
-    v["error"]["code"].as_str().expect("error.code").to_string()
+    common::code_of(resp).await.1
 }
 
 #[tokio::test]
@@ -217,25 +202,8 @@ async fn start_serving_catalogue() -> (String, tokio::sync::oneshot::Sender<()>,
     )))
     .await;
     let c = reqwest::Client::new();
-    wait_for_catalogue(&c, &url).await;
+    wait_for_catalogue(&c, &url, None).await;
     (url, stop, c)
-}
-
-/// Polls until the catalogue answers (it opens in the background).
-async fn wait_for_catalogue(c: &reqwest::Client, url: &str) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let r = c
-            .get(format!("{url}/v1/products/search?q=x"))
-            .send()
-            .await
-            .unwrap();
-        if r.status() != 503 {
-            return;
-        }
-        assert!(Instant::now() < deadline, "catalogue never opened");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 #[tokio::test]

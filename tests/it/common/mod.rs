@@ -82,3 +82,60 @@ pub async fn daemon_ready(
     }
     (url, stop)
 }
+
+/// The daemon in-process on an ephemeral loopback port: its base URL and the sender
+/// that stops it. Components load in the background, as in production.
+pub async fn start(
+    config: shopassist::config::Config,
+) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(shopassist::daemon::run_on(listener, config, async {
+        let _ = rx.await;
+    }));
+    (url, tx)
+}
+
+/// Settings over a fresh temporary data and models directory.
+pub fn fresh_config(model: shopassist::config::ModelChoice) -> shopassist::config::Config {
+    let dir = tempfile::tempdir().unwrap().keep();
+    shopassist::config::Config {
+        data_dir: dir.join("data"),
+        models_dir: dir.join("models"),
+        model,
+        ..shopassist::config::Config::default()
+    }
+}
+
+/// A model that can never load: the daemon serves rules only.
+pub fn no_model() -> shopassist::config::ModelChoice {
+    shopassist::config::ModelChoice::Path("/nonexistent/m.gguf".into())
+}
+
+/// Polls until the catalogue answers (it opens in the background), with `key` if set.
+pub async fn wait_for_catalogue(c: &reqwest::Client, url: &str, key: Option<&str>) {
+    use std::time::{Duration, Instant};
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let mut r = c.get(format!("{url}/v1/products/search?q=x"));
+        if let Some(k) = key {
+            r = r.bearer_auth(k);
+        }
+        if r.send().await.unwrap().status() != 503 {
+            return;
+        }
+        assert!(Instant::now() < deadline, "catalogue never opened");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// An error answer's status and stable code.
+pub async fn code_of(r: reqwest::Response) -> (reqwest::StatusCode, String) {
+    let status = r.status();
+    let v: serde_json::Value = r.json().await.expect("error body is JSON");
+    (
+        status,
+        v["error"]["code"].as_str().unwrap_or("").to_string(),
+    )
+}
