@@ -201,13 +201,15 @@ pub(super) fn load_cart(tx: &Connection, customer: &str) -> Result<Cart, OrderEr
         let line_total = line_total(unit, quantity)?;
         cart.total = add_amounts(cart.total, line_total)?;
         cart.items.push(CartLine {
-            product_id,
-            variant_id,
-            title: product.title.clone(),
-            size: variant.size.clone(),
-            color: variant.color.clone(),
-            quantity,
-            unit_price: unit,
+            item: LineItem {
+                product_id,
+                variant_id,
+                title: product.title.clone(),
+                size: variant.size.clone(),
+                color: variant.color.clone(),
+                quantity,
+                unit_price: unit,
+            },
             price_when_added,
             line_total,
             available: variant.stock,
@@ -247,11 +249,11 @@ pub(super) fn cart_hash(customer: &str, cart: &Cart) -> String {
         h.update(
             format!(
                 "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\n",
-                l.product_id,
-                l.variant_id,
-                l.quantity,
-                l.unit_price,
-                l.available >= l.quantity
+                l.item.product_id,
+                l.item.variant_id,
+                l.item.quantity,
+                l.item.unit_price,
+                l.available >= l.item.quantity
             )
             .as_bytes(),
         );

@@ -45,18 +45,18 @@ pub(super) fn propose(
     if cart.items.is_empty() {
         return Err(OrderError::CartEmpty);
     }
-    if let Some(l) = cart.items.iter().find(|l| l.available < l.quantity) {
+    if let Some(l) = cart.items.iter().find(|l| l.available < l.item.quantity) {
         return Err(OrderError::OutOfStock {
-            product_id: l.product_id.clone(),
-            variant_id: l.variant_id.clone(),
-            title: l.title.clone(),
+            product_id: l.item.product_id.clone(),
+            variant_id: l.item.variant_id.clone(),
+            title: l.item.title.clone(),
             available: l.available,
         });
     }
     let currencies: std::collections::BTreeSet<&str> = {
         let mut s = std::collections::BTreeSet::new();
         for l in &cart.items {
-            if let Some(p) = stored_product(tx, &l.product_id)? {
+            if let Some(p) = stored_product(tx, &l.item.product_id)? {
                 s.insert(if p.currency == cart.currency {
                     cart.currency.as_str()
                 } else {
@@ -129,14 +129,14 @@ pub(super) fn confirm_in(
     for (i, l) in cart.items.iter().enumerate() {
         change_stock(
             w,
-            &l.product_id,
-            &l.variant_id,
-            StockChange::Remove(l.quantity),
+            &l.item.product_id,
+            &l.item.variant_id,
+            StockChange::Remove(l.item.quantity),
         )?;
         w.tx.execute(
             "INSERT INTO order_items (order_id, line, product_id, variant_id, title, size, color, quantity, unit_price)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![order_id, (i + 1) as i64, l.product_id, l.variant_id, l.title, l.size, l.color, l.quantity, l.unit_price],
+            params![order_id, (i + 1) as i64, l.item.product_id, l.item.variant_id, l.item.title, l.item.size, l.item.color, l.item.quantity, l.item.unit_price],
         )?;
     }
     w.tx.execute(

@@ -53,9 +53,9 @@ impl Orders {
             for item in &order.items {
                 change_stock(
                     w,
-                    &item.product_id,
-                    &item.variant_id,
-                    StockChange::Add(item.quantity),
+                    &item.item.product_id,
+                    &item.item.variant_id,
+                    StockChange::Add(item.item.quantity),
                 )?;
             }
             set_status(&w.tx, &order.id, OrderStatus::Cancelled, None, w.now)?;
@@ -181,11 +181,11 @@ impl Orders {
                         message: format!("order {} has no line {}", order.id, item.line),
                     });
                 };
-                if item.quantity == 0 || item.quantity > line.quantity {
+                if item.quantity == 0 || item.quantity > line.item.quantity {
                     return Err(OrderError::InvalidRequest {
                         message: format!(
                             "line {} has {} units; cannot return {}",
-                            line.line, line.quantity, item.quantity
+                            line.line, line.item.quantity, item.quantity
                         ),
                     });
                 }
@@ -195,7 +195,7 @@ impl Orders {
                             message: format!("line {}: an exchange names the variant wanted", line.line),
                         }
                     })?;
-                    let product = product_in(&w.tx, &line.product_id)?;
+                    let product = product_in(&w.tx, &line.item.product_id)?;
                     check_stock(&product, wanted, i64::from(item.quantity))?;
                 }
             }
@@ -264,51 +264,51 @@ impl Orders {
             let order = load_order(&w.tx, Some(customer), order_id)?;
             let mut changes = Vec::new();
             for item in &order.items {
-                let product = match stored_product(&w.tx, &item.product_id)? {
-                    Some(p) if p.variant(&item.variant_id).is_some() => p,
+                let product = match stored_product(&w.tx, &item.item.product_id)? {
+                    Some(p) if p.variant(&item.item.variant_id).is_some() => p,
                     _ => {
                         changes.push(ReorderChange::NoLongerSold {
-                            product_id: item.product_id.clone(),
-                            title: item.title.clone(),
+                            product_id: item.item.product_id.clone(),
+                            title: item.item.title.clone(),
                         });
                         continue;
                     }
                 };
-                let available = product.variant(&item.variant_id).map_or(0, |v| v.stock);
+                let available = product.variant(&item.item.variant_id).map_or(0, |v| v.stock);
                 let in_cart: i64 = w
                     .tx
                     .query_row(
                         "SELECT quantity FROM cart_items WHERE customer_id = ?1 AND product_id = ?2 AND variant_id = ?3",
-                        params![customer, item.product_id, item.variant_id],
+                        params![customer, item.item.product_id, item.item.variant_id],
                         |r| r.get(0),
                     )
                     .optional()?
                     .unwrap_or(0);
-                let wanted = (in_cart + i64::from(item.quantity)).min(i64::from(max));
+                let wanted = (in_cart + i64::from(item.item.quantity)).min(i64::from(max));
                 let quantity = wanted.min(i64::from(available));
                 if quantity <= in_cart {
                     if available == 0 {
                         changes.push(ReorderChange::OutOfStock {
-                            product_id: item.product_id.clone(),
-                            title: item.title.clone(),
+                            product_id: item.item.product_id.clone(),
+                            title: item.item.title.clone(),
                         });
                     }
                     continue;
                 }
                 if quantity < wanted {
                     changes.push(ReorderChange::QuantityReduced {
-                        product_id: item.product_id.clone(),
-                        title: item.title.clone(),
+                        product_id: item.item.product_id.clone(),
+                        title: item.item.title.clone(),
                         wanted: (wanted - in_cart) as u32,
                         available: (quantity - in_cart) as u32,
                     });
                 }
-                let price = unit_price(&product, &item.variant_id);
-                if price != item.unit_price {
+                let price = unit_price(&product, &item.item.variant_id);
+                if price != item.item.unit_price {
                     changes.push(ReorderChange::PriceChanged {
-                        product_id: item.product_id.clone(),
-                        title: item.title.clone(),
-                        was: item.unit_price,
+                        product_id: item.item.product_id.clone(),
+                        title: item.item.title.clone(),
+                        was: item.item.unit_price,
                         now: price,
                     });
                 }
@@ -316,7 +316,7 @@ impl Orders {
                     "INSERT INTO cart_items (customer_id, product_id, variant_id, quantity, price_when_added, added_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                      ON CONFLICT (customer_id, product_id, variant_id) DO UPDATE SET quantity = excluded.quantity",
-                    params![customer, item.product_id, item.variant_id, quantity, price, w.now],
+                    params![customer, item.item.product_id, item.item.variant_id, quantity, price, w.now],
                 )?;
             }
             event(&w.tx, "order.reorder", Some(customer), &serde_json::json!({"order_id": order.id}), w.now)?;
@@ -454,13 +454,15 @@ pub(super) fn load_order(
         .query_map(params![order.id], |r| {
             Ok(OrderLine {
                 line: r.get(0)?,
-                product_id: r.get(1)?,
-                variant_id: r.get(2)?,
-                title: r.get(3)?,
-                size: r.get(4)?,
-                color: r.get(5)?,
-                quantity: r.get(6)?,
-                unit_price: r.get(7)?,
+                item: LineItem {
+                    product_id: r.get(1)?,
+                    variant_id: r.get(2)?,
+                    title: r.get(3)?,
+                    size: r.get(4)?,
+                    color: r.get(5)?,
+                    quantity: r.get(6)?,
+                    unit_price: r.get(7)?,
+                },
             })
         })?
         .collect::<Result<_, _>>()?;

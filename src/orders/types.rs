@@ -20,17 +20,25 @@ fn one() -> i64 {
     1
 }
 
-/// One cart line, priced from the catalogue now.
+/// What a cart line and an order line share: a variant, its title and options, a
+/// quantity and a unit price (minor units). Serialised flat into both.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct CartLine {
+pub struct LineItem {
     pub product_id: String,
     pub variant_id: String,
     pub title: String,
     pub size: Option<String>,
     pub color: Option<String>,
     pub quantity: u32,
-    /// Current unit price (minor units).
+    /// In a cart: the unit price now; in an order: the price paid.
     pub unit_price: i64,
+}
+
+/// One cart line, priced from the catalogue now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CartLine {
+    #[serde(flatten)]
+    pub item: LineItem,
     /// Unit price when the line was added, so a change can be said.
     pub price_when_added: i64,
     pub line_total: i64,
@@ -97,13 +105,8 @@ impl OrderStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OrderLine {
     pub line: u32,
-    pub product_id: String,
-    pub variant_id: String,
-    pub title: String,
-    pub size: Option<String>,
-    pub color: Option<String>,
-    pub quantity: u32,
-    pub unit_price: i64,
+    #[serde(flatten)]
+    pub item: LineItem,
 }
 
 /// A status change with its time.

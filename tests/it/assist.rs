@@ -397,7 +397,7 @@ fn injected_instructions_in_product_texts_change_no_cart_and_place_no_order() {
     t.say("das erste in den warenkorb");
     let cart = a.orders.cart("buyer").unwrap();
     assert_eq!(cart.items.len(), 1, "{cart:?}");
-    assert_eq!(cart.items[0].quantity, 1);
+    assert_eq!(cart.items[0].item.quantity, 1);
     t.say("zur kasse");
     assert_eq!(orders_of(&a, "buyer"), 0);
 }

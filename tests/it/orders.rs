@@ -101,7 +101,7 @@ fn checkout_proposes_and_only_confirmation_places_the_order() {
     let order = f.orders.confirm("anna", &proposal.token).unwrap();
     assert_eq!(order.status, OrderStatus::Placed);
     assert_eq!(order.total, 2 * 8995);
-    assert_eq!(order.items[0].variant_id, "JACKE-M");
+    assert_eq!(order.items[0].item.variant_id, "JACKE-M");
     assert_eq!(stock(&f.shop, "JACKE", "JACKE-M"), 1, "stock decremented");
     assert!(f.orders.cart("anna").unwrap().items.is_empty());
     assert_eq!(f.orders.outbox_counts().unwrap().pending, 1);
@@ -335,7 +335,7 @@ fn idempotency_keys_replay_refuse_and_isolate() {
             o.add_to_cart("bert", &action("KAFFEE", None, 1))
         })
         .unwrap();
-    assert_eq!(cart.value.items[0].quantity, 2);
+    assert_eq!(cart.value.items[0].item.quantity, 2);
 }
 
 #[test]

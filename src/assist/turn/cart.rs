@@ -128,10 +128,10 @@ impl Assistant {
         let line = cart
             .items
             .iter()
-            .find(|l| Some(&l.product_id) == target.as_ref())
+            .find(|l| Some(&l.item.product_id) == target.as_ref())
             .or_else(|| {
                 cart.items.iter().find(|l| {
-                    let t = l.title.to_lowercase();
+                    let t = l.item.title.to_lowercase();
                     u.normalised
                         .split_whitespace()
                         .any(|w| w.len() >= 4 && t.contains(w))
@@ -150,11 +150,13 @@ impl Assistant {
             }
             return Ok(());
         };
-        let cart =
-            self.orders
-                .remove_from_cart(&ctx.cart_owner, &line.product_id, &line.variant_id)?;
-        out.say(self.t(ctx, "removed", json!({"title": line.title})));
-        out.actions.push(json!({"type": "cart.remove", "product_id": line.product_id, "variant_id": line.variant_id}));
+        let cart = self.orders.remove_from_cart(
+            &ctx.cart_owner,
+            &line.item.product_id,
+            &line.item.variant_id,
+        )?;
+        out.say(self.t(ctx, "removed", json!({"title": line.item.title})));
+        out.actions.push(json!({"type": "cart.remove", "product_id": line.item.product_id, "variant_id": line.item.variant_id}));
         out.cart = Some(cart);
         out.progress = true;
         Ok(())
@@ -174,8 +176,8 @@ impl Assistant {
             .map(|l| {
                 format!(
                     "{}× {} ({})",
-                    l.quantity,
-                    l.title,
+                    l.item.quantity,
+                    l.item.title,
                     self.price(ctx, l.line_total, &cart.currency)
                 )
             })
