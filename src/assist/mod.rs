@@ -2,7 +2,7 @@
 //! session and how refinements and references apply to it ([`refine`]), product
 //! questions and comparisons answered from product data ([`answer`]), and the voice
 //! channel's spoken prices, sizes and speech-safe text ([`voice`]). The turn loop,
-//! session persistence through `orders::Orders::save_session`, grounded reply
+//! session persistence through `orders::Orders::persist_turn`, grounded reply
 //! templates from `prompts/` and handoff come next.
 
 pub mod answer;

@@ -316,30 +316,21 @@ impl Assistant {
                 .unwrap_or_else(|| format!("anon:{session_id}")),
         };
         self.orders.unit(|| {
-            self.orders
-                .append_turn(&session_id, customer, "shopper", text)?;
             let angry = u.normalised.split_whitespace().any(|w| ANGRY.contains(&w));
             let mut out = Outcome::default();
             if angry
                 || u.intent == Intent::Handoff
                 || state.stalls >= 2 && !matches!(u.intent, Intent::Greeting)
             {
-                self.handoff(&session_id, &ctx, &mut state, &u, &mut out)?;
+                self.handoff(&session_id, text, &ctx, &mut state, &u, &mut out)?;
             } else {
                 self.act(&ctx, &mut state, &u, &mut out)?;
                 state.stalls = if out.progress { 0 } else { state.stalls + 1 };
             }
             on_event(TurnEvent::Products(&out.products));
             let reply = self.word(&ctx, &out);
-            self.orders
-                .append_turn(&session_id, customer, "assistant", &reply)?;
-            self.orders.save_session(
-                &session_id,
-                customer,
-                &serde_json::to_value(&state).unwrap_or(Value::Null),
-            )?;
             let intent = serde_json::to_value(u.intent).unwrap_or(Value::Null);
-            let record = crate::orders::stats::TurnRecord {
+            let stats = crate::orders::stats::TurnRecord {
                 session_id: &session_id,
                 intent: intent.as_str().unwrap_or("unknown"),
                 ms: started.elapsed().as_millis() as u64,
@@ -347,11 +338,16 @@ impl Assistant {
                 ordered: out.actions.iter().any(|a| a["type"] == "order.placed"),
                 handoff: state.handoff,
             };
-            // Statistics are not worth failing the shopper's turn for (a failed write
-            // rolls back to its own savepoint; the turn's other writes stand).
-            if let Err(e) = self.orders.record_turn(customer, &record) {
-                tracing::warn!(error = %e, "the turn could not be recorded for statistics");
-            }
+            // The conversation's side of the turn, in one call.
+            self.orders
+                .persist_turn(&crate::orders::sessions::PersistedTurn {
+                    session_id: &session_id,
+                    customer,
+                    shopper: text,
+                    reply: &reply,
+                    state: &serde_json::to_value(&state).unwrap_or(Value::Null),
+                    stats: &stats,
+                })?;
             Ok(TurnOutput {
                 session_id: session_id.clone(),
                 reply,

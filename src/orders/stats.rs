@@ -71,18 +71,6 @@ fn percentile(sorted: &[u64], p: f64) -> u64 {
 }
 
 impl Orders {
-    /// Records one assistant turn.
-    pub fn record_turn(
-        &self,
-        customer: Option<&str>,
-        turn: &TurnRecord<'_>,
-    ) -> Result<(), OrderError> {
-        let data = serde_json::to_value(turn).map_err(|e| OrderError::Internal {
-            message: e.to_string(),
-        })?;
-        self.record_event("turn", customer, &data)
-    }
-
     /// Orders by status, for `/metrics`.
     pub fn order_counts(&self) -> Result<Vec<(String, u64)>, OrderError> {
         self.read(|tx, _| {

@@ -6,6 +6,7 @@ impl Assistant {
     pub(super) fn handoff(
         &self,
         session_id: &str,
+        text: &str,
         ctx: &Ctx<'_>,
         state: &mut SessionState,
         u: &Understanding,
@@ -15,9 +16,19 @@ impl Assistant {
         // is already with a colleague (repeating it stored the whole transcript again
         // on every turn: 24 MB for 150 abusive turns).
         if !state.handoff {
-            let (transcript, turns) =
-                self.orders
-                    .transcript_tail(session_id, ctx.customer, HANDOFF_TRANSCRIPT_TURNS)?;
+            // The stored lines and this turn's message (stored with the turn's end).
+            let (mut transcript, turns) = self.orders.transcript_tail(
+                session_id,
+                ctx.customer,
+                HANDOFF_TRANSCRIPT_TURNS - 1,
+            )?;
+            transcript.push(crate::orders::sessions::Turn {
+                turn: turns + 1,
+                role: "shopper".into(),
+                text: text.to_string(),
+                at: self.orders.now(),
+            });
+            let turns = turns + 1;
             self.orders.record_event(
                 "handoff.requested",
                 ctx.customer,
