@@ -80,6 +80,65 @@ fn check_owner(tx: &Connection, id: &str, customer: Option<&str>) -> Result<bool
     }
 }
 
+/// Creates the session for `customer` with an empty state if it does not exist (it is
+/// `unknown_session` if another customer's), and marks it updated now.
+fn ensure_session(
+    tx: &Connection,
+    id: &str,
+    customer: Option<&str>,
+    now: Millis,
+) -> Result<(), OrderError> {
+    if check_owner(tx, id, customer)? {
+        tx.execute(
+            "UPDATE sessions SET updated_at = ?2 WHERE id = ?1",
+            params![id, now],
+        )?;
+    } else {
+        tx.execute(
+            "INSERT INTO sessions (id, customer_id, state_json, created_at, updated_at)
+             VALUES (?1, ?2, '{}', ?3, ?3)",
+            params![id, customer, now],
+        )?;
+    }
+    Ok(())
+}
+
+/// Sets a session's state, creating the session for `customer` if needed.
+fn put_state(
+    tx: &Connection,
+    id: &str,
+    customer: Option<&str>,
+    state: &serde_json::Value,
+    now: Millis,
+) -> Result<(), OrderError> {
+    ensure_session(tx, id, customer, now)?;
+    tx.execute(
+        "UPDATE sessions SET state_json = ?2 WHERE id = ?1",
+        params![id, state.to_string()],
+    )?;
+    Ok(())
+}
+
+/// Appends a line to an existing session's transcript; returns its turn number.
+fn append_line(
+    tx: &Connection,
+    id: &str,
+    role: &str,
+    text: &str,
+    now: Millis,
+) -> Result<u32, OrderError> {
+    let turn: u32 = tx.query_row(
+        "SELECT COALESCE(MAX(turn), 0) + 1 FROM transcript WHERE session_id = ?1",
+        params![id],
+        |r| r.get(0),
+    )?;
+    tx.execute(
+        "INSERT INTO transcript (session_id, turn, role, text, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, turn, role, text, now],
+    )?;
+    Ok(turn)
+}
+
 impl Orders {
     /// Creates or replaces a session's state.
     pub fn save_session(
@@ -88,27 +147,8 @@ impl Orders {
         customer: Option<&str>,
         state: &serde_json::Value,
     ) -> Result<(), OrderError> {
-        if id.is_empty() || id.len() > 255 {
-            return Err(OrderError::InvalidRequest {
-                message: "a session id has 1 to 255 characters".into(),
-            });
-        }
-        self.write(|w| {
-            let exists = check_owner(&w.tx, id, customer)?;
-            if exists {
-                w.tx.execute(
-                    "UPDATE sessions SET state_json = ?2, updated_at = ?3 WHERE id = ?1",
-                    params![id, state.to_string(), w.now],
-                )?;
-            } else {
-                w.tx.execute(
-                    "INSERT INTO sessions (id, customer_id, state_json, created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?4)",
-                    params![id, customer, state.to_string(), w.now],
-                )?;
-            }
-            Ok(())
-        })
+        super::check_session_id(id).map_err(|message| OrderError::InvalidRequest { message })?;
+        self.write(|w| put_state(&w.tx, id, customer, state, w.now))
     }
 
     /// Persists one whole turn of a conversation in one write: the session (created
@@ -118,38 +158,14 @@ impl Orders {
     pub fn persist_turn(&self, t: &PersistedTurn<'_>) -> Result<(), OrderError> {
         super::check_session_id(t.session_id)
             .map_err(|message| OrderError::InvalidRequest { message })?;
-        let stats = serde_json::to_string(t.stats).map_err(|e| OrderError::Internal {
+        let stats = serde_json::to_value(t.stats).map_err(|e| OrderError::Internal {
             message: e.to_string(),
         })?;
         self.write(|w| {
-            let id = t.session_id;
-            if check_owner(&w.tx, id, t.customer)? {
-                w.tx.execute(
-                    "UPDATE sessions SET state_json = ?2, updated_at = ?3 WHERE id = ?1",
-                    params![id, t.state.to_string(), w.now],
-                )?;
-            } else {
-                w.tx.execute(
-                    "INSERT INTO sessions (id, customer_id, state_json, created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?4)",
-                    params![id, t.customer, t.state.to_string(), w.now],
-                )?;
-            }
-            let next: u32 = w.tx.query_row(
-                "SELECT COALESCE(MAX(turn), 0) + 1 FROM transcript WHERE session_id = ?1",
-                params![id],
-                |r| r.get(0),
-            )?;
-            let mut line = w.tx.prepare_cached(
-                "INSERT INTO transcript (session_id, turn, role, text, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            line.execute(params![id, next, "shopper", t.shopper, w.now])?;
-            line.execute(params![id, next + 1, "assistant", t.reply, w.now])?;
-            w.tx.execute(
-                "INSERT INTO events (kind, customer_id, data_json, at) VALUES ('turn', ?1, ?2, ?3)",
-                params![t.customer, stats, w.now],
-            )?;
-            Ok(())
+            put_state(&w.tx, t.session_id, t.customer, t.state, w.now)?;
+            append_line(&w.tx, t.session_id, "shopper", t.shopper, w.now)?;
+            append_line(&w.tx, t.session_id, "assistant", t.reply, w.now)?;
+            super::event(&w.tx, "turn", t.customer, &stats, w.now)
         })
     }
 
@@ -187,27 +203,8 @@ impl Orders {
         text: &str,
     ) -> Result<u32, OrderError> {
         self.write(|w| {
-            if !check_owner(&w.tx, id, customer)? {
-                w.tx.execute(
-                    "INSERT INTO sessions (id, customer_id, state_json, created_at, updated_at)
-                     VALUES (?1, ?2, '{}', ?3, ?3)",
-                    params![id, customer, w.now],
-                )?;
-            }
-            let turn: u32 = w.tx.query_row(
-                "SELECT COALESCE(MAX(turn), 0) + 1 FROM transcript WHERE session_id = ?1",
-                params![id],
-                |r| r.get(0),
-            )?;
-            w.tx.execute(
-                "INSERT INTO transcript (session_id, turn, role, text, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, turn, role, text, w.now],
-            )?;
-            w.tx.execute(
-                "UPDATE sessions SET updated_at = ?2 WHERE id = ?1",
-                params![id, w.now],
-            )?;
-            Ok(turn)
+            ensure_session(&w.tx, id, customer, w.now)?;
+            append_line(&w.tx, id, role, text, w.now)
         })
     }
 

@@ -279,10 +279,9 @@ impl Store {
                 "DELETE FROM products WHERE id = ?1
                  AND NOT EXISTS (SELECT 1 FROM order_items WHERE product_id = ?1)",
             )?;
-            let mut archive = tx.prepare_cached(
-                "UPDATE products SET archived = 1 WHERE id = ?1
-                 AND EXISTS (SELECT 1 FROM order_items WHERE product_id = ?1)",
-            )?;
+            // Not deleted: absent, or referenced by an order (then archived).
+            let mut archive =
+                tx.prepare_cached("UPDATE products SET archived = 1 WHERE id = ?1")?;
             for id in deletes {
                 if del.execute(params![id])? == 0 {
                     archive.execute(params![id])?;
@@ -324,24 +323,6 @@ impl Store {
     /// One product on sale by id (an archived one is `None`).
     pub fn product(&self, id: &str) -> Result<Option<Product>, StoreError> {
         read_product(&self.conn, id)
-    }
-
-    /// One product by id, archived or not (order history).
-    pub fn product_any(&self, id: &str) -> Result<Option<Product>, StoreError> {
-        read_product_any(&self.conn, id)
-    }
-
-    /// Whether `id` is archived (kept for the orders that refer to it).
-    pub fn is_archived(&self, id: &str) -> Result<bool, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT archived FROM products WHERE id = ?1",
-                params![id],
-                |r| r.get::<_, i64>(0),
-            )
-            .optional()?
-            == Some(1))
     }
 
     /// Every product id on sale, in id order.

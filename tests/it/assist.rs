@@ -44,7 +44,17 @@ struct Talk<'a> {
     channel: Channel,
 }
 
-impl Talk<'_> {
+impl<'a> Talk<'a> {
+    /// A new conversation with `a`, as `customer` on `channel`.
+    fn new(a: &'a Assistant, customer: Option<String>, channel: Channel) -> Talk<'a> {
+        Talk {
+            a,
+            session: None,
+            customer,
+            channel,
+        }
+    }
+
     fn say(&mut self, text: &str) -> TurnOutput {
         let out = self
             .a
@@ -76,12 +86,7 @@ fn orders_of(a: &Assistant, customer: &str) -> usize {
 fn search_refine_ask_add_checkout_and_confirm_in_german() {
     let dir = tempfile::tempdir().unwrap();
     let a = assistant_in(dir.path());
-    let mut t = Talk {
-        a: &a,
-        session: None,
-        customer: Some("kundin-1".into()),
-        channel: Channel::Text,
-    };
+    let mut t = Talk::new(&a, Some("kundin-1".into()), Channel::Text);
     let out = t.say("Ich suche eine Regenjacke unter 200 €");
     assert!(!out.products.is_empty(), "{}", out.reply);
     assert!(out.products.iter().all(|p| p.price <= 20000));
@@ -152,12 +157,7 @@ fn search_refine_ask_add_checkout_and_confirm_in_german() {
 fn nothing_is_ordered_without_an_explicit_yes() {
     let dir = tempfile::tempdir().unwrap();
     let a = assistant_in(dir.path());
-    let mut t = Talk {
-        a: &a,
-        session: None,
-        customer: Some("c2".into()),
-        channel: Channel::Text,
-    };
+    let mut t = Talk::new(&a, Some("c2".into()), Channel::Text);
     // Coffee comes in 250 g and 500 g: the assistant asks instead of choosing.
     t.say("ich suche kaffeebohnen");
     let out = t.say("das erste in den warenkorb");
@@ -187,12 +187,7 @@ fn nothing_is_ordered_without_an_explicit_yes() {
 fn no_results_relaxes_the_price_and_says_by_how_much() {
     let dir = tempfile::tempdir().unwrap();
     let a = assistant_in(dir.path());
-    let mut t = Talk {
-        a: &a,
-        session: None,
-        customer: None,
-        channel: Channel::Text,
-    };
+    let mut t = Talk::new(&a, None, Channel::Text);
     let out = t.say("Regenjacke unter 5 Euro");
     assert!(
         out.reply.starts_with("Bis 5,00 € habe ich nichts – ab "),
@@ -209,12 +204,7 @@ fn no_results_relaxes_the_price_and_says_by_how_much() {
 fn handoff_on_request_records_the_conversation() {
     let dir = tempfile::tempdir().unwrap();
     let a = assistant_in(dir.path());
-    let mut t = Talk {
-        a: &a,
-        session: None,
-        customer: Some("c3".into()),
-        channel: Channel::Text,
-    };
+    let mut t = Talk::new(&a, Some("c3".into()), Channel::Text);
     t.say("ich suche eine thermoskanne");
     let out = t.say("ich will mit einem Menschen sprechen");
     assert!(out.handoff);
@@ -236,12 +226,7 @@ fn handoff_on_request_records_the_conversation() {
 fn voice_replies_are_short_plain_and_spoken() {
     let dir = tempfile::tempdir().unwrap();
     let a = assistant_in(dir.path());
-    let mut t = Talk {
-        a: &a,
-        session: None,
-        customer: None,
-        channel: Channel::Voice,
-    };
+    let mut t = Talk::new(&a, None, Channel::Voice);
     let out = t.say("ähm ich suche laufschuhe unter hundert euro");
     assert!(
         !out.products.is_empty() && out.products.len() <= 3,
@@ -260,12 +245,7 @@ fn a_session_survives_a_restart_and_stays_with_its_customer() {
     let session;
     {
         let a = assistant_in(dir.path());
-        let mut t = Talk {
-            a: &a,
-            session: None,
-            customer: Some("c4".into()),
-            channel: Channel::Text,
-        };
+        let mut t = Talk::new(&a, Some("c4".into()), Channel::Text);
         let out = t.say("ich suche eine thermoskanne");
         assert!(out.products.len() >= 2, "{}", out.reply);
         session = out.session_id;
@@ -370,12 +350,7 @@ fn injected_instructions_in_product_texts_change_no_cart_and_place_no_order() {
     ];
     for (i, turns) in conversations.iter().enumerate() {
         let customer = format!("shopper{i}");
-        let mut t = Talk {
-            a: &a,
-            session: None,
-            customer: Some(customer.clone()),
-            channel: Channel::Text,
-        };
+        let mut t = Talk::new(&a, Some(customer.clone()), Channel::Text);
         for turn in *turns {
             t.say(turn);
         }
@@ -387,12 +362,7 @@ fn injected_instructions_in_product_texts_change_no_cart_and_place_no_order() {
     }
     // What the shopper asks for goes through, and only that: one unit, no order
     // before the shopper's own "ja".
-    let mut t = Talk {
-        a: &a,
-        session: None,
-        customer: Some("buyer".into()),
-        channel: Channel::Text,
-    };
+    let mut t = Talk::new(&a, Some("buyer".into()), Channel::Text);
     t.say("regenjacke sturm");
     t.say("das erste in den warenkorb");
     let cart = a.orders.cart("buyer").unwrap();
