@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod config;
 pub mod customer_token;
 pub mod daemon;
+pub mod embed;
 pub mod eval;
 pub mod http;
 pub mod llm;

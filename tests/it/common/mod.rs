@@ -139,3 +139,30 @@ pub async fn code_of(r: reqwest::Response) -> (reqwest::StatusCode, String) {
         v["error"]["code"].as_str().unwrap_or("").to_string(),
     )
 }
+
+/// The embedding model (multilingual-e5-small, 4-bit), fetched into `models/` on
+/// first use like the test model.
+pub fn embed_model() -> PathBuf {
+    let dir = repo_root().join("models");
+    std::fs::create_dir_all(&dir).unwrap();
+    let lock = File::create(dir.join(".test-fetch.lock")).unwrap();
+    lock.lock().unwrap();
+    let model = KnownModel::by_name("embed").unwrap();
+    models::fetch(model, &dir, &FetchOptions::default())
+        .unwrap_or_else(|e| panic!("fetching the embedding model failed: {e}"));
+    model.path_in(&dir)
+}
+
+/// The embedding model loaded once for the whole test binary.
+pub fn embedder() -> std::sync::Arc<shopassist::embed::Embedder> {
+    static ONE: std::sync::OnceLock<std::sync::Arc<shopassist::embed::Embedder>> =
+        std::sync::OnceLock::new();
+    ONE.get_or_init(|| {
+        let model = KnownModel::by_name("embed").unwrap();
+        std::sync::Arc::new(
+            shopassist::embed::Embedder::load(&embed_model(), model.sha256)
+                .unwrap_or_else(|e| panic!("loading the embedding model failed: {e}")),
+        )
+    })
+    .clone()
+}
