@@ -37,6 +37,83 @@ pub enum AppError {
     Load(#[from] crate::llm::gguf::LoadError),
     #[error("the extraction prompt could not be prepared: {0}")]
     Prompt(String),
+    #[error(transparent)]
+    Embed(#[from] crate::embed::EmbedError),
+    #[error("product vectors: {0}")]
+    Vectors(String),
+}
+
+/// The vector cache's file under `data_dir`. It is keyed by model and text, so an
+/// evaluation's scratch shop may share the daemon's.
+pub const VECTOR_CACHE: &str = "vectors.sqlite3";
+
+/// Starts semantic search on `shop` as configured (`semantic = …`): fetches and
+/// loads the embedding model, then computes the product vectors on a background
+/// thread, reporting through `on_progress`. Returns `false` when semantic search is
+/// off. Search stays lexical until the vectors are in.
+pub fn start_semantic(
+    config: &Config,
+    shop: &Shop,
+    on_progress: crate::search::semantic::ProgressFn,
+    fetch_progress: bool,
+) -> Result<bool, AppError> {
+    let Some((path, model_id)) = models::resolve_embed(
+        &config.semantic,
+        &config.models_dir,
+        &FetchOptions {
+            progress: fetch_progress,
+        },
+    )?
+    else {
+        return Ok(false);
+    };
+    let started = std::time::Instant::now();
+    let embedder = Arc::new(crate::embed::Embedder::load(&path, model_id)?);
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| AppError::Vectors(format!("{}: {e}", config.data_dir.display())))?;
+    tracing::info!(path = %path.display(), seconds = started.elapsed().as_secs_f64(), "embedding model loaded");
+    let semantic = crate::search::semantic::SemanticIndex::start(
+        embedder,
+        &config.data_dir.join(VECTOR_CACHE),
+        on_progress,
+    );
+    shop.attach_semantic(Arc::new(semantic));
+    Ok(true)
+}
+
+/// [`start_semantic`], then waits for the vectors (commands and evaluations, which
+/// should measure the search a warm daemon gives). Draws a bar when `progress`.
+pub fn semantic_blocking(config: &Config, shop: &Shop, progress: bool) -> Result<bool, AppError> {
+    let bar = if progress {
+        indicatif::ProgressBar::new(0)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "vectors {bar:30} {pos}/{len} products ({per_sec}, {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let b = bar.clone();
+    let on_progress: crate::search::semantic::ProgressFn = Arc::new(move |p| {
+        b.set_length(p.total as u64);
+        b.set_position(p.done as u64);
+    });
+    if !start_semantic(config, shop, on_progress, progress)? {
+        return Ok(false);
+    }
+    loop {
+        match shop.semantic_progress() {
+            Some(p) if p.ready => break,
+            Some(crate::search::semantic::Progress {
+                failed: Some(e), ..
+            }) => return Err(AppError::Vectors(e)),
+            _ => std::thread::sleep(std::time::Duration::from_millis(50)),
+        }
+    }
+    bar.finish_and_clear();
+    Ok(true)
 }
 
 /// Opens the shop under `data_dir`. With a configured catalogue file (`--catalog`,

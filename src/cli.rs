@@ -281,7 +281,15 @@ pub(crate) fn eval_command(
                 seed,
                 min_words,
             };
-            report(known_item::run(products, &opts), json)
+            let prepare = |shop: &shopassist::shop::Shop| -> anyhow::Result<()> {
+                shopassist::app::semantic_blocking(
+                    config,
+                    shop,
+                    std::io::IsTerminal::is_terminal(&std::io::stderr()),
+                )?;
+                Ok(())
+            };
+            report(known_item::run(products, &opts, &prepare), json)
         }
         "nlu" => report(eval_nlu(config, file, rules_only), json),
         other => not_built(&format!("eval {other}")),
@@ -397,6 +405,11 @@ pub(crate) fn eval_assistant(
     let (shop, _) = shopassist::shop::Shop::open(dir.path())?;
     let imported = shop.import_text(catalogue, format, &Default::default())?;
     eprintln!("{imported}");
+    shopassist::app::semantic_blocking(
+        config,
+        &shop,
+        std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    )?;
     let shop = Arc::new(shop);
     let llm = understanding_model(config, rules_only)?;
     let engine = llm
@@ -409,6 +422,23 @@ pub(crate) fn eval_assistant(
         llm,
     );
     Ok((dir, assistant, engine))
+}
+
+/// `eval discovery`: open requests over the embedded demo catalogue.
+pub(crate) fn eval_discovery(
+    config: &Config,
+    file: &std::path::Path,
+    rules_only: bool,
+) -> anyhow::Result<shopassist::eval::discovery::Report> {
+    use shopassist::eval::discovery;
+    let cases = discovery::read_cases(file)?;
+    let (_dir, assistant, engine) = eval_assistant(
+        config,
+        shopassist::shop::DEMO_CATALOG,
+        shopassist::catalog::import::Format::Jsonl,
+        rules_only,
+    )?;
+    discovery::run(&engine, &assistant, &cases)
 }
 
 pub(crate) fn eval_webshop(
@@ -469,6 +499,24 @@ pub(crate) fn bench_command(
             report(run(), json)
         }
         "search" => report(shopassist::bench::search(products, queries), json),
+        "vectors" => {
+            let run = || -> anyhow::Result<shopassist::bench::VectorsBench> {
+                let before = shopassist::bench::memory_mb("self").0;
+                let Some((path, id)) = shopassist::models::resolve_embed(
+                    &config.semantic,
+                    &config.models_dir,
+                    &shopassist::models::FetchOptions { progress: true },
+                )?
+                else {
+                    anyhow::bail!("semantic search is off (semantic = off)");
+                };
+                let t = std::time::Instant::now();
+                let embedder = Arc::new(shopassist::embed::Embedder::load(&path, id)?);
+                let load = t.elapsed().as_secs_f64();
+                shopassist::bench::vectors(embedder, load, before, products, 500, queries)
+            };
+            report(run(), json)
+        }
         other => not_built(&format!("bench {other}")),
     }
 }

@@ -15,6 +15,8 @@ use crate::shop::Shop;
 pub const MODEL: &str = "model";
 /// Component name of the catalogue in `/readyz`.
 pub const CATALOG: &str = "catalog";
+/// The product vectors of semantic search (never holds readiness back).
+pub const VECTORS: &str = "vectors";
 
 /// Why the daemon could not serve.
 #[derive(Debug, thiserror::Error)]
@@ -152,8 +154,9 @@ fn spawn_catalog(config: Config, state: AppState) {
             spawn_pruning(Arc::downgrade(&shop), OrdersConfig::from_config(&config));
             let _ = state.assistant.set(assistant);
             let _ = state.orders.set(orders);
-            let _ = state.shop.set(shop);
+            let _ = state.shop.set(shop.clone());
             state.readiness.set(CATALOG, ComponentState::Ready);
+            start_vectors(&config, &shop, &state.readiness);
         }
         Err(e) => {
             tracing::error!(error = %e, "catalogue could not be opened");
@@ -162,6 +165,46 @@ fn spawn_catalog(config: Config, state: AppState) {
                 .set(CATALOG, ComponentState::Failed(e.to_string()));
         }
     });
+}
+
+/// Starts semantic search (on this blocking thread: loading the embedding model
+/// takes a second; the vectors are computed on their own thread). The `vectors`
+/// component says how far they are; it never holds readiness back, since search
+/// answers lexically meanwhile.
+fn start_vectors(config: &Config, shop: &Shop, readiness: &crate::readiness::Readiness) {
+    if config.semantic == crate::config::EmbedChoice::Off {
+        return;
+    }
+    readiness.set(
+        VECTORS,
+        ComponentState::Warming(format!("loading {}", config.semantic)),
+    );
+    let r = readiness.clone();
+    let on_progress: crate::search::semantic::ProgressFn = Arc::new(move |p| {
+        let state = if let Some(e) = &p.failed {
+            ComponentState::Off(format!("{e}; search is lexical"))
+        } else if p.ready && p.done >= p.total {
+            ComponentState::Ready
+        } else {
+            let pct = if p.total == 0 {
+                100
+            } else {
+                p.done * 100 / p.total
+            };
+            ComponentState::Warming(format!(
+                "{pct} % ({} of {} products); search is lexical until done",
+                p.done, p.total
+            ))
+        };
+        r.set(VECTORS, state);
+    });
+    if let Err(e) = crate::app::start_semantic(config, shop, on_progress, false) {
+        tracing::error!(error = %e, "semantic search is off; search is lexical");
+        readiness.set(
+            VECTORS,
+            ComponentState::Off(format!("{e}; search is lexical")),
+        );
+    }
 }
 
 /// How often the retention pass runs (also once at start).

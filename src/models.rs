@@ -81,6 +81,74 @@ impl fmt::Display for ModelChoice {
     }
 }
 
+/// Which embedding model semantic search runs, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmbedChoice {
+    /// Search is lexical only.
+    Off,
+    /// A registry embedding model (`embed`), fetched if missing.
+    Named(String),
+    /// An E5S1 file on disk.
+    Path(PathBuf),
+}
+
+impl FromStr for EmbedChoice {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        match s {
+            "" => Err("must not be empty".into()),
+            "off" | "none" | "false" => Ok(EmbedChoice::Off),
+            _ if KnownModel::by_name(s).is_some_and(|m| m.kind == ModelKind::Embedding) => {
+                Ok(EmbedChoice::Named(s.into()))
+            }
+            _ if s.contains('/') || s.ends_with(".bin") => Ok(EmbedChoice::Path(PathBuf::from(s))),
+            _ => Err(format!(
+                "`{s}` is not `embed`, `off` or a path to an embedding model file"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for EmbedChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EmbedChoice::Off => f.write_str("off"),
+            EmbedChoice::Named(n) => f.write_str(n),
+            EmbedChoice::Path(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+/// The embedding model's file and the id its vectors are stored under (the
+/// registry sha256, or the file's own for a path), fetching a registry model if
+/// missing; `None` when semantic search is off.
+pub fn resolve_embed(
+    choice: &EmbedChoice,
+    models_dir: &Path,
+    opts: &FetchOptions,
+) -> Result<Option<(PathBuf, String)>, ModelError> {
+    match choice {
+        EmbedChoice::Off => Ok(None),
+        EmbedChoice::Named(name) => {
+            let model =
+                KnownModel::by_name(name).ok_or_else(|| ModelError::Unknown(name.clone()))?;
+            let path = match fetch(model, models_dir, opts)? {
+                FetchOutcome::AlreadyPresent(p) | FetchOutcome::Installed { path: p, .. } => p,
+            };
+            Ok(Some((path, model.sha256.to_string())))
+        }
+        EmbedChoice::Path(p) => {
+            if !p.is_file() {
+                return Err(ModelError::MissingFile(p.clone()));
+            }
+            let (sha, _) = sha256_file(p).map_err(io_err(format!("hashing {}", p.display())))?;
+            Ok(Some((p.clone(), sha)))
+        }
+    }
+}
+
 /// One part of a model: a member inside one wheel of one PyPI package.
 #[derive(Debug, Clone, Copy)]
 pub struct Part {

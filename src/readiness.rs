@@ -16,6 +16,13 @@ pub enum ComponentState {
     /// Still being prepared; the detail says what it is doing.
     Loading(String),
     Ready,
+    /// Serving, but not yet at full quality: the detail says what is still being
+    /// prepared (the product vectors: search is lexical until they are in). Counts
+    /// as ready.
+    Warming(String),
+    /// An optional part that is not running; the detail says why (the embedding
+    /// model could not load: search is lexical). Counts as ready.
+    Off(String),
     /// Gave up; the detail says why. The daemon keeps serving what it can.
     Failed(String),
 }
@@ -41,7 +48,10 @@ impl Readiness {
     /// Ready when at least one component is registered and every one is ready.
     pub fn is_ready(&self) -> bool {
         let map = self.snapshot();
-        !map.is_empty() && map.values().all(|s| *s == ComponentState::Ready)
+        !map.is_empty()
+            && map
+                .values()
+                .all(|s| !matches!(s, ComponentState::Loading(_) | ComponentState::Failed(_)))
     }
 
     /// A one-line reason for not being ready, naming each component that is not.
@@ -52,7 +62,7 @@ impl Readiness {
         }
         map.iter()
             .filter_map(|(name, s)| match s {
-                ComponentState::Ready => None,
+                ComponentState::Ready | ComponentState::Warming(_) | ComponentState::Off(_) => None,
                 ComponentState::Loading(d) => Some(format!("{name}: loading ({d})")),
                 ComponentState::Failed(d) => Some(format!("{name}: failed ({d})")),
             })

@@ -229,6 +229,19 @@ impl Shop {
         self.index.is_empty()
     }
 
+    /// Gives search its vector side (see [`crate::search::semantic`]).
+    pub fn attach_semantic(
+        &self,
+        semantic: std::sync::Arc<crate::search::semantic::SemanticIndex>,
+    ) {
+        self.index.attach_semantic(semantic);
+    }
+
+    /// How far the product vectors are, when semantic search is on.
+    pub fn semantic_progress(&self) -> Option<crate::search::semantic::Progress> {
+        self.index.semantic_progress()
+    }
+
     /// Bytes the index takes on disk.
     pub fn index_size(&self) -> u64 {
         self.index.size_on_disk()

@@ -22,6 +22,7 @@ pub struct Overrides {
     pub webhook_secret: Option<String>,
     pub prompts_dir: Option<PathBuf>,
     pub phrasing: Option<String>,
+    pub semantic: Option<String>,
     pub api_keys: Option<String>,
     pub turn_concurrency: Option<usize>,
     pub turn_deadline_secs: Option<u64>,
@@ -48,6 +49,7 @@ pub const KEYS: &[&str] = &[
     "webhook_secret",
     "prompts_dir",
     "phrasing",
+    "semantic",
     "api_keys",
     "turn_concurrency",
     "turn_deadline_secs",
@@ -266,6 +268,9 @@ impl Overrides {
                     ))
                 }
             };
+        }
+        if let Some(v) = self.semantic {
+            cfg.semantic = v.parse().map_err(|m| err("semantic", m))?;
         }
         if let Some(v) = self.api_keys {
             cfg.api_keys = parse_api_keys(&v).map_err(|m| err("api_keys", m))?;

@@ -23,7 +23,7 @@ pub const ENV_CONFIG_FILE: &str = "SHOPASSIST_CONFIG";
 pub const DEFAULT_CONFIG_FILE: &str = "shopassist.toml";
 
 pub use crate::llm::model::DeviceChoice;
-pub use crate::models::ModelChoice;
+pub use crate::models::{EmbedChoice, ModelChoice};
 
 /// Log line format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -75,6 +75,8 @@ pub struct Config {
     pub prompts_dir: PathBuf,
     /// Let the model reword replies (validated against the facts); off: templates.
     pub model_phrasing: bool,
+    /// The embedding model of semantic search (`embed`, a path, or `off`).
+    pub semantic: EmbedChoice,
     /// API keys and their scopes. Empty: no authentication, allowed only on a
     /// loopback address (the daemon refuses to start otherwise).
     pub api_keys: Vec<ApiKey>,
@@ -198,6 +200,7 @@ impl Default for Config {
             webhook_secret: String::new(),
             prompts_dir: PathBuf::from("prompts"),
             model_phrasing: false,
+            semantic: EmbedChoice::Named("embed".into()),
             api_keys: Vec::new(),
             turn_concurrency: 8,
             turn_deadline_secs: 30,

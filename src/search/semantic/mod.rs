@@ -1,0 +1,353 @@
+//! The semantic side of search: one vector per product from its own words, kept in
+//! step with the catalogue by a background thread, and the nearest products to a
+//! query's vector (see `query::fusion` for how they meet the BM25 list).
+//!
+//! Vectors are computed in batches off the request path. Until the first pass is
+//! done, search answers lexically; afterwards a changed product is searched lexically
+//! until its new vector is in. Vectors are cached on disk by model and text hash
+//! ([`cache`]), so a restart or a stock change costs no model time.
+
+pub mod cache;
+pub mod vectors;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex, RwLock};
+
+use sha2::{Digest, Sha256};
+
+use crate::catalog::Product;
+use crate::embed::{Embedder, Role};
+use cache::VectorCache;
+use vectors::VectorSet;
+
+/// How far the vectors are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Products whose vector this pass has (cached or computed).
+    pub done: usize,
+    /// Products in this pass.
+    pub total: usize,
+    /// The first pass is complete: search uses the vectors.
+    pub ready: bool,
+    /// Embedding failed; search stays lexical.
+    pub failed: Option<String>,
+}
+
+/// Called with the progress as it changes (for `/readyz` and the CLI's bar).
+pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
+
+enum Work {
+    Upsert(Vec<Arc<Product>>),
+    Delete(Vec<String>),
+}
+
+struct Shared {
+    embedder: Arc<Embedder>,
+    vectors: RwLock<VectorSet>,
+    progress: Mutex<Progress>,
+    on_progress: ProgressFn,
+    /// Recent query vectors: one turn may search the same words several times.
+    queries: Mutex<HashMap<String, Arc<Vec<f32>>>>,
+}
+
+impl Shared {
+    fn set_progress(&self, f: impl FnOnce(&mut Progress)) {
+        let p = {
+            let mut p = self.progress.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut p);
+            p.clone()
+        };
+        (self.on_progress)(&p);
+    }
+}
+
+/// The vector side of the index. Dropping it stops its thread.
+pub struct SemanticIndex {
+    shared: Arc<Shared>,
+    work: Mutex<Sender<Work>>,
+}
+
+/// Query vectors kept for reuse.
+const QUERY_CACHE: usize = 512;
+/// Texts one cache write and one progress step cover.
+const CHUNK: usize = 64;
+
+impl SemanticIndex {
+    /// Starts the worker; vectors are cached in `cache_path` (a cache that cannot be
+    /// opened is logged and skipped: vectors are then computed every start).
+    pub fn start(
+        embedder: Arc<Embedder>,
+        cache_path: &Path,
+        on_progress: ProgressFn,
+    ) -> SemanticIndex {
+        let dim = embedder.dim();
+        let cache = match VectorCache::open(cache_path, &embedder.model_id) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                tracing::warn!(path = %cache_path.display(), error = %e, "vector cache unavailable; vectors are computed every start");
+                None
+            }
+        };
+        let shared = Arc::new(Shared {
+            embedder,
+            vectors: RwLock::new(VectorSet::new(dim)),
+            progress: Mutex::new(Progress::default()),
+            on_progress,
+            queries: Mutex::new(HashMap::new()),
+        });
+        let (tx, rx) = mpsc::channel();
+        let worker = shared.clone();
+        std::thread::Builder::new()
+            .name("vectors".into())
+            .spawn(move || run(worker, rx, cache))
+            .expect("spawning the vector thread");
+        SemanticIndex {
+            shared,
+            work: Mutex::new(tx),
+        }
+    }
+
+    /// Queues products whose vectors must be (re)computed and ids to drop.
+    pub fn update(&self, upserts: Vec<Arc<Product>>, deletes: Vec<String>) {
+        let tx = self.work.lock().unwrap_or_else(|p| p.into_inner());
+        if !deletes.is_empty() {
+            let _ = tx.send(Work::Delete(deletes));
+        }
+        if !upserts.is_empty() {
+            let _ = tx.send(Work::Upsert(upserts));
+        }
+    }
+
+    /// Queues the first pass over every product (even none: the pass then
+    /// completes at once).
+    pub fn start_pass(&self, all: Vec<Arc<Product>>) {
+        let tx = self.work.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = tx.send(Work::Upsert(all));
+    }
+
+    pub fn progress(&self) -> Progress {
+        self.shared
+            .progress
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Bytes the vectors take in memory.
+    pub fn bytes(&self) -> usize {
+        self.shared
+            .vectors
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .bytes()
+    }
+
+    /// The query's vector (cached for repeats).
+    pub fn query_vector(&self, text: &str) -> Option<Arc<Vec<f32>>> {
+        let key = text.trim().to_lowercase();
+        if key.is_empty() {
+            return None;
+        }
+        if let Some(v) = self
+            .shared
+            .queries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+        {
+            return Some(v.clone());
+        }
+        let v = match self.shared.embedder.embed(&key, Role::Query) {
+            Ok(v) => Arc::new(v),
+            Err(e) => {
+                tracing::warn!(error = %e, "embedding a query failed; searching lexically");
+                return None;
+            }
+        };
+        let mut q = self
+            .shared
+            .queries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if q.len() >= QUERY_CACHE {
+            q.clear();
+        }
+        q.insert(key, v.clone());
+        Some(v)
+    }
+
+    /// The `k` products nearest to `text` with their cosine, best first; `None` while
+    /// the first pass is still running (search is lexical then).
+    pub fn nearest(&self, text: &str, k: usize) -> Option<Vec<(String, f32)>> {
+        if !self.progress().ready {
+            return None;
+        }
+        let q = self.query_vector(text)?;
+        let set = self
+            .shared
+            .vectors
+            .read()
+            .unwrap_or_else(|p| p.into_inner());
+        Some(
+            set.nearest(&q, k)
+                .into_iter()
+                .map(|(id, s)| (id.to_string(), s))
+                .collect(),
+        )
+    }
+}
+
+/// The words a product is embedded from: its titles, category path, brand and the
+/// attributes a shopper would name (not the option lists, not the description).
+pub fn passage_text(p: &Product) -> String {
+    let mut s = p.title.clone();
+    if let Some(en) = p.title_en.as_deref().filter(|en| *en != p.title) {
+        s.push_str(" / ");
+        s.push_str(en);
+    }
+    if !p.category.is_empty() {
+        s.push_str(". ");
+        s.push_str(&p.category.join(" > "));
+    }
+    if let Some(b) = &p.brand {
+        s.push_str(". ");
+        s.push_str(b);
+    }
+    let mut attrs = Vec::new();
+    for (k, vs) in &p.attributes {
+        if k.starts_with("option.") || vs.is_empty() {
+            continue;
+        }
+        attrs.push(format!("{k}: {}", vs.join(", ")));
+    }
+    if let Some(m) = &p.material {
+        attrs.push(m.clone());
+    }
+    if !attrs.is_empty() {
+        s.push_str(". ");
+        s.push_str(&attrs.join("; "));
+    }
+    // About 512 tokens is the model's limit; the first words say the most.
+    if s.len() > 1200 {
+        let mut cut = 1200;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+    }
+    s
+}
+
+/// The cache key of a text.
+pub fn text_hash(text: &str) -> String {
+    hex::encode(&Sha256::digest(text.as_bytes())[..16])
+}
+
+fn run(shared: Arc<Shared>, rx: Receiver<Work>, mut cache: Option<VectorCache>) {
+    while let Ok(first) = rx.recv() {
+        // Take everything queued: a bulk import arrives as many batches.
+        let mut upserts: HashMap<String, Arc<Product>> = HashMap::new();
+        let mut deletes: HashSet<String> = HashSet::new();
+        let mut take = |w: Work| match w {
+            Work::Upsert(ps) => {
+                for p in ps {
+                    deletes.remove(&p.id);
+                    upserts.insert(p.id.clone(), p);
+                }
+            }
+            Work::Delete(ids) => {
+                for id in ids {
+                    upserts.remove(&id);
+                    deletes.insert(id);
+                }
+            }
+        };
+        take(first);
+        while let Ok(w) = rx.try_recv() {
+            take(w);
+        }
+        if !deletes.is_empty() {
+            let mut set = shared.vectors.write().unwrap_or_else(|p| p.into_inner());
+            for id in &deletes {
+                set.remove(id);
+            }
+        }
+        if let Err(e) = embed_round(&shared, cache.as_mut(), upserts.into_values().collect()) {
+            tracing::error!(error = %e, "computing product vectors failed; search stays lexical");
+            shared.set_progress(|p| p.failed = Some(e));
+            return;
+        }
+    }
+}
+
+fn embed_round(
+    shared: &Shared,
+    mut cache: Option<&mut VectorCache>,
+    products: Vec<Arc<Product>>,
+) -> Result<(), String> {
+    let total = products.len();
+    shared.set_progress(|p| {
+        p.done = 0;
+        p.total = total;
+    });
+    let dim = shared.embedder.dim();
+    let started = std::time::Instant::now();
+    let texts: Vec<(String, String, String)> = products
+        .iter()
+        .map(|p| {
+            let t = passage_text(p);
+            (p.id.clone(), text_hash(&t), t)
+        })
+        .collect();
+    let mut found: HashMap<String, Vec<f32>> = HashMap::new();
+    if let Some(c) = cache.as_deref() {
+        let hashes: Vec<&str> = texts.iter().map(|t| t.1.as_str()).collect();
+        found = c
+            .get_many(&hashes, dim)
+            .map_err(|e| format!("reading the vector cache: {e}"))?;
+    }
+    let cached = texts.iter().filter(|t| found.contains_key(&t.1)).count();
+    shared.set_progress(|p| p.done = cached);
+    let mut missing: Vec<&(String, String, String)> =
+        texts.iter().filter(|t| !found.contains_key(&t.1)).collect();
+    missing.sort_by(|a, b| a.1.cmp(&b.1));
+    missing.dedup_by(|a, b| a.1 == b.1);
+    let computed = missing.len();
+    for chunk in missing.chunks(CHUNK) {
+        let words: Vec<&str> = chunk.iter().map(|t| t.2.as_str()).collect();
+        let vs = shared
+            .embedder
+            .embed_many(&words, Role::Passage)
+            .map_err(|e| e.to_string())?;
+        let rows: Vec<(String, Vec<f32>)> = chunk.iter().map(|t| t.1.clone()).zip(vs).collect();
+        if let Some(c) = cache.as_deref_mut() {
+            if let Err(e) = c.put_many(&rows) {
+                tracing::warn!(error = %e, "writing the vector cache failed");
+            }
+        }
+        found.extend(rows);
+        shared.set_progress(|p| p.done = (p.done + chunk.len()).min(total));
+    }
+    {
+        let mut set = shared.vectors.write().unwrap_or_else(|p| p.into_inner());
+        for (id, hash, _) in &texts {
+            if let Some(v) = found.get(hash) {
+                set.insert(id, v);
+            }
+        }
+    }
+    tracing::info!(
+        products = total,
+        cached,
+        computed,
+        secs = started.elapsed().as_secs_f32(),
+        "product vectors up to date"
+    );
+    shared.set_progress(|p| {
+        p.done = total;
+        p.ready = true;
+    });
+    Ok(())
+}
