@@ -218,6 +218,25 @@ pub(crate) fn index_command(
         shop.len(),
         started.elapsed().as_secs_f64()
     );
+    // The vectors now, so the daemon starts with all of them in the cache.
+    let started = std::time::Instant::now();
+    match shopassist::app::semantic_blocking(
+        config,
+        &shop,
+        std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    ) {
+        Ok(true) => {
+            let computed = shop.semantic_progress().map_or(0, |p| p.computed);
+            println!(
+                "product vectors ready: {computed} computed, the rest from the cache; took {:.2} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Ok(false) => {}
+        Err(e) => eprintln!(
+            "warning: product vectors not computed ({e}); the daemon computes them when it starts"
+        ),
+    }
     ExitCode::SUCCESS
 }
 
@@ -331,6 +350,10 @@ pub(crate) fn chat(
     use shopassist::assist::{Channel, TurnInput};
     use std::io::{BufRead, Write};
     let shop = Arc::new(shopassist::app::open_shop(config)?);
+    // Chat answers at once; the vectors join in the background as in the daemon.
+    if let Err(e) = shopassist::app::start_semantic(config, &shop, Arc::new(|_| {}), true) {
+        eprintln!("semantic search is off: {e}");
+    }
     let assistant = shopassist::app::assistant(config, shop);
     if let Some((extractor, model)) = understanding_model(config, rules_only)? {
         assistant.attach_model(extractor, model);

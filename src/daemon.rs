@@ -186,11 +186,7 @@ fn start_vectors(config: &Config, shop: &Shop, readiness: &crate::readiness::Rea
         } else if p.ready && p.done >= p.total {
             ComponentState::Ready
         } else {
-            let pct = if p.total == 0 {
-                100
-            } else {
-                p.done * 100 / p.total
-            };
+            let pct = (p.done * 100).checked_div(p.total).unwrap_or(100);
             ComponentState::Warming(format!(
                 "{pct} % ({} of {} products); search is lexical until done",
                 p.done, p.total

@@ -154,7 +154,12 @@ impl E5File {
         let type_vocab = c.count("token types", 1024)?;
         let eps = c.f32()? as f64;
         let qk = c.count("block size", 1024)?;
-        if qk != QK || heads == 0 || hidden % heads != 0 || hidden % QK != 0 || ffn % QK != 0 {
+        if qk != QK
+            || heads == 0
+            || !hidden.is_multiple_of(heads)
+            || !hidden.is_multiple_of(QK)
+            || !ffn.is_multiple_of(QK)
+        {
             return Err(bad(format!(
                 "unsupported shape: hidden {hidden}, heads {heads}, ffn {ffn}, block {qk}"
             )));
@@ -237,7 +242,7 @@ impl E5File {
                 DType::F32 => elements * 4,
                 DType::Q4 => elements / QK * Q4_BLOCK_BYTES,
             };
-            if (dtype == DType::Q4 && elements % QK != 0)
+            if (dtype == DType::Q4 && !elements.is_multiple_of(QK))
                 || bytes < want
                 || offset.checked_add(want).is_none_or(|e| e > data.len())
             {

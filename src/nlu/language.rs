@@ -286,6 +286,13 @@ const ENGLISH: &[&str] = &[
     "thank",
 ];
 
+/// Whether `word` (lowercase) is one of the everyday German or English words the
+/// language is told by ("ich", "mein", "the", "my"): evidence that a message is
+/// language at all, not a string of unknown letters.
+pub fn is_common_word(word: &str) -> bool {
+    GERMAN.contains(&word) || ENGLISH.contains(&word)
+}
+
 /// Detects the language of `text`, falling back to `session` when unsure.
 pub fn detect(text: &str, session: Language) -> Language {
     let lower = text.to_lowercase();

@@ -648,6 +648,7 @@ fn rules_only_state(gate: TurnGate) -> AppState {
     let dir = tempfile::tempdir().unwrap().keep();
     let cfg = Config {
         data_dir: dir.join("data"),
+        semantic: shopassist::config::EmbedChoice::Off,
         ..Config::default()
     };
     let shop = Arc::new(shopassist::app::open_shop(&cfg).unwrap());

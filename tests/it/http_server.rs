@@ -158,6 +158,7 @@ fn binary_serves_healthz_and_stops_on_sigterm() {
         .args(["serve", "--bind", "127.0.0.1:0"])
         .current_dir(dir.path())
         .env("RUST_LOG", "shopassist=info")
+        .env("SHOPASSIST_SEMANTIC", "off")
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();

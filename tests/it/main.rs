@@ -24,5 +24,6 @@ mod openapi_fuzz;
 mod orders;
 mod scenarios;
 mod search;
+mod semantic;
 mod tokenizer_reference;
 mod webshop_eval;

@@ -366,6 +366,7 @@ fn a_kill_during_indexing_leaves_a_usable_index() {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_shopassist"))
             .arg("--data-dir")
             .arg(&data)
+            .env("SHOPASSIST_SEMANTIC", "off")
             .arg("index")
             .arg(&big)
             .stdout(std::process::Stdio::null())

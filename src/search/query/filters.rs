@@ -289,6 +289,7 @@ impl ProductIndex {
             variant,
             options,
             product: p.clone(),
+            coverage: 1.0,
         })
     }
 }

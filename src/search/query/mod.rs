@@ -113,6 +113,10 @@ pub struct Hit {
     pub options: std::collections::BTreeMap<String, String>,
     #[serde(skip)]
     pub product: std::sync::Arc<Product>,
+    /// Share of the request's words found in the product's own texts (1 when not
+    /// measured): how much a lexical rank says, in fusion with the semantic side.
+    #[serde(skip)]
+    pub coverage: f32,
 }
 
 /// A page of hits and how many passed the filters in all.
@@ -145,6 +149,24 @@ impl Analyzers {
 impl ProductIndex {
     /// Runs a search. Every returned hit satisfies every constraint in `q`.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults, IndexError> {
+        let semantic = self.semantic.get().filter(|s| {
+            q.sort == Sort::Relevance && !q.text.trim().is_empty() && s.progress().ready
+        });
+        match semantic {
+            None => self.search_with(q, None),
+            // The request's vector is computed while BM25 runs.
+            Some(s) => std::thread::scope(|scope| {
+                let pending = scope.spawn(|| s.query_vector(&q.text));
+                self.search_with(q, Some(pending))
+            }),
+        }
+    }
+
+    fn search_with(
+        &self,
+        q: &SearchQuery,
+        mut pending: Option<std::thread::ScopedJoinHandle<'_, Option<std::sync::Arc<Vec<f32>>>>>,
+    ) -> Result<SearchResults, IndexError> {
         let limit = q.limit.clamp(1, 200);
         let mut an = Analyzers::new();
         let text_query = self.text_query(&q.text, &mut an);
@@ -239,10 +261,10 @@ impl ProductIndex {
                     Sort::PriceDesc => hits.sort_by_key(|h| std::cmp::Reverse(h.price)),
                     _ => {}
                 }
-                if q.sort == Sort::Relevance && has_text {
-                    if let Some(semantic) = self.semantic_hits(q, &mut an)? {
-                        hits = fusion::fuse(hits, semantic);
-                    }
+                let vector = pending.take().and_then(|h| h.join().ok().flatten());
+                if let (true, Some(v)) = (q.sort == Sort::Relevance && has_text, vector) {
+                    let semantic = self.semantic_hits(q, &v, &mut an)?;
+                    hits = fusion::fuse(hits, semantic, &q.text);
                 }
                 let total = hits.len();
                 // Matched words only for the page shown: analysing every candidate's

@@ -26,9 +26,12 @@ pub(super) fn rerank_by_coverage(hits: &mut [Hit], text: &str, want: usize, an: 
             Some((en, tokens(&mut an.de, &w)))
         })
         .collect();
-    if query.len() < 2 {
+    if query.is_empty() {
         return;
     }
+    // One word: nothing to re-rank by, but its coverage still tells a hit that has
+    // the word from a fuzzy neighbour ("trains" → "rain"), for the fusion.
+    let single = query.len() < 2;
     let n = hits.len().min(RERANK.max(want));
     for h in hits.iter_mut().take(n) {
         let p = &h.product;
@@ -53,6 +56,10 @@ pub(super) fn rerank_by_coverage(hits: &mut [Hit], text: &str, want: usize, an: 
             .filter(|(e, d)| en_set.contains(e.as_str()) || d.iter().any(|t| de_set.contains(t)))
             .count() as f32
             / query.len() as f32;
+        h.coverage = covered;
+        if single {
+            continue;
+        }
         let paired = query
             .windows(2)
             .filter(|w| pairs.contains(&(w[0].0.as_str(), w[1].0.as_str())))
@@ -60,7 +67,9 @@ pub(super) fn rerank_by_coverage(hits: &mut [Hit], text: &str, want: usize, an: 
             / (query.len() - 1) as f32;
         h.score *= 1.0 + covered + paired;
     }
-    hits[..n].sort_by(|a, b| b.score.partial_cmp(&a.score).unwrap_or(Ordering::Equal));
+    if !single {
+        hits[..n].sort_by(|a, b| b.score.partial_cmp(&a.score).unwrap_or(Ordering::Equal));
+    }
 }
 
 /// Query words (as typed) whose analysed form occurs in the product's texts.

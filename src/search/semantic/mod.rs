@@ -29,6 +29,9 @@ pub struct Progress {
     pub done: usize,
     /// Products in this pass.
     pub total: usize,
+    /// Vectors the model computed in the last finished pass (the rest came from the
+    /// cache).
+    pub computed: usize,
     /// The first pass is complete: search uses the vectors.
     pub ready: bool,
     /// Embedding failed; search stays lexical.
@@ -83,7 +86,15 @@ impl SemanticIndex {
         on_progress: ProgressFn,
     ) -> SemanticIndex {
         let dim = embedder.dim();
-        let cache = match VectorCache::open(cache_path, &embedder.model_id) {
+        // A cache that cannot be opened is moved aside and started afresh (it is
+        // derived data); if even that fails, vectors are computed every start.
+        let cache = VectorCache::open(cache_path, &embedder.model_id).or_else(|e| {
+            let aside = cache_path.with_extension("sqlite3.damaged");
+            tracing::warn!(path = %cache_path.display(), error = %e, aside = %aside.display(), "vector cache unreadable; moving it aside");
+            std::fs::rename(cache_path, &aside).ok();
+            VectorCache::open(cache_path, &embedder.model_id)
+        });
+        let cache = match cache {
             Ok(c) => Some(c),
             Err(e) => {
                 tracing::warn!(path = %cache_path.display(), error = %e, "vector cache unavailable; vectors are computed every start");
@@ -185,17 +196,20 @@ impl SemanticIndex {
             return None;
         }
         let q = self.query_vector(text)?;
+        Some(self.nearest_to(&q, k))
+    }
+
+    /// The `k` products nearest to a query vector, best first.
+    pub fn nearest_to(&self, vector: &[f32], k: usize) -> Vec<(String, f32)> {
         let set = self
             .shared
             .vectors
             .read()
             .unwrap_or_else(|p| p.into_inner());
-        Some(
-            set.nearest(&q, k)
-                .into_iter()
-                .map(|(id, s)| (id.to_string(), s))
-                .collect(),
-        )
+        set.nearest(vector, k)
+            .into_iter()
+            .map(|(id, s)| (id.to_string(), s))
+            .collect()
     }
 }
 
@@ -304,9 +318,11 @@ fn embed_round(
     let mut found: HashMap<String, Vec<f32>> = HashMap::new();
     if let Some(c) = cache.as_deref() {
         let hashes: Vec<&str> = texts.iter().map(|t| t.1.as_str()).collect();
-        found = c
-            .get_many(&hashes, dim)
-            .map_err(|e| format!("reading the vector cache: {e}"))?;
+        // A damaged cache costs model time, never the semantic side.
+        found = c.get_many(&hashes, dim).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "reading the vector cache failed; computing the vectors");
+            HashMap::new()
+        });
     }
     let cached = texts.iter().filter(|t| found.contains_key(&t.1)).count();
     shared.set_progress(|p| p.done = cached);
@@ -347,6 +363,7 @@ fn embed_round(
     );
     shared.set_progress(|p| {
         p.done = total;
+        p.computed = computed;
         p.ready = true;
     });
     Ok(())

@@ -59,6 +59,7 @@ pub async fn daemon_ready(
     let config = shopassist::config::Config {
         data_dir: data_dir.to_path_buf(),
         model: shopassist::config::ModelChoice::Path(test_model()),
+        semantic: shopassist::config::EmbedChoice::Off,
         ..shopassist::config::Config::default()
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -104,6 +105,9 @@ pub fn fresh_config(model: shopassist::config::ModelChoice) -> shopassist::confi
         data_dir: dir.join("data"),
         models_dir: dir.join("models"),
         model,
+        // Semantic search has its own tests (`semantic`); elsewhere it would embed
+        // the demo catalogue in every daemon.
+        semantic: shopassist::config::EmbedChoice::Off,
         ..shopassist::config::Config::default()
     }
 }
