@@ -272,6 +272,14 @@ impl ProductIndex {
                 }
             }
         }
+        {
+            // New words are correctable at once, not only after the next start (a
+            // deleted product's words stay known until then: counts, not truth).
+            let mut speller = self.speller.write().unwrap_or_else(|p| p.into_inner());
+            for p in upserts {
+                learn_spelling(&mut speller, p);
+            }
+        }
         // A copy, so searches are not blocked while a large batch indexes.
         let d = self
             .decompounder

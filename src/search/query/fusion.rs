@@ -52,7 +52,7 @@ impl ProductIndex {
         let Some(semantic) = self.semantic.get() else {
             return Ok(Vec::new());
         };
-        if !self.has_known_word(&q.text) {
+        if !self.has_known_word(&q.text) && !semantic.knows_a_word(&q.text) {
             return Ok(Vec::new());
         }
         let near = semantic.nearest_to(vector, NEIGHBOURS);
@@ -106,10 +106,8 @@ impl ProductIndex {
     /// Whether the request has a word this shop (or a near spelling of one) or the
     /// two languages know. Every string has nearest products, and the model's
     /// similarities do not tell "asdf qwer" (top cosine 0.81) from "my little boy
-    /// loves trains" (0.82), so a request made only of unknown words gets no
-    /// neighbours. (The request's text here is what understanding kept of the
-    /// message, often without its function words, so the catalogue's words and
-    /// their spellings carry most of this.)
+    /// loves trains" (0.82), so a request with no word known here, nor one the
+    /// model knows as a word (`SemanticIndex::knows_a_word`), gets no neighbours.
     fn has_known_word(&self, text: &str) -> bool {
         let speller = self.speller.read().unwrap_or_else(|p| p.into_inner());
         words(text).any(|w| {

@@ -199,6 +199,30 @@ impl SemanticIndex {
         Some(self.nearest_to(&q, k))
     }
 
+    /// Whether the model's vocabulary knows a word of `text` as a word: one of four
+    /// or more letters in pieces of three letters or more on average ("radfahren" →
+    /// "▁rad" "fahren"). Keyboard noise falls apart into short pieces ("qwrtzq" →
+    /// 1.5 letters a piece); in the discovery set half the words of four letters or
+    /// more have four letters a piece.
+    pub fn knows_a_word(&self, text: &str) -> bool {
+        text.split(|c: char| !c.is_alphanumeric()).any(|w| {
+            let letters = w.chars().count();
+            if letters < 4 {
+                return false;
+            }
+            let lower = w.to_lowercase();
+            self.shared
+                .embedder
+                .token_ids(&lower, Role::Query)
+                .map(|ids| {
+                    // Less the prefix "query:" + space (3 pieces) and <s>, </s>.
+                    let pieces = ids.len().saturating_sub(5).max(1);
+                    letters as f32 / pieces as f32 >= 3.0
+                })
+                .unwrap_or(false)
+        })
+    }
+
     /// The `k` products nearest to a query vector, best first.
     pub fn nearest_to(&self, vector: &[f32], k: usize) -> Vec<(String, f32)> {
         let set = self
