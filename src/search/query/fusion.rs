@@ -34,7 +34,7 @@ pub(super) const RRF_K: f32 = 60.0;
 pub(super) const COVERAGE_POWER: f32 = 1.0;
 /// Weights of the two lists.
 pub(super) const W_LEX: f32 = 1.0;
-pub(super) const W_SEM: f32 = 2.0;
+pub(super) const W_SEM: f32 = 1.5;
 
 /// How the reason of a hit found only by meaning begins; the request's words follow
 /// (`semantic match: "kalte Hände beim Radfahren"`).
@@ -94,11 +94,16 @@ impl ProductIndex {
             }
             Some(allowed)
         };
-        Ok(near
+        let mut hits: Vec<Hit> = near
             .into_iter()
             .filter(|(id, _)| allowed.as_ref().is_none_or(|a| a.contains(id)))
             .filter_map(|(id, cos)| self.product(&id).and_then(|p| self.check(&p, q, cos)))
-            .collect())
+            .collect();
+        // Ranked as lexical hits are: the similarity with the stock and rating
+        // factors of `check`. Neighbours' similarities are close, so what can be
+        // bought comes first.
+        hits.sort_by(|a, b| b.score.partial_cmp(&a.score).unwrap_or(Ordering::Equal));
+        Ok(hits)
     }
 }
 
