@@ -10,17 +10,22 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The test model (SmolLM2-135M), fetched into `models/` on first use. Test binaries
-/// run in parallel, so the fetch is serialised with a lock file.
-pub fn test_model() -> PathBuf {
+/// A registry model, fetched into `models/` on first use. Tests run in parallel,
+/// so the fetch is serialised with a lock file.
+fn fetched(name: &str) -> PathBuf {
     let dir = repo_root().join("models");
     std::fs::create_dir_all(&dir).unwrap();
     let lock = File::create(dir.join(".test-fetch.lock")).unwrap();
     lock.lock().unwrap();
-    let model = KnownModel::by_name("test").unwrap();
+    let model = KnownModel::by_name(name).unwrap_or_else(|| panic!("{name}: not a known model"));
     models::fetch(model, &dir, &FetchOptions::default())
-        .unwrap_or_else(|e| panic!("fetching the test model failed: {e}"));
+        .unwrap_or_else(|e| panic!("fetching {name} failed: {e}"));
     model.path_in(&dir)
+}
+
+/// The test model (SmolLM2-135M).
+pub fn test_model() -> PathBuf {
+    fetched("test")
 }
 
 /// The model a model-quality test runs: the test model, or the one named by
@@ -28,18 +33,11 @@ pub fn test_model() -> PathBuf {
 /// fetched like the test model.
 pub fn model_under_test() -> PathBuf {
     let name = std::env::var("SHOPASSIST_TEST_MODEL").unwrap_or_else(|_| "test".into());
-    if name == "test" {
-        return test_model();
+    let path = fetched(&name);
+    if name != "test" {
+        eprintln!("model under test: {}", path.display());
     }
-    let dir = repo_root().join("models");
-    let lock = File::create(dir.join(".test-fetch.lock")).unwrap();
-    lock.lock().unwrap();
-    let model = KnownModel::by_name(&name)
-        .unwrap_or_else(|| panic!("SHOPASSIST_TEST_MODEL={name}: not a known model"));
-    models::fetch(model, &dir, &FetchOptions::default())
-        .unwrap_or_else(|e| panic!("fetching {name} failed: {e}"));
-    eprintln!("model under test: {}", model.file_name);
-    model.path_in(&dir)
+    path
 }
 
 /// Skips a test whose outside tool is missing, saying so; under CI (`CI` set) fails.
@@ -144,17 +142,9 @@ pub async fn code_of(r: reqwest::Response) -> (reqwest::StatusCode, String) {
     )
 }
 
-/// The embedding model (multilingual-e5-small, 4-bit), fetched into `models/` on
-/// first use like the test model.
+/// The embedding model (multilingual-e5-small, 4-bit).
 pub fn embed_model() -> PathBuf {
-    let dir = repo_root().join("models");
-    std::fs::create_dir_all(&dir).unwrap();
-    let lock = File::create(dir.join(".test-fetch.lock")).unwrap();
-    lock.lock().unwrap();
-    let model = KnownModel::by_name("embed").unwrap();
-    models::fetch(model, &dir, &FetchOptions::default())
-        .unwrap_or_else(|e| panic!("fetching the embedding model failed: {e}"));
-    model.path_in(&dir)
+    fetched("embed")
 }
 
 /// The embedding model loaded once for the whole test binary.
