@@ -332,52 +332,73 @@ fn embed_round(
     });
     let dim = shared.embedder.dim();
     let started = std::time::Instant::now();
-    let texts: Vec<(String, String, String)> = products
-        .iter()
-        .map(|p| {
-            let t = passage_text(p);
-            (p.id.clone(), text_hash(&t), t)
-        })
-        .collect();
-    let mut found: HashMap<String, Vec<f32>> = HashMap::new();
-    if let Some(c) = cache.as_deref() {
-        let hashes: Vec<&str> = texts.iter().map(|t| t.1.as_str()).collect();
-        // A damaged cache costs model time, never the semantic side.
-        found = c.get_many(&hashes, dim).unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "reading the vector cache failed; computing the vectors");
-            HashMap::new()
-        });
+    // Products by the hash of their text (equal texts share one vector). Only hashes
+    // are kept for the whole pass; a text is made again when it must be embedded, and
+    // vectors go straight into an int8 staging set: a 200k pass holds 77 MB of
+    // vectors, not 300 MB of f32 plus every text.
+    let mut by_hash: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, p) in products.iter().enumerate() {
+        by_hash
+            .entry(text_hash(&passage_text(p)))
+            .or_default()
+            .push(i);
     }
-    let cached = texts.iter().filter(|t| found.contains_key(&t.1)).count();
+    let mut staging = VectorSet::new(dim);
+    let put = |staging: &mut VectorSet, ids: &[usize], v: &[f32]| {
+        for &i in ids {
+            staging.insert(&products[i].id, v);
+        }
+    };
+    let mut cached = 0;
+    if let Some(c) = cache.as_deref() {
+        let hashes: Vec<String> = by_hash.keys().cloned().collect();
+        for chunk in hashes.chunks(1000) {
+            let keys: Vec<&str> = chunk.iter().map(String::as_str).collect();
+            // A damaged cache costs model time, never the semantic side.
+            let found = c.get_many(&keys, dim).unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "reading the vector cache failed; computing the vectors");
+                HashMap::new()
+            });
+            for (h, v) in found {
+                if let Some(ids) = by_hash.remove(&h) {
+                    cached += ids.len();
+                    put(&mut staging, &ids, &v);
+                }
+            }
+        }
+    }
     shared.set_progress(|p| p.done = cached);
-    let mut missing: Vec<&(String, String, String)> =
-        texts.iter().filter(|t| !found.contains_key(&t.1)).collect();
-    missing.sort_by(|a, b| a.1.cmp(&b.1));
-    missing.dedup_by(|a, b| a.1 == b.1);
+    let missing: Vec<(String, Vec<usize>)> = by_hash.into_iter().collect();
     let computed = missing.len();
     for chunk in missing.chunks(CHUNK) {
-        let words: Vec<&str> = chunk.iter().map(|t| t.2.as_str()).collect();
+        let texts: Vec<String> = chunk
+            .iter()
+            .map(|(_, ids)| passage_text(&products[ids[0]]))
+            .collect();
+        let words: Vec<&str> = texts.iter().map(String::as_str).collect();
         let vs = shared
             .embedder
             .embed_many(&words, Role::Passage)
             .map_err(|e| e.to_string())?;
-        let rows: Vec<(String, Vec<f32>)> = chunk.iter().map(|t| t.1.clone()).zip(vs).collect();
+        let mut done = 0;
+        for ((_, ids), v) in chunk.iter().zip(&vs) {
+            put(&mut staging, ids, v);
+            done += ids.len();
+        }
         if let Some(c) = cache.as_deref_mut() {
+            let rows: Vec<(String, Vec<f32>)> =
+                chunk.iter().map(|(h, _)| h.clone()).zip(vs).collect();
             if let Err(e) = c.put_many(&rows) {
                 tracing::warn!(error = %e, "writing the vector cache failed");
             }
         }
-        found.extend(rows);
-        shared.set_progress(|p| p.done = (p.done + chunk.len()).min(total));
+        shared.set_progress(|p| p.done = (p.done + done).min(total));
     }
-    {
-        let mut set = shared.vectors.write().unwrap_or_else(|p| p.into_inner());
-        for (id, hash, _) in &texts {
-            if let Some(v) = found.get(hash) {
-                set.insert(id, v);
-            }
-        }
-    }
+    shared
+        .vectors
+        .write()
+        .unwrap_or_else(|p| p.into_inner())
+        .absorb(staging);
     tracing::info!(
         products = total,
         cached,

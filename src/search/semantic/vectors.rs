@@ -70,6 +70,29 @@ impl VectorSet {
         }
     }
 
+    /// Takes every row of `other` (replacing rows of the same id).
+    pub fn absorb(&mut self, other: VectorSet) {
+        if self.is_empty() && self.dim == other.dim {
+            *self = other;
+            return;
+        }
+        for (r, id) in other.ids.iter().enumerate() {
+            let row = &other.data[r * other.dim..(r + 1) * other.dim];
+            match self.row_of.get(id) {
+                Some(&mine) => {
+                    self.data[mine * self.dim..(mine + 1) * self.dim].copy_from_slice(row);
+                    self.scales[mine] = other.scales[r];
+                }
+                None => {
+                    self.row_of.insert(id.clone(), self.ids.len());
+                    self.ids.push(id.clone());
+                    self.data.extend_from_slice(row);
+                    self.scales.push(other.scales[r]);
+                }
+            }
+        }
+    }
+
     /// Removes a product's vector (the last row moves into its place).
     pub fn remove(&mut self, id: &str) {
         let Some(r) = self.row_of.remove(id) else {
@@ -156,6 +179,13 @@ mod tests {
         assert_eq!(best, ["c", "b"]);
         s.insert("b", &[1.0, 0.0]);
         assert_eq!(s.nearest(&[1.0, 0.0], 1)[0].0, "b");
+        let mut more = VectorSet::new(2);
+        more.insert("b", &[0.0, 1.0]);
+        more.insert("d", &[1.0, 0.0]);
+        s.absorb(more);
+        assert_eq!(s.len(), 3);
+        let best: Vec<&str> = s.nearest(&[0.0, 1.0], 1).into_iter().map(|x| x.0).collect();
+        assert_eq!(best, ["b"], "absorbed rows replace rows of the same id");
         assert!(
             s.nearest(&[1.0], 1).is_empty(),
             "a query of the wrong length finds nothing"
