@@ -220,11 +220,7 @@ pub(crate) fn index_command(
     );
     // The vectors now, so the daemon starts with all of them in the cache.
     let started = std::time::Instant::now();
-    match shopassist::app::semantic_blocking(
-        config,
-        &shop,
-        std::io::IsTerminal::is_terminal(&std::io::stderr()),
-    ) {
+    match wait_for_vectors(config, &shop) {
         Ok(true) => {
             let computed = shop.semantic_progress().map_or(0, |p| p.computed);
             println!(
@@ -301,11 +297,7 @@ pub(crate) fn eval_command(
                 min_words,
             };
             let prepare = |shop: &shopassist::shop::Shop| -> anyhow::Result<()> {
-                shopassist::app::semantic_blocking(
-                    config,
-                    shop,
-                    std::io::IsTerminal::is_terminal(&std::io::stderr()),
-                )?;
+                wait_for_vectors(config, shop)?;
                 Ok(())
             };
             report(known_item::run(products, &opts, &prepare), json)
@@ -428,11 +420,7 @@ pub(crate) fn eval_assistant(
     let (shop, _) = shopassist::shop::Shop::open(dir.path())?;
     let imported = shop.import_text(catalogue, format, &Default::default())?;
     eprintln!("{imported}");
-    shopassist::app::semantic_blocking(
-        config,
-        &shop,
-        std::io::IsTerminal::is_terminal(&std::io::stderr()),
-    )?;
+    wait_for_vectors(config, &shop)?;
     let shop = Arc::new(shop);
     let llm = understanding_model(config, rules_only)?;
     let engine = llm
@@ -445,6 +433,19 @@ pub(crate) fn eval_assistant(
         llm,
     );
     Ok((dir, assistant, engine))
+}
+
+/// Semantic search on `shop` as configured, waiting for the vectors, with a bar
+/// on a terminal (`index` and the evaluations).
+fn wait_for_vectors(
+    config: &Config,
+    shop: &shopassist::shop::Shop,
+) -> Result<bool, shopassist::app::AppError> {
+    shopassist::app::semantic_blocking(
+        config,
+        shop,
+        std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    )
 }
 
 /// `eval discovery`: open requests over the embedded demo catalogue.

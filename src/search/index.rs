@@ -329,7 +329,7 @@ impl ProductIndex {
     /// Gives the index its vector side and queues every product for a vector. Later
     /// changes follow through [`Self::apply`]. A second call is ignored.
     pub fn attach_semantic(&self, semantic: Arc<SemanticIndex>) {
-        if self.semantic.set(semantic).is_err() {
+        if self.semantic.set(semantic.clone()).is_err() {
             return;
         }
         let all: Vec<Arc<Product>> = self
@@ -340,9 +340,7 @@ impl ProductIndex {
             .values()
             .cloned()
             .collect();
-        if let Some(s) = self.semantic.get() {
-            s.start_pass(all);
-        }
+        semantic.start_pass(all);
     }
 
     /// The vector side's progress, when attached.

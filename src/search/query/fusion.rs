@@ -85,11 +85,11 @@ impl ProductIndex {
                 &BooleanQuery::new(filters),
                 &TopDocs::with_limit(near.len()),
             )?;
+            let mut products = DocProducts::new(&searcher);
             let mut allowed = std::collections::HashSet::new();
             for (_, addr) in docs {
-                let doc: TantivyDocument = searcher.doc(addr)?;
-                if let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) {
-                    allowed.insert(id.to_string());
+                if let Some(p) = products.get(self, addr)? {
+                    allowed.insert(p.id.clone());
                 }
             }
             Some(allowed)

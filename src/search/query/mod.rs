@@ -127,6 +127,60 @@ pub struct SearchResults {
     pub total: usize,
 }
 
+/// The product behind each hit of one searcher: by the id key's fast field (one
+/// column per segment, opened on first use), and by the stored id for the rare
+/// key two ids share.
+pub(super) struct DocProducts<'s> {
+    searcher: &'s tantivy::Searcher,
+    columns: Vec<Option<tantivy::columnar::Column<u64>>>,
+}
+
+impl<'s> DocProducts<'s> {
+    pub(super) fn new(searcher: &'s tantivy::Searcher) -> Self {
+        DocProducts {
+            searcher,
+            columns: vec![None; searcher.segment_readers().len()],
+        }
+    }
+
+    /// The product of a document, `None` when it is no longer served.
+    pub(super) fn get(
+        &mut self,
+        index: &ProductIndex,
+        addr: DocAddress,
+    ) -> tantivy::Result<Option<std::sync::Arc<Product>>> {
+        let seg = addr.segment_ord as usize;
+        if self.columns[seg].is_none() {
+            self.columns[seg] = Some(
+                self.searcher
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .u64("id_key")?,
+            );
+        }
+        let key = self.columns[seg]
+            .as_ref()
+            .and_then(|c| c.first(addr.doc_id));
+        let known = key.and_then(|k| {
+            index
+                .products
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .by_key(k)
+                .cloned()
+        });
+        if known.is_some() {
+            return Ok(known);
+        }
+        // Ambiguous key: read the stored id.
+        let doc: TantivyDocument = self.searcher.doc(addr)?;
+        Ok(doc
+            .get_first(index.fields.id)
+            .and_then(|v| v.as_str())
+            .and_then(|id| index.product(id)))
+    }
+}
+
 /// The most candidates one search re-checks.
 const MAX_CANDIDATES: usize = 5_000;
 
@@ -209,41 +263,10 @@ impl ProductIndex {
             };
             let exhausted = candidates.len() < fetch;
             let mut hits = Vec::new();
-            // One id-key column per segment, opened on first use.
-            let mut columns: Vec<Option<tantivy::columnar::Column<u64>>> =
-                vec![None; searcher.segment_readers().len()];
+            let mut products = DocProducts::new(&searcher);
             for (score, addr) in candidates {
-                let seg = addr.segment_ord as usize;
-                if columns[seg].is_none() {
-                    columns[seg] = Some(
-                        searcher
-                            .segment_reader(addr.segment_ord)
-                            .fast_fields()
-                            .u64("id_key")?,
-                    );
-                }
-                let key = columns[seg].as_ref().and_then(|c| c.first(addr.doc_id));
-                let known = key.and_then(|k| {
-                    self.products
-                        .read()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .by_key(k)
-                        .cloned()
-                });
-                let product = match known {
-                    Some(p) => p,
-                    // Ambiguous key: read the stored id.
-                    None => {
-                        let doc: TantivyDocument = searcher.doc(addr)?;
-                        let Some(p) = doc
-                            .get_first(self.fields.id)
-                            .and_then(|v| v.as_str())
-                            .and_then(|id| self.product(id))
-                        else {
-                            continue;
-                        };
-                        p
-                    }
+                let Some(product) = products.get(self, addr)? else {
+                    continue;
                 };
                 if let Some(hit) = self.check(&product, q, score) {
                     hits.push(hit);

@@ -189,16 +189,6 @@ impl SemanticIndex {
         Some(v)
     }
 
-    /// The `k` products nearest to `text` with their cosine, best first; `None` while
-    /// the first pass is still running (search is lexical then).
-    pub fn nearest(&self, text: &str, k: usize) -> Option<Vec<(String, f32)>> {
-        if !self.progress().ready {
-            return None;
-        }
-        let q = self.query_vector(text)?;
-        Some(self.nearest_to(&q, k))
-    }
-
     /// Whether the model's vocabulary knows a word of `text` as a word: one of four
     /// or more letters in pieces of three letters or more on average ("radfahren" →
     /// "▁rad" "fahren"). Keyboard noise falls apart into short pieces ("qwrtzq" →
