@@ -48,23 +48,24 @@ impl VectorSet {
         }
         let max = v.iter().fold(0f32, |m, x| m.max(x.abs()));
         let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
-        let q = v
+        let row: Vec<i8> = v
             .iter()
-            .map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8);
+            .map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8)
+            .collect();
+        self.put_row(id, &row, scale);
+    }
+
+    /// Sets a product's quantised row and its scale.
+    fn put_row(&mut self, id: &str, row: &[i8], scale: f32) {
         match self.row_of.get(id) {
             Some(&r) => {
-                for (d, x) in self.data[r * self.dim..(r + 1) * self.dim]
-                    .iter_mut()
-                    .zip(q)
-                {
-                    *d = x;
-                }
+                self.data[r * self.dim..(r + 1) * self.dim].copy_from_slice(row);
                 self.scales[r] = scale;
             }
             None => {
                 self.row_of.insert(id.to_string(), self.ids.len());
                 self.ids.push(id.to_string());
-                self.data.extend(q);
+                self.data.extend_from_slice(row);
                 self.scales.push(scale);
             }
         }
@@ -77,19 +78,11 @@ impl VectorSet {
             return;
         }
         for (r, id) in other.ids.iter().enumerate() {
-            let row = &other.data[r * other.dim..(r + 1) * other.dim];
-            match self.row_of.get(id) {
-                Some(&mine) => {
-                    self.data[mine * self.dim..(mine + 1) * self.dim].copy_from_slice(row);
-                    self.scales[mine] = other.scales[r];
-                }
-                None => {
-                    self.row_of.insert(id.clone(), self.ids.len());
-                    self.ids.push(id.clone());
-                    self.data.extend_from_slice(row);
-                    self.scales.push(other.scales[r]);
-                }
-            }
+            self.put_row(
+                id,
+                &other.data[r * other.dim..(r + 1) * other.dim],
+                other.scales[r],
+            );
         }
     }
 
@@ -128,12 +121,18 @@ impl VectorSet {
             .map(|(row, s)| dot_i8(row, q) * s)
             .enumerate()
             .collect();
+        // Equal similarities (products with the same words) are ordered by id, so the
+        // answer does not depend on the order rows were filled in.
+        let order = |a: &(usize, f32), b: &(usize, f32)| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| self.ids[a.0].cmp(&self.ids[b.0]))
+        };
         let k = k.min(scored.len());
         if k < scored.len() {
-            scored.select_nth_unstable_by(k - 1, |a, b| b.1.total_cmp(&a.1));
+            scored.select_nth_unstable_by(k - 1, order);
             scored.truncate(k);
         }
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+        scored.sort_by(order);
         scored
             .into_iter()
             .map(|(r, s)| (self.ids[r].as_str(), s))
