@@ -1,13 +1,15 @@
-//! Conversations (issue #6), built up piece by piece. So far: the active search of a
-//! session and how refinements and references apply to it ([`refine`]), product
-//! questions and comparisons answered from product data ([`answer`]), and the voice
-//! channel's spoken prices, sizes and speech-safe text ([`voice`]). The turn loop,
-//! session persistence through `orders::Orders::persist_turn`, grounded reply
-//! templates from `prompts/` and handoff come next.
+//! Conversations. A turn ([`turn`]) understands a message, decides what to do on the
+//! session's state (search and refinements through [`refine`], answers and comparisons
+//! from product data through [`answer`], the cart, orders, handoff) and records what it
+//! decided as typed [`facts`]; [`reply`] words them with the templates of
+//! `prompts/<lang>/replies.toml`, [`phrasing`] may reword the result with the model
+//! (validated), and [`voice`] shapes it for speech.
 
 pub mod answer;
+pub mod facts;
 pub mod phrasing;
 pub mod refine;
+pub mod reply;
 pub mod turn;
 pub mod voice;
 

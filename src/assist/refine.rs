@@ -28,6 +28,9 @@ pub struct Shown {
     pub price: i64,
     pub brand: Option<String>,
     pub size: Option<String>,
+    /// The variant it was shown in (sessions saved before this field have none).
+    #[serde(default)]
+    pub variant_id: Option<String>,
 }
 
 /// The search a conversation has going.
@@ -365,18 +368,21 @@ mod tests {
                 price: 7999,
                 brand: Some("Nike".into()),
                 size: Some("42".into()),
+                variant_id: None,
             },
             Shown {
                 id: "B".into(),
                 price: 5900,
                 brand: Some("Adidas".into()),
                 size: Some("M".into()),
+                variant_id: None,
             },
             Shown {
                 id: "C".into(),
                 price: 12000,
                 brand: Some("Puma".into()),
                 size: None,
+                variant_id: None,
             },
         ]
     }

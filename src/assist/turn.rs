@@ -17,14 +17,16 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::answer::{answer, compare, Topic, Verdict};
+use super::answer::{answer, compare};
+use super::facts::{AfterSale, CartFact, Discover, Fact, Money, Refusal, Relaxation};
 use super::refine::{resolve, ActiveSearch, Change, Shown, PAGE};
+use super::reply::{title, Reply};
 use super::voice;
-use crate::catalog::{format_price, Product};
+use crate::catalog::Product;
 use crate::llm::Model;
-use crate::nlu::{understand, Extractor, Intent, Language, Understanding};
+use crate::nlu::{Extractor, Intent, Language, RulesReading, Understanding};
 use crate::orders::{Cart, CartAction, OrderError, OrderFilter, Orders};
-use crate::search::{Hit, SearchQuery, Sort};
+use crate::search::{Hit, SearchQuery};
 use crate::shop::Shop;
 pub use templates::Templates;
 
@@ -84,8 +86,16 @@ pub struct ProductOut {
     /// The ranking score, rounded to 1/1000 so that it reads the same in every event
     /// and body (an `f32` turned into a JSON value gains digits the direct text lacks).
     pub score: f64,
-    /// The constraints it satisfies and the terms it matched.
+    /// The constraints it satisfies and the terms it matched, in the shopper's
+    /// language ("bis 60,00 €", "Farbe: Rot", "passt zu: kalte Hände").
     pub reasons: Vec<String>,
+    /// The same reasons, typed (`{"kind": "price_max", "price": 5799, "max": 6000}`),
+    /// for shops that build their own display.
+    pub evidence: Vec<crate::search::Reason>,
+    /// The constraints it does not meet: shown because nothing met them all
+    /// ("price", "color", "size"), so a storefront can set it apart.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub relaxed: Vec<String>,
 }
 
 /// One turn's answer.
@@ -222,7 +232,14 @@ pub enum TurnEvent<'a> {
         language: Language,
         understanding: &'a Understanding,
     },
-    Products(&'a [ProductOut]),
+    /// The products to show. With the model reading an open message, the rules'
+    /// reading is searched first and shown at once (revision 1); when the model's
+    /// reading changes them, a second event follows (revision 2). The turn's output
+    /// carries the last.
+    Products {
+        products: &'a [ProductOut],
+        revision: u32,
+    },
 }
 
 /// Transcript lines a handoff event carries (the last ones); the whole transcript
@@ -288,25 +305,11 @@ impl Assistant {
             .and_then(|s| serde_json::from_value(s.state).ok())
             .unwrap_or_default();
         let session_lang = input.language.or(state.language).unwrap_or_default();
-        let gate = self.llm.get().and_then(|_| self.llm_gate.try_lock().ok());
-        if self.llm.get().is_some() && gate.is_none() {
-            ::metrics::counter!("shopassist_model_busy_total").increment(1);
-            tracing::info!("model busy; understanding with the rules alone");
-        }
-        let llm = self
-            .llm
-            .get()
-            .filter(|_| gate.is_some())
-            .map(|(e, m)| (e.as_ref(), m.as_ref()));
-        let u = understand(text, session_lang, llm);
-        drop(gate);
-        let lang = input.language.unwrap_or(u.language);
+        let reading = RulesReading::new(text, session_lang);
+        let model = self.llm.get().filter(|_| reading.is_open());
+        let first = reading.understanding();
+        let lang = input.language.unwrap_or(first.language);
         state.language = Some(lang);
-        on_event(TurnEvent::Understanding {
-            session_id: &session_id,
-            language: lang,
-            understanding: &u,
-        });
         let ctx = Ctx {
             lang,
             channel: input.channel,
@@ -315,6 +318,41 @@ impl Assistant {
                 .map(str::to_string)
                 .unwrap_or_else(|| format!("anon:{session_id}")),
         };
+        // Products first: a message the model is about to read is searched on the
+        // rules' reading at once, so the shopper sees products before the model is done.
+        let preview = match model {
+            Some(_) => self.preview(&ctx, &state, &first),
+            None => None,
+        };
+        if let Some(products) = &preview {
+            on_event(TurnEvent::Understanding {
+                session_id: &session_id,
+                language: lang,
+                understanding: &first,
+            });
+            on_event(TurnEvent::Products {
+                products,
+                revision: 1,
+            });
+        }
+        let u = match model {
+            None => first.clone(),
+            Some((extractor, model)) => match self.llm_gate.try_lock() {
+                Ok(_gate) => reading.finish(Some((extractor.as_ref(), model.as_ref()))),
+                Err(_) => {
+                    ::metrics::counter!("shopassist_model_busy_total").increment(1);
+                    tracing::info!("model busy; understanding with the rules alone");
+                    first.clone()
+                }
+            },
+        };
+        if preview.is_none() || u != first {
+            on_event(TurnEvent::Understanding {
+                session_id: &session_id,
+                language: lang,
+                understanding: &u,
+            });
+        }
         self.orders.unit(|| {
             let angry = u.normalised.split_whitespace().any(|w| ANGRY.contains(&w));
             let mut out = Outcome::default();
@@ -327,7 +365,12 @@ impl Assistant {
                 self.act(&ctx, &mut state, &u, &mut out)?;
                 state.stalls = if out.progress { 0 } else { state.stalls + 1 };
             }
-            on_event(TurnEvent::Products(&out.products));
+            if preview.as_ref() != Some(&out.products) {
+                on_event(TurnEvent::Products {
+                    products: &out.products,
+                    revision: if preview.is_some() { 2 } else { 1 },
+                });
+            }
             let reply = self.word(&ctx, &out);
             let intent = serde_json::to_value(u.intent).unwrap_or(Value::Null);
             let stats = crate::orders::stats::TurnRecord {
@@ -362,10 +405,35 @@ impl Assistant {
         })
     }
 
+    /// The products the rules' reading of a search finds, for showing before the model
+    /// has read the message; `None` for other turns, a turn with a pending add or
+    /// checkout (the next message may settle it), or nothing found.
+    fn preview(
+        &self,
+        ctx: &Ctx<'_>,
+        state: &SessionState,
+        first: &Understanding,
+    ) -> Option<Vec<ProductOut>> {
+        let searching = matches!(first.intent, Intent::Search | Intent::Refine);
+        if !searching || state.pending_add.is_some() || state.pending_checkout.is_some() {
+            return None;
+        }
+        let mut scratch = state.clone();
+        let mut out = Outcome::default();
+        self.search(ctx, &mut scratch, first, &mut out).ok()?;
+        (!out.products.is_empty()).then_some(out.products)
+    }
+
     /// The reply to a turn's outcome: its lines joined, optionally reworded by the
     /// model (validated), shaped for speech on the voice channel.
     fn word(&self, ctx: &Ctx<'_>, out: &Outcome) -> String {
-        let mut reply = out.lines.join(if ctx.channel == Channel::Voice {
+        let lines = Reply {
+            templates: &self.templates,
+            lang: ctx.lang,
+            channel: ctx.channel,
+        }
+        .lines(&out.facts);
+        let mut reply = lines.join(if ctx.channel == Channel::Voice {
             " "
         } else {
             "\n"
@@ -401,27 +469,16 @@ impl Assistant {
         ctx: &Ctx<'_>,
         state: &mut SessionState,
         hits: &[Hit],
-        (dropped, instead): (String, String),
+        dropped: Relaxation,
         out: &mut Outcome,
     ) {
-        out.say(self.t(
-            ctx,
-            "relaxed",
-            json!({"dropped": dropped, "instead": instead}),
-        ));
+        let constraint = dropped.constraint();
+        out.say(Fact::Discover(Discover::Relaxed(dropped)));
         self.show(ctx, state, hits, out);
-        out.progress = true;
-    }
-
-    fn t(&self, ctx: &Ctx<'_>, key: &str, v: Value) -> String {
-        self.templates.render(ctx.lang, key, v)
-    }
-
-    fn price(&self, ctx: &Ctx<'_>, cents: i64, currency: &str) -> String {
-        match ctx.channel {
-            Channel::Voice => voice::speak_price(cents, currency, ctx.lang),
-            Channel::Text => format_price(cents, currency, ctx.lang.code()),
+        for p in &mut out.products {
+            p.relaxed.push(constraint.to_string());
         }
+        out.progress = true;
     }
 
     fn act(
@@ -437,7 +494,7 @@ impl Assistant {
                 Intent::Confirm => return self.confirm(ctx, state, &token, out),
                 Intent::CancelAction => {
                     state.pending_checkout = None;
-                    out.say(self.t(ctx, "cancelled_action", json!({})));
+                    out.say(Fact::CheckoutDeclined);
                     out.progress = true;
                     return Ok(());
                 }
@@ -458,29 +515,33 @@ impl Assistant {
         }
         match u.intent {
             Intent::Greeting => {
-                out.say(self.t(ctx, "greeting", json!({})));
+                out.say(Fact::Greeting);
                 out.progress = true;
             }
             Intent::Search | Intent::Refine => self.search(ctx, state, u, out)?,
-            Intent::ProductQuestion => self.question(ctx, state, u, out),
-            Intent::Compare => self.compare(ctx, state, u, out),
+            Intent::ProductQuestion => self.question(state, u, out),
+            Intent::Compare => self.compare(state, u, out),
             Intent::AddToCart => self.add(ctx, state, u, out)?,
             Intent::RemoveFromCart => self.remove(ctx, state, u, out)?,
             Intent::ShowCart => {
                 let cart = self.orders.cart(&ctx.cart_owner)?;
-                self.say_cart(ctx, &cart, out);
+                out.say(Fact::Cart(if cart.items.is_empty() {
+                    CartFact::Empty
+                } else {
+                    CartFact::Contents(cart.clone())
+                }));
                 out.cart = Some(cart);
                 out.progress = true;
             }
             Intent::Checkout => self.checkout(ctx, state, out)?,
             Intent::Confirm | Intent::CancelAction => {
-                out.say(self.t(ctx, "nothing_pending", json!({})));
+                out.say(Fact::NothingPending);
             }
             Intent::OrderStatus => self.order_status(ctx, out)?,
             Intent::CancelOrder => self.cancel_order(ctx, u, out)?,
             Intent::ReturnItem => {
                 let days = self.orders.config().return_window_ms / (24 * 3600 * 1000);
-                out.say(self.t(ctx, "return_info", json!({ "days": days })));
+                out.say(Fact::AfterSale(AfterSale::ReturnWindow { days }));
                 state.handoff = true;
                 out.progress = true;
                 self.orders.record_event(
@@ -502,10 +563,10 @@ impl Assistant {
                     };
                     let _ = self.orders.feedback(ctx.customer, None, &fb);
                 }
-                out.say(self.t(ctx, "feedback", json!({})));
+                out.say(Fact::FeedbackTaken);
                 out.progress = true;
             }
-            Intent::OutOfScope => out.say(self.t(ctx, "out_of_scope", json!({}))),
+            Intent::OutOfScope => out.say(Fact::OutOfScope),
             Intent::Handoff => unreachable!("handled before"),
         }
         Ok(())
@@ -515,7 +576,7 @@ impl Assistant {
 /// What a turn produced.
 #[derive(Default)]
 struct Outcome {
-    lines: Vec<String>,
+    facts: Vec<Fact>,
     products: Vec<ProductOut>,
     actions: Vec<Value>,
     cart: Option<Cart>,
@@ -523,61 +584,7 @@ struct Outcome {
 }
 
 impl Outcome {
-    fn say(&mut self, line: String) {
-        self.lines.push(line);
-    }
-}
-
-fn title(p: &Product, lang: Language) -> String {
-    match (lang, &p.title_en) {
-        (Language::En, Some(t)) => t.clone(),
-        _ => p.title.clone(),
-    }
-}
-
-fn options(p: &Product) -> String {
-    p.variants
-        .iter()
-        .filter(|v| v.stock > 0)
-        .map(|v| {
-            [v.size.clone(), v.color.clone()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// A date from epoch milliseconds, as people write it (UTC).
-fn chrono_date(ms: i64, lang: Language) -> String {
-    // Civil date from days since the epoch (Howard Hinnant's algorithm).
-    let days = ms.div_euclid(86_400_000);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    match lang {
-        Language::De => format!("{d:02}.{m:02}.{y}"),
-        Language::En => format!("{y}-{m:02}-{d:02}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_from_epoch_millis() {
-        assert_eq!(chrono_date(0, Language::De), "01.01.1970");
-        assert_eq!(chrono_date(1_795_046_400_000, Language::En), "2026-11-19");
+    fn say(&mut self, fact: Fact) {
+        self.facts.push(fact);
     }
 }

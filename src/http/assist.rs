@@ -193,8 +193,8 @@ pub(crate) fn run_streamed(
                     "intent": understanding.intent,
                     "understanding": understanding,
                 })),
-                TurnEvent::Products(products) => {
-                    Streamed::Products(json!({ "products": products }))
+                TurnEvent::Products { products, revision } => {
+                    Streamed::Products(json!({ "products": products, "revision": revision }))
                 }
             });
         };

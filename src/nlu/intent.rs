@@ -173,9 +173,12 @@ pub fn rule_intent(normalised: &str, slots: &RuleSlots) -> Option<Intent> {
             });
         }
     }
+    // "the second one please in my cart" puts something in; "what's in my cart" looks.
+    let puts_in = has(&padded, phrases::list("cart_add")) && slots.reference.is_some();
     if has(&padded, phrases::list("show_cart"))
         && !has(&padded, phrases::list("add"))
         && !has(&padded, phrases::list("remove"))
+        && !puts_in
     {
         return Some(Intent::ShowCart);
     }
@@ -217,7 +220,11 @@ pub fn rule_intent(normalised: &str, slots: &RuleSlots) -> Option<Intent> {
     {
         return Some(Intent::Greeting);
     }
-    if has(&padded, phrases::list("out_of_scope")) && !has(&padded, phrases::list("search")) {
+    // "my son loves football" asks for something for him, not about football.
+    if has(&padded, phrases::list("out_of_scope"))
+        && !has(&padded, phrases::list("search"))
+        && !names_a_need(&padded)
+    {
         return Some(Intent::OutOfScope);
     }
     let question = words
@@ -416,6 +423,12 @@ fn is_constraint_word(w: &str) -> bool {
         || !super::rules::sizes(w).is_empty()
 }
 
+/// Whether a message names a person, an occasion, an activity or a problem (the
+/// `needs` phrases): a request for something that fits, never out of scope.
+fn names_a_need(padded: &str) -> bool {
+    has(padded, phrases::list("needs"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -458,8 +471,23 @@ mod tests {
             ("ich suche einen wintermantel", Search),
             ("do you have running shoes", Search),
             ("wie wird das wetter morgen", OutOfScope),
+            ("who won the football game", OutOfScope),
+            ("what's in my cart", ShowCart),
+            ("the second one please in my cart", AddToCart),
         ] {
             assert_eq!(intent(t), Some(want), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_person_or_a_problem_is_never_out_of_scope() {
+        for t in [
+            "mein sohn mag fußball",
+            "my son loves football",
+            "geschenk für meine oma sie mag rezepte",
+            "mir ist beim radfahren kalt an den händen",
+        ] {
+            assert_ne!(intent(t), Some(Intent::OutOfScope), "{t}");
         }
     }
 

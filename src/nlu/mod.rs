@@ -13,4 +13,4 @@ pub mod understand;
 
 pub use intent::Intent;
 pub use language::Language;
-pub use understand::{understand, ExtractPrompt, Extractor, Source, Understanding};
+pub use understand::{understand, ExtractPrompt, Extractor, RulesReading, Source, Understanding};

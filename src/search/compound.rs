@@ -102,6 +102,9 @@ const MIN_MODIFIER: usize = 3;
 #[derive(Debug, Clone, Default)]
 pub struct Decompounder {
     vocab: HashSet<String>,
+    /// Modifiers of the compounds learned so far ("kaffee" of "Kaffeemaschine"), so
+    /// that a compound with a head nobody knows ("Kaffeebohnen") still gives its own.
+    modifiers: HashSet<String>,
 }
 
 /// Lowercases and folds a word the way the index does (ä → a, ö → o, ü → u, ß → ss).
@@ -132,6 +135,7 @@ impl Decompounder {
     pub fn from_texts<'a>(texts: impl IntoIterator<Item = &'a str>) -> Self {
         let mut d = Decompounder {
             vocab: KNOWN_HEADS.iter().map(|s| s.to_string()).collect(),
+            modifiers: HashSet::new(),
         };
         for t in texts {
             d.learn(t);
@@ -143,6 +147,9 @@ impl Decompounder {
     pub fn learn(&mut self, text: &str) {
         for w in words(text) {
             if w.chars().count() >= MIN_HEAD && w.chars().all(char::is_alphabetic) {
+                if let Some((m, _)) = self.split(&w) {
+                    self.modifiers.insert(m);
+                }
                 self.vocab.insert(w);
             }
         }
@@ -182,6 +189,28 @@ impl Decompounder {
         self.split(word).filter(|(m, _)| self.vocab.contains(m))
     }
 
+    /// The modifiers of every compound in `text`, space-separated, for the
+    /// `modifiers` field: "kaffee" of "Kaffeebohnen", "winter" of "Wintermantel".
+    pub fn modifiers_of(&self, text: &str) -> String {
+        words(text)
+            .filter_map(|w| {
+                self.split(&w)
+                    .map(|(m, _)| m)
+                    .or_else(|| self.known_modifier_of(&w))
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The longest known modifier a word starts with, leaving a head-sized rest.
+    fn known_modifier_of(&self, word: &str) -> Option<String> {
+        let chars: Vec<char> = word.chars().collect();
+        (MIN_MODIFIER..=chars.len().saturating_sub(MIN_HEAD))
+            .rev()
+            .map(|i| chars[..i].iter().collect::<String>())
+            .find(|m| self.modifiers.contains(m))
+    }
+
     /// The heads of every compound in `text`, space-separated, for the `heads` field.
     pub fn heads_of(&self, text: &str) -> String {
         words(text)
@@ -219,6 +248,15 @@ mod tests {
         assert!(d.split_query_word("wintermantel").is_some());
         assert_eq!(d.split_query_word("davvert"), None);
         assert!(d.split("davvert").is_some(), "titles split leniently");
+    }
+
+    #[test]
+    fn modifiers_are_what_a_compound_starts_with() {
+        let d = Decompounder::from_texts(["Kaffeemaschine Isar", "Wintermantel"]);
+        // "bohnen" is no known head, but "kaffee" is a known modifier.
+        assert_eq!(d.modifiers_of("Kaffeebohnen Gipfel"), "kaffee");
+        assert_eq!(d.modifiers_of("Wintermantel Brise"), "winter");
+        assert_eq!(d.modifiers_of("Mantel"), "");
     }
 
     #[test]

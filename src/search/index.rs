@@ -374,10 +374,11 @@ impl ProductIndex {
         }
         // Compound heads are a German matter: from the German title and categories
         // only ("Wholegrain" must not yield the head "rain").
-        let heads = if p.language == "en" {
-            String::new()
+        let (heads, modifiers) = if p.language == "en" {
+            (String::new(), String::new())
         } else {
-            d.heads_of(&format!("{} {category}", p.title))
+            let german = format!("{} {category}", p.title);
+            (d.heads_of(&german), d.modifiers_of(&german))
         };
         let mut doc = doc!(
             f.id => p.id.clone(),
@@ -385,6 +386,7 @@ impl ProductIndex {
             f.title_de => title.clone(),
             f.title_en => title,
             f.heads => heads,
+            f.modifiers => modifiers,
             f.category_de => category.clone(),
             f.category_en => category,
             f.attrs_de => attrs.clone(),

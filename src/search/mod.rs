@@ -10,4 +10,4 @@ pub mod semantic;
 pub mod speller;
 
 pub use index::{IndexError, OpenOutcome, ProductIndex};
-pub use query::{Hit, SearchQuery, SearchResults, Sort, SEMANTIC_REASON};
+pub use query::{Hit, Reason, SearchQuery, SearchResults, Sort};

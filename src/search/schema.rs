@@ -15,7 +15,7 @@ use tantivy::tokenizer::{
 use tantivy::Index;
 
 /// Bump when a field or analyser changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Analyser names as registered on the index.
 pub const DE: &str = "shop_de";
@@ -32,6 +32,9 @@ pub struct Fields {
     pub title_de: Field,
     pub title_en: Field,
     pub heads: Field,
+    /// The modifiers of compounds ("kaffee" of "Kaffeebohnen"): a bare keyword
+    /// finds the compounds it starts.
+    pub modifiers: Field,
     pub brand: Field,
     pub category_de: Field,
     pub category_en: Field,
@@ -71,6 +74,7 @@ pub fn build() -> (Schema, Fields) {
         title_de: b.add_text_field("title_de", text(DE)),
         title_en: b.add_text_field("title_en", text(EN)),
         heads: b.add_text_field("heads", text(DE)),
+        modifiers: b.add_text_field("modifiers", text(DE)),
         brand: b.add_text_field("brand", text(PLAIN)),
         category_de: b.add_text_field("category_de", text(DE)),
         category_en: b.add_text_field("category_en", text(EN)),

@@ -201,6 +201,120 @@ fn no_results_relaxes_the_price_and_says_by_how_much() {
 }
 
 #[test]
+fn a_relaxed_price_keeps_the_product_and_marks_what_was_relaxed() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant_in(dir.path());
+    let mut t = Talk::new(&a, None, Channel::Text);
+    let out = t.say("i need a winter coat under 1 euro");
+    assert!(
+        out.reply.starts_with("I have nothing up to €1.00"),
+        "{}",
+        out.reply
+    );
+    assert!(!out.products.is_empty());
+    for p in &out.products {
+        assert!(p.title.starts_with("Wintermantel"), "{}", p.title);
+        assert_eq!(p.relaxed, ["price"], "{}", p.title);
+    }
+    let prices: Vec<i64> = out.products.iter().map(|p| p.price).collect();
+    assert!(prices.windows(2).all(|w| w[0] <= w[1]), "{prices:?}");
+    // The cheapest winter coat of the catalogue comes first.
+    let cheapest = a
+        .shop
+        .search(&shopassist::search::SearchQuery {
+            text: "Wintermantel".into(),
+            sort: shopassist::search::Sort::PriceAsc,
+            limit: 1,
+            ..Default::default()
+        })
+        .unwrap()
+        .hits[0]
+        .price;
+    assert_eq!(prices[0], cheapest);
+}
+
+#[test]
+fn reasons_are_worded_in_the_shoppers_language_beside_their_typed_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant_in(dir.path());
+    let out =
+        Talk::new(&a, None, Channel::Text).say("Ich suche eine Regenjacke unter 60 Euro in rot");
+    let p = out
+        .products
+        .first()
+        .expect("a red rain jacket up to 60 euros");
+    assert!(
+        p.reasons.iter().any(|r| r == "bis 60,00 €"),
+        "{:?}",
+        p.reasons
+    );
+    assert!(
+        p.reasons.iter().any(|r| r.starts_with("Farbe: ")),
+        "{:?}",
+        p.reasons
+    );
+    let typed = serde_json::to_value(&p.evidence).unwrap();
+    assert!(
+        typed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["kind"] == "price_max" && r["max"] == 6000),
+        "{typed}"
+    );
+}
+
+#[test]
+fn pointing_at_a_shown_product_adds_it_as_shown_or_asks_only_what_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant_in(dir.path());
+    // Headphones come in colours only: the one shown is the one added.
+    let mut t = Talk::new(&a, Some("c-shown".into()), Channel::Text);
+    let shown = t.say("Ich suche Kopfhörer");
+    let second = &shown.products[1];
+    let out = t.say("add the second one to my cart");
+    let cart = out.cart.expect("added without a question");
+    assert_eq!(cart.items.len(), 1, "{}", out.reply);
+    assert_eq!(cart.items[0].item.product_id, second.id);
+    assert_eq!(cart.items[0].item.variant_id, second.variant.id);
+
+    // A jacket after "in black": the size is open, so ask it, offering only the black
+    // ones' sizes and no colour.
+    let mut t = Talk::new(&a, Some("c-black".into()), Channel::Text);
+    t.say("Ich suche eine Regenjacke");
+    let black = t.say("lieber in schwarz");
+    assert!(!black.products.is_empty());
+    let out = t.say("das erste bitte in den Warenkorb");
+    assert!(
+        out.cart.is_none() || out.cart.as_ref().unwrap().items.is_empty(),
+        "{}",
+        out.reply
+    );
+    let offered = out.reply.split("Verfügbar: ").nth(1).expect(&out.reply);
+    for colour in [
+        "Blau", "Grün", "Rot", "Schwarz", "Grau", "Beige", "Lila", "Rosa",
+    ] {
+        assert!(!offered.contains(colour), "{}", out.reply);
+    }
+    let size = offered
+        .trim_end_matches('.')
+        .split(", ")
+        .next()
+        .unwrap()
+        .to_string();
+    let out = t.say(&format!("Größe {size}"));
+    let cart = out.cart.expect("added once the size is named");
+    let v = &cart.items[0].item;
+    let product = a.shop.product(&v.product_id).unwrap();
+    let variant = product.variant(&v.variant_id).unwrap();
+    assert_eq!(
+        variant.color.as_deref().and_then(canonical_of_value),
+        Some("black")
+    );
+    assert_eq!(variant.size.as_deref(), Some(size.as_str()));
+}
+
+#[test]
 fn handoff_on_request_records_the_conversation() {
     let dir = tempfile::tempdir().unwrap();
     let a = assistant_in(dir.path());

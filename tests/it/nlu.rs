@@ -80,3 +80,81 @@ fn model_values_are_kept_only_with_the_shoppers_words_and_say_where_they_came_fr
     let u = understand("ja", Language::De, Some((&extractor, &model)));
     assert!(!u.used_llm);
 }
+
+/// Products first: a message the model reads is searched on the rules' reading at
+/// once, and shown (revision 1) before the model's understanding arrives; the turn's
+/// products are the last ones shown.
+#[test]
+fn an_open_message_shows_products_before_the_model_reads_it() {
+    use shopassist::assist::{Assistant, Templates, TurnEvent, TurnInput};
+    use std::sync::Arc;
+
+    let model = Arc::new(Model::load(&common::test_model(), &candle_core::Device::Cpu).unwrap());
+    let extractor = Arc::new(Extractor::new(&model, &ExtractPrompt::builtin()).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let (shop, _) = shopassist::shop::Shop::open(dir.path()).unwrap();
+    shop.import_text(
+        shopassist::shop::DEMO_CATALOG,
+        shopassist::catalog::import::Format::Jsonl,
+        &Default::default(),
+    )
+    .unwrap();
+    let shop = Arc::new(shop);
+    let orders = shopassist::orders::Orders::new(shop.clone(), Default::default());
+    let a = Assistant::new(
+        shop,
+        orders,
+        Templates::load(None).unwrap(),
+        Some((extractor, model)),
+    );
+    let run = |text: &str| {
+        let mut events: Vec<(String, bool, u32, Vec<String>)> = Vec::new();
+        let out = a
+            .turn_with(
+                TurnInput {
+                    text: text.into(),
+                    ..Default::default()
+                },
+                &mut |e| {
+                    events.push(match e {
+                        TurnEvent::Understanding { understanding, .. } => {
+                            ("understanding".into(), understanding.used_llm, 0, vec![])
+                        }
+                        TurnEvent::Products { products, revision } => (
+                            "products".into(),
+                            false,
+                            revision,
+                            products.iter().map(|p| p.id.clone()).collect(),
+                        ),
+                    })
+                },
+            )
+            .unwrap();
+        (events, out)
+    };
+
+    let (events, out) = run("kaffee");
+    assert!(
+        out.understanding.used_llm,
+        "an open message is read by the model"
+    );
+    assert_eq!(events[0].0, "understanding");
+    assert!(!events[0].1, "the first understanding is the rules' own");
+    assert_eq!(events[1].0, "products");
+    assert_eq!(events[1].2, 1);
+    assert!(!events[1].3.is_empty(), "products before the model");
+    let model_read = events.iter().position(|e| e.0 == "understanding" && e.1);
+    assert!(model_read.is_some_and(|i| i > 1), "{events:?}");
+    let last = events.iter().rev().find(|e| e.0 == "products").unwrap();
+    let ids: Vec<String> = out.products.iter().map(|p| p.id.clone()).collect();
+    assert_eq!(last.3, ids, "the turn carries the products shown last");
+    if events.iter().filter(|e| e.0 == "products").count() > 1 {
+        assert_eq!(last.2, 2);
+    }
+
+    // A message the rules read whole: one understanding, one products event.
+    let (events, out) = run("Ich suche Kaffeebohnen");
+    assert!(!out.understanding.used_llm);
+    let kinds: Vec<(&str, u32)> = events.iter().map(|e| (e.0.as_str(), e.2)).collect();
+    assert_eq!(kinds, [("understanding", 0), ("products", 1)]);
+}

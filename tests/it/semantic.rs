@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use shopassist::catalog::Product;
 use shopassist::search::semantic::{Progress, SemanticIndex};
-use shopassist::search::{SearchQuery, SEMANTIC_REASON};
+use shopassist::search::{Reason, SearchQuery};
 use shopassist::shop::{Shop, DEMO_CATALOG};
 
 use crate::common::{embed_model, embedder};
@@ -100,7 +100,10 @@ fn needs_find_fitting_products_and_constraints_still_filter() {
         .find(|h| h.title.starts_with("Holzeisenbahn"))
         .unwrap();
     assert!(
-        train.reasons.iter().any(|r| r.starts_with(SEMANTIC_REASON)),
+        train
+            .reasons
+            .iter()
+            .any(|r| matches!(r, Reason::Semantic { .. })),
         "{:?}",
         train.reasons
     );
@@ -289,9 +292,10 @@ fn a_request_of_unknown_words_gets_no_neighbours() {
     for nonsense in ["qwrtzq blxrfk", "zzxq vvbnq"] {
         let r = shop.search(&q(nonsense)).unwrap();
         assert!(
-            r.hits
+            r.hits.iter().all(|h| !h
+                .reasons
                 .iter()
-                .all(|h| !h.reasons.iter().any(|r| r.starts_with(SEMANTIC_REASON))),
+                .any(|r| matches!(r, Reason::Semantic { .. }))),
             "{nonsense}: {:?}",
             r.hits.iter().map(|h| &h.title).collect::<Vec<_>>()
         );

@@ -44,7 +44,7 @@ impl Assistant {
         }
         state.handoff = true;
         state.stalls = 0;
-        out.say(self.t(ctx, "handoff", json!({})));
+        out.say(Fact::Handoff);
         out.actions.push(json!({"type": "handoff.requested"}));
         out.progress = true;
         Ok(())
@@ -70,20 +70,19 @@ impl Assistant {
 
     pub(super) fn order_status(&self, ctx: &Ctx<'_>, out: &mut Outcome) -> Result<(), TurnError> {
         if ctx.customer.is_none() {
-            out.say(self.t(ctx, "need_customer", json!({})));
+            out.say(Fact::AfterSale(AfterSale::NeedCustomer));
             return Ok(());
         }
         let Some(o) = self.latest_order(ctx)? else {
-            out.say(self.t(ctx, "no_orders", json!({})));
+            out.say(Fact::AfterSale(AfterSale::NoOrders));
             return Ok(());
         };
-        let status = self.t(ctx, &format!("status_{}", o.status.as_str()), json!({}));
-        let date = chrono_date(o.created_at, ctx.lang);
-        out.say(self.t(
-            ctx,
-            "order_status",
-            json!({"order_id": o.id, "date": date, "status": status, "tracking": o.tracking}),
-        ));
+        out.say(Fact::AfterSale(AfterSale::Status {
+            order_id: o.id,
+            created_at: o.created_at,
+            status: o.status,
+            tracking: o.tracking,
+        }));
         out.progress = true;
         Ok(())
     }
@@ -95,7 +94,7 @@ impl Assistant {
         out: &mut Outcome,
     ) -> Result<(), TurnError> {
         if ctx.customer.is_none() {
-            out.say(self.t(ctx, "need_customer", json!({})));
+            out.say(Fact::AfterSale(AfterSale::NeedCustomer));
             return Ok(());
         }
         let id = match &u.slots.order_id {
@@ -103,7 +102,7 @@ impl Assistant {
             None => self.latest_order(ctx)?.map(|o| o.id),
         };
         let Some(id) = id else {
-            out.say(self.t(ctx, "no_orders", json!({})));
+            out.say(Fact::AfterSale(AfterSale::NoOrders));
             return Ok(());
         };
         match self
@@ -111,51 +110,30 @@ impl Assistant {
             .cancel_order(ctx.customer.unwrap_or_default(), &id)
         {
             Ok(o) => {
-                out.say(self.t(ctx, "order_cancelled", json!({"order_id": o.id})));
                 out.actions
                     .push(json!({"type": "order.cancelled", "order_id": o.id}));
+                out.say(Fact::AfterSale(AfterSale::Cancelled { order_id: o.id }));
                 out.progress = true;
             }
-            Err(e) => out.say(self.t(ctx, "refused", json!({"reason": e.to_string()}))),
+            Err(e) => out.say(Fact::Refused(Refusal::Engine(e.to_string()))),
         }
         Ok(())
     }
 
     pub(super) fn reorder(&self, ctx: &Ctx<'_>, out: &mut Outcome) -> Result<(), TurnError> {
         let Some(o) = self.latest_order(ctx)? else {
-            let key = if ctx.customer.is_none() {
-                "need_customer"
+            out.say(Fact::AfterSale(if ctx.customer.is_none() {
+                AfterSale::NeedCustomer
             } else {
-                "no_orders"
-            };
-            out.say(self.t(ctx, key, json!({})));
+                AfterSale::NoOrders
+            }));
             return Ok(());
         };
         let r = self.orders.reorder(&ctx.cart_owner, &o.id)?;
-        let changes = r
-            .changes
-            .iter()
-            .map(|c| match c {
-                crate::orders::ReorderChange::PriceChanged {
-                    title, was, now, ..
-                } => format!(
-                    "{title}: {} → {}",
-                    self.price(ctx, *was, &r.cart.currency),
-                    self.price(ctx, *now, &r.cart.currency)
-                ),
-                crate::orders::ReorderChange::QuantityReduced {
-                    title, available, ..
-                } => format!("{title}: {available}"),
-                crate::orders::ReorderChange::OutOfStock { title, .. }
-                | crate::orders::ReorderChange::NoLongerSold { title, .. } => format!("{title}: –"),
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
-        out.say(self.t(
-            ctx,
-            "reorder",
-            json!({"changes": changes, "total": self.price(ctx, r.cart.total, &r.cart.currency)}),
-        ));
+        out.say(Fact::AfterSale(AfterSale::Reordered {
+            changes: r.changes.clone(),
+            total: Money::new(r.cart.total, &r.cart.currency),
+        }));
         out.actions
             .push(json!({"type": "order.reorder", "order_id": o.id}));
         out.cart = Some(r.cart);

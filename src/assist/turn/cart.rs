@@ -12,7 +12,7 @@ impl Assistant {
         out: &mut Outcome,
     ) -> Result<(), TurnError> {
         let Some(p) = self.target(state, u) else {
-            out.say(self.t(ctx, "no_focus", json!({})));
+            out.say(Fact::NoFocus);
             return Ok(());
         };
         // The variant from the shopper's words, else the search's constraints.
@@ -45,26 +45,33 @@ impl Assistant {
                         .is_some_and(|c| colors.iter().any(|w| w == c))
             })
             .collect();
-        // Choose only what the shopper fixed: if the fitting variants still differ in a
-        // size or colour they did not name, ask.
+        // Choose only what the shopper fixed. A product shown in a variant that fits is
+        // added in it, unless its size is open (the fitting variants differ in a size
+        // nobody named): then ask, offering only the fitting variants.
         let differ = |f: fn(&crate::catalog::Variant) -> Option<&String>| {
             let mut seen: Vec<Option<&String>> = fits.iter().map(|v| f(v)).collect();
             seen.sort();
             seen.dedup();
             seen.len() > 1
         };
-        let open = (sizes.is_empty() && differ(|v| v.size.as_ref()))
-            || (colors.is_empty() && differ(|v| v.color.as_ref()));
+        let size_open = sizes.is_empty() && differ(|v| v.size.as_ref());
+        let color_open = colors.is_empty() && differ(|v| v.color.as_ref());
+        let shown = state
+            .shown
+            .iter()
+            .chain(state.focused.as_ref())
+            .find(|s| s.id == p.id)
+            .and_then(|s| s.variant_id.as_deref())
+            .filter(|_| !size_open)
+            .and_then(|id| fits.iter().find(|v| v.id == id));
         let variant_id = match fits.as_slice() {
             [] if p.variants.len() == 1 => Some(p.variants[0].id.clone()),
             [] => {
-                out.say(self.t(ctx, "refused", json!({"reason": match ctx.lang {
-                    Language::De => format!("{} gibt es nicht in dieser Ausführung. Verfügbar: {}", title(&p, ctx.lang), options(&p)),
-                    Language::En => format!("{} does not come in that version. Available: {}", title(&p, ctx.lang), options(&p)),
-                }})));
+                out.say(Fact::Refused(Refusal::NoSuchVersion { product: p }));
                 return Ok(());
             }
-            _ if open => None,
+            _ if shown.is_some() => shown.map(|v| v.id.clone()),
+            _ if size_open || color_open => None,
             fits => fits
                 .iter()
                 .find(|v| v.stock > 0)
@@ -72,17 +79,40 @@ impl Assistant {
                 .map(|v| v.id.clone()),
         };
         let Some(variant_id) = variant_id else {
+            // Only what is still open, of the variants that fit (in stock if any is).
+            let stocked: Vec<_> = fits.iter().filter(|v| v.stock > 0).collect();
+            let offer = if stocked.is_empty() {
+                fits.iter().collect()
+            } else {
+                stocked
+            };
+            let mut options: Vec<String> = offer
+                .iter()
+                .map(|v| {
+                    [
+                        v.size.clone().filter(|_| size_open),
+                        v.color.clone().filter(|_| color_open),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                })
+                .filter(|s| !s.is_empty())
+                .collect();
+            let mut seen = std::collections::HashSet::new();
+            options.retain(|o| seen.insert(o.clone()));
             state.pending_add = Some(Shown {
                 id: p.id.clone(),
                 price: p.price,
                 brand: p.brand.clone(),
                 size: None,
+                variant_id: None,
             });
-            out.say(self.t(
-                ctx,
-                "which_version",
-                json!({"title": title(&p, ctx.lang), "options": options(&p)}),
-            ));
+            out.say(Fact::Cart(CartFact::WhichVersion {
+                product: p,
+                options,
+            }));
             // A question on the way to the cart is progress, not a stall.
             out.progress = true;
             return Ok(());
@@ -94,22 +124,16 @@ impl Assistant {
         };
         match self.orders.add_to_cart(&ctx.cart_owner, &action) {
             Ok(cart) => {
-                let v = p.variant(&variant_id);
-                let variant = v
-                    .map(|v| {
-                        [v.size.clone(), v.color.clone()]
-                            .into_iter()
-                            .flatten()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    })
-                    .unwrap_or_default();
-                out.say(self.t(ctx, "added", json!({"title": title(&p, ctx.lang), "variant": variant, "total": self.price(ctx, cart.total, &cart.currency)})));
                 out.actions.push(json!({"type": "cart.add", "product_id": p.id, "variant_id": variant_id, "quantity": action.quantity}));
+                out.say(Fact::Cart(CartFact::Added {
+                    variant: p.variant(&variant_id).cloned(),
+                    total: Money::new(cart.total, &cart.currency),
+                    product: p,
+                }));
                 out.cart = Some(cart);
                 out.progress = true;
             }
-            Err(e) => out.say(self.t(ctx, "refused", json!({"reason": e.to_string()}))),
+            Err(e) => out.say(Fact::Refused(Refusal::Engine(e.to_string()))),
         }
         Ok(())
     }
@@ -144,9 +168,9 @@ impl Assistant {
             });
         let Some(line) = line else {
             if cart.items.is_empty() {
-                out.say(self.t(ctx, "cart_empty", json!({})));
+                out.say(Fact::Cart(CartFact::Empty));
             } else {
-                self.say_cart(ctx, &cart, out);
+                out.say(Fact::Cart(CartFact::Contents(cart)));
             }
             return Ok(());
         };
@@ -155,34 +179,13 @@ impl Assistant {
             &line.item.product_id,
             &line.item.variant_id,
         )?;
-        out.say(self.t(ctx, "removed", json!({"title": line.item.title})));
         out.actions.push(json!({"type": "cart.remove", "product_id": line.item.product_id, "variant_id": line.item.variant_id}));
+        out.say(Fact::Cart(CartFact::Removed {
+            title: line.item.title.clone(),
+        }));
         out.cart = Some(cart);
         out.progress = true;
         Ok(())
-    }
-
-    pub(super) fn say_cart(&self, ctx: &Ctx<'_>, cart: &Cart, out: &mut Outcome) {
-        if cart.items.is_empty() {
-            out.say(self.t(ctx, "cart_empty", json!({})));
-            return;
-        }
-        out.say(self.t(ctx, "cart", json!({"lines": self.lines(ctx, cart), "total": self.price(ctx, cart.total, &cart.currency)})));
-    }
-
-    pub(super) fn lines(&self, ctx: &Ctx<'_>, cart: &Cart) -> String {
-        cart.items
-            .iter()
-            .map(|l| {
-                format!(
-                    "{}× {} ({})",
-                    l.item.quantity,
-                    l.item.title,
-                    self.price(ctx, l.line_total, &cart.currency)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
     }
 
     pub(super) fn checkout(
@@ -194,14 +197,17 @@ impl Assistant {
         match self.orders.checkout(&ctx.cart_owner) {
             Ok(p) => {
                 let cart = self.orders.cart(&ctx.cart_owner)?;
-                out.say(self.t(ctx, "checkout", json!({"lines": self.lines(ctx, &cart), "total": self.price(ctx, p.total, &p.currency)})));
                 out.actions.push(json!({"type": "checkout.proposed", "total": p.total, "currency": p.currency, "expires_at": p.expires_at}));
+                out.say(Fact::Cart(CartFact::Proposed {
+                    cart: cart.clone(),
+                    total: Money::new(p.total, &p.currency),
+                }));
                 state.pending_checkout = Some(p.token);
                 out.cart = Some(cart);
                 out.progress = true;
             }
-            Err(OrderError::CartEmpty) => out.say(self.t(ctx, "cart_empty", json!({}))),
-            Err(e) => out.say(self.t(ctx, "refused", json!({"reason": e.to_string()}))),
+            Err(OrderError::CartEmpty) => out.say(Fact::Cart(CartFact::Empty)),
+            Err(e) => out.say(Fact::Refused(Refusal::Engine(e.to_string()))),
         }
         Ok(())
     }
@@ -216,7 +222,10 @@ impl Assistant {
         state.pending_checkout = None;
         match self.orders.confirm(&ctx.cart_owner, token) {
             Ok(order) => {
-                out.say(self.t(ctx, "confirmed", json!({"order_id": order.id, "total": self.price(ctx, order.total, &order.currency)})));
+                out.say(Fact::Cart(CartFact::Placed {
+                    order_id: order.id.clone(),
+                    total: Money::new(order.total, &order.currency),
+                }));
                 out.actions.push(
                     json!({"type": "order.placed", "order_id": order.id, "total": order.total}),
                 );
@@ -224,10 +233,13 @@ impl Assistant {
             }
             Err(OrderError::CartChanged { proposal }) => {
                 let cart = self.orders.cart(&ctx.cart_owner)?;
-                out.say(self.t(ctx, "checkout", json!({"lines": self.lines(ctx, &cart), "total": self.price(ctx, proposal.total, &proposal.currency)})));
+                out.say(Fact::Cart(CartFact::Proposed {
+                    cart,
+                    total: Money::new(proposal.total, &proposal.currency),
+                }));
                 state.pending_checkout = Some(proposal.token);
             }
-            Err(e) => out.say(self.t(ctx, "refused", json!({"reason": e.to_string()}))),
+            Err(e) => out.say(Fact::Refused(Refusal::Engine(e.to_string()))),
         }
         Ok(())
     }

@@ -98,23 +98,75 @@ pub fn understand(
     session: Language,
     llm: Option<(&Extractor, &Model)>,
 ) -> Understanding {
-    let (language, normalised, slots, rule) = read_rules(text, session);
-    // The model reads only messages without an intent cue the rules know: every
-    // intent the rules find is complete without it, "ich suche …" / "find me …"
-    // included (the search runs on the rules' product words). Measured on the WebShop
-    // development goals with the 0.5B default model: asking it about every search
-    // cost 39 points of score and 4 s a turn (BENCHMARKS.md).
-    let reading = match (rule, llm) {
-        (None, Some((extractor, model))) => match extractor.read(model, text) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                tracing::warn!(error = %e, "LLM extraction failed; rules only");
-                None
-            }
-        },
-        _ => None,
-    };
-    merge(language, normalised, slots, rule, reading)
+    RulesReading::new(text, session).finish(llm)
+}
+
+/// A message as the rules read it, before the model is asked: enough to search at
+/// once (products first) and to know whether the model has anything to add.
+#[derive(Debug, Clone)]
+pub struct RulesReading {
+    text: String,
+    language: Language,
+    normalised: String,
+    slots: RuleSlots,
+    rule: Option<Intent>,
+}
+
+impl RulesReading {
+    pub fn new(text: &str, session: Language) -> RulesReading {
+        let (language, normalised, slots, rule) = read_rules(text, session);
+        RulesReading {
+            text: text.to_string(),
+            language,
+            normalised,
+            slots,
+            rule,
+        }
+    }
+
+    /// Whether the model reads this message: the rules know no intent for it.
+    ///
+    /// The model reads only messages without an intent cue the rules know: every
+    /// intent the rules find is complete without it, "ich suche …" / "find me …"
+    /// included (the search runs on the rules' product words). Measured on the WebShop
+    /// development goals with the 0.5B default model: asking it about every search
+    /// cost 39 points of score and 4 s a turn (BENCHMARKS.md).
+    pub fn is_open(&self) -> bool {
+        self.rule.is_none()
+    }
+
+    /// The understanding of the rules alone (an open message is a search then).
+    pub fn understanding(&self) -> Understanding {
+        merge(
+            self.language,
+            self.normalised.clone(),
+            self.slots.clone(),
+            self.rule,
+            None,
+        )
+    }
+
+    /// The whole understanding: the model asked when the message is open and `llm`
+    /// is given.
+    pub fn finish(self, llm: Option<(&Extractor, &Model)>) -> Understanding {
+        let reading = match (self.rule, llm) {
+            (None, Some((extractor, model))) => match extractor.read(model, &self.text) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    tracing::warn!(error = %e, "LLM extraction failed; rules only");
+                    None
+                }
+            },
+            _ => None,
+        };
+        merge(
+            self.language,
+            self.normalised,
+            self.slots,
+            self.rule,
+            reading,
+        )
+    }
 }
 
 /// Merges the rules' reading with the LLM's, keeping LLM values only with evidence.

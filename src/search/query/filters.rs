@@ -242,35 +242,39 @@ impl ProductIndex {
         let price = p.effective_price(&variant);
         let mut reasons = Vec::new();
         if let Some(m) = q.price_max {
-            reasons.push(format!("price {price} ≤ {m}"));
+            reasons.push(Reason::PriceMax { price, max: m });
         }
         if let Some(m) = q.price_min {
-            reasons.push(format!("price {price} ≥ {m}"));
+            reasons.push(Reason::PriceMin { price, min: m });
         }
         if let Some(c) = &variant.color {
             if !want_colors.is_empty() {
-                reasons.push(format!("colour {c}"));
+                reasons.push(Reason::Color { value: c.clone() });
             }
         } else if !want_colors.is_empty() {
-            reasons.push(format!("colour {}", want_colors.join("/")));
+            reasons.push(Reason::Color {
+                value: want_colors.join("/"),
+            });
         }
         if let (Some(s), false) = (&variant.size, want_sizes.is_empty()) {
-            reasons.push(format!("size {s}"));
+            reasons.push(Reason::Size { value: s.clone() });
         }
         if q.in_stock_only {
-            reasons.push(format!("in stock ({} left)", variant.stock));
+            reasons.push(Reason::InStock {
+                left: variant.stock,
+            });
         }
         if let Some(b) = &q.brand {
-            reasons.push(format!("brand {b}"));
+            reasons.push(Reason::Brand { value: b.clone() });
         }
         for (k, v) in &q.attributes {
-            reasons.push(match v {
-                Some(v) => format!("{k}: {v}"),
-                None => k.clone(),
+            reasons.push(Reason::Attribute {
+                name: k.clone(),
+                value: v.clone(),
             });
         }
         for e in &q.exclude {
-            reasons.push(format!("without {e}"));
+            reasons.push(Reason::Without { word: e.clone() });
         }
         let in_stock = variant.stock > 0;
         let score = if q.sort == Sort::Relevance {

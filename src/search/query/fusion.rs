@@ -36,10 +36,6 @@ pub(super) const COVERAGE_POWER: f32 = 1.0;
 pub(super) const W_LEX: f32 = 1.0;
 pub(super) const W_SEM: f32 = 1.5;
 
-/// How the reason of a hit found only by meaning begins; the request's words follow
-/// (`semantic match: "kalte Hände beim Radfahren"`).
-pub const SEMANTIC_REASON: &str = "semantic match";
-
 impl ProductIndex {
     /// The products nearest in meaning to `vector` (the request's) that satisfy
     /// every constraint of `q`, best first.
@@ -140,8 +136,9 @@ pub(super) fn fuse(lexical: Vec<Hit>, semantic: Vec<Hit>, text: &str) -> Vec<Hit
         match fused.get_mut(&h.id) {
             Some(e) => e.1 += s,
             None => {
-                h.reasons
-                    .push(format!("{SEMANTIC_REASON}: \"{}\"", text.trim()));
+                h.reasons.push(Reason::Semantic {
+                    text: text.trim().to_string(),
+                });
                 order.push(h.id.clone());
                 fused.insert(h.id.clone(), (h, s));
             }

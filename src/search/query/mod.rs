@@ -12,17 +12,18 @@
 //! ```
 //!
 //! where bm25 is Tantivy's BM25 over the fields with these boosts: title 3, compound
-//! heads 2.5, brand 2, category 2, attributes 1.5, description 0.5; a misspelt word
+//! heads 2.5, compound modifiers 1.2, brand 2, category 2, attributes 1.5, description 0.5; a misspelt word
 //! matches titles by edit distance (1 from 5 letters, 2 from 9) at boost 1. Stock and
 //! rating only break near-ties: a bm25 gap of 20 % outweighs both.
 
 mod filters;
 mod fusion;
 mod rank;
+mod reason;
 mod text;
 
-pub use fusion::SEMANTIC_REASON;
 use rank::*;
+pub use reason::Reason;
 
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
@@ -104,7 +105,8 @@ pub struct Hit {
     pub in_stock: bool,
     pub score: f32,
     /// The constraints it satisfies and the terms it matched.
-    pub reasons: Vec<String>,
+    #[serde(serialize_with = "reason::as_strings")]
+    pub reasons: Vec<Reason>,
     /// The variant that satisfies the constraints (size, colour, stock, price).
     pub variant: Variant,
     /// The selected value of each option: the variant's size and colour, and for
@@ -299,7 +301,7 @@ impl ProductIndex {
                     .map(|mut h| {
                         let words = matched_terms(&h.product, &q.text, &mut an);
                         h.reasons
-                            .extend(words.into_iter().map(|t| format!("matched \"{t}\"")));
+                            .extend(words.into_iter().map(|term| Reason::Matched { term }));
                         h
                     })
                     .collect();

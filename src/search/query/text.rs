@@ -72,6 +72,9 @@ impl ProductIndex {
         add(f.title_de, &de, 3.0);
         add(f.title_en, &en, 3.0);
         add(f.heads, &de, 2.5);
+        // "kaffee" finds "Kaffeebohnen" and "Kaffeemaschine", below every product
+        // that has the word itself.
+        add(f.modifiers, &de, 1.2);
         add(f.brand, &plain, 2.0);
         add(f.category_de, &de, 2.0);
         add(f.category_en, &en, 2.0);

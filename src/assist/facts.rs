@@ -1,0 +1,173 @@
+//! What a turn decided, as typed facts: what was found, added, refused or asked,
+//! grouped by stage (discovery, cart, after the sale). The turn's handlers produce
+//! them and never word anything; [`super::reply`] renders them with the templates of
+//! the shopper's language. Every value here was read from the catalogue or the
+//! database; a fact holds no text of the language model.
+
+use std::sync::Arc;
+
+use super::answer::{Answer, Comparison};
+use super::refine::Change;
+use crate::catalog::{Product, Variant};
+use crate::orders::{Cart, OrderStatus, ReorderChange};
+
+/// An amount of money in minor units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Money {
+    pub cents: i64,
+    pub currency: String,
+}
+
+impl Money {
+    pub fn new(cents: i64, currency: &str) -> Money {
+        Money {
+            cents,
+            currency: currency.to_string(),
+        }
+    }
+}
+
+/// One thing a turn has to tell the shopper, in the order it is told.
+#[derive(Debug, Clone)]
+pub enum Fact {
+    Greeting,
+    /// Thanks for feedback (a rating was stored when the message held one).
+    FeedbackTaken,
+    OutOfScope,
+    /// The conversation goes to a person.
+    Handoff,
+    /// A yes or no with no checkout waiting for it.
+    NothingPending,
+    /// The shopper said no to a checkout proposal.
+    CheckoutDeclined,
+    /// A message about "the product" with none shown, focused or named.
+    NoFocus,
+    /// Something the shopper asked for could not be done.
+    Refused(Refusal),
+    Discover(Discover),
+    Cart(CartFact),
+    AfterSale(AfterSale),
+}
+
+/// Why an action was refused.
+#[derive(Debug, Clone)]
+pub enum Refusal {
+    /// The order engine's own message (stock, limits, expired proposals).
+    Engine(String),
+    /// The product has no variant with the size or colour asked for.
+    NoSuchVersion { product: Arc<Product> },
+}
+
+/// Discovery: searching, showing, answering, comparing.
+#[derive(Debug, Clone)]
+pub enum Discover {
+    /// A search with nothing to search for.
+    AskWhat,
+    /// How many products passed the constraints, and what this message changed.
+    Found {
+        total: usize,
+        changes: Vec<Change>,
+    },
+    /// One shown product (numbered from 1) in the variant chosen for the shopper.
+    Shown {
+        n: usize,
+        product: Arc<Product>,
+        price: Money,
+        size: Option<String>,
+        color: Option<String>,
+        in_stock: bool,
+    },
+    /// "More" with no further page.
+    NoMore,
+    NothingFound {
+        changes: Vec<Change>,
+    },
+    /// Nothing met every constraint; this one was dropped to show what there is.
+    Relaxed(Relaxation),
+    /// An answer about one product, from its data.
+    Answer {
+        product: Arc<Product>,
+        answer: Answer,
+    },
+    Compared {
+        a: Arc<Product>,
+        b: Arc<Product>,
+        comparison: Comparison,
+    },
+}
+
+/// The constraint a search dropped when nothing met them all.
+#[derive(Debug, Clone)]
+pub enum Relaxation {
+    /// The price limit; the cheapest product that is left costs `from`.
+    Price { max: Money, from: Money },
+    /// The colours or sizes asked for (`option` is "color" or "size").
+    Versions {
+        option: &'static str,
+        values: Vec<String>,
+    },
+}
+
+impl Relaxation {
+    /// The constraint's name, as products shown after it carry it (`"relaxed"`).
+    pub fn constraint(&self) -> &'static str {
+        match self {
+            Relaxation::Price { .. } => "price",
+            Relaxation::Versions { option, .. } => option,
+        }
+    }
+}
+
+/// The cart in a conversation.
+#[derive(Debug, Clone)]
+pub enum CartFact {
+    /// The product's size or colour is open; the next message that names one adds it.
+    WhichVersion {
+        product: Arc<Product>,
+        /// The versions that fit what the shopper chose, by the open options only.
+        options: Vec<String>,
+    },
+    Added {
+        product: Arc<Product>,
+        variant: Option<Variant>,
+        total: Money,
+    },
+    Removed {
+        title: String,
+    },
+    Empty,
+    Contents(Cart),
+    /// A checkout proposal awaiting the shopper's yes.
+    Proposed {
+        cart: Cart,
+        total: Money,
+    },
+    Placed {
+        order_id: String,
+        total: Money,
+    },
+}
+
+/// After the sale: orders, returns, reorders.
+#[derive(Debug, Clone)]
+pub enum AfterSale {
+    /// The action needs a signed-in customer.
+    NeedCustomer,
+    NoOrders,
+    Status {
+        order_id: String,
+        created_at: i64,
+        status: OrderStatus,
+        tracking: Option<String>,
+    },
+    Cancelled {
+        order_id: String,
+    },
+    ReturnWindow {
+        days: i64,
+    },
+    Reordered {
+        changes: Vec<ReorderChange>,
+        total: Money,
+    },
+}

@@ -1,0 +1,523 @@
+//! Wording: a turn's [`Fact`]s rendered with the reply templates of the shopper's
+//! language (`prompts/<lang>/replies.toml`, a shop's overrides first), prices and sizes
+//! shaped for the channel. This is the one place a reply is worded; a new language is
+//! a template file. Optional model rephrasing and speech shaping of the joined reply
+//! happen in the turn ([`super::turn`]), after this.
+
+use serde_json::{json, Value};
+
+use super::answer::{Topic, Verdict};
+use super::facts::{AfterSale, CartFact, Discover, Fact, Money, Refusal, Relaxation};
+use super::refine::Change;
+use super::turn::{Channel, Templates};
+use super::voice;
+use crate::catalog::{format_price, Product};
+use crate::nlu::Language;
+use crate::orders::{Cart, ReorderChange};
+use crate::search::Reason;
+
+/// Renders facts for one shopper: their language and channel.
+pub struct Reply<'a> {
+    pub templates: &'a Templates,
+    pub lang: Language,
+    pub channel: Channel,
+}
+
+impl Reply<'_> {
+    /// The reply's lines, one per fact.
+    pub fn lines(&self, facts: &[Fact]) -> Vec<String> {
+        facts.iter().map(|f| self.line(f)).collect()
+    }
+
+    fn t(&self, key: &str, v: Value) -> String {
+        self.templates.render(self.lang, key, v)
+    }
+
+    /// A price as the channel says it: "12,99 €" written, "zwölf Euro neunundneunzig"
+    /// spoken.
+    pub fn price(&self, m: &Money) -> String {
+        match self.channel {
+            Channel::Voice => voice::speak_price(m.cents, &m.currency, self.lang),
+            Channel::Text => format_price(m.cents, &m.currency, self.lang.code()),
+        }
+    }
+
+    fn eur(&self, cents: i64) -> String {
+        self.price(&Money::new(cents, "EUR"))
+    }
+
+    pub fn line(&self, fact: &Fact) -> String {
+        match fact {
+            Fact::Greeting => self.t("greeting", json!({})),
+            Fact::FeedbackTaken => self.t("feedback", json!({})),
+            Fact::OutOfScope => self.t("out_of_scope", json!({})),
+            Fact::Handoff => self.t("handoff", json!({})),
+            Fact::NothingPending => self.t("nothing_pending", json!({})),
+            Fact::CheckoutDeclined => self.t("cancelled_action", json!({})),
+            Fact::NoFocus => self.t("no_focus", json!({})),
+            Fact::Refused(r) => {
+                let reason = match r {
+                    Refusal::Engine(reason) => reason.clone(),
+                    Refusal::NoSuchVersion { product } => self.t(
+                        "no_such_version",
+                        json!({"title": title(product, self.lang), "options": options(product)}),
+                    ),
+                };
+                self.t("refused", json!({ "reason": reason }))
+            }
+            Fact::Discover(d) => self.discover(d),
+            Fact::Cart(c) => self.cart(c),
+            Fact::AfterSale(a) => self.after_sale(a),
+        }
+    }
+
+    fn discover(&self, d: &Discover) -> String {
+        match d {
+            Discover::AskWhat => self.t("ask_what", json!({})),
+            Discover::Found { total, changes } => self.t(
+                "results",
+                json!({"total": total, "changes": self.describe(changes)}),
+            ),
+            Discover::Shown {
+                n,
+                product,
+                price,
+                size,
+                color,
+                in_stock,
+            } => {
+                let variant = [size, color]
+                    .into_iter()
+                    .flatten()
+                    .map(|v| match self.channel {
+                        Channel::Voice => voice::speak_size(v, self.lang),
+                        Channel::Text => v.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.t(
+                    "product_line",
+                    json!({
+                        "n": n,
+                        "title": title(product, self.lang),
+                        "brand": product.brand,
+                        "price": self.price(price),
+                        "variant": variant,
+                        "in_stock": in_stock,
+                    }),
+                )
+            }
+            Discover::NoMore => self.t("more_none", json!({})),
+            Discover::NothingFound { changes } => {
+                self.t("no_results", json!({"changes": self.describe(changes)}))
+            }
+            Discover::Relaxed(r) => {
+                let (dropped, instead) = match r {
+                    Relaxation::Price { max, from } => (
+                        self.t("relaxed_price_dropped", json!({"price": self.price(max)})),
+                        self.t("relaxed_price_instead", json!({"price": self.price(from)})),
+                    ),
+                    Relaxation::Versions { values, .. } => (
+                        self.t(
+                            "relaxed_versions_dropped",
+                            json!({"values": values.join(", ")}),
+                        ),
+                        self.t("relaxed_versions_instead", json!({})),
+                    ),
+                };
+                self.t("relaxed", json!({"dropped": dropped, "instead": instead}))
+            }
+            Discover::Answer { product, answer } => self.answer(product, answer),
+            Discover::Compared { a, b, comparison } => self.compared(a, b, comparison),
+        }
+    }
+
+    fn answer(&self, p: &Product, a: &super::answer::Answer) -> String {
+        let title = title(p, self.lang);
+        let values = a.values.join(", ");
+        match (&a.topic, a.verdict) {
+            (Topic::Sizes, Verdict::Yes) => {
+                self.t("sizes", json!({"title": title, "values": values}))
+            }
+            (Topic::Colors, Verdict::Yes) => {
+                self.t("colors", json!({"title": title, "values": values}))
+            }
+            (Topic::Stock { size, color }, v) => {
+                let what = [size.clone(), color.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let key = if v == Verdict::Yes {
+                    "stock_yes"
+                } else {
+                    "stock_no"
+                };
+                self.t(key, json!({"title": title, "what": what}))
+            }
+            (Topic::Price, _) => {
+                let cents: i64 = values.parse().unwrap_or(p.price);
+                let price = self.price(&Money::new(cents, &p.currency));
+                self.t("price", json!({"title": title, "price": price}))
+            }
+            (Topic::Material, Verdict::Yes) => {
+                self.t("material", json!({"title": title, "values": values}))
+            }
+            (Topic::Attribute { name }, Verdict::Yes) => {
+                // A yes/no attribute's value is the verdict itself.
+                let plain = values.eq_ignore_ascii_case("ja") || values.eq_ignore_ascii_case("yes");
+                let values = if plain { String::new() } else { values };
+                self.t(
+                    "answer_yes",
+                    json!({"title": title, "name": name, "values": values}),
+                )
+            }
+            (Topic::Attribute { name }, Verdict::No) => {
+                self.t("answer_no", json!({"title": title, "name": name}))
+            }
+            _ => self.t("answer_unknown", json!({"title": title})),
+        }
+    }
+
+    fn compared(&self, a: &Product, b: &Product, c: &super::answer::Comparison) -> String {
+        let name = |id: &str| {
+            if id == a.id {
+                title(a, self.lang)
+            } else {
+                title(b, self.lang)
+            }
+        };
+        let cheaper = match &c.cheaper {
+            Some((id, diff)) => self.t(
+                "compare_cheaper",
+                json!({"title": name(id), "diff": self.price(&Money::new(*diff, &a.currency))}),
+            ),
+            None => self.t("compare_same_price", json!({})),
+        };
+        let rated = c
+            .better_rated
+            .as_ref()
+            .map(|id| self.t("compare_rated", json!({"title": name(id)})))
+            .unwrap_or_default();
+        let shared = if c.shared.is_empty() {
+            String::new()
+        } else {
+            let list: Vec<String> = c
+                .shared
+                .iter()
+                .map(|(k, va, vb)| format!("{k}: {} / {}", va.join(", "), vb.join(", ")))
+                .collect();
+            self.t("compare_shared", json!({"list": list.join("; ")}))
+        };
+        self.t(
+            "compare",
+            json!({"cheaper": cheaper, "rated": rated, "shared": shared}),
+        )
+        .trim()
+        .to_string()
+    }
+
+    fn cart(&self, c: &CartFact) -> String {
+        match c {
+            CartFact::WhichVersion { product, options } => self.t(
+                "which_version",
+                json!({"title": title(product, self.lang), "options": options.join(", ")}),
+            ),
+            CartFact::Added {
+                product,
+                variant,
+                total,
+            } => {
+                let variant = variant
+                    .as_ref()
+                    .map(|v| {
+                        [v.size.clone(), v.color.clone()]
+                            .into_iter()
+                            .flatten()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_default();
+                self.t(
+                    "added",
+                    json!({"title": title(product, self.lang), "variant": variant, "total": self.price(total)}),
+                )
+            }
+            CartFact::Removed { title } => self.t("removed", json!({ "title": title })),
+            CartFact::Empty => self.t("cart_empty", json!({})),
+            CartFact::Contents(cart) => self.t(
+                "cart",
+                json!({"lines": self.cart_lines(cart), "total": self.price(&Money::new(cart.total, &cart.currency))}),
+            ),
+            CartFact::Proposed { cart, total } => self.t(
+                "checkout",
+                json!({"lines": self.cart_lines(cart), "total": self.price(total)}),
+            ),
+            CartFact::Placed { order_id, total } => self.t(
+                "confirmed",
+                json!({"order_id": order_id, "total": self.price(total)}),
+            ),
+        }
+    }
+
+    fn cart_lines(&self, cart: &Cart) -> String {
+        cart.items
+            .iter()
+            .map(|l| {
+                let total = self.price(&Money::new(l.line_total, &cart.currency));
+                format!("{}× {} ({total})", l.item.quantity, l.item.title)
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn after_sale(&self, a: &AfterSale) -> String {
+        match a {
+            AfterSale::NeedCustomer => self.t("need_customer", json!({})),
+            AfterSale::NoOrders => self.t("no_orders", json!({})),
+            AfterSale::Status {
+                order_id,
+                created_at,
+                status,
+                tracking,
+            } => {
+                let status = self.t(&format!("status_{}", status.as_str()), json!({}));
+                let date = date(*created_at, self.lang);
+                self.t(
+                    "order_status",
+                    json!({"order_id": order_id, "date": date, "status": status, "tracking": tracking}),
+                )
+            }
+            AfterSale::Cancelled { order_id } => {
+                self.t("order_cancelled", json!({ "order_id": order_id }))
+            }
+            AfterSale::ReturnWindow { days } => self.t("return_info", json!({ "days": days })),
+            AfterSale::Reordered { changes, total } => {
+                let currency = &total.currency;
+                let changes = changes
+                    .iter()
+                    .map(|c| match c {
+                        ReorderChange::PriceChanged {
+                            title, was, now, ..
+                        } => format!(
+                            "{title}: {} → {}",
+                            self.price(&Money::new(*was, currency)),
+                            self.price(&Money::new(*now, currency))
+                        ),
+                        ReorderChange::QuantityReduced {
+                            title, available, ..
+                        } => format!("{title}: {available}"),
+                        ReorderChange::OutOfStock { title, .. }
+                        | ReorderChange::NoLongerSold { title, .. } => format!("{title}: –"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                self.t(
+                    "reorder",
+                    json!({"changes": changes, "total": self.price(total)}),
+                )
+            }
+        }
+    }
+
+    /// Why products are shown, in the shopper's words: "bis 60,00 €", "Farbe: Rot".
+    pub fn reasons(&self, reasons: &[Reason], currency: &str) -> Vec<String> {
+        let money = |cents: i64| self.price(&Money::new(cents, currency));
+        reasons
+            .iter()
+            .map(|r| match r {
+                Reason::PriceMax { max, .. } => {
+                    self.t("reason_price_max", json!({ "max": money(*max) }))
+                }
+                Reason::PriceMin { min, .. } => {
+                    self.t("reason_price_min", json!({ "min": money(*min) }))
+                }
+                Reason::Color { value } => self.t("reason_color", json!({ "value": value })),
+                Reason::Size { value } => self.t("reason_size", json!({ "value": value })),
+                Reason::InStock { left } => self.t("reason_in_stock", json!({ "left": left })),
+                Reason::Brand { value } => self.t("reason_brand", json!({ "value": value })),
+                Reason::Attribute { name, value } => {
+                    self.t("reason_attribute", json!({ "name": name, "value": value }))
+                }
+                Reason::Without { word } => self.t("reason_without", json!({ "word": word })),
+                Reason::Matched { term } => self.t("reason_matched", json!({ "term": term })),
+                Reason::Semantic { text } => self.t("reason_semantic", json!({ "text": text })),
+            })
+            .collect()
+    }
+
+    /// What a message changed in the search, as a parenthesis: "bis 50,00 €, Größe M".
+    pub fn describe(&self, changes: &[Change]) -> String {
+        changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::PriceMax { cents } => {
+                    Some(self.t("change_price_max", json!({"price": self.eur(*cents)})))
+                }
+                Change::PriceMin { cents } => {
+                    Some(self.t("change_price_min", json!({"price": self.eur(*cents)})))
+                }
+                Change::Colors { colors } => Some(
+                    colors
+                        .iter()
+                        .map(|c| match self.lang {
+                            Language::De => crate::catalog::colors::german_name(c).to_string(),
+                            Language::En => c.clone(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+                Change::Sizes { sizes } => {
+                    Some(self.t("change_sizes", json!({"sizes": sizes.join(", ")})))
+                }
+                Change::ExcludeBrands { brands } => Some(self.t(
+                    "change_exclude_brands",
+                    json!({"brands": brands.join(", ")}),
+                )),
+                Change::Exclude { words } => {
+                    Some(self.t("change_exclude", json!({"words": words.join(", ")})))
+                }
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A product's title in the shopper's language, where the catalogue has one.
+pub fn title(p: &Product, lang: Language) -> String {
+    match (lang, &p.title_en) {
+        (Language::En, Some(t)) => t.clone(),
+        _ => p.title.clone(),
+    }
+}
+
+/// The sizes and colours a product has in stock: "M Blau, L Blau".
+fn options(p: &Product) -> String {
+    p.variants
+        .iter()
+        .filter(|v| v.stock > 0)
+        .map(|v| {
+            [v.size.clone(), v.color.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A date from epoch milliseconds, as people write it (UTC).
+fn date(ms: i64, lang: Language) -> String {
+    // Civil date from days since the epoch (Howard Hinnant's algorithm).
+    let days = ms.div_euclid(86_400_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    match lang {
+        Language::De => format!("{d:02}.{m:02}.{y}"),
+        Language::En => format!("{y}-{m:02}-{d:02}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_from_epoch_millis() {
+        assert_eq!(date(0, Language::De), "01.01.1970");
+        assert_eq!(date(1_795_046_400_000, Language::En), "2026-11-19");
+    }
+
+    #[test]
+    fn every_fact_is_worded_from_a_template_in_both_languages() {
+        let templates = Templates::load(None).unwrap();
+        let changes = vec![
+            Change::PriceMax { cents: 5000 },
+            Change::Sizes {
+                sizes: vec!["M".into()],
+            },
+            Change::Exclude {
+                words: vec!["wolle".into()],
+            },
+        ];
+        let facts = [
+            Fact::Discover(Discover::Found {
+                total: 2,
+                changes: changes.clone(),
+            }),
+            Fact::Discover(Discover::Relaxed(Relaxation::Price {
+                max: Money::new(100, "EUR"),
+                from: Money::new(499, "EUR"),
+            })),
+            Fact::Discover(Discover::Relaxed(Relaxation::Versions {
+                option: "color",
+                values: vec!["rot".into()],
+            })),
+        ];
+        let de = Reply {
+            templates: &templates,
+            lang: Language::De,
+            channel: Channel::Text,
+        };
+        let en = Reply {
+            lang: Language::En,
+            ..de
+        };
+        assert_eq!(
+            de.lines(&facts),
+            [
+                "Ich habe 2 passende Produkte gefunden (bis 50,00 €, Größe M, ohne wolle):",
+                "Bis 1,00 € habe ich nichts – ab 4,99 € gäbe es Folgendes:",
+                "In rot habe ich nichts – in anderen Ausführungen gäbe es Folgendes:",
+            ]
+        );
+        let lines = en.lines(&facts);
+        assert_eq!(
+            lines[0],
+            "I found 2 matching products (up to €50.00, size M, without wolle):"
+        );
+        assert_eq!(
+            lines[1],
+            "I have nothing up to €1.00 – from €4.99 there is:"
+        );
+        let evidence = [
+            Reason::PriceMax {
+                price: 5799,
+                max: 6000,
+            },
+            Reason::Color {
+                value: "Rot".into(),
+            },
+            Reason::Semantic {
+                text: "kalte Hände beim Radfahren".into(),
+            },
+        ];
+        assert_eq!(
+            de.reasons(&evidence, "EUR"),
+            [
+                "bis 60,00 €",
+                "Farbe: Rot",
+                "passt zu: kalte Hände beim Radfahren"
+            ]
+        );
+        assert_eq!(en.reasons(&evidence, "EUR")[0], "up to €60.00");
+        // No fact is worded by its key alone (a missing template renders as the key).
+        for line in de.lines(&facts).iter().chain(&lines) {
+            assert!(
+                !line.contains("relaxed_") && !line.contains("change_"),
+                "{line}"
+            );
+        }
+    }
+}
