@@ -62,11 +62,11 @@ struct Args {
 struct Script {
     lang: &'static str,
     channel: &'static str,
-    turns: [(&'static str, &'static str); 7],
+    turns: [(&'static str, &'static str); 8],
 }
 
 /// Kinds in the order each conversation has them (and the report lists them).
-const KINDS: [&str; 7] = [
+const KINDS: [&str; 8] = [
     "search",
     "refine",
     "question",
@@ -74,6 +74,7 @@ const KINDS: [&str; 7] = [
     "checkout",
     "confirm",
     "open",
+    "keyword",
 ];
 
 const SCRIPTS: &[Script] = &[
@@ -88,6 +89,7 @@ const SCRIPTS: &[Script] = &[
             ("checkout", "zur Kasse"),
             ("confirm", "ja"),
             ("open", "mir ist beim Radfahren immer so kalt an den Händen"),
+            ("keyword", "kaffee"),
         ],
     },
     Script {
@@ -101,6 +103,7 @@ const SCRIPTS: &[Script] = &[
             ("checkout", "checkout please"),
             ("confirm", "yes"),
             ("open", "my wife is always cold in the office"),
+            ("keyword", "t-shirt white"),
         ],
     },
     Script {
@@ -114,6 +117,7 @@ const SCRIPTS: &[Script] = &[
             ("checkout", "ich möchte bestellen"),
             ("confirm", "ja bitte"),
             ("open", "meine oma friert immer so beim spazierengehen"),
+            ("keyword", "rucksack in blau"),
         ],
     },
     Script {
@@ -127,6 +131,7 @@ const SCRIPTS: &[Script] = &[
             ("checkout", "i want to check out"),
             ("confirm", "yes"),
             ("open", "something nice for a rainy weekend in the hills"),
+            ("keyword", "headphones up to eighty euros"),
         ],
     },
 ];

@@ -73,6 +73,14 @@ pub struct Turn {
     pub new_products: bool,
     #[serde(default)]
     pub optional: bool,
+    /// One of the first three products' titles holds one of these words (a need or a
+    /// gift read against the catalogue: "Holzeisenbahn" for "he loves trains").
+    #[serde(default)]
+    pub top3_any: Vec<String>,
+    /// Every product shown is marked as breaking exactly these constraints
+    /// (`relaxed`, e.g. `["price"]`); an empty list: none is marked.
+    #[serde(default)]
+    pub relaxed: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -385,6 +393,32 @@ fn check(
     for w in &t.reply_has {
         if !lower.contains(&w.to_lowercase()) {
             problems.push(format!("reply lacks {w:?}"));
+        }
+    }
+    if !t.top3_any.is_empty() {
+        let fits = out.products.iter().take(3).any(|p| {
+            let title = p.title.to_lowercase();
+            t.top3_any.iter().any(|w| title.contains(&w.to_lowercase()))
+        });
+        if !fits {
+            let titles: Vec<&str> = out
+                .products
+                .iter()
+                .take(3)
+                .map(|p| p.title.as_str())
+                .collect();
+            problems.push(format!(
+                "first three {titles:?} hold none of {:?}",
+                t.top3_any
+            ));
+        }
+    }
+    if let Some(want) = &t.relaxed {
+        if let Some(p) = out.products.iter().find(|p| &p.relaxed != want) {
+            problems.push(format!(
+                "{} relaxed {:?} (wanted {want:?})",
+                p.id, p.relaxed
+            ));
         }
     }
     if t.new_products {
