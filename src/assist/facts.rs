@@ -67,6 +67,8 @@ pub enum Discover {
     Found {
         total: usize,
         changes: Vec<Change>,
+        /// The currency of the products found, for the limits said back.
+        currency: String,
     },
     /// One shown product (numbered from 1) in the variant chosen for the shopper.
     Shown {

@@ -49,22 +49,49 @@ pub struct ActiveSearch {
     /// variant and option values they named; never a filter.
     #[serde(default)]
     pub wishes: String,
+    /// Relevance, or by price when the shopper asked for the cheapest or the dearest.
+    #[serde(default)]
+    pub sort: crate::search::Sort,
 }
 
 /// One change a message made, to say back ("unter 59 €", "in Größe M").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Change {
-    NewSearch { text: String },
-    PriceMax { cents: i64 },
-    PriceMin { cents: i64 },
-    Colors { colors: Vec<String> },
-    ExcludeColors { colors: Vec<String> },
-    Sizes { sizes: Vec<String> },
-    Brand { brand: String },
-    ExcludeBrands { brands: Vec<String> },
-    Exclude { words: Vec<String> },
-    NextPage { page: usize },
+    NewSearch {
+        text: String,
+    },
+    PriceMax {
+        cents: i64,
+    },
+    PriceMin {
+        cents: i64,
+    },
+    Colors {
+        colors: Vec<String>,
+    },
+    ExcludeColors {
+        colors: Vec<String>,
+    },
+    Sizes {
+        sizes: Vec<String>,
+    },
+    Brand {
+        brand: String,
+    },
+    ExcludeBrands {
+        brands: Vec<String>,
+    },
+    Exclude {
+        words: Vec<String>,
+    },
+    NextPage {
+        page: usize,
+    },
+    /// Cheapest first ("the cheapest …") or dearest first ("the most expensive …").
+    Sorted {
+        sort: crate::search::Sort,
+    },
 }
 
 /// Results per page.
@@ -79,6 +106,28 @@ const CHEAPER: &[&str] = &[
     "lower price",
 ];
 const DEARER: &[&str] = &["teurer", "hochwertiger", "more expensive", "higher quality"];
+/// Superlatives of price: they sort the asked kind of product.
+const CHEAPEST: &[&str] = &[
+    "günstigste",
+    "günstigsten",
+    "günstigstes",
+    "billigste",
+    "billigsten",
+    "billigstes",
+    "preiswerteste",
+    "preiswertesten",
+    "cheapest",
+    "least expensive",
+    "lowest price",
+];
+const DEAREST: &[&str] = &[
+    "teuerste",
+    "teuersten",
+    "teuerstes",
+    "most expensive",
+    "priciest",
+    "highest price",
+];
 const BIGGER: &[&str] = &[
     "nummer größer",
     "größer",
@@ -167,6 +216,17 @@ impl ActiveSearch {
                 self.wishes.clear();
                 changes.push(Change::NewSearch { text });
             }
+        }
+        let sort = if says(n, CHEAPEST) {
+            Some(crate::search::Sort::PriceAsc)
+        } else if says(n, DEAREST) {
+            Some(crate::search::Sort::PriceDesc)
+        } else {
+            None
+        };
+        if let Some(sort) = sort.filter(|s| *s != self.sort) {
+            self.sort = sort;
+            changes.push(Change::Sorted { sort });
         }
         if let Some(p) = u.slots.price {
             if p.max.is_some() && p.max != self.price_max {
@@ -281,7 +341,7 @@ impl ActiveSearch {
             }
             self.wishes.push_str(n);
         }
-        if says(n, MORE) && !constrained {
+        if (says(n, MORE) || crate::nlu::intent::is_more(n)) && !constrained {
             self.page += 1;
             changes.push(Change::NextPage { page: self.page });
         } else if constrained {

@@ -14,7 +14,7 @@ use super::voice;
 use crate::catalog::{format_price, Product};
 use crate::nlu::Language;
 use crate::orders::{Cart, ReorderChange};
-use crate::search::Reason;
+use crate::search::{Reason, Sort};
 
 /// Renders facts for one shopper: their language and channel.
 pub struct Reply<'a> {
@@ -40,10 +40,6 @@ impl Reply<'_> {
             Channel::Voice => voice::speak_price(m.cents, &m.currency, self.lang),
             Channel::Text => format_price(m.cents, &m.currency, self.lang.code()),
         }
-    }
-
-    fn eur(&self, cents: i64) -> String {
-        self.price(&Money::new(cents, "EUR"))
     }
 
     pub fn line(&self, fact: &Fact) -> String {
@@ -74,9 +70,13 @@ impl Reply<'_> {
     fn discover(&self, d: &Discover) -> String {
         match d {
             Discover::AskWhat => self.t("ask_what", json!({})),
-            Discover::Found { total, changes } => self.t(
+            Discover::Found {
+                total,
+                changes,
+                currency,
+            } => self.t(
                 "results",
-                json!({"total": total, "changes": self.describe(changes)}),
+                json!({"total": total, "changes": self.describe(changes, currency)}),
             ),
             Discover::Shown {
                 n,
@@ -108,9 +108,10 @@ impl Reply<'_> {
                 )
             }
             Discover::NoMore => self.t("more_none", json!({})),
-            Discover::NothingFound { changes } => {
-                self.t("no_results", json!({"changes": self.describe(changes)}))
-            }
+            Discover::NothingFound { changes } => self.t(
+                "no_results",
+                json!({"changes": self.describe(changes, "EUR")}),
+            ),
             Discover::Relaxed(r) => {
                 let (dropped, instead) = match r {
                     Relaxation::Price { max, from } => (
@@ -347,15 +348,18 @@ impl Reply<'_> {
     }
 
     /// What a message changed in the search, as a parenthesis: "bis 50,00 €, Größe M".
-    pub fn describe(&self, changes: &[Change]) -> String {
+    /// Prices in `currency`, the catalogue's: a limit said in dollars applies to the
+    /// shop's prices as they are.
+    pub fn describe(&self, changes: &[Change], currency: &str) -> String {
+        let money = |cents: i64| self.price(&Money::new(cents, currency));
         changes
             .iter()
             .filter_map(|c| match c {
                 Change::PriceMax { cents } => {
-                    Some(self.t("change_price_max", json!({"price": self.eur(*cents)})))
+                    Some(self.t("change_price_max", json!({"price": money(*cents)})))
                 }
                 Change::PriceMin { cents } => {
-                    Some(self.t("change_price_min", json!({"price": self.eur(*cents)})))
+                    Some(self.t("change_price_min", json!({"price": money(*cents)})))
                 }
                 Change::Colors { colors } => Some(
                     colors
@@ -377,6 +381,12 @@ impl Reply<'_> {
                 Change::Exclude { words } => {
                     Some(self.t("change_exclude", json!({"words": words.join(", ")})))
                 }
+                Change::Sorted {
+                    sort: Sort::PriceAsc,
+                } => Some(self.t("change_cheapest_first", json!({}))),
+                Change::Sorted {
+                    sort: Sort::PriceDesc,
+                } => Some(self.t("change_dearest_first", json!({}))),
                 _ => None,
             })
             .collect::<Vec<_>>()
@@ -455,6 +465,7 @@ mod tests {
             Fact::Discover(Discover::Found {
                 total: 2,
                 changes: changes.clone(),
+                currency: "EUR".into(),
             }),
             Fact::Discover(Discover::Relaxed(Relaxation::Price {
                 max: Money::new(100, "EUR"),

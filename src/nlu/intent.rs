@@ -268,6 +268,9 @@ pub fn rule_intent(normalised: &str, slots: &RuleSlots) -> Option<Intent> {
             return Some(Intent::Search);
         }
     }
+    if is_more(t) {
+        return Some(Intent::Refine);
+    }
     // "mein kleiner Sohn …" names a person, not a smaller size.
     if has(&padded, phrases::list("refine")) && !names_a_need(&padded) {
         return Some(Intent::Refine);
@@ -430,6 +433,12 @@ fn names_a_need(padded: &str) -> bool {
     has(padded, phrases::list("needs"))
 }
 
+/// Whether the whole message asks for the next page ("mehr", "more please").
+pub fn is_more(normalised: &str) -> bool {
+    let t = normalised.trim();
+    phrases::list("more_alone").iter().any(|p| p == t)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -469,6 +478,8 @@ mod tests {
             ("unter 50 euro", Refine),
             ("günstiger bitte", Refine),
             ("zeig mehr", Refine),
+            ("mehr", Refine),
+            ("more please", Refine),
             ("ich suche einen wintermantel", Search),
             ("do you have running shoes", Search),
             ("wie wird das wetter morgen", OutOfScope),

@@ -234,6 +234,46 @@ fn a_relaxed_price_keeps_the_product_and_marks_what_was_relaxed() {
 }
 
 #[test]
+fn superlatives_order_the_asked_kind_by_price_and_more_pages_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant_in(dir.path());
+    let mut t = Talk::new(&a, None, Channel::Text);
+    let first = t.say("Ich suche die günstigste Regenjacke");
+    assert!(first.reply.contains("günstigste zuerst"), "{}", first.reply);
+    let more = t.say("mehr");
+    let pages: Vec<&shopassist::assist::turn::ProductOut> =
+        first.products.iter().chain(&more.products).collect();
+    assert_eq!(pages.len(), 10, "two pages");
+    for p in &pages {
+        assert!(p.title.starts_with("Regenjacke"), "{}", p.title);
+    }
+    let prices: Vec<i64> = pages.iter().map(|p| p.price).collect();
+    assert!(prices.windows(2).all(|w| w[0] <= w[1]), "{prices:?}");
+    // No rain jacket of the catalogue is cheaper than the first one shown.
+    let all = a
+        .shop
+        .search(&shopassist::search::SearchQuery {
+            text: "Regenjacke".into(),
+            limit: 200,
+            ..Default::default()
+        })
+        .unwrap()
+        .hits;
+    let cheapest = all
+        .iter()
+        .filter(|h| h.title.starts_with("Regenjacke"))
+        .map(|h| h.price)
+        .min()
+        .unwrap();
+    assert_eq!(prices[0], cheapest);
+
+    let out = Talk::new(&a, None, Channel::Text).say("show me the most expensive headphones");
+    assert!(out.reply.contains("most expensive first"), "{}", out.reply);
+    let prices: Vec<i64> = out.products.iter().map(|p| p.price).collect();
+    assert!(prices.windows(2).all(|w| w[0] >= w[1]), "{prices:?}");
+}
+
+#[test]
 fn reasons_are_worded_in_the_shoppers_language_beside_their_typed_form() {
     let dir = tempfile::tempdir().unwrap();
     let a = assistant_in(dir.path());

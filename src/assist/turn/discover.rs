@@ -2,10 +2,10 @@
 //! comparing them.
 
 use super::*;
-use crate::search::Reason;
+use crate::search::{Reason, Sort};
 
-/// How many of the best matches a search without its price limit looks at.
-const RELAXED_POOL: usize = 100;
+/// How many of the best matches a price order looks at.
+const BEST_POOL: usize = 100;
 
 impl Assistant {
     pub(super) fn search(
@@ -20,11 +20,22 @@ impl Assistant {
             out.say(Fact::Discover(Discover::AskWhat));
             return Ok(());
         }
-        let results = self.find(&state.search.query())?;
+        let results = match state.search.sort {
+            Sort::PriceAsc | Sort::PriceDesc => {
+                let q = state.search.query();
+                let (offset, desc) = (q.offset, state.search.sort == Sort::PriceDesc);
+                let mut hits = self.best_by_price(q, desc)?;
+                let total = hits.len();
+                hits = hits.into_iter().skip(offset).take(PAGE).collect();
+                crate::search::SearchResults { hits, total }
+            }
+            _ => self.find(&state.search.query())?,
+        };
         if !results.hits.is_empty() {
             out.say(Fact::Discover(Discover::Found {
                 total: results.total,
                 changes,
+                currency: results.hits[0].currency.clone(),
             }));
             self.show(ctx, state, &results.hits, out);
             out.progress = true;
@@ -37,30 +48,12 @@ impl Assistant {
         // Nothing: relax the least important constraint — the price limit, then the
         // colour, then the size — and say which and by how much.
         if let Some(max) = state.search.price_max {
-            // The same kind of product without the limit, cheapest first: of the best
-            // matches, those with as many of the request's words as the best one has
-            // (a price sort over everything that shares a word put cat litter first
-            // for "a winter coat under 1 euro"); the best few if none has a word.
+            // The same kind of product without the limit, cheapest first.
             let q = SearchQuery {
                 price_max: None,
-                limit: RELAXED_POOL,
-                offset: 0,
                 ..state.search.query()
             };
-            let hits = self.find(&q)?.hits;
-            let matched = |h: &Hit| {
-                h.reasons
-                    .iter()
-                    .filter(|r| matches!(r, Reason::Matched { .. }))
-                    .count()
-            };
-            let best = hits.iter().map(matched).max().unwrap_or(0);
-            let mut hits: Vec<Hit> = if best > 0 {
-                hits.into_iter().filter(|h| matched(h) == best).collect()
-            } else {
-                hits.into_iter().take(PAGE).collect()
-            };
-            hits.sort_by_key(|h| h.price);
+            let hits = self.best_by_price(q, false)?;
             if let Some(first) = hits.first() {
                 let dropped = Relaxation::Price {
                     max: Money::new(max, &first.currency),
@@ -86,6 +79,40 @@ impl Assistant {
         }
         out.say(Fact::Discover(Discover::NothingFound { changes }));
         Ok(())
+    }
+
+    /// The best matches of `q`, ordered by price (cheapest first, or dearest): those
+    /// with as many of the request's words as the best one has, so that the order is
+    /// over the asked kind of product (a price sort over everything that shares a word
+    /// put cat litter first for "a winter coat under 1 euro"); the best few if no
+    /// product has a word of it.
+    pub(super) fn best_by_price(&self, q: SearchQuery, desc: bool) -> Result<Vec<Hit>, TurnError> {
+        let q = SearchQuery {
+            limit: BEST_POOL,
+            offset: 0,
+            sort: Sort::Relevance,
+            ..q
+        };
+        let hits = self.find(&q)?.hits;
+        let matched = |h: &Hit| {
+            h.reasons
+                .iter()
+                .filter(|r| matches!(r, Reason::Matched { .. }))
+                .count()
+        };
+        let best = hits.iter().map(matched).max().unwrap_or(0);
+        let mut hits: Vec<Hit> = if best > 0 {
+            hits.into_iter().filter(|h| matched(h) == best).collect()
+        } else {
+            hits.into_iter().take(PAGE).collect()
+        };
+        // Ties in price keep the relevance order.
+        if desc {
+            hits.sort_by_key(|h| std::cmp::Reverse(h.price));
+        } else {
+            hits.sort_by_key(|h| h.price);
+        }
+        Ok(hits)
     }
 
     /// Lists hits (three on voice, a page on text) and remembers them as shown.
