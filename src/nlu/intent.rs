@@ -429,7 +429,7 @@ fn is_constraint_word(w: &str) -> bool {
 
 /// Whether a message names a person, an occasion, an activity or a problem (the
 /// `needs` phrases): a request for something that fits, never out of scope.
-fn names_a_need(padded: &str) -> bool {
+pub fn names_a_need(padded: &str) -> bool {
     has(padded, phrases::list("needs"))
 }
 

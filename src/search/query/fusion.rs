@@ -48,7 +48,10 @@ impl ProductIndex {
         let Some(semantic) = self.semantic.get() else {
             return Ok(Vec::new());
         };
-        if !self.has_known_word(&q.text) && !semantic.knows_a_word(&q.text) {
+        // A person, an occasion or a problem ("meine Oma friert …") is a request in
+        // any words.
+        let need = crate::nlu::intent::names_a_need(&format!(" {} ", q.text.to_lowercase()));
+        if !need && !self.has_known_word(&q.text) && !semantic.knows_a_word(&q.text) {
             return Ok(Vec::new());
         }
         let near = semantic.nearest_to(vector, NEIGHBOURS);
