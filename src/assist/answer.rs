@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::text::fold;
 use crate::catalog::Product;
 use crate::nlu::Understanding;
-use crate::search::compound::fold;
 
 /// The answer to a yes/no question about a product.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,6 +7,7 @@ mod merchant;
 pub mod options;
 pub mod rows;
 mod shopify;
+pub mod text;
 mod webshop;
 
 use std::collections::{BTreeMap, HashSet};

@@ -107,21 +107,7 @@ pub struct Decompounder {
     modifiers: HashSet<String>,
 }
 
-/// Lowercases and folds a word the way the index does (ä → a, ö → o, ü → u, ß → ss).
-pub fn fold(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
-    for c in word.chars().flat_map(char::to_lowercase) {
-        match c {
-            'ä' => out.push('a'),
-            'ö' => out.push('o'),
-            'ü' => out.push('u'),
-            'ß' => out.push_str("ss"),
-            'é' | 'è' | 'ê' => out.push('e'),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::catalog::text::fold;
 
 /// The words of a text, folded: split on anything that is not a letter or digit.
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {

@@ -311,7 +311,7 @@ fn content_words(normalised: &str) -> Vec<String> {
     normalised
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(crate::search::compound::fold)
+        .map(crate::catalog::text::fold)
         .collect()
 }
 
@@ -321,7 +321,7 @@ pub fn supported(value: &str, words: &[String]) -> bool {
     let parts: Vec<String> = value
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(crate::search::compound::fold)
+        .map(crate::catalog::text::fold)
         .collect();
     !parts.is_empty()
         && parts.iter().all(|p| {

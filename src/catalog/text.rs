@@ -1,0 +1,18 @@
+//! Word folding shared by the index, the rules and the answers: one spelling of a
+//! word whatever its case and umlauts.
+
+/// Lowercases and folds a word the way the index does (ä → a, ö → o, ü → u, ß → ss).
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars().flat_map(char::to_lowercase) {
+        match c {
+            'ä' => out.push('a'),
+            'ö' => out.push('o'),
+            'ü' => out.push('u'),
+            'ß' => out.push_str("ss"),
+            'é' | 'è' | 'ê' => out.push('e'),
+            _ => out.push(c),
+        }
+    }
+    out
+}
