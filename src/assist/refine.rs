@@ -106,28 +106,6 @@ const CHEAPER: &[&str] = &[
     "lower price",
 ];
 const DEARER: &[&str] = &["teurer", "hochwertiger", "more expensive", "higher quality"];
-/// Superlatives of price: they sort the asked kind of product.
-const CHEAPEST: &[&str] = &[
-    "günstigste",
-    "günstigsten",
-    "günstigstes",
-    "billigste",
-    "billigsten",
-    "billigstes",
-    "preiswerteste",
-    "preiswertesten",
-    "cheapest",
-    "least expensive",
-    "lowest price",
-];
-const DEAREST: &[&str] = &[
-    "teuerste",
-    "teuersten",
-    "teuerstes",
-    "most expensive",
-    "priciest",
-    "highest price",
-];
 const BIGGER: &[&str] = &[
     "nummer größer",
     "größer",
@@ -217,9 +195,9 @@ impl ActiveSearch {
                 changes.push(Change::NewSearch { text });
             }
         }
-        let sort = if says(n, CHEAPEST) {
+        let sort = if says(n, crate::nlu::rules::CHEAPEST) {
             Some(crate::search::Sort::PriceAsc)
-        } else if says(n, DEAREST) {
+        } else if says(n, crate::nlu::rules::DEAREST) {
             Some(crate::search::Sort::PriceDesc)
         } else {
             None

@@ -222,3 +222,27 @@ pub(super) fn is_unit(w: &str) -> bool {
             | "count"
     )
 }
+
+/// Superlatives of price: they sort the asked kind of product (`assist::refine`) and
+/// name no product (`rule_product_words`).
+pub const CHEAPEST: &[&str] = &[
+    "günstigste",
+    "günstigsten",
+    "günstigstes",
+    "billigste",
+    "billigsten",
+    "billigstes",
+    "preiswerteste",
+    "preiswertesten",
+    "cheapest",
+    "least expensive",
+    "lowest price",
+];
+pub const DEAREST: &[&str] = &[
+    "teuerste",
+    "teuersten",
+    "teuerstes",
+    "most expensive",
+    "priciest",
+    "highest price",
+];

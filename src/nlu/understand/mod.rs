@@ -416,20 +416,6 @@ pub fn rule_product_words(normalised: &str, slots: &RuleSlots) -> Option<String>
         "the",
         "some",
         "please",
-        // Superlatives sort; they name no product.
-        "cheapest",
-        "günstigste",
-        "günstigsten",
-        "günstigstes",
-        "billigste",
-        "billigsten",
-        "billigstes",
-        "preiswerteste",
-        "preiswertesten",
-        "teuerste",
-        "teuersten",
-        "teuerstes",
-        "priciest",
         "under",
         "below",
         "less",
@@ -489,6 +475,9 @@ pub fn rule_product_words(normalised: &str, slots: &RuleSlots) -> Option<String>
         let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
         if bare.is_empty()
             || STOP.contains(&bare)
+            // Superlatives sort; they name no product.
+            || rules::CHEAPEST.contains(&bare)
+            || rules::DEAREST.contains(&bare)
             || bare.chars().any(|c| c.is_ascii_digit())
             || !rules::colors(bare).0.is_empty()
             || !rules::colors(bare).1.is_empty()
