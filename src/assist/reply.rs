@@ -144,11 +144,7 @@ impl Reply<'_> {
                 self.t("colors", json!({"title": title, "values": values}))
             }
             (Topic::Stock { size, color }, v) => {
-                let what = [size.clone(), color.clone()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let what = size_and_color(size, color, ", ");
                 let key = if v == Verdict::Yes {
                     "stock_yes"
                 } else {
@@ -231,13 +227,7 @@ impl Reply<'_> {
             } => {
                 let variant = variant
                     .as_ref()
-                    .map(|v| {
-                        [v.size.clone(), v.color.clone()]
-                            .into_iter()
-                            .flatten()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    })
+                    .map(|v| size_and_color(&v.size, &v.color, ", "))
                     .unwrap_or_default();
                 self.t(
                     "added",
@@ -402,18 +392,21 @@ pub fn title(p: &Product, lang: Language) -> String {
     }
 }
 
+/// A version's size and colour, those it has, joined by `sep`: "M, Blau".
+fn size_and_color(size: &Option<String>, color: &Option<String>, sep: &str) -> String {
+    [size.as_deref(), color.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
 /// The sizes and colours a product has in stock: "M Blau, L Blau".
 fn options(p: &Product) -> String {
     p.variants
         .iter()
         .filter(|v| v.stock > 0)
-        .map(|v| {
-            [v.size.clone(), v.color.clone()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+        .map(|v| size_and_color(&v.size, &v.color, " "))
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join(", ")

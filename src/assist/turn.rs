@@ -324,14 +324,14 @@ impl Assistant {
             Some(_) => self.preview(&ctx, &state, &first),
             None => None,
         };
-        if let Some(products) = &preview {
+        if let Some((_, shown)) = &preview {
             on_event(TurnEvent::Understanding {
                 session_id: &session_id,
                 language: lang,
                 understanding: &first,
             });
             on_event(TurnEvent::Products {
-                products,
+                products: &shown.products,
                 revision: 1,
             });
         }
@@ -353,6 +353,7 @@ impl Assistant {
                 understanding: &u,
             });
         }
+        let shown_first = preview.as_ref().map(|(_, shown)| shown.products.clone());
         self.orders.unit(|| {
             let angry = u.normalised.split_whitespace().any(|w| ANGRY.contains(&w));
             let mut out = Outcome::default();
@@ -362,13 +363,21 @@ impl Assistant {
             {
                 self.handoff(&session_id, text, &ctx, &mut state, &u, &mut out)?;
             } else {
-                self.act(&ctx, &mut state, &u, &mut out)?;
+                match preview.filter(|_| u == first) {
+                    // The model read the message as the rules did: the preview's
+                    // search is this turn's, not to be run twice.
+                    Some((searched, shown)) => {
+                        state = searched;
+                        out = shown;
+                    }
+                    None => self.act(&ctx, &mut state, &u, &mut out)?,
+                }
                 state.stalls = if out.progress { 0 } else { state.stalls + 1 };
             }
-            if preview.as_ref() != Some(&out.products) {
+            if shown_first.as_ref() != Some(&out.products) {
                 on_event(TurnEvent::Products {
                     products: &out.products,
-                    revision: if preview.is_some() { 2 } else { 1 },
+                    revision: if shown_first.is_some() { 2 } else { 1 },
                 });
             }
             let reply = self.word(&ctx, &out);
@@ -405,15 +414,16 @@ impl Assistant {
         })
     }
 
-    /// The products the rules' reading of a search finds, for showing before the model
-    /// has read the message; `None` for other turns, a turn with a pending add or
-    /// checkout (the next message may settle it), or nothing found.
+    /// The search on the rules' reading, for showing its products before the model
+    /// has read the message: the session as that search leaves it and what it found;
+    /// `None` for other turns, a turn with a pending add or checkout (the next message
+    /// may settle it), or nothing found.
     fn preview(
         &self,
         ctx: &Ctx<'_>,
         state: &SessionState,
         first: &Understanding,
-    ) -> Option<Vec<ProductOut>> {
+    ) -> Option<(SessionState, Outcome)> {
         let searching = matches!(first.intent, Intent::Search | Intent::Refine);
         if !searching || state.pending_add.is_some() || state.pending_checkout.is_some() {
             return None;
@@ -421,7 +431,7 @@ impl Assistant {
         let mut scratch = state.clone();
         let mut out = Outcome::default();
         self.search(ctx, &mut scratch, first, &mut out).ok()?;
-        (!out.products.is_empty()).then_some(out.products)
+        (!out.products.is_empty()).then_some((scratch, out))
     }
 
     /// The reply to a turn's outcome: its lines joined, optionally reworded by the
