@@ -465,6 +465,44 @@ pub(crate) fn eval_discovery(
     discovery::run(&engine, &assistant, &cases)
 }
 
+/// `eval specs`: superlatives, specs, heads, exact models and several steps, over the
+/// WebShop catalogue (`--catalog`, else found in ../shared/data/webshop) and the demo
+/// catalogue, as each case names.
+pub(crate) fn eval_specs(
+    config: &Config,
+    file: &std::path::Path,
+    catalog: Option<&std::path::Path>,
+    rules_only: bool,
+) -> anyhow::Result<shopassist::eval::specs::Report> {
+    use shopassist::catalog::import::Format;
+    use shopassist::eval::{specs, webshop};
+    let cases = specs::read_cases(file)?;
+    let mut dirs = Vec::new();
+    let mut assistants = std::collections::BTreeMap::new();
+    let mut engine = String::new();
+    if cases.iter().any(|c| c.catalog == "webshop") {
+        let path = webshop::find_catalog(catalog, file)?;
+        let products = webshop::read_catalog(&path)?;
+        let (dir, assistant, name) =
+            eval_assistant(config, &products.import_text, Format::WebShop, rules_only)?;
+        dirs.push(dir);
+        assistants.insert("webshop".to_string(), assistant);
+        engine = name;
+    }
+    if cases.iter().any(|c| c.catalog == "demo") {
+        let (dir, assistant, name) = eval_assistant(
+            config,
+            shopassist::shop::DEMO_CATALOG,
+            Format::Jsonl,
+            rules_only,
+        )?;
+        dirs.push(dir);
+        assistants.insert("demo".to_string(), assistant);
+        engine = name;
+    }
+    specs::run(&engine, &assistants, &cases)
+}
+
 pub(crate) fn eval_webshop(
     config: &Config,
     goals_path: &std::path::Path,

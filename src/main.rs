@@ -85,10 +85,11 @@ enum Command {
     },
     /// Run an evaluation.
     Eval {
-        /// What to evaluate: discovery, known-item, nlu, scenarios, webshop.
+        /// What to evaluate: discovery, known-item, nlu, scenarios, specs, webshop.
         kind: String,
         /// The evaluation data (known-item: ../shared/data/off_de/off_de_products.tsv;
         /// nlu: tests/data/nlu/eval.jsonl; discovery: tests/data/discovery/dev.jsonl;
+        /// specs: tests/data/specs/dev.jsonl;
         /// webshop: a goals file).
         file: Option<PathBuf>,
         /// webshop: the goals file (same as the positional file).
@@ -250,6 +251,12 @@ fn main() -> ExitCode {
             }
             if kind == "discovery" {
                 return report(eval_discovery(&config, &file, rules_only), json);
+            }
+            if kind == "specs" {
+                return report(
+                    eval_specs(&config, &file, catalog.as_deref(), rules_only),
+                    json,
+                );
             }
             if kind == "webshop" {
                 return report(

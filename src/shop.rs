@@ -215,6 +215,21 @@ impl Shop {
         Ok(self.index.search(q)?)
     }
 
+    /// The kind of product and the model tokens a request names, read against this
+    /// catalogue's own kinds and models (see [`crate::search::profile`]).
+    pub fn request_target(&self, normalised: &str) -> (Option<String>, Vec<String>) {
+        self.index.request_target(normalised)
+    }
+
+    /// The language most of the catalogue is written in.
+    pub fn language(&self) -> crate::nlu::Language {
+        if self.index.mostly_english() {
+            crate::nlu::Language::En
+        } else {
+            crate::nlu::Language::De
+        }
+    }
+
     /// A product by id.
     pub fn product(&self, id: &str) -> Option<std::sync::Arc<Product>> {
         self.index.product(id)

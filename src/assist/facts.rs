@@ -108,6 +108,10 @@ pub enum Relaxation {
         option: &'static str,
         values: Vec<String>,
     },
+    /// The specs asked for ("= 44 mm"): no product of the kind states them.
+    Specs { specs: Vec<String> },
+    /// The kind of product: the shop has none that fits; these are other kinds.
+    Kind { kind: String },
 }
 
 impl Relaxation {
@@ -116,6 +120,8 @@ impl Relaxation {
         match self {
             Relaxation::Price { .. } => "price",
             Relaxation::Versions { option, .. } => option,
+            Relaxation::Specs { .. } => "specs",
+            Relaxation::Kind { .. } => "kind",
         }
     }
 }

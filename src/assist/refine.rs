@@ -17,6 +17,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::nlu::rules::specs::{spec_sort, spec_wishes, without_specs, SpecSort, SpecWish};
 use crate::nlu::{Intent, Understanding};
 use crate::search::SearchQuery;
 
@@ -52,6 +53,19 @@ pub struct ActiveSearch {
     /// Relevance, or by price when the shopper asked for the cheapest or the dearest.
     #[serde(default)]
     pub sort: crate::search::Sort,
+    /// By a spec, when the shopper asked for the largest, fastest, longest …
+    #[serde(default)]
+    pub spec_sort: Option<SpecSort>,
+    /// Specs with units the products must meet.
+    #[serde(default)]
+    pub specs: Vec<SpecWish>,
+    /// The kind of product asked for, when the catalogue has it (set by the turn,
+    /// which knows the catalogue).
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Model tokens asked for that the catalogue has.
+    #[serde(default)]
+    pub models: Vec<String>,
 }
 
 /// One change a message made, to say back ("unter 59 €", "in Größe M").
@@ -91,6 +105,14 @@ pub enum Change {
     /// Cheapest first ("the cheapest …") or dearest first ("the most expensive …").
     Sorted {
         sort: crate::search::Sort,
+    },
+    /// By a spec: "the largest", "the fastest".
+    SortedBySpec {
+        word: String,
+    },
+    /// Specs with units ("> 20 ft").
+    Specs {
+        specs: Vec<SpecWish>,
     },
 }
 
@@ -184,7 +206,12 @@ impl ActiveSearch {
         let n = u.normalised.as_str();
         // A new request for products starts afresh.
         if u.intent == Intent::Search {
-            if let Some(text) = u.product_type.clone().filter(|t| !t.is_empty()) {
+            if let Some(text) = u
+                .product_type
+                .as_deref()
+                .map(|t| product_words(t, n))
+                .filter(|t| !t.is_empty())
+            {
                 let mut fresh = ActiveSearch {
                     text: text.clone(),
                     ..Default::default()
@@ -204,7 +231,24 @@ impl ActiveSearch {
         };
         if let Some(sort) = sort.filter(|s| *s != self.sort) {
             self.sort = sort;
+            self.spec_sort = None;
             changes.push(Change::Sorted { sort });
+        }
+        if let Some(by) = spec_sort(n).filter(|s| Some(s) != self.spec_sort.as_ref()) {
+            if sort.is_none() {
+                self.sort = crate::search::Sort::Relevance;
+                changes.push(Change::SortedBySpec {
+                    word: by.word.clone(),
+                });
+                self.spec_sort = Some(by);
+            }
+        }
+        let wishes = spec_wishes(n);
+        if !wishes.is_empty() {
+            self.specs
+                .retain(|old| !wishes.iter().any(|w| w.dim == old.dim));
+            self.specs.extend(wishes.iter().cloned());
+            changes.push(Change::Specs { specs: wishes });
         }
         if let Some(p) = u.slots.price {
             if p.max.is_some() && p.max != self.price_max {
@@ -339,12 +383,28 @@ impl ActiveSearch {
             exclude_colors: self.exclude_colors.clone(),
             sizes: self.sizes.clone(),
             brand: self.brand.clone(),
+            kind: self.kind.clone(),
+            models: self.models.clone(),
+            specs: self.specs.clone(),
             prefer: self.wishes.clone(),
             limit: PAGE,
             offset: self.page * PAGE,
             ..Default::default()
         }
     }
+}
+
+/// The product words of a request without the words of its spec phrases ("hdmi
+/// cable longer 20 feet" → "hdmi cable"): those are constraints, not words to match.
+fn product_words(text: &str, normalised: &str) -> String {
+    let kept = without_specs(normalised);
+    let kept: Vec<&str> = kept.split_whitespace().collect();
+    let said: Vec<&str> = normalised.split_whitespace().collect();
+    let gone: Vec<&str> = said.iter().filter(|w| !kept.contains(w)).copied().collect();
+    text.split_whitespace()
+        .filter(|w| !gone.contains(w))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Which shown product a message points at: "das zweite", "den letzten", "den von

@@ -125,6 +125,14 @@ impl Reply<'_> {
                         ),
                         self.t("relaxed_versions_instead", json!({})),
                     ),
+                    Relaxation::Specs { specs } => (
+                        self.t("relaxed_specs_dropped", json!({"specs": specs.join(", ")})),
+                        self.t("relaxed_specs_instead", json!({})),
+                    ),
+                    Relaxation::Kind { kind } => (
+                        self.t("relaxed_kind_dropped", json!({"kind": kind})),
+                        self.t("relaxed_kind_instead", json!({})),
+                    ),
                 };
                 self.t("relaxed", json!({"dropped": dropped, "instead": instead}))
             }
@@ -331,6 +339,11 @@ impl Reply<'_> {
                     self.t("reason_attribute", json!({ "name": name, "value": value }))
                 }
                 Reason::Without { word } => self.t("reason_without", json!({ "word": word })),
+                Reason::Spec { value, wish } => self.t(
+                    "reason_spec",
+                    json!({ "value": value.to_string(), "wish": wish.to_string() }),
+                ),
+                Reason::Model { token } => self.t("reason_model", json!({ "token": token })),
                 Reason::Matched { term } => self.t("reason_matched", json!({ "term": term })),
                 Reason::Semantic { text } => self.t("reason_semantic", json!({ "text": text })),
             })
@@ -377,6 +390,16 @@ impl Reply<'_> {
                 Change::Sorted {
                     sort: Sort::PriceDesc,
                 } => Some(self.t("change_dearest_first", json!({}))),
+                Change::SortedBySpec { word } => {
+                    Some(self.t("change_spec_first", json!({ "word": word })))
+                }
+                Change::Specs { specs } => Some(
+                    specs
+                        .iter()
+                        .map(|w| w.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
                 _ => None,
             })
             .collect::<Vec<_>>()

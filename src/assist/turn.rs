@@ -10,6 +10,7 @@
 mod after_sale;
 mod cart;
 mod discover;
+mod steps;
 mod templates;
 
 use std::sync::Arc;
@@ -304,7 +305,10 @@ impl Assistant {
             .session(&session_id, customer)?
             .and_then(|s| serde_json::from_value(s.state).ok())
             .unwrap_or_default();
-        let session_lang = input.language.or(state.language).unwrap_or_default();
+        let session_lang = input
+            .language
+            .or(state.language)
+            .unwrap_or_else(|| self.shop.language());
         let reading = RulesReading::new(text, session_lang);
         let model = self.llm.get().filter(|_| reading.is_open());
         let first = reading.understanding();
@@ -521,6 +525,20 @@ impl Assistant {
                 let mut add = u.clone();
                 add.intent = Intent::AddToCart;
                 return self.add(ctx, state, &add, out);
+            }
+        }
+        // "acer p6500" names a product whose model looks like an order number.
+        let as_search;
+        let u = match self.model_not_order(u) {
+            Some(search) => {
+                as_search = search;
+                &as_search
+            }
+            None => u,
+        };
+        if let Some(steps) = steps::of(u) {
+            if self.run_steps(ctx, state, u, steps, out)? {
+                return Ok(());
             }
         }
         match u.intent {

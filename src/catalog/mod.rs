@@ -3,10 +3,12 @@
 
 pub mod colors;
 pub mod import;
+pub mod kind;
 mod merchant;
 pub mod options;
 pub mod rows;
 mod shopify;
+pub mod specs;
 pub mod text;
 mod webshop;
 

@@ -5,6 +5,7 @@ pub mod discovery;
 pub mod known_item;
 pub mod nlu;
 pub mod scenarios;
+pub mod specs;
 pub mod webshop;
 
 /// A small deterministic random generator (SplitMix64), so an evaluation's sample and

@@ -136,8 +136,27 @@ pub fn rule_intent(normalised: &str, slots: &RuleSlots) -> Option<Intent> {
     {
         return Some(Intent::CancelOrder);
     }
-    // "i await your return" is a letter's closing, not a return.
-    if has(&padded, phrases::list("return")) && !has(&padded, &["your return", "ihre rückmeldung"])
+    // "i await your return" is a letter's closing, not a return; "return all of
+    // them under 40 dollars" asks for results.
+    let returns_results = has(
+        &padded,
+        &[
+            "return all",
+            "return every",
+            "return them",
+            "return the results",
+            "return results",
+            "return only",
+            "return the cheapest",
+            "return any",
+        ],
+    );
+    let asks_for_products = has(&padded, phrases::list("strong_search"))
+        && (has_constraints || !super::rules::specs::spec_wishes(t).is_empty());
+    if has(&padded, phrases::list("return"))
+        && !has(&padded, &["your return", "ihre rückmeldung"])
+        && !returns_results
+        && !asks_for_products
     {
         return Some(Intent::ReturnItem);
     }
@@ -226,6 +245,16 @@ pub fn rule_intent(normalised: &str, slots: &RuleSlots) -> Option<Intent> {
         && !names_a_need(&padded)
     {
         return Some(Intent::OutOfScope);
+    }
+    // "was ist der billigste kopfhörer", "which is the largest tv": a superlative
+    // asks for products, not about one.
+    let superlative = super::rules::CHEAPEST
+        .iter()
+        .chain(super::rules::DEAREST)
+        .any(|w| padded.contains(&format!(" {w} ")))
+        || super::rules::specs::spec_sort(t).is_some();
+    if superlative && slots.reference.is_none() {
+        return Some(Intent::Search);
     }
     let question = words
         .first()

@@ -16,6 +16,7 @@ use tantivy::schema::Facet;
 use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use super::compound::Decompounder;
+use super::profile::{Profile, Vocabulary};
 use super::schema::{self, Fields, SCHEMA_VERSION};
 use super::semantic::SemanticIndex;
 use super::speller::Speller;
@@ -74,6 +75,10 @@ impl std::fmt::Debug for ProductIndex {
 pub(crate) struct Products {
     by_id: HashMap<String, Arc<Product>>,
     by_key: HashMap<u64, Arc<Product>>,
+    /// Kinds, model tokens and specs of each product, by key.
+    profiles: HashMap<u64, Arc<Profile>>,
+    /// The kinds and model tokens over the whole catalogue.
+    pub(crate) vocabulary: Vocabulary,
     /// Keys shared by two ids (astronomically rare): those hits read the stored id.
     collided: std::collections::HashSet<u64>,
 }
@@ -87,6 +92,11 @@ impl Products {
                 self.collided.insert(key);
             }
         }
+        let profile = Arc::new(Profile::of(&p));
+        self.vocabulary.add(&profile);
+        if let Some(old) = self.profiles.insert(key, profile) {
+            self.vocabulary.remove(&old);
+        }
         self.by_key.insert(key, p.clone());
         self.by_id.insert(p.id.clone(), p);
     }
@@ -96,6 +106,9 @@ impl Products {
             let key = id_key(id);
             if self.by_key.get(&key).is_some_and(|p| p.id == id) {
                 self.by_key.remove(&key);
+                if let Some(old) = self.profiles.remove(&key) {
+                    self.vocabulary.remove(&old);
+                }
             }
         }
     }
@@ -107,6 +120,11 @@ impl Products {
         } else {
             self.by_key.get(&key)
         }
+    }
+
+    /// A product's kinds, model tokens and specs.
+    pub(crate) fn profile(&self, id: &str) -> Option<Arc<Profile>> {
+        self.profiles.get(&id_key(id)).cloned()
     }
 
     pub(crate) fn by_id(&self, id: &str) -> Option<&Arc<Product>> {
@@ -421,6 +439,26 @@ impl ProductIndex {
             doc.add_facet(f.size_facet, Facet::from_path([t]));
         }
         doc
+    }
+
+    /// The kind of product and the model tokens a request names that this catalogue
+    /// has.
+    pub fn request_target(&self, normalised: &str) -> (Option<String>, Vec<String>) {
+        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        (
+            products.vocabulary.requested_kind(normalised),
+            products.vocabulary.requested_models(normalised),
+        )
+    }
+
+    /// Whether most of the catalogue is written in English: a new conversation whose
+    /// first words say no language is taken to be in the catalogue's.
+    pub fn mostly_english(&self) -> bool {
+        self.products
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .vocabulary
+            .mostly_english()
     }
 
     /// A product by id, from memory.

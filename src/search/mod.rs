@@ -4,6 +4,7 @@
 
 pub mod compound;
 pub mod index;
+pub mod profile;
 pub mod query;
 pub mod schema;
 pub mod semantic;

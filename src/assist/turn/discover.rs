@@ -2,10 +2,82 @@
 //! comparing them.
 
 use super::*;
+use crate::catalog::specs::{Dim, Specs};
+use crate::nlu::rules::specs::SpecSort;
 use crate::search::{Reason, Sort};
 
 /// How many of the best matches a price order looks at.
 const BEST_POOL: usize = 100;
+
+/// The constraints a search without results drops last, one at a time.
+enum RelaxStep {
+    Specs,
+    Kind,
+}
+
+/// The most listings a request for one model shows.
+const EVERY_LISTING: usize = 20;
+
+/// A hit's value of a dimension for a superlative: the largest its listing offers,
+/// over the product's texts and its variants ("50 Feet", variants up to 50 feet).
+fn spec_of(h: &Hit, dim: Dim) -> Option<f64> {
+    std::iter::once(Specs::of_product(&h.product))
+        .chain(h.product.variants.iter().map(Specs::of_variant))
+        .filter_map(|s| s.max(dim).map(|q| q.value))
+        .reduce(f64::max)
+}
+
+/// The value a spec order sorts a hit by.
+fn spec_key(h: &Hit, by: &SpecSort) -> Option<f64> {
+    by.dims.iter().find_map(|d| spec_of(h, *d))
+}
+
+/// How many products a superlative asks for: a number said with it ("the 3
+/// cheapest"), else one (and those tied with it).
+fn superlative_count(normalised: &str) -> usize {
+    let words: Vec<&str> = normalised.split_whitespace().collect();
+    let superlative = |w: &str| {
+        crate::nlu::rules::CHEAPEST
+            .iter()
+            .chain(crate::nlu::rules::DEAREST)
+            .any(|s| s.split(' ').next() == Some(w))
+            || crate::nlu::rules::specs::spec_sort(w).is_some()
+    };
+    for (i, w) in words.iter().enumerate() {
+        if superlative(w) {
+            if let Some(n) = i
+                .checked_sub(1)
+                .and_then(|j| words[j].parse::<usize>().ok())
+            {
+                return n.clamp(1, PAGE);
+            }
+        }
+    }
+    1
+}
+
+/// The page of a best-first list: from `offset`, `wanted` of them and every one tied
+/// with the last of those (by `key`); on later pages a whole page.
+fn page_of_best(
+    hits: Vec<Hit>,
+    offset: usize,
+    wanted: usize,
+    key: impl Fn(&Hit) -> f64,
+) -> Vec<Hit> {
+    if offset > 0 {
+        return hits.into_iter().skip(offset).take(PAGE).collect();
+    }
+    let mut out: Vec<Hit> = Vec::new();
+    for h in hits {
+        let tied = out.last().is_some_and(|l| (key(l) - key(&h)).abs() < 1e-9);
+        if out.len() < wanted || (tied && out.len() < PAGE * 2) {
+            out.push(h);
+        } else {
+            break;
+        }
+    }
+    out
+}
 
 impl Assistant {
     pub(super) fn search(
@@ -16,20 +88,66 @@ impl Assistant {
         out: &mut Outcome,
     ) -> Result<(), TurnError> {
         let changes = state.search.apply(u, &state.shown, state.focused.as_ref());
+        if changes
+            .iter()
+            .any(|c| matches!(c, Change::NewSearch { .. }))
+        {
+            let (kind, models) = self.shop.request_target(&u.normalised);
+            // The kind filters short requests and those with a superlative, a spec or
+            // a model; a long description ("a long sleeve blouse for women, machine
+            // washable, size xl") is ranked by all its words instead.
+            let short = state.search.text.split_whitespace().count() <= 5;
+            let precise = state.search.spec_sort.is_some()
+                || !state.search.specs.is_empty()
+                || state.search.sort != Sort::Relevance
+                || !models.is_empty();
+            let _ = short;
+            state.search.kind = kind.filter(|_| precise);
+            state.search.models = models;
+        }
         if state.search.text.is_empty() && changes.is_empty() {
             out.say(Fact::Discover(Discover::AskWhat));
             return Ok(());
         }
-        let results = match state.search.sort {
-            Sort::PriceAsc | Sort::PriceDesc => {
+        // How many a superlative shows: "the cheapest cable" one (and those tied with
+        // it), "the 3 cheapest" three.
+        let wanted = superlative_count(&u.normalised);
+        let results = match (state.search.sort, &state.search.spec_sort) {
+            (Sort::PriceAsc | Sort::PriceDesc, _) => {
                 let q = state.search.query();
                 let (offset, desc) = (q.offset, state.search.sort == Sort::PriceDesc);
-                let mut hits = self.best_by_price(q, desc)?;
+                let hits = self.best_by_price(q, desc)?;
                 let total = hits.len();
-                hits = hits.into_iter().skip(offset).take(PAGE).collect();
-                crate::search::SearchResults { hits, total }
+                let key = |h: &Hit| h.price as f64;
+                crate::search::SearchResults {
+                    hits: page_of_best(hits, offset, wanted, key),
+                    total,
+                }
             }
-            _ => self.find(&state.search.query())?,
+            (_, Some(by)) => {
+                let q = state.search.query();
+                let offset = q.offset;
+                let hits = self.best_by_spec(q, by)?;
+                let total = hits.len();
+                let key = |h: &Hit| spec_key(h, by).unwrap_or(0.0);
+                crate::search::SearchResults {
+                    hits: page_of_best(hits, offset, wanted, key),
+                    total,
+                }
+            }
+            _ => {
+                let q = state.search.query();
+                // A named model: every listing of it, not a page padded with others.
+                let q = if q.models.is_empty() {
+                    q
+                } else {
+                    SearchQuery {
+                        limit: EVERY_LISTING,
+                        ..q
+                    }
+                };
+                self.find(&q)?
+            }
         };
         if !results.hits.is_empty() {
             out.say(Fact::Discover(Discover::Found {
@@ -77,8 +195,66 @@ impl Assistant {
                 return Ok(());
             }
         }
+        // Then the specs, keeping the kind, and the kind, keeping the specs; a spec
+        // said of what the product is for ("a case for my apple watch 44mm") belongs
+        // to the target, so there the kind goes first (its 44 mm bands).
+        let for_target = {
+            let w = format!(" {} ", state.search.wishes);
+            let target = [" for ", " für ", " compatible ", " passend "]
+                .iter()
+                .filter_map(|t| w.find(t))
+                .min();
+            let spec = crate::catalog::specs::quantities(&w)
+                .first()
+                .map(|(_, r)| r.start);
+            matches!((target, spec), (Some(t), Some(s)) if t < s)
+        };
+        let relaxations = if for_target {
+            [RelaxStep::Kind, RelaxStep::Specs]
+        } else {
+            [RelaxStep::Specs, RelaxStep::Kind]
+        };
+        for step in relaxations {
+            let (q, dropped) = match step {
+                RelaxStep::Specs if !state.search.specs.is_empty() => (
+                    SearchQuery {
+                        specs: Vec::new(),
+                        ..state.search.query()
+                    },
+                    Relaxation::Specs {
+                        specs: state.search.specs.iter().map(|w| w.to_string()).collect(),
+                    },
+                ),
+                RelaxStep::Kind if state.search.kind.is_some() => (
+                    SearchQuery {
+                        kind: None,
+                        ..state.search.query()
+                    },
+                    Relaxation::Kind {
+                        kind: state.search.kind.clone().unwrap_or_default(),
+                    },
+                ),
+                _ => continue,
+            };
+            let hits = self.find(&q)?.hits;
+            if !hits.is_empty() {
+                self.relaxed(ctx, state, &hits, dropped, out);
+                return Ok(());
+            }
+        }
         out.say(Fact::Discover(Discover::NothingFound { changes }));
         Ok(())
+    }
+
+    /// The best matches of `q` by relevance, as many as a superlative looks at.
+    fn pool(&self, q: SearchQuery) -> Result<Vec<Hit>, TurnError> {
+        let q = SearchQuery {
+            limit: BEST_POOL,
+            offset: 0,
+            sort: Sort::Relevance,
+            ..q
+        };
+        Ok(self.find(&q)?.hits)
     }
 
     /// The best matches of `q`, ordered by price (cheapest first, or dearest): those
@@ -87,13 +263,7 @@ impl Assistant {
     /// put cat litter first for "a winter coat under 1 euro"); the best few if no
     /// product has a word of it.
     pub(super) fn best_by_price(&self, q: SearchQuery, desc: bool) -> Result<Vec<Hit>, TurnError> {
-        let q = SearchQuery {
-            limit: BEST_POOL,
-            offset: 0,
-            sort: Sort::Relevance,
-            ..q
-        };
-        let hits = self.find(&q)?.hits;
+        let hits = self.pool(q)?;
         let matched = |h: &Hit| {
             h.reasons
                 .iter()
@@ -115,6 +285,44 @@ impl Assistant {
         Ok(hits)
     }
 
+    /// The products of `q` ordered by a spec (largest first, or smallest): over the
+    /// dimension of `by` that most of the best matches state; those that state none
+    /// of it are left out.
+    pub(super) fn best_by_spec(
+        &self,
+        q: SearchQuery,
+        by: &SpecSort,
+    ) -> Result<Vec<Hit>, TurnError> {
+        let hits = self.pool(q)?;
+        let dim = by
+            .dims
+            .iter()
+            .max_by_key(|d| {
+                (
+                    hits.iter().filter(|h| spec_of(h, **d).is_some()).count(),
+                    std::cmp::Reverse(by.dims.iter().position(|x| x == *d)),
+                )
+            })
+            .copied();
+        let Some(dim) = dim.filter(|d| hits.iter().any(|h| spec_of(h, *d).is_some())) else {
+            return Ok(hits);
+        };
+        let mut hits: Vec<(f64, Hit)> = hits
+            .into_iter()
+            .filter_map(|h| spec_of(&h, dim).map(|v| (v, h)))
+            .collect();
+        // Ties keep the relevance order.
+        hits.sort_by(|a, b| {
+            let o = a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal);
+            if by.desc {
+                o.reverse()
+            } else {
+                o
+            }
+        });
+        Ok(hits.into_iter().map(|(_, h)| h).collect())
+    }
+
     /// Lists hits (three on voice, a page on text) and remembers them as shown.
     pub(super) fn show(
         &self,
@@ -125,6 +333,8 @@ impl Assistant {
     ) {
         let max = if ctx.channel == Channel::Voice {
             3
+        } else if !state.search.models.is_empty() {
+            EVERY_LISTING
         } else {
             PAGE
         };

@@ -4,6 +4,7 @@
 
 mod pointers;
 mod price;
+pub mod specs;
 #[cfg(test)]
 mod tests;
 mod variants;

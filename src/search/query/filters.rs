@@ -175,6 +175,39 @@ impl ProductIndex {
             .collect();
         let want_sizes = &q.sizes;
         let title_colors = product_colors(p);
+        // Kind, model and specs, from what the index knows of the product.
+        let profile = if q.kind.is_some() || !q.models.is_empty() || !q.specs.is_empty() {
+            let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+            let profile = products
+                .profile(&p.id)
+                .unwrap_or_else(|| std::sync::Arc::new(crate::search::profile::Profile::of(p)));
+            if q.kind
+                .as_ref()
+                .is_some_and(|k| !products.vocabulary.is_of_kind(&profile, k))
+            {
+                return None;
+            }
+            if !q.models.is_empty() && !q.models.iter().any(|m| profile.models.contains(m)) {
+                return None;
+            }
+            Some(profile)
+        } else {
+            None
+        };
+        // A wish is met by the variant's own value of its dimension ("25 feet"), else
+        // by one of the product's.
+        let spec_value = |v: &Variant, wish: &crate::nlu::rules::specs::SpecWish| {
+            let own = crate::catalog::specs::Specs::of_variant(v);
+            let values: Vec<_> = if own.has(wish.dim) {
+                own.of(wish.dim).cloned().collect()
+            } else {
+                profile
+                    .as_ref()
+                    .map(|pr| pr.specs.of(wish.dim).cloned().collect())
+                    .unwrap_or_default()
+            };
+            values.into_iter().find(|x| wish.met_by(x.value))
+        };
         let variant_ok = |v: &Variant| {
             // A variant without a colour takes the colour its title names; one whose
             // colour we cannot read matches no colour wish.
@@ -192,7 +225,8 @@ impl ProductIndex {
             let price_ok =
                 q.price_max.is_none_or(|m| price <= m) && q.price_min.is_none_or(|m| price >= m);
             let stock_ok = !q.in_stock_only || v.stock > 0;
-            color_ok && not_color_ok && size_ok && price_ok && stock_ok
+            let specs_ok = q.specs.iter().all(|w| spec_value(v, w).is_some());
+            color_ok && not_color_ok && size_ok && price_ok && stock_ok && specs_ok
         };
         // Among the variants that satisfy every constraint: the one whose size and
         // colour the shopper named most closely, then in stock, then the cheapest.
@@ -275,6 +309,19 @@ impl ProductIndex {
         }
         for e in &q.exclude {
             reasons.push(Reason::Without { word: e.clone() });
+        }
+        for wish in &q.specs {
+            if let Some(value) = spec_value(&variant, wish) {
+                reasons.push(Reason::Spec {
+                    value,
+                    wish: wish.clone(),
+                });
+            }
+        }
+        if let Some(pr) = &profile {
+            if let Some(m) = q.models.iter().find(|m| pr.models.contains(m)) {
+                reasons.push(Reason::Model { token: m.clone() });
+            }
         }
         let in_stock = variant.stock > 0;
         let score = if q.sort == Sort::Relevance {

@@ -84,6 +84,18 @@ pub struct SearchQuery {
     pub attributes: Vec<(String, Option<String>)>,
     #[serde(default)]
     pub sort: Sort,
+    /// The kind of product asked for ("cable", "extender"), when the catalogue's
+    /// English titles have it: a hit must be one (a "tv stand" is no "tv").
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Model tokens the request names that the catalogue has ("313", "a25"): a hit's
+    /// title names one of them.
+    #[serde(default)]
+    pub models: Vec<String>,
+    /// Specs with units a hit must meet ("longer than 20 feet"); a product that does
+    /// not state the spec does not meet it.
+    #[serde(default)]
+    pub specs: Vec<crate::nlu::rules::specs::SpecWish>,
     /// What the shopper said in this search, to choose among the variants and option
     /// values that satisfy the constraints ("slate", "x-large", "pack of 12"). Never a
     /// filter.

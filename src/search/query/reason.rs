@@ -42,6 +42,15 @@ pub enum Reason {
     Without {
         word: String,
     },
+    /// A spec asked for, and the product's value that meets it.
+    Spec {
+        value: crate::catalog::specs::Quantity,
+        wish: crate::nlu::rules::specs::SpecWish,
+    },
+    /// The model the request names, found in its title.
+    Model {
+        token: String,
+    },
     /// A word of the request found in its texts.
     Matched {
         term: String,
@@ -67,6 +76,8 @@ impl fmt::Display for Reason {
             } => write!(f, "{name}: {v}"),
             Reason::Attribute { name, value: None } => write!(f, "{name}"),
             Reason::Without { word } => write!(f, "without {word}"),
+            Reason::Spec { value, wish } => write!(f, "{value} {wish}"),
+            Reason::Model { token } => write!(f, "model {token}"),
             Reason::Matched { term } => write!(f, "matched \"{term}\""),
             Reason::Semantic { text } => write!(f, "semantic match: \"{text}\""),
         }

@@ -1,0 +1,181 @@
+//! Several steps in one message: "find the cheapest wifi extender and add it to my
+//! cart", "add the anker 313 charger to the cart and check out". The search runs
+//! first, its first product goes into the cart, and a checkout is proposed when
+//! asked; the order is still placed only on the shopper's own next "yes".
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::*;
+use crate::nlu::rules::Reference;
+
+/// The steps a message asks for beyond a search.
+pub(super) struct Steps {
+    /// The message's words about the product, without the cart and checkout words.
+    search: String,
+    checkout: bool,
+}
+
+fn cart_words() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"\b(?:and |then |und |dann )?(?:also )?(?:add|put|place|leg|lege|pack|packe|tu|tue)",
+            r"(?: it| them| that| this| one| es| sie| ihn| das)?(?: all)?",
+            r"(?: to| in| into| zu| in den| in meinen)?(?: my| the| den| meinen| meinem)? ",
+            r"(?:shopping )?(?:cart|basket|warenkorb|korb)\b",
+            r"|\b(?:and |then |und |dann )?(?:add|put) (?:it|them|that|this|one)\b",
+            r"|\b(?:to|in|into|zu|in den|in meinen)(?: my| the| den| meinen| meinem)? (?:shopping )?(?:cart|basket|warenkorb|korb)\b",
+        ))
+        .expect("cart regex compiles")
+    })
+}
+
+fn checkout_words() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"\b(?:and |then |und |dann )?(?:please )?(?:check ?out|proceed to (?:checkout|payment)",
+            r"|place the order|place my order|order it|buy it|zur kasse|bezahlen|bestellen)\b",
+        ))
+        .expect("checkout regex compiles")
+    })
+}
+
+/// The steps of a message that asks to put something in the cart (or to check out)
+/// without pointing at a shown product, but naming one to look for.
+pub(super) fn of(u: &Understanding) -> Option<Steps> {
+    if !matches!(u.intent, Intent::AddToCart | Intent::Checkout) || u.slots.reference.is_some() {
+        return None;
+    }
+    let n = u.normalised.as_str();
+    let adds = cart_words().is_match(n) || u.intent == Intent::AddToCart;
+    let checkout = checkout_words().is_match(n);
+    if !adds {
+        return None;
+    }
+    let rest = checkout_words().replace_all(n, " ");
+    let rest = cart_words().replace_all(&rest, " ");
+    let mut words: Vec<&str> = rest.split_whitespace().collect();
+    // "add the anker charger": the verb that began the message goes too.
+    while words
+        .first()
+        .is_some_and(|w| ["add", "put", "please", "bitte", "leg", "pack", "and", "und"].contains(w))
+    {
+        words.remove(0);
+    }
+    while words
+        .last()
+        .is_some_and(|w| ["and", "then", "und", "dann", "please", "bitte", "to", "in"].contains(w))
+    {
+        words.pop();
+    }
+    let search = words.join(" ");
+    let pointing = ["it", "them", "that", "this", "one", "es", "ihn", "das"];
+    if words.len() < 2 || words.iter().all(|w| pointing.contains(w)) {
+        return None;
+    }
+    Some(Steps { search, checkout })
+}
+
+impl Assistant {
+    /// A message the rules took for an order number alone that names a model of
+    /// this catalogue instead ("acer p6500"): read again as a search.
+    pub(super) fn model_not_order(&self, u: &Understanding) -> Option<Understanding> {
+        let id = u.slots.order_id.as_deref()?;
+        let about_orders = [
+            "order",
+            "bestellung",
+            "where",
+            "wo",
+            "status",
+            "tracking",
+            "paket",
+        ]
+        .iter()
+        .any(|w| u.normalised.split_whitespace().any(|x| x == *w));
+        if u.intent != Intent::OrderStatus || about_orders {
+            return None;
+        }
+        let (_, models) = self.shop.request_target(&u.normalised);
+        if !models.iter().any(|m| m.eq_ignore_ascii_case(id)) {
+            return None;
+        }
+        let mut search = u.clone();
+        search.intent = Intent::Search;
+        search.slots.order_id = None;
+        search.product_type =
+            crate::nlu::understand::rule_product_words(&search.normalised, &search.slots)
+                .or_else(|| Some(u.normalised.clone()));
+        Some(search)
+    }
+
+    /// Runs a message's steps: the search, the first product into the cart, and the
+    /// checkout proposal. `false` when the search names nothing this shop has (the
+    /// message is then handled as a plain cart request).
+    pub(super) fn run_steps(
+        &self,
+        ctx: &Ctx<'_>,
+        state: &mut SessionState,
+        u: &Understanding,
+        steps: Steps,
+        out: &mut Outcome,
+    ) -> Result<bool, TurnError> {
+        let (kind, models) = self.shop.request_target(&steps.search);
+        let superlative = crate::nlu::rules::specs::spec_sort(&steps.search).is_some()
+            || crate::nlu::rules::CHEAPEST
+                .iter()
+                .chain(crate::nlu::rules::DEAREST)
+                .any(|w| format!(" {} ", steps.search).contains(&format!(" {w} ")));
+        if kind.is_none() && models.is_empty() && !superlative {
+            return Ok(false);
+        }
+        let mut search = crate::nlu::understand(&steps.search, ctx.lang, None);
+        search.intent = Intent::Search;
+        if search.product_type.is_none() {
+            search.product_type =
+                crate::nlu::understand::rule_product_words(&search.normalised, &search.slots);
+        }
+        if search.product_type.is_none() {
+            return Ok(false);
+        }
+        self.search(ctx, state, &search, out)?;
+        if state.shown.is_empty() || out.products.iter().all(|p| !p.relaxed.is_empty()) {
+            // Nothing that fits: nothing goes into the cart.
+            return Ok(true);
+        }
+        let mut add = u.clone();
+        add.intent = Intent::AddToCart;
+        add.slots.reference = Some(Reference::Ordinal(1));
+        self.add(ctx, state, &add, out)?;
+        if steps.checkout && state.pending_add.is_none() {
+            self.checkout(ctx, state, out)?;
+        }
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn steps(text: &str) -> Option<(String, bool)> {
+        let u = crate::nlu::understand(text, Language::En, None);
+        of(&u).map(|s| (s.search, s.checkout))
+    }
+
+    #[test]
+    fn the_search_is_split_from_the_cart_and_checkout_words() {
+        assert_eq!(
+            steps("find the cheapest wifi extender and add it to my cart"),
+            Some(("find the cheapest wifi extender".into(), false))
+        );
+        assert_eq!(
+            steps("add the anker 313 wireless charger to the cart and check out"),
+            Some(("the anker 313 wireless charger".into(), true))
+        );
+        assert_eq!(steps("add the second one to my cart"), None);
+        assert_eq!(steps("put it in my cart"), None);
+    }
+}

@@ -1,0 +1,525 @@
+//! What a product is, from its own title: the head of an English noun phrase is its
+//! last noun ("HDMI Cable" is a cable, "TV Stand" a stand), and what follows "for",
+//! "with" or "compatible" is a target or a feature, not the product ("Case for Apple
+//! Watch" is a case; "Watch Band with Protective Case" is a band). A title lists
+//! several names for one product between commas and dashes ("TV Stand, TV Cabinet,
+//! Console Table"): each segment's head is one of its kinds. The category's last
+//! level adds its own head.
+//!
+//! German compounds carry their head inside the word ("Regenjacke" is a "Jacke"):
+//! those come from [`crate::search::compound`], which knows the catalogue's words.
+//!
+//! Heads are folded and made singular ("cables" → "cable", "batteries" → "battery")
+//! so the shopper's "hdmi cables" finds a title's "HDMI Cable".
+
+use super::text::fold;
+
+/// Words that end a title's product phrase and start a target or a feature.
+const TARGET_WORDS: &[&str] = &[
+    "for",
+    "with",
+    "w",
+    "compatible",
+    "fits",
+    "fit",
+    "to",
+    "from",
+    "by",
+    "of",
+    "in",
+    "on",
+    "that",
+    "which",
+    "featuring",
+    "including",
+    "includes",
+    "plus",
+    "without",
+    "fuer",
+    "fur",
+    "mit",
+    "passend",
+    "kompatibel",
+    "ohne",
+    "von",
+];
+
+/// Words that are never the head: sizes, counts, colours, marketing and units.
+const NOT_HEADS: &[&str] = &[
+    "pack",
+    "pcs",
+    "piece",
+    "pieces",
+    "count",
+    "set",
+    "new",
+    "edition",
+    "version",
+    "black",
+    "white",
+    "blue",
+    "red",
+    "green",
+    "grey",
+    "gray",
+    "silver",
+    "gold",
+    "pink",
+    "purple",
+    "brown",
+    "beige",
+    "rose",
+    "yellow",
+    "orange",
+    "clear",
+    "transparent",
+    "small",
+    "medium",
+    "large",
+    "xl",
+    "xxl",
+    "mini",
+    "pro",
+    "max",
+    "plus",
+    "ultra",
+    "lite",
+    "premium",
+    "upgraded",
+    "original",
+    "genuine",
+    "portable",
+    "wireless",
+    "universal",
+    "professional",
+    "heavy",
+    "duty",
+    "high",
+    "speed",
+    "quality",
+    "inch",
+    "inches",
+    "ft",
+    "feet",
+    "mm",
+    "cm",
+    "women",
+    "men",
+    "womens",
+    "mens",
+    "kids",
+    "boys",
+    "girls",
+    "unisex",
+    "adult",
+    "adults",
+    "baby",
+    "2022",
+    "2021",
+    "2023",
+    "2024",
+    "2025",
+    "and",
+    "or",
+    "the",
+    "a",
+    "an",
+    "&",
+    "c",
+    "type",
+    "series",
+    "model",
+    "style",
+    "design",
+    "size",
+    "color",
+    "colour",
+    "compatible",
+    "certified",
+    "rated",
+    "gen",
+    "generation",
+    "industrial",
+    "rustic",
+    "modern",
+    "vintage",
+    "classic",
+    "cute",
+    "funny",
+    "soft",
+    "waterproof",
+    "adjustable",
+    "rechargeable",
+    "usb",
+    "hd",
+    "uhd",
+    "4k",
+    "led",
+    "smart",
+    "digital",
+    "electric",
+    "automatic",
+    "manual",
+    "natural",
+    "organic",
+    "fresh",
+    // Function words and request words, in titles ("… for All Phones") and requests.
+    "all",
+    "any",
+    "every",
+    "each",
+    "some",
+    "more",
+    "most",
+    "other",
+    "others",
+    "one",
+    "ones",
+    "two",
+    "it",
+    "its",
+    "them",
+    "this",
+    "that",
+    "these",
+    "those",
+    "my",
+    "your",
+    "our",
+    "their",
+    "is",
+    "are",
+    "be",
+    "you",
+    "we",
+    "they",
+    "he",
+    "she",
+    "have",
+    "has",
+    "get",
+    "find",
+    "show",
+    "me",
+    "need",
+    "want",
+    "like",
+    "looking",
+    "please",
+    "what",
+    "which",
+    "who",
+    "how",
+    "where",
+    "can",
+    "could",
+    "would",
+    "will",
+    "do",
+    "does",
+    "buy",
+    "add",
+    "cheapest",
+    "best",
+    "good",
+    "great",
+    "nice",
+    "cheap",
+    "expensive",
+    "largest",
+    "biggest",
+    "longest",
+    "fastest",
+    "smallest",
+    "lightest",
+    "also",
+    "too",
+    "just",
+    "only",
+    "than",
+    "under",
+    "over",
+    "about",
+    "around",
+    "up",
+    "off",
+    "out",
+    "now",
+    "today",
+    "ich",
+    "du",
+    "sie",
+    "wir",
+    "mir",
+    "mich",
+    "bitte",
+    "suche",
+    "brauche",
+    "zeig",
+    "zeige",
+    "alle",
+    "etwas",
+    "was",
+    "eine",
+    "einen",
+    "ein",
+    "der",
+    "die",
+    "das",
+    "den",
+    "dem",
+];
+
+/// Words of a request that name no kind of product ("all offers for …", "every
+/// listing of …", "show me options").
+const REQUEST_NOUNS: &[&str] = &[
+    "offer",
+    "listing",
+    "deal",
+    "option",
+    "product",
+    "item",
+    "thing",
+    "result",
+    "choice",
+    "version",
+    "model",
+    "brand",
+    "kind",
+    "sort",
+    "one",
+    "alternative",
+    "sale",
+    "seller",
+    "price",
+    "cart",
+    "basket",
+    "order",
+    "help",
+    "stock",
+    "angebot",
+    "produkt",
+    "artikel",
+    "auswahl",
+    "modell",
+    "marke",
+    "preis",
+    "warenkorb",
+    "bestellung",
+];
+
+/// The singular, folded form of a word ("Cables" → "cable", "batteries" →
+/// "battery", "boxes" → "box", "glasses" stays).
+pub fn singular(word: &str) -> String {
+    let w = fold(word);
+    let n = w.chars().count();
+    if n <= 3 || w.ends_with("ss") || w.ends_with("us") || w.ends_with("is") {
+        return w;
+    }
+    if let Some(stem) = w.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    for end in ["ches", "shes", "xes", "sses", "zes"] {
+        if w.ends_with(end) {
+            return w[..w.len() - 2].to_string();
+        }
+    }
+    if let Some(stem) = w.strip_suffix('s') {
+        return stem.to_string();
+    }
+    w
+}
+
+/// Whether a word can be a head: a word of letters, not a colour, count or unit.
+fn may_head(word: &str) -> bool {
+    let w = fold(word);
+    w.chars().count() >= 2
+        && w.chars().all(|c| c.is_alphabetic() || c == '-')
+        && !NOT_HEADS.contains(&w.as_str())
+}
+
+/// Splits a text into phrases at commas, dashes, brackets and bars; each phrase is cut
+/// at its first target word. Returns the phrases' words, in order.
+fn phrases(text: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for part in text.split([',', '(', ')', '[', ']', '|', ';', '–', '—', '/', ':', '+']) {
+        for piece in part.split(" - ") {
+            let mut words = Vec::new();
+            for w in piece.split_whitespace() {
+                let clean = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+                if clean.is_empty() {
+                    continue;
+                }
+                if TARGET_WORDS.contains(&fold(clean).as_str()) {
+                    break;
+                }
+                words.push(clean.to_string());
+            }
+            if !words.is_empty() {
+                out.push(words);
+            }
+        }
+    }
+    out
+}
+
+/// The head of a phrase: its last word that may be one.
+fn head_of(words: &[String]) -> Option<String> {
+    words
+        .iter()
+        .rev()
+        .find(|w| may_head(w))
+        .map(|w| singular(w))
+}
+
+/// The words of a title's first phrase, singular and folded: a product is also of a
+/// kind its first phrase names and does not go on to modify ("Fitness Watch 1.69inch
+/// Smart Bracelet" is a watch; "Watch Bands" are no watch).
+pub fn first_phrase(title: &str) -> Vec<String> {
+    phrases(title)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+        .iter()
+        .map(|w| singular(w))
+        .collect()
+}
+
+/// The kinds a product is, from its English title and its category's last level:
+/// the head of each phrase of the title, the first one first.
+pub fn title_kinds(title: &str, category_leaf: Option<&str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in phrases(title) {
+        if let Some(h) = head_of(&p) {
+            if !out.contains(&h) {
+                out.push(h);
+            }
+        }
+    }
+    if let Some(leaf) = category_leaf {
+        for p in phrases(&leaf.replace('&', ",")) {
+            if let Some(h) = head_of(&p) {
+                if !out.contains(&h) {
+                    out.push(h);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The kind a shopper asks for: in the first phrase of the request that names one,
+/// its last word the catalogue uses — "hdmi cable" asks for a cable, "the cheapest
+/// wifi extender please" for an extender, "a case for my apple watch" for a case,
+/// "find all offers for the anker 313 wireless charger" for a charger (the first
+/// phrase names no kind). `known` says whether the catalogue's titles use a word
+/// (`None`: never) and, if so, whether it is a kind of product there: "projector
+/// screen" names a screen, and when screens are no kind here, it names none.
+pub fn requested_kind(normalised: &str, known: impl Fn(&str) -> Option<bool>) -> Option<String> {
+    let words: Vec<&str> = normalised.split_whitespace().collect();
+    let mut phrase: Vec<&str> = Vec::new();
+    let flush = |phrase: &mut Vec<&str>| -> Option<String> {
+        let found = phrase
+            .iter()
+            .rev()
+            .map(|w| singular(w))
+            .filter(|w| may_head(w) && !REQUEST_NOUNS.contains(&w.as_str()))
+            .find_map(|w| known(&w).map(|kind| (w, kind)))
+            .and_then(|(w, kind)| kind.then_some(w));
+        phrase.clear();
+        found
+    };
+    for w in words {
+        if TARGET_WORDS.contains(&fold(w).as_str()) {
+            if let Some(k) = flush(&mut phrase) {
+                return Some(k);
+            }
+            continue;
+        }
+        phrase.push(w);
+    }
+    flush(&mut phrase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_is_what_its_phrases_end_in() {
+        assert_eq!(
+            title_kinds(
+                "Wood TV Stand for 65 Inch TV, TV Cabinet with Farmhouse Barn Doors, TV Console Table with Adjustable Shelves, Industrial, Rustic Brown",
+                None
+            ),
+            vec!["stand", "cabinet", "table"]
+        );
+        assert_eq!(
+            title_kinds(
+                "MNBVCXZ Watch Bands Compatible for Apple Watch Band 44mm with Protective Case",
+                None
+            ),
+            vec!["band"]
+        );
+        assert_eq!(
+            title_kinds(
+                "4K HDMI Cables, Short Cord, 1ft [3 Pack]",
+                Some("HDMI Cables")
+            ),
+            vec!["cable", "cord"]
+        );
+        assert_eq!(
+            title_kinds(
+                "2022 WiFi Extender - Wireless Signal Repeater Booster up to 4500 sq.ft",
+                None
+            )[0],
+            "extender"
+        );
+    }
+
+    #[test]
+    fn a_request_asks_for_the_head_of_its_first_product_phrase() {
+        let known = |w: &str| {
+            [
+                "cable",
+                "extender",
+                "case",
+                "charger",
+                "stand",
+                "tv",
+                "band",
+                "screen",
+                "projector",
+            ]
+            .contains(&w)
+            .then_some(w != "screen")
+        };
+        assert_eq!(
+            requested_kind("hdmi cable longer than 20 feet", known).as_deref(),
+            Some("cable")
+        );
+        assert_eq!(
+            requested_kind("the cheapest wifi extender please", known).as_deref(),
+            Some("extender")
+        );
+        assert_eq!(
+            requested_kind("a case for my apple watch 44mm", known).as_deref(),
+            Some("case")
+        );
+        assert_eq!(
+            requested_kind("find all offers for the anker 313 wireless charger", known).as_deref(),
+            Some("charger")
+        );
+        assert_eq!(
+            requested_kind("which is the largest tv you have", known).as_deref(),
+            Some("tv")
+        );
+        assert_eq!(
+            requested_kind("i need 2 hdmi cables", known).as_deref(),
+            Some("cable")
+        );
+        assert_eq!(requested_kind("something nice", known), None);
+        // The head is a word the shop uses but sells none of: no kind, not its modifier.
+        assert_eq!(requested_kind("projector screen", known), None);
+    }
+}

@@ -1,0 +1,479 @@
+//! Specs with units, read from product texts: "50 Feet", "10,000mAh", "1200Mbps",
+//! "44mm", "512GB", "1080p", "2560x1440". Each is normalised to one base unit per
+//! dimension so a shopper's "longer than 20 feet" or "mindestens 2 m" compares with
+//! a title's "(50 Feet)" and "16ft(5m)".
+//!
+//! Base units: length in metres (inches, the screen-size unit, are lengths too, so
+//! "mindestens 27 Zoll" compares with "27-inch"), storage in GB, frequency in MHz,
+//! power in W, capacity in mAh, energy in Wh, data rate in Mbit/s, resolution in lines
+//! (the smaller side: 1080p, 4K = 2160), megapixels, weight in grams, volume in ml.
+//!
+//! A product's specs come from its title and attributes, and from its description
+//! for the dimensions the title does not state (a description's "fits TVs up to 65
+//! inch" must not make a stand 65 inches long when its title gives its own size). A
+//! variant's size and colour texts ("25 feet", "1TB") give the variant its own.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+/// What a spec measures.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Dim {
+    Length,
+    Storage,
+    Frequency,
+    Power,
+    Capacity,
+    Energy,
+    DataRate,
+    Resolution,
+    Megapixels,
+    Weight,
+    Volume,
+}
+
+impl Dim {
+    pub const ALL: [Dim; 11] = [
+        Dim::Length,
+        Dim::Storage,
+        Dim::Frequency,
+        Dim::Power,
+        Dim::Capacity,
+        Dim::Energy,
+        Dim::DataRate,
+        Dim::Resolution,
+        Dim::Megapixels,
+        Dim::Weight,
+        Dim::Volume,
+    ];
+
+    /// The field name used in the index and the API (`length`, `data_rate`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Dim::Length => "length",
+            Dim::Storage => "storage",
+            Dim::Frequency => "frequency",
+            Dim::Power => "power",
+            Dim::Capacity => "capacity",
+            Dim::Energy => "energy",
+            Dim::DataRate => "data_rate",
+            Dim::Resolution => "resolution",
+            Dim::Megapixels => "megapixels",
+            Dim::Weight => "weight",
+            Dim::Volume => "volume",
+        }
+    }
+}
+
+/// A measured value in its dimension's base unit, with the unit it was written in
+/// (to say it back the way the shopper or the title said it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Quantity {
+    pub dim: Dim,
+    /// In the base unit (metres, GB, MHz, W, mAh, Wh, Mbit/s, lines, MP, g, ml).
+    pub value: f64,
+    /// The unit as written, normalised ("ft", "in", "GB", "mAh").
+    pub unit: String,
+}
+
+impl Quantity {
+    /// The value in the unit it was written in.
+    pub fn in_own_unit(&self) -> f64 {
+        self.value / unit(&self.unit).map_or(1.0, |(_, f)| f)
+    }
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v = self.in_own_unit();
+        let shown = if (v - v.round()).abs() < 1e-6 {
+            format!("{}", v.round() as i64)
+        } else {
+            format!("{:.2}", v)
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+                .to_string()
+        };
+        match self.unit.as_str() {
+            "p" => write!(f, "{shown}p"),
+            "K" => write!(f, "{shown}K"),
+            _ => write!(f, "{shown} {}", self.unit),
+        }
+    }
+}
+
+/// The units we read, as written (lowercase), with their dimension and factor to the
+/// base unit. The written unit's canonical spelling is the first of its group.
+fn unit(written: &str) -> Option<(Dim, f64)> {
+    Some(match written {
+        "mm" => (Dim::Length, 0.001),
+        "cm" => (Dim::Length, 0.01),
+        "m" => (Dim::Length, 1.0),
+        "ft" => (Dim::Length, 0.3048),
+        "in" => (Dim::Length, 0.0254),
+        "MB" => (Dim::Storage, 0.001),
+        "GB" => (Dim::Storage, 1.0),
+        "TB" => (Dim::Storage, 1000.0),
+        "MHz" => (Dim::Frequency, 1.0),
+        "GHz" => (Dim::Frequency, 1000.0),
+        "W" => (Dim::Power, 1.0),
+        "kW" => (Dim::Power, 1000.0),
+        "mAh" => (Dim::Capacity, 1.0),
+        "Wh" => (Dim::Energy, 1.0),
+        "Mbps" => (Dim::DataRate, 1.0),
+        "Gbps" => (Dim::DataRate, 1000.0),
+        "MB/s" => (Dim::DataRate, 8.0),
+        "GB/s" => (Dim::DataRate, 8000.0),
+        "p" => (Dim::Resolution, 1.0),
+        "K" => (Dim::Resolution, 540.0),
+        "MP" => (Dim::Megapixels, 1.0),
+        "g" => (Dim::Weight, 1.0),
+        "kg" => (Dim::Weight, 1000.0),
+        "lb" => (Dim::Weight, 453.592),
+        "oz" => (Dim::Weight, 28.3495),
+        "ml" => (Dim::Volume, 1.0),
+        "l" => (Dim::Volume, 1000.0),
+        "fl oz" => (Dim::Volume, 29.5735),
+        _ => return None,
+    })
+}
+
+/// The canonical unit of a written unit word, or `None` when it is none of ours.
+/// Case matters for a few: "5G" is a network, "5g" five grams; "M" a size.
+pub fn canonical_unit(word: &str) -> Option<&'static str> {
+    let lower = word.to_lowercase();
+    Some(match lower.as_str() {
+        "mm" | "millimeter" | "millimeters" | "millimetre" | "millimetres" | "millimeter." => "mm",
+        "cm" | "centimeter" | "centimeters" | "centimetre" | "centimetres" | "zentimeter" => "cm",
+        "m" if word == "m" || word == "M" => "m",
+        "meter" | "meters" | "metre" | "metres" | "metern" => "m",
+        "ft" | "feet" | "foot" | "fuß" | "fuss" => "ft",
+        "in" | "inch" | "inches" | "zoll" | "\"" | "”" | "''" => "in",
+        "mb" => "MB",
+        "gb" | "gigabyte" | "gigabytes" => "GB",
+        "tb" | "terabyte" | "terabytes" => "TB",
+        "mhz" => "MHz",
+        "ghz" => "GHz",
+        "w" | "watt" | "watts" => "W",
+        "kw" | "kilowatt" => "kW",
+        "mah" => "mAh",
+        "wh" => "Wh",
+        "mbps" | "mbit/s" | "mbit" => "Mbps",
+        // Megabytes a second with a capital B, megabits with a small one.
+        "mb/s" if word.contains('B') => "MB/s",
+        "mb/s" => "Mbps",
+        "gbps" | "gbit/s" => "Gbps",
+        "gb/s" => "GB/s",
+        "p" => "p",
+        "k" if word == "K" || word == "k" => "K",
+        "mp" | "megapixel" | "megapixels" | "megapixel." => "MP",
+        "g" if word == "g" => "g",
+        "gram" | "grams" | "gramm" => "g",
+        "kg" | "kilo" | "kilos" | "kilogram" | "kilograms" | "kilogramm" => "kg",
+        "lb" | "lbs" | "pound" | "pounds" | "pfund" => "lb",
+        "oz" | "ounce" | "ounces" => "oz",
+        "ml" | "milliliter" | "milliliters" | "millilitre" => "ml",
+        "l" if word == "l" => "l",
+        "liter" | "liters" | "litre" | "litres" => "l",
+        "fl oz" | "fl. oz" | "fl.oz" | "floz" => "fl oz",
+        _ => return None,
+    })
+}
+
+/// Resolutions written with "p" that are resolutions, and the "K" names we read.
+fn plausible(q: &Quantity) -> bool {
+    match q.unit.as_str() {
+        "p" => [
+            240.0, 360.0, 480.0, 576.0, 720.0, 1080.0, 1440.0, 2160.0, 4320.0,
+        ]
+        .contains(&q.value),
+        "K" => [1440.0 / 540.0, 4.0, 5.0, 8.0]
+            .iter()
+            .any(|k| (q.value / 540.0 - k).abs() < 1e-6),
+        _ => q.value > 0.0 && q.value.is_finite(),
+    }
+}
+
+fn number_unit_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"(?i)(?:^|[^\w.,])",
+            r"(\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?)",
+            r"\s?-?\s?",
+            r"(fl\.? ?oz|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)s?|centimet(?:er|re)s?|zentimeter|",
+            r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|",
+            r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
+            r"ounces?|millilit(?:er|re)s?|lit(?:er|re)s?|",
+            r"mah|mbps|gbps|mbit|mhz|ghz|kw|wh|mm|cm|ft|in|mb|gb|tb|mp|kg|lbs?|oz|ml|m|w|p|k|g|l|\x22|”)",
+            r"(?:$|[^\w])"
+        ))
+        .expect("spec regex compiles")
+    })
+}
+
+fn resolution_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"\b(\d{3,4})\s?[x×]\s?(\d{3,4})\b").expect("resolution regex compiles")
+    })
+}
+
+/// Parses a written number: "10,000" (thousands), "2,5" (German decimal), "0.5".
+pub fn parse_number(s: &str) -> Option<f64> {
+    let thousands = s.len() > 4
+        && s.split(',').skip(1).all(|g| g.len() == 3)
+        && s.contains(',')
+        && !s.contains('.');
+    if thousands {
+        s.replace(',', "").parse().ok()
+    } else {
+        s.replace(',', ".").parse().ok()
+    }
+}
+
+/// Every quantity written in `text`, in order, with the byte range each covers.
+pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    let re = number_unit_re();
+    let mut at = 0;
+    while let Some(c) = re.captures_at(text, at) {
+        let (Some(num), Some(u)) = (c.get(1), c.get(2)) else {
+            break;
+        };
+        // The trailing delimiter may start the next match.
+        at = u.end();
+        // "fl oz" and friends may be written with a dot or a space.
+        let written = u.as_str().replace(". ", " ").replace('.', " ");
+        let Some(canonical) = canonical_unit(written.trim()) else {
+            continue;
+        };
+        // "3-in-1", "2 in stock": no inches.
+        let rest = text[u.end()..].trim_start_matches([' ', '-']);
+        if canonical == "in"
+            && (rest.starts_with(|c: char| c.is_ascii_digit())
+                || rest.to_lowercase().starts_with("stock")
+                || rest.to_lowercase().starts_with("one"))
+        {
+            continue;
+        }
+        let (Some(n), Some((dim, factor))) = (parse_number(num.as_str()), unit(canonical)) else {
+            continue;
+        };
+        let value = match canonical {
+            // "4K": 4 × 540 = 2160 lines; "2K": 1440.
+            "K" if n == 2.0 => 1440.0,
+            _ => n * factor,
+        };
+        let q = Quantity {
+            dim,
+            value,
+            unit: canonical.to_string(),
+        };
+        if plausible(&q) {
+            out.push((q, num.start()..u.end()));
+        }
+    }
+    for c in resolution_re().captures_iter(text) {
+        let (Some(a), Some(b)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        let (Ok(w), Ok(h)) = (a.as_str().parse::<f64>(), b.as_str().parse::<f64>()) else {
+            continue;
+        };
+        if w.min(h) >= 240.0 {
+            out.push((
+                Quantity {
+                    dim: Dim::Resolution,
+                    value: w.min(h),
+                    unit: "p".to_string(),
+                },
+                c.get(0).map_or(0..0, |m| m.range()),
+            ));
+        }
+    }
+    out
+}
+
+/// The specs of a product or a variant: every value found, per dimension.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Specs {
+    pub values: Vec<Quantity>,
+}
+
+impl Specs {
+    /// The values of one dimension.
+    pub fn of(&self, dim: Dim) -> impl Iterator<Item = &Quantity> {
+        self.values.iter().filter(move |q| q.dim == dim)
+    }
+
+    pub fn has(&self, dim: Dim) -> bool {
+        self.of(dim).next().is_some()
+    }
+
+    /// The largest value of a dimension (a listing's biggest size).
+    pub fn max(&self, dim: Dim) -> Option<&Quantity> {
+        self.of(dim).max_by(|a, b| {
+            a.value
+                .partial_cmp(&b.value)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
+    }
+
+    fn add_text(&mut self, text: &str, only_new: bool) {
+        let known: Vec<Dim> = self.values.iter().map(|q| q.dim).collect();
+        for (q, _) in quantities(text) {
+            if only_new && known.contains(&q.dim) {
+                continue;
+            }
+            if !self
+                .values
+                .iter()
+                .any(|x| x.dim == q.dim && (x.value - q.value).abs() < 1e-9)
+            {
+                self.values.push(q);
+            }
+        }
+    }
+
+    /// A product's specs: title and attributes, then the description for the
+    /// dimensions those do not state.
+    pub fn of_product(p: &super::Product) -> Specs {
+        let mut s = Specs::default();
+        s.add_text(&p.title, false);
+        if let Some(t) = &p.title_en {
+            s.add_text(t, false);
+        }
+        for (k, vs) in &p.attributes {
+            if k.starts_with("option.") {
+                continue;
+            }
+            for v in vs {
+                s.add_text(v, false);
+            }
+        }
+        // The first lines of a description describe the product; later ones list
+        // what it fits.
+        let head: String = p.description.chars().take(600).collect();
+        s.add_text(&head, true);
+        s
+    }
+
+    /// A variant's own specs, from its size and colour texts ("25 feet", "1TB").
+    pub fn of_variant(v: &super::Variant) -> Specs {
+        let mut s = Specs::default();
+        for t in [v.size.as_deref(), v.color.as_deref()]
+            .into_iter()
+            .flatten()
+        {
+            s.add_text(t, false);
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Vec<(Dim, f64, String)> {
+        quantities(text)
+            .into_iter()
+            .map(|(q, _)| (q.dim, (q.value * 1000.0).round() / 1000.0, q.unit))
+            .collect()
+    }
+
+    #[test]
+    fn title_specs_are_read_and_normalised() {
+        assert_eq!(
+            read("QualGear HDMI 2.0 Cable (50 Feet)"),
+            vec![(Dim::Length, 15.24, "ft".to_string())]
+        );
+        assert_eq!(
+            read("Baseus Power Bank, 10,000mAh, PD 20W USB-C"),
+            vec![
+                (Dim::Capacity, 10000.0, "mAh".to_string()),
+                (Dim::Power, 20.0, "W".to_string())
+            ]
+        );
+        assert_eq!(
+            read("Oculus Link Cable 16ft(5m)"),
+            vec![
+                (Dim::Length, 4.877, "ft".to_string()),
+                (Dim::Length, 5.0, "m".to_string())
+            ]
+        );
+        assert_eq!(
+            read("1200Mbps WiFi"),
+            vec![(Dim::DataRate, 1200.0, "Mbps".to_string())]
+        );
+        assert_eq!(
+            read("Band 44mm 45mm"),
+            vec![
+                (Dim::Length, 0.044, "mm".to_string()),
+                (Dim::Length, 0.045, "mm".to_string())
+            ]
+        );
+        assert_eq!(
+            read("512GB SSD, 2 TB HDD"),
+            vec![
+                (Dim::Storage, 512.0, "GB".to_string()),
+                (Dim::Storage, 2000.0, "TB".to_string())
+            ]
+        );
+        assert_eq!(
+            read("1080p Projector"),
+            vec![(Dim::Resolution, 1080.0, "p".to_string())]
+        );
+        assert_eq!(
+            read("4K UHD"),
+            vec![(Dim::Resolution, 2160.0, "K".to_string())]
+        );
+        assert_eq!(
+            read("Monitor 2560x1440"),
+            vec![(Dim::Resolution, 1440.0, "p".to_string())]
+        );
+        assert_eq!(
+            read("27-inch monitor"),
+            vec![(Dim::Length, 0.686, "in".to_string())]
+        );
+        assert_eq!(
+            read("Kaffee 500g, 2,5 l"),
+            vec![
+                (Dim::Weight, 500.0, "g".to_string()),
+                (Dim::Volume, 2500.0, "l".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn look_alikes_are_not_specs() {
+        // Networks, sizes, versions and model numbers.
+        assert!(read("Dual Band 2.4G and 5G, size M, HDMI 2.0, P6500").is_empty());
+        assert!(read("Pack of 3, 720 pieces, 3-in-1 Charger, 2 in stock").is_empty());
+    }
+
+    #[test]
+    fn a_quantity_says_itself_in_its_own_unit() {
+        let q = quantities("50 Feet").remove(0).0;
+        assert_eq!(q.to_string(), "50 ft");
+        let q = quantities("0.5m").remove(0).0;
+        assert_eq!(q.to_string(), "0.5 m");
+    }
+}

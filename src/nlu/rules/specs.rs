@@ -1,0 +1,485 @@
+//! Specs a shopper asks for: "longer than 20 feet", "mindestens 27 Zoll", "über 550 W",
+//! "at least 16gb", "between 1 and 2 tb", "10000mah" — and superlatives over a spec:
+//! "the largest", "die schnellste", "the longest". Units are read and normalised by
+//! [`crate::catalog::specs`]; here we read the comparison around them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::specs::{parse_number, quantities, Dim, Quantity};
+
+/// How a spec must compare with the value asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SpecOp {
+    AtLeast,
+    MoreThan,
+    AtMost,
+    LessThan,
+    /// Between `value` and `high`, both included.
+    Between,
+    /// The value itself, within 3 % ("10000mah", "44mm").
+    About,
+}
+
+/// One spec constraint, in the dimension's base unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SpecWish {
+    pub dim: Dim,
+    pub op: SpecOp,
+    /// As the shopper said it (the lower end for `Between`).
+    pub wanted: Quantity,
+    /// The upper end for `Between`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub high: Option<Quantity>,
+}
+
+impl SpecWish {
+    /// Whether a value (base unit) meets the wish.
+    pub fn met_by(&self, value: f64) -> bool {
+        let x = self.wanted.value;
+        let eps = 1e-6 * x.abs().max(1.0);
+        match self.op {
+            SpecOp::AtLeast => value >= x - eps,
+            SpecOp::MoreThan => value > x + eps,
+            SpecOp::AtMost => value <= x + eps,
+            SpecOp::LessThan => value < x - eps,
+            SpecOp::Between => {
+                value >= x - eps && self.high.as_ref().is_none_or(|h| value <= h.value + eps)
+            }
+            SpecOp::About => (value - x).abs() <= 0.03 * x.abs() + eps,
+        }
+    }
+
+    /// The comparison as a sign, for evidence ("50 ft ≥ 20 ft").
+    pub fn sign(&self) -> &'static str {
+        match self.op {
+            SpecOp::AtLeast => "≥",
+            SpecOp::MoreThan => ">",
+            SpecOp::AtMost => "≤",
+            SpecOp::LessThan => "<",
+            SpecOp::Between => "in",
+            SpecOp::About => "=",
+        }
+    }
+}
+
+impl std::fmt::Display for SpecWish {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.op, &self.high) {
+            (SpecOp::Between, Some(h)) => write!(f, "{}–{h}", self.wanted.in_own_unit()),
+            _ => write!(f, "{} {}", self.sign(), self.wanted),
+        }
+    }
+}
+
+/// A superlative over a spec: which dimensions it may mean, in order of preference, and
+/// the direction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SpecSort {
+    pub dims: Vec<Dim>,
+    /// Largest first.
+    pub desc: bool,
+    /// The word that asked for it ("largest", "schnellste").
+    pub word: String,
+}
+
+const AT_LEAST: &[&str] = &[
+    "at least",
+    "minimum",
+    "min",
+    "mindestens",
+    "wenigstens",
+    "no less than",
+    "not less than",
+    "ab",
+];
+const MORE_THAN: &[&str] = &[
+    "longer than",
+    "longer",
+    "bigger",
+    "larger",
+    "faster",
+    "länger",
+    "größer",
+    "more than",
+    "greater than",
+    "bigger than",
+    "larger than",
+    "higher than",
+    "faster than",
+    "heavier than",
+    "over",
+    "above",
+    "exceeding",
+    "über",
+    "uber",
+    "ueber",
+    "mehr als",
+    "länger als",
+    "größer als",
+    "grösser als",
+    "schneller als",
+    "schwerer als",
+];
+const AT_MOST: &[&str] = &[
+    "at most",
+    "maximum",
+    "max",
+    "up to",
+    "no more than",
+    "not more than",
+    "höchstens",
+    "maximal",
+    "bis zu",
+    "bis",
+];
+const LESS_THAN: &[&str] = &[
+    "less than",
+    "shorter than",
+    "smaller than",
+    "lighter than",
+    "lower than",
+    "under",
+    "below",
+    "unter",
+    "weniger als",
+    "kürzer als",
+    "kleiner als",
+    "leichter als",
+];
+
+/// The comparison the words before a quantity ask for.
+fn op_before(before: &str) -> Option<SpecOp> {
+    let b = format!(" {}", before.trim_end());
+    for (list, op) in [
+        (MORE_THAN, SpecOp::MoreThan),
+        (LESS_THAN, SpecOp::LessThan),
+        (AT_LEAST, SpecOp::AtLeast),
+        (AT_MOST, SpecOp::AtMost),
+    ] {
+        if list.iter().any(|w| b.ends_with(&format!(" {w}"))) {
+            return Some(op);
+        }
+    }
+    None
+}
+
+/// Every spec constraint in a normalised message.
+pub fn spec_wishes(normalised: &str) -> Vec<SpecWish> {
+    let mut out = Vec::new();
+    for (q, range) in quantities(normalised) {
+        let before = &normalised[..range.start];
+        let after = normalised[range.end..].trim_start();
+        // "between 1 and 2 tb", "1-2 tb", "1 to 2 tb": a bare number before.
+        let words: Vec<&str> = before.split_whitespace().collect();
+        let n = words.len();
+        let bare = |w: &str| parse_number(w.trim_end_matches('-'));
+        let low = match words.as_slice() {
+            [.., lo, "and" | "und" | "to" | "bis" | "-"] => bare(lo),
+            [.., lo] if lo.ends_with('-') => bare(lo),
+            _ => None,
+        };
+        if let Some(lo) = low {
+            let factor = q.value / q.in_own_unit();
+            out.push(SpecWish {
+                dim: q.dim,
+                op: SpecOp::Between,
+                wanted: Quantity {
+                    value: lo * factor,
+                    ..q.clone()
+                },
+                high: Some(q),
+            });
+            continue;
+        }
+        let op = if after.starts_with("or more")
+            || after.starts_with("oder mehr")
+            || after.starts_with("and more")
+            || after.starts_with("und mehr")
+            || after.starts_with("plus")
+            || after.starts_with('+')
+        {
+            SpecOp::AtLeast
+        } else if after.starts_with("or less") || after.starts_with("oder weniger") {
+            SpecOp::AtMost
+        } else {
+            op_before(&words[n.saturating_sub(3)..].join(" ")).unwrap_or(SpecOp::About)
+        };
+        // A bare value is a constraint only for technical dimensions: "6.76 fl oz",
+        // "24 inch" and "28w x 30l" in clothing and beauty requests are option values
+        // the search matches as words.
+        let technical = matches!(
+            q.dim,
+            Dim::Capacity
+                | Dim::Storage
+                | Dim::DataRate
+                | Dim::Frequency
+                | Dim::Resolution
+                | Dim::Megapixels
+                | Dim::Energy
+        ) || (q.dim == Dim::Length && q.unit == "mm");
+        let sized = after.starts_with("x ") || before.trim_end().ends_with(" x");
+        if op == SpecOp::About && (!technical || sized) {
+            continue;
+        }
+        out.push(SpecWish {
+            dim: q.dim,
+            op,
+            wanted: q,
+            high: None,
+        });
+    }
+    out
+}
+
+/// The message without its spec phrases ("hdmi cable longer than 20 feet" → "hdmi
+/// cable"), so that the words left are about the product.
+pub fn without_specs(normalised: &str) -> String {
+    let mut out = normalised.to_string();
+    for (_, range) in quantities(normalised).iter().rev() {
+        let start = phrase_start(&normalised[..range.start]);
+        out.replace_range(start..range.end, " ");
+    }
+    let words: Vec<&str> = out.split_whitespace().collect();
+    let mut kept = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        if matches!(
+            (words[i], words.get(i + 1)),
+            (
+                "or" | "and" | "oder" | "und",
+                Some(&"more" | &"less" | &"mehr" | &"weniger")
+            )
+        ) {
+            i += 2;
+            continue;
+        }
+        kept.push(words[i]);
+        i += 1;
+    }
+    kept.join(" ")
+}
+
+/// Where the words that go with a quantity start: a comparison ("longer than",
+/// "mindestens") or a range's lower end ("between 1 and", "1 -").
+fn phrase_start(before: &str) -> usize {
+    let trimmed = before.trim_end();
+    let ends = |w: &str| trimmed == w || trimmed.ends_with(&format!(" {w}"));
+    for list in [MORE_THAN, LESS_THAN, AT_LEAST, AT_MOST] {
+        if let Some(w) = list.iter().filter(|w| ends(w)).max_by_key(|w| w.len()) {
+            return trimmed.len() - w.len();
+        }
+    }
+    let words: Vec<&str> = trimmed.split_whitespace().collect();
+    if let [.., lo, "and" | "und" | "to" | "bis" | "-"] = words.as_slice() {
+        if parse_number(lo).is_some() {
+            let mut start = trimmed.len() - words[words.len() - 1].len() - 1 - lo.len();
+            if words.len() >= 3 && ["between", "zwischen"].contains(&words[words.len() - 3]) {
+                start -= words[words.len() - 3].len() + 1;
+            }
+            return start;
+        }
+    }
+    before.len()
+}
+
+/// Superlatives over a spec, each with the dimensions it may mean.
+const SUPERLATIVES: &[(&[&str], &[Dim], bool)] = &[
+    (
+        &[
+            "largest",
+            "biggest",
+            "größte",
+            "größten",
+            "größter",
+            "größtes",
+            "grösste",
+            "grössten",
+        ],
+        &[
+            Dim::Length,
+            Dim::Storage,
+            Dim::Capacity,
+            Dim::Volume,
+            Dim::Power,
+        ],
+        true,
+    ),
+    (
+        &[
+            "smallest",
+            "kleinste",
+            "kleinsten",
+            "kleinster",
+            "kleinstes",
+        ],
+        &[
+            Dim::Length,
+            Dim::Storage,
+            Dim::Capacity,
+            Dim::Volume,
+            Dim::Weight,
+        ],
+        false,
+    ),
+    (
+        &["longest", "längste", "längsten", "längstes", "längster"],
+        &[Dim::Length],
+        true,
+    ),
+    (
+        &["shortest", "kürzeste", "kürzesten", "kürzestes"],
+        &[Dim::Length],
+        false,
+    ),
+    (
+        &[
+            "fastest",
+            "quickest",
+            "schnellste",
+            "schnellsten",
+            "schnellstes",
+            "schnellster",
+        ],
+        &[Dim::DataRate, Dim::Frequency, Dim::Power],
+        true,
+    ),
+    (
+        &["lightest", "leichteste", "leichtesten", "leichtestes"],
+        &[Dim::Weight],
+        false,
+    ),
+    (
+        &["heaviest", "schwerste", "schwersten"],
+        &[Dim::Weight],
+        true,
+    ),
+    (
+        &[
+            "most powerful",
+            "strongest",
+            "stärkste",
+            "stärksten",
+            "leistungsstärkste",
+            "leistungsstärksten",
+        ],
+        &[Dim::Power, Dim::Capacity, Dim::Frequency],
+        true,
+    ),
+    (
+        &[
+            "highest resolution",
+            "sharpest",
+            "höchste auflösung",
+            "höchsten auflösung",
+        ],
+        &[Dim::Resolution, Dim::Megapixels],
+        true,
+    ),
+    (
+        &[
+            "most storage",
+            "most memory",
+            "meisten speicher",
+            "most capacity",
+            "biggest battery",
+            "largest battery",
+        ],
+        &[Dim::Storage, Dim::Capacity],
+        true,
+    ),
+];
+
+/// The spec superlative of a message, if any.
+pub fn spec_sort(normalised: &str) -> Option<SpecSort> {
+    let padded = format!(" {normalised} ");
+    // Longer phrases first: "largest battery" before "largest".
+    let mut best: Option<(usize, SpecSort)> = None;
+    for (words, dims, desc) in SUPERLATIVES {
+        for w in *words {
+            if padded.contains(&format!(" {w} ")) && best.as_ref().is_none_or(|(l, _)| w.len() > *l)
+            {
+                best = Some((
+                    w.len(),
+                    SpecSort {
+                        dims: dims.to_vec(),
+                        desc: *desc,
+                        word: w.to_string(),
+                    },
+                ));
+            }
+        }
+    }
+    best.map(|(_, s)| s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> SpecWish {
+        let mut w = spec_wishes(text);
+        assert_eq!(w.len(), 1, "{text}: {w:?}");
+        w.remove(0)
+    }
+
+    #[test]
+    fn comparisons_with_units_in_both_languages() {
+        let w = one("hdmi cable longer than 20 feet");
+        assert_eq!((w.dim, w.op), (Dim::Length, SpecOp::MoreThan));
+        assert!(w.met_by(15.24) && !w.met_by(6.096) && !w.met_by(0.3048));
+        let w = one("monitor mindestens 27 zoll");
+        assert_eq!((w.dim, w.op), (Dim::Length, SpecOp::AtLeast));
+        assert!(w.met_by(0.6858) && !w.met_by(0.6));
+        let w = one("netzteil über 550 w");
+        assert_eq!((w.dim, w.op), (Dim::Power, SpecOp::MoreThan));
+        let w = one("ram at least 16gb");
+        assert_eq!(
+            (w.dim, w.op, w.wanted.value),
+            (Dim::Storage, SpecOp::AtLeast, 16.0)
+        );
+        let w = one("ssd between 1 and 2 tb");
+        assert_eq!(w.op, SpecOp::Between);
+        assert!(w.met_by(1000.0) && w.met_by(2000.0) && !w.met_by(512.0));
+        let w = one("power bank 10,000mah");
+        assert_eq!(w.op, SpecOp::About);
+        assert!(w.met_by(10000.0) && !w.met_by(10400.0));
+        let w = one("16gb or more");
+        assert_eq!(w.op, SpecOp::AtLeast);
+        let w = one("kabel unter 2 m");
+        assert_eq!(w.op, SpecOp::LessThan);
+    }
+
+    #[test]
+    fn prices_and_counts_are_no_specs() {
+        assert!(spec_wishes("2 hdmi cables under 40 usd").is_empty());
+        assert!(spec_wishes("jacke unter 100 eur in größe m").is_empty());
+    }
+
+    #[test]
+    fn the_spec_phrase_leaves_the_product_words() {
+        assert_eq!(
+            without_specs("hdmi cable longer than 20 feet"),
+            "hdmi cable"
+        );
+        assert_eq!(
+            without_specs("2 hdmi cables of at least 25 feet under 40 usd"),
+            "2 hdmi cables of under 40 usd"
+        );
+        assert_eq!(without_specs("16gb or more ram"), "ram");
+        assert_eq!(without_specs("ssd between 1 and 2 tb"), "ssd");
+        assert_eq!(
+            without_specs("a case for my apple watch 44mm"),
+            "a case for my apple watch"
+        );
+    }
+
+    #[test]
+    fn superlatives_over_specs() {
+        let s = spec_sort("which is the largest tv you have").unwrap();
+        assert!(s.desc && s.dims[0] == Dim::Length);
+        let s = spec_sort("der schnellste router").unwrap();
+        assert_eq!(s.dims[0], Dim::DataRate);
+        assert!(spec_sort("the cheapest cable").is_none());
+    }
+}

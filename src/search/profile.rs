@@ -1,0 +1,270 @@
+//! What the index knows of each product beyond its words: the kinds it is (English
+//! titles: "tv stand" is a stand), the model tokens its title names ("313", "a25",
+//! "5900x") and its specs with units. Computed once when a product is loaded or
+//! indexed, kept beside it in memory, and counted over the catalogue so that a
+//! request's words can be told apart: a word that is some product's kind, a token that
+//! is some product's model.
+
+use std::collections::HashMap;
+
+use crate::catalog::kind::{first_phrase, requested_kind, singular, title_kinds};
+use crate::catalog::specs::Specs;
+use crate::catalog::text::fold;
+use crate::catalog::Product;
+
+/// One product's kinds, model tokens and specs.
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    /// Heads of its English title's phrases and of its category's last level (empty
+    /// for German texts, whose compounds the compound splitter handles).
+    pub kinds: Vec<String>,
+    /// Title tokens with a digit, folded ("qg-cbl-hd20-50ft", "qg", "313").
+    pub models: Vec<String>,
+    pub specs: Specs,
+    /// Its English title's first phrase, singular and folded.
+    pub first_phrase: Vec<String>,
+    /// The distinct words of its English title, singular and folded.
+    pub words: Vec<String>,
+    /// Whether its texts are English.
+    pub english: bool,
+}
+
+impl Profile {
+    pub fn of(p: &Product) -> Profile {
+        let english = p.language == "en";
+        let kinds = if english {
+            title_kinds(&p.title, p.category.last().map(String::as_str))
+        } else {
+            Vec::new()
+        };
+        let mut words: Vec<String> = if english {
+            p.title
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(singular)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        words.sort();
+        words.dedup();
+        Profile {
+            first_phrase: if english {
+                first_phrase(&p.title)
+            } else {
+                Vec::new()
+            },
+            words,
+            kinds,
+            models: model_tokens(&p.title),
+            specs: Specs::of_product(p),
+            english: p.language == "en",
+        }
+    }
+}
+
+/// The tokens of a text that look like model names: a digit in them, and a letter or
+/// three digits ("a25", "5900x", "313", "rtx4060"); hyphenated ones also by parts.
+pub fn model_tokens(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |t: &str| {
+        let t = fold(t);
+        let digits = t.chars().filter(char::is_ascii_digit).count();
+        let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+        if digits > 0 && (letters > 0 || digits >= 3) && !out.contains(&t) {
+            out.push(t);
+        }
+    };
+    for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
+        let raw = raw.trim_matches('-');
+        if raw.is_empty() {
+            continue;
+        }
+        push(raw);
+        if raw.contains('-') {
+            for part in raw.split('-') {
+                push(part);
+            }
+        }
+    }
+    out
+}
+
+/// Words beside a number that make it a price.
+const PRICE_WORDS: &[&str] = &[
+    "usd",
+    "eur",
+    "under",
+    "below",
+    "over",
+    "above",
+    "max",
+    "unter",
+    "bis",
+    "ab",
+    "uber",
+    "über",
+    "than",
+    "als",
+    "maximal",
+    "höchstens",
+    "around",
+    "about",
+    "um",
+    "etwa",
+    "ca",
+];
+
+/// How many products have each kind and each model token.
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    kinds: HashMap<String, usize>,
+    /// How many English titles have each word.
+    mentions: HashMap<String, usize>,
+    models: HashMap<String, usize>,
+    products: usize,
+    english: usize,
+}
+
+impl Vocabulary {
+    pub fn add(&mut self, p: &Profile) {
+        self.products += 1;
+        self.english += usize::from(p.english);
+        for k in &p.kinds {
+            *self.kinds.entry(k.clone()).or_default() += 1;
+        }
+        for m in &p.models {
+            *self.models.entry(m.clone()).or_default() += 1;
+        }
+        for w in &p.words {
+            *self.mentions.entry(w.clone()).or_default() += 1;
+        }
+    }
+
+    pub fn remove(&mut self, p: &Profile) {
+        self.products = self.products.saturating_sub(1);
+        self.english = self.english.saturating_sub(usize::from(p.english));
+        for (map, words) in [
+            (&mut self.kinds, &p.kinds),
+            (&mut self.models, &p.models),
+            (&mut self.mentions, &p.words),
+        ] {
+            for w in words {
+                if let Some(n) = map.get_mut(w) {
+                    *n -= 1;
+                    if *n == 0 {
+                        map.remove(w);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether most of the catalogue is written in English.
+    pub fn mostly_english(&self) -> bool {
+        self.english * 2 > self.products
+    }
+
+    /// Whether a word names a kind of product here: the head of at least a third of
+    /// the titles that use it ("cable" is; "charge", in "JBL Charge 5" and "Charge,
+    /// Showcase", is a name or a feature).
+    pub fn is_kind(&self, word: &str) -> bool {
+        let kinds = self.kinds.get(word).copied().unwrap_or(0);
+        let mentions = self.mentions.get(word).copied().unwrap_or(0);
+        kinds > 0 && kinds * 3 >= mentions
+    }
+
+    /// Whether a product is of a kind: its title's phrases end in it, or its first
+    /// phrase names it without going on to another kind ("Fitness Watch 1.69inch" is
+    /// a watch, "Watch Bands" are bands).
+    pub fn is_of_kind(&self, p: &Profile, kind: &str) -> bool {
+        if p.kinds.iter().any(|k| k == kind) {
+            return true;
+        }
+        p.first_phrase.iter().enumerate().any(|(i, w)| {
+            w == kind
+                && p.first_phrase
+                    .get(i + 1)
+                    .is_none_or(|next| !self.kinds.contains_key(next.as_str()))
+        })
+    }
+
+    /// The kind a request asks for, when it names one this catalogue has.
+    pub fn requested_kind(&self, normalised: &str) -> Option<String> {
+        let plain = crate::nlu::rules::specs::without_specs(normalised);
+        requested_kind(&plain, |w| {
+            (self.mentions.contains_key(w) || self.kinds.contains_key(w)).then(|| self.is_kind(w))
+        })
+    }
+
+    /// The request's tokens that name models of this catalogue: each alone, and two
+    /// neighbours written apart that a title writes together ("rtx 4060" → "rtx4060").
+    pub fn requested_models(&self, normalised: &str) -> Vec<String> {
+        let words: Vec<&str> = normalised.split_whitespace().collect();
+        let mut out: Vec<String> = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            // A number that is a price or a quantity with its unit names no model.
+            let money = |j: Option<&&str>| {
+                j.is_some_and(|n| PRICE_WORDS.contains(n) || n.starts_with(|c: char| c == '$'))
+            };
+            if w.chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+                && (money(words.get(i + 1)) || (i > 0 && money(words.get(i - 1))))
+            {
+                continue;
+            }
+            if !crate::catalog::specs::quantities(w).is_empty() {
+                continue;
+            }
+            for t in model_tokens(w) {
+                if self.models.contains_key(&t) && !out.contains(&t) {
+                    out.push(t);
+                }
+            }
+            if let Some(next) = words.get(i + 1) {
+                let joined = fold(&format!("{w}{next}"));
+                if self.models.contains_key(&joined) && !out.contains(&joined) {
+                    out.push(joined);
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_tokens_are_the_title_tokens_with_digits() {
+        assert_eq!(
+            model_tokens(
+                "Anker 10W Max Wireless Charger, 2 Pack 313 Wireless Charger (QG-CBL-HD20)"
+            ),
+            vec!["10w", "313", "qg-cbl-hd20", "hd20"]
+        );
+        assert!(model_tokens("Rain jacket Nordkap, 2 pack").is_empty());
+    }
+
+    #[test]
+    fn a_request_names_the_models_the_catalogue_has() {
+        let mut v = Vocabulary::default();
+        v.add(&Profile {
+            kinds: vec!["charger".into()],
+            models: vec!["313".into(), "rtx4060".into(), "a25".into()],
+            ..Default::default()
+        });
+        assert_eq!(
+            v.requested_models("all offers for the anker 313 wireless charger"),
+            vec!["313"]
+        );
+        assert_eq!(v.requested_models("a rtx 4060 card"), vec!["rtx4060"]);
+        assert_eq!(v.requested_models("galaxy a25 and a35"), vec!["a25"]);
+        assert!(v.requested_models("2 chargers under 313 usd").is_empty());
+        assert_eq!(
+            v.requested_kind("i need a wireless charger").as_deref(),
+            Some("charger")
+        );
+    }
+}
