@@ -115,6 +115,27 @@ const PRICE_WORDS: &[&str] = &[
     "ca",
 ];
 
+/// The most titles a token may be in and still name one model.
+const MAX_LISTINGS_OF_A_MODEL: usize = 12;
+
+/// Words whose next word is an option's value.
+const OPTION_WORDS: &[&str] = &[
+    "color", "colour", "farbe", "size", "größe", "grösse", "style",
+];
+
+/// Whether a token is a clothing size or a size in two dimensions: "3x", "2x-large",
+/// "xx-large", "5xl", "12x16".
+fn size_like(token: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(
+            r"^(?:\d*x+(?:l|s|-?large|-?small|-?tall|-?big)?|\d+x\d+(?:\.\d+)?(?:in|cm|ft)?|\d+(?:x?l|xs|xxl))$",
+        )
+        .expect("size regex compiles")
+    })
+    .is_match(token)
+}
+
 /// How many products have each kind and each model token.
 #[derive(Debug, Default)]
 pub struct Vocabulary {
@@ -197,6 +218,17 @@ impl Vocabulary {
         })
     }
 
+    /// Whether a token names a model here: some titles have it, and few enough that
+    /// it is one product's listings, not a common word of many ("usb3", "4k").
+    /// A size or a quantity with its unit ("4in", "10w") is none.
+    fn is_model(&self, token: &str) -> bool {
+        self.models
+            .get(token)
+            .is_some_and(|n| *n <= MAX_LISTINGS_OF_A_MODEL)
+            && !size_like(token)
+            && crate::catalog::specs::quantities(token).is_empty()
+    }
+
     /// The request's tokens that name models of this catalogue: each alone, and two
     /// neighbours written apart that a title writes together ("rtx 4060" → "rtx4060").
     pub fn requested_models(&self, normalised: &str) -> Vec<String> {
@@ -213,17 +245,20 @@ impl Vocabulary {
             {
                 continue;
             }
-            if !crate::catalog::specs::quantities(w).is_empty() {
+            // Sizes ("3x-large", "2x", "12x16") and the value after "color" or "size"
+            // ("color: a3-army green") are options, not models.
+            let option_value = i > 0 && OPTION_WORDS.contains(&words[i - 1]);
+            if option_value || size_like(w) || !crate::catalog::specs::quantities(w).is_empty() {
                 continue;
             }
             for t in model_tokens(w) {
-                if self.models.contains_key(&t) && !out.contains(&t) {
+                if self.is_model(&t) && !out.contains(&t) {
                     out.push(t);
                 }
             }
             if let Some(next) = words.get(i + 1) {
                 let joined = fold(&format!("{w}{next}"));
-                if self.models.contains_key(&joined) && !out.contains(&joined) {
+                if self.is_model(&joined) && !out.contains(&joined) {
                     out.push(joined);
                 }
             }
@@ -262,6 +297,14 @@ mod tests {
         assert_eq!(v.requested_models("a rtx 4060 card"), vec!["rtx4060"]);
         assert_eq!(v.requested_models("galaxy a25 and a35"), vec!["a25"]);
         assert!(v.requested_models("2 chargers under 313 usd").is_empty());
+        // Sizes and option values are no models.
+        v.add(&Profile {
+            models: vec!["3x".into(), "a3".into(), "4in".into()],
+            ..Default::default()
+        });
+        assert!(v
+            .requested_models("mens shirts size 3x-large color a3-army green 3x 7 ft 4 in")
+            .is_empty());
         assert_eq!(
             v.requested_kind("i need a wireless charger").as_deref(),
             Some("charger")

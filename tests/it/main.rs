@@ -25,5 +25,6 @@ mod orders;
 mod scenarios;
 mod search;
 mod semantic;
+mod specs;
 mod tokenizer_reference;
 mod webshop_eval;

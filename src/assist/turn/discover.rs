@@ -15,6 +15,9 @@ enum RelaxStep {
     Kind,
 }
 
+/// The most product words a request may have for its kind alone to filter.
+const SHORT_REQUEST: usize = 5;
+
 /// The most listings a request for one model shows.
 const EVERY_LISTING: usize = 20;
 
@@ -96,12 +99,12 @@ impl Assistant {
             // The kind filters short requests and those with a superlative, a spec or
             // a model; a long description ("a long sleeve blouse for women, machine
             // washable, size xl") is ranked by all its words instead.
-            let short = state.search.text.split_whitespace().count() <= 5;
-            let precise = state.search.spec_sort.is_some()
+            let short = state.search.text.split_whitespace().count() <= SHORT_REQUEST;
+            let precise = short
+                || state.search.spec_sort.is_some()
                 || !state.search.specs.is_empty()
                 || state.search.sort != Sort::Relevance
                 || !models.is_empty();
-            let _ = short;
             state.search.kind = kind.filter(|_| precise);
             state.search.models = models;
         }

@@ -166,77 +166,86 @@ fn op_before(before: &str) -> Option<SpecOp> {
 
 /// Every spec constraint in a normalised message.
 pub fn spec_wishes(normalised: &str) -> Vec<SpecWish> {
-    let mut out = Vec::new();
-    for (q, range) in quantities(normalised) {
-        let before = &normalised[..range.start];
-        let after = normalised[range.end..].trim_start();
-        // "between 1 and 2 tb", "1-2 tb", "1 to 2 tb": a bare number before.
-        let words: Vec<&str> = before.split_whitespace().collect();
-        let n = words.len();
-        let bare = |w: &str| parse_number(w.trim_end_matches('-'));
-        let low = match words.as_slice() {
-            [.., lo, "and" | "und" | "to" | "bis" | "-"] => bare(lo),
-            [.., lo] if lo.ends_with('-') => bare(lo),
-            _ => None,
-        };
-        if let Some(lo) = low {
-            let factor = q.value / q.in_own_unit();
-            out.push(SpecWish {
-                dim: q.dim,
-                op: SpecOp::Between,
-                wanted: Quantity {
-                    value: lo * factor,
-                    ..q.clone()
-                },
-                high: Some(q),
-            });
-            continue;
-        }
-        let op = if after.starts_with("or more")
-            || after.starts_with("oder mehr")
-            || after.starts_with("and more")
-            || after.starts_with("und mehr")
-            || after.starts_with("plus")
-            || after.starts_with('+')
-        {
-            SpecOp::AtLeast
-        } else if after.starts_with("or less") || after.starts_with("oder weniger") {
-            SpecOp::AtMost
-        } else {
-            op_before(&words[n.saturating_sub(3)..].join(" ")).unwrap_or(SpecOp::About)
-        };
-        // A bare value is a constraint only for technical dimensions: "6.76 fl oz",
-        // "24 inch" and "28w x 30l" in clothing and beauty requests are option values
-        // the search matches as words.
-        let technical = matches!(
-            q.dim,
-            Dim::Capacity
-                | Dim::Storage
-                | Dim::DataRate
-                | Dim::Frequency
-                | Dim::Resolution
-                | Dim::Megapixels
-                | Dim::Energy
-        ) || (q.dim == Dim::Length && q.unit == "mm");
-        let sized = after.starts_with("x ") || before.trim_end().ends_with(" x");
-        if op == SpecOp::About && (!technical || sized) {
-            continue;
-        }
-        out.push(SpecWish {
-            dim: q.dim,
-            op,
-            wanted: q,
-            high: None,
-        });
-    }
-    out
+    wishes_at(normalised).into_iter().map(|(w, _)| w).collect()
 }
 
-/// The message without its spec phrases ("hdmi cable longer than 20 feet" → "hdmi
-/// cable"), so that the words left are about the product.
+/// The spec constraints of a message with the byte range of each quantity.
+fn wishes_at(normalised: &str) -> Vec<(SpecWish, std::ops::Range<usize>)> {
+    quantities(normalised)
+        .into_iter()
+        .filter_map(|(q, range)| Some((wish(normalised, q, &range)?, range)))
+        .collect()
+}
+
+/// The constraint a quantity at `range` of the message asks for, if it is one.
+fn wish(normalised: &str, q: Quantity, range: &std::ops::Range<usize>) -> Option<SpecWish> {
+    let before = &normalised[..range.start];
+    let after = normalised[range.end..].trim_start();
+    // "between 1 and 2 tb", "1-2 tb", "1 to 2 tb": a bare number before.
+    let words: Vec<&str> = before.split_whitespace().collect();
+    let n = words.len();
+    let bare = |w: &str| parse_number(w.trim_end_matches('-'));
+    let low = match words.as_slice() {
+        [.., lo, "and" | "und" | "to" | "bis" | "-"] => bare(lo),
+        [.., lo] if lo.ends_with('-') => bare(lo),
+        _ => None,
+    };
+    if let Some(lo) = low {
+        let factor = q.value / q.in_own_unit();
+        return Some(SpecWish {
+            dim: q.dim,
+            op: SpecOp::Between,
+            wanted: Quantity {
+                value: lo * factor,
+                ..q.clone()
+            },
+            high: Some(q),
+        });
+    }
+    let op = if after.starts_with("or more")
+        || after.starts_with("oder mehr")
+        || after.starts_with("and more")
+        || after.starts_with("und mehr")
+        || after.starts_with("plus")
+        || after.starts_with('+')
+    {
+        SpecOp::AtLeast
+    } else if after.starts_with("or less") || after.starts_with("oder weniger") {
+        SpecOp::AtMost
+    } else {
+        op_before(&words[n.saturating_sub(3)..].join(" ")).unwrap_or(SpecOp::About)
+    };
+    // A bare value is a constraint only for technical dimensions: "6.76 fl oz",
+    // "24 inch" and "28w x 30l" in clothing and beauty requests are option values
+    // the search matches as words.
+    let technical = matches!(
+        q.dim,
+        Dim::Capacity
+            | Dim::Storage
+            | Dim::DataRate
+            | Dim::Frequency
+            | Dim::Resolution
+            | Dim::Megapixels
+            | Dim::Energy
+    ) || (q.dim == Dim::Length && q.unit == "mm");
+    let sized = after.starts_with("x ") || before.trim_end().ends_with(" x");
+    if op == SpecOp::About && (!technical || sized) {
+        return None;
+    }
+    Some(SpecWish {
+        dim: q.dim,
+        op,
+        wanted: q,
+        high: None,
+    })
+}
+
+/// The message without its spec constraints ("hdmi cable longer than 20 feet" →
+/// "hdmi cable"), so that the words left are about the product; a value that is no
+/// constraint ("size 42\"w x 54\"l") stays, to be matched as words.
 pub fn without_specs(normalised: &str) -> String {
     let mut out = normalised.to_string();
-    for (_, range) in quantities(normalised).iter().rev() {
+    for (_, range) in wishes_at(normalised).iter().rev() {
         let start = phrase_start(&normalised[..range.start]);
         out.replace_range(start..range.end, " ");
     }
@@ -467,6 +476,10 @@ mod tests {
             "2 hdmi cables of under 40 usd"
         );
         assert_eq!(without_specs("16gb or more ram"), "ram");
+        assert_eq!(
+            without_specs("curtains size 42 w x 54 l"),
+            "curtains size 42 w x 54 l"
+        );
         assert_eq!(without_specs("ssd between 1 and 2 tb"), "ssd");
         assert_eq!(
             without_specs("a case for my apple watch 44mm"),
