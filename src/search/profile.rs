@@ -236,9 +236,8 @@ impl Vocabulary {
         let mut out: Vec<String> = Vec::new();
         for (i, w) in words.iter().enumerate() {
             // A number that is a price or a quantity with its unit names no model.
-            let money = |j: Option<&&str>| {
-                j.is_some_and(|n| PRICE_WORDS.contains(n) || n.starts_with(|c: char| c == '$'))
-            };
+            let money =
+                |j: Option<&&str>| j.is_some_and(|n| PRICE_WORDS.contains(n) || n.starts_with('$'));
             if w.chars()
                 .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
                 && (money(words.get(i + 1)) || (i > 0 && money(words.get(i - 1))))
