@@ -258,6 +258,15 @@ const NOT_HEADS: &[&str] = &[
     "zeig",
     "zeige",
     "alle",
+    "got",
+    "sell",
+    "carry",
+    "recommend",
+    "suggest",
+    "there",
+    "here",
+    "then",
+    "anything",
     "etwas",
     "was",
     "eine",
@@ -516,6 +525,12 @@ mod tests {
         );
         assert_eq!(
             requested_kind("i need 2 hdmi cables", known).as_deref(),
+            Some("cable")
+        );
+        // Words after the product are the request's, not the product's.
+        let got = |w: &str| (w == "got" || w == "cable").then_some(w == "cable");
+        assert_eq!(
+            requested_kind("whats the cheapest hdmi cable you got", got).as_deref(),
             Some("cable")
         );
         assert_eq!(requested_kind("something nice", known), None);
