@@ -56,6 +56,10 @@ pub struct ActiveSearch {
     /// By a spec, when the shopper asked for the largest, fastest, longest …
     #[serde(default)]
     pub spec_sort: Option<SpecSort>,
+    /// How many products a superlative's first page showed (the best and those tied
+    /// with it): "more" goes on after them.
+    #[serde(default)]
+    pub best_shown: usize,
     /// Specs with units the products must meet.
     #[serde(default)]
     pub specs: Vec<SpecWish>,

@@ -59,16 +59,19 @@ fn superlative_count(normalised: &str) -> usize {
     1
 }
 
-/// The page of a best-first list: from `offset`, `wanted` of them and every one tied
-/// with the last of those (by `key`); on later pages a whole page.
+/// The page of a best-first list: first `wanted` of them and every one tied with the
+/// last of those (by `key`), remembered in `first_shown`; later pages (`offset` a
+/// multiple of the page) go on from there a page at a time.
 fn page_of_best(
     hits: Vec<Hit>,
     offset: usize,
     wanted: usize,
+    first_shown: &mut usize,
     key: impl Fn(&Hit) -> f64,
 ) -> Vec<Hit> {
     if offset > 0 {
-        return hits.into_iter().skip(offset).take(PAGE).collect();
+        let from = *first_shown + offset - PAGE;
+        return hits.into_iter().skip(from).take(PAGE).collect();
     }
     let mut out: Vec<Hit> = Vec::new();
     for h in hits {
@@ -79,6 +82,7 @@ fn page_of_best(
             break;
         }
     }
+    *first_shown = out.len();
     out
 }
 
@@ -115,7 +119,9 @@ impl Assistant {
         // How many a superlative shows: "the cheapest cable" one (and those tied with
         // it), "the 3 cheapest" three.
         let wanted = superlative_count(&u.normalised);
-        let results = match (state.search.sort, &state.search.spec_sort) {
+        let spec_sort = state.search.spec_sort.clone();
+        let mut first_shown = state.search.best_shown;
+        let results = match (state.search.sort, &spec_sort) {
             (Sort::PriceAsc | Sort::PriceDesc, _) => {
                 let q = state.search.query();
                 let (offset, desc) = (q.offset, state.search.sort == Sort::PriceDesc);
@@ -123,7 +129,7 @@ impl Assistant {
                 let total = hits.len();
                 let key = |h: &Hit| h.price as f64;
                 crate::search::SearchResults {
-                    hits: page_of_best(hits, offset, wanted, key),
+                    hits: page_of_best(hits, offset, wanted, &mut first_shown, key),
                     total,
                 }
             }
@@ -134,7 +140,7 @@ impl Assistant {
                 let total = hits.len();
                 let key = |h: &Hit| spec_key(h, by).unwrap_or(0.0);
                 crate::search::SearchResults {
-                    hits: page_of_best(hits, offset, wanted, key),
+                    hits: page_of_best(hits, offset, wanted, &mut first_shown, key),
                     total,
                 }
             }
@@ -152,6 +158,7 @@ impl Assistant {
                 self.find(&q)?
             }
         };
+        state.search.best_shown = first_shown;
         if !results.hits.is_empty() {
             out.say(Fact::Discover(Discover::Found {
                 total: results.total,
