@@ -215,10 +215,21 @@ impl Shop {
         Ok(self.index.search(q)?)
     }
 
+    /// A search by the words alone, without the vector side (see
+    /// [`crate::search::ProductIndex::search_words`]).
+    pub fn search_words(&self, q: &SearchQuery) -> Result<SearchResults, ShopError> {
+        Ok(self.index.search_words(q)?)
+    }
+
     /// The kind of product and the model tokens a request names, read against this
     /// catalogue's own kinds and models (see [`crate::search::profile`]).
     pub fn request_target(&self, normalised: &str) -> (Option<String>, Vec<String>) {
         self.index.request_target(normalised)
+    }
+
+    /// Whether some product title has `phrase` (see [`crate::search::ProductIndex::titles_have`]).
+    pub fn titles_have(&self, phrase: &str) -> bool {
+        self.index.titles_have(phrase)
     }
 
     /// The language most of the catalogue is written in.

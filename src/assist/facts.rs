@@ -79,6 +79,14 @@ pub enum Discover {
         color: Option<String>,
         in_stock: bool,
     },
+    /// The heading of one target's group, when a message asked for several
+    /// products: how many passed (none when its constraints were relaxed).
+    Group {
+        target: String,
+        total: Option<usize>,
+        changes: Vec<Change>,
+        currency: String,
+    },
     /// "More" with no further page.
     NoMore,
     NothingFound {

@@ -78,6 +78,15 @@ impl Reply<'_> {
                 "results",
                 json!({"total": total, "changes": self.describe(changes, currency)}),
             ),
+            Discover::Group {
+                target,
+                total,
+                changes,
+                currency,
+            } => self.t(
+                "results_for",
+                json!({"target": target, "total": total, "changes": self.describe(changes, currency)}),
+            ),
             Discover::Shown {
                 n,
                 product,

@@ -11,6 +11,7 @@ mod after_sale;
 mod cart;
 mod discover;
 mod steps;
+mod targets;
 mod templates;
 
 use std::sync::Arc;
@@ -97,6 +98,10 @@ pub struct ProductOut {
     /// ("price", "color", "size"), so a storefront can set it apart.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub relaxed: Vec<String>,
+    /// Which of the message's targets it was found for (an index into
+    /// `understanding.targets`), when the message asked for several products.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<usize>,
 }
 
 /// One turn's answer.
@@ -409,7 +414,10 @@ impl Assistant {
                 reply,
                 language: lang,
                 intent: u.intent,
-                understanding: u.clone(),
+                understanding: Understanding {
+                    targets: out.targets,
+                    ..u.clone()
+                },
                 products: out.products,
                 actions: out.actions,
                 cart: out.cart,
@@ -609,6 +617,8 @@ struct Outcome {
     actions: Vec<Value>,
     cart: Option<Cart>,
     progress: bool,
+    /// The products the message asked for, when it asked for several.
+    targets: Vec<String>,
 }
 
 impl Outcome {

@@ -74,6 +74,8 @@ pub struct CaseResult {
     pub precision: f64,
     pub recall: f64,
     pub f1: f64,
+    /// F1 of the search box: the raw message as the index's query, its first five.
+    pub baseline_f1: f64,
     /// Superlatives: the first product is a right one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_right: Option<bool>,
@@ -91,6 +93,8 @@ pub struct Kind {
     pub precision: f64,
     pub recall: f64,
     pub f1: f64,
+    /// The search box's F1 over the same requests.
+    pub baseline_f1: f64,
 }
 
 /// The figures of a run.
@@ -99,6 +103,8 @@ pub struct Report {
     pub engine: String,
     pub cases: usize,
     pub f1: f64,
+    /// The search box's F1 over all requests.
+    pub baseline_f1: f64,
     pub by_task: BTreeMap<String, Kind>,
     /// Share of superlative requests whose first product is right.
     pub first_right: f64,
@@ -110,12 +116,16 @@ pub struct Report {
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(f, "specs: {} requests ({})", self.cases, self.engine)?;
-        writeln!(f, "F1 {:.3} over all requests", self.f1)?;
+        writeln!(
+            f,
+            "F1 {:.3} over all requests (search box: raw message, first {BASELINE_TOP}: F1 {:.3})",
+            self.f1, self.baseline_f1
+        )?;
         for (task, k) in &self.by_task {
             writeln!(
                 f,
-                "  {task:<12} {:>3} requests  P {:.3}  R {:.3}  F1 {:.3}",
-                k.cases, k.precision, k.recall, k.f1
+                "  {task:<12} {:>3} requests  P {:.3}  R {:.3}  F1 {:.3}  (search box {:.3})",
+                k.cases, k.precision, k.recall, k.f1, k.baseline_f1
             )?;
         }
         writeln!(
@@ -143,6 +153,18 @@ impl std::fmt::Display for Report {
             )?;
         }
         Ok(())
+    }
+}
+
+/// How many products the search-box baseline shows.
+const BASELINE_TOP: usize = 5;
+
+/// The search box's query: the raw message, nothing read out of it.
+fn search_box_query(text: &str) -> crate::search::SearchQuery {
+    crate::search::SearchQuery {
+        text: text.to_string(),
+        limit: BASELINE_TOP,
+        ..Default::default()
     }
 }
 
@@ -198,6 +220,13 @@ pub fn run(
             .collect();
         let gold = if c.gold.is_empty() { &c.cart } else { &c.gold };
         let (precision, recall, f1) = prf(&shown, gold);
+        // The search box: the raw message as the query, ranked as the index ranks.
+        let boxed: Vec<String> = assistant
+            .shop
+            .search(&search_box_query(&c.text))
+            .map(|r| r.hits.into_iter().map(|h| h.id).collect())
+            .unwrap_or_default();
+        let (_, _, baseline_f1) = prf(&boxed, gold);
         let first_right = (c.task == "superlative" && !c.first.is_empty())
             .then(|| shown.first().is_some_and(|s| c.first.contains(s)));
         let steps_right = (!c.cart.is_empty()).then(|| {
@@ -225,6 +254,7 @@ pub fn run(
             precision,
             recall,
             f1,
+            baseline_f1,
             first_right,
             steps_right,
             reply: out.reply,
@@ -237,18 +267,22 @@ pub fn run(
         k.precision += r.precision;
         k.recall += r.recall;
         k.f1 += r.f1;
+        k.baseline_f1 += r.baseline_f1;
     }
     for k in by_task.values_mut() {
         let n = k.cases.max(1) as f64;
         k.precision /= n;
         k.recall /= n;
         k.f1 /= n;
+        k.baseline_f1 /= n;
     }
     let share = |v: Vec<bool>| v.iter().filter(|x| **x).count() as f64 / v.len().max(1) as f64;
     Ok(Report {
         engine: engine.to_string(),
         cases: results.len(),
         f1: results.iter().map(|r| r.f1).sum::<f64>() / results.len().max(1) as f64,
+        baseline_f1: results.iter().map(|r| r.baseline_f1).sum::<f64>()
+            / results.len().max(1) as f64,
         by_task,
         first_right: share(results.iter().filter_map(|r| r.first_right).collect()),
         steps_right: share(results.iter().filter_map(|r| r.steps_right).collect()),

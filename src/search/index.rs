@@ -451,6 +451,28 @@ impl ProductIndex {
         )
     }
 
+    /// Whether some product title has `phrase` (lowercase, words apart): "shampoo and
+    /// conditioner" is one product's name where "case and charger" is two requests.
+    pub fn titles_have(&self, phrase: &str) -> bool {
+        let phrase = format!(" {} ", phrase.trim());
+        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        products.by_id.values().any(|p| {
+            let t: String = p
+                .title
+                .to_lowercase()
+                .chars()
+                .map(|c| {
+                    if c.is_alphanumeric() || c == '&' {
+                        c
+                    } else {
+                        ' '
+                    }
+                })
+                .collect();
+            format!(" {} ", t.split_whitespace().collect::<Vec<_>>().join(" ")).contains(&phrase)
+        })
+    }
+
     /// Whether most of the catalogue is written in English: a new conversation whose
     /// first words say no language is taken to be in the catalogue's.
     pub fn mostly_english(&self) -> bool {

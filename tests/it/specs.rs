@@ -158,3 +158,82 @@ fn several_steps_add_the_found_product_and_only_propose_the_order() {
     let out = say(&a, None, "c5", "add it to my cart");
     assert!(out.cart.is_none() || out.cart.unwrap().items.is_empty());
 }
+
+#[test]
+fn several_targets_are_searched_and_shown_as_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant(dir.path());
+    let out = say(
+        &a,
+        None,
+        "c6",
+        "the cheapest hdmi cable and the cheapest tv",
+    );
+    assert_eq!(ids(&out), ["C01", "TV2"], "{}", out.reply);
+    let groups: Vec<Option<usize>> = out.products.iter().map(|p| p.group).collect();
+    assert_eq!(groups, [Some(0), Some(1)]);
+    assert_eq!(
+        out.understanding.targets,
+        ["cheapest hdmi cable", "cheapest tv"]
+    );
+    // One heading per target, numbered on across the groups.
+    assert!(
+        out.reply.contains("For “cheapest hdmi cable”") && out.reply.contains("2. Compact LED TV"),
+        "{}",
+        out.reply
+    );
+    // "the second one" points into the second group.
+    let next = say(
+        &a,
+        Some(&out.session_id),
+        "c6",
+        "add the second one to my cart",
+    );
+    let cart = next.cart.expect("a cart");
+    assert_eq!(cart.items[0].item.product_id, "TV2");
+
+    // A model by itself takes the words before it; the price limit holds for both.
+    let out = say(
+        &a,
+        None,
+        "c7",
+        "anker 313 and a power bank under 50 dollars",
+    );
+    assert_eq!(ids(&out), ["WC1", "PB1"], "{}", out.reply);
+
+    // "for it" is what the target before was for; a kind the shop lacks is said in
+    // its own group, and the other group is unaffected.
+    let out = say(
+        &a,
+        None,
+        "c8",
+        "a case for my iphone 12 and a charger for it",
+    );
+    assert_eq!(out.understanding.targets.len(), 2, "{}", out.reply);
+    assert_eq!(out.products[0].id, "PC1", "{}", out.reply);
+    assert_eq!(out.products[0].group, Some(0));
+
+    // One product's name with "and" in it is one target; so is a single request.
+    let out = say(&a, None, "c9", "hdmi cable and ethernet");
+    assert!(out.understanding.targets.is_empty(), "{}", out.reply);
+    assert!(out.products.iter().all(|p| p.group.is_none()));
+
+    // Several targets and several steps: the first of each goes into the cart and
+    // the order is only proposed.
+    let out = say(
+        &a,
+        None,
+        "c10",
+        "add the acer p6500 and the anker 313 to my cart and check out",
+    );
+    let cart = out.cart.as_ref().expect("a cart");
+    let mut in_cart: Vec<&str> = cart
+        .items
+        .iter()
+        .map(|i| i.item.product_id.as_str())
+        .collect();
+    in_cart.sort();
+    assert_eq!(in_cart, ["PJ1", "WC1"], "{}", out.reply);
+    assert!(out.actions.iter().any(|x| x["type"] == "checkout.proposed"));
+    assert!(!out.actions.iter().any(|x| x["type"] == "order.placed"));
+}

@@ -87,7 +87,22 @@ fn page_of_best(
 }
 
 impl Assistant {
+    /// A search message: one target, or several each shown as a group.
     pub(super) fn search(
+        &self,
+        ctx: &Ctx<'_>,
+        state: &mut SessionState,
+        u: &Understanding,
+        out: &mut Outcome,
+    ) -> Result<(), TurnError> {
+        match self.targets(ctx.lang, u) {
+            Some(targets) => self.search_targets(ctx, state, u, targets, out),
+            None => self.search_one(ctx, state, u, out),
+        }
+    }
+
+    /// The search for one target.
+    pub(super) fn search_one(
         &self,
         ctx: &Ctx<'_>,
         state: &mut SessionState,
@@ -384,6 +399,7 @@ impl Assistant {
                 .reasons(&h.reasons, &h.currency),
                 evidence: h.reasons.clone(),
                 relaxed: Vec::new(),
+                group: None,
             });
         }
         state.focused = state.shown.first().cloned();

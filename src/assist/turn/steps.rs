@@ -141,14 +141,32 @@ impl Assistant {
             return Ok(false);
         }
         self.search(ctx, state, &search, out)?;
-        if state.shown.is_empty() || out.products.iter().all(|p| !p.relaxed.is_empty()) {
+        // The first product of each target that fits (one target: the first shown);
+        // a target whose constraints were relaxed puts nothing into the cart.
+        let firsts: Vec<usize> = out
+            .products
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| {
+                p.relaxed.is_empty() && (*i == 0 || out.products[i - 1].group != p.group)
+            })
+            .map(|(i, _)| i + 1)
+            .collect();
+        if state.shown.is_empty() || firsts.is_empty() {
             // Nothing that fits: nothing goes into the cart.
             return Ok(true);
         }
-        let mut add = u.clone();
-        add.intent = Intent::AddToCart;
-        add.slots.reference = Some(Reference::Ordinal(1));
-        self.add(ctx, state, &add, out)?;
+        let shown = state.shown.clone();
+        for n in firsts {
+            let mut add = u.clone();
+            add.intent = Intent::AddToCart;
+            add.slots.reference = Some(Reference::Ordinal(n));
+            state.shown = shown.clone();
+            self.add(ctx, state, &add, out)?;
+            if state.pending_add.is_some() {
+                break;
+            }
+        }
         if steps.checkout && state.pending_add.is_none() {
             self.checkout(ctx, state, out)?;
         }

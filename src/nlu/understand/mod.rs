@@ -68,6 +68,10 @@ pub struct Understanding {
     pub dropped: Vec<Dropped>,
     /// Whether the LLM was asked.
     pub used_llm: bool,
+    /// The products a message asks for when it asks for several ("a case and a
+    /// charger"), one search each; set by the turn, which knows the catalogue.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
 }
 
 /// Intents that act on carts or orders: the LLM alone cannot set them.
@@ -296,6 +300,7 @@ pub fn merge(
         sources,
         dropped,
         used_llm,
+        targets: Vec::new(),
     }
 }
 

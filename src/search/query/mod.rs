@@ -230,6 +230,13 @@ impl ProductIndex {
         }
     }
 
+    /// A search by the words alone (BM25, the filters and the coverage re-rank),
+    /// without the vector side: for checks on a message's words that need no
+    /// neighbours by meaning and should not pay for a query embedding.
+    pub fn search_words(&self, q: &SearchQuery) -> Result<SearchResults, IndexError> {
+        self.search_with(q, None)
+    }
+
     fn search_with(
         &self,
         q: &SearchQuery,

@@ -1,0 +1,408 @@
+//! Several products in one message: "a case for my apple watch 44mm and a charger for
+//! it", "galaxy a25 and a35", "eine Regenjacke und eine Mütze". Each target is searched
+//! on its own and shown as its own group (`group` in `products`, a heading in the
+//! reply); the message's price limit holds for every target that names none.
+//!
+//! A message is split only where each side names a product this catalogue has (a kind
+//! or model it knows, or words a product has all of) and no title joins the two sides
+//! ("shampoo and conditioner", "salt and pepper grinder" are one product each).
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::*;
+
+/// The most products a group shows when the target is neither a model nor a
+/// superlative: a few of each, not a page of each.
+const GROUP: usize = 3;
+
+/// The most targets a message is split into.
+const MAX_TARGETS: usize = 4;
+
+/// The most words a target has: a list of products names each briefly; a longer
+/// part is a description of one product with "and" in it.
+const TARGET_WORDS: usize = 8;
+
+/// Words that begin a constraint of the product before, not a product of its own.
+const CONSTRAINT_WORDS: &[&str] = &[
+    "size", "color", "colour", "price", "fit", "flavor", "flavour", "style", "pattern", "material",
+    "with", "without", "in", "for", "that", "which", "is", "are", "made", "größe", "grösse",
+    "farbe", "preis", "mit", "ohne", "für", "aus",
+];
+
+fn separators() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"\s*[,;]\s*(?:(?:and|und|plus|sowie)\s+)?(?:(?:also|auch)\s+)?",
+            r"|\s+(?:and|und|&|plus|sowie|as well as)\s+(?:(?:also|auch)\s+)?",
+        ))
+        .expect("separator regex compiles")
+    })
+}
+
+/// "for it", "dafür": the target of the part before.
+fn pointing_back() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"\b(?:(?:for|to|with) (?:it|them|that|this one|that one)|dafür|dazu|passend dazu|für (?:es|ihn|sie))\b")
+            .expect("pointer regex compiles")
+    })
+}
+
+/// Where a part's compatibility target begins ("… for my apple watch 44mm").
+fn target_tail(part: &str) -> Option<&str> {
+    [
+        " for ",
+        " für ",
+        " compatible with ",
+        " passend für ",
+        " fits ",
+    ]
+    .iter()
+    .filter_map(|t| part.find(t))
+    .min()
+    .map(|i| part[i..].trim())
+}
+
+/// The candidate parts of a message, before the catalogue has had its say: split at
+/// "and", "und", commas …, with "for it" replaced by what the part before was for.
+pub(super) fn parts(normalised: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for raw in separators().split(normalised) {
+        let raw = raw
+            .trim()
+            .trim_matches(|c: char| c == '.' || c == '!' || c == '?');
+        if raw.is_empty() {
+            continue;
+        }
+        let part = match out.last().and_then(|p| target_tail(p)) {
+            Some(tail) if pointing_back().is_match(raw) => {
+                pointing_back().replace(raw, tail).into_owned()
+            }
+            _ => pointing_back().replace(raw, "").trim().to_string(),
+        };
+        out.push(part.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+    out
+}
+
+/// A target as the reply names it: its words without the request around them ("find
+/// all offers for the anker 313" → "anker 313").
+fn label(target: &str) -> String {
+    const LEAD: &[&str] = &[
+        "i", "am", "im", "need", "want", "looking", "for", "find", "show", "me", "get", "all",
+        "every", "offers", "offer", "listings", "listing", "of", "the", "a", "an", "some",
+        "please", "ich", "suche", "brauche", "möchte", "zeig", "zeige", "mir", "alle", "angebote",
+        "für", "ein", "eine", "einen", "den", "die", "das", "bitte",
+    ];
+    // The price limit is said with the count ("up to $50.00").
+    const PRICE: &[&str] = &[
+        "under",
+        "below",
+        "less",
+        "up",
+        "max",
+        "maximum",
+        "unter",
+        "bis",
+        "höchstens",
+        "max.",
+    ];
+    let words: Vec<&str> = target.split_whitespace().collect();
+    let start = words.iter().position(|w| !LEAD.contains(w)).unwrap_or(0);
+    let end = words[start..]
+        .iter()
+        .position(|w| PRICE.contains(w))
+        .map_or(words.len(), |e| (start + e).max(start + 1));
+    words[start..end].join(" ")
+}
+
+impl Assistant {
+    /// The targets of a search message, when it asks for more than one product this
+    /// catalogue has; `None` for one.
+    pub(super) fn targets(&self, lang: Language, u: &Understanding) -> Option<Vec<String>> {
+        if u.intent != Intent::Search || u.slots.reference.is_some() {
+            return None;
+        }
+        let parts = parts(&u.normalised);
+        if parts.len() < 2 {
+            return None;
+        }
+        // Each part that names a product starts a target; the others ("in black",
+        // "under 40 dollars") belong to the target before them (or the first one).
+        let mut targets: Vec<String> = Vec::new();
+        let mut leading: Vec<String> = Vec::new();
+        for part in parts {
+            let mut part = part;
+            let (kind, models) = self.shop.request_target(&part);
+            // "galaxy a25 and a35": a bare model takes the words the one before had.
+            if kind.is_none() && !models.is_empty() && part.split_whitespace().count() == 1 {
+                if let Some(prev) = targets.last() {
+                    let (_, prev_models) = self.shop.request_target(prev);
+                    let lead: Vec<&str> = prev
+                        .split_whitespace()
+                        .take_while(|w| !prev_models.iter().any(|m| m.eq_ignore_ascii_case(w)))
+                        .collect();
+                    if !lead.is_empty() && lead.len() < prev.split_whitespace().count() {
+                        part = format!("{} {part}", lead.join(" "));
+                    }
+                }
+            }
+            // A constraint of the target before ("size xx-large", "price lower than 50
+            // usd", "color black") or a long description names no target of its own.
+            let constraint = part
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| CONSTRAINT_WORDS.contains(&w));
+            let short = part.split_whitespace().count() <= TARGET_WORDS;
+            // A part names products by a kind or model the catalogue knows, or by
+            // words one of its products has all of (a catalogue of German titles,
+            // whose kinds are not known; a kind too rare to count as one).
+            let names = !constraint
+                && short
+                && (kind.is_some() || !models.is_empty() || self.has_all_words(lang, &part));
+            let joined = targets
+                .last()
+                .is_some_and(|prev| self.one_product(prev, &part));
+            match targets.last_mut() {
+                Some(prev) if !names || joined => {
+                    let sep = if joined { " and " } else { " " };
+                    *prev = format!("{prev}{sep}{part}");
+                }
+                None if !names => leading.push(part),
+                _ => {
+                    let mut t = std::mem::take(&mut leading);
+                    t.push(part);
+                    targets.push(t.join(" "));
+                }
+            }
+        }
+        if targets.len() < 2 || targets.len() > MAX_TARGETS {
+            return None;
+        }
+        // A product that has the words of every target is what was asked for: "hdmi
+        // cable and ethernet" is a cable with ethernet.
+        if self.a_title_has_all(&targets.join(" ")) {
+            return None;
+        }
+        Some(targets)
+    }
+
+    /// Whether a part names products by their words alone (a catalogue whose kinds are
+    /// not known, such as one of German titles): one of its best matches has every
+    /// product word of it.
+    fn has_all_words(&self, lang: Language, part: &str) -> bool {
+        let mut u = RulesReading::new(part, lang).understanding();
+        u.intent = Intent::Search;
+        if u.product_type.is_none() {
+            u.product_type = crate::nlu::understand::rule_product_words(&u.normalised, &u.slots);
+        }
+        let mut search = ActiveSearch::default();
+        search.apply(&u, &[], None);
+        // The words of a superlative ("most expensive") name no product.
+        let sort_word = |w: &str| {
+            crate::nlu::rules::CHEAPEST
+                .iter()
+                .chain(crate::nlu::rules::DEAREST)
+                .any(|s| s.split(' ').any(|x| x == w))
+                || crate::nlu::rules::specs::spec_sort(w).is_some()
+        };
+        let n = search
+            .text
+            .split_whitespace()
+            .filter(|w| !sort_word(w))
+            .count();
+        if n == 0 {
+            return false;
+        }
+        let q = SearchQuery {
+            limit: 3,
+            sort: crate::search::Sort::Relevance,
+            ..search.query()
+        };
+        self.shop.search_words(&q).is_ok_and(|r| {
+            r.hits.iter().any(|h| {
+                h.reasons
+                    .iter()
+                    .filter(|r| matches!(r, crate::search::Reason::Matched { .. }))
+                    .count()
+                    >= n
+            })
+        })
+    }
+
+    /// Whether one of the best matches of `text` has each of its words in its title
+    /// (as a word, a plural, or inside a compound): stricter than the matched terms,
+    /// which also count a stem found inside another word.
+    fn a_title_has_all(&self, text: &str) -> bool {
+        const FILLER: &[&str] = &[
+            "i", "need", "want", "a", "an", "the", "some", "my", "me", "find", "show", "for",
+            "with", "of", "ich", "suche", "brauche", "ein", "eine", "einen", "mit", "für",
+        ];
+        let words: Vec<&str> = text
+            .split_whitespace()
+            .filter(|w| !FILLER.contains(w))
+            .collect();
+        if words.is_empty() {
+            return false;
+        }
+        let q = SearchQuery {
+            text: words.join(" "),
+            limit: 3,
+            ..Default::default()
+        };
+        let Ok(r) = self.shop.search_words(&q) else {
+            return false;
+        };
+        r.hits.iter().any(|h| {
+            let title: Vec<String> = h
+                .title
+                .to_lowercase()
+                .split(|c: char| !c.is_alphanumeric() && c != '-')
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect();
+            words.iter().all(|w| {
+                title.iter().any(|t| {
+                    t == w
+                        || t.strip_suffix('s') == Some(w)
+                        || w.strip_suffix('s') == Some(t)
+                        || (w.chars().count() >= 4 && t.contains(w))
+                })
+            })
+        })
+    }
+
+    /// Whether two parts are one product's name: a title joins the last word of the
+    /// first to the first word of the second ("shampoo and conditioner").
+    fn one_product(&self, first: &str, second: &str) -> bool {
+        let (Some(a), Some(b)) = (
+            first.split_whitespace().last(),
+            second
+                .split_whitespace()
+                .find(|w| !["a", "an", "the", "some", "ein", "eine", "einen"].contains(w)),
+        ) else {
+            return false;
+        };
+        ["and", "&", "und", "+"]
+            .iter()
+            .any(|j| self.shop.titles_have(&format!("{a} {j} {b}")))
+    }
+
+    /// Searches each target on its own and shows each as a group.
+    pub(super) fn search_targets(
+        &self,
+        ctx: &Ctx<'_>,
+        state: &mut SessionState,
+        u: &Understanding,
+        targets: Vec<String>,
+        out: &mut Outcome,
+    ) -> Result<(), TurnError> {
+        let mut shown: Vec<Shown> = Vec::new();
+        let mut first_search: Option<ActiveSearch> = None;
+        let mut labels: Vec<String> = Vec::new();
+        for (group, target) in targets.iter().enumerate() {
+            let mut part = RulesReading::new(target, ctx.lang).understanding();
+            part.intent = Intent::Search;
+            if part.product_type.is_none() {
+                part.product_type =
+                    crate::nlu::understand::rule_product_words(&part.normalised, &part.slots);
+            }
+            if part.slots.price.is_none() {
+                part.slots.price = u.slots.price;
+            }
+            let mut sub = SessionState {
+                language: state.language,
+                ..Default::default()
+            };
+            let mut o = Outcome::default();
+            self.search_one(ctx, &mut sub, &part, &mut o)?;
+            let all = !sub.search.models.is_empty()
+                || sub.search.sort != crate::search::Sort::Relevance
+                || sub.search.spec_sort.is_some();
+            let keep = if all { o.products.len() } else { GROUP };
+            let found = o.facts.iter().find_map(|f| match f {
+                Fact::Discover(Discover::Found {
+                    total,
+                    changes,
+                    currency,
+                }) => Some((*total, changes.clone(), currency.clone())),
+                _ => None,
+            });
+            let (total, changes, currency) = match found {
+                Some((t, c, cur)) => (Some(t), c, cur),
+                None => (None, Vec::new(), String::new()),
+            };
+            let label = label(target);
+            out.say(Fact::Discover(Discover::Group {
+                target: label.clone(),
+                total,
+                changes,
+                currency,
+            }));
+            for f in o.facts {
+                match f {
+                    Fact::Discover(Discover::Found { .. }) => {}
+                    Fact::Discover(Discover::Shown { n, .. }) if n > keep => {}
+                    Fact::Discover(Discover::Shown {
+                        n,
+                        product,
+                        price,
+                        size,
+                        color,
+                        in_stock,
+                    }) => out.say(Fact::Discover(Discover::Shown {
+                        n: n + shown.len(),
+                        product,
+                        price,
+                        size,
+                        color,
+                        in_stock,
+                    })),
+                    other => out.say(other),
+                }
+            }
+            for mut p in o.products.into_iter().take(keep) {
+                p.group = Some(group);
+                out.products.push(p);
+            }
+            shown.extend(sub.shown.into_iter().take(keep));
+            first_search.get_or_insert(sub.search);
+            out.progress |= o.progress;
+            labels.push(label);
+        }
+        state.search = first_search.unwrap_or_default();
+        state.focused = shown.first().cloned();
+        state.shown = shown;
+        out.targets = labels;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_splits_at_and_and_for_it_takes_the_target_before() {
+        assert_eq!(
+            parts("a case for my apple watch 44mm and a charger for it"),
+            [
+                "a case for my apple watch 44mm",
+                "a charger for my apple watch 44mm"
+            ]
+        );
+        assert_eq!(parts("galaxy a25 and a35"), ["galaxy a25", "a35"]);
+        assert_eq!(
+            parts("eine regenjacke, eine mütze und handschuhe"),
+            ["eine regenjacke", "eine mütze", "handschuhe"]
+        );
+        assert_eq!(parts("a charger for it"), ["a charger"]);
+        assert_eq!(parts("usb cable"), ["usb cable"]);
+        assert_eq!(label("find all offers for the anker 313"), "anker 313");
+        assert_eq!(label("eine regenjacke"), "regenjacke");
+        assert_eq!(label("eine mütze unter 50 eur"), "mütze");
+    }
+}
