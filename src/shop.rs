@@ -227,6 +227,11 @@ impl Shop {
         self.index.request_target(normalised)
     }
 
+    /// How many titles `word` (singular, lowercase) heads as their kind.
+    pub fn heads(&self, word: &str) -> usize {
+        self.index.heads(word)
+    }
+
     /// Whether some product title has `phrase` (see [`crate::search::ProductIndex::titles_have`]).
     pub fn titles_have(&self, phrase: &str) -> bool {
         self.index.titles_have(phrase)

@@ -87,6 +87,17 @@ pub enum Discover {
         changes: Vec<Change>,
         currency: String,
     },
+    /// The heading of cheaper alternatives to a product (none found: `found` 0).
+    CheaperThan {
+        product: Arc<Product>,
+        price: Money,
+        found: usize,
+    },
+    /// Where the alternative shown just before differs from the original
+    /// ("50 ft → 25 ft").
+    Differs {
+        differences: Vec<String>,
+    },
     /// "More" with no further page.
     NoMore,
     NothingFound {

@@ -87,6 +87,18 @@ impl Reply<'_> {
                 "results_for",
                 json!({"target": target, "total": total, "changes": self.describe(changes, currency)}),
             ),
+            Discover::CheaperThan {
+                product,
+                price,
+                found,
+            } => self.t(
+                "cheaper_than",
+                json!({"title": title(product, self.lang), "price": self.price(price), "found": found}),
+            ),
+            Discover::Differs { differences } => self.t(
+                "differs",
+                json!({"differences": differences.join(", ")}),
+            ),
             Discover::Shown {
                 n,
                 product,

@@ -8,6 +8,7 @@
 //! words (intent rules, slots, references), never from model output.
 
 mod after_sale;
+mod alternatives;
 mod cart;
 mod discover;
 mod steps;
@@ -547,6 +548,15 @@ impl Assistant {
         if let Some(steps) = steps::of(u) {
             if self.run_steps(ctx, state, u, steps, out)? {
                 return Ok(());
+            }
+        }
+        // "Is there anything cheaper than the second one?" reads as a question; it asks
+        // for alternatives all the same.
+        if matches!(u.intent, Intent::ProductQuestion | Intent::Compare) {
+            if let Some(x) = alternatives::cheaper_alternative_to(&u.normalised) {
+                if self.cheaper_alternatives(ctx, state, &x, out)? {
+                    return Ok(());
+                }
             }
         }
         match u.intent {

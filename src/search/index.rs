@@ -451,6 +451,15 @@ impl ProductIndex {
         )
     }
 
+    /// How many titles `word` (singular, lowercase) heads as their kind.
+    pub fn heads(&self, word: &str) -> usize {
+        self.products
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .vocabulary
+            .heads(word)
+    }
+
     /// Whether some product title has `phrase` (lowercase, words apart): "shampoo and
     /// conditioner" is one product's name where "case and charger" is two requests.
     pub fn titles_have(&self, phrase: &str) -> bool {

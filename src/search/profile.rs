@@ -189,6 +189,11 @@ impl Vocabulary {
     /// Whether a word names a kind of product here: the head of at least a third of
     /// the titles that use it ("cable" is; "charge", in "JBL Charge 5" and "Charge,
     /// Showcase", is a name or a feature).
+    /// How many titles a word heads (as a kind).
+    pub fn heads(&self, word: &str) -> usize {
+        self.kinds.get(word).copied().unwrap_or(0)
+    }
+
     pub fn is_kind(&self, word: &str) -> bool {
         let kinds = self.kinds.get(word).copied().unwrap_or(0);
         let mentions = self.mentions.get(word).copied().unwrap_or(0);

@@ -237,3 +237,49 @@ fn several_targets_are_searched_and_shown_as_groups() {
     assert!(out.actions.iter().any(|x| x["type"] == "checkout.proposed"));
     assert!(!out.actions.iter().any(|x| x["type"] == "order.placed"));
 }
+
+#[test]
+fn a_cheaper_alternative_is_of_the_same_kind_and_says_what_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant(dir.path());
+    // Named: the 50 ft cable costs $39.45; the other cables are cheaper.
+    let out = say(
+        &a,
+        None,
+        "c11",
+        "a cheaper alternative to the qualgear hdmi cable",
+    );
+    let mut got = ids(&out);
+    got.sort();
+    assert_eq!(got, ["C01", "C30"], "{}", out.reply);
+    assert!(out.products.iter().all(|p| p.price < 3945));
+    assert!(
+        out.reply
+            .starts_with("Cheaper than QualGear HDMI 2.0 Cable"),
+        "{}",
+        out.reply
+    );
+    let c30 = out.products.iter().find(|p| p.id == "C30").unwrap();
+    assert!(
+        c30.reasons.iter().any(|r| r == "50 ft → 30 ft"),
+        "{:?}",
+        c30.reasons
+    );
+    // Pointed at: the cheapest cable has nothing of its kind below it, and says so
+    // instead of showing other kinds.
+    let shown = say(&a, None, "c12", "the cheapest hdmi cable");
+    assert_eq!(ids(&shown), ["C01"], "{}", shown.reply);
+    let out = say(
+        &a,
+        Some(&shown.session_id),
+        "c12",
+        "is there anything cheaper than the first one",
+    );
+    assert!(out.products.is_empty(), "{}", out.reply);
+    assert!(
+        out.reply
+            .starts_with("I have nothing of its kind cheaper than 4K HDMI Cable"),
+        "{}",
+        out.reply
+    );
+}

@@ -95,6 +95,11 @@ impl Assistant {
         u: &Understanding,
         out: &mut Outcome,
     ) -> Result<(), TurnError> {
+        if let Some(x) = alternatives::cheaper_alternative_to(&u.normalised) {
+            if self.cheaper_alternatives(ctx, state, &x, out)? {
+                return Ok(());
+            }
+        }
         match self.targets(ctx.lang, u) {
             Some(targets) => self.search_targets(ctx, state, u, targets, out),
             None => self.search_one(ctx, state, u, out),

@@ -24,6 +24,9 @@ const MAX_TARGETS: usize = 4;
 /// part is a description of one product with "and" in it.
 const TARGET_WORDS: usize = 8;
 
+/// The most words of a message split into targets, its constraints not counted.
+const MESSAGE_WORDS: usize = 16;
+
 /// Words that begin a constraint of the product before, not a product of its own.
 const CONSTRAINT_WORDS: &[&str] = &[
     "size", "color", "colour", "price", "fit", "flavor", "flavour", "style", "pattern", "material",
@@ -35,8 +38,10 @@ fn separators() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(concat!(
-            r"\s*[,;]\s*(?:(?:and|und|plus|sowie)\s+)?(?:(?:also|auch)\s+)?",
-            r"|\s+(?:and|und|&|plus|sowie|as well as)\s+(?:(?:also|auch)\s+)?",
+            r"\s*[,;]\s*(?:(?:and|und|sowie)\s+)?(?:(?:also|auch)\s+)?",
+            r"|\s+(?:and|und|&|sowie|as well as)\s+(?:(?:also|auch)\s+)?",
+            // "plus a wifi extender", not "iphone 7 plus case".
+            r"|\s+plus\s+(?:a|an|the|some|ein|eine|einen)\s",
         ))
         .expect("separator regex compiles")
     })
@@ -99,6 +104,9 @@ fn label(target: &str) -> String {
     ];
     // The price limit is said with the count ("up to $50.00").
     const PRICE: &[&str] = &[
+        "price",
+        "preis",
+        "lower",
         "under",
         "below",
         "less",
@@ -119,6 +127,22 @@ fn label(target: &str) -> String {
     words[start..end].join(" ")
 }
 
+/// The word a target asks for: the last of its words before what it is for and
+/// before its price ("a case for my iphone 12" → "case"), singular.
+fn head(target: &str) -> String {
+    let named = label(target);
+    let padded = format!(" {named} ");
+    let named = match target_tail(&padded) {
+        Some(tail) => padded.split(tail).next().unwrap_or_default().to_string(),
+        None => named,
+    };
+    named
+        .split_whitespace()
+        .last()
+        .map(crate::catalog::kind::singular)
+        .unwrap_or_default()
+}
+
 impl Assistant {
     /// The targets of a search message, when it asks for more than one product this
     /// catalogue has; `None` for one.
@@ -130,8 +154,25 @@ impl Assistant {
         if parts.len() < 2 {
             return None;
         }
+        // A list of products names each briefly; a long message with "and" in it
+        // describes one ("a table and chair set that is white and easy to assemble").
+        let words: usize = parts
+            .iter()
+            .filter(|p| {
+                !p.split_whitespace()
+                    .next()
+                    .is_some_and(|w| CONSTRAINT_WORDS.contains(&w))
+            })
+            .map(|p| p.split_whitespace().count())
+            .sum();
+        if words > MESSAGE_WORDS {
+            return None;
+        }
         // Each part that names a product starts a target; the others ("in black",
         // "under 40 dollars") belong to the target before them (or the first one).
+        // An English catalogue knows its kinds: a part's last word must head some title
+        // ("high quality and easy to clean …" is no "quality").
+        let english = self.shop.language() == Language::En;
         let mut targets: Vec<String> = Vec::new();
         let mut leading: Vec<String> = Vec::new();
         for part in parts {
@@ -162,7 +203,9 @@ impl Assistant {
             // whose kinds are not known; a kind too rare to count as one).
             let names = !constraint
                 && short
-                && (kind.is_some() || !models.is_empty() || self.has_all_words(lang, &part));
+                && (!models.is_empty()
+                    || ((!english || self.heads_titles(&head(&part)))
+                        && (kind.is_some() || self.has_all_words(lang, &part))));
             let joined = targets
                 .last()
                 .is_some_and(|prev| self.one_product(prev, &part));
@@ -184,10 +227,17 @@ impl Assistant {
         }
         // A product that has the words of every target is what was asked for: "hdmi
         // cable and ethernet" is a cable with ethernet.
-        if self.a_title_has_all(&targets.join(" ")) {
+        let heads: Vec<String> = targets.iter().map(|t| head(t)).collect();
+        if self.a_title_names_all(&heads) {
             return None;
         }
         Some(targets)
+    }
+
+    /// Whether a word heads some title, or is a model-like token (it ends "jbl charge
+    /// 5", whose kind is not said).
+    fn heads_titles(&self, word: &str) -> bool {
+        word.chars().any(|c| c.is_ascii_digit()) || self.shop.heads(word) > 0
     }
 
     /// Whether a part names products by their words alone (a catalogue whose kinds are
@@ -233,44 +283,38 @@ impl Assistant {
         })
     }
 
-    /// Whether one of the best matches of `text` has each of its words in its title
-    /// (as a word, a plural, or inside a compound): stricter than the matched terms,
-    /// which also count a stem found inside another word.
-    fn a_title_has_all(&self, text: &str) -> bool {
-        const FILLER: &[&str] = &[
-            "i", "need", "want", "a", "an", "the", "some", "my", "me", "find", "show", "for",
-            "with", "of", "ich", "suche", "brauche", "ein", "eine", "einen", "mit", "für",
-        ];
-        let words: Vec<&str> = text
-            .split_whitespace()
-            .filter(|w| !FILLER.contains(w))
-            .collect();
-        if words.is_empty() {
+    /// Whether one of the best matches of the targets' heads names them all in its
+    /// title before what it is for ("AAA Batteries with Charger", "Table and Chair
+    /// Set", "HDMI Cable with Ethernet", but not "HDMI Cable for Apple TV"): then the
+    /// message asked for that one product.
+    fn a_title_names_all(&self, heads: &[String]) -> bool {
+        if heads.iter().any(|h| h.is_empty()) {
             return false;
         }
         let q = SearchQuery {
-            text: words.join(" "),
-            limit: 3,
+            text: heads.join(" "),
+            limit: 5,
             ..Default::default()
         };
         let Ok(r) = self.shop.search_words(&q) else {
             return false;
         };
         r.hits.iter().any(|h| {
-            let title: Vec<String> = h
-                .title
-                .to_lowercase()
+            let title = format!(" {} ", h.title.to_lowercase());
+            let naming = [" for ", " compatible ", " fits ", " für ", " passend "]
+                .iter()
+                .filter_map(|m| title.find(m))
+                .min()
+                .map_or(title.as_str(), |i| &title[..i]);
+            let words: Vec<String> = naming
                 .split(|c: char| !c.is_alphanumeric() && c != '-')
                 .filter(|t| !t.is_empty())
-                .map(str::to_string)
+                .map(crate::catalog::kind::singular)
                 .collect();
-            words.iter().all(|w| {
-                title.iter().any(|t| {
-                    t == w
-                        || t.strip_suffix('s') == Some(w)
-                        || w.strip_suffix('s') == Some(t)
-                        || (w.chars().count() >= 4 && t.contains(w))
-                })
+            heads.iter().all(|h| {
+                words
+                    .iter()
+                    .any(|t| t == h || (h.chars().count() >= 4 && t.contains(h.as_str())))
             })
         })
     }
@@ -404,5 +448,8 @@ mod tests {
         assert_eq!(label("find all offers for the anker 313"), "anker 313");
         assert_eq!(label("eine regenjacke"), "regenjacke");
         assert_eq!(label("eine mütze unter 50 eur"), "mütze");
+        assert_eq!(head("a case for my iphone 12"), "case");
+        assert_eq!(head("long lasting aaa batteries"), "battery");
+        assert_eq!(head("a charger price lower than 50 usd"), "charger");
     }
 }
