@@ -395,7 +395,11 @@ pub fn first_phrase(title: &str) -> Vec<String> {
 }
 
 /// The kinds a product is, from its English title and its category's last level:
-/// the head of each phrase of the title, the first one first.
+/// the head of each phrase of the title, the first one first. A category's head
+/// counts when the title has the word too, or names no kind of its own: marketplace
+/// categories are coarse ("Telescopes for Kids … with Portable Tripod" filed under
+/// Binoculars, a "Remote RCA Level Controller" under Remote Controls, a "Link Cable"
+/// under Headsets), and a title that says what it is outranks the shelf it is on.
 pub fn title_kinds(title: &str, category_leaf: Option<&str>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for p in phrases(title) {
@@ -406,9 +410,15 @@ pub fn title_kinds(title: &str, category_leaf: Option<&str>) -> Vec<String> {
         }
     }
     if let Some(leaf) = category_leaf {
+        let title_words: Vec<String> = title
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(singular)
+            .collect();
+        let named_none = out.is_empty();
         for p in phrases(&leaf.replace('&', ",")) {
             if let Some(h) = head_of(&p) {
-                if !out.contains(&h) {
+                if !out.contains(&h) && (named_none || title_words.contains(&h)) {
                     out.push(h);
                 }
             }
@@ -483,6 +493,19 @@ mod tests {
                 None
             )[0],
             "extender"
+        );
+        // The shelf a marketplace filed it under counts only as far as the title
+        // bears it out.
+        assert_eq!(
+            title_kinds(
+                "whdz Telescopes for Kids Adults Astronomy Beginners 34-199X Magnification Travel Telescope",
+                Some("Binoculars")
+            ),
+            vec!["telescope"]
+        );
+        assert_eq!(
+            title_kinds("20x50", Some("Binoculars")),
+            vec!["binocular"]
         );
     }
 
