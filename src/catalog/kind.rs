@@ -351,25 +351,64 @@ fn may_head(word: &str) -> bool {
 /// at its first target word. Returns the phrases' words, in order.
 fn phrases(text: &str) -> Vec<Vec<String>> {
     let mut out = Vec::new();
+    // Whether the pieces now run on a list of what the product fits: "Compatible with
+    // iPad, iPhone, Android, Microsoft Tablets", "for Sony DSC-R1, DSC-RX1, RX100 II
+    // Pro Digital Cameras". It runs until a piece that starts a name of its own.
+    let mut fits_list = false;
     for part in text.split([',', '(', ')', '[', ']', '|', ';', '–', '—', '/', ':', '+']) {
         for piece in part.split(" - ") {
             let mut words = Vec::new();
+            let mut broke_at: Option<String> = None;
             for w in piece.split_whitespace() {
                 let clean = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
                 if clean.is_empty() {
                     continue;
                 }
-                if TARGET_WORDS.contains(&fold(clean).as_str()) {
+                let folded = fold(clean);
+                if TARGET_WORDS.contains(&folded.as_str()) {
+                    broke_at = Some(folded);
                     break;
                 }
                 words.push(clean.to_string());
             }
+            if fits_list && continues_fits_list(&words, broke_at.is_some()) {
+                continue;
+            }
+            fits_list = broke_at.is_some()
+                && (piece.split_whitespace().any(|w| {
+                    matches!(
+                        fold(w).as_str(),
+                        "compatible" | "fits" | "fit" | "kompatibel" | "passend"
+                    )
+                }) || piece_names_a_model(piece));
             if !words.is_empty() {
                 out.push(words);
             }
         }
     }
     out
+}
+
+/// Whether a piece after "compatible with …" goes on with the list of what the
+/// product fits: a short piece with no feature or target words of its own
+/// ("iPhone", "Microsoft Tablets"), or one naming a model ("DSC-RX10 II"). A piece
+/// with its own "for" or "with" ("Sport Waterproof Strap for iWatch") names the
+/// product again.
+fn continues_fits_list(words: &[String], has_target_word: bool) -> bool {
+    if has_target_word {
+        return false;
+    }
+    words.len() <= 3 || words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// Whether the part of a piece after its "for" names a model ("for Sony DSC-R1").
+fn piece_names_a_model(piece: &str) -> bool {
+    let lower = piece.to_lowercase();
+    lower
+        .split_once(" for ")
+        .is_some_and(|(_, after)| after.split_whitespace().any(|w| {
+            w.chars().any(|c| c.is_ascii_digit()) && w.chars().any(|c| c.is_alphabetic())
+        }))
 }
 
 /// The head of a phrase: its last word that may be one.
@@ -502,6 +541,28 @@ mod tests {
                 Some("Binoculars")
             ),
             vec!["telescope"]
+        );
+        // What a product fits is no kind of it.
+        assert_eq!(
+            title_kinds(
+                "Stylus Pens for iPad, Touch Screens Stylus Pencils High Sensitivity Disc & Fiber Tip Universal Stylus with Magnetic Cap Compatible with iPad, iPhone, Android, Microsoft Tablets",
+                None
+            ),
+            vec!["pen", "stylus"]
+        );
+        assert_eq!(
+            title_kinds(
+                "Sturdy 72\" Monopod Camera Stick with Quick Release for Sony Cyber-shot DSC-R1, DSC-RX1, DSC-RX10 II, RX100 II Pro Digital Cameras",
+                None
+            ),
+            vec!["stick"]
+        );
+        assert_eq!(
+            title_kinds(
+                "MNBVCXZ Watch Bands Compatible for Apple Watch Band 44mm, Sport Waterproof Strap for iWatch",
+                None
+            ),
+            vec!["band", "strap"]
         );
         assert_eq!(
             title_kinds("20x50", Some("Binoculars")),

@@ -273,6 +273,18 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
         {
             continue;
         }
+        // "100 m Vp-p", "4 m A": a milli- written apart from its electrical unit.
+        let next_token = rest
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(|c: char| !c.is_alphanumeric());
+        if canonical == "m"
+            && next_token.starts_with(|c: char| matches!(c, 'V' | 'A' | 'W' | 'Ω'))
+            && next_token.chars().count() <= 4
+        {
+            continue;
+        }
         let (Some(n), Some((dim, factor))) = (parse_number(num.as_str()), unit(canonical)) else {
             continue;
         };
@@ -464,6 +476,8 @@ mod tests {
 
     #[test]
     fn look_alikes_are_not_specs() {
+        assert!(read("Ripple & Noise: 100 m Vp-p, 4 m A").is_empty());
+        assert_eq!(read("5 m Anschlusskabel").len(), 1);
         // Networks, sizes, versions and model numbers.
         assert!(read("Dual Band 2.4G and 5G, size M, HDMI 2.0, P6500").is_empty());
         assert!(read("Pack of 3, 720 pieces, 3-in-1 Charger, 2 in stock").is_empty());
