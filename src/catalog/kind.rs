@@ -298,6 +298,9 @@ const REQUEST_NOUNS: &[&str] = &[
     "sort",
     "one",
     "alternative",
+    // "a pair of binoculars", "a couple of cables": the kind follows.
+    "pair",
+    "couple",
     "sale",
     "seller",
     "price",
@@ -602,6 +605,10 @@ mod tests {
         assert_eq!(
             requested_kind("find all offers for the anker 313 wireless charger", known).as_deref(),
             Some("charger")
+        );
+        assert_eq!(
+            requested_kind("whats the cheapest pair of cables", known).as_deref(),
+            Some("cable")
         );
         assert_eq!(
             requested_kind("which is the largest tv you have", known).as_deref(),

@@ -39,15 +39,8 @@ fn spec_key(h: &Hit, by: &SpecSort) -> Option<f64> {
 /// cheapest"), else one (and those tied with it).
 fn superlative_count(normalised: &str) -> usize {
     let words: Vec<&str> = normalised.split_whitespace().collect();
-    let superlative = |w: &str| {
-        crate::nlu::rules::CHEAPEST
-            .iter()
-            .chain(crate::nlu::rules::DEAREST)
-            .any(|s| s.split(' ').next() == Some(w))
-            || crate::nlu::rules::specs::spec_sort(w).is_some()
-    };
     for (i, w) in words.iter().enumerate() {
-        if superlative(w) {
+        if crate::nlu::rules::is_superlative_word(w) {
             if let Some(n) = i
                 .checked_sub(1)
                 .and_then(|j| words[j].parse::<usize>().ok())
@@ -57,6 +50,29 @@ fn superlative_count(normalised: &str) -> usize {
         }
     }
     1
+}
+
+/// How many of the request's words a hit matched.
+pub(super) fn matched_words(h: &Hit) -> usize {
+    h.reasons
+        .iter()
+        .filter(|r| matches!(r, Reason::Matched { .. }))
+        .count()
+}
+
+/// The hits with as many of the request's words as the best one has, so that an
+/// order by price or spec is over the asked kind of product (a price sort over
+/// everything that shares a word put cat litter first for "a winter coat under 1
+/// euro"); the best few if no product has a word of it.
+fn best_matched(hits: Vec<Hit>) -> Vec<Hit> {
+    let best = hits.iter().map(matched_words).max().unwrap_or(0);
+    if best > 0 {
+        hits.into_iter()
+            .filter(|h| matched_words(h) == best)
+            .collect()
+    } else {
+        hits.into_iter().take(PAGE).collect()
+    }
 }
 
 /// The page of a best-first list: first `wanted` of them and every one tied with the
@@ -287,25 +303,10 @@ impl Assistant {
         Ok(self.find(&q)?.hits)
     }
 
-    /// The best matches of `q`, ordered by price (cheapest first, or dearest): those
-    /// with as many of the request's words as the best one has, so that the order is
-    /// over the asked kind of product (a price sort over everything that shares a word
-    /// put cat litter first for "a winter coat under 1 euro"); the best few if no
-    /// product has a word of it.
+    /// The best matches of `q` (see [`best_matched`]), ordered by price (cheapest
+    /// first, or dearest).
     pub(super) fn best_by_price(&self, q: SearchQuery, desc: bool) -> Result<Vec<Hit>, TurnError> {
-        let hits = self.pool(q)?;
-        let matched = |h: &Hit| {
-            h.reasons
-                .iter()
-                .filter(|r| matches!(r, Reason::Matched { .. }))
-                .count()
-        };
-        let best = hits.iter().map(matched).max().unwrap_or(0);
-        let mut hits: Vec<Hit> = if best > 0 {
-            hits.into_iter().filter(|h| matched(h) == best).collect()
-        } else {
-            hits.into_iter().take(PAGE).collect()
-        };
+        let mut hits = best_matched(self.pool(q)?);
         // Ties in price keep the relevance order.
         if desc {
             hits.sort_by_key(|h| std::cmp::Reverse(h.price));
@@ -317,13 +318,14 @@ impl Assistant {
 
     /// The products of `q` ordered by a spec (largest first, or smallest): over the
     /// dimension of `by` that most of the best matches state; those that state none
-    /// of it are left out.
+    /// of it are left out. Like a price order, it is over the products with as many of
+    /// the request's words as the best one ("the longest usb c cable" is no HDMI cable).
     pub(super) fn best_by_spec(
         &self,
         q: SearchQuery,
         by: &SpecSort,
     ) -> Result<Vec<Hit>, TurnError> {
-        let hits = self.pool(q)?;
+        let hits = best_matched(self.pool(q)?);
         let dim = by
             .dims
             .iter()

@@ -252,17 +252,10 @@ impl Assistant {
         let mut search = ActiveSearch::default();
         search.apply(&u, &[], None);
         // The words of a superlative ("most expensive") name no product.
-        let sort_word = |w: &str| {
-            crate::nlu::rules::CHEAPEST
-                .iter()
-                .chain(crate::nlu::rules::DEAREST)
-                .any(|s| s.split(' ').any(|x| x == w))
-                || crate::nlu::rules::specs::spec_sort(w).is_some()
-        };
         let n = search
             .text
             .split_whitespace()
-            .filter(|w| !sort_word(w))
+            .filter(|w| !crate::nlu::rules::is_superlative_word(w))
             .count();
         if n == 0 {
             return false;
@@ -272,15 +265,9 @@ impl Assistant {
             sort: crate::search::Sort::Relevance,
             ..search.query()
         };
-        self.shop.search_words(&q).is_ok_and(|r| {
-            r.hits.iter().any(|h| {
-                h.reasons
-                    .iter()
-                    .filter(|r| matches!(r, crate::search::Reason::Matched { .. }))
-                    .count()
-                    >= n
-            })
-        })
+        self.shop
+            .search_words(&q)
+            .is_ok_and(|r| r.hits.iter().any(|h| super::discover::matched_words(h) >= n))
     }
 
     /// Whether one of the best matches of the targets' heads names them all in its

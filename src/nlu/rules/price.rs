@@ -246,3 +246,13 @@ pub const DEAREST: &[&str] = &[
     "priciest",
     "highest price",
 ];
+
+/// Whether a word is part of a price or spec superlative ("cheapest", the "most" and
+/// "expensive" of "most expensive", "longest"): it orders products and names none.
+pub fn is_superlative_word(word: &str) -> bool {
+    CHEAPEST
+        .iter()
+        .chain(DEAREST)
+        .any(|s| s.split(' ').any(|x| x == word))
+        || super::specs::spec_sort(word).is_some()
+}
