@@ -75,6 +75,33 @@ fn best_matched(hits: Vec<Hit>) -> Vec<Hit> {
     }
 }
 
+/// A short request that names no kind and no model this catalogue knows, but whose
+/// every word some product has ("jbl charge 5", "naim mu-so qb", "nikon 50mm lens"):
+/// the products that have them all, not padded with those sharing one word (a stand
+/// to "charge" a headset). With one word, or when no product has them all, the
+/// ranking stands.
+fn only_those_with_every_word(
+    found: crate::search::SearchResults,
+    text: &str,
+) -> crate::search::SearchResults {
+    let n = text
+        .split_whitespace()
+        .filter(|w| !crate::nlu::rules::is_superlative_word(w))
+        .count();
+    if n < 2 || !found.hits.iter().any(|h| matched_words(h) >= n) {
+        return found;
+    }
+    let hits: Vec<Hit> = found
+        .hits
+        .into_iter()
+        .filter(|h| matched_words(h) >= n)
+        .collect();
+    crate::search::SearchResults {
+        total: hits.len(),
+        hits,
+    }
+}
+
 /// The page of a best-first list: first `wanted` of them and every one tied with the
 /// last of those (by `key`), remembered in `first_shown`; later pages (`offset` a
 /// multiple of the page) go on from there a page at a time.
@@ -155,6 +182,7 @@ impl Assistant {
         // How many a superlative shows: "the cheapest cable" one (and those tied with
         // it), "the 3 cheapest" three.
         let wanted = superlative_count(&u.normalised);
+        let short = state.search.text.split_whitespace().count() <= SHORT_REQUEST;
         let spec_sort = state.search.spec_sort.clone();
         let mut first_shown = state.search.best_shown;
         let results = match (state.search.sort, &spec_sort) {
@@ -183,6 +211,7 @@ impl Assistant {
             _ => {
                 let q = state.search.query();
                 // A named model: every listing of it, not a page padded with others.
+                let named = q.models.is_empty() && q.kind.is_none() && q.offset == 0 && short;
                 let q = if q.models.is_empty() {
                     q
                 } else {
@@ -191,7 +220,12 @@ impl Assistant {
                         ..q
                     }
                 };
-                self.find(&q)?
+                let found = self.find(&q)?;
+                if named {
+                    only_those_with_every_word(found, &q.text)
+                } else {
+                    found
+                }
             }
         };
         state.search.best_shown = first_shown;
