@@ -246,6 +246,11 @@ impl Shop {
         }
     }
 
+    /// How far specs were read from the catalogue served.
+    pub fn spec_coverage(&self) -> crate::catalog::specs::Coverage {
+        self.index.spec_coverage()
+    }
+
     /// A product by id.
     pub fn product(&self, id: &str) -> Option<std::sync::Arc<Product>> {
         self.index.product(id)

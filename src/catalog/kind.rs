@@ -407,11 +407,11 @@ fn continues_fits_list(words: &[String], has_target_word: bool) -> bool {
 /// Whether the part of a piece after its "for" names a model ("for Sony DSC-R1").
 fn piece_names_a_model(piece: &str) -> bool {
     let lower = piece.to_lowercase();
-    lower
-        .split_once(" for ")
-        .is_some_and(|(_, after)| after.split_whitespace().any(|w| {
-            w.chars().any(|c| c.is_ascii_digit()) && w.chars().any(|c| c.is_alphabetic())
-        }))
+    lower.split_once(" for ").is_some_and(|(_, after)| {
+        after
+            .split_whitespace()
+            .any(|w| w.chars().any(|c| c.is_ascii_digit()) && w.chars().any(|c| c.is_alphabetic()))
+    })
 }
 
 /// The head of a phrase: its last word that may be one.
@@ -567,10 +567,7 @@ mod tests {
             ),
             vec!["band", "strap"]
         );
-        assert_eq!(
-            title_kinds("20x50", Some("Binoculars")),
-            vec!["binocular"]
-        );
+        assert_eq!(title_kinds("20x50", Some("Binoculars")), vec!["binocular"]);
     }
 
     #[test]

@@ -323,10 +323,143 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
     out
 }
 
-/// The specs of a product or a variant: every value found, per dimension.
+/// The connector, socket and memory-generation tokens a shopper names, by their
+/// canonical spelling and the pattern that finds them in product text (folded to
+/// lowercase, words apart).
+const CONNECTORS: &[(&str, &str)] = &[
+    ("HDMI", r"hdmi"),
+    ("DisplayPort", r"display ?port|\bdp\b"),
+    ("USB-C", r"usb[ -]?c\b|type[ -]?c\b"),
+    ("USB-A", r"usb[ -]?a\b|type[ -]?a\b"),
+    ("Micro-USB", r"micro[ -]?usb"),
+    ("Lightning", r"lightning"),
+    ("Thunderbolt", r"thunderbolt"),
+    ("Ethernet", r"ethernet|rj[ -]?45"),
+    ("3.5 mm jack", r"3\.5 ?mm"),
+    ("RCA", r"\brca\b"),
+    ("XLR", r"\bxlr\b"),
+    ("SATA", r"\bsata\b"),
+    ("NVMe", r"\bnvme\b"),
+    ("Qi", r"\bqi\b"),
+    ("MagSafe", r"magsafe"),
+    ("AM4", r"\bam4\b"),
+    ("AM5", r"\bam5\b"),
+    ("LGA", r"\blga ?\d{3,4}\b"),
+    ("DDR3", r"\bddr3"),
+    ("DDR4", r"\bddr4"),
+    ("DDR5", r"\bddr5"),
+    ("PCIe", r"\bpci[ -]?e\b|pcie ?\d"),
+];
+
+fn connector_res() -> &'static Vec<(&'static str, Regex)> {
+    static RE: OnceLock<Vec<(&'static str, Regex)>> = OnceLock::new();
+    RE.get_or_init(|| {
+        CONNECTORS
+            .iter()
+            .map(|(name, pattern)| (*name, Regex::new(pattern).expect("connector pattern")))
+            .collect()
+    })
+}
+
+/// The connectors, sockets and memory generations a text names, canonical and in
+/// the order of [`CONNECTORS`] ("USB-C", "HDMI", "AM4", "DDR5").
+pub fn connectors(text: &str) -> Vec<&'static str> {
+    let lower = text.to_lowercase();
+    connector_res()
+        .iter()
+        .filter(|(_, re)| re.is_match(&lower))
+        .map(|(name, _)| *name)
+        .collect()
+}
+
+/// The specs of a product or a variant: every value found, per dimension, and the
+/// connectors its title and attributes name.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Specs {
     pub values: Vec<Quantity>,
+    pub connectors: Vec<&'static str>,
+}
+
+/// How far specs were read from a catalogue: products in all, those with any value,
+/// and per dimension and connector how many state it (`shopassist eval specs`
+/// reports it for the catalogues it runs on).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Coverage {
+    pub products: usize,
+    /// Products with at least one value or connector.
+    pub with_any: usize,
+    pub by_dim: std::collections::BTreeMap<&'static str, usize>,
+    /// Products naming at least one connector.
+    pub with_connector: usize,
+    pub by_connector: std::collections::BTreeMap<&'static str, usize>,
+    /// Per top category: products, and those with any value or connector.
+    pub by_category: std::collections::BTreeMap<String, (usize, usize)>,
+}
+
+impl Coverage {
+    pub fn add(&mut self, category: Option<&str>, s: &Specs) {
+        let any = !s.values.is_empty() || !s.connectors.is_empty();
+        let c = self
+            .by_category
+            .entry(category.unwrap_or("-").to_string())
+            .or_default();
+        c.0 += 1;
+        c.1 += usize::from(any);
+        self.products += 1;
+        self.with_any += usize::from(any);
+        self.with_connector += usize::from(!s.connectors.is_empty());
+        for d in Dim::ALL {
+            if s.has(d) {
+                *self.by_dim.entry(d.name()).or_default() += 1;
+            }
+        }
+        for c in &s.connectors {
+            *self.by_connector.entry(c).or_default() += 1;
+        }
+    }
+}
+
+impl fmt::Display for Coverage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pct = |n: usize| 100.0 * n as f64 / self.products.max(1) as f64;
+        write!(
+            f,
+            "{} products, {} with a spec ({:.1} %)",
+            self.products,
+            self.with_any,
+            pct(self.with_any)
+        )?;
+        if self.by_category.len() > 1 {
+            let cats: Vec<String> = self
+                .by_category
+                .iter()
+                .map(|(c, (n, any))| {
+                    format!(
+                        "{c} {any}/{n} ({:.1} %)",
+                        100.0 * *any as f64 / (*n).max(1) as f64
+                    )
+                })
+                .collect();
+            write!(f, "\n    by category: {}", cats.join(", "))?;
+        }
+        let mut dims: Vec<(&&str, &usize)> = self.by_dim.iter().collect();
+        dims.sort_by(|a, b| b.1.cmp(a.1));
+        let dims: Vec<String> = dims
+            .iter()
+            .map(|(d, n)| format!("{d} {n} ({:.1} %)", pct(**n)))
+            .collect();
+        write!(f, "\n    values: {}", dims.join(", "))?;
+        let mut cons: Vec<(&&str, &usize)> = self.by_connector.iter().collect();
+        cons.sort_by(|a, b| b.1.cmp(a.1));
+        let cons: Vec<String> = cons.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        write!(
+            f,
+            "\n    connectors: {} products ({:.1} %): {}",
+            self.with_connector,
+            pct(self.with_connector),
+            cons.join(", ")
+        )
+    }
 }
 
 impl Specs {
@@ -384,6 +517,21 @@ impl Specs {
         // what it fits.
         let head: String = p.description.chars().take(600).collect();
         s.add_text(&head, true);
+        // Connectors from the title and attributes only: a description lists what
+        // the product works with as often as what it has.
+        let mut named = connectors(&p.title);
+        for (k, vs) in &p.attributes {
+            if !k.starts_with("option.") {
+                for v in vs {
+                    named.extend(connectors(v));
+                }
+            }
+        }
+        s.connectors = CONNECTORS
+            .iter()
+            .map(|(c, _)| *c)
+            .filter(|c| named.contains(c))
+            .collect();
         s
     }
 
@@ -472,6 +620,45 @@ mod tests {
                 (Dim::Volume, 2500.0, "l".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn connectors_sockets_and_memory_generations_are_named_canonically() {
+        assert_eq!(
+            connectors("Type-C to HDMI Cable, USB C hub with RJ45 and 3.5mm jack"),
+            vec!["HDMI", "USB-C", "Ethernet", "3.5 mm jack"]
+        );
+        assert_eq!(
+            connectors("Ryzen 7 5800X (AM4), 32GB DDR4-3200, PCIe 4.0 NVMe SSD"),
+            vec!["NVMe", "AM4", "DDR4", "PCIe"]
+        );
+        assert_eq!(connectors("Intel LGA 1700 board"), vec!["LGA"]);
+        assert!(connectors("a quiet damper, a display stand, a qualgear cable").is_empty());
+    }
+
+    #[test]
+    fn coverage_counts_products_per_dimension_connector_and_category() {
+        let specs = |text: &str| {
+            let mut s = Specs::default();
+            s.add_text(text, false);
+            s.connectors = connectors(text);
+            s
+        };
+        let mut c = Coverage::default();
+        c.add(Some("Electronics"), &specs("HDMI Cable 50 Feet"));
+        c.add(Some("Electronics"), &specs("Power Bank 10,000mAh, USB-C"));
+        c.add(Some("Beauty"), &specs("Shampoo"));
+        assert_eq!((c.products, c.with_any, c.with_connector), (3, 2, 2));
+        assert_eq!(c.by_dim.get("length"), Some(&1));
+        assert_eq!(c.by_dim.get("capacity"), Some(&1));
+        assert_eq!(c.by_connector.get("USB-C"), Some(&1));
+        assert_eq!(c.by_category.get("Beauty"), Some(&(1, 0)));
+        let shown = c.to_string();
+        assert!(
+            shown.starts_with("3 products, 2 with a spec (66.7 %)"),
+            "{shown}"
+        );
+        assert!(shown.contains("Electronics 2/2 (100.0 %)"), "{shown}");
     }
 
     #[test]

@@ -110,6 +110,8 @@ pub struct Report {
     pub first_right: f64,
     /// Share of several-step requests that end with the right cart (and proposal).
     pub steps_right: f64,
+    /// Per catalogue, how far specs were read from its products.
+    pub coverage: BTreeMap<String, crate::catalog::specs::Coverage>,
     pub results: Vec<CaseResult>,
 }
 
@@ -134,6 +136,9 @@ impl std::fmt::Display for Report {
             100.0 * self.first_right,
             100.0 * self.steps_right
         )?;
+        for (catalog, c) in &self.coverage {
+            writeln!(f, "spec coverage, {catalog}: {c}")?;
+        }
         let misses: Vec<&CaseResult> = self
             .results
             .iter()
@@ -286,6 +291,10 @@ pub fn run(
         by_task,
         first_right: share(results.iter().filter_map(|r| r.first_right).collect()),
         steps_right: share(results.iter().filter_map(|r| r.steps_right).collect()),
+        coverage: assistants
+            .iter()
+            .map(|(name, a)| (name.clone(), a.shop.spec_coverage()))
+            .collect(),
         results,
     })
 }

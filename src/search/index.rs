@@ -492,6 +492,21 @@ impl ProductIndex {
             .mostly_english()
     }
 
+    /// How far specs were read from the products served (see
+    /// [`crate::catalog::specs::Coverage`]).
+    pub fn spec_coverage(&self) -> crate::catalog::specs::Coverage {
+        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        let mut c = crate::catalog::specs::Coverage::default();
+        for (key, profile) in &products.profiles {
+            let category = products
+                .by_key
+                .get(key)
+                .and_then(|p| p.category.first().map(String::as_str));
+            c.add(category, &profile.specs);
+        }
+        c
+    }
+
     /// A product by id, from memory.
     pub fn product(&self, id: &str) -> Option<Arc<Product>> {
         self.products

@@ -265,9 +265,11 @@ impl Assistant {
             sort: crate::search::Sort::Relevance,
             ..search.query()
         };
-        self.shop
-            .search_words(&q)
-            .is_ok_and(|r| r.hits.iter().any(|h| super::discover::matched_words(h) >= n))
+        self.shop.search_words(&q).is_ok_and(|r| {
+            r.hits
+                .iter()
+                .any(|h| super::discover::matched_words(h) >= n)
+        })
     }
 
     /// Whether one of the best matches of the targets' heads names them all in its
