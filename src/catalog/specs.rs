@@ -280,7 +280,7 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
             .unwrap_or("")
             .trim_end_matches(|c: char| !c.is_alphanumeric());
         if canonical == "m"
-            && next_token.starts_with(|c: char| matches!(c, 'V' | 'A' | 'W' | 'Ω'))
+            && next_token.starts_with(['V', 'A', 'W', 'Ω'])
             && next_token.chars().count() <= 4
         {
             continue;
