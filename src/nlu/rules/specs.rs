@@ -215,9 +215,10 @@ fn wish(normalised: &str, q: Quantity, range: &std::ops::Range<usize>) -> Option
     } else {
         op_before(&words[n.saturating_sub(3)..].join(" ")).unwrap_or(SpecOp::About)
     };
-    // A bare value is a constraint only for technical dimensions: "6.76 fl oz",
-    // "24 inch" and "28w x 30l" in clothing and beauty requests are option values
-    // the search matches as words.
+    // A bare value is a constraint only for technical dimensions (and for watts and
+    // lengths in feet or metres, which clothes do not have: "hdmi cable thirty
+    // feet", "usb wall charger 24 watts"): "6.76 fl oz", "24 inch" and "28w x 30l"
+    // in clothing and beauty requests are option values the search matches as words.
     let technical = matches!(
         q.dim,
         Dim::Capacity
@@ -227,7 +228,8 @@ fn wish(normalised: &str, q: Quantity, range: &std::ops::Range<usize>) -> Option
             | Dim::Resolution
             | Dim::Megapixels
             | Dim::Energy
-    ) || (q.dim == Dim::Length && q.unit == "mm");
+    ) || (q.dim == Dim::Length && matches!(q.unit.as_str(), "mm" | "ft" | "m"))
+        || q.dim == Dim::Power;
     let sized = after.starts_with("x ") || before.trim_end().ends_with(" x");
     if op == SpecOp::About && (!technical || sized) {
         return None;
@@ -457,6 +459,13 @@ mod tests {
         assert_eq!(w.op, SpecOp::AtLeast);
         let w = one("kabel unter 2 m");
         assert_eq!(w.op, SpecOp::LessThan);
+        // Bare watts and feet are constraints; bare ounces and inches are options.
+        let w = one("hdmi cable 30 feet");
+        assert_eq!((w.dim, w.op), (Dim::Length, SpecOp::About));
+        let w = one("usb wall charger 24 watts");
+        assert_eq!((w.dim, w.op), (Dim::Power, SpecOp::About));
+        assert!(spec_wishes("shampoo 6.76 fl oz").is_empty());
+        assert!(spec_wishes("jeans 32 inch").is_empty());
     }
 
     #[test]
