@@ -358,7 +358,23 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
     // iPad, iPhone, Android, Microsoft Tablets", "for Sony DSC-R1, DSC-RX1, RX100 II
     // Pro Digital Cameras". It runs until a piece that starts a name of its own.
     let mut fits_list = false;
-    for part in text.split([',', '(', ')', '[', ']', '|', ';', '–', '—', '/', ':', '+']) {
+    // A slash before a digit is a fraction or a ratio ("f/1.8G", "1/4 inch"), no
+    // break between names ("Black/White", "Tough/Outdoor").
+    let bytes = text.as_bytes();
+    let breaks = |i: usize, c: char| {
+        matches!(c, ',' | '(' | ')' | '[' | ']' | '|' | ';' | '–' | '—' | ':' | '+')
+            || (c == '/' && !bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if breaks(i, c) {
+            parts.push(&text[start..i]);
+            start = i + c.len_utf8();
+        }
+    }
+    parts.push(&text[start..]);
+    for part in parts {
         for piece in part.split(" - ") {
             let mut words = Vec::new();
             let mut broke_at: Option<String> = None;

@@ -38,11 +38,7 @@ impl Profile {
             Vec::new()
         };
         let mut words: Vec<String> = if english {
-            p.title
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(singular)
-                .collect()
+            name_uses(&p.title, &kinds)
         } else {
             Vec::new()
         };
@@ -61,6 +57,26 @@ impl Profile {
             english: p.language == "en",
         }
     }
+}
+
+/// The words of a title, singular and folded, that it uses as a name: each but
+/// those it only puts before one of its own kinds ("Watch" in "Apple Watch Band" is
+/// said of the band). So a word counts as mentioned by the titles that could be that
+/// thing, and "smart watch" stays a kind here though many bands name the watch.
+fn name_uses(title: &str, kinds: &[String]) -> Vec<String> {
+    let tokens: Vec<String> = title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(singular)
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for (i, w) in tokens.iter().enumerate() {
+        let modifies_own_kind = tokens.get(i + 1).is_some_and(|next| kinds.contains(next));
+        if !modifies_own_kind && !out.contains(w) {
+            out.push(w.clone());
+        }
+    }
+    out
 }
 
 /// The tokens of a text that look like model names: a digit in them, and a letter or
@@ -207,11 +223,13 @@ impl Vocabulary {
         if p.kinds.iter().any(|k| k == kind) {
             return true;
         }
+        // The next word modifies it when it is a kind of other titles too ("Watch
+        // Bands"), not only of this one ("Smart Watch Tough").
         p.first_phrase.iter().enumerate().any(|(i, w)| {
             w == kind
                 && p.first_phrase
                     .get(i + 1)
-                    .is_none_or(|next| !self.kinds.contains_key(next.as_str()))
+                    .is_none_or(|next| self.heads(next) < 2)
         })
     }
 
@@ -274,6 +292,17 @@ impl Vocabulary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_only_put_before_the_titles_own_kind_is_no_mention() {
+        let kinds = vec!["band".to_string()];
+        let words = name_uses("Watch Bands Compatible with Apple Watch Band 44mm", &kinds);
+        assert!(!words.contains(&"watch".to_string()), "{words:?}");
+        assert!(words.contains(&"band".to_string()) && words.contains(&"apple".to_string()));
+        let kinds = vec!["bracelet".to_string()];
+        let words = name_uses("Fitness Watch 1.69inch Smart Bracelet", &kinds);
+        assert!(words.contains(&"watch".to_string()), "{words:?}");
+    }
 
     #[test]
     fn model_tokens_are_the_title_tokens_with_digits() {
