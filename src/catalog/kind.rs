@@ -148,6 +148,10 @@ const NOT_HEADS: &[&str] = &[
     "funny",
     "soft",
     "waterproof",
+    "tough",
+    "rugged",
+    "outdoor",
+    "indoor",
     "adjustable",
     "rechargeable",
     "usb",
@@ -362,8 +366,10 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
     // break between names ("Black/White", "Tough/Outdoor").
     let bytes = text.as_bytes();
     let breaks = |i: usize, c: char| {
-        matches!(c, ',' | '(' | ')' | '[' | ']' | '|' | ';' | '–' | '—' | ':' | '+')
-            || (c == '/' && !bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+        matches!(
+            c,
+            ',' | '(' | ')' | '[' | ']' | '|' | ';' | '–' | '—' | ':' | '+'
+        ) || (c == '/' && !bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
     };
     let mut parts: Vec<&str> = Vec::new();
     let mut start = 0;

@@ -223,13 +223,11 @@ impl Vocabulary {
         if p.kinds.iter().any(|k| k == kind) {
             return true;
         }
-        // The next word modifies it when it is a kind of other titles too ("Watch
-        // Bands"), not only of this one ("Smart Watch Tough").
         p.first_phrase.iter().enumerate().any(|(i, w)| {
             w == kind
                 && p.first_phrase
                     .get(i + 1)
-                    .is_none_or(|next| self.heads(next) < 2)
+                    .is_none_or(|next| !self.kinds.contains_key(next.as_str()))
         })
     }
 

@@ -20,6 +20,11 @@ const CATALOG: &str = r#"{"id":"C50","title":"QualGear HDMI 2.0 Cable with Ether
 {"id":"WB1","title":"Watch Band Compatible with Apple Watch 44mm 45mm","price":1099,"currency":"USD","language":"en","category":["Electronics","Watch Bands"],"variants":[{"id":"WB1-1","stock":7}]}
 {"id":"PC1","title":"PEEL Ultra Thin iPhone 12 Pro Max Case, Black","price":2900,"currency":"USD","language":"en","category":["Electronics","Phone Cases"],"variants":[{"id":"PC1-1","stock":4}]}
 {"id":"PJ1","title":"Acer P6500 Large Venue 1080p Video Projector","price":161994,"currency":"USD","language":"en","category":["Electronics","Projectors"],"variants":[{"id":"PJ1-1","stock":1}]}
+{"id":"BN1","title":"20x50 High Power Binoculars for Adults, Compact Waterproof Binoculars","price":4600,"currency":"USD","language":"en","category":["Electronics","Binoculars"],"variants":[{"id":"BN1-1","stock":4}]}
+{"id":"TL1","title":"whdz Telescopes for Kids Adults Astronomy Beginners, Travel Telescope with Portable Tripod","price":23509,"currency":"USD","language":"en","category":["Electronics","Binoculars"],"variants":[{"id":"TL1-1","stock":4}]}
+{"id":"TB1","title":"Erwazi Android Tablet, 7 Inch Tablet PC 1GB + 8GB","price":3699,"currency":"USD","language":"en","category":["Electronics","Tablets"],"variants":[{"id":"TB1-1","stock":4}]}
+{"id":"SP1","title":"Stylus Pens for iPad, Universal Stylus with Magnetic Cap Compatible with iPad, iPhone, Android, Microsoft Tablets","price":1399,"currency":"USD","language":"en","category":["Electronics","Styluses"],"variants":[{"id":"SP1-1","stock":4}]}
+{"id":"SW1","title":"Smart Watch Tough/Outdoor 2022 for Men 1.69'' Full Touch Screen","price":12900,"currency":"USD","language":"en","category":["Electronics","Smartwatches"],"variants":[{"id":"SW1-1","stock":4}]}
 "#;
 
 fn assistant(dir: &std::path::Path) -> Assistant {
@@ -282,4 +287,22 @@ fn a_cheaper_alternative_is_of_the_same_kind_and_says_what_differs() {
         "{}",
         out.reply
     );
+}
+
+#[test]
+fn the_title_outranks_the_shelf_and_what_a_product_fits_is_no_kind_of_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant(dir.path());
+    // A telescope filed under Binoculars is no binoculars, though it is dearer.
+    let out = say(&a, None, "c6", "the most expensive binoculars");
+    assert_eq!(ids(&out), ["BN1"], "{}", out.reply);
+    // A stylus "compatible with … Tablets" is no tablet, though it is cheaper.
+    let out = say(&a, None, "c6", "whats the cheapest tablet you have");
+    assert_eq!(ids(&out), ["TB1"], "{}", out.reply);
+    // A band names the watch it fits; the smart watch is the watch.
+    let out = say(&a, None, "c6", "the cheapest smart watch");
+    assert_eq!(ids(&out), ["SW1"], "{}", out.reply);
+    // A bare length in feet is a spec: only the cable sold in 30 feet.
+    let out = say(&a, None, "c6", "hdmi cable thirty feet");
+    assert_eq!(ids(&out), ["C30"], "{}", out.reply);
 }
