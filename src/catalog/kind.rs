@@ -458,6 +458,15 @@ pub fn first_phrase(title: &str) -> Vec<String> {
         .collect()
 }
 
+/// A title's words in order, singular and folded ("Watch Bands" → "watch", "band").
+pub fn title_words(title: &str) -> Vec<String> {
+    title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(singular)
+        .collect()
+}
+
 /// The kinds a product is, from its English title and its category's last level:
 /// the head of each phrase of the title, the first one first. A category's head
 /// counts when the title has the word too, or names no kind of its own: marketplace
@@ -474,11 +483,7 @@ pub fn title_kinds(title: &str, category_leaf: Option<&str>) -> Vec<String> {
         }
     }
     if let Some(leaf) = category_leaf {
-        let title_words: Vec<String> = title
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(singular)
-            .collect();
+        let title_words = title_words(title);
         let named_none = out.is_empty();
         for p in phrases(&leaf.replace('&', ",")) {
             if let Some(h) = head_of(&p) {

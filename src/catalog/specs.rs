@@ -351,25 +351,38 @@ const CONNECTORS: &[(&str, &str)] = &[
     ("PCIe", r"\bpci[ -]?e\b|pcie ?\d"),
 ];
 
-fn connector_res() -> &'static Vec<(&'static str, Regex)> {
-    static RE: OnceLock<Vec<(&'static str, Regex)>> = OnceLock::new();
+/// All connector patterns as one set: a text is scanned once, not once a pattern.
+fn connector_set() -> &'static regex::RegexSet {
+    static RE: OnceLock<regex::RegexSet> = OnceLock::new();
     RE.get_or_init(|| {
-        CONNECTORS
-            .iter()
-            .map(|(name, pattern)| (*name, Regex::new(pattern).expect("connector pattern")))
-            .collect()
+        regex::RegexSet::new(CONNECTORS.iter().map(|(_, pattern)| *pattern))
+            .expect("connector patterns")
     })
+}
+
+/// Marks in `found` (indexed like [`CONNECTORS`]) the connectors `text` names.
+fn mark_connectors(text: &str, found: &mut [bool]) {
+    for i in connector_set().matches(&text.to_lowercase()).iter() {
+        found[i] = true;
+    }
+}
+
+/// The connectors marked in `found`, canonical and in the order of [`CONNECTORS`].
+fn marked_connectors(found: &[bool]) -> Vec<&'static str> {
+    CONNECTORS
+        .iter()
+        .zip(found)
+        .filter(|(_, f)| **f)
+        .map(|((name, _), _)| *name)
+        .collect()
 }
 
 /// The connectors, sockets and memory generations a text names, canonical and in
 /// the order of [`CONNECTORS`] ("USB-C", "HDMI", "AM4", "DDR5").
 pub fn connectors(text: &str) -> Vec<&'static str> {
-    let lower = text.to_lowercase();
-    connector_res()
-        .iter()
-        .filter(|(_, re)| re.is_match(&lower))
-        .map(|(name, _)| *name)
-        .collect()
+    let mut found = [false; CONNECTORS.len()];
+    mark_connectors(text, &mut found);
+    marked_connectors(&found)
 }
 
 /// The specs of a product or a variant: every value found, per dimension, and the
@@ -519,19 +532,16 @@ impl Specs {
         s.add_text(&head, true);
         // Connectors from the title and attributes only: a description lists what
         // the product works with as often as what it has.
-        let mut named = connectors(&p.title);
+        let mut found = [false; CONNECTORS.len()];
+        mark_connectors(&p.title, &mut found);
         for (k, vs) in &p.attributes {
             if !k.starts_with("option.") {
                 for v in vs {
-                    named.extend(connectors(v));
+                    mark_connectors(v, &mut found);
                 }
             }
         }
-        s.connectors = CONNECTORS
-            .iter()
-            .map(|(c, _)| *c)
-            .filter(|c| named.contains(c))
-            .collect();
+        s.connectors = marked_connectors(&found);
         s
     }
 

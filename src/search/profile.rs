@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::catalog::kind::{first_phrase, requested_kind, singular, title_kinds};
+use crate::catalog::kind::{first_phrase, requested_kind, title_kinds, title_words};
 use crate::catalog::specs::Specs;
 use crate::catalog::text::fold;
 use crate::catalog::Product;
@@ -64,11 +64,7 @@ impl Profile {
 /// said of the band). So a word counts as mentioned by the titles that could be that
 /// thing, and "smart watch" stays a kind here though many bands name the watch.
 fn name_uses(title: &str, kinds: &[String]) -> Vec<String> {
-    let tokens: Vec<String> = title
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(singular)
-        .collect();
+    let tokens = title_words(title);
     let mut out: Vec<String> = Vec::new();
     for (i, w) in tokens.iter().enumerate() {
         let modifies_own_kind = tokens.get(i + 1).is_some_and(|next| kinds.contains(next));
@@ -202,16 +198,16 @@ impl Vocabulary {
         self.english * 2 > self.products
     }
 
-    /// Whether a word names a kind of product here: the head of at least a third of
-    /// the titles that use it ("cable" is; "charge", in "JBL Charge 5" and "Charge,
-    /// Showcase", is a name or a feature).
     /// How many titles a word heads (as a kind).
     pub fn heads(&self, word: &str) -> usize {
         self.kinds.get(word).copied().unwrap_or(0)
     }
 
+    /// Whether a word names a kind of product here: the head of at least a third of
+    /// the titles that use it ("cable" is; "charge", in "JBL Charge 5" and "Charge,
+    /// Showcase", is a name or a feature).
     pub fn is_kind(&self, word: &str) -> bool {
-        let kinds = self.kinds.get(word).copied().unwrap_or(0);
+        let kinds = self.heads(word);
         let mentions = self.mentions.get(word).copied().unwrap_or(0);
         kinds > 0 && kinds * 3 >= mentions
     }

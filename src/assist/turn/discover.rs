@@ -75,6 +75,14 @@ fn best_matched(hits: Vec<Hit>) -> Vec<Hit> {
     }
 }
 
+/// How many words of a search text name the product: all but those of a
+/// superlative ("most expensive"), which order products and name none.
+pub(super) fn product_word_count(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| !crate::nlu::rules::is_superlative_word(w))
+        .count()
+}
+
 /// A short request that names no kind and no model this catalogue knows, but whose
 /// every word some product has ("jbl charge 5", "naim mu-so qb", "nikon 50mm lens"):
 /// the products that have them all, not padded with those sharing one word (a stand
@@ -84,10 +92,7 @@ fn only_those_with_every_word(
     found: crate::search::SearchResults,
     text: &str,
 ) -> crate::search::SearchResults {
-    let n = text
-        .split_whitespace()
-        .filter(|w| !crate::nlu::rules::is_superlative_word(w))
-        .count();
+    let n = product_word_count(text);
     if n < 2 || !found.hits.iter().any(|h| matched_words(h) >= n) {
         return found;
     }
@@ -158,6 +163,7 @@ impl Assistant {
         out: &mut Outcome,
     ) -> Result<(), TurnError> {
         let changes = state.search.apply(u, &state.shown, state.focused.as_ref());
+        let short = state.search.text.split_whitespace().count() <= SHORT_REQUEST;
         if changes
             .iter()
             .any(|c| matches!(c, Change::NewSearch { .. }))
@@ -166,7 +172,6 @@ impl Assistant {
             // The kind filters short requests and those with a superlative, a spec or
             // a model; a long description ("a long sleeve blouse for women, machine
             // washable, size xl") is ranked by all its words instead.
-            let short = state.search.text.split_whitespace().count() <= SHORT_REQUEST;
             let precise = short
                 || state.search.spec_sort.is_some()
                 || !state.search.specs.is_empty()
@@ -182,7 +187,6 @@ impl Assistant {
         // How many a superlative shows: "the cheapest cable" one (and those tied with
         // it), "the 3 cheapest" three.
         let wanted = superlative_count(&u.normalised);
-        let short = state.search.text.split_whitespace().count() <= SHORT_REQUEST;
         let spec_sort = state.search.spec_sort.clone();
         let mut first_shown = state.search.best_shown;
         let results = match (state.search.sort, &spec_sort) {
@@ -211,7 +215,7 @@ impl Assistant {
             _ => {
                 let q = state.search.query();
                 // A named model: every listing of it, not a page padded with others.
-                let named = q.models.is_empty() && q.kind.is_none() && q.offset == 0 && short;
+                let by_words = q.models.is_empty() && q.kind.is_none() && q.offset == 0 && short;
                 let q = if q.models.is_empty() {
                     q
                 } else {
@@ -221,7 +225,7 @@ impl Assistant {
                     }
                 };
                 let found = self.find(&q)?;
-                if named {
+                if by_words {
                     only_those_with_every_word(found, &q.text)
                 } else {
                     found

@@ -251,12 +251,7 @@ impl Assistant {
         }
         let mut search = ActiveSearch::default();
         search.apply(&u, &[], None);
-        // The words of a superlative ("most expensive") name no product.
-        let n = search
-            .text
-            .split_whitespace()
-            .filter(|w| !crate::nlu::rules::is_superlative_word(w))
-            .count();
+        let n = super::discover::product_word_count(&search.text);
         if n == 0 {
             return false;
         }
