@@ -57,8 +57,8 @@ pub async fn run_on(
     if config.api_keys.is_empty() {
         tracing::warn!("no api_keys configured: the API is open to anyone who can reach {addr}");
     }
-    if let Err(e) = crate::nlu::phrases::install(Some(&config.prompts_dir)) {
-        tracing::error!(error = %e, "intent phrases in prompts_dir are broken; using the built-in ones");
+    if let Err(e) = crate::nlu::install_prompts(Some(&config.prompts_dir)) {
+        tracing::error!(error = %e, "intent phrases or lexicon in prompts_dir are broken; using the built-in ones");
     }
     let state = AppState::for_config(&config);
     spawn_catalog(config.clone(), state.clone());

@@ -203,7 +203,7 @@ fn main() -> ExitCode {
         }
     };
     shopassist::logging::init(config.log_format);
-    if let Err(e) = shopassist::nlu::phrases::install(Some(&config.prompts_dir)) {
+    if let Err(e) = shopassist::nlu::install_prompts(Some(&config.prompts_dir)) {
         eprintln!("error: {e}");
         return ExitCode::from(2);
     }

@@ -227,6 +227,11 @@ impl Shop {
         self.index.request_target(normalised)
     }
 
+    /// How many products have `word` (folded) in their title, brand or category.
+    pub fn word_uses(&self, word: &str) -> u32 {
+        self.index.word_uses(word)
+    }
+
     /// How many titles `word` (singular, lowercase) heads as their kind.
     pub fn heads(&self, word: &str) -> usize {
         self.index.heads(word)

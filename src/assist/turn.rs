@@ -317,7 +317,7 @@ impl Assistant {
             .unwrap_or_else(|| self.shop.language());
         let reading = RulesReading::new(text, session_lang);
         let model = self.llm.get().filter(|_| reading.is_open());
-        let first = reading.understanding();
+        let first = self.in_catalogue_words(reading.understanding());
         let lang = input.language.unwrap_or(first.language);
         state.language = Some(lang);
         let ctx = Ctx {
@@ -348,7 +348,8 @@ impl Assistant {
         let u = match model {
             None => first.clone(),
             Some((extractor, model)) => match self.llm_gate.try_lock() {
-                Ok(_gate) => reading.finish(Some((extractor.as_ref(), model.as_ref()))),
+                Ok(_gate) => self
+                    .in_catalogue_words(reading.finish(Some((extractor.as_ref(), model.as_ref())))),
                 Err(_) => {
                     ::metrics::counter!("shopassist_model_busy_total").increment(1);
                     tracing::info!("model busy; understanding with the rules alone");
@@ -425,6 +426,31 @@ impl Assistant {
                 handoff: state.handoff,
             })
         })
+    }
+
+    /// `u` with its product words in the catalogue's language: "ich suche ein
+    /// fernglas" searches an English catalogue for binoculars (see
+    /// [`crate::nlu::lexicon`]). Only the words of the product asked for change, never
+    /// those that carry the intent ("warenkorb").
+    fn in_catalogue_words(&self, mut u: Understanding) -> Understanding {
+        let rules = crate::nlu::understand::rule_product_words(&u.normalised, &u.slots);
+        let words = [u.product_type.as_deref(), rules.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let uses = |w: &str| self.shop.word_uses(w);
+        let translated =
+            crate::nlu::lexicon::Lexicon::get().translations(&words, u.language, &uses);
+        if translated.is_empty() {
+            return u;
+        }
+        u.normalised = crate::nlu::lexicon::apply(&u.normalised, &translated);
+        u.product_type = u
+            .product_type
+            .map(|t| crate::nlu::lexicon::apply(&t, &translated));
+        u.translated = translated;
+        u
     }
 
     /// The search on the rules' reading, for showing its products before the model

@@ -31,6 +31,7 @@ const TARGET_WORDS: &[&str] = &[
     "that",
     "which",
     "featuring",
+    "supports",
     "including",
     "includes",
     "plus",
@@ -138,6 +139,7 @@ const NOT_HEADS: &[&str] = &[
     "certified",
     "rated",
     "gen",
+    "best",
     "generation",
     "industrial",
     "rustic",
@@ -403,7 +405,7 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
                 && (piece.split_whitespace().any(|w| {
                     matches!(
                         fold(w).as_str(),
-                        "compatible" | "fits" | "fit" | "kompatibel" | "passend"
+                        "compatible" | "fits" | "fit" | "supports" | "kompatibel" | "passend"
                     )
                 }) || piece_names_a_model(piece));
             if !words.is_empty() {
@@ -595,6 +597,14 @@ mod tests {
             vec!["band", "strap"]
         );
         assert_eq!(title_kinds("20x50", Some("Binoculars")), vec!["binocular"]);
+        assert_eq!(
+            title_kinds(
+                "USB Adapter for iPhone Camera Adapter OTG Cable Supports Camera, USB Flash Drive, Keyboard, Mouse",
+                None
+            ),
+            vec!["adapter"],
+            "what it supports is no kind of it"
+        );
     }
 
     #[test]

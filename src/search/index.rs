@@ -451,6 +451,14 @@ impl ProductIndex {
         )
     }
 
+    /// How many products have `word` (folded) in their title, brand or category.
+    pub fn word_uses(&self, word: &str) -> u32 {
+        self.speller
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .uses(word)
+    }
+
     /// How many titles `word` (singular, lowercase) heads as their kind.
     pub fn heads(&self, word: &str) -> usize {
         self.products

@@ -38,6 +38,17 @@ impl Speller {
         self.index.contains_key(word)
     }
 
+    /// How many products use the word (0: none).
+    pub fn uses(&self, word: &str) -> u32 {
+        let Some(&i) = self.index.get(word) else {
+            return 0;
+        };
+        self.by_len
+            .get(&word.chars().count())
+            .and_then(|bucket| bucket.get(i))
+            .map_or(0, |(_, n)| *n)
+    }
+
     /// The best correction for an unknown word: the smallest edit distance allowed for
     /// its length (1 from 4 letters, 2 from 8), then the most used.
     pub fn correct(&self, word: &str) -> Option<&str> {
@@ -124,6 +135,10 @@ mod tests {
             "adjacent swap is one edit"
         );
         assert_eq!(s.correct("regenjack"), None, "known words stay");
+        assert_eq!(
+            (s.uses("regenjack"), s.uses("alpin"), s.uses("x")),
+            (2, 1, 0)
+        );
         assert_eq!(s.correct("xyzzyxx"), None);
         assert_eq!(s.correct("hos"), None, "too short to correct");
     }

@@ -306,3 +306,39 @@ fn the_title_outranks_the_shelf_and_what_a_product_fits_is_no_kind_of_it() {
     let out = say(&a, None, "c6", "hdmi cable thirty feet");
     assert_eq!(ids(&out), ["C30"], "{}", out.reply);
 }
+
+#[test]
+fn german_product_words_search_an_english_catalogue() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant(dir.path());
+    let out = say(&a, None, "c7", "ich suche ein fernglas");
+    assert_eq!(ids(&out), ["BN1"], "{}", out.reply);
+    assert_eq!(
+        out.language,
+        shopassist::nlu::Language::De,
+        "answered in German"
+    );
+    let said = serde_json::to_value(&out.understanding).unwrap();
+    assert_eq!(
+        said["translated"],
+        serde_json::json!([{"from": "fernglas", "to": "binoculars"}])
+    );
+    // A compound whose first part the catalogue lacks: a "handyhülle" is a case.
+    let out = say(&a, None, "c7", "eine handyhülle bitte");
+    assert_eq!(ids(&out), ["PC1"], "{}", out.reply);
+    // A plural, a superlative and a cart step in one message: the words that carry
+    // the intent stay German and still act.
+    let out = say(
+        &a,
+        None,
+        "c8",
+        "leg das günstigste hdmi kabel in den warenkorb",
+    );
+    let cart = out.cart.as_ref().expect("a cart");
+    assert_eq!(cart.items.len(), 1, "{}", out.reply);
+    assert_eq!(cart.items[0].item.product_id, "C01", "{}", out.reply);
+    // An English word the catalogue knows is never translated.
+    let out = say(&a, None, "c9", "cheapest hdmi cable");
+    let said = serde_json::to_value(&out.understanding).unwrap();
+    assert!(said.get("translated").is_none(), "{said}");
+}

@@ -72,6 +72,10 @@ pub struct Understanding {
     /// charger"), one search each; set by the turn, which knows the catalogue.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<String>,
+    /// Product words put into the catalogue's language ("fernglas" → "binoculars");
+    /// set by the turn, which knows the catalogue.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub translated: Vec<crate::nlu::lexicon::Translation>,
 }
 
 /// Intents that act on carts or orders: the LLM alone cannot set them.
@@ -301,6 +305,7 @@ pub fn merge(
         dropped,
         used_llm,
         targets: Vec::new(),
+        translated: Vec::new(),
     }
 }
 

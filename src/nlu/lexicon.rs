@@ -1,0 +1,366 @@
+//! Product words across German and English (`prompts/lexicon.toml`): a shopper who
+//! writes "fernglas" to a shop whose catalogue is English is searching for binoculars.
+//!
+//! A word is translated only when the catalogue does not know it and knows the
+//! translation (the caller says which words it knows), so a shop's own vocabulary
+//! always wins and a word both languages share stays as it is. German plural and
+//! adjective endings and compounds whose last part is listed are read here, so the
+//! file lists base forms only. Built in, and a shop adds or replaces lines with its
+//! own `prompts_dir/lexicon.toml`, installed once per process like the phrase lists.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use super::Language;
+use crate::catalog::text::fold;
+
+const BUILT_IN: &str = include_str!("../../prompts/lexicon.toml");
+
+/// The two directions of the word list, keyed by folded word.
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    de_en: HashMap<String, Vec<String>>,
+    en_de: HashMap<String, Vec<String>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    de_en: HashMap<String, Vec<String>>,
+}
+
+/// One product word put into the catalogue's language, as `understanding` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Translation {
+    pub from: String,
+    pub to: String,
+}
+
+static INSTALLED: OnceLock<Lexicon> = OnceLock::new();
+
+/// How many times more products must use a translation than the shopper's own word,
+/// which the catalogue knows, for the translation to replace it.
+const RARER_BY: u32 = 5;
+
+/// German endings a base form may carry: plural, case and adjective endings.
+const ENDINGS: &[&str] = &["en", "er", "es", "em", "e", "n", "s"];
+
+impl Lexicon {
+    /// The built-in list with a shop's lines from `dir/lexicon.toml` (if any) added;
+    /// a shop's line for a word replaces the built-in one.
+    pub fn load(dir: Option<&Path>) -> Result<Lexicon, String> {
+        let mut words = parse(BUILT_IN, "built-in lexicon.toml")?;
+        if let Some(dir) = dir {
+            let path = dir.join("lexicon.toml");
+            match std::fs::read_to_string(&path) {
+                Ok(text) => words.extend(parse(&text, &path.display().to_string())?),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(format!("{}: {e}", path.display())),
+            }
+        }
+        let mut lexicon = Lexicon::default();
+        let mut german: Vec<(String, Vec<String>)> = words.into_iter().collect();
+        // The English-to-German side takes, for an English word, the first German
+        // word (alphabetically) that lists it first: one answer, whatever the order
+        // of a hash map.
+        german.sort();
+        for (de, en) in german {
+            let de = fold(de.trim());
+            let en: Vec<String> = en
+                .iter()
+                .map(|w| w.trim().to_lowercase())
+                .filter(|w| !w.is_empty())
+                .collect();
+            if de.is_empty() || en.is_empty() {
+                continue;
+            }
+            lexicon
+                .en_de
+                .entry(fold(&en[0]))
+                .or_insert_with(|| vec![de.clone()]);
+            lexicon.de_en.insert(de, en);
+        }
+        Ok(lexicon)
+    }
+
+    /// The lexicon in use: the installed one, or the built-in one until [`install`].
+    pub fn get() -> &'static Lexicon {
+        INSTALLED.get_or_init(|| Lexicon::load(None).expect("the built-in lexicon parses"))
+    }
+
+    /// `word` in the catalogue's language. `uses` says how many products use a
+    /// (folded) word. A word no product uses is replaced by the first translation the
+    /// catalogue knows: "fernglas" → "binoculars", "kabellose" → "wireless",
+    /// "handyhülle" → "phone case". A word of the shopper's language (`from`) that a
+    /// few products use is replaced too when many more use its translation: "beamer",
+    /// in one English title, → "projector", in eleven (that one among them). `None`
+    /// leaves the word as it is.
+    pub fn translate(
+        &self,
+        word: &str,
+        from: Language,
+        uses: &dyn Fn(&str) -> u32,
+    ) -> Option<String> {
+        let folded = fold(word);
+        if folded.chars().count() < 3 || folded.chars().any(|c| !c.is_alphabetic() && c != '-') {
+            return None;
+        }
+        let known = |w: &str| uses(w) > 0;
+        let used = uses(&folded);
+        if used > 0 {
+            let side = match from {
+                Language::De => &self.de_en,
+                Language::En => &self.en_de,
+            };
+            let t = Self::known_in(side, &folded, &known)?;
+            let more = t
+                .split_whitespace()
+                .map(|w| uses(&fold(w)))
+                .min()
+                .unwrap_or(0);
+            return (more >= RARER_BY * used).then_some(t);
+        }
+        if let Some(t) = self.known_translation(&folded, &known) {
+            return Some(t);
+        }
+        // A German compound whose last part is listed, longest last part first; its
+        // first part is kept when the catalogue knows it ("bluetoothlautsprecher"),
+        // translated when listed ("handyhülle"), else left out ("sportkopfhörer").
+        let cuts: Vec<usize> = folded.char_indices().map(|(i, _)| i).collect();
+        for &cut in cuts.iter().skip(3) {
+            let (modifier, head) = folded.split_at(cut);
+            if head.chars().count() < 4 {
+                break;
+            }
+            let Some(head) = self.known_translation(head, &known) else {
+                continue;
+            };
+            let modifier = modifier.trim_end_matches('-');
+            let modifier = [modifier, modifier.strip_suffix('s').unwrap_or(modifier)]
+                .into_iter()
+                .find_map(|m| {
+                    if known(m) {
+                        Some(m.to_string())
+                    } else {
+                        self.known_translation(m, &known)
+                    }
+                });
+            return Some(match modifier {
+                Some(m) => format!("{m} {head}"),
+                None => head,
+            });
+        }
+        None
+    }
+
+    /// The first translation of `folded` (or of its base form) whose words the
+    /// catalogue all knows, from either side.
+    fn known_translation(&self, folded: &str, known: &dyn Fn(&str) -> bool) -> Option<String> {
+        Self::known_in(&self.de_en, folded, known)
+            .or_else(|| Self::known_in(&self.en_de, folded, known))
+    }
+
+    fn known_in(
+        side: &HashMap<String, Vec<String>>,
+        folded: &str,
+        known: &dyn Fn(&str) -> bool,
+    ) -> Option<String> {
+        let bases = std::iter::once(folded).chain(ENDINGS.iter().filter_map(|e| {
+            folded
+                .strip_suffix(e)
+                .filter(|base| base.chars().count() >= 3)
+        }));
+        bases
+            .filter_map(|base| side.get(base))
+            .find_map(|alternatives| {
+                alternatives
+                    .iter()
+                    .find(|t| t.split_whitespace().all(|w| known(&fold(w))))
+                    .cloned()
+            })
+    }
+
+    /// The words of `words` that [`Lexicon::translate`] puts into the catalogue's
+    /// language, each once.
+    pub fn translations(
+        &self,
+        words: &str,
+        from: Language,
+        uses: &dyn Fn(&str) -> u32,
+    ) -> Vec<Translation> {
+        let mut out: Vec<Translation> = Vec::new();
+        for w in words.split_whitespace() {
+            if out.iter().any(|t| t.from == w) {
+                continue;
+            }
+            if let Some(to) = self.translate(w, from, uses) {
+                out.push(Translation {
+                    from: w.to_string(),
+                    to,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// `text` with the words of `translations` replaced (whole words only).
+pub fn apply(text: &str, translations: &[Translation]) -> String {
+    text.split_whitespace()
+        .map(|w| {
+            translations
+                .iter()
+                .find(|t| t.from == w)
+                .map_or(w, |t| t.to.as_str())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn parse(text: &str, what: &str) -> Result<HashMap<String, Vec<String>>, String> {
+    toml::from_str::<File>(text)
+        .map(|f| f.de_en)
+        .map_err(|e| format!("{what}: {e}"))
+}
+
+/// Installs the lexicon with a shop's lines from `dir`. A broken file is an error
+/// (the built-in list stays); installing twice keeps the first.
+pub fn install(dir: Option<&Path>) -> Result<(), String> {
+    let lexicon = Lexicon::load(dir)?;
+    let _ = INSTALLED.set(lexicon);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A catalogue using each of `words` in ten products.
+    fn english(words: &'static [&'static str]) -> impl Fn(&str) -> u32 {
+        move |w: &str| if words.contains(&w) { 10 } else { 0 }
+    }
+
+    fn tr(lx: &Lexicon, word: &str, uses: &dyn Fn(&str) -> u32) -> Option<String> {
+        lx.translate(word, Language::De, uses)
+    }
+
+    #[test]
+    fn an_unknown_german_word_becomes_the_english_word_the_catalogue_knows() {
+        let lx = Lexicon::load(None).unwrap();
+        let knows = english(&["binoculars", "camera", "phone", "case", "wireless", "cable"]);
+        assert_eq!(tr(&lx, "fernglas", &knows).as_deref(), Some("binoculars"));
+        assert_eq!(
+            tr(&lx, "kameras", &knows).as_deref(),
+            Some("camera"),
+            "a plural"
+        );
+        assert_eq!(tr(&lx, "kabellose", &knows).as_deref(), Some("wireless"));
+        assert_eq!(tr(&lx, "handyhülle", &knows).as_deref(), Some("phone case"));
+        assert_eq!(tr(&lx, "Kabel", &knows).as_deref(), Some("cable"));
+        assert_eq!(
+            tr(&lx, "stativ", &knows),
+            None,
+            "no tripod in this catalogue"
+        );
+        assert_eq!(tr(&lx, "warenkorb", &knows), None);
+    }
+
+    #[test]
+    fn a_word_the_catalogue_knows_stays_and_the_first_known_translation_wins() {
+        let lx = Lexicon::load(None).unwrap();
+        let knows = english(&["rock", "skirt", "earbuds", "headset"]);
+        assert_eq!(tr(&lx, "rock", &knows), None, "the shop's own word");
+        assert_eq!(tr(&lx, "kopfhörer", &knows).as_deref(), Some("earbuds"));
+        let knows = english(&["bluetoothlautsprecher"]);
+        assert_eq!(tr(&lx, "bluetoothlautsprecher", &knows), None);
+        let knows = english(&["bluetooth", "speaker"]);
+        assert_eq!(
+            tr(&lx, "bluetoothlautsprecher", &knows).as_deref(),
+            Some("bluetooth speaker"),
+            "a known first part is kept"
+        );
+        assert_eq!(
+            tr(&lx, "sportkopfhörer", &english(&["headphones"])).as_deref(),
+            Some("headphones"),
+            "an unknown first part is left out"
+        );
+    }
+
+    #[test]
+    fn a_rare_known_word_gives_way_to_a_common_translation() {
+        let lx = Lexicon::load(None).unwrap();
+        let uses = |w: &str| match w {
+            "beamer" => 1,
+            "projector" => 12,
+            "rock" => 4,
+            "skirt" => 6,
+            _ => 0,
+        };
+        assert_eq!(
+            lx.translate("beamer", Language::De, &uses).as_deref(),
+            Some("projector")
+        );
+        assert_eq!(
+            lx.translate("beamer", Language::En, &uses),
+            None,
+            "an English message"
+        );
+        assert_eq!(
+            lx.translate("rock", Language::De, &uses),
+            None,
+            "not rare enough"
+        );
+    }
+
+    #[test]
+    fn english_words_find_a_german_catalogue() {
+        let lx = Lexicon::load(None).unwrap();
+        let knows = english(&["kopfhorer", "fernglas", "jacke"]);
+        assert_eq!(tr(&lx, "headphones", &knows).as_deref(), Some("kopfhorer"));
+        assert_eq!(tr(&lx, "binoculars", &knows).as_deref(), Some("fernglas"));
+        assert_eq!(tr(&lx, "jackets", &knows).as_deref(), Some("jacke"));
+    }
+
+    #[test]
+    fn only_the_product_words_are_replaced_and_whole() {
+        let lx = Lexicon::load(None).unwrap();
+        let knows = english(&["tripod", "basket"]);
+        let found = lx.translations("stativ stativ", Language::De, &knows);
+        assert_eq!(
+            found,
+            vec![Translation {
+                from: "stativ".into(),
+                to: "tripod".into()
+            }]
+        );
+        assert_eq!(
+            apply("leg das günstigste stativ in den warenkorb", &found),
+            "leg das günstigste tripod in den warenkorb"
+        );
+        assert!(lx
+            .translations("stativ", Language::De, &english(&[]))
+            .is_empty());
+    }
+
+    #[test]
+    fn a_shop_adds_words_and_a_broken_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("lexicon.toml"),
+            "[de_en]\n\"glühwürmchen\" = [\"firefly\"]\nfernglas = [\"field glasses\"]\n",
+        )
+        .unwrap();
+        let lx = Lexicon::load(Some(dir.path())).unwrap();
+        let knows = english(&["firefly", "field", "glasses", "binoculars"]);
+        assert_eq!(tr(&lx, "glühwürmchen", &knows).as_deref(), Some("firefly"));
+        assert_eq!(
+            tr(&lx, "fernglas", &knows).as_deref(),
+            Some("field glasses"),
+            "the shop's line replaces the built-in one"
+        );
+        std::fs::write(dir.path().join("lexicon.toml"), "[words]\na = [\"b\"]\n").unwrap();
+        assert!(Lexicon::load(Some(dir.path())).is_err());
+    }
+}
