@@ -108,7 +108,9 @@ impl Lexicon {
             return None;
         }
         let known = |w: &str| uses(w) > 0;
-        let used = uses(&folded);
+        // A form of a word the catalogue has ("laufschuhe" for "Laufschuh") is its
+        // own: the index's stemming finds it.
+        let used = bases(&folded).map(uses).max().unwrap_or(0);
         if used > 0 {
             let side = match from {
                 Language::De => &self.de_en,
@@ -133,6 +135,10 @@ impl Lexicon {
             let (modifier, head) = folded.split_at(cut);
             if head.chars().count() < 4 {
                 break;
+            }
+            // A compound of the catalogue's own language is the decompounder's.
+            if bases(head).any(known) {
+                return None;
             }
             let Some(head) = self.known_translation(head, &known) else {
                 continue;
@@ -167,12 +173,7 @@ impl Lexicon {
         folded: &str,
         known: &dyn Fn(&str) -> bool,
     ) -> Option<String> {
-        let bases = std::iter::once(folded).chain(ENDINGS.iter().filter_map(|e| {
-            folded
-                .strip_suffix(e)
-                .filter(|base| base.chars().count() >= 3)
-        }));
-        bases
+        bases(folded)
             .filter_map(|base| side.get(base))
             .find_map(|alternatives| {
                 alternatives
@@ -204,6 +205,15 @@ impl Lexicon {
         }
         out
     }
+}
+
+/// A folded word and the base forms it may have under a German ending.
+fn bases(folded: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(folded).chain(ENDINGS.iter().filter_map(move |e| {
+        folded
+            .strip_suffix(e)
+            .filter(|base| base.chars().count() >= 3)
+    }))
 }
 
 /// `text` with the words of `translations` replaced (whole words only).
@@ -265,6 +275,22 @@ mod tests {
             "no tripod in this catalogue"
         );
         assert_eq!(tr(&lx, "warenkorb", &knows), None);
+    }
+
+    #[test]
+    fn a_form_or_a_compound_of_the_catalogue_s_own_words_stays() {
+        let lx = Lexicon::load(None).unwrap();
+        let knows = english(&["laufschuh", "schuh", "shoe", "jacke", "jacket"]);
+        assert_eq!(
+            tr(&lx, "laufschuhe", &knows),
+            None,
+            "a plural of a known word"
+        );
+        assert_eq!(
+            tr(&lx, "regenjacken", &knows),
+            None,
+            "a compound of a known head"
+        );
     }
 
     #[test]

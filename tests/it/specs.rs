@@ -342,3 +342,25 @@ fn german_product_words_search_an_english_catalogue() {
     let said = serde_json::to_value(&out.understanding).unwrap();
     assert!(said.get("translated").is_none(), "{said}");
 }
+
+#[test]
+fn naming_a_listing_adds_the_version_its_title_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant(dir.path());
+    // "QualGear … (50 Feet)" is sold in 25 and 50 feet; the listing is the 50 feet one.
+    let out = say(
+        &a,
+        None,
+        "c10",
+        "add the qualgear hdmi cable to my cart and check out",
+    );
+    let cart = out.cart.as_ref().expect("a cart");
+    assert_eq!(cart.items.len(), 1, "{}", out.reply);
+    assert_eq!(cart.items[0].item.variant_id, "C50-50", "{}", out.reply);
+    assert!(
+        out.actions.iter().any(|a| a["type"] == "checkout.proposed"),
+        "{:?}",
+        out.actions
+    );
+    assert!(!out.actions.iter().any(|a| a["type"] == "order.placed"));
+}

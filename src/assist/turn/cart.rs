@@ -64,6 +64,15 @@ impl Assistant {
             .and_then(|s| s.variant_id.as_deref())
             .filter(|_| !size_open)
             .and_then(|id| fits.iter().find(|v| v.id == id));
+        // The listing's own version: "LINDY 36920 0.5m … Cable" is the 0.5 m one of
+        // its five lengths, and naming the listing names it.
+        let titled = {
+            let mut named = fits.iter().filter(|v| title_names_version(&p.title, v));
+            match (named.next(), named.next()) {
+                (Some(v), None) => Some(*v),
+                _ => None,
+            }
+        };
         let variant_id = match fits.as_slice() {
             [] if p.variants.len() == 1 => Some(p.variants[0].id.clone()),
             [] => {
@@ -71,6 +80,7 @@ impl Assistant {
                 return Ok(());
             }
             _ if shown.is_some() => shown.map(|v| v.id.clone()),
+            _ if titled.is_some() => titled.map(|v| v.id.clone()),
             _ if size_open || color_open => None,
             fits => fits
                 .iter()
@@ -242,5 +252,57 @@ impl Assistant {
             Err(e) => out.say(Fact::Refused(Refusal::Engine(e.to_string()))),
         }
         Ok(())
+    }
+}
+
+/// Whether a product's title names this version: each of its size and colour (at
+/// least one, two characters or more) is in the title as words of their own.
+fn title_names_version(title: &str, v: &crate::catalog::Variant) -> bool {
+    let title = format!(
+        " {} ",
+        crate::catalog::text::fold(title).replace([',', '(', ')'], " ")
+    );
+    let values: Vec<String> = [v.size.as_deref(), v.color.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(|value| crate::catalog::text::fold(value.trim()))
+        .collect();
+    !values.is_empty()
+        && values
+            .iter()
+            .all(|value| value.chars().count() >= 2 && title.contains(&format!(" {value} ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::title_names_version;
+    use crate::catalog::Variant;
+
+    fn v(size: Option<&str>, color: Option<&str>) -> Variant {
+        Variant {
+            id: "v".into(),
+            size: size.map(String::from),
+            color: color.map(String::from),
+            stock: 1,
+            price: None,
+            gtin: None,
+        }
+    }
+
+    #[test]
+    fn a_title_names_the_version_it_lists() {
+        let t = "LINDY 36920 0.5m DisplayPort to HDMI 10.2G Cable, Black";
+        assert!(title_names_version(t, &v(Some("0.5m"), None)));
+        assert!(title_names_version(t, &v(Some("0.5m"), Some("Black"))));
+        assert!(!title_names_version(t, &v(Some("1m"), None)));
+        assert!(
+            !title_names_version(t, &v(Some("0.5m"), Some("White"))),
+            "both must be named"
+        );
+        assert!(
+            !title_names_version("Rain Jacket M", &v(Some("M"), None)),
+            "too short to tell"
+        );
+        assert!(!title_names_version(t, &v(None, None)));
     }
 }
