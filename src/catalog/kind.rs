@@ -460,6 +460,16 @@ pub fn first_phrase(title: &str) -> Vec<String> {
         .collect()
 }
 
+/// The words of a title's product phrases, phrase by phrase, singular and folded:
+/// not those after "for", "with" or "compatible" nor a list of what it fits
+/// ("Remote Control Compatible for Samsung … TV" → "replaced", "remote", "control").
+pub fn phrase_words(title: &str) -> Vec<Vec<String>> {
+    phrases(title)
+        .iter()
+        .map(|p| p.iter().map(|w| singular(w)).collect())
+        .collect()
+}
+
 /// A title's words in order, singular and folded ("Watch Bands" → "watch", "band").
 pub fn title_words(title: &str) -> Vec<String> {
     title

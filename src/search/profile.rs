@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::catalog::kind::{first_phrase, requested_kind, title_kinds, title_words};
+use crate::catalog::kind::{first_phrase, phrase_words, requested_kind, title_kinds};
 use crate::catalog::specs::Specs;
 use crate::catalog::text::fold;
 use crate::catalog::Product;
@@ -59,17 +59,20 @@ impl Profile {
     }
 }
 
-/// The words of a title, singular and folded, that it uses as a name: each but
-/// those it only puts before one of its own kinds ("Watch" in "Apple Watch Band" is
-/// said of the band). So a word counts as mentioned by the titles that could be that
-/// thing, and "smart watch" stays a kind here though many bands name the watch.
+/// The words of a title, singular and folded, that it uses as a name: those of its
+/// product phrases, not what it is for or fits ("TV" in "Remote Control Compatible
+/// for Samsung … TV"), and not those it only puts before one of its own kinds
+/// ("Watch" in "Apple Watch Band" is said of the band). So a word counts as mentioned
+/// by the titles that could be that thing, and "smart watch" and "tv" stay kinds here
+/// though many bands name the watch and many remotes the TV.
 fn name_uses(title: &str, kinds: &[String]) -> Vec<String> {
-    let tokens = title_words(title);
     let mut out: Vec<String> = Vec::new();
-    for (i, w) in tokens.iter().enumerate() {
-        let modifies_own_kind = tokens.get(i + 1).is_some_and(|next| kinds.contains(next));
-        if !modifies_own_kind && !out.contains(w) {
-            out.push(w.clone());
+    for tokens in phrase_words(title) {
+        for (i, w) in tokens.iter().enumerate() {
+            let modifies_own_kind = tokens.get(i + 1).is_some_and(|next| kinds.contains(next));
+            if !modifies_own_kind && !out.contains(w) {
+                out.push(w.clone());
+            }
         }
     }
     out
