@@ -322,7 +322,23 @@ pub fn detect(text: &str, session: Language) -> Language {
             Lang::Deu => Language::De,
             _ => Language::En,
         },
-        _ => session,
+        // A keyword message ("wireless earbuds", "kabellose kopfhörer") is told by
+        // product words of one language only.
+        _ => {
+            let lexicon = super::lexicon::Lexicon::get();
+            let told = |lang| {
+                words
+                    .iter()
+                    .filter(|w| lexicon.language_of(w) == Some(lang))
+                    .count()
+            };
+            let (de, en) = (told(Language::De), told(Language::En));
+            match de.cmp(&en) {
+                std::cmp::Ordering::Greater => Language::De,
+                std::cmp::Ordering::Less => Language::En,
+                std::cmp::Ordering::Equal => session,
+            }
+        }
     }
 }
 
@@ -366,5 +382,20 @@ mod tests {
         assert_eq!(detect("ok", Language::En), Language::En);
         assert_eq!(detect("42", Language::En), Language::En);
         assert_eq!(detect("Adidas", Language::De), Language::De);
+        assert_eq!(
+            detect("laptop", Language::De),
+            Language::De,
+            "a word both use"
+        );
+    }
+
+    #[test]
+    fn keyword_messages_are_told_by_their_product_words() {
+        for session in [Language::De, Language::En] {
+            assert_eq!(detect("wireless earbuds", session), Language::En);
+            assert_eq!(detect("rain jacket", session), Language::En);
+            assert_eq!(detect("kabellose kopfhörer", session), Language::De);
+            assert_eq!(detect("fernglas", session), Language::De);
+        }
     }
 }

@@ -8,7 +8,7 @@
 //! file lists base forms only. Built in, and a shop adds or replaces lines with its
 //! own `prompts_dir/lexicon.toml`, installed once per process like the phrase lists.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -17,16 +17,22 @@ use crate::catalog::text::fold;
 
 const BUILT_IN: &str = include_str!("../../prompts/lexicon.toml");
 
-/// The two directions of the word list, keyed by folded word.
+/// The two directions of the word list, keyed by folded word, and the words that tell
+/// a language.
 #[derive(Debug, Default)]
 pub struct Lexicon {
     de_en: HashMap<String, Vec<String>>,
     en_de: HashMap<String, Vec<String>>,
+    /// Folded single words of one language only (not in the other, not shared).
+    german: HashSet<String>,
+    english: HashSet<String>,
 }
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
+    #[serde(default)]
+    shared: Vec<String>,
     #[serde(default)]
     de_en: HashMap<String, Vec<String>>,
 }
@@ -51,11 +57,18 @@ impl Lexicon {
     /// The built-in list with a shop's lines from `dir/lexicon.toml` (if any) added;
     /// a shop's line for a word replaces the built-in one.
     pub fn load(dir: Option<&Path>) -> Result<Lexicon, String> {
-        let mut words = parse(BUILT_IN, "built-in lexicon.toml")?;
+        let File {
+            mut shared,
+            de_en: mut words,
+        } = parse(BUILT_IN, "built-in lexicon.toml")?;
         if let Some(dir) = dir {
             let path = dir.join("lexicon.toml");
             match std::fs::read_to_string(&path) {
-                Ok(text) => words.extend(parse(&text, &path.display().to_string())?),
+                Ok(text) => {
+                    let shop = parse(&text, &path.display().to_string())?;
+                    shared.extend(shop.shared);
+                    words.extend(shop.de_en);
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(format!("{}: {e}", path.display())),
             }
@@ -80,8 +93,20 @@ impl Lexicon {
                 .en_de
                 .entry(fold(&en[0]))
                 .or_insert_with(|| vec![de.clone()]);
+            lexicon.german.insert(de.clone());
+            lexicon
+                .english
+                .extend(en.iter().flat_map(|t| t.split_whitespace()).map(fold));
             lexicon.de_en.insert(de, en);
         }
+        let both: HashSet<String> = lexicon
+            .german
+            .intersection(&lexicon.english)
+            .cloned()
+            .chain(shared.iter().map(|w| fold(w.trim())))
+            .collect();
+        lexicon.german.retain(|w| !both.contains(w));
+        lexicon.english.retain(|w| !both.contains(w));
         Ok(lexicon)
     }
 
@@ -183,6 +208,18 @@ impl Lexicon {
             })
     }
 
+    /// The language a product word is of, when only one of the two has it
+    /// ("earbuds", "kopfhörer"); `None` for a word both use ("laptop") or neither.
+    pub fn language_of(&self, word: &str) -> Option<Language> {
+        let folded = fold(word);
+        let is = |side: &HashSet<String>| bases(&folded).any(|b| side.contains(b));
+        match (is(&self.german), is(&self.english)) {
+            (true, false) => Some(Language::De),
+            (false, true) => Some(Language::En),
+            _ => None,
+        }
+    }
+
     /// The words of `words` that [`Lexicon::translate`] puts into the catalogue's
     /// language, each once.
     pub fn translations(
@@ -229,10 +266,8 @@ pub fn apply(text: &str, translations: &[Translation]) -> String {
         .join(" ")
 }
 
-fn parse(text: &str, what: &str) -> Result<HashMap<String, Vec<String>>, String> {
-    toml::from_str::<File>(text)
-        .map(|f| f.de_en)
-        .map_err(|e| format!("{what}: {e}"))
+fn parse(text: &str, what: &str) -> Result<File, String> {
+    toml::from_str::<File>(text).map_err(|e| format!("{what}: {e}"))
 }
 
 /// Installs the lexicon with a shop's lines from `dir`. A broken file is an error
@@ -338,6 +373,18 @@ mod tests {
             None,
             "not rare enough"
         );
+    }
+
+    #[test]
+    fn a_product_word_of_one_language_tells_it() {
+        let lx = Lexicon::load(None).unwrap();
+        assert_eq!(lx.language_of("earbuds"), Some(Language::En));
+        assert_eq!(lx.language_of("jackets"), Some(Language::En));
+        assert_eq!(lx.language_of("Kopfhörer"), Some(Language::De));
+        assert_eq!(lx.language_of("jacken"), Some(Language::De));
+        assert_eq!(lx.language_of("laptop"), None, "shared");
+        assert_eq!(lx.language_of("router"), None, "in both lists");
+        assert_eq!(lx.language_of("xyz"), None);
     }
 
     #[test]

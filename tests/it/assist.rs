@@ -279,6 +279,24 @@ fn superlatives_order_the_asked_kind_by_price_and_more_pages_on() {
 }
 
 #[test]
+fn a_keyword_message_is_answered_in_the_language_of_its_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant_in(dir.path());
+    // The demo shop is German; an English keyword message is answered in English …
+    let mut t = Talk::new(&a, None, Channel::Text);
+    let out = t.say("wireless earbuds");
+    assert_eq!(out.language, shopassist::nlu::Language::En, "{}", out.reply);
+    assert!(out.reply.starts_with("I found"), "{}", out.reply);
+    assert!(!out.products.is_empty());
+    // … and the conversation stays English for a message of words both languages use.
+    let out = t.say("bluetooth");
+    assert_eq!(out.language, shopassist::nlu::Language::En, "{}", out.reply);
+    // A German keyword message in a new conversation is answered in German.
+    let out = Talk::new(&a, None, Channel::Text).say("kabellose kopfhörer");
+    assert_eq!(out.language, shopassist::nlu::Language::De, "{}", out.reply);
+}
+
+#[test]
 fn reasons_are_worded_in_the_shoppers_language_beside_their_typed_form() {
     let dir = tempfile::tempdir().unwrap();
     let a = assistant_in(dir.path());
