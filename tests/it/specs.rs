@@ -13,6 +13,7 @@ const CATALOG: &str = r#"{"id":"C50","title":"QualGear HDMI 2.0 Cable with Ether
 {"id":"C30","title":"NavePoint HDMI 1.4 Male to Male Cable 30 Ft","price":1080,"currency":"USD","language":"en","category":["Electronics","Cables"],"variants":[{"id":"C30-1","stock":9}]}
 {"id":"C01","title":"4K HDMI Cable, Short Cord, 1ft","price":799,"currency":"USD","language":"en","category":["Electronics","Cables"],"variants":[{"id":"C01-1","stock":9}]}
 {"id":"TS1","title":"Wood TV Stand for 65 Inch TV, TV Cabinet with Barn Doors","price":31758,"currency":"USD","language":"en","category":["Home","TV Stands"],"variants":[{"id":"TS1-1","stock":3}]}
+{"id":"PS1","title":"Adjustable Cell Phone Stand, Desk Phone Holder","price":1299,"currency":"USD","language":"en","category":["Electronics","Stands"],"variants":[{"id":"PS1-1","stock":6}]}
 {"id":"TV1","title":"Elecsung Smart Mirror TV 27 inch","price":68900,"currency":"USD","language":"en","category":["Electronics","Televisions"],"variants":[{"id":"TV1-1","stock":2}]}
 {"id":"TV2","title":"Compact LED TV 22 inch","price":12900,"currency":"USD","language":"en","category":["Electronics","Televisions"],"variants":[{"id":"TV2-1","stock":2}]}
 {"id":"WC1","title":"Anker 10W Max Wireless Charger, 313 Wireless Charger (Pad)","price":2599,"currency":"USD","language":"en","category":["Electronics","Chargers"],"variants":[{"id":"WC1-1","stock":7}]}
@@ -95,6 +96,9 @@ fn the_head_decides_the_kind_and_a_missing_kind_is_said() {
     assert_eq!(out.intent, shopassist::nlu::Intent::Search);
     let out = say(&a, None, "c2", "tv stand");
     assert_eq!(ids(&out), ["TS1"], "{}", out.reply);
+    // Every word of a short request: a phone stand, not padded with the TV stand.
+    let out = say(&a, None, "c2", "phone stand");
+    assert_eq!(ids(&out), ["PS1"], "{}", out.reply);
     // No case for a 44 mm watch here (only a phone case): said, and the 44 mm bands
     // shown apart, marked.
     let out = say(&a, None, "c2", "a case for my apple watch 44mm");

@@ -83,11 +83,12 @@ pub(super) fn product_word_count(text: &str) -> usize {
         .count()
 }
 
-/// A short request that names no kind and no model this catalogue knows, but whose
-/// every word some product has ("jbl charge 5", "naim mu-so qb", "nikon 50mm lens"):
-/// the products that have them all, not padded with those sharing one word (a stand
-/// to "charge" a headset). With one word, or when no product has them all, the
-/// ranking stands.
+/// A short request that names no model this catalogue knows, but whose every word
+/// some product has ("jbl charge 5", "naim mu-so qb", "phone stand", "wireless
+/// charger"): the products that have them all, not padded with those sharing one
+/// word (a stand to "charge" a headset, TV stands to "phone stand", wall plugs to
+/// "wireless charger"). With one word, or when no product has them all, the ranking
+/// stands.
 fn only_those_with_every_word(
     found: crate::search::SearchResults,
     text: &str,
@@ -215,7 +216,7 @@ impl Assistant {
             _ => {
                 let q = state.search.query();
                 // A named model: every listing of it, not a page padded with others.
-                let by_words = q.models.is_empty() && q.kind.is_none() && q.offset == 0 && short;
+                let by_words = q.models.is_empty() && q.offset == 0 && short;
                 let q = if q.models.is_empty() {
                     q
                 } else {
