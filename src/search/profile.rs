@@ -63,8 +63,8 @@ impl Profile {
 /// product phrases, not what it is for or fits ("TV" in "Remote Control Compatible
 /// for Samsung … TV"), and not those it only puts before one of its own kinds
 /// ("Watch" in "Apple Watch Band" is said of the band). So a word counts as mentioned
-/// by the titles that could be that thing, and "smart watch" and "tv" stay kinds here
-/// though many bands name the watch and many remotes the TV.
+/// by the titles that could be that thing: "smart watch" stays a kind here though many
+/// bands name the watch, and a remote that fits a TV does not count against "tv".
 fn name_uses(title: &str, kinds: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for tokens in phrase_words(title) {
