@@ -56,6 +56,12 @@ pub enum Refusal {
     Engine(String),
     /// The product has no variant with the size or colour asked for.
     NoSuchVersion { product: Arc<Product> },
+    /// The version asked for has fewer in stock than asked (none, or `available`).
+    OutOfStock {
+        product: Arc<Product>,
+        variant: Option<crate::catalog::Variant>,
+        available: u32,
+    },
 }
 
 /// Discovery: searching, showing, answering, comparing.

@@ -58,6 +58,20 @@ impl Reply<'_> {
                         "no_such_version",
                         json!({"title": title(product, self.lang), "options": options(product)}),
                     ),
+                    Refusal::OutOfStock {
+                        product,
+                        variant,
+                        available,
+                    } => {
+                        let variant = variant
+                            .as_ref()
+                            .map(|v| size_and_color(&v.size, &v.color, ", "))
+                            .unwrap_or_default();
+                        self.t(
+                            "out_of_stock",
+                            json!({"title": title(product, self.lang), "variant": variant, "available": available}),
+                        )
+                    }
                 };
                 self.t("refused", json!({ "reason": reason }))
             }
@@ -560,6 +574,23 @@ mod tests {
             ]
         );
         assert_eq!(en.reasons(&evidence, "EUR")[0], "up to €60.00");
+        // A version out of stock is said in the shopper's language, not the engine's.
+        let jacket: std::sync::Arc<Product> = std::sync::Arc::new(serde_json::from_str(r#"{"id":"J","title":"Regenjacke Nordkap","title_en":"Rain jacket Nordkap","price":8995,"currency":"EUR","variants":[{"id":"J-M","size":"M","color":"Schwarz","stock":0}]}"#).unwrap());
+        let gone = |available| {
+            Fact::Refused(Refusal::OutOfStock {
+                product: jacket.clone(),
+                variant: jacket.variants.first().cloned(),
+                available,
+            })
+        };
+        assert_eq!(
+            de.line(&gone(0)),
+            "Das geht leider nicht: Regenjacke Nordkap (M, Schwarz) ist in dieser Ausführung nicht vorrätig"
+        );
+        assert_eq!(
+            en.line(&gone(2)),
+            "That didn't work: Rain jacket Nordkap (M, Schwarz) is down to 2 in stock"
+        );
         // No fact is worded by its key alone (a missing template renders as the key).
         for line in de.lines(&facts).iter().chain(&lines) {
             assert!(

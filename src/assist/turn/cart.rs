@@ -143,6 +143,14 @@ impl Assistant {
                 out.cart = Some(cart);
                 out.progress = true;
             }
+            // Said in the shopper's language, with the version's own title.
+            Err(OrderError::OutOfStock { available, .. }) => {
+                out.say(Fact::Refused(Refusal::OutOfStock {
+                    variant: p.variant(&variant_id).cloned(),
+                    product: p,
+                    available,
+                }))
+            }
             Err(e) => out.say(Fact::Refused(Refusal::Engine(e.to_string()))),
         }
         Ok(())
