@@ -62,16 +62,10 @@ impl Reply<'_> {
                         product,
                         variant,
                         available,
-                    } => {
-                        let variant = variant
-                            .as_ref()
-                            .map(|v| size_and_color(&v.size, &v.color, ", "))
-                            .unwrap_or_default();
-                        self.t(
-                            "out_of_stock",
-                            json!({"title": title(product, self.lang), "variant": variant, "available": available}),
-                        )
-                    }
+                    } => self.t(
+                        "out_of_stock",
+                        json!({"title": title(product, self.lang), "variant": variant_label(variant.as_ref()), "available": available}),
+                    ),
                 };
                 self.t("refused", json!({ "reason": reason }))
             }
@@ -267,16 +261,10 @@ impl Reply<'_> {
                 product,
                 variant,
                 total,
-            } => {
-                let variant = variant
-                    .as_ref()
-                    .map(|v| size_and_color(&v.size, &v.color, ", "))
-                    .unwrap_or_default();
-                self.t(
-                    "added",
-                    json!({"title": title(product, self.lang), "variant": variant, "total": self.price(total)}),
-                )
-            }
+            } => self.t(
+                "added",
+                json!({"title": title(product, self.lang), "variant": variant_label(variant.as_ref()), "total": self.price(total)}),
+            ),
             CartFact::Removed { title } => self.t("removed", json!({ "title": title })),
             CartFact::Empty => self.t("cart_empty", json!({})),
             CartFact::Contents(cart) => self.t(
@@ -440,6 +428,13 @@ impl Reply<'_> {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// A version's size and colour as a reply names it ("M, Schwarz"); empty for none.
+fn variant_label(variant: Option<&crate::catalog::Variant>) -> String {
+    variant
+        .map(|v| size_and_color(&v.size, &v.color, ", "))
+        .unwrap_or_default()
 }
 
 /// A product's title in the shopper's language, where the catalogue has one.
