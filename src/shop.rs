@@ -227,6 +227,16 @@ impl Shop {
         self.index.request_target(normalised)
     }
 
+    /// Whether the catalogue has the thing a request's words name (see
+    /// [`crate::search::ProductIndex::carries`]).
+    pub fn carries(
+        &self,
+        asked: &[String],
+        is_thing: impl Fn(&str) -> bool,
+    ) -> Option<crate::search::Carried> {
+        self.index.carries(asked, is_thing)
+    }
+
     /// How many products have `word` (folded) in their title, brand or category.
     pub fn word_uses(&self, word: &str) -> u32 {
         self.index.word_uses(word)

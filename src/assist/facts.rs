@@ -111,6 +111,14 @@ pub enum Discover {
     },
     /// Nothing met every constraint; this one was dropped to show what there is.
     Relaxed(Relaxation),
+    /// The shop does not carry the thing asked for (`asked`, the shopper's words);
+    /// `offered` names the kinds (category names) of the nearest products shown
+    /// after it, if any (`nearest`).
+    NotCarried {
+        asked: String,
+        offered: Vec<String>,
+        nearest: bool,
+    },
     /// An answer about one product, from its data.
     Answer {
         product: Arc<Product>,

@@ -165,6 +165,14 @@ impl Reply<'_> {
                 };
                 self.t("relaxed", json!({"dropped": dropped, "instead": instead}))
             }
+            Discover::NotCarried {
+                asked,
+                offered,
+                nearest,
+            } => self.t(
+                "not_carried",
+                json!({"asked": asked, "offered": offered.join(", "), "nearest": nearest}),
+            ),
             Discover::Answer { product, answer } => self.answer(product, answer),
             Discover::Compared { a, b, comparison } => self.compared(a, b, comparison),
         }

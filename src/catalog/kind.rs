@@ -541,9 +541,59 @@ pub fn requested_kind(normalised: &str, known: impl Fn(&str) -> Option<bool>) ->
     flush(&mut phrase)
 }
 
+/// The words a request names the thing it wants with: its first run of words that
+/// are not `filler`, the last of them its head ("do you have a hair dryer please" →
+/// "hair dryer", "the cheapest tv" → "tv", "a case for my apple watch" → "case",
+/// "bequeme business-schuhe unter 150 eur" → "bequeme business-schuhe"). `filler`
+/// tells request phrasing, superlatives and colours apart; a target word ("for") or
+/// a word with a digit ends the run.
+pub fn asked_phrase(normalised: &str, filler: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut run: Vec<String> = Vec::new();
+    for w in normalised.split_whitespace() {
+        if TARGET_WORDS.contains(&fold(w).as_str()) {
+            if run.is_empty() {
+                continue;
+            }
+            break;
+        }
+        let content = may_head(w) && !REQUEST_NOUNS.contains(&singular(w).as_str()) && !filler(w);
+        if content {
+            run.push(w.to_string());
+        } else if !run.is_empty() {
+            break;
+        }
+    }
+    run
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_names_its_thing_by_the_last_words_of_its_first_phrase() {
+        let filler = |w: &str| {
+            [
+                "do", "you", "have", "a", "the", "cheapest", "please", "i", "need", "my",
+            ]
+            .contains(&w)
+        };
+        assert_eq!(
+            asked_phrase("do you have a hair dryer please", filler),
+            ["hair", "dryer"]
+        );
+        assert_eq!(asked_phrase("the cheapest tv", filler), ["tv"]);
+        assert_eq!(asked_phrase("a case for my apple watch", filler), ["case"]);
+        assert_eq!(
+            asked_phrase("i need 2 hdmi cables of 25 feet", filler),
+            ["hdmi", "cables"]
+        );
+        assert!(asked_phrase("please", filler).is_empty());
+        assert_eq!(
+            asked_phrase("a tv please under 300 usd", |w| filler(w) || w == "under"),
+            ["tv"]
+        );
+    }
 
     #[test]
     fn a_title_is_what_its_phrases_end_in() {

@@ -26,6 +26,15 @@ pub struct Lexicon {
     /// Folded single words of one language only (not in the other, not shared).
     german: HashSet<String>,
     english: HashSet<String>,
+    /// Words both languages use ("laptop", "tv").
+    shared: HashSet<String>,
+    /// Folded words of both sides of the `properties` table ("kabellos",
+    /// "wireless"): never a kind of product.
+    properties: HashSet<String>,
+    /// Folded German words and the last words of their English translations
+    /// outside `properties`: names of things a shop can lack ("tv", "dryer",
+    /// "laptop", "fernseher").
+    things: HashSet<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -35,6 +44,8 @@ struct File {
     shared: Vec<String>,
     #[serde(default)]
     de_en: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    properties: HashMap<String, Vec<String>>,
 }
 
 /// One product word put into the catalogue's language, as `understanding` shows it.
@@ -60,6 +71,7 @@ impl Lexicon {
         let File {
             mut shared,
             de_en: mut words,
+            mut properties,
         } = parse(BUILT_IN, "built-in lexicon.toml")?;
         if let Some(dir) = dir {
             let path = dir.join("lexicon.toml");
@@ -68,12 +80,30 @@ impl Lexicon {
                     let shop = parse(&text, &path.display().to_string())?;
                     shared.extend(shop.shared);
                     words.extend(shop.de_en);
+                    properties.extend(shop.properties);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(format!("{}: {e}", path.display())),
             }
         }
         let mut lexicon = Lexicon::default();
+        for (de, en) in &properties {
+            lexicon.properties.insert(fold(de.trim()));
+            lexicon
+                .properties
+                .extend(en.iter().flat_map(|t| t.split_whitespace()).map(fold));
+        }
+        // A thing's English name ends in its head: "hair dryer" is a dryer, "usb
+        // stick" a stick ("usb" alone is none).
+        for (de, en) in &words {
+            lexicon.things.insert(fold(de.trim()));
+            lexicon.things.extend(
+                en.iter()
+                    .filter_map(|t| t.split_whitespace().last())
+                    .map(fold),
+            );
+        }
+        words.extend(properties);
         let mut german: Vec<(String, Vec<String>)> = words.into_iter().collect();
         // The English-to-German side takes, for an English word, the first German
         // word (alphabetically) that lists it first: one answer, whatever the order
@@ -107,6 +137,7 @@ impl Lexicon {
             .collect();
         lexicon.german.retain(|w| !both.contains(w));
         lexicon.english.retain(|w| !both.contains(w));
+        lexicon.shared = both;
         Ok(lexicon)
     }
 
@@ -208,6 +239,47 @@ impl Lexicon {
             })
     }
 
+    /// Whether the list has `word` on either side, as a base form, one word of a
+    /// translation ("dryer" of "hair dryer") or the last part of a German compound
+    /// ("haartrockner" for "trockner"): a word of the language that names products,
+    /// not a typo.
+    pub fn knows(&self, word: &str) -> bool {
+        let folded = fold(word);
+        let listed = |w: &str| {
+            bases(w).any(|b| {
+                self.de_en.contains_key(b)
+                    || self.en_de.contains_key(b)
+                    || self.german.contains(b)
+                    || self.english.contains(b)
+                    || self.shared.contains(b)
+            })
+        };
+        if folded.chars().count() < 3 || listed(&folded) {
+            return folded.chars().count() >= 3;
+        }
+        let known = last_parts(&folded).any(listed);
+        known
+    }
+
+    /// Whether `word` names a thing a shop may or may not carry: a German word or
+    /// the head of a translation ("dryer" of "hair dryer"), or a German compound
+    /// ending in one ("haartrockner"), but no property ("wireless") and no word of
+    /// technology alone ("usb", "hdmi").
+    pub fn names_a_thing(&self, word: &str) -> bool {
+        let folded = fold(word);
+        let thing = |w: &str| {
+            let singular = crate::catalog::kind::singular(w);
+            let forms = || bases(w).chain(std::iter::once(singular.as_str()));
+            forms().any(|b| self.things.contains(b))
+                && !forms().any(|b| self.properties.contains(b))
+        };
+        if folded.chars().count() < 2 || !folded.chars().all(char::is_alphabetic) {
+            return false;
+        }
+        let known = thing(&folded) || last_parts(&folded).any(thing);
+        known
+    }
+
     /// The language a product word is of, when only one of the two has it
     /// ("earbuds", "kopfhörer"); `None` for a word both use ("laptop") or neither.
     pub fn language_of(&self, word: &str) -> Option<Language> {
@@ -242,6 +314,17 @@ impl Lexicon {
         }
         out
     }
+}
+
+/// The last parts a German compound may end in, longest first, of four letters or
+/// more after a first part of three or more ("haartrockner" → "trockner", …).
+fn last_parts(folded: &str) -> impl Iterator<Item = &str> {
+    folded
+        .char_indices()
+        .map(|(i, _)| i)
+        .skip(3)
+        .map(move |cut| &folded[cut..])
+        .take_while(|head| head.chars().count() >= 4)
 }
 
 /// A folded word and the base forms it may have under a German ending.
@@ -435,5 +518,41 @@ mod tests {
         );
         std::fs::write(dir.path().join("lexicon.toml"), "[words]\na = [\"b\"]\n").unwrap();
         assert!(Lexicon::load(Some(dir.path())).is_err());
+    }
+
+    #[test]
+    fn things_are_told_from_properties_technologies_and_other_words() {
+        let lx = Lexicon::load(None).unwrap();
+        // Heads of translations, German words and their forms and compounds.
+        for w in [
+            "dryer",
+            "dryers",
+            "tv",
+            "laptop",
+            "fernseher",
+            "haartrockner",
+            "schuhe",
+        ] {
+            assert!(lx.names_a_thing(w), "{w}");
+        }
+        // Properties, a technology alone, a first word of a translation, and words the
+        // list does not have.
+        for w in [
+            "wireless",
+            "kabellose",
+            "wlan",
+            "usb",
+            "hdmi",
+            "please",
+            "xyzzy",
+            "b2",
+        ] {
+            assert!(!lx.names_a_thing(w), "{w}");
+        }
+        // Every listed word is no typo, properties included.
+        assert!(lx.knows("hair") && lx.knows("wireless") && !lx.knows("hairr"));
+        // A property is still translated.
+        let knows = english(&["wireless"]);
+        assert_eq!(tr(&lx, "kabellos", &knows).as_deref(), Some("wireless"));
     }
 }

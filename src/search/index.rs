@@ -451,6 +451,72 @@ impl ProductIndex {
         )
     }
 
+    /// Whether this catalogue has the thing `asked` names (a request's words ending
+    /// in their head, see [`crate::catalog::kind::asked_phrase`]). An English
+    /// catalogue has it when some titles are that kind of product: one whose titles
+    /// name TVs only as what their stands and remotes are for has no "tv". Another
+    /// has it when some title word is the head or ends in it ("schuh" in
+    /// "Laufschuh"); a compound ("sportschuhe", "business-schuhe") also needs its
+    /// first part, and without it the shop has only its head ([`Carried::Head`]).
+    /// `None` when the head names no thing `is_thing` knows (it may be a typo, a
+    /// property or a word of phrasing), or nothing was asked.
+    pub fn carries(&self, asked: &[String], is_thing: impl Fn(&str) -> bool) -> Option<Carried> {
+        use crate::catalog::kind::singular;
+        use crate::catalog::text::fold;
+        let last = asked.last()?;
+        let (modifier, head) = match last.rsplit_once('-') {
+            Some((m, h)) if !m.is_empty() && !h.is_empty() => (Some(m), h),
+            _ => (None, last.as_str()),
+        };
+        if !is_thing(head) {
+            return None;
+        }
+        let head = fold(head);
+        let one = singular(&head);
+        if self.mostly_english() {
+            let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+            let v = &products.vocabulary;
+            let heads = v.heads(&one).max(v.heads(&head));
+            let kind = heads > 0 && (v.is_kind(&one) || v.is_kind(&head) || heads >= 3);
+            return Some(if kind { Carried::Yes } else { Carried::No });
+        }
+        let speller = self.speller.read().unwrap_or_else(|p| p.into_inner());
+        let has = |w: &str| {
+            let w = fold(w);
+            speller.has_head(&w)
+                || speller.has_head(&singular(&w))
+                || ["en", "e", "n", "s"]
+                    .iter()
+                    .filter_map(|e| w.strip_suffix(e))
+                    .filter(|b| b.chars().count() >= 3)
+                    .any(|b| speller.has_head(b))
+        };
+        // Who a thing is for is no kind of it: "damenschuhe" are shoes.
+        let audience = |m: &str| AUDIENCE.contains(&fold(m).as_str());
+        let for_someone = AUDIENCE.iter().any(|a| {
+            one.strip_prefix(a)
+                .is_some_and(|rest| rest.chars().count() >= 4 && has(rest))
+        });
+        if for_someone
+            || (has(&head) || has(&one)) && modifier.is_none_or(|m| has(m) || audience(m))
+        {
+            return Some(Carried::Yes);
+        }
+        // The last part of a compound that the shop has: "sportschuhe" → "schuhe".
+        let base = modifier.map(|_| head.clone()).or_else(|| {
+            one.char_indices()
+                .map(|(i, _)| &one[i..])
+                .skip(3)
+                .take_while(|h| h.chars().count() >= 4)
+                .find(|h| is_thing(h) && has(h))
+                .map(str::to_string)
+        });
+        Some(match base.filter(|b| has(b)) {
+            Some(b) => Carried::Head(b),
+            None => Carried::No,
+        })
+    }
+
     /// How many products have `word` (folded) in their title, brand or category.
     pub fn word_uses(&self, word: &str) -> u32 {
         self.speller
@@ -580,6 +646,21 @@ fn compound_vocabulary(p: &Product) -> impl Iterator<Item = &str> {
         .then_some(p.title.as_str())
         .into_iter()
         .chain(p.category.iter().map(String::as_str))
+}
+
+/// First parts of a compound that say whom a thing is for, not what it is.
+const AUDIENCE: &[&str] = &[
+    "herren", "damen", "kinder", "baby", "babys", "jungen", "jungs", "madchen", "frauen", "manner",
+    "unisex", "men", "mens", "women", "womens", "girls", "boys", "kids",
+];
+
+/// Whether a catalogue has the thing a request names (see [`ProductIndex::carries`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Carried {
+    Yes,
+    No,
+    /// Not the thing itself, but things of its head ("schuhe" for "sportschuhe").
+    Head(String),
 }
 
 /// Facet path segment: lowercased, trimmed, '/' removed.

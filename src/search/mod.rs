@@ -10,5 +10,5 @@ pub mod schema;
 pub mod semantic;
 pub mod speller;
 
-pub use index::{IndexError, OpenOutcome, ProductIndex};
+pub use index::{Carried, IndexError, OpenOutcome, ProductIndex};
 pub use query::{Hit, Reason, SearchQuery, SearchResults, Sort};

@@ -38,6 +38,20 @@ impl Speller {
         self.index.contains_key(word)
     }
 
+    /// Whether some word of the catalogue is `head` or a compound ending in it
+    /// ("schuh" in "laufschuh"); a head of fewer than four letters only as itself.
+    pub fn has_head(&self, head: &str) -> bool {
+        let n = head.chars().count();
+        self.knows(head)
+            || (n >= 4
+                && self
+                    .by_len
+                    .iter()
+                    .filter(|(len, _)| **len > n)
+                    .flat_map(|(_, words)| words)
+                    .any(|(w, _)| w.ends_with(head)))
+    }
+
     /// How many products use the word (0: none).
     pub fn uses(&self, word: &str) -> u32 {
         let Some(&i) = self.index.get(word) else {

@@ -234,6 +234,69 @@ fn a_relaxed_price_keeps_the_product_and_marks_what_was_relaxed() {
 }
 
 #[test]
+fn a_thing_the_shop_does_not_carry_is_said_and_its_nearest_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant_in(dir.path());
+    let mut t = Talk::new(&a, None, Channel::Text);
+    // Nothing of it: said so, nothing shown (no chair for "hair", no Föhn sandals).
+    for (text, said) in [
+        (
+            "ich suche einen haartrockner",
+            "„haartrockner“ führen wir leider nicht.",
+        ),
+        ("do you have a hair dryer", "We don't carry “hair dryer”."),
+        ("I need a laptop", "We don't carry “laptop”."),
+        ("habt ihr fernseher", "„fernseher“ führen wir leider nicht."),
+    ] {
+        let out = t.say(text);
+        assert_eq!(out.reply, said, "{text}");
+        assert!(out.products.is_empty(), "{text}: {:?}", out.products);
+    }
+    // Shoes, but no business shoes: said, and the nearest shoes shown apart, marked,
+    // under the shopper's other constraints.
+    let out = t.say("bequeme Business-Schuhe unter 150 € in Schwarz");
+    assert!(
+        out.reply.starts_with(
+            "„bequeme business-schuhe“ führen wir leider nicht. Am nächsten kommt dem ("
+        ),
+        "{}",
+        out.reply
+    );
+    assert!(!out.products.is_empty());
+    for p in &out.products {
+        assert!(p.title.contains("schuh"), "{}", p.title);
+        assert_eq!(p.relaxed, ["kind"], "{}", p.title);
+        assert!(p.price <= 15000, "{} {}", p.title, p.price);
+    }
+    // A compound whose first part nothing has: the shop's things of its last part.
+    let out = t.say("sportschuhe");
+    assert!(!out.products.is_empty(), "{}", out.reply);
+    assert!(out.products.iter().all(|p| (p.title.contains("schuh")
+        || p.title.starts_with("Sneaker"))
+        && p.relaxed == ["kind"]));
+    // What the shop has is never said to be missing: a word, a form of it, a compound
+    // of its words, and one saying whom it is for.
+    for text in [
+        "kaffee",
+        "sneakers",
+        "regenjacken",
+        "headphones",
+        "herren-regenjacke",
+    ] {
+        let out = t.say(text);
+        assert!(!out.products.is_empty(), "{text}: {}", out.reply);
+        assert!(
+            out.products.iter().all(|p| p.relaxed.is_empty()),
+            "{text}: {}",
+            out.reply
+        );
+    }
+    // A request naming a person asks for what fits, never for a missing thing.
+    let out = t.say("ein geschenk für meinen opa, er liest gern");
+    assert!(!out.reply.contains("führen wir"), "{}", out.reply);
+}
+
+#[test]
 fn superlatives_order_the_asked_kind_by_price_and_more_pages_on() {
     let dir = tempfile::tempdir().unwrap();
     let a = assistant_in(dir.path());

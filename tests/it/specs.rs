@@ -115,6 +115,31 @@ fn the_head_decides_the_kind_and_a_missing_kind_is_said() {
 }
 
 #[test]
+fn a_thing_the_catalogue_only_names_as_a_word_is_not_carried() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant(dir.path());
+    // No title is a mirror: the smart mirror TV is a TV. Said, and it shown apart.
+    let out = say(&a, None, "c9", "the cheapest mirror");
+    assert!(
+        out.reply
+            .starts_with("We don't carry “mirror”. The nearest I have (Televisions):"),
+        "{}",
+        out.reply
+    );
+    assert_eq!(ids(&out), ["TV1"], "{}", out.reply);
+    assert_eq!(out.products[0].relaxed, ["kind"]);
+    // A thing no title names: said, nothing shown.
+    let out = say(&a, None, "c9", "do you have a keyboard");
+    assert_eq!(out.reply, "We don't carry “keyboard”.");
+    assert!(out.products.is_empty());
+    // A property or a technology alone is no thing a shop lacks.
+    for text in ["wireless", "hdmi", "tv", "binoculars"] {
+        let out = say(&a, None, "c9", text);
+        assert!(!out.reply.contains("carry"), "{text}: {}", out.reply);
+    }
+}
+
+#[test]
 fn a_named_model_shows_its_listings_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
     let a = assistant(dir.path());

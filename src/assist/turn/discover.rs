@@ -4,7 +4,7 @@
 use super::*;
 use crate::catalog::specs::{Dim, Specs};
 use crate::nlu::rules::specs::SpecSort;
-use crate::search::{Reason, Sort};
+use crate::search::{Carried, Reason, Sort};
 
 /// How many of the best matches a price order looks at.
 const BEST_POOL: usize = 100;
@@ -17,6 +17,9 @@ enum RelaxStep {
 
 /// The most product words a request may have for its kind alone to filter.
 const SHORT_REQUEST: usize = 5;
+
+/// How many of the nearest products a request for a thing the shop lacks shows.
+const NEAREST: usize = 3;
 
 /// The most listings a request for one model shows.
 const EVERY_LISTING: usize = 20;
@@ -234,6 +237,15 @@ impl Assistant {
             }
         };
         state.search.best_shown = first_shown;
+        let new_search = changes
+            .iter()
+            .any(|c| matches!(c, Change::NewSearch { .. }));
+        if new_search {
+            if let Some((asked, head)) = self.not_carried(u) {
+                self.nearest_instead(ctx, state, asked, head, results.hits, out)?;
+                return Ok(());
+            }
+        }
         if !results.hits.is_empty() {
             out.say(Fact::Discover(Discover::Found {
                 total: results.total,
@@ -328,6 +340,92 @@ impl Assistant {
             }
         }
         out.say(Fact::Discover(Discover::NothingFound { changes }));
+        Ok(())
+    }
+
+    /// The shopper's words for the thing a search asks for, when this shop does not
+    /// carry it ("hair dryer", "tv" where TVs are only what stands and remotes are
+    /// for). A message that names a person, an occasion or a problem asks for what
+    /// fits, not for a thing by name, and is never one.
+    /// With it, the head that the shop does carry, if any ("schuhe" of "sportschuhe").
+    fn not_carried(&self, u: &Understanding) -> Option<(String, Option<String>)> {
+        use crate::nlu::rules;
+        if crate::nlu::intent::names_a_need(&format!(" {} ", u.normalised)) {
+            return None;
+        }
+        let filler = |w: &str| {
+            let (wanted, excluded) = rules::colors(w);
+            crate::nlu::language::is_common_word(w)
+                || crate::nlu::understand::is_phrasing(w)
+                || rules::is_superlative_word(w)
+                || !wanted.is_empty()
+                || !excluded.is_empty()
+                || !rules::sizes(w).is_empty()
+        };
+        let plain = rules::specs::without_specs(&u.normalised);
+        let asked = crate::catalog::kind::asked_phrase(&plain, filler);
+        let lexicon = crate::nlu::lexicon::Lexicon::get();
+        match self.shop.carries(&asked, |w| lexicon.names_a_thing(w))? {
+            Carried::Yes => None,
+            Carried::No => Some((asked.join(" "), None)),
+            Carried::Head(head) => Some((asked.join(" "), Some(head))),
+        }
+    }
+
+    /// Says the shop does not carry `asked` and shows the few nearest products the
+    /// search found instead, each marked `relaxed: ["kind"]`, with their kinds (the
+    /// last level of their categories) named. With none, those of `head` (the part
+    /// of a compound the shop has) under the same constraints.
+    fn nearest_instead(
+        &self,
+        ctx: &Ctx<'_>,
+        state: &mut SessionState,
+        asked: String,
+        head: Option<String>,
+        hits: Vec<Hit>,
+        out: &mut Outcome,
+    ) -> Result<(), TurnError> {
+        // Only those that share a word with the request: a meaning's neighbours of a
+        // thing the shop lacks (cabinet knobs to "haartrockner") help nobody.
+        let hits: Vec<Hit> = hits
+            .into_iter()
+            .filter(|h| matched_words(h) > 0)
+            .take(NEAREST)
+            .collect();
+        let hits = match head {
+            Some(text) if hits.is_empty() => {
+                let q = SearchQuery {
+                    text,
+                    limit: NEAREST,
+                    offset: 0,
+                    ..state.search.query()
+                };
+                self.find(&q)?.hits
+            }
+            _ => hits,
+        };
+        let mut offered: Vec<String> = Vec::new();
+        for h in &hits {
+            if let Some(kind) = h.product.category.last() {
+                if !offered.contains(kind) {
+                    offered.push(kind.clone());
+                }
+            }
+        }
+        out.say(Fact::Discover(Discover::NotCarried {
+            asked,
+            offered,
+            nearest: !hits.is_empty(),
+        }));
+        if hits.is_empty() {
+            state.shown.clear();
+        } else {
+            self.show(ctx, state, &hits, out);
+            for p in &mut out.products {
+                p.relaxed.push("kind".to_string());
+            }
+        }
+        out.progress = true;
         Ok(())
     }
 

@@ -84,11 +84,14 @@ impl ProductIndex {
         add(f.desc_en, &en, 0.5);
         // Spelling rescue only for words the catalogue does not know: a known word
         // ("jacket") fuzzily matching another ("packet") only adds wrong products.
+        // Nor for a product word of the lexicon, which is no typo: "hair" in a shop
+        // without it is not "chair".
         let known = self
             .speller
             .read()
             .unwrap_or_else(|p| p.into_inner())
-            .knows(word);
+            .knows(word)
+            || crate::nlu::lexicon::Lexicon::get().knows(word);
         if fuzzy && !known {
             let correction = self
                 .speller
