@@ -172,7 +172,9 @@ impl Assistant {
             .iter()
             .any(|c| matches!(c, Change::NewSearch { .. }))
         {
-            let (kind, models) = self.shop.request_target(&u.normalised);
+            let (kind, models) = self
+                .shop
+                .request_target(&crate::nlu::understand::without_recipients(&u.normalised));
             // The kind filters short requests and those with a superlative, a spec or
             // a model; a long description ("a long sleeve blouse for women, machine
             // washable, size xl") is ranked by all its words instead.

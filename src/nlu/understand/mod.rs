@@ -484,12 +484,39 @@ pub fn is_phrasing(word: &str) -> bool {
     STOP.contains(&word)
 }
 
+/// A request that names a person without the words of whom it is for and the
+/// occasion (the `recipients` and `occasions` phrases): "gift for my dad who loves hiking" is searched
+/// by "hiking", not by "gift" (gift baskets) or "dad". Any other text is returned as
+/// it is.
+pub fn without_recipients(normalised: &str) -> String {
+    let matches = |list: &str, w: &str| {
+        super::phrases::list(list)
+            .iter()
+            .any(|p| match p.strip_suffix('*') {
+                Some(stem) => w.starts_with(stem),
+                None => p == w,
+            })
+    };
+    let words: Vec<&str> = normalised.split_whitespace().collect();
+    // An occasion alone ("gift box") names a product; with a person it does not.
+    if !super::intent::names_a_need(&format!(" {normalised} "))
+        || !words.iter().any(|w| matches("recipients", w))
+    {
+        return normalised.to_string();
+    }
+    words
+        .into_iter()
+        .filter(|w| !matches("recipients", w) && !matches("occasions", w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Without an LLM: the words of a search that are neither constraints nor request
 /// phrasing ("ich suche einen wasserdichten wintermantel unter 200 euro" →
 /// "wasserdichten wintermantel").
 pub fn rule_product_words(normalised: &str, slots: &RuleSlots) -> Option<String> {
     let mut out = Vec::new();
-    for w in normalised.split_whitespace() {
+    for w in without_recipients(normalised).split_whitespace() {
         let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
         if bare.is_empty()
             || STOP.contains(&bare)

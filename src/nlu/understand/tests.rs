@@ -72,3 +72,18 @@ fn without_a_model_product_words_come_from_the_rules() {
         Some("wasserdichten wintermantel")
     );
 }
+
+#[test]
+fn a_request_naming_a_person_is_searched_by_what_it_says_of_them() {
+    let words = |t: &str| rule_product_words(t, &RuleSlots::default());
+    assert_eq!(
+        words("a gift for my dad who loves hiking").as_deref(),
+        Some("hiking")
+    );
+    assert_eq!(
+        words("ein geschenk für meinen sohn er mag fußball").as_deref(),
+        Some("fußball")
+    );
+    // Without a person or an occasion, "gift" is a word of the product.
+    assert_eq!(words("gift box").as_deref(), Some("gift box"));
+}
