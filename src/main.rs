@@ -160,6 +160,8 @@ enum ModelsAction {
 #[derive(Clone, Copy, ValueEnum)]
 enum Which {
     Default,
+    /// The larger model: better ideas for needs and gifts (BENCHMARKS.md).
+    Quality,
     Test,
     /// The embedding model of semantic search.
     Embed,
@@ -170,6 +172,7 @@ impl Which {
     fn models(self) -> Vec<&'static KnownModel> {
         match self {
             Which::Default => KnownModel::by_name("default").into_iter().collect(),
+            Which::Quality => KnownModel::by_name("quality").into_iter().collect(),
             Which::Test => KnownModel::by_name("test").into_iter().collect(),
             Which::Embed => KnownModel::by_name("embed").into_iter().collect(),
             Which::All => KNOWN_MODELS.iter().collect(),

@@ -293,6 +293,18 @@ impl Shop {
         self.index.semantic_progress()
     }
 
+    /// How near each product of `ids` is to `text` by meaning (see
+    /// [`crate::search::ProductIndex::nearness`]).
+    pub fn nearness(&self, text: &str, ids: &[&str]) -> Option<Vec<Option<f32>>> {
+        self.index.nearness(text, ids)
+    }
+
+    /// How near the product nearest to `text` by meaning is (see
+    /// [`crate::search::ProductIndex::best_nearness`]).
+    pub fn best_nearness(&self, text: &str) -> Option<f32> {
+        self.index.best_nearness(text)
+    }
+
     /// Bytes the index takes on disk.
     pub fn index_size(&self) -> u64 {
         self.index.size_on_disk()

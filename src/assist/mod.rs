@@ -16,6 +16,6 @@ pub mod voice;
 pub use answer::{answer, compare, Answer, Comparison, Topic, Verdict};
 pub use refine::{resolve, ActiveSearch, Change, Shown};
 pub use turn::{
-    check_input, check_text, Assistant, Channel, SessionState, Templates, TurnError, TurnEvent,
-    TurnInput, TurnOutput,
+    check_input, check_text, Assistant, Channel, ProductOut, SessionState, Templates, TurnError,
+    TurnEvent, TurnInput, TurnOutput,
 };

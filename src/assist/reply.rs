@@ -377,6 +377,7 @@ impl Reply<'_> {
                 Reason::Model { token } => self.t("reason_model", json!({ "token": token })),
                 Reason::Matched { term } => self.t("reason_matched", json!({ "term": term })),
                 Reason::Semantic { text } => self.t("reason_semantic", json!({ "text": text })),
+                Reason::Idea { idea } => self.t("reason_idea", json!({ "idea": idea })),
             })
             .collect()
     }

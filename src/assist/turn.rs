@@ -316,8 +316,13 @@ impl Assistant {
             .or(state.language)
             .unwrap_or_else(|| self.shop.language());
         let reading = RulesReading::new(text, session_lang);
-        let model = self.llm.get().filter(|_| reading.is_open());
         let first = self.in_catalogue_words(reading.understanding());
+        // The model reads an open message, and a search that asks for what fits (its
+        // ideas of products for a need or a gift); the rules' intent stands there.
+        let model = self
+            .llm
+            .get()
+            .filter(|_| reading.is_open() || self.asks_what_fits(&first));
         let lang = input.language.unwrap_or(first.language);
         state.language = Some(lang);
         let ctx = Ctx {
@@ -348,8 +353,24 @@ impl Assistant {
         let u = match model {
             None => first.clone(),
             Some((extractor, model)) => match self.llm_gate.try_lock() {
-                Ok(_gate) => self
-                    .in_catalogue_words(reading.finish(Some((extractor.as_ref(), model.as_ref())))),
+                Ok(_gate) => {
+                    let mut u = self.in_catalogue_words(
+                        reading.finish(Some((extractor.as_ref(), model.as_ref()))),
+                    );
+                    if self.asks_what_fits(&u) {
+                        match extractor.ideas(model, text) {
+                            Ok(ideas) if !ideas.is_empty() => {
+                                tracing::info!(?ideas, text, "the model's ideas");
+                                u.sources
+                                    .insert("ideas".into(), crate::nlu::understand::Source::Llm);
+                                u.ideas = ideas;
+                            }
+                            Ok(_) => {}
+                            Err(e) => tracing::warn!(error = %e, "the model's ideas failed"),
+                        }
+                    }
+                    u
+                }
                 Err(_) => {
                     ::metrics::counter!("shopassist_model_busy_total").increment(1);
                     tracing::info!("model busy; understanding with the rules alone");
@@ -504,6 +525,23 @@ impl Assistant {
             reply = voice::for_speech(&reply);
         }
         reply
+    }
+
+    /// Whether a search asks for what fits rather than for a thing by name, so the
+    /// model's ideas are worth their second or so: it names a need, a person or an
+    /// occasion, or no kind of product this shop knows. Only while the products'
+    /// vectors are ready, since nothing can vouch for an idea without them.
+    fn asks_what_fits(&self, u: &Understanding) -> bool {
+        use crate::nlu::understand::without_recipients;
+        u.intent == Intent::Search
+            && u.targets.is_empty()
+            && self.shop.semantic_progress().is_some_and(|p| p.ready)
+            && (crate::nlu::intent::names_a_need(&format!(" {} ", u.normalised))
+                || self
+                    .shop
+                    .request_target(&without_recipients(&u.normalised))
+                    .0
+                    .is_none())
     }
 
     fn find(&self, q: &SearchQuery) -> Result<crate::search::SearchResults, TurnError> {

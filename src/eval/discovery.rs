@@ -68,6 +68,9 @@ pub fn fits(p: &Product, types: &[String]) -> bool {
 pub struct CaseResult {
     pub text: String,
     pub shown: Vec<String>,
+    /// The model's ideas for the request, if it was asked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ideas: Vec<String>,
     pub hit_at_3: bool,
     pub precision_at_3: f64,
     pub ndcg_at_5: f64,
@@ -85,6 +88,9 @@ pub struct Report {
     pub hit_at_3_de: f64,
     pub hit_at_3_en: f64,
     pub hit_at_3_voice: f64,
+    /// Requests the model gave ideas for, and how many of those hit.
+    pub with_ideas: usize,
+    pub with_ideas_hit: usize,
     pub p50_ms: f64,
     pub p95_ms: f64,
     pub results: Vec<CaseResult>,
@@ -107,6 +113,13 @@ impl std::fmt::Display for Report {
             100.0 * self.hit_at_3_en,
             100.0 * self.hit_at_3_voice
         )?;
+        if self.with_ideas > 0 {
+            writeln!(
+                f,
+                "the model's ideas: {} requests, {} of them hit",
+                self.with_ideas, self.with_ideas_hit
+            )?;
+        }
         writeln!(
             f,
             "time per request: median {:.0} ms, p95 {:.0} ms",
@@ -115,7 +128,12 @@ impl std::fmt::Display for Report {
         let misses: Vec<&CaseResult> = self.results.iter().filter(|r| !r.hit_at_3).collect();
         writeln!(f, "misses ({}):", misses.len())?;
         for r in misses.iter().take(40) {
-            writeln!(f, "  {:?} -> {}", r.text, r.shown.join(" | "))?;
+            let ideas = if r.ideas.is_empty() {
+                String::new()
+            } else {
+                format!(" (ideas: {})", r.ideas.join(", "))
+            };
+            writeln!(f, "  {:?}{ideas} -> {}", r.text, r.shown.join(" | "))?;
         }
         Ok(())
     }
@@ -125,6 +143,7 @@ impl std::fmt::Display for Report {
 pub fn run(engine: &str, assistant: &Assistant, cases: &[Case]) -> anyhow::Result<Report> {
     let mut results = Vec::with_capacity(cases.len());
     let mut groups: Vec<(bool, bool, bool)> = Vec::new();
+    let mut with_ideas = (0usize, 0usize);
     for c in cases {
         let voice = c.style.as_deref() == Some("voice");
         let started = Instant::now();
@@ -157,6 +176,10 @@ pub fn run(engine: &str, assistant: &Assistant, cases: &[Case]) -> anyhow::Resul
             .sum();
         let ideal: f64 = (0..5).map(|i| 1.0 / (i as f64 + 2.0).log2()).sum();
         groups.push((c.lang.as_deref() == Some("de"), voice, hit_at_3));
+        if !out.understanding.ideas.is_empty() {
+            with_ideas.0 += 1;
+            with_ideas.1 += usize::from(hit_at_3);
+        }
         results.push(CaseResult {
             text: c.text.clone(),
             shown: out
@@ -165,6 +188,7 @@ pub fn run(engine: &str, assistant: &Assistant, cases: &[Case]) -> anyhow::Resul
                 .take(3)
                 .map(|p| p.title.clone())
                 .collect(),
+            ideas: out.understanding.ideas.clone(),
             hit_at_3,
             precision_at_3,
             ndcg_at_5: dcg / ideal,
@@ -188,6 +212,8 @@ pub fn run(engine: &str, assistant: &Assistant, cases: &[Case]) -> anyhow::Resul
         hit_at_3_de: share(&|x| x.0),
         hit_at_3_en: share(&|x| !x.0),
         hit_at_3_voice: share(&|x| x.1),
+        with_ideas: with_ideas.0,
+        with_ideas_hit: with_ideas.1,
         p50_ms: quantile(&times, 0.5),
         p95_ms: quantile(&times, 0.95),
         results,

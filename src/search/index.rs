@@ -366,6 +366,20 @@ impl ProductIndex {
         self.semantic.get().map(|s| s.progress())
     }
 
+    /// How near each product of `ids` is to `text` by meaning, once every product
+    /// has its vector; none without the semantic side or before it is ready.
+    pub fn nearness(&self, text: &str, ids: &[&str]) -> Option<Vec<Option<f32>>> {
+        let s = self.semantic.get().filter(|s| s.progress().ready)?;
+        s.similarities(text, ids)
+    }
+
+    /// How near the product nearest to `text` by meaning is, over the whole
+    /// catalogue; none without the semantic side or before it is ready.
+    pub fn best_nearness(&self, text: &str) -> Option<f32> {
+        let s = self.semantic.get().filter(|s| s.progress().ready)?;
+        s.best_similarity(text)
+    }
+
     fn document(&self, p: &Product, d: &Decompounder) -> TantivyDocument {
         let f = &self.fields;
         let title = match &p.title_en {

@@ -301,3 +301,104 @@ fn a_request_of_unknown_words_gets_no_neighbours() {
         );
     }
 }
+
+/// The model's ideas for a need (here steered by a shop's own ideas prompt, so the
+/// small test model names the same two ideas every time): the one the shop has leads
+/// the products with its reason; every product shown for an idea is near the message
+/// by meaning; the rules' intent and the search's constraints stand.
+#[test]
+fn the_models_ideas_lead_a_need_and_only_those_near_the_message_are_shown() {
+    use shopassist::assist::{Assistant, Templates, TurnInput};
+    use shopassist::nlu::{ExtractPrompt, Extractor, Intent};
+    use shopassist::orders::Orders;
+
+    let dir = tempfile::tempdir().unwrap();
+    let shop = Arc::new(open(
+        &dir.path().join("data"),
+        &dir.path().join("vectors.sqlite3"),
+    ));
+    wait_ready(&shop);
+    let model = Arc::new(
+        shopassist::llm::Model::load(&crate::common::test_model(), &candle_core::Device::Cpu)
+            .unwrap(),
+    );
+    let mut prompt = ExtractPrompt::builtin();
+    prompt.ideas_system = "Always answer with the products gloves and vacuum cleaner.".into();
+    prompt.ideas_examples = ["I am cold", "my son likes trains", "it rains"]
+        .iter()
+        .map(|u| {
+            (
+                u.to_string(),
+                serde_json::json!({"products": ["gloves", "vacuum cleaner"]}),
+            )
+        })
+        .collect();
+    let extractor = Arc::new(Extractor::new(&model, &prompt).unwrap());
+    let assistant = Assistant::new(
+        shop.clone(),
+        Orders::new(shop.clone(), Default::default()),
+        Templates::load(None).unwrap(),
+        Some((extractor, model)),
+    );
+    let turn = |text: &str| {
+        assistant
+            .turn(TurnInput {
+                text: text.into(),
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    let ideas_of = |p: &shopassist::assist::ProductOut| -> Vec<String> {
+        p.evidence
+            .iter()
+            .filter_map(|r| match r {
+                Reason::Idea { idea } => Some(idea.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let out = turn("ich suche was gegen kalte hände beim radfahren unter 80 euro");
+    let u = &out.understanding;
+    assert_eq!(u.intent, Intent::Search, "the rules' intent stands");
+    assert_eq!(u.ideas, ["gloves", "vacuum cleaner"], "{u:?}");
+    let first = &out.products[0];
+    assert!(
+        first.title.starts_with("Lederhandschuhe") && ideas_of(first) == ["gloves"],
+        "{:?}",
+        out.products
+    );
+    assert!(
+        out.products.iter().all(|p| p.price <= 8000),
+        "the price limit holds for ideas too"
+    );
+    // The shop has no vacuum cleaner: nothing is shown as one.
+    assert!(
+        out.products
+            .iter()
+            .all(|p| ideas_of(p) == ["gloves"] || ideas_of(p).is_empty()),
+        "{:?}",
+        out.products
+    );
+    let from_ideas: Vec<&str> = out
+        .products
+        .iter()
+        .filter(|p| !ideas_of(p).is_empty())
+        .map(|p| p.id.as_str())
+        .collect();
+    let near = shop.nearness(&u.normalised, &from_ideas).unwrap();
+    assert!(
+        near.iter().all(|n| n.is_some_and(|n| n >= 0.76)),
+        "{near:?}"
+    );
+    assert!(out.reply.contains("Lederhandschuhe"), "{}", out.reply);
+
+    // No gloves cost under 50 €: no other product is passed off as gloves.
+    let out = turn("ich suche was gegen kalte hände beim radfahren unter 50 euro");
+    assert!(
+        out.products
+            .iter()
+            .all(|p| ideas_of(p).is_empty() && p.price <= 5000),
+        "{:?}",
+        out.products
+    );
+}

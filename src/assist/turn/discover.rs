@@ -21,6 +21,28 @@ const SHORT_REQUEST: usize = 5;
 /// How many of the nearest products a request for a thing the shop lacks shows.
 const NEAREST: usize = 3;
 
+/// How near (cosine of the multilingual-e5 vectors) a product found for one of the
+/// model's ideas must be to the request itself to be shown: the check that keeps an
+/// idea the model got wrong ("water bottle" for a belt that slips) from reaching the
+/// shopper. With [`IDEA_FIT`], tuned on the discovery development set: no product
+/// that fits and reached the first three is lost at these values, and stricter ones
+/// cost hits (BENCHMARKS.md).
+const IDEA_NEARNESS: f32 = 0.76;
+
+/// How near a product must be to the idea itself (the idea as the query): the check
+/// that the product is the kind of thing the idea names.
+const IDEA_FIT: f32 = 0.80;
+
+/// How far below the catalogue's nearest product to an idea a product may be and
+/// still count as that kind of thing.
+const IDEA_MARGIN: f32 = 0.02;
+
+/// How many of an idea's search results are weighed.
+const IDEA_CANDIDATES: usize = 12;
+
+/// How many products each of the model's ideas may add.
+const PER_IDEA: usize = 2;
+
 /// The most listings a request for one model shows.
 const EVERY_LISTING: usize = 20;
 
@@ -109,6 +131,26 @@ fn only_those_with_every_word(
         total: hits.len(),
         hits,
     }
+}
+
+/// The ideas' best products first, one of each idea (a gift request gets several
+/// kinds of product, not five of one), then the request's own best result, then the
+/// ideas' next products and the request's other results; each product once.
+fn with_ideas_first<T: Clone>(ideas: Vec<Vec<T>>, own: Vec<T>, id: impl Fn(&T) -> &str) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
+    let depth = ideas.iter().map(Vec::len).max().unwrap_or(0);
+    let round = |i: usize| ideas.iter().filter_map(move |g| g.get(i)).cloned();
+    let mut own = own.into_iter();
+    let order = round(0)
+        .chain(own.next())
+        .chain((1..depth).flat_map(round))
+        .chain(own);
+    for h in order {
+        if !out.iter().any(|o| id(o) == id(&h)) {
+            out.push(h);
+        }
+    }
+    out
 }
 
 /// The page of a best-first list: first `wanted` of them and every one tied with the
@@ -242,6 +284,21 @@ impl Assistant {
         let new_search = changes
             .iter()
             .any(|c| matches!(c, Change::NewSearch { .. }));
+        let by_relevance = state.search.sort == Sort::Relevance && spec_sort.is_none();
+        if new_search && by_relevance && !u.ideas.is_empty() {
+            let ideas = self.idea_hits(state, u)?;
+            if !ideas.is_empty() {
+                let hits = with_ideas_first(ideas, results.hits, |h| h.id.as_str());
+                out.say(Fact::Discover(Discover::Found {
+                    total: hits.len(),
+                    changes,
+                    currency: hits[0].currency.clone(),
+                }));
+                self.show(ctx, state, &hits, out);
+                out.progress = true;
+                return Ok(());
+            }
+        }
         if new_search {
             if let Some((asked, head)) = self.not_carried(u) {
                 self.nearest_instead(ctx, state, asked, head, results.hits, out)?;
@@ -343,6 +400,82 @@ impl Assistant {
         }
         out.say(Fact::Discover(Discover::NothingFound { changes }));
         Ok(())
+    }
+
+    /// The model's ideas of what meets the request's need, searched in this shop
+    /// under the request's constraints (price, colour, size): for each idea its best
+    /// products that are near enough to the request by meaning, each with the idea as
+    /// a reason. Ideas without such a product are dropped, and all of them without
+    /// the semantic side, which is what vouches for them.
+    fn idea_hits(
+        &self,
+        state: &SessionState,
+        u: &Understanding,
+    ) -> Result<Vec<Vec<Hit>>, TurnError> {
+        let lexicon = crate::nlu::lexicon::Lexicon::get();
+        let uses = |w: &str| self.shop.word_uses(w);
+        let mut groups: Vec<Vec<Hit>> = Vec::new();
+        for idea in &u.ideas {
+            // The catalogue's word for the whole name ("coffee maker" →
+            // "kaffeemaschine"), else word by word.
+            let text = lexicon.name_in_catalogue(idea, &uses).unwrap_or_else(|| {
+                let translated = lexicon.translations(idea, Language::En, &uses);
+                crate::nlu::lexicon::apply(idea, &translated)
+            });
+            // An idea of a thing this shop does not carry ("hair dryer") is dropped
+            // before its search could dress up the nearest thing as one.
+            let words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+            if let Some(Carried::No) = self.shop.carries(&words, |w| lexicon.names_a_thing(w)) {
+                tracing::debug!(idea = %idea, "an idea the shop does not carry");
+                continue;
+            }
+            let q = SearchQuery {
+                text: text.clone(),
+                kind: None,
+                models: Vec::new(),
+                specs: Vec::new(),
+                offset: 0,
+                limit: IDEA_CANDIDATES,
+                ..state.search.query()
+            };
+            let hits = self.find(&q)?.hits;
+            let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+            let (Some(to_message), Some(to_idea), Some(best)) = (
+                self.shop.nearness(&u.normalised, &ids),
+                self.shop.nearness(idea, &ids),
+                self.shop.best_nearness(idea),
+            ) else {
+                return Ok(Vec::new());
+            };
+            // Near the idea as the shop's nearest thing to it is, not merely near:
+            // e5's similarities of short texts lie close together ("gloves" is 0.80
+            // from a jogging trouser, 0.85 from leather gloves).
+            let fit = IDEA_FIT.max(best - IDEA_MARGIN);
+            let mut scored: Vec<(Hit, f32)> = hits
+                .into_iter()
+                .zip(to_message.into_iter().zip(to_idea))
+                .filter_map(|(h, (m, i))| {
+                    let (m, i) = (m?, i?);
+                    tracing::debug!(idea = %idea, product = %h.title, to_message = m, fit = i, "idea");
+                    (m >= IDEA_NEARNESS && i >= fit).then_some((h, i))
+                })
+                .collect();
+            // The products most like the idea first (the search's words may have
+            // found a "Kurzhantel-Set" for a "train set").
+            scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let kept: Vec<Hit> = scored
+                .into_iter()
+                .map(|(mut h, _)| {
+                    h.reasons.push(Reason::Idea { idea: text.clone() });
+                    h
+                })
+                .take(PER_IDEA)
+                .collect();
+            if !kept.is_empty() {
+                groups.push(kept);
+            }
+        }
+        Ok(groups)
     }
 
     /// The shopper's words for the thing a search asks for, when this shop does not
@@ -594,5 +727,27 @@ impl Assistant {
         let comparison = compare(&a, &b);
         out.say(Fact::Discover(Discover::Compared { a, b, comparison }));
         out.progress = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_ideas_first;
+
+    #[test]
+    fn ideas_take_turns_before_the_requests_own_results() {
+        let ideas = vec![vec!["glove1", "glove2"], vec!["hat1"], vec![]];
+        let own = vec!["scarf1", "hat1", "glove2", "coat1"];
+        assert_eq!(
+            with_ideas_first(ideas, own, |s| s),
+            ["glove1", "hat1", "scarf1", "glove2", "coat1"],
+            "the first of each idea, the request's own best, the ideas' next, the rest; \
+             each product once"
+        );
+        let none: Vec<Vec<&str>> = Vec::new();
+        assert_eq!(
+            with_ideas_first(none, vec!["a", "a", "b"], |s| s),
+            ["a", "b"]
+        );
     }
 }

@@ -3,53 +3,107 @@
 
 use super::*;
 
-/// The editable prompt: system text and few-shot examples (see prompts/README.md).
+/// The editable prompts (see prompts/README.md): the extraction's system text and
+/// few-shot examples, and those of the product ideas for a need or a gift.
 #[derive(Debug, Clone)]
 pub struct ExtractPrompt {
     pub system: String,
     pub examples: Vec<(String, Value)>,
+    pub ideas_system: String,
+    pub ideas_examples: Vec<(String, Value)>,
 }
 
 pub(super) const SYSTEM: &str = include_str!("../../../prompts/extract/system.txt");
 pub(super) const EXAMPLES: &str = include_str!("../../../prompts/extract/examples.jsonl");
+const IDEAS_SYSTEM: &str = include_str!("../../../prompts/ideas/system.txt");
+const IDEAS_EXAMPLES: &str = include_str!("../../../prompts/ideas/examples.jsonl");
+
+/// A prompt folder's system text and examples, each file falling back to the built-in
+/// copy; every example is checked by `check`.
+fn load_folder(
+    dir: Option<&std::path::Path>,
+    folder: &str,
+    builtin: (&str, &str),
+    check: fn(&Value) -> Result<(), String>,
+) -> Result<(String, Vec<(String, Value)>), String> {
+    let read = |name: &str, builtin: &str| -> Result<String, String> {
+        match dir.map(|d| d.join(folder).join(name)) {
+            Some(p) if p.is_file() => {
+                std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))
+            }
+            _ => Ok(builtin.to_string()),
+        }
+    };
+    let system = read("system.txt", builtin.0)?;
+    let examples_text = read("examples.jsonl", builtin.1)?;
+    let mut examples = Vec::new();
+    for (i, line) in examples_text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        #[derive(Deserialize)]
+        struct Example {
+            user: String,
+            assistant: Value,
+        }
+        let e: Example = serde_json::from_str(line)
+            .map_err(|e| format!("{folder}/examples.jsonl line {}: {e}", i + 1))?;
+        check(&e.assistant).map_err(|m| format!("{folder}/examples.jsonl line {}: {m}", i + 1))?;
+        examples.push((e.user, e.assistant));
+    }
+    Ok((system.trim().to_string(), examples))
+}
 
 impl ExtractPrompt {
-    /// The prompt in `dir/extract/`, each file falling back to the built-in copy.
+    /// The prompts in `dir/extract/` and `dir/ideas/`, each file falling back to the
+    /// built-in copy.
     pub fn load(dir: Option<&std::path::Path>) -> Result<ExtractPrompt, String> {
-        let read = |name: &str, builtin: &str| -> Result<String, String> {
-            match dir.map(|d| d.join("extract").join(name)) {
-                Some(p) if p.is_file() => {
-                    std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))
-                }
-                _ => Ok(builtin.to_string()),
-            }
-        };
-        let system = read("system.txt", SYSTEM)?;
-        let examples_text = read("examples.jsonl", EXAMPLES)?;
-        let mut examples = Vec::new();
-        for (i, line) in examples_text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            #[derive(Deserialize)]
-            struct Example {
-                user: String,
-                assistant: Value,
-            }
-            let e: Example = serde_json::from_str(line)
-                .map_err(|e| format!("extract/examples.jsonl line {}: {e}", i + 1))?;
-            validate(&e.assistant)
-                .map_err(|m| format!("extract/examples.jsonl line {}: {m}", i + 1))?;
-            examples.push((e.user, e.assistant));
-        }
+        let (system, examples) = load_folder(dir, "extract", (SYSTEM, EXAMPLES), validate)?;
+        let (ideas_system, ideas_examples) =
+            load_folder(dir, "ideas", (IDEAS_SYSTEM, IDEAS_EXAMPLES), validate_ideas)?;
         Ok(ExtractPrompt {
-            system: system.trim().to_string(),
+            system,
             examples,
+            ideas_system,
+            ideas_examples,
         })
     }
 
     pub fn builtin() -> ExtractPrompt {
         ExtractPrompt::load(None).expect("the built-in prompt is valid")
+    }
+}
+
+/// The most product ideas the model names for one message.
+pub const MAX_IDEAS: usize = 3;
+
+/// The JSON schema of the product ideas: short product names, at most three.
+pub fn ideas_schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "products": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 2, "maxLength": 30},
+                "maxItems": MAX_IDEAS
+            }
+        },
+        "required": ["products"],
+        "additionalProperties": false
+    })
+}
+
+/// Checks an ideas example against [`ideas_schema`].
+pub(super) fn validate_ideas(v: &Value) -> Result<(), String> {
+    let o = v.as_object().ok_or("not an object")?;
+    if o.keys().any(|k| k != "products") {
+        return Err("only \"products\" is allowed".into());
+    }
+    match o.get("products") {
+        Some(Value::Array(a)) if a.len() <= MAX_IDEAS && a.iter().all(Value::is_string) => Ok(()),
+        _ => Err(format!(
+            "products must be an array of at most {MAX_IDEAS} strings"
+        )),
     }
 }
 
@@ -111,6 +165,8 @@ pub struct Extractor {
     /// The chat-template text after the user's message (end of turn, assistant start).
     tail: String,
     schema: Value,
+    /// The product ideas' cached prompt prefix and its tail.
+    ideas: (Arc<Prefix>, String),
 }
 
 impl std::fmt::Debug for Extractor {
@@ -124,42 +180,20 @@ impl std::fmt::Debug for Extractor {
 impl Extractor {
     /// Renders the prompt with the model's chat template and evaluates its fixed part.
     pub fn new(model: &Model, prompt: &ExtractPrompt) -> Result<Extractor, String> {
-        let mut messages = vec![Message::system(prompt.system.clone())];
-        for (user, answer) in &prompt.examples {
-            messages.push(Message::user(user.clone()));
-            messages.push(Message::assistant(answer.to_string()));
-        }
-        messages.push(Message::user("\u{0}"));
-        let full = crate::llm::template::render(
-            model.chat_template.as_deref(),
-            &messages,
-            true,
-            &model.bos_token,
-            &model.eos_token,
-        )
-        .map_err(|e| e.to_string())?;
-        let (head, tail) = full
-            .split_once('\u{0}')
-            .ok_or("the chat template dropped the user message")?;
-        let prefix = model.cache_prefix(head).map_err(|e| e.to_string())?;
+        let (prefix, tail) = cached_prompt(model, &prompt.system, &prompt.examples)?;
+        let ideas = cached_prompt(model, &prompt.ideas_system, &prompt.ideas_examples)?;
         Ok(Extractor {
             constraints: JsonConstraints::new(model)?,
             prefix: Arc::new(prefix),
-            tail: tail.to_string(),
+            tail,
             schema: schema(),
+            ideas: (Arc::new(ideas.0), ideas.1),
         })
     }
 
     /// Asks the model about one message.
     pub fn read(&self, model: &Model, text: &str) -> Result<LlmReading, String> {
-        // The message goes in as the shopper wrote it, without anything that could
-        // close the turn early.
-        let clean: String = text
-            .replace("<|", "< |")
-            .chars()
-            .filter(|c| *c != '\u{0}')
-            .take(500)
-            .collect();
+        let clean = clean_message(text);
         let opts = GenerateOptions {
             max_tokens: 96,
             ..Default::default()
@@ -200,4 +234,73 @@ impl Extractor {
             brand: s("brand"),
         })
     }
+}
+
+impl Extractor {
+    /// The kinds of products the model thinks would meet a need or make a gift, in
+    /// short English names, most fitting first. They are ideas, not products: the
+    /// turn searches the shop for each and keeps only what the shop has and what is
+    /// near enough to the message (`assist::turn::discover`).
+    pub fn ideas(&self, model: &Model, text: &str) -> Result<Vec<String>, String> {
+        let opts = GenerateOptions {
+            max_tokens: 40,
+            ..Default::default()
+        };
+        let out = model
+            .generate_json(
+                &self.constraints,
+                &ideas_schema(),
+                Some(&self.ideas.0),
+                &format!("{}{}", clean_message(text), self.ideas.1),
+                &opts,
+            )
+            .map_err(|e| e.to_string())?;
+        let mut ideas: Vec<String> = Vec::new();
+        for idea in out.value["products"].as_array().into_iter().flatten() {
+            let idea = idea.as_str().unwrap_or_default().trim().to_lowercase();
+            if idea.chars().any(char::is_alphabetic) && !ideas.contains(&idea) {
+                ideas.push(idea);
+            }
+        }
+        Ok(ideas)
+    }
+}
+
+/// The message as the shopper wrote it, without anything that could close the turn
+/// early, at most 500 characters.
+fn clean_message(text: &str) -> String {
+    text.replace("<|", "< |")
+        .chars()
+        .filter(|c| *c != '\u{0}')
+        .take(500)
+        .collect()
+}
+
+/// Renders a system text and its few-shot examples with the model's chat template,
+/// evaluates the fixed part once, and returns it with the text that follows the
+/// shopper's message (end of turn, assistant start).
+fn cached_prompt(
+    model: &Model,
+    system: &str,
+    examples: &[(String, Value)],
+) -> Result<(Prefix, String), String> {
+    let mut messages = vec![Message::system(system.to_string())];
+    for (user, answer) in examples {
+        messages.push(Message::user(user.clone()));
+        messages.push(Message::assistant(answer.to_string()));
+    }
+    messages.push(Message::user("\u{0}"));
+    let full = crate::llm::template::render(
+        model.chat_template.as_deref(),
+        &messages,
+        true,
+        &model.bos_token,
+        &model.eos_token,
+    )
+    .map_err(|e| e.to_string())?;
+    let (head, tail) = full
+        .split_once('\u{0}')
+        .ok_or("the chat template dropped the user message")?;
+    let prefix = model.cache_prefix(head).map_err(|e| e.to_string())?;
+    Ok((prefix, tail.to_string()))
 }

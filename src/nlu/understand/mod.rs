@@ -76,6 +76,11 @@ pub struct Understanding {
     /// set by the turn, which knows the catalogue.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub translated: Vec<crate::nlu::lexicon::Translation>,
+    /// The model's ideas of what would meet a need or make a gift ("gloves" for cold
+    /// hands on the bike), most fitting first: searched in the shop, and shown only
+    /// where the shop has a product near enough to the message; set by the turn.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ideas: Vec<String>,
 }
 
 /// Intents that act on carts or orders: the LLM alone cannot set them.
@@ -306,6 +311,7 @@ pub fn merge(
         used_llm,
         targets: Vec::new(),
         translated: Vec::new(),
+        ideas: Vec::new(),
     }
 }
 

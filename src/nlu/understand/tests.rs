@@ -11,6 +11,47 @@ fn the_builtin_examples_match_the_schema() {
 }
 
 #[test]
+fn the_builtin_ideas_examples_match_their_schema() {
+    let p = ExtractPrompt::builtin();
+    assert!(p.ideas_examples.len() >= 4);
+    assert!(p
+        .ideas_examples
+        .iter()
+        .any(|(_, a)| a["products"] == json!([])));
+    assert!(validate_ideas(&json!({"products": ["gloves", "scarf"]})).is_ok());
+    for bad in [
+        json!({"products": ["a", "b", "c", "d"]}),
+        json!({"products": [1]}),
+        json!({"products": ["gloves"], "intent": "search"}),
+        json!({"ideas": ["gloves"]}),
+    ] {
+        assert!(validate_ideas(&bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn a_broken_ideas_file_names_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("ideas")).unwrap();
+    std::fs::write(
+        dir.path().join("ideas/examples.jsonl"),
+        "{\"user\": \"x\", \"assistant\": {\"products\": []}}\n{\"user\": \"y\", \"assistant\": {\"products\": \"gloves\"}}\n",
+    )
+    .unwrap();
+    let e = ExtractPrompt::load(Some(dir.path())).unwrap_err();
+    assert!(e.contains("ideas/examples.jsonl line 2"), "{e}");
+    // The extraction's own files fall back to the built-in copies.
+    std::fs::write(
+        dir.path().join("ideas/examples.jsonl"),
+        "{\"user\": \"x\", \"assistant\": {\"products\": [\"gloves\"]}}\n",
+    )
+    .unwrap();
+    let p = ExtractPrompt::load(Some(dir.path())).unwrap();
+    assert_eq!(p.ideas_examples.len(), 1);
+    assert_eq!(p.examples.len(), ExtractPrompt::builtin().examples.len());
+}
+
+#[test]
 fn llm_values_need_the_shoppers_words() {
     let reading = LlmReading {
         intent: Some(Intent::Search),

@@ -59,6 +59,12 @@ pub enum Reason {
     Semantic {
         text: String,
     },
+    /// Found for one of the model's ideas of what meets the request's need ("gloves"
+    /// for cold hands on the bike), in the catalogue's words, and near enough to the
+    /// request by meaning.
+    Idea {
+        idea: String,
+    },
 }
 
 impl fmt::Display for Reason {
@@ -80,6 +86,7 @@ impl fmt::Display for Reason {
             Reason::Model { token } => write!(f, "model {token}"),
             Reason::Matched { term } => write!(f, "matched \"{term}\""),
             Reason::Semantic { text } => write!(f, "semantic match: \"{text}\""),
+            Reason::Idea { idea } => write!(f, "idea: \"{idea}\""),
         }
     }
 }

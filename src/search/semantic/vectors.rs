@@ -108,6 +108,13 @@ impl VectorSet {
         self.row_of.contains_key(id)
     }
 
+    /// The cosine of `q` and the product `id`'s vector, if it has one.
+    pub fn similarity(&self, q: &[f32], id: &str) -> Option<f32> {
+        let &r = self.row_of.get(id)?;
+        (q.len() == self.dim)
+            .then(|| dot_i8(&self.data[r * self.dim..(r + 1) * self.dim], q) * self.scales[r])
+    }
+
     /// The `k` products most similar to `q` (cosine: all vectors are unit length),
     /// best first.
     pub fn nearest(&self, q: &[f32], k: usize) -> Vec<(&str, f32)> {
@@ -189,6 +196,12 @@ mod tests {
             s.nearest(&[1.0], 1).is_empty(),
             "a query of the wrong length finds nothing"
         );
+        let c = s.similarity(&[0.6, 0.8], "c").unwrap();
+        assert!((c - 1.0).abs() < 0.02, "{c}");
+        let b = s.similarity(&[1.0, 0.0], "b").unwrap();
+        assert!(b.abs() < 0.02, "{b}");
+        assert_eq!(s.similarity(&[1.0, 0.0], "a"), None, "a removed product");
+        assert_eq!(s.similarity(&[1.0], "c"), None);
     }
 
     #[test]
