@@ -529,8 +529,10 @@ impl Assistant {
 
     /// Whether a search asks for what fits rather than for a thing by name, so the
     /// model's ideas are worth their second or so: it names a need, a person or an
-    /// occasion, or no kind of product this shop knows. Only while the products'
-    /// vectors are ready, since nothing can vouch for an idea without them.
+    /// occasion, or no kind of product this shop knows, and no thing this shop lacks
+    /// (that is said, not dressed up: "„haartrockner“ führen wir leider nicht").
+    /// Only while the products' vectors are ready, since nothing can vouch for an
+    /// idea without them.
     fn asks_what_fits(&self, u: &Understanding) -> bool {
         use crate::nlu::understand::without_recipients;
         u.intent == Intent::Search
@@ -542,6 +544,7 @@ impl Assistant {
                     .request_target(&without_recipients(&u.normalised))
                     .0
                     .is_none())
+            && self.not_carried(u).is_none()
     }
 
     fn find(&self, q: &SearchQuery) -> Result<crate::search::SearchResults, TurnError> {

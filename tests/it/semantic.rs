@@ -392,6 +392,21 @@ fn the_models_ideas_lead_a_need_and_only_those_near_the_message_are_shown() {
     );
     assert!(out.reply.contains("Lederhandschuhe"), "{}", out.reply);
 
+    // A thing the shop lacks, asked for by name, is said to be missing: no ideas
+    // dress up other products as it.
+    let out = turn("ich suche einen staubsauger");
+    assert!(
+        out.understanding.ideas.is_empty(),
+        "{:?}",
+        out.understanding
+    );
+    assert!(
+        out.reply.contains("führen wir leider nicht"),
+        "{}",
+        out.reply
+    );
+    assert!(out.products.iter().all(|p| ideas_of(p).is_empty()));
+
     // No gloves cost under 50 €: no other product is passed off as gloves.
     let out = turn("ich suche was gegen kalte hände beim radfahren unter 50 euro");
     assert!(

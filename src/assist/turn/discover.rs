@@ -483,7 +483,7 @@ impl Assistant {
     /// for). A message that names a person, an occasion or a problem asks for what
     /// fits, not for a thing by name, and is never one.
     /// With it, the head that the shop does carry, if any ("schuhe" of "sportschuhe").
-    fn not_carried(&self, u: &Understanding) -> Option<(String, Option<String>)> {
+    pub(super) fn not_carried(&self, u: &Understanding) -> Option<(String, Option<String>)> {
         use crate::nlu::rules;
         if crate::nlu::intent::names_a_need(&format!(" {} ", u.normalised)) {
             return None;
