@@ -104,6 +104,12 @@ pub enum Discover {
     Differs {
         differences: Vec<String>,
     },
+    /// After the products for a gift, what would narrow them: what the person likes
+    /// (`interests`) and what the shopper wants to spend (`budget`).
+    AskGift {
+        interests: bool,
+        budget: bool,
+    },
     /// "More" with no further page.
     NoMore,
     NothingFound {

@@ -136,6 +136,10 @@ impl Reply<'_> {
                     }),
                 )
             }
+            Discover::AskGift { interests, budget } => self.t(
+                "ask_gift",
+                json!({"interests": interests, "budget": budget}),
+            ),
             Discover::NoMore => self.t("more_none", json!({})),
             Discover::NothingFound { changes } => self.t(
                 "no_results",

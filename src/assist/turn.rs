@@ -529,10 +529,10 @@ impl Assistant {
 
     /// Whether a search asks for what fits rather than for a thing by name, so the
     /// model's ideas are worth their second or so: it names a need, a person or an
-    /// occasion, or no kind of product this shop knows, and no thing this shop lacks
-    /// (that is said, not dressed up: "„haartrockner“ führen wir leider nicht").
-    /// Only while the products' vectors are ready, since nothing can vouch for an
-    /// idea without them.
+    /// occasion, or no thing at all. A thing this shop carries ("zeig mir
+    /// Laufschuhe", "Habt ihr Jeans?") is searched as asked, and one it lacks is said to be missing, not
+    /// dressed up: "„haartrockner“ führen wir leider nicht". Only while the products'
+    /// vectors are ready, since nothing can vouch for an idea without them.
     fn asks_what_fits(&self, u: &Understanding) -> bool {
         use crate::nlu::understand::without_recipients;
         u.intent == Intent::Search
@@ -543,8 +543,9 @@ impl Assistant {
                     .shop
                     .request_target(&without_recipients(&u.normalised))
                     .0
-                    .is_none())
-            && self.not_carried(u).is_none()
+                    .is_none()
+                    && self.carried(u).is_none()
+                    && !self.names_a_title_word(u))
     }
 
     fn find(&self, q: &SearchQuery) -> Result<crate::search::SearchResults, TurnError> {

@@ -234,6 +234,56 @@ fn a_relaxed_price_keeps_the_product_and_marks_what_was_relaxed() {
 }
 
 #[test]
+fn a_gift_shows_products_and_asks_only_what_would_narrow_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant_in(dir.path());
+    let mut t = Talk::new(&a, None, Channel::Text);
+    // Neither what the person likes nor a budget: nothing to search by (without the
+    // model's ideas), so the question for both, not "what exactly are you looking for".
+    let out = t.say("ein Geschenk für meinen Vater");
+    let gift = out.understanding.gift.as_ref().expect("read as a gift");
+    assert_eq!(gift.recipient.as_deref(), Some("vater"));
+    assert!(!gift.interests);
+    assert_eq!(
+        out.reply,
+        "Was macht die beschenkte Person gern, und wie viel möchten Sie ungefähr ausgeben? Dann kann ich gezielter suchen."
+    );
+    // What he needs answers it: products, and the question is not asked again.
+    let out = t.say("er braucht neue Handschuhe");
+    assert!(!out.products.is_empty(), "{}", out.reply);
+    assert!(!out.reply.contains('?'), "{}", out.reply);
+    // The budget narrows the same search.
+    let out = t.say("bis 80 euro");
+    assert!(!out.products.is_empty(), "{}", out.reply);
+    assert!(
+        out.products.iter().all(|p| p.price <= 8000),
+        "{}",
+        out.reply
+    );
+    assert!(!out.reply.contains('?'), "{}", out.reply);
+
+    // What they like said, the budget open: only the budget is asked, in English.
+    let mut t = Talk::new(&a, None, Channel::Text);
+    let out = t.say("a present for my daughter who plays football");
+    assert!(
+        out.reply
+            .ends_with("Roughly how much would you like to spend? Then I can narrow it down."),
+        "{}",
+        out.reply
+    );
+    // Both said: no question.
+    let mut t = Talk::new(&a, None, Channel::Text);
+    let out = t.say("a present for my daughter who plays football under 50 euros");
+    assert!(!out.products.is_empty(), "{}", out.reply);
+    assert!(!out.reply.contains('?'), "{}", out.reply);
+    // A product asked for by name is no gift request.
+    let mut t = Talk::new(&a, None, Channel::Text);
+    let out = t.say("Laufschuhe in Größe 42");
+    assert!(out.understanding.gift.is_none());
+    assert!(!out.reply.contains('?'), "{}", out.reply);
+}
+
+#[test]
 fn a_thing_the_shop_does_not_carry_is_said_and_its_nearest_marked() {
     let dir = tempfile::tempdir().unwrap();
     let a = assistant_in(dir.path());

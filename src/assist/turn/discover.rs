@@ -153,6 +153,16 @@ fn with_ideas_first<T: Clone>(ideas: Vec<Vec<T>>, own: Vec<T>, id: impl Fn(&T) -
     out
 }
 
+/// After a gift's products, the question that would narrow them: what the person
+/// likes when the message did not say, what to spend when no price limit is set.
+fn ask_about_gift(state: &SessionState, u: &Understanding, out: &mut Outcome) {
+    let Some(gift) = &u.gift else { return };
+    let (interests, budget) = (!gift.interests, state.search.price_max.is_none());
+    if interests || budget {
+        out.say(Fact::Discover(Discover::AskGift { interests, budget }));
+    }
+}
+
 /// The page of a best-first list: first `wanted` of them and every one tied with the
 /// last of those (by `key`), remembered in `first_shown`; later pages (`offset` a
 /// multiple of the page) go on from there a page at a time.
@@ -228,6 +238,9 @@ impl Assistant {
             state.search.kind = kind.filter(|_| precise);
             state.search.models = models;
         }
+        if u.gift.as_ref().is_some_and(|g| !g.interests) && u.targets.is_empty() {
+            return self.gift_without_words(ctx, state, u, changes, out);
+        }
         if state.search.text.is_empty() && changes.is_empty() {
             out.say(Fact::Discover(Discover::AskWhat));
             return Ok(());
@@ -272,7 +285,14 @@ impl Assistant {
                         ..q
                     }
                 };
-                let found = self.find(&q)?;
+                let mut found = self.find(&q)?;
+                if q.offset > 0 {
+                    // The page before may have led with the model's ideas, which
+                    // the index's own pages know nothing of: nothing twice.
+                    found
+                        .hits
+                        .retain(|h| !state.shown.iter().any(|s| s.id == h.id));
+                }
                 if by_words {
                     only_those_with_every_word(found, &q.text)
                 } else {
@@ -295,6 +315,7 @@ impl Assistant {
                     currency: hits[0].currency.clone(),
                 }));
                 self.show(ctx, state, &hits, out);
+                ask_about_gift(state, u, out);
                 out.progress = true;
                 return Ok(());
             }
@@ -312,6 +333,9 @@ impl Assistant {
                 currency: results.hits[0].currency.clone(),
             }));
             self.show(ctx, state, &results.hits, out);
+            if new_search {
+                ask_about_gift(state, u, out);
+            }
             out.progress = true;
             return Ok(());
         }
@@ -402,6 +426,44 @@ impl Assistant {
         Ok(())
     }
 
+    /// A gift that says nothing of the person but who they are ("ein Geschenk für
+    /// meinen Vater"): the model's ideas that the shop vouches for, if any, and the
+    /// question what they like (and what to spend); nothing is searched by the words
+    /// of whom it is for.
+    fn gift_without_words(
+        &self,
+        ctx: &Ctx<'_>,
+        state: &mut SessionState,
+        u: &Understanding,
+        changes: Vec<Change>,
+        out: &mut Outcome,
+    ) -> Result<(), TurnError> {
+        state.search.text.clear();
+        state.search.kind = None;
+        state.search.models.clear();
+        let budget = state.search.price_max.is_none();
+        let ideas = match u.ideas.is_empty() {
+            true => Vec::new(),
+            false => self.idea_hits(state, u)?,
+        };
+        if !ideas.is_empty() {
+            let hits = with_ideas_first(ideas, Vec::new(), |h| h.id.as_str());
+            out.say(Fact::Discover(Discover::Found {
+                total: hits.len(),
+                changes,
+                currency: hits[0].currency.clone(),
+            }));
+            self.show(ctx, state, &hits, out);
+        }
+        out.say(Fact::Discover(Discover::AskGift {
+            interests: true,
+            budget,
+        }));
+        // A question that fits the request moves the conversation on.
+        out.progress = true;
+        Ok(())
+    }
+
     /// The model's ideas of what meets the request's need, searched in this shop
     /// under the request's constraints (price, colour, size): for each idea its best
     /// products that are near enough to the request by meaning, each with the idea as
@@ -460,9 +522,10 @@ impl Assistant {
                     (m >= IDEA_NEARNESS && i >= fit).then_some((h, i))
                 })
                 .collect();
-            // The products most like the idea first (the search's words may have
-            // found a "Kurzhantel-Set" for a "train set").
-            scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+            // What can be bought before what cannot, as the search ranks them; then
+            // the products most like the idea (the search's words may have found a
+            // "Kurzhantel-Set" for a "train set").
+            scored.sort_by(|a, b| b.0.in_stock.cmp(&a.0.in_stock).then(b.1.total_cmp(&a.1)));
             let kept: Vec<Hit> = scored
                 .into_iter()
                 .map(|(mut h, _)| {
@@ -484,10 +547,38 @@ impl Assistant {
     /// fits, not for a thing by name, and is never one.
     /// With it, the head that the shop does carry, if any ("schuhe" of "sportschuhe").
     pub(super) fn not_carried(&self, u: &Understanding) -> Option<(String, Option<String>)> {
-        use crate::nlu::rules;
         if crate::nlu::intent::names_a_need(&format!(" {} ", u.normalised)) {
             return None;
         }
+        let (asked, carried) = self.carried(u)?;
+        match carried {
+            Carried::Yes => None,
+            Carried::No => Some((asked.join(" "), None)),
+            Carried::Head(head) => Some((asked.join(" "), Some(head))),
+        }
+    }
+
+    /// The thing a request names by its first words ("zeig mir laufschuhe" →
+    /// "laufschuhe") and whether this shop carries it; `None` when those words name
+    /// no thing (a need, a person, phrasing).
+    pub(super) fn carried(&self, u: &Understanding) -> Option<(Vec<String>, Carried)> {
+        let lexicon = crate::nlu::lexicon::Lexicon::get();
+        self.carried_as(u, |w| lexicon.names_a_thing(w))
+    }
+
+    /// Whether a request names something by the words of this shop's own titles
+    /// ("Ich suche Jeans", "Habt ihr Jeans?"), a thing the lexicon may not know.
+    pub(super) fn names_a_title_word(&self, u: &Understanding) -> bool {
+        matches!(self.carried_as(u, |_| true), Some((_, Carried::Yes)))
+    }
+
+    /// [`Self::carried`], with `is_thing` telling which heads name things.
+    fn carried_as(
+        &self,
+        u: &Understanding,
+        is_thing: impl Fn(&str) -> bool,
+    ) -> Option<(Vec<String>, Carried)> {
+        use crate::nlu::rules;
         let filler = |w: &str| {
             let (wanted, excluded) = rules::colors(w);
             crate::nlu::language::is_common_word(w)
@@ -499,12 +590,8 @@ impl Assistant {
         };
         let plain = rules::specs::without_specs(&u.normalised);
         let asked = crate::catalog::kind::asked_phrase(&plain, filler);
-        let lexicon = crate::nlu::lexicon::Lexicon::get();
-        match self.shop.carries(&asked, |w| lexicon.names_a_thing(w))? {
-            Carried::Yes => None,
-            Carried::No => Some((asked.join(" "), None)),
-            Carried::Head(head) => Some((asked.join(" "), Some(head))),
-        }
+        let carried = self.shop.carries(&asked, is_thing)?;
+        Some((asked, carried))
     }
 
     /// Says the shop does not carry `asked` and shows the few nearest products the

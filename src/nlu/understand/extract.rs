@@ -77,7 +77,10 @@ impl ExtractPrompt {
 /// The most product ideas the model names for one message.
 pub const MAX_IDEAS: usize = 3;
 
-/// The JSON schema of the product ideas: short product names, at most three.
+/// The JSON schema of the product ideas: short product names, one to three. The
+/// model is asked only about a message already read as a search for what fits; left
+/// free to answer nothing, the 1.5B did so for "mir ist beim Radfahren immer so kalt
+/// an den Händen".
 pub fn ideas_schema() -> Value {
     json!({
         "type": "object",
@@ -85,6 +88,7 @@ pub fn ideas_schema() -> Value {
             "products": {
                 "type": "array",
                 "items": {"type": "string", "minLength": 2, "maxLength": 30},
+                "minItems": 1,
                 "maxItems": MAX_IDEAS
             }
         },
@@ -100,9 +104,13 @@ pub(super) fn validate_ideas(v: &Value) -> Result<(), String> {
         return Err("only \"products\" is allowed".into());
     }
     match o.get("products") {
-        Some(Value::Array(a)) if a.len() <= MAX_IDEAS && a.iter().all(Value::is_string) => Ok(()),
+        Some(Value::Array(a))
+            if (1..=MAX_IDEAS).contains(&a.len()) && a.iter().all(Value::is_string) =>
+        {
+            Ok(())
+        }
         _ => Err(format!(
-            "products must be an array of at most {MAX_IDEAS} strings"
+            "products must be an array of 1 to {MAX_IDEAS} strings"
         )),
     }
 }

@@ -81,6 +81,28 @@ pub struct Understanding {
     /// where the shop has a product near enough to the message; set by the turn.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ideas: Vec<String>,
+    /// A gift the message asks for: whom for, their age, the occasion, and whether
+    /// it says what the person likes ("ein Geschenk für meine Tochter, sie spielt gern
+    /// Fußball"); read by the rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift: Option<Gift>,
+}
+
+/// A gift request, as the rules read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gift {
+    /// The person named ("tochter", "dad"), as the shopper said it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<String>,
+    /// The person's age in years, when said ("8 jahre", "a 5 year old", "wird 8").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age: Option<u32>,
+    /// The occasion ("geburtstag", "christmas") or the gift word itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub occasion: Option<String>,
+    /// Whether the message says what the person likes or does, or names a product:
+    /// anything to search for besides the person and the occasion.
+    pub interests: bool,
 }
 
 /// Intents that act on carts or orders: the LLM alone cannot set them.
@@ -142,7 +164,7 @@ impl RulesReading {
     /// The model reads only messages without an intent cue the rules know: every
     /// intent the rules find is complete without it, "ich suche …" / "find me …"
     /// included (the search runs on the rules' product words). Measured on the WebShop
-    /// development goals with the 0.5B default model: asking it about every search
+    /// development goals with the 0.5B model (then the default): asking it about every search
     /// cost 39 points of score and 4 s a turn (BENCHMARKS.md).
     pub fn is_open(&self) -> bool {
         self.rule.is_none()
@@ -197,6 +219,7 @@ pub fn merge(
     let words = content_words(&normalised);
 
     let product_words = rule_product_words(&normalised, &slots);
+    let gift = gift_reading(&normalised, &slots);
     let intent = match (rule, reading.intent) {
         (Some(i), _) => {
             sources.insert("intent".into(), Source::Rules);
@@ -312,7 +335,125 @@ pub fn merge(
         targets: Vec::new(),
         translated: Vec::new(),
         ideas: Vec::new(),
+        gift,
     }
+}
+
+/// Whether `w` is in the phrase list `list` (an entry ending in `*` is a prefix).
+fn in_list(list: &str, w: &str) -> bool {
+    super::phrases::list(list)
+        .iter()
+        .any(|p| match p.strip_suffix('*') {
+            Some(stem) => w.starts_with(stem),
+            None => p == w,
+        })
+}
+
+/// The gift a message asks for: a message that names a need ([`names_a_need`]) and
+/// a person (the `people` phrases), or an occasion (the `occasions` phrases) and
+/// nothing else to search for.
+///
+/// [`names_a_need`]: super::intent::names_a_need
+pub fn gift_reading(normalised: &str, slots: &RuleSlots) -> Option<Gift> {
+    if !super::intent::names_a_need(&format!(" {normalised} ")) {
+        return None;
+    }
+    let words: Vec<&str> = normalised
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let recipient = words.iter().find(|w| in_list("people", w));
+    let occasion = words
+        .iter()
+        .find(|w| in_list("occasions", w) && !matches!(**w, "idea" | "ideas"));
+    let rest: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| {
+            !in_list("people", w)
+                && !in_list("recipients", w)
+                && !in_list("occasions", w)
+                && !matches!(*w, "idea" | "ideas" | "idee" | "ideen")
+                && !AGE_WORDS.contains(w)
+                && !w.contains("-jähr")
+                && !w.contains("-year")
+        })
+        .collect();
+    let interests = rule_product_words(&rest.join(" "), slots).is_some();
+    // An occasion word among product words without a person names a product ("gift
+    // box", "Geburtstagskerzen").
+    if recipient.is_none() && (occasion.is_none() || interests) {
+        return None;
+    }
+    Some(Gift {
+        recipient: recipient.map(|w| w.to_string()),
+        age: age_of(&words),
+        occasion: occasion.map(|w| w.to_string()),
+        interests,
+    })
+}
+
+/// The words that say a person's age, and the pronouns around it ("er wird 8", "she
+/// is a 5 year old"): nothing to search for.
+const AGE_WORDS: &[&str] = &[
+    "wird",
+    "turns",
+    "turning",
+    "jahre",
+    "jahren",
+    "jährig",
+    "jährige",
+    "jähriger",
+    "year",
+    "years",
+    "yr",
+    "yrs",
+    "old",
+    "alt",
+    "ist",
+    "is",
+    "he",
+    "she",
+    "er",
+    "sie",
+    "they",
+    "him",
+    "her",
+    "ihn",
+    "ihr",
+    "jetzt",
+    "now",
+    "bald",
+    "soon",
+];
+
+/// An age in years from the words of a message ("8 jahre", "8-jährige", "a 5 year
+/// old", "wird 8", "turns 8"); numbers are digits after normalisation.
+fn age_of(words: &[&str]) -> Option<u32> {
+    const UNITS: &[&str] = &[
+        "jahre",
+        "jahren",
+        "jährig",
+        "jährige",
+        "jährigen",
+        "jähriger",
+        "jähriges",
+        "year",
+        "years",
+        "yr",
+        "yrs",
+    ];
+    let age = |w: &str| w.parse::<u32>().ok().filter(|n| (1..=120).contains(n));
+    words.iter().enumerate().find_map(|(i, w)| {
+        let next = words.get(i + 1).copied().unwrap_or_default();
+        match w.split_once('-') {
+            Some((n, unit)) if UNITS.iter().any(|u| unit.starts_with(u)) => age(n),
+            _ if UNITS.contains(&next) => age(w),
+            _ if matches!(*w, "wird" | "turns" | "turning") => age(next),
+            _ => None,
+        }
+    })
 }
 
 fn has_constraints(slots: &RuleSlots) -> bool {
@@ -495,24 +636,16 @@ pub fn is_phrasing(word: &str) -> bool {
 /// by "hiking", not by "gift" (gift baskets) or "dad". Any other text is returned as
 /// it is.
 pub fn without_recipients(normalised: &str) -> String {
-    let matches = |list: &str, w: &str| {
-        super::phrases::list(list)
-            .iter()
-            .any(|p| match p.strip_suffix('*') {
-                Some(stem) => w.starts_with(stem),
-                None => p == w,
-            })
-    };
     let words: Vec<&str> = normalised.split_whitespace().collect();
     // An occasion alone ("gift box") names a product; with a person it does not.
     if !super::intent::names_a_need(&format!(" {normalised} "))
-        || !words.iter().any(|w| matches("recipients", w))
+        || !words.iter().any(|w| in_list("recipients", w))
     {
         return normalised.to_string();
     }
     words
         .into_iter()
-        .filter(|w| !matches("recipients", w) && !matches("occasions", w))
+        .filter(|w| !in_list("recipients", w) && !in_list("occasions", w))
         .collect::<Vec<_>>()
         .join(" ")
 }

@@ -14,12 +14,10 @@ fn the_builtin_examples_match_the_schema() {
 fn the_builtin_ideas_examples_match_their_schema() {
     let p = ExtractPrompt::builtin();
     assert!(p.ideas_examples.len() >= 4);
-    assert!(p
-        .ideas_examples
-        .iter()
-        .any(|(_, a)| a["products"] == json!([])));
     assert!(validate_ideas(&json!({"products": ["gloves", "scarf"]})).is_ok());
     for bad in [
+        // Asked only about a search for what fits: one idea at least.
+        json!({"products": []}),
         json!({"products": ["a", "b", "c", "d"]}),
         json!({"products": [1]}),
         json!({"products": ["gloves"], "intent": "search"}),
@@ -35,7 +33,7 @@ fn a_broken_ideas_file_names_its_line() {
     std::fs::create_dir_all(dir.path().join("ideas")).unwrap();
     std::fs::write(
         dir.path().join("ideas/examples.jsonl"),
-        "{\"user\": \"x\", \"assistant\": {\"products\": []}}\n{\"user\": \"y\", \"assistant\": {\"products\": \"gloves\"}}\n",
+        "{\"user\": \"x\", \"assistant\": {\"products\": [\"gloves\"]}}\n{\"user\": \"y\", \"assistant\": {\"products\": []}}\n",
     )
     .unwrap();
     let e = ExtractPrompt::load(Some(dir.path())).unwrap_err();
@@ -127,4 +125,32 @@ fn a_request_naming_a_person_is_searched_by_what_it_says_of_them() {
     );
     // Without a person or an occasion, "gift" is a word of the product.
     assert_eq!(words("gift box").as_deref(), Some("gift box"));
+}
+
+#[test]
+fn a_gift_is_read_with_its_person_age_occasion_and_whether_it_says_what_they_like() {
+    let gift = |t: &str| understand(t, Language::De, None).gift;
+    let g = gift("ein Geschenk für meine Tochter, sie spielt gern Fußball").unwrap();
+    assert_eq!(g.recipient.as_deref(), Some("tochter"));
+    assert_eq!(g.occasion.as_deref(), Some("geschenk"));
+    assert!(g.interests);
+    let g = gift("Geschenkidee für meinen Vater").unwrap();
+    assert_eq!(g.recipient.as_deref(), Some("vater"));
+    assert!(!g.interests, "{g:?}");
+    let g = gift("a birthday present for my nephew he turns eight").unwrap();
+    assert_eq!(g.recipient.as_deref(), Some("nephew"));
+    assert_eq!(g.occasion.as_deref(), Some("birthday"));
+    assert_eq!(g.age, Some(8));
+    assert!(!g.interests, "{g:?}");
+    let g = gift("something for my 5 year old son who loves trains").unwrap();
+    assert_eq!(g.age, Some(5));
+    assert!(g.interests);
+    assert_eq!(
+        gift("mein Sohn wird 8 und mag Dinosaurier").and_then(|g| g.age),
+        Some(8)
+    );
+    // No person and no occasion, or no need at all: no gift.
+    assert_eq!(gift("mir ist beim Radfahren kalt an den Händen"), None);
+    assert_eq!(gift("gift box"), None);
+    assert_eq!(gift("Laufschuhe in Größe 42"), None);
 }
