@@ -529,23 +529,30 @@ impl Assistant {
 
     /// Whether a search asks for what fits rather than for a thing by name, so the
     /// model's ideas are worth their second or so: it names a need, a person or an
-    /// occasion, or no thing at all. A thing this shop carries ("zeig mir
-    /// Laufschuhe", "Habt ihr Jeans?") is searched as asked, and one it lacks is said to be missing, not
-    /// dressed up: "„haartrockner“ führen wir leider nicht". Only while the products'
-    /// vectors are ready, since nothing can vouch for an idea without them.
+    /// occasion, or no thing at all. A request that names a kind of product this
+    /// shop has, or a word of its titles ("zeig mir Laufschuhe", "Habt ihr Jeans?",
+    /// "find me wash cold, machine wash men's shirts" with its "cold"), is searched
+    /// as asked, as is one with a size or a colour; one the shop lacks is said to be
+    /// missing, not dressed up:
+    /// "„haartrockner“ führen wir leider nicht". Only while the products' vectors
+    /// are ready, since nothing can vouch for an idea without them.
     fn asks_what_fits(&self, u: &Understanding) -> bool {
         use crate::nlu::understand::without_recipients;
         u.intent == Intent::Search
             && u.targets.is_empty()
             && self.shop.semantic_progress().is_some_and(|p| p.ready)
+            && self
+                .shop
+                .request_target(&without_recipients(&u.normalised))
+                .0
+                .is_none()
+            && !self.names_a_title_word(u)
+            // A size or a colour: a product the shopper can picture ("men's sleep &
+            // lounge with long sleeve … color: multi 5, size: xx-large").
+            && u.slots.sizes.is_empty()
+            && u.slots.colors.is_empty()
             && (crate::nlu::intent::names_a_need(&format!(" {} ", u.normalised))
-                || self
-                    .shop
-                    .request_target(&without_recipients(&u.normalised))
-                    .0
-                    .is_none()
-                    && self.carried(u).is_none()
-                    && !self.names_a_title_word(u))
+                || self.carried(u).is_none())
     }
 
     fn find(&self, q: &SearchQuery) -> Result<crate::search::SearchResults, TurnError> {
