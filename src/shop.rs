@@ -237,6 +237,11 @@ impl Shop {
         self.index.carries(asked, is_thing)
     }
 
+    /// Whether some product has `brand` as its brand field.
+    pub fn has_brand(&self, brand: &str) -> bool {
+        self.index.has_brand(brand)
+    }
+
     /// How many products have `word` (folded) in their title, brand or category.
     pub fn word_uses(&self, word: &str) -> u32 {
         self.index.word_uses(word)

@@ -452,8 +452,15 @@ impl Assistant {
     /// `u` with its product words in the catalogue's language: "ich suche ein
     /// fernglas" searches an English catalogue for binoculars (see
     /// [`crate::nlu::lexicon`]). Only the words of the product asked for change, never
-    /// those that carry the intent ("warenkorb").
+    /// those that carry the intent ("warenkorb"). A brand no product has is dropped.
     fn in_catalogue_words(&self, mut u: Understanding) -> Understanding {
+        // A brand no product has in its brand field would filter out everything: a
+        // catalogue without brands ("Nikon 50mm f/1.8G … Lens" with none) is searched
+        // for the brand's word instead, which the message still has.
+        if u.brand.as_deref().is_some_and(|b| !self.shop.has_brand(b)) {
+            tracing::debug!(brand = ?u.brand, "no product has this brand; searched as a word");
+            u.brand = None;
+        }
         let rules = crate::nlu::understand::rule_product_words(&u.normalised, &u.slots);
         let words = [u.product_type.as_deref(), rules.as_deref()]
             .into_iter()
@@ -461,8 +468,18 @@ impl Assistant {
             .collect::<Vec<_>>()
             .join(" ");
         let uses = |w: &str| self.shop.word_uses(w);
-        let translated =
-            crate::nlu::lexicon::Lexicon::get().translations(&words, u.language, &uses);
+        let lexicon = crate::nlu::lexicon::Lexicon::get();
+        let mut translated = lexicon.translations(&words, u.language, &uses);
+        // The thing asked for by a word the titles use but never as their kind, when
+        // they are its synonym: "cheapest ddr5 ram" where RAM is sold as "… Memory".
+        let heads = |w: &str| self.shop.heads(&crate::catalog::kind::singular(w));
+        if let Some(head) = discover::asked_words(&u.normalised).pop() {
+            if heads(&head) == 0 && !translated.iter().any(|t| t.from == head) {
+                if let Some(to) = lexicon.synonym_of_kind(&head, &|w| heads(w) > 0) {
+                    translated.push(crate::nlu::lexicon::Translation { from: head, to });
+                }
+            }
+        }
         if translated.is_empty() {
             return u;
         }
@@ -541,16 +558,21 @@ impl Assistant {
         u.intent == Intent::Search
             && u.targets.is_empty()
             && self.shop.semantic_progress().is_some_and(|p| p.ready)
-            && self
-                .shop
-                .request_target(&without_recipients(&u.normalised))
-                .0
-                .is_none()
+            // Neither a kind of this shop nor one of its model tokens ("sony srs-xb33",
+            // "anker 313"): a shopper who names the product wants that, not ideas.
+            && matches!(
+                self.shop.request_target(&without_recipients(&u.normalised)),
+                (None, models) if models.is_empty()
+            )
             && !self.names_a_title_word(u)
             // A size or a colour: a product the shopper can picture ("men's sleep &
             // lounge with long sleeve … color: multi 5, size: xx-large").
             && u.slots.sizes.is_empty()
             && u.slots.colors.is_empty()
+            // A superlative or a spec sorts or filters a thing the shopper has in
+            // mind ("die teuerste powerbank", "at least 16gb").
+            && !crate::nlu::rules::says_superlative(&u.normalised)
+            && crate::nlu::rules::specs::spec_wishes(&u.normalised).is_empty()
             && (crate::nlu::intent::names_a_need(&format!(" {} ", u.normalised))
                 || self.carried(u).is_none())
     }

@@ -87,6 +87,9 @@ const NOT_HEADS: &[&str] = &[
     "lite",
     "premium",
     "upgraded",
+    "unlocked",
+    "renewed",
+    "refurbished",
     "original",
     "genuine",
     "portable",
@@ -285,6 +288,16 @@ const NOT_HEADS: &[&str] = &[
     "dem",
 ];
 
+/// Whether a word is one of [`REQUEST_NOUNS`], in an English or German plural
+/// ("offers", "angebote", "artikeln").
+fn is_request_noun(word: &str) -> bool {
+    let w = fold(word);
+    let one = singular(&w);
+    std::iter::once(one.as_str())
+        .chain(["en", "e", "n"].iter().filter_map(|e| w.strip_suffix(e)))
+        .any(|b| REQUEST_NOUNS.contains(&b))
+}
+
 /// Words of a request that name no kind of product ("all offers for …", "every
 /// listing of …", "show me options").
 const REQUEST_NOUNS: &[&str] = &[
@@ -392,7 +405,13 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
                     continue;
                 }
                 let folded = fold(clean);
-                if TARGET_WORDS.contains(&folded.as_str()) {
+                // "Plus" after a model is part of its name ("Crucial P3 Plus 4TB
+                // … SSD", "iPhone 15 Plus"), not a second thing.
+                let names_a_model = folded == "plus"
+                    && words
+                        .last()
+                        .is_some_and(|w: &String| w.chars().any(|c| c.is_ascii_digit()));
+                if TARGET_WORDS.contains(&folded.as_str()) && !names_a_model {
                     broke_at = Some(folded);
                     break;
                 }
@@ -487,7 +506,15 @@ pub fn title_words(title: &str) -> Vec<String> {
 /// under Headsets), and a title that says what it is outranks the shelf it is on.
 pub fn title_kinds(title: &str, category_leaf: Option<&str>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for p in phrases(title) {
+    for (i, p) in phrases(title).into_iter().enumerate() {
+        // A later phrase that is a spec ("16GB RAM", "6.5 Inch Display", "1TB SSD"
+        // of a laptop) names a part of the product, not what it is.
+        let spec = i > 0
+            && p.len() <= 3
+            && !crate::catalog::specs::quantities(&p[..p.len() - 1].join(" ")).is_empty();
+        if spec {
+            continue;
+        }
         if let Some(h) = head_of(&p) {
             if !out.contains(&h) {
                 out.push(h);
@@ -506,6 +533,14 @@ pub fn title_kinds(title: &str, category_leaf: Option<&str>) -> Vec<String> {
         }
     }
     out
+}
+
+/// The kind a category's last level names ("Smartphones" → "smartphone",
+/// "Graphics Cards" → "card").
+pub fn shelf_kind(leaf: &str) -> Option<String> {
+    phrases(&leaf.replace('&', ","))
+        .first()
+        .and_then(|p| head_of(p))
 }
 
 /// The kind a shopper asks for: in the first phrase of the request that names one,
@@ -556,7 +591,7 @@ pub fn asked_phrase(normalised: &str, filler: impl Fn(&str) -> bool) -> Vec<Stri
             }
             break;
         }
-        let content = may_head(w) && !REQUEST_NOUNS.contains(&singular(w).as_str()) && !filler(w);
+        let content = may_head(w) && !is_request_noun(w) && !filler(w);
         if content {
             run.push(w.to_string());
         } else if !run.is_empty() {
@@ -583,6 +618,10 @@ mod tests {
             ["hair", "dryer"]
         );
         assert_eq!(asked_phrase("the cheapest tv", filler), ["tv"]);
+        assert_eq!(
+            asked_phrase("alle angebote für regenjacke nordkap", |w| w == "alle"),
+            ["regenjacke", "nordkap"]
+        );
         assert_eq!(asked_phrase("a case for my apple watch", filler), ["case"]);
         assert_eq!(
             asked_phrase("i need 2 hdmi cables of 25 feet", filler),
@@ -657,6 +696,22 @@ mod tests {
             vec!["band", "strap"]
         );
         assert_eq!(title_kinds("20x50", Some("Binoculars")), vec!["binocular"]);
+        // A later phrase that is a spec is a part of it, not what it is.
+        assert_eq!(
+            title_kinds(
+                "Lenovo IdeaPad Slim 3 15.6 Inch Laptop, AMD Ryzen 7 5825U, 16GB RAM, 1TB SSD",
+                None
+            ),
+            vec!["laptop", "ryzen"]
+        );
+        // "Plus" after a model is its name, not a second thing.
+        assert_eq!(
+            title_kinds(
+                "Crucial P3 Plus 4TB PCIe Gen4 NVMe M.2 SSD, up to 5000MB/s",
+                None
+            )[0],
+            "ssd"
+        );
         assert_eq!(
             title_kinds(
                 "USB Adapter for iPhone Camera Adapter OTG Cable Supports Camera, USB Flash Drive, Keyboard, Mouse",

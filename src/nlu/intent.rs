@@ -248,12 +248,7 @@ pub fn rule_intent(normalised: &str, slots: &RuleSlots) -> Option<Intent> {
     }
     // "was ist der billigste kopfhörer", "which is the largest tv": a superlative
     // asks for products, not about one.
-    let superlative = super::rules::CHEAPEST
-        .iter()
-        .chain(super::rules::DEAREST)
-        .any(|w| padded.contains(&format!(" {w} ")))
-        || super::rules::specs::spec_sort(t).is_some();
-    if superlative && slots.reference.is_none() {
+    if super::rules::says_superlative(t) && slots.reference.is_none() {
         return Some(Intent::Search);
     }
     let question = words

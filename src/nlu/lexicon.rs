@@ -26,6 +26,9 @@ pub struct Lexicon {
     /// Every English name of a German word ("body wash" as well as "shower gel" for
     /// "duschgel"): for the model's ideas, which name products in English.
     names_en_de: HashMap<String, Vec<String>>,
+    /// Other words of the same language for a product ("ram" → "memory", "psu" →
+    /// "power supply"), for a catalogue that uses those instead.
+    synonyms: HashMap<String, Vec<String>>,
     /// Folded single words of one language only (not in the other, not shared).
     german: HashSet<String>,
     english: HashSet<String>,
@@ -49,6 +52,8 @@ struct File {
     de_en: HashMap<String, Vec<String>>,
     #[serde(default)]
     properties: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    synonyms: HashMap<String, Vec<String>>,
 }
 
 /// One product word put into the catalogue's language, as `understanding` shows it.
@@ -75,6 +80,7 @@ impl Lexicon {
             mut shared,
             de_en: mut words,
             mut properties,
+            mut synonyms,
         } = parse(BUILT_IN, "built-in lexicon.toml")?;
         if let Some(dir) = dir {
             let path = dir.join("lexicon.toml");
@@ -84,12 +90,23 @@ impl Lexicon {
                     shared.extend(shop.shared);
                     words.extend(shop.de_en);
                     properties.extend(shop.properties);
+                    synonyms.extend(shop.synonyms);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(format!("{}: {e}", path.display())),
             }
         }
         let mut lexicon = Lexicon::default();
+        for (word, others) in synonyms {
+            let others: Vec<String> = others
+                .iter()
+                .map(|w| w.trim().to_lowercase())
+                .filter(|w| !w.is_empty())
+                .collect();
+            if !others.is_empty() {
+                lexicon.synonyms.insert(fold(word.trim()), others);
+            }
+        }
         for (de, en) in &properties {
             lexicon.properties.insert(fold(de.trim()));
             lexicon
@@ -228,10 +245,11 @@ impl Lexicon {
     }
 
     /// The first translation of `folded` (or of its base form) whose words the
-    /// catalogue all knows, from either side.
+    /// catalogue all knows, from either side, else the first such synonym.
     fn known_translation(&self, folded: &str, known: &dyn Fn(&str) -> bool) -> Option<String> {
         Self::known_in(&self.de_en, folded, known)
             .or_else(|| Self::known_in(&self.en_de, folded, known))
+            .or_else(|| Self::known_in(&self.synonyms, folded, known))
     }
 
     fn known_in(
@@ -259,6 +277,7 @@ impl Lexicon {
             bases(w).any(|b| {
                 self.de_en.contains_key(b)
                     || self.en_de.contains_key(b)
+                    || self.synonyms.contains_key(b)
                     || self.german.contains(b)
                     || self.english.contains(b)
                     || self.shared.contains(b)
@@ -269,6 +288,19 @@ impl Lexicon {
         }
         let known = last_parts(&folded).any(listed);
         known
+    }
+
+    /// A synonym of `word` whose last word `is_kind` says this catalogue's titles are
+    /// ("ram" → "memory" where memory is sold as "… Desktop Memory" and "RAM" is only
+    /// a laptop's spec), for a word the titles use but never as their kind.
+    pub fn synonym_of_kind(&self, word: &str, is_kind: &dyn Fn(&str) -> bool) -> Option<String> {
+        let folded = fold(word);
+        self.synonyms.get(&folded)?.iter().find_map(|s| {
+            s.split_whitespace()
+                .last()
+                .is_some_and(|last| is_kind(&fold(last)))
+                .then(|| s.clone())
+        })
     }
 
     /// Whether `word` names a thing a shop may or may not carry: a German word or
@@ -442,6 +474,35 @@ mod tests {
             "no tripod in this catalogue"
         );
         assert_eq!(tr(&lx, "warenkorb", &knows), None);
+    }
+
+    #[test]
+    fn a_word_the_catalogue_lacks_becomes_its_synonym_the_catalogue_uses() {
+        let lx = Lexicon::load(None).unwrap();
+        let en = |w: &str| lx.translate(w, Language::En, &english(&["memory", "power", "supply"]));
+        assert_eq!(en("ram").as_deref(), Some("memory"));
+        assert_eq!(en("psu").as_deref(), Some("power supply"));
+        assert_eq!(en("gpu"), None, "no graphics card in this catalogue");
+        // A catalogue that says "RAM" keeps it.
+        let ram = english(&["ram", "memory"]);
+        assert_eq!(lx.translate("ram", Language::En, &ram), None);
+    }
+
+    #[test]
+    fn a_kind_the_titles_lack_is_a_synonym_they_are() {
+        let lx = Lexicon::load(None).unwrap();
+        let memory = |w: &str| w == "memory";
+        assert_eq!(
+            lx.synonym_of_kind("RAM", &memory).as_deref(),
+            Some("memory")
+        );
+        let card = |w: &str| w == "card";
+        assert_eq!(
+            lx.synonym_of_kind("gpu", &card).as_deref(),
+            Some("graphics card")
+        );
+        assert_eq!(lx.synonym_of_kind("gpu", &memory), None);
+        assert_eq!(lx.synonym_of_kind("pillow", &memory), None);
     }
 
     #[test]

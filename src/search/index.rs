@@ -531,6 +531,17 @@ impl ProductIndex {
         })
     }
 
+    /// Whether some product has `brand` as its brand (not merely in its title).
+    pub fn has_brand(&self, brand: &str) -> bool {
+        let key = facet_key(brand);
+        self.products
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .by_id
+            .values()
+            .any(|p| p.brand.as_deref().is_some_and(|b| facet_key(b) == key))
+    }
+
     /// How many products have `word` (folded) in their title, brand or category.
     pub fn word_uses(&self, word: &str) -> u32 {
         self.speller

@@ -23,6 +23,8 @@ pub struct Profile {
     pub specs: Specs,
     /// Its English title's first phrase, singular and folded.
     pub first_phrase: Vec<String>,
+    /// The kind its category's last level names, for English texts.
+    pub shelf: Option<String>,
     /// The distinct words of its English title, singular and folded.
     pub words: Vec<String>,
     /// Whether its texts are English.
@@ -50,9 +52,14 @@ impl Profile {
             } else {
                 Vec::new()
             },
+            shelf: p
+                .category
+                .last()
+                .filter(|_| english)
+                .and_then(|leaf| crate::catalog::kind::shelf_kind(leaf)),
             words,
             kinds,
-            models: model_tokens(&p.title),
+            models: title_models(&p.title),
             specs: Specs::of_product(p),
             english: p.language == "en",
         }
@@ -105,6 +112,46 @@ pub fn model_tokens(text: &str) -> Vec<String> {
     out
 }
 
+/// Words after a model that name another model of its line ("RTX 4060 Ti", "980
+/// PRO", "Galaxy S24 Ultra"): a title with one is that model only.
+const MODEL_SUFFIXES: &[&str] = &[
+    "ti", "super", "pro", "plus", "max", "ultra", "xt", "xtx", "mini", "lite", "fe",
+];
+
+/// The model tokens of a title ([`model_tokens`]), a model followed by a suffix of
+/// its line written together with it ("RTX 4060 Ti" → "4060ti", not "4060").
+pub fn title_models(title: &str) -> Vec<String> {
+    let raw: Vec<&str> = title
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .map(|w| w.trim_matches('-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for (i, w) in raw.iter().enumerate() {
+        let tokens = model_tokens(w);
+        if tokens.is_empty() {
+            continue;
+        }
+        let suffix = raw
+            .get(i + 1)
+            .map(|n| fold(n))
+            .filter(|n| MODEL_SUFFIXES.contains(&n.as_str()));
+        if let Some(suffix) = suffix {
+            let joined = fold(&format!("{w}{suffix}"));
+            if !out.contains(&joined) {
+                out.push(joined);
+            }
+            continue;
+        }
+        for t in tokens {
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
 /// Words beside a number that make it a price.
 const PRICE_WORDS: &[&str] = &[
     "usd",
@@ -144,7 +191,7 @@ fn size_like(token: &str) -> bool {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
         regex::Regex::new(
-            r"^(?:\d*x+(?:l|s|-?large|-?small|-?tall|-?big)?|\d+x\d+(?:\.\d+)?(?:in|cm|ft)?|\d+(?:x?l|xs|xxl))$",
+            r"^(?:\d?x+(?:l|s|-?large|-?small|-?tall|-?big)?|\d+x\d+(?:\.\d+)?(?:in|cm|ft)?|\d+(?:x?l|xs|xxl))$",
         )
         .expect("size regex compiles")
     })
@@ -267,17 +314,43 @@ impl Vocabulary {
             // Sizes ("3x-large", "2x", "12x16") and the value after "color" or "size"
             // ("color: a3-army green") are options, not models.
             let option_value = i > 0 && OPTION_WORDS.contains(&words[i - 1]);
-            if option_value || size_like(w) || !crate::catalog::specs::quantities(w).is_empty() {
+            // "650 watt", "27 inch": a number with its unit after it is a spec.
+            let with_unit = words.get(i + 1).is_some_and(|next| {
+                crate::catalog::specs::quantities(&format!("{w} {next}"))
+                    .iter()
+                    .any(|(_, r)| r.start == 0 && r.end > w.len())
+            });
+            if option_value
+                || with_unit
+                || size_like(w)
+                || !crate::catalog::specs::quantities(w).is_empty()
+            {
                 continue;
             }
-            for t in model_tokens(w) {
-                if self.is_model(&t) && !out.contains(&t) {
-                    out.push(t);
+            let joined = words
+                .get(i + 1)
+                .map(|next| (fold(&format!("{w}{next}")), MODEL_SUFFIXES.contains(next)))
+                .filter(|(j, _)| self.is_model(j));
+            // "4060 ti" names the Ti alone, not the 4060 as well.
+            if !joined.as_ref().is_some_and(|(_, suffix)| *suffix) {
+                // A hyphenated model the titles have whole ("i5-13600k") is that
+                // model, not also its parts ("i5").
+                let tokens = model_tokens(w);
+                let whole = tokens
+                    .first()
+                    .filter(|t| self.is_model(t) && t.contains('-'));
+                let tokens = match whole {
+                    Some(t) => vec![t.clone()],
+                    None => tokens,
+                };
+                for t in tokens {
+                    if self.is_model(&t) && !out.contains(&t) {
+                        out.push(t);
+                    }
                 }
             }
-            if let Some(next) = words.get(i + 1) {
-                let joined = fold(&format!("{w}{next}"));
-                if self.is_model(&joined) && !out.contains(&joined) {
+            if let Some((joined, _)) = joined {
+                if !out.contains(&joined) {
                     out.push(joined);
                 }
             }
@@ -314,6 +387,32 @@ mod tests {
             vec!["10w", "313", "qg-cbl-hd20", "hd20"]
         );
         assert!(model_tokens("Rain jacket Nordkap, 2 pack").is_empty());
+        assert_eq!(
+            title_models("ZOTAC GeForce RTX 4060 Ti 8GB GDDR6 Twin Edge"),
+            vec!["4060ti", "8gb", "gddr6"]
+        );
+    }
+
+    #[test]
+    fn a_model_with_a_suffix_of_its_line_is_another_model() {
+        let mut v = Vocabulary::default();
+        for title in ["MSI GeForce RTX 4060 8GB", "ZOTAC GeForce RTX 4060 Ti 8GB"] {
+            v.add(&Profile {
+                models: title_models(title),
+                ..Default::default()
+            });
+        }
+        assert_eq!(v.requested_models("rtx 4060 graphics card"), vec!["4060"]);
+        assert_eq!(v.requested_models("rtx 4060 ti"), vec!["4060ti"]);
+        v.add(&Profile {
+            models: title_models("Intel Core i5-13600K Desktop Processor"),
+            ..Default::default()
+        });
+        v.add(&Profile {
+            models: title_models("Laptop, Intel Core i5-1235U, 16GB DDR4"),
+            ..Default::default()
+        });
+        assert_eq!(v.requested_models("i5-13600k"), vec!["i5-13600k"]);
     }
 
     #[test]
@@ -331,6 +430,8 @@ mod tests {
         assert_eq!(v.requested_models("a rtx 4060 card"), vec!["rtx4060"]);
         assert_eq!(v.requested_models("galaxy a25 and a35"), vec!["a25"]);
         assert!(v.requested_models("2 chargers under 313 usd").is_empty());
+        assert!(v.requested_models("a charger with 313 watts").is_empty());
+        assert_eq!(v.requested_models("galaxy a25 5g"), vec!["a25"]);
         // Sizes and option values are no models.
         v.add(&Profile {
             models: vec!["3x".into(), "a3".into(), "4in".into()],

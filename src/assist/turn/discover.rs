@@ -60,6 +60,24 @@ fn spec_key(h: &Hit, by: &SpecSort) -> Option<f64> {
     by.dims.iter().find_map(|d| spec_of(h, *d))
 }
 
+/// The words a request names its thing by, its head last (see
+/// [`crate::catalog::kind::asked_phrase`]): without its specs, phrasing, superlatives,
+/// colours and sizes.
+pub(super) fn asked_words(normalised: &str) -> Vec<String> {
+    use crate::nlu::rules;
+    let filler = |w: &str| {
+        let (wanted, excluded) = rules::colors(w);
+        crate::nlu::language::is_common_word(w)
+            || crate::nlu::understand::is_phrasing(w)
+            || rules::is_superlative_word(w)
+            || !wanted.is_empty()
+            || !excluded.is_empty()
+            || !rules::sizes(w).is_empty()
+    };
+    let plain = rules::specs::without_specs(normalised);
+    crate::catalog::kind::asked_phrase(&plain, filler)
+}
+
 /// How many products a superlative asks for: a number said with it ("the 3
 /// cheapest"), else one (and those tied with it).
 fn superlative_count(normalised: &str) -> usize {
@@ -98,6 +116,27 @@ fn best_matched(hits: Vec<Hit>) -> Vec<Hit> {
     } else {
         hits.into_iter().take(PAGE).collect()
     }
+}
+
+/// [`best_matched`] among the listings of each named model: "anker 313 wireless
+/// charger" is not the Anker 313 wall charger, and in "epson home cinema 2250, acer
+/// p6500 and sony srs-xb33" the Acer's two words do not lose to the Epson's four.
+fn best_matched_per_model(hits: Vec<Hit>, models: &[String]) -> Vec<Hit> {
+    let model_of = |h: &Hit| {
+        let tokens = crate::search::profile::title_models(&h.product.title);
+        models.iter().position(|m| tokens.contains(m))
+    };
+    let mut best: std::collections::HashMap<Option<usize>, usize> = Default::default();
+    for h in &hits {
+        let most = best.entry(model_of(h)).or_default();
+        *most = (*most).max(matched_words(h));
+    }
+    hits.into_iter()
+        .filter(|h| {
+            best.get(&model_of(h))
+                .is_some_and(|b| matched_words(h) == *b)
+        })
+        .collect()
 }
 
 /// How many words of a search text name the product: all but those of a
@@ -295,6 +334,14 @@ impl Assistant {
                 }
                 if by_words {
                     only_those_with_every_word(found, &q.text)
+                } else if !q.models.is_empty() && q.offset == 0 {
+                    // The model's listings with the most words of the request:
+                    // "anker 313 wireless charger" is not the Anker 313 wall charger.
+                    let hits = best_matched_per_model(found.hits, &q.models);
+                    crate::search::SearchResults {
+                        total: hits.len(),
+                        hits,
+                    }
                 } else {
                     found
                 }
@@ -567,9 +614,24 @@ impl Assistant {
     }
 
     /// Whether a request names something by the words of this shop's own titles
-    /// ("Ich suche Jeans", "Habt ihr Jeans?"), a thing the lexicon may not know.
+    /// ("Ich suche Jeans", "Habt ihr Jeans?"), a thing the lexicon may not know, or
+    /// names a listing by several words that are all its title's ("naim mu-so qb",
+    /// "alle angebote für regenjacke nordkap") without naming a need.
     pub(super) fn names_a_title_word(&self, u: &Understanding) -> bool {
-        matches!(self.carried_as(u, |_| true), Some((_, Carried::Yes)))
+        use crate::catalog::text::fold;
+        match self.carried_as(u, |_| true) {
+            Some((_, Carried::Yes)) => true,
+            Some((asked, _)) => {
+                asked.len() >= 2
+                    && !crate::nlu::intent::names_a_need(&format!(" {} ", u.normalised))
+                    && asked
+                        .iter()
+                        .flat_map(|w| w.split('-'))
+                        .filter(|w| !w.is_empty())
+                        .all(|w| self.shop.word_uses(&fold(w)) > 0)
+            }
+            None => false,
+        }
     }
 
     /// [`Self::carried`], with `is_thing` telling which heads name things.
@@ -578,18 +640,7 @@ impl Assistant {
         u: &Understanding,
         is_thing: impl Fn(&str) -> bool,
     ) -> Option<(Vec<String>, Carried)> {
-        use crate::nlu::rules;
-        let filler = |w: &str| {
-            let (wanted, excluded) = rules::colors(w);
-            crate::nlu::language::is_common_word(w)
-                || crate::nlu::understand::is_phrasing(w)
-                || rules::is_superlative_word(w)
-                || !wanted.is_empty()
-                || !excluded.is_empty()
-                || !rules::sizes(w).is_empty()
-        };
-        let plain = rules::specs::without_specs(&u.normalised);
-        let asked = crate::catalog::kind::asked_phrase(&plain, filler);
+        let asked = asked_words(&u.normalised);
         let carried = self.shop.carries(&asked, is_thing)?;
         Some((asked, carried))
     }

@@ -123,11 +123,7 @@ impl Assistant {
         out: &mut Outcome,
     ) -> Result<bool, TurnError> {
         let (kind, models) = self.shop.request_target(&steps.search);
-        let superlative = crate::nlu::rules::specs::spec_sort(&steps.search).is_some()
-            || crate::nlu::rules::CHEAPEST
-                .iter()
-                .chain(crate::nlu::rules::DEAREST)
-                .any(|w| format!(" {} ", steps.search).contains(&format!(" {w} ")));
+        let superlative = crate::nlu::rules::says_superlative(&steps.search);
         if kind.is_none() && models.is_empty() && !superlative {
             return Ok(false);
         }

@@ -247,6 +247,17 @@ pub const DEAREST: &[&str] = &[
     "highest price",
 ];
 
+/// Whether a message sorts what it asks for by a superlative of price or of a spec
+/// ("the cheapest wifi extender", "die teuerste powerbank", "longest hdmi cable").
+pub fn says_superlative(normalised: &str) -> bool {
+    let padded = format!(" {normalised} ");
+    CHEAPEST
+        .iter()
+        .chain(DEAREST)
+        .any(|w| padded.contains(&format!(" {w} ")))
+        || super::specs::spec_sort(normalised).is_some()
+}
+
 /// Whether a word is part of a price or spec superlative ("cheapest", the "most" and
 /// "expensive" of "most expensive", "longest"): it orders products and names none.
 pub fn is_superlative_word(word: &str) -> bool {

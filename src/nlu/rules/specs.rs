@@ -229,7 +229,9 @@ fn wish(normalised: &str, q: Quantity, range: &std::ops::Range<usize>) -> Option
             | Dim::Megapixels
             | Dim::Energy
     ) || (q.dim == Dim::Length && matches!(q.unit.as_str(), "mm" | "ft" | "m"))
-        || q.dim == Dim::Power;
+        || q.dim == Dim::Power
+        // "27 inch monitor", "55 zoll fernseher": a screen's size.
+        || (q.unit == "in" && names_a_screen(normalised));
     let sized = after.starts_with("x ") || before.trim_end().ends_with(" x");
     if op == SpecOp::About && (!technical || sized) {
         return None;
@@ -240,6 +242,34 @@ fn wish(normalised: &str, q: Quantity, range: &std::ops::Range<usize>) -> Option
         wanted: q,
         high: None,
     })
+}
+
+/// Things whose size in inches is their screen's: a bare "27 inch" with one of them
+/// asks for that size.
+const SCREENS: &[&str] = &[
+    "monitor",
+    "monitors",
+    "tv",
+    "tvs",
+    "television",
+    "display",
+    "screen",
+    "laptop",
+    "laptops",
+    "notebook",
+    "tablet",
+    "tablets",
+    "bildschirm",
+    "fernseher",
+    "smartphone",
+    "phone",
+    "imac",
+];
+
+fn names_a_screen(normalised: &str) -> bool {
+    normalised
+        .split_whitespace()
+        .any(|w| SCREENS.contains(&w) || w.ends_with("monitor") || w.ends_with("bildschirm"))
 }
 
 /// The message without its spec constraints ("hdmi cable longer than 20 feet" →
@@ -466,6 +496,11 @@ mod tests {
         assert_eq!((w.dim, w.op), (Dim::Power, SpecOp::About));
         assert!(spec_wishes("shampoo 6.76 fl oz").is_empty());
         assert!(spec_wishes("jeans 32 inch").is_empty());
+        // A screen's inches are its size.
+        let w = one("cheapest 27 inch monitor");
+        assert_eq!((w.dim, w.op), (Dim::Length, SpecOp::About));
+        assert!(w.met_by(0.6858) && !w.met_by(0.5461));
+        assert_eq!(one("55 zoll fernseher").op, SpecOp::About);
     }
 
     #[test]

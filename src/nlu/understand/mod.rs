@@ -496,6 +496,14 @@ fn common_prefix(a: &str, b: &str) -> usize {
 
 /// Request phrasing and glue of both languages: words of a search that name nothing.
 const STOP: &[&str] = &[
+    // "find all offers for …", "alle angebote für …", "every listing of …": the
+    // request's quantifier and nouns, no product's words ("all" would match "Wall").
+    "all",
+    "alle",
+    "every",
+    "offers",
+    "angebote",
+    "listings",
     "ich",
     "suche",
     "brauche",
@@ -655,14 +663,19 @@ pub fn without_recipients(normalised: &str) -> String {
 /// "wasserdichten wintermantel").
 pub fn rule_product_words(normalised: &str, slots: &RuleSlots) -> Option<String> {
     let mut out = Vec::new();
+    let mut previous = "";
     for w in without_recipients(normalised).split_whitespace() {
         let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let after_option = OPTION_WORDS.contains(&previous);
+        previous = bare;
         if bare.is_empty()
             || STOP.contains(&bare)
             // Superlatives sort; they name no product.
             || rules::CHEAPEST.contains(&bare)
             || rules::DEAREST.contains(&bare)
-            || bare.chars().any(|c| c.is_ascii_digit())
+            // Numbers are prices, quantities and specs; a model ("i5-13600k",
+            // "5900x", "ps4") is a product's name.
+            || bare.chars().any(|c| c.is_ascii_digit()) && (after_option || !model_like(bare))
             || !rules::colors(bare).0.is_empty()
             || !rules::colors(bare).1.is_empty()
             || slots.exclude.iter().any(|e| e == bare)
@@ -673,6 +686,28 @@ pub fn rule_product_words(normalised: &str, slots: &RuleSlots) -> Option<String>
         out.push(bare.to_string());
     }
     (!out.is_empty()).then(|| out.join(" "))
+}
+
+/// The words whose next word is an option's value ("color a3-army green").
+const OPTION_WORDS: &[&str] = &["color", "colour", "size", "farbe", "größe", "groesse"];
+
+/// Whether a word with a digit may be a model's name ("i5-13600k", "5900x", "a25",
+/// "ps4"): letters and digits, and neither a quantity with its unit ("16gb",
+/// "20ft"), a size ("3xl"), a factor ("2x") nor an ordinal or a count ("2nd", "3er").
+pub fn model_like(word: &str) -> bool {
+    let letters: String = word.chars().filter(|c| c.is_alphabetic()).collect();
+    let digits = word.chars().filter(char::is_ascii_digit).count();
+    digits > 0
+        && !letters.is_empty()
+        && !["st", "nd", "rd", "th", "er", "k", "s"].contains(&letters.as_str())
+        // "2x", "10x" zoom; "5900x" is a processor.
+        && (letters != "x" || digits > 2)
+        && crate::catalog::specs::quantities(word).is_empty()
+        // A number with a unit the spec reader finds implausible ("0g trans").
+        && !(word.starts_with(|c: char| c.is_ascii_digit())
+            && word.ends_with(letters.as_str())
+            && !crate::catalog::specs::quantities(&format!("1{letters}")).is_empty())
+        && rules::sizes(word).is_empty()
 }
 
 pub use extract::*;

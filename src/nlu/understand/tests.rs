@@ -113,6 +113,24 @@ fn without_a_model_product_words_come_from_the_rules() {
 }
 
 #[test]
+fn a_model_is_a_product_word_and_a_number_with_its_unit_is_not() {
+    let words = |t: &str| rule_product_words(t, &RuleSlots::default());
+    // A bare model is a search, not a question of what to look for.
+    assert_eq!(words("i5-13600k").as_deref(), Some("i5-13600k"));
+    assert_eq!(words("ryzen 9 5900x").as_deref(), Some("ryzen 5900x"));
+    assert_eq!(words("ps4 controller").as_deref(), Some("ps4 controller"));
+    // Quantities, factors, ordinals, sizes and option values are not.
+    assert_eq!(
+        words("hdmi cable 20ft 2x 2nd 3xl").as_deref(),
+        Some("hdmi cable")
+    );
+    assert_eq!(words("shirt color a3-army").as_deref(), Some("shirt"));
+    assert!(model_like("a25") && model_like("rtx4060"));
+    assert!(!model_like("16gb") && !model_like("4k") && !model_like("3er"));
+    assert!(!model_like("0g") && model_like("8a") && model_like("5900x"));
+}
+
+#[test]
 fn a_request_naming_a_person_is_searched_by_what_it_says_of_them() {
     let words = |t: &str| rule_product_words(t, &RuleSlots::default());
     assert_eq!(

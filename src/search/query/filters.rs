@@ -181,10 +181,12 @@ impl ProductIndex {
             let profile = products
                 .profile(&p.id)
                 .unwrap_or_else(|| std::sync::Arc::new(crate::search::profile::Profile::of(p)));
-            if q.kind
-                .as_ref()
-                .is_some_and(|k| !products.vocabulary.is_of_kind(&profile, k))
-            {
+            if q.kind.as_ref().is_some_and(|k| {
+                // A listing of the named model is of the kind its shelf names
+                // ("Samsung Galaxy A25 5G 128GB Unlocked - Yellow" on Smartphones).
+                let shelved = !q.models.is_empty() && profile.shelf.as_deref() == Some(k);
+                !products.vocabulary.is_of_kind(&profile, k) && !shelved
+            }) {
                 return None;
             }
             if !q.models.is_empty() && !q.models.iter().any(|m| profile.models.contains(m)) {
