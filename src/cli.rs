@@ -466,8 +466,8 @@ pub(crate) fn eval_discovery(
 }
 
 /// `eval specs`: superlatives, specs, heads, exact models and several steps, over the
-/// WebShop catalogue (`--catalog`, else found in ../shared/data/webshop) and the demo
-/// catalogue, as each case names.
+/// WebShop catalogue (`--catalog`, else found in ../shared/data/webshop), the demo
+/// catalogue or a `<name>_catalog.jsonl` beside the set, as each case names.
 pub(crate) fn eval_specs(
     config: &Config,
     file: &std::path::Path,
@@ -498,6 +498,26 @@ pub(crate) fn eval_specs(
         )?;
         dirs.push(dir);
         assistants.insert("demo".to_string(), assistant);
+        engine = name;
+    }
+    // Any other catalogue is a JSONL file beside the set: `tech` is `tech_catalog.jsonl`.
+    let mut others: Vec<&str> = cases
+        .iter()
+        .map(|c| c.catalog.as_str())
+        .filter(|c| !matches!(*c, "webshop" | "demo"))
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    for other in others {
+        let path = file
+            .parent()
+            .unwrap_or(std::path::Path::new("."))
+            .join(format!("{other}_catalog.jsonl"));
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| anyhow::anyhow!("catalogue {other:?}: {}: {e}", path.display()))?;
+        let (dir, assistant, name) = eval_assistant(config, &text, Format::Jsonl, rules_only)?;
+        dirs.push(dir);
+        assistants.insert(other.to_string(), assistant);
         engine = name;
     }
     specs::run(&engine, &assistants, &cases)

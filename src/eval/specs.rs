@@ -21,7 +21,8 @@ pub struct Case {
     pub text: String,
     /// `superlative`, `spec`, `head`, `exact` or `steps`.
     pub task: String,
-    /// `webshop` or `demo`: the catalogue the gold set was read from.
+    /// `webshop`, `demo` or `<name>` for `<name>_catalog.jsonl` beside the set: the
+    /// catalogue the gold set was read from.
     #[serde(default = "webshop")]
     pub catalog: String,
     #[serde(default)]

@@ -5,12 +5,8 @@
 //! limit and carries the options the shopper named. Skips when ../shared is absent.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use shopassist::assist::{Assistant, Templates};
 use shopassist::eval::webshop::{self, read_catalog, read_goals};
-use shopassist::orders::Orders;
-use shopassist::shop::Shop;
 
 fn data(file: &str) -> Option<PathBuf> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -42,22 +38,12 @@ fn development_goals_meet_the_targets_with_rules_alone() {
         "product_prices_1k.seed0.json is beside it"
     );
     let dir = tempfile::tempdir().unwrap();
-    let (shop, _) = Shop::open(dir.path()).unwrap();
-    let report = shop
-        .import_text(
-            &catalog.import_text,
-            shopassist::catalog::import::Format::WebShop,
-            &Default::default(),
-        )
-        .unwrap();
-    assert_eq!(report.imported, 999, "{report}");
-    let shop = Arc::new(shop);
-    let assistant = Assistant::new(
-        shop.clone(),
-        Orders::new(shop, Default::default()),
-        Templates::load(None).unwrap(),
-        None,
+    let (assistant, report) = crate::common::rules_only_assistant(
+        dir.path(),
+        &catalog.import_text,
+        shopassist::catalog::import::Format::WebShop,
     );
+    assert_eq!(report.imported, 999, "{report}");
     let r = webshop::run("rules only", &assistant, &catalog, &goals, true).unwrap();
     eprintln!("{r}");
     assert!(r.overall.score >= 85.0, "score {:.1}", r.overall.score);

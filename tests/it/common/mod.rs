@@ -160,3 +160,28 @@ pub fn embedder() -> std::sync::Arc<shopassist::embed::Embedder> {
     })
     .clone()
 }
+
+/// A rules-only assistant over `catalogue` imported into a fresh shop in `dir`, with
+/// the import's report (the callers check how much was imported).
+pub fn rules_only_assistant(
+    dir: &std::path::Path,
+    catalogue: &str,
+    format: shopassist::catalog::import::Format,
+) -> (
+    shopassist::assist::Assistant,
+    shopassist::catalog::import::ImportReport,
+) {
+    use shopassist::assist::{Assistant, Templates};
+    let (shop, _) = shopassist::shop::Shop::open(dir).unwrap();
+    let report = shop
+        .import_text(catalogue, format, &Default::default())
+        .unwrap();
+    let shop = std::sync::Arc::new(shop);
+    let assistant = Assistant::new(
+        shop.clone(),
+        shopassist::orders::Orders::new(shop, Default::default()),
+        Templates::load(None).unwrap(),
+        None,
+    );
+    (assistant, report)
+}
