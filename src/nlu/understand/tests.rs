@@ -172,3 +172,17 @@ fn a_gift_is_read_with_its_person_age_occasion_and_whether_it_says_what_they_lik
     assert_eq!(gift("gift box"), None);
     assert_eq!(gift("Laufschuhe in Größe 42"), None);
 }
+
+#[test]
+fn a_german_superlative_before_a_masculine_noun_sorts() {
+    // "günstigster Kopfhörer" was searched as a word and shown unsorted.
+    for t in [
+        "günstigster kopfhörer",
+        "billigster toaster",
+        "teuerster fernseher",
+    ] {
+        assert!(crate::nlu::rules::says_superlative(t), "{t}");
+    }
+    let words = |t: &str| rule_product_words(t, &RuleSlots::default());
+    assert_eq!(words("günstigster kopfhörer").as_deref(), Some("kopfhörer"));
+}
