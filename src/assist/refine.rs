@@ -70,6 +70,9 @@ pub struct ActiveSearch {
     /// Model tokens asked for that the catalogue has.
     #[serde(default)]
     pub models: Vec<String>,
+    /// Connectors, sockets and memory generations asked for ("usb c charger").
+    #[serde(default)]
+    pub connectors: Vec<String>,
 }
 
 /// One change a message made, to say back ("unter 59 €", "in Größe M").
@@ -247,6 +250,11 @@ impl ActiveSearch {
                 self.spec_sort = Some(by);
             }
         }
+        for c in crate::catalog::specs::connectors(n) {
+            if !self.connectors.iter().any(|x| x == c) {
+                self.connectors.push(c.to_string());
+            }
+        }
         let wishes = spec_wishes(n);
         if !wishes.is_empty() {
             self.specs
@@ -376,6 +384,32 @@ impl ActiveSearch {
         changes
     }
 
+    /// This search as a target of the turn's plan.
+    pub fn plan_target(&self, quantity: Option<u32>) -> crate::nlu::understand::plan::Target {
+        use crate::nlu::understand::plan::{Order, Target};
+        let order = match (self.sort, &self.spec_sort) {
+            (crate::search::Sort::PriceAsc, _) => Some(Order::Price { desc: false }),
+            (crate::search::Sort::PriceDesc, _) => Some(Order::Price { desc: true }),
+            (_, Some(by)) => Some(Order::Spec {
+                word: by.word.clone(),
+                desc: by.desc,
+            }),
+            _ => None,
+        };
+        Target {
+            words: self.text.clone(),
+            kind: self.kind.clone(),
+            models: self.models.clone(),
+            brand: self.brand.clone(),
+            specs: self.specs.clone(),
+            connectors: self.connectors.clone(),
+            order,
+            price_min: self.price_min,
+            price_max: self.price_max,
+            quantity,
+        }
+    }
+
     /// The search query for the current page.
     pub fn query(&self) -> SearchQuery {
         SearchQuery {
@@ -390,6 +424,7 @@ impl ActiveSearch {
             kind: self.kind.clone(),
             models: self.models.clone(),
             specs: self.specs.clone(),
+            connectors: self.connectors.clone(),
             prefer: self.wishes.clone(),
             limit: PAGE,
             offset: self.page * PAGE,

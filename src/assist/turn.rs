@@ -439,6 +439,7 @@ impl Assistant {
                 intent: u.intent,
                 understanding: Understanding {
                     targets: out.targets,
+                    plan: out.plan,
                     ..u.clone()
                 },
                 products: out.products,
@@ -726,6 +727,8 @@ struct Outcome {
     progress: bool,
     /// The products the message asked for, when it asked for several.
     targets: Vec<String>,
+    /// What a search turn searched for and the steps it ran.
+    plan: Option<crate::nlu::understand::plan::Plan>,
 }
 
 impl Outcome {

@@ -361,8 +361,15 @@ pub fn singular(word: &str) -> String {
     w
 }
 
-/// Whether a word can be a head: a word of letters, not a colour, count or unit.
+/// Whether a word can be a head: a word of letters, not a colour, count or unit, and
+/// no connector ("HDMI" of "DisplayPort to HDMI 4K", "usb-c" of "hdmi to usb-c").
 fn may_head(word: &str) -> bool {
+    may_name(word) && crate::catalog::specs::connectors(&fold(word)).is_empty()
+}
+
+/// Whether a word can be part of a thing's name: a word of letters, not a colour,
+/// count or unit.
+fn may_name(word: &str) -> bool {
     let w = fold(word);
     w.chars().count() >= 2
         && w.chars().all(|c| c.is_alphabetic() || c == '-')
@@ -584,14 +591,24 @@ pub fn requested_kind(normalised: &str, known: impl Fn(&str) -> Option<bool>) ->
 /// a word with a digit ends the run.
 pub fn asked_phrase(normalised: &str, filler: impl Fn(&str) -> bool) -> Vec<String> {
     let mut run: Vec<String> = Vec::new();
-    for w in normalised.split_whitespace() {
+    let words: Vec<&str> = normalised.split_whitespace().collect();
+    let connector = |w: &[&str]| !crate::catalog::specs::connectors(&w.join(" ")).is_empty();
+    for (i, &w) in words.iter().enumerate() {
+        // "hdmi to usb c adapter": one thing from one plug to the other.
+        let joins_plugs = w == "to"
+            && run.last().is_some_and(|l| connector(&[l.as_str()]))
+            && connector(&words[i + 1..words.len().min(i + 3)]);
+        if joins_plugs {
+            run.push(w.to_string());
+            continue;
+        }
         if TARGET_WORDS.contains(&fold(w).as_str()) {
             if run.is_empty() {
                 continue;
             }
             break;
         }
-        let content = may_head(w) && !is_request_noun(w) && !filler(w);
+        let content = may_name(w) && !is_request_noun(w) && !filler(w);
         if content {
             run.push(w.to_string());
         } else if !run.is_empty() {
@@ -628,6 +645,14 @@ mod tests {
             ["hdmi", "cables"]
         );
         assert!(asked_phrase("please", filler).is_empty());
+        assert_eq!(
+            asked_phrase("hdmi to displayport cable", filler),
+            ["hdmi", "to", "displayport", "cable"]
+        );
+        assert_eq!(
+            requested_kind("hdmi to usb c adapter", |_| Some(true)).as_deref(),
+            Some("adapter")
+        );
         assert_eq!(
             asked_phrase("a tv please under 300 usd", |w| filler(w) || w == "under"),
             ["tv"]

@@ -344,11 +344,22 @@ const CONNECTORS: &[(&str, &str)] = &[
     ("MagSafe", r"magsafe"),
     ("AM4", r"\bam4\b"),
     ("AM5", r"\bam5\b"),
-    ("LGA", r"\blga ?\d{3,4}\b"),
+    ("LGA 1150", r"\blga ?1150\b"),
+    ("LGA 1151", r"\blga ?1151\b"),
+    ("LGA 1155", r"\blga ?1155\b"),
+    ("LGA 1200", r"\blga ?1200\b"),
+    ("LGA 1700", r"\blga ?1700\b"),
+    ("LGA 1851", r"\blga ?1851\b"),
+    ("LGA 2066", r"\blga ?2066\b"),
     ("DDR3", r"\bddr3"),
     ("DDR4", r"\bddr4"),
     ("DDR5", r"\bddr5"),
     ("PCIe", r"\bpci[ -]?e\b|pcie ?\d"),
+    // Wireless generations, also by the router classes that imply them ("AX1800").
+    ("Wi-Fi 5", r"(?:wi-?fi|wlan) ?5\b"),
+    ("Wi-Fi 6", r"(?:wi-?fi|wlan) ?6\b|\bax\d{3,4}\b"),
+    ("Wi-Fi 6E", r"(?:wi-?fi|wlan) ?6e\b|\baxe\d{3,4}\b"),
+    ("Wi-Fi 7", r"(?:wi-?fi|wlan) ?7\b|\bbe\d{4,5}\b"),
 ];
 
 /// All connector patterns as one set: a text is scanned once, not once a pattern.
@@ -642,7 +653,14 @@ mod tests {
             connectors("Ryzen 7 5800X (AM4), 32GB DDR4-3200, PCIe 4.0 NVMe SSD"),
             vec!["NVMe", "AM4", "DDR4", "PCIe"]
         );
-        assert_eq!(connectors("Intel LGA 1700 board"), vec!["LGA"]);
+        assert_eq!(connectors("Intel LGA 1700 board"), vec!["LGA 1700"]);
+        assert_eq!(connectors("for LGA1200 and AM4"), vec!["AM4", "LGA 1200"]);
+        assert_eq!(
+            connectors("TP-Link AX1500 WiFi 6 Extender; WiFi 6E board; wlan 5 stick"),
+            vec!["Wi-Fi 5", "Wi-Fi 6", "Wi-Fi 6E"]
+        );
+        assert!(connectors("AXE5400 tri-band").contains(&"Wi-Fi 6E"));
+        assert!(!connectors("AXE5400 tri-band").contains(&"Wi-Fi 6"));
         assert!(connectors("a quiet damper, a display stand, a qualgear cable").is_empty());
     }
 

@@ -29,6 +29,10 @@ pub struct Profile {
     pub words: Vec<String>,
     /// Whether its texts are English.
     pub english: bool,
+    /// Whether it is made to go with another product ("Case for Galaxy A25",
+    /// "Galaxy A25 Screen Protector"): its shelf, or without one its title's first
+    /// kind, is an [`ACCESSORY_KINDS`] kind.
+    pub accessory: bool,
 }
 
 impl Profile {
@@ -46,17 +50,23 @@ impl Profile {
         };
         words.sort();
         words.dedup();
+        let shelf = p
+            .category
+            .last()
+            .filter(|_| english)
+            .and_then(|leaf| crate::catalog::kind::shelf_kind(leaf));
+        let accessory = shelf
+            .as_ref()
+            .or(kinds.first())
+            .is_some_and(|k| ACCESSORY_KINDS.contains(&k.as_str()));
         Profile {
             first_phrase: if english {
                 first_phrase(&p.title)
             } else {
                 Vec::new()
             },
-            shelf: p
-                .category
-                .last()
-                .filter(|_| english)
-                .and_then(|leaf| crate::catalog::kind::shelf_kind(leaf)),
+            shelf,
+            accessory,
             words,
             kinds,
             models: title_models(&p.title),
@@ -65,6 +75,30 @@ impl Profile {
         }
     }
 }
+
+/// Kinds of product made to protect, wear or hold another one: a listing of one that
+/// names a model ("Galaxy A25 Screen Protector") is not that model. Chargers, cables
+/// and stands are not among them: they carry model names of their own ("Anker 313
+/// Wireless Charger (Stand)").
+pub const ACCESSORY_KINDS: &[&str] = &[
+    "case",
+    "cover",
+    "protector",
+    "skin",
+    "sleeve",
+    "film",
+    "bumper",
+    "holster",
+    "pouch",
+    "shell",
+    "guard",
+    "band",
+    "strap",
+    "holder",
+    "mount",
+    "decal",
+    "sticker",
+];
 
 /// The words of a title, singular and folded, that it uses as a name: those of its
 /// product phrases, not what it is for or fits ("TV" in "Remote Control Compatible
@@ -205,6 +239,8 @@ pub struct Vocabulary {
     /// How many English titles have each word.
     mentions: HashMap<String, usize>,
     models: HashMap<String, usize>,
+    /// How many listings of each model token are no accessory: the model itself.
+    devices: HashMap<String, usize>,
     products: usize,
     english: usize,
 }
@@ -218,6 +254,9 @@ impl Vocabulary {
         }
         for m in &p.models {
             *self.models.entry(m.clone()).or_default() += 1;
+            if !p.accessory {
+                *self.devices.entry(m.clone()).or_default() += 1;
+            }
         }
         for w in &p.words {
             *self.mentions.entry(w.clone()).or_default() += 1;
@@ -227,9 +266,12 @@ impl Vocabulary {
     pub fn remove(&mut self, p: &Profile) {
         self.products = self.products.saturating_sub(1);
         self.english = self.english.saturating_sub(usize::from(p.english));
+        let no_models = Vec::new();
+        let devices = if p.accessory { &no_models } else { &p.models };
         for (map, words) in [
             (&mut self.kinds, &p.kinds),
             (&mut self.models, &p.models),
+            (&mut self.devices, devices),
             (&mut self.mentions, &p.words),
         ] {
             for w in words {
@@ -260,6 +302,17 @@ impl Vocabulary {
         let kinds = self.heads(word);
         let mentions = self.mentions.get(word).copied().unwrap_or(0);
         kinds > 0 && kinds * 3 >= mentions
+    }
+
+    /// Whether a product is an accessory of a model a request names without a kind
+    /// ("galaxy a25"), while the shop also has that model itself: the shopper asked
+    /// for the phone, not for its screen protector. With no listing of the model
+    /// itself, its accessories are what the shop has of it.
+    pub fn is_accessory_of(&self, p: &Profile, models: &[String]) -> bool {
+        p.accessory
+            && models
+                .iter()
+                .any(|m| p.models.contains(m) && self.devices.get(m).is_some_and(|n| *n > 0))
     }
 
     /// Whether a product is of a kind: its title's phrases end in it, or its first
@@ -444,5 +497,43 @@ mod tests {
             v.requested_kind("i need a wireless charger").as_deref(),
             Some("charger")
         );
+    }
+
+    fn listing(title: &str, shelf: &str) -> Profile {
+        let mut p = crate::catalog::rows::blank("p", "USD");
+        p.title = title.into();
+        p.language = "en".into();
+        p.category = vec!["Electronics".into(), shelf.into()];
+        Profile::of(&p)
+    }
+
+    #[test]
+    fn a_model_named_alone_is_the_model_not_what_is_made_for_it() {
+        let phone = listing(
+            "Samsung Galaxy A25 5G 128GB Unlocked - Yellow",
+            "Smartphones",
+        );
+        let glass = listing(
+            "Samsung Galaxy A25 5G Screen Protector Tempered Glass, 3 Pack",
+            "Screen Protectors",
+        );
+        let case = listing("Spigen Case for Galaxy A35 5G", "Cases");
+        assert!(!phone.accessory);
+        assert!(glass.accessory && case.accessory);
+        let mut v = Vocabulary::default();
+        for p in [&phone, &glass, &case] {
+            v.add(p);
+        }
+        let a25 = vec!["a25".to_string()];
+        let a35 = vec!["a35".to_string()];
+        assert!(v.is_accessory_of(&glass, &a25));
+        assert!(!v.is_accessory_of(&phone, &a25));
+        // No Galaxy A35 itself here: its case is what the shop has of it.
+        assert!(!v.is_accessory_of(&case, &a35));
+        v.remove(&phone);
+        assert!(!v.is_accessory_of(&glass, &a25), "the phone is gone");
+        // Chargers carry model names of their own.
+        let charger = listing("Anker 313 Wireless Charger (Stand), 10W", "Chargers");
+        assert!(!charger.accessory);
     }
 }

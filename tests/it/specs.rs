@@ -72,6 +72,12 @@ fn specs_with_units_filter_and_say_the_value_that_met_them() {
     assert_eq!(ids(&out), ["C50"], "{}", out.reply);
     let out = say(&a, None, "c1", "power bank 10000mah");
     assert_eq!(ids(&out), ["PB1"], "{}", out.reply);
+    // A connector is a constraint like a spec: no charger here names its plug, so
+    // the wireless charger is shown apart, marked, not claimed to be USB-C.
+    let out = say(&a, None, "c1", "usb c charger");
+    assert_eq!(ids(&out), ["WC1"], "{}", out.reply);
+    assert_eq!(out.products[0].relaxed, ["specs"], "{}", out.reply);
+    assert!(out.reply.contains("USB-C"), "{}", out.reply);
 }
 
 #[test]
@@ -164,6 +170,17 @@ fn several_steps_add_the_found_product_and_only_propose_the_order() {
     assert_eq!(cart.items[0].item.product_id, "C01");
     assert!(out.actions.iter().any(|x| x["type"] == "checkout.proposed"));
     assert!(!out.actions.iter().any(|x| x["type"] == "order.placed"));
+    // The plan says what was searched and which steps ran, in order.
+    let plan = serde_json::to_value(out.understanding.plan.as_ref().expect("a plan")).unwrap();
+    assert_eq!(
+        plan["steps"],
+        serde_json::json!(["show", "add_to_cart", "checkout"])
+    );
+    assert_eq!(plan["targets"][0]["kind"], "cable", "{plan}");
+    assert_eq!(
+        plan["targets"][0]["order"],
+        serde_json::json!({"by": "price", "desc": false})
+    );
     // The same message again, in the same session: the cart is re-proposed, still
     // nothing ordered without the shopper's own yes.
     let again = say(&a, Some(&out.session_id), "c4", text);
@@ -423,6 +440,15 @@ fn the_technical_catalogue_set_finds_exactly_what_was_asked() {
         "cheapest ddr5 ram",
         // "P3 Plus" is one name, not a P3 and a second thing.
         "ssd with at least 2tb",
+        // A model named alone is the phone, not its screen protector.
+        "galaxy a25",
+        // "for it" after a model is for that model.
+        "samsung galaxy a25 and a case for it",
+        // A connector is no head, and "X to Y" joins two plugs of one adapter.
+        "hdmi to usb c adapter",
+        // A socket with its number, a Wi-Fi generation: constraints, not words.
+        "lga 1700 motherboard",
+        "wifi 6 router",
     ] {
         assert_eq!(f1(text), 1.0, "{text}\n{report}");
     }

@@ -244,9 +244,16 @@ impl Assistant {
             }
         }
         match self.targets(ctx.lang, u) {
-            Some(targets) => self.search_targets(ctx, state, u, targets, out),
-            None => self.search_one(ctx, state, u, out),
+            Some(targets) => self.search_targets(ctx, state, u, targets, out)?,
+            None => self.search_one(ctx, state, u, out)?,
         }
+        let plan = out.plan.get_or_insert_with(Default::default);
+        if plan.targets.is_empty() && !state.search.text.is_empty() {
+            plan.targets
+                .push(state.search.plan_target(u.slots.quantity));
+        }
+        plan.steps = vec![crate::nlu::understand::plan::Step::Show];
+        Ok(())
     }
 
     /// The search for one target.
@@ -443,15 +450,28 @@ impl Assistant {
         };
         for step in relaxations {
             let (q, dropped) = match step {
-                RelaxStep::Specs if !state.search.specs.is_empty() => (
-                    SearchQuery {
-                        specs: Vec::new(),
-                        ..state.search.query()
-                    },
-                    Relaxation::Specs {
-                        specs: state.search.specs.iter().map(|w| w.to_string()).collect(),
-                    },
-                ),
+                // A connector counts as a spec: "usb c charger" where no charger's
+                // title or attributes name its plug.
+                RelaxStep::Specs
+                    if !state.search.specs.is_empty() || !state.search.connectors.is_empty() =>
+                {
+                    (
+                        SearchQuery {
+                            specs: Vec::new(),
+                            connectors: Vec::new(),
+                            ..state.search.query()
+                        },
+                        Relaxation::Specs {
+                            specs: state
+                                .search
+                                .specs
+                                .iter()
+                                .map(|w| w.to_string())
+                                .chain(state.search.connectors.iter().cloned())
+                                .collect(),
+                        },
+                    )
+                }
                 RelaxStep::Kind if state.search.kind.is_some() => (
                     SearchQuery {
                         kind: None,

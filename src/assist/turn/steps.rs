@@ -163,6 +163,14 @@ impl Assistant {
                 break;
             }
         }
+        if let Some(plan) = out.plan.as_mut() {
+            plan.steps
+                .push(crate::nlu::understand::plan::Step::AddToCart);
+            if steps.checkout {
+                plan.steps
+                    .push(crate::nlu::understand::plan::Step::Checkout);
+            }
+        }
         if steps.checkout && state.pending_add.is_none() {
             self.checkout(ctx, state, out)?;
         }

@@ -82,9 +82,24 @@ pub(super) fn parts(normalised: &str) -> Vec<String> {
         if raw.is_empty() {
             continue;
         }
-        let part = match out.last().and_then(|p| target_tail(p)) {
+        // "for it" is what the part before was for, or the part before itself when
+        // that names a model ("galaxy a25 and a case for it").
+        let german = pointing_back().find(raw).is_some_and(|m| {
+            !["for ", "to ", "with "]
+                .iter()
+                .any(|e| m.as_str().starts_with(e))
+        });
+        let before = out.last().and_then(|p| {
+            target_tail(p).map(str::to_string).or_else(|| {
+                let named = label(p);
+                let model = !crate::search::profile::model_tokens(&named).is_empty();
+                let word = if german { "für" } else { "for" };
+                model.then(|| format!("{word} {named}"))
+            })
+        });
+        let part = match before {
             Some(tail) if pointing_back().is_match(raw) => {
-                pointing_back().replace(raw, tail).into_owned()
+                pointing_back().replace(raw, tail.as_str()).into_owned()
             }
             _ => pointing_back().replace(raw, "").trim().to_string(),
         };
@@ -397,6 +412,10 @@ impl Assistant {
                 out.products.push(p);
             }
             shown.extend(sub.shown.into_iter().take(keep));
+            out.plan
+                .get_or_insert_with(Default::default)
+                .targets
+                .push(sub.search.plan_target(part.slots.quantity));
             first_search.get_or_insert(sub.search);
             out.progress |= o.progress;
             labels.push(label);
@@ -428,6 +447,15 @@ mod tests {
             ["eine regenjacke", "eine mütze", "handschuhe"]
         );
         assert_eq!(parts("a charger for it"), ["a charger"]);
+        assert_eq!(
+            parts("the galaxy a25 and a case for it"),
+            ["the galaxy a25", "a case for galaxy a25"]
+        );
+        assert_eq!(
+            parts("ein galaxy a35 und eine hülle dafür"),
+            ["ein galaxy a35", "eine hülle für galaxy a35"]
+        );
+        assert_eq!(parts("a laptop and a bag for it"), ["a laptop", "a bag"]);
         assert_eq!(parts("usb cable"), ["usb cable"]);
         assert_eq!(label("find all offers for the anker 313"), "anker 313");
         assert_eq!(label("eine regenjacke"), "regenjacke");

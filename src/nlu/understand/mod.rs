@@ -18,6 +18,7 @@
 //! - Every slot records where it came from.
 
 mod extract;
+pub mod plan;
 #[cfg(test)]
 mod tests;
 
@@ -72,6 +73,10 @@ pub struct Understanding {
     /// charger"), one search each; set by the turn, which knows the catalogue.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<String>,
+    /// What a turn that searched searched for, target by target, and the steps it
+    /// ran (show, add to cart, checkout); set by the turn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<plan::Plan>,
     /// Product words put into the catalogue's language ("fernglas" → "binoculars");
     /// set by the turn, which knows the catalogue.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -333,6 +338,7 @@ pub fn merge(
         dropped,
         used_llm,
         targets: Vec::new(),
+        plan: None,
         translated: Vec::new(),
         ideas: Vec::new(),
         gift,

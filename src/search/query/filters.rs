@@ -176,7 +176,11 @@ impl ProductIndex {
         let want_sizes = &q.sizes;
         let title_colors = product_colors(p);
         // Kind, model and specs, from what the index knows of the product.
-        let profile = if q.kind.is_some() || !q.models.is_empty() || !q.specs.is_empty() {
+        let profile = if q.kind.is_some()
+            || !q.models.is_empty()
+            || !q.specs.is_empty()
+            || !q.connectors.is_empty()
+        {
             let products = self.products.read().unwrap_or_else(|p| p.into_inner());
             let profile = products
                 .profile(&p.id)
@@ -190,6 +194,21 @@ impl ProductIndex {
                 return None;
             }
             if !q.models.is_empty() && !q.models.iter().any(|m| profile.models.contains(m)) {
+                return None;
+            }
+            if !q
+                .connectors
+                .iter()
+                .all(|c| profile.specs.connectors.contains(&c.as_str()))
+            {
+                return None;
+            }
+            // "galaxy a25" is the phone; "galaxy a25 case" its case.
+            let asks_accessory = q
+                .kind
+                .as_deref()
+                .is_some_and(|k| crate::search::profile::ACCESSORY_KINDS.contains(&k));
+            if !asks_accessory && products.vocabulary.is_accessory_of(&profile, &q.models) {
                 return None;
             }
             Some(profile)

@@ -96,6 +96,11 @@ pub struct SearchQuery {
     /// not state the spec does not meet it.
     #[serde(default)]
     pub specs: Vec<crate::nlu::rules::specs::SpecWish>,
+    /// Connectors, sockets and memory generations a hit's title or attributes must
+    /// name ("USB-C", "AM5", "DDR5"), canonical as [`crate::catalog::specs::connectors`]
+    /// spells them.
+    #[serde(default)]
+    pub connectors: Vec<String>,
     /// What the shopper said in this search, to choose among the variants and option
     /// values that satisfy the constraints ("slate", "x-large", "pack of 12"). Never a
     /// filter.
