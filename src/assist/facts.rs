@@ -110,6 +110,12 @@ pub enum Discover {
         interests: bool,
         budget: bool,
     },
+    /// After the listings of a named model: which of them (numbers as shown) cost
+    /// the least, all of them when several share the lowest price.
+    CheapestOffer {
+        numbers: Vec<usize>,
+        price: Money,
+    },
     /// "More" with no further page.
     NoMore,
     NothingFound {

@@ -103,6 +103,14 @@ impl Reply<'_> {
                 "cheaper_than",
                 json!({"title": title(product, self.lang), "price": self.price(price), "found": found}),
             ),
+            Discover::CheapestOffer { numbers, price } => self.t(
+                "cheapest_offer",
+                json!({
+                    "numbers": numbers.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+                    "several": numbers.len() > 1,
+                    "price": self.price(price),
+                }),
+            ),
             Discover::Differs { differences } => self.t(
                 "differs",
                 json!({"differences": differences.join(", ")}),

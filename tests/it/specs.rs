@@ -455,3 +455,40 @@ fn the_technical_catalogue_set_finds_exactly_what_was_asked() {
     assert!(report.f1 >= 0.95, "{report}");
     assert!(report.first_right >= 0.9, "{report}");
 }
+
+#[test]
+fn the_cheapest_of_a_models_listings_is_named_and_accessories_stay_apart() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/specs");
+    let text = std::fs::read_to_string(root.join("tech_catalog.jsonl")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (a, report) = crate::common::rules_only_assistant(
+        dir.path(),
+        &text,
+        shopassist::catalog::import::Format::Jsonl,
+    );
+    assert!(report.errors.is_empty(), "{report}");
+    let out = say(
+        &a,
+        None,
+        "c9",
+        "find all offers for the anker 313 wireless charger",
+    );
+    let mut listed = ids(&out);
+    listed.sort();
+    assert_eq!(listed, ["T087", "T088", "T089"], "{}", out.reply);
+    let n = ids(&out).iter().position(|id| *id == "T087").unwrap() + 1;
+    assert!(
+        out.reply
+            .contains(&format!("The cheapest offer is number {n}, at $11.99.")),
+        "{}",
+        out.reply
+    );
+    // The phone, not its screen protector; its case when asked "for it".
+    let out = say(&a, None, "c9", "galaxy a25 and a case for it");
+    assert_eq!(ids(&out).len(), 3, "{}", out.reply);
+    assert!(!ids(&out).contains(&"T083"), "{}", out.reply);
+    assert_eq!(ids(&out)[2], "T080", "{}", out.reply);
+    let plan = serde_json::to_value(out.understanding.plan.as_ref().unwrap()).unwrap();
+    assert_eq!(plan["targets"][1]["kind"], "case", "{plan}");
+    assert_eq!(plan["targets"][1]["models"], serde_json::json!(["a25"]));
+}

@@ -95,6 +95,23 @@ fn superlative_count(normalised: &str) -> usize {
     1
 }
 
+/// After the listings of one named model ("all offers for the anker 313 wireless
+/// charger"): which of them cost the least, every one that shares the lowest price.
+/// Nothing when one is shown or all cost the same.
+fn name_cheapest_offer(out: &mut Outcome) {
+    let Some(min) = out.products.iter().map(|p| p.price).min() else {
+        return;
+    };
+    if out.products.len() < 2 || out.products.iter().all(|p| p.price == min) {
+        return;
+    }
+    let numbers = (1..=out.products.len())
+        .filter(|n| out.products[n - 1].price == min)
+        .collect();
+    let price = Money::new(min, &out.products[0].currency);
+    out.say(Fact::Discover(Discover::CheapestOffer { numbers, price }));
+}
+
 /// How many of the request's words a hit matched.
 pub(super) fn matched_words(h: &Hit) -> usize {
     h.reasons
@@ -387,6 +404,9 @@ impl Assistant {
                 currency: results.hits[0].currency.clone(),
             }));
             self.show(ctx, state, &results.hits, out);
+            if state.search.models.len() == 1 && by_relevance {
+                name_cheapest_offer(out);
+            }
             if new_search {
                 ask_about_gift(state, u, out);
             }

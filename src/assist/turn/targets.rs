@@ -404,6 +404,12 @@ impl Assistant {
                         color,
                         in_stock,
                     })),
+                    Fact::Discover(Discover::CheapestOffer { numbers, price }) if all => {
+                        out.say(Fact::Discover(Discover::CheapestOffer {
+                            numbers: numbers.into_iter().map(|n| n + shown.len()).collect(),
+                            price,
+                        }))
+                    }
                     other => out.say(other),
                 }
             }
