@@ -73,6 +73,10 @@ pub struct ActiveSearch {
     /// Connectors, sockets and memory generations asked for ("usb c charger").
     #[serde(default)]
     pub connectors: Vec<String>,
+    /// The connectors of the product the shopper pointed at, that the products
+    /// must fit ("ram for the first one").
+    #[serde(default)]
+    pub compatible: Vec<String>,
 }
 
 /// One change a message made, to say back ("unter 59 €", "in Größe M").
@@ -224,6 +228,7 @@ impl ActiveSearch {
                     ..Default::default()
                 };
                 fresh.brand = u.brand.clone();
+                fresh.compatible = u.compatible.clone();
                 *self = fresh;
                 self.wishes.clear();
                 changes.push(Change::NewSearch { text });
@@ -403,6 +408,7 @@ impl ActiveSearch {
             brand: self.brand.clone(),
             specs: self.specs.clone(),
             connectors: self.connectors.clone(),
+            compatible_with: self.compatible.clone(),
             order,
             price_min: self.price_min,
             price_max: self.price_max,
@@ -425,6 +431,7 @@ impl ActiveSearch {
             models: self.models.clone(),
             specs: self.specs.clone(),
             connectors: self.connectors.clone(),
+            compatible: self.compatible.clone(),
             prefer: self.wishes.clone(),
             limit: PAGE,
             offset: self.page * PAGE,

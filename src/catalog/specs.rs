@@ -329,8 +329,15 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
 const CONNECTORS: &[(&str, &str)] = &[
     ("HDMI", r"hdmi"),
     ("DisplayPort", r"display ?port|\bdp\b"),
-    ("USB-C", r"usb[ -]?c\b|type[ -]?c\b"),
-    ("USB-A", r"usb[ -]?a\b|type[ -]?a\b"),
+    // "USB A to C", "Type A to C": both plugs.
+    (
+        "USB-C",
+        r"usb[ -]?c\b|type[ -]?c\b|(?:usb|type)[ -]?a to c\b",
+    ),
+    (
+        "USB-A",
+        r"usb[ -]?a\b|type[ -]?a\b|(?:usb|type)[ -]?c to a\b",
+    ),
     ("Micro-USB", r"micro[ -]?usb"),
     ("Lightning", r"lightning"),
     ("Thunderbolt", r"thunderbolt"),
@@ -394,6 +401,42 @@ pub fn connectors(text: &str) -> Vec<&'static str> {
     let mut found = [false; CONNECTORS.len()];
     mark_connectors(text, &mut found);
     marked_connectors(&found)
+}
+
+/// The family a connector belongs to: two products that both name one of a family
+/// fit each other only if they name the same one (an AM4 board takes no AM5 CPU,
+/// DDR5 memory does not go into a DDR4 board, a DisplayPort cable into an HDMI-only
+/// monitor).
+fn family(connector: &str) -> &'static str {
+    match connector {
+        "AM4" | "AM5" => "socket",
+        c if c.starts_with("LGA") => "socket",
+        "DDR3" | "DDR4" | "DDR5" => "memory",
+        "HDMI" | "DisplayPort" => "video",
+        "USB-C" | "USB-A" | "Micro-USB" | "Lightning" | "Thunderbolt" => "usb",
+        "SATA" | "NVMe" => "storage",
+        "Qi" | "MagSafe" => "charging",
+        "3.5 mm jack" | "RCA" | "XLR" => "audio",
+        c if c.starts_with("Wi-Fi") => "wifi",
+        "PCIe" => "bus",
+        _ => "other",
+    }
+}
+
+/// Whether a product naming `connectors` fits one naming `with` ("ram for this
+/// motherboard"): they share at least one, and in no family do both name one
+/// without naming the same.
+pub fn compatible(connectors: &[&str], with: &[String]) -> bool {
+    let shares = connectors.iter().any(|c| with.iter().any(|w| w == c));
+    let conflict = connectors.iter().any(|c| {
+        let f = family(c);
+        let theirs: Vec<&String> = with.iter().filter(|w| family(w) == f).collect();
+        !theirs.is_empty()
+            && !connectors
+                .iter()
+                .any(|mine| family(mine) == f && theirs.iter().any(|w| w == mine))
+    });
+    shares && !conflict
 }
 
 /// The specs of a product or a variant: every value found, per dimension, and the
@@ -644,6 +687,22 @@ mod tests {
     }
 
     #[test]
+    fn a_product_fits_another_when_they_share_a_connector_and_no_family_clashes() {
+        let board: Vec<String> = ["AM4", "DDR4", "PCIe", "HDMI"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert!(compatible(&["DDR4"], &board));
+        assert!(!compatible(&["DDR5"], &board), "another memory generation");
+        assert!(compatible(&["AM4", "PCIe"], &board));
+        assert!(!compatible(&["AM5"], &board), "another socket");
+        assert!(!compatible(&[], &board), "nothing stated is no fit");
+        assert!(compatible(&["HDMI", "DisplayPort"], &board));
+        let lga = vec!["LGA 1700".to_string()];
+        assert!(!compatible(&["LGA 1200"], &lga));
+    }
+
+    #[test]
     fn connectors_sockets_and_memory_generations_are_named_canonically() {
         assert_eq!(
             connectors("Type-C to HDMI Cable, USB C hub with RJ45 and 3.5mm jack"),
@@ -654,6 +713,10 @@ mod tests {
             vec!["NVMe", "AM4", "DDR4", "PCIe"]
         );
         assert_eq!(connectors("Intel LGA 1700 board"), vec!["LGA 1700"]);
+        assert_eq!(
+            connectors("USB 3.2 Gen 1 Type A to C Cable"),
+            vec!["USB-C", "USB-A"]
+        );
         assert_eq!(connectors("for LGA1200 and AM4"), vec!["AM4", "LGA 1200"]);
         assert_eq!(
             connectors("TP-Link AX1500 WiFi 6 Extender; WiFi 6E board; wlan 5 stick"),

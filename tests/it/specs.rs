@@ -492,3 +492,53 @@ fn the_cheapest_of_a_models_listings_is_named_and_accessories_stay_apart() {
     assert_eq!(plan["targets"][1]["kind"], "case", "{plan}");
     assert_eq!(plan["targets"][1]["models"], serde_json::json!(["a25"]));
 }
+
+#[test]
+fn a_product_for_a_shown_one_fits_its_socket_memory_and_ports() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/specs");
+    let text = std::fs::read_to_string(root.join("tech_catalog.jsonl")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (a, report) = crate::common::rules_only_assistant(
+        dir.path(),
+        &text,
+        shopassist::catalog::import::Format::Jsonl,
+    );
+    assert!(report.errors.is_empty(), "{report}");
+    let boards = say(&a, None, "c10", "am4 motherboard");
+    assert_eq!(ids(&boards).len(), 2, "{}", boards.reply);
+    // DDR4 boards: DDR4 memory only, none of the DDR5 kits.
+    let ram = say(&a, Some(&boards.session_id), "c10", "ram for the first one");
+    let mut got = ids(&ram);
+    got.sort();
+    assert_eq!(got, ["T030", "T031", "T034"], "{}", ram.reply);
+    let plan = serde_json::to_value(ram.understanding.plan.as_ref().unwrap()).unwrap();
+    assert!(
+        plan["targets"][0]["compatible_with"]
+            .as_array()
+            .is_some_and(|a| a.contains(&serde_json::json!("DDR4"))),
+        "{plan}"
+    );
+    // An LGA 1700 board: its socket's processors, in German too.
+    let boards = say(&a, None, "c10", "lga 1700 motherboard");
+    let cpus = say(
+        &a,
+        Some(&boards.session_id),
+        "c10",
+        "ich brauche einen prozessor für das erste",
+    );
+    assert!(!ids(&cpus).is_empty(), "{}", cpus.reply);
+    assert!(
+        cpus.products.iter().all(|p| p.title.contains("LGA1700")),
+        "{}",
+        cpus.reply
+    );
+    // A phone names no connector: a case for it is a case for its model.
+    let phone = say(&a, None, "c10", "galaxy a25");
+    let case = say(
+        &a,
+        Some(&phone.session_id),
+        "c10",
+        "a case for the first one",
+    );
+    assert_eq!(ids(&case), ["T080"], "{}", case.reply);
+}

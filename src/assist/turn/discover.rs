@@ -112,6 +112,22 @@ fn name_cheapest_offer(out: &mut Outcome) {
     out.say(Fact::Discover(Discover::CheapestOffer { numbers, price }));
 }
 
+/// "ram for the first one", "eine cpu passend zu diesem": the words of what is asked
+/// for, before those that point at a shown product it must fit.
+fn fitting_words(u: &Understanding) -> Option<&str> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let fits = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"\b(?:for|compatible with|that fits?|which fits?|fits|fitting|to fit|für|passend (?:zu|für)|kompatibel mit|die zu|der zu|das zu)\b",
+        )
+        .expect("fitting regex compiles")
+    });
+    u.slots.reference.as_ref()?;
+    let at = fits.find(&u.normalised)?;
+    let words = u.normalised[..at.start()].trim();
+    (!words.is_empty()).then_some(words)
+}
+
 /// How many of the request's words a hit matched.
 pub(super) fn matched_words(h: &Hit) -> usize {
     h.reasons
@@ -260,9 +276,15 @@ impl Assistant {
                 return Ok(());
             }
         }
-        match self.targets(ctx.lang, u) {
-            Some(targets) => self.search_targets(ctx, state, u, targets, out)?,
-            None => self.search_one(ctx, state, u, out)?,
+        let fitted = match fitting_words(u) {
+            Some(words) => self.search_fitting(ctx, state, u, words, out)?,
+            None => false,
+        };
+        if !fitted {
+            match self.targets(ctx.lang, u) {
+                Some(targets) => self.search_targets(ctx, state, u, targets, out)?,
+                None => self.search_one(ctx, state, u, out)?,
+            }
         }
         let plan = out.plan.get_or_insert_with(Default::default);
         if plan.targets.is_empty() && !state.search.text.is_empty() {
@@ -271,6 +293,70 @@ impl Assistant {
         }
         plan.steps = vec![crate::nlu::understand::plan::Step::Show];
         Ok(())
+    }
+
+    /// Products of the kind asked for that fit the shown product the message points
+    /// at ("ram for the first one": its memory generation; "a cpu that fits this
+    /// one": its socket). `false` when it points at none or that product names no
+    /// connector; when no product of the kind names one it fits, the kind is
+    /// searched as asked.
+    fn search_fitting(
+        &self,
+        ctx: &Ctx<'_>,
+        state: &mut SessionState,
+        u: &Understanding,
+        words: &str,
+        out: &mut Outcome,
+    ) -> Result<bool, TurnError> {
+        let Some(id) = crate::assist::refine::resolve(u, &state.shown, state.focused.as_ref())
+        else {
+            return Ok(false);
+        };
+        let Some(pointed) = self.shop.product(&id) else {
+            return Ok(false);
+        };
+        let with: Vec<String> = crate::catalog::specs::Specs::of_product(&pointed)
+            .connectors
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        // Without a connector, what it is for is its model ("a case for the first
+        // one" after the Galaxy A25: a case for the a25).
+        let (_, models) = self
+            .shop
+            .request_target(&crate::catalog::text::fold(&pointed.title));
+        let models = models.join(" ");
+        let text = if with.is_empty() && !models.is_empty() {
+            format!("{words} for {models}")
+        } else {
+            words.to_string()
+        };
+        let mut part = RulesReading::new(&text, ctx.lang).understanding();
+        part.intent = Intent::Search;
+        if part.product_type.is_none() {
+            part.product_type =
+                crate::nlu::understand::rule_product_words(&part.normalised, &part.slots);
+        }
+        if part.product_type.is_none() || with.is_empty() && text == words {
+            return Ok(false);
+        }
+        if part.slots.price.is_none() {
+            part.slots.price = u.slots.price;
+        }
+        part.compatible = with;
+        let mut fitting = state.clone();
+        let mut o = Outcome::default();
+        self.search_one(ctx, &mut fitting, &part, &mut o)?;
+        if o.products.iter().any(|p| p.relaxed.is_empty()) {
+            *state = fitting;
+            out.facts.extend(o.facts);
+            out.products.extend(o.products);
+            out.progress |= o.progress;
+        } else {
+            part.compatible.clear();
+            self.search_one(ctx, state, &part, out)?;
+        }
+        Ok(true)
     }
 
     /// The search for one target.

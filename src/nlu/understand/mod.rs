@@ -77,6 +77,10 @@ pub struct Understanding {
     /// ran (show, add to cart, checkout); set by the turn.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<plan::Plan>,
+    /// The connectors of a shown product the message asks a fit for ("ram for the
+    /// first one"); set by the turn, which knows what was shown.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub compatible: Vec<String>,
     /// Product words put into the catalogue's language ("fernglas" → "binoculars");
     /// set by the turn, which knows the catalogue.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -339,6 +343,7 @@ pub fn merge(
         used_llm,
         targets: Vec::new(),
         plan: None,
+        compatible: Vec::new(),
         translated: Vec::new(),
         ideas: Vec::new(),
         gift,

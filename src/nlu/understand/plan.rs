@@ -48,6 +48,9 @@ pub struct Target {
     /// Connectors, sockets and standards every product must name ("USB-C", "AM5").
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub connectors: Vec<String>,
+    /// The connectors of the product pointed at that every product must fit.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub compatible_with: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
     /// Price limits in the currency's minor unit.

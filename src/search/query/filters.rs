@@ -180,6 +180,7 @@ impl ProductIndex {
             || !q.models.is_empty()
             || !q.specs.is_empty()
             || !q.connectors.is_empty()
+            || !q.compatible.is_empty()
         {
             let products = self.products.read().unwrap_or_else(|p| p.into_inner());
             let profile = products
@@ -200,6 +201,11 @@ impl ProductIndex {
                 .connectors
                 .iter()
                 .all(|c| profile.specs.connectors.contains(&c.as_str()))
+            {
+                return None;
+            }
+            if !q.compatible.is_empty()
+                && !crate::catalog::specs::compatible(&profile.specs.connectors, &q.compatible)
             {
                 return None;
             }

@@ -101,6 +101,10 @@ pub struct SearchQuery {
     /// spells them.
     #[serde(default)]
     pub connectors: Vec<String>,
+    /// The connectors of a product the hits must fit ("ram for this motherboard"):
+    /// see [`crate::catalog::specs::compatible`].
+    #[serde(default)]
+    pub compatible: Vec<String>,
     /// What the shopper said in this search, to choose among the variants and option
     /// values that satisfy the constraints ("slate", "x-large", "pack of 12"). Never a
     /// filter.
