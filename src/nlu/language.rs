@@ -316,31 +316,40 @@ pub fn detect(text: &str, session: Language) -> Language {
     if en > de {
         return Language::En;
     }
+    // A keyword message ("wireless earbuds", "kabellose kopfhörer") is told by
+    // product words of one language only.
+    let lexicon = super::lexicon::Lexicon::get();
+    let told = |lang| {
+        words
+            .iter()
+            .filter(|w| lexicon.language_of(w) == Some(lang))
+            .count()
+    };
+    let by_words = match told(Language::De).cmp(&told(Language::En)) {
+        std::cmp::Ordering::Greater => Some(Language::De),
+        std::cmp::Ordering::Less => Some(Language::En),
+        std::cmp::Ordering::Equal => None,
+    };
+    // Trigrams of a few words mislead ("wifi extender" reads as German): there the
+    // product words decide first.
+    if words.len() <= SHORT {
+        if let Some(lang) = by_words {
+            return lang;
+        }
+    }
     let detector = Detector::with_allowlist(vec![Lang::Deu, Lang::Eng]);
     match detector.detect(&lower) {
         Some(info) if info.is_reliable() || info.confidence() >= 0.5 => match info.lang() {
             Lang::Deu => Language::De,
             _ => Language::En,
         },
-        // A keyword message ("wireless earbuds", "kabellose kopfhörer") is told by
-        // product words of one language only.
-        _ => {
-            let lexicon = super::lexicon::Lexicon::get();
-            let told = |lang| {
-                words
-                    .iter()
-                    .filter(|w| lexicon.language_of(w) == Some(lang))
-                    .count()
-            };
-            let (de, en) = (told(Language::De), told(Language::En));
-            match de.cmp(&en) {
-                std::cmp::Ordering::Greater => Language::De,
-                std::cmp::Ordering::Less => Language::En,
-                std::cmp::Ordering::Equal => session,
-            }
-        }
+        _ => by_words.unwrap_or(session),
     }
 }
+
+/// The most words of a message whose product words tell its language before the
+/// trigram statistics do.
+const SHORT: usize = 4;
 
 #[cfg(test)]
 mod tests {
@@ -396,6 +405,8 @@ mod tests {
             assert_eq!(detect("rain jacket", session), Language::En);
             assert_eq!(detect("kabellose kopfhörer", session), Language::De);
             assert_eq!(detect("fernglas", session), Language::De);
+            assert_eq!(detect("wifi extender", session), Language::En);
+            assert_eq!(detect("wifi 6 extender", session), Language::En);
         }
     }
 }

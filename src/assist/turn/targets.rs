@@ -92,7 +92,14 @@ pub(super) fn parts(normalised: &str) -> Vec<String> {
         let before = out.last().and_then(|p| {
             target_tail(p).map(str::to_string).or_else(|| {
                 let named = label(p);
-                let model = !crate::search::profile::model_tokens(&named).is_empty();
+                // A model token, or a name ending in its number ("jbl charge 5",
+                // "iphone 12").
+                let numbered = named.split_whitespace().count() >= 2
+                    && named
+                        .split_whitespace()
+                        .last()
+                        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()));
+                let model = numbered || !crate::search::profile::model_tokens(&named).is_empty();
                 let word = if german { "für" } else { "for" };
                 model.then(|| format!("{word} {named}"))
             })
@@ -462,6 +469,10 @@ mod tests {
             ["ein galaxy a35", "eine hülle für galaxy a35"]
         );
         assert_eq!(parts("a laptop and a bag for it"), ["a laptop", "a bag"]);
+        assert_eq!(
+            parts("a jbl charge 5 and a case for it"),
+            ["a jbl charge 5", "a case for jbl charge 5"]
+        );
         assert_eq!(parts("usb cable"), ["usb cable"]);
         assert_eq!(label("find all offers for the anker 313"), "anker 313");
         assert_eq!(label("eine regenjacke"), "regenjacke");
