@@ -364,16 +364,20 @@ pub fn singular(word: &str) -> String {
 /// Whether a word can be a head: a word of letters, not a colour, count or unit, and
 /// no connector ("HDMI" of "DisplayPort to HDMI 4K", "usb-c" of "hdmi to usb-c").
 fn may_head(word: &str) -> bool {
-    may_name(word) && crate::catalog::specs::connectors(&fold(word)).is_empty()
+    let w = fold(word);
+    folded_may_name(&w) && crate::catalog::specs::connectors(&w).is_empty()
 }
 
 /// Whether a word can be part of a thing's name: a word of letters, not a colour,
 /// count or unit.
 fn may_name(word: &str) -> bool {
-    let w = fold(word);
+    folded_may_name(&fold(word))
+}
+
+fn folded_may_name(w: &str) -> bool {
     w.chars().count() >= 2
         && w.chars().all(|c| c.is_alphabetic() || c == '-')
-        && !NOT_HEADS.contains(&w.as_str())
+        && !NOT_HEADS.contains(&w)
 }
 
 /// Splits a text into phrases at commas, dashes, brackets and bars; each phrase is cut

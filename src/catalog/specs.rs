@@ -430,11 +430,10 @@ pub fn compatible(connectors: &[&str], with: &[String]) -> bool {
     let shares = connectors.iter().any(|c| with.iter().any(|w| w == c));
     let conflict = connectors.iter().any(|c| {
         let f = family(c);
-        let theirs: Vec<&String> = with.iter().filter(|w| family(w) == f).collect();
-        !theirs.is_empty()
+        with.iter().any(|w| family(w) == f)
             && !connectors
                 .iter()
-                .any(|mine| family(mine) == f && theirs.iter().any(|w| w == mine))
+                .any(|mine| family(mine) == f && with.iter().any(|w| w == mine))
     });
     shares && !conflict
 }

@@ -35,6 +35,19 @@ fn assistant(dir: &std::path::Path) -> Assistant {
     assistant
 }
 
+fn specs_data() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/specs")
+}
+
+/// The rules-only assistant over the technical catalogue of the specs set.
+fn tech_assistant(dir: &std::path::Path) -> Assistant {
+    let text = std::fs::read_to_string(specs_data().join("tech_catalog.jsonl")).unwrap();
+    let (assistant, report) =
+        crate::common::rules_only_assistant(dir, &text, shopassist::catalog::import::Format::Jsonl);
+    assert!(report.errors.is_empty(), "{report}");
+    assistant
+}
+
 fn say(a: &Assistant, session: Option<&str>, customer: &str, text: &str) -> TurnOutput {
     let out = a
         .turn(TurnInput {
@@ -405,16 +418,9 @@ fn naming_a_listing_adds_the_version_its_title_names() {
 /// catalogue. A failure names the requests that fell short.
 #[test]
 fn the_technical_catalogue_set_finds_exactly_what_was_asked() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/specs");
-    let cases = shopassist::eval::specs::read_cases(&root.join("tech.jsonl")).unwrap();
+    let cases = shopassist::eval::specs::read_cases(&specs_data().join("tech.jsonl")).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(root.join("tech_catalog.jsonl")).unwrap();
-    let (assistant, report) = crate::common::rules_only_assistant(
-        dir.path(),
-        &text,
-        shopassist::catalog::import::Format::Jsonl,
-    );
-    assert!(report.errors.is_empty(), "{report}");
+    let assistant = tech_assistant(dir.path());
     let assistants = std::collections::BTreeMap::from([("tech".to_string(), assistant)]);
     let report = shopassist::eval::specs::run("rules only", &assistants, &cases).unwrap();
     eprintln!("{report}");
@@ -458,15 +464,8 @@ fn the_technical_catalogue_set_finds_exactly_what_was_asked() {
 
 #[test]
 fn the_cheapest_of_a_models_listings_is_named_and_accessories_stay_apart() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/specs");
-    let text = std::fs::read_to_string(root.join("tech_catalog.jsonl")).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (a, report) = crate::common::rules_only_assistant(
-        dir.path(),
-        &text,
-        shopassist::catalog::import::Format::Jsonl,
-    );
-    assert!(report.errors.is_empty(), "{report}");
+    let a = tech_assistant(dir.path());
     let out = say(
         &a,
         None,
@@ -495,15 +494,8 @@ fn the_cheapest_of_a_models_listings_is_named_and_accessories_stay_apart() {
 
 #[test]
 fn a_product_for_a_shown_one_fits_its_socket_memory_and_ports() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/specs");
-    let text = std::fs::read_to_string(root.join("tech_catalog.jsonl")).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (a, report) = crate::common::rules_only_assistant(
-        dir.path(),
-        &text,
-        shopassist::catalog::import::Format::Jsonl,
-    );
-    assert!(report.errors.is_empty(), "{report}");
+    let a = tech_assistant(dir.path());
     let boards = say(&a, None, "c10", "am4 motherboard");
     assert_eq!(ids(&boards).len(), 2, "{}", boards.reply);
     // DDR4 boards: DDR4 memory only, none of the DDR5 kits.

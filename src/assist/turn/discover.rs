@@ -322,12 +322,14 @@ impl Assistant {
             .collect();
         // Without a connector, what it is for is its model ("a case for the first
         // one" after the Galaxy A25: a case for the a25).
-        let (_, models) = self
-            .shop
-            .request_target(&crate::catalog::text::fold(&pointed.title));
-        let models = models.join(" ");
-        let text = if with.is_empty() && !models.is_empty() {
-            format!("{words} for {models}")
+        let text = if with.is_empty() {
+            let (_, models) = self
+                .shop
+                .request_target(&crate::catalog::text::fold(&pointed.title));
+            if models.is_empty() {
+                return Ok(false);
+            }
+            format!("{words} for {}", models.join(" "))
         } else {
             words.to_string()
         };
@@ -337,7 +339,7 @@ impl Assistant {
             part.product_type =
                 crate::nlu::understand::rule_product_words(&part.normalised, &part.slots);
         }
-        if part.product_type.is_none() || with.is_empty() && text == words {
+        if part.product_type.is_none() {
             return Ok(false);
         }
         if part.slots.price.is_none() {

@@ -84,12 +84,13 @@ pub(super) fn parts(normalised: &str) -> Vec<String> {
         }
         // "for it" is what the part before was for, or the part before itself when
         // that names a model ("galaxy a25 and a case for it").
-        let german = pointing_back().find(raw).is_some_and(|m| {
+        let pointer = pointing_back().find(raw);
+        let german = pointer.is_some_and(|m| {
             !["for ", "to ", "with "]
                 .iter()
                 .any(|e| m.as_str().starts_with(e))
         });
-        let before = out.last().and_then(|p| {
+        let before = out.last().filter(|_| pointer.is_some()).and_then(|p| {
             target_tail(p).map(str::to_string).or_else(|| {
                 let named = label(p);
                 // A model token, or a name ending in its number ("jbl charge 5",
@@ -105,9 +106,7 @@ pub(super) fn parts(normalised: &str) -> Vec<String> {
             })
         });
         let part = match before {
-            Some(tail) if pointing_back().is_match(raw) => {
-                pointing_back().replace(raw, tail.as_str()).into_owned()
-            }
+            Some(tail) => pointing_back().replace(raw, tail.as_str()).into_owned(),
             _ => pointing_back().replace(raw, "").trim().to_string(),
         };
         out.push(part.split_whitespace().collect::<Vec<_>>().join(" "));
