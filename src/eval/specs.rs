@@ -6,7 +6,8 @@
 //! products shown (those shown apart as relaxed do not count as answers) per task
 //! kind; for superlatives, whether the first product is one of the right ones; for
 //! several steps, whether the cart holds exactly the asked products and a checkout
-//! was proposed when asked.
+//! was proposed when asked; for cases that give the plan they expect, each field of
+//! `understanding.plan` they name (per task kind and per field).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -39,6 +40,158 @@ pub struct Case {
     /// Several steps: whether a checkout must be proposed.
     #[serde(default)]
     pub checkout: bool,
+    /// The plan the message should be read into: only the fields given are checked.
+    #[serde(default)]
+    pub plan: Option<GoldPlan>,
+}
+
+/// The fields of `understanding.plan` a case expects, as a person writes them.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoldPlan {
+    /// One entry per product asked for, in order; their number is checked too.
+    #[serde(default)]
+    pub targets: Vec<GoldTarget>,
+    /// `show`, `add_to_cart`, `checkout`, in the order they run.
+    #[serde(default)]
+    pub steps: Option<Vec<String>>,
+}
+
+/// One target's expected fields.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoldTarget {
+    /// The head, singular and lower case ("cable").
+    pub kind: Option<String>,
+    /// Model tokens, lower case ("a25"), in any order.
+    pub models: Option<Vec<String>>,
+    pub brand: Option<String>,
+    /// Constraints as a reply writes them: "≥ 20 ft", "1–2 TB".
+    pub specs: Option<Vec<String>>,
+    /// Connectors as the index names them ("USB-C", "AM5"), in any order.
+    pub connectors: Option<Vec<String>>,
+    /// `price_asc`, `price_desc`, `spec_desc` or `spec_asc`; `none` for no sort.
+    pub order: Option<String>,
+    /// Price limits in the currency's main unit (40 for $40).
+    pub price_min: Option<f64>,
+    pub price_max: Option<f64>,
+    pub quantity: Option<u32>,
+}
+
+/// Each field a gold plan names, and whether the turn's plan has it so; a wrong one
+/// carries what was read.
+pub fn check_plan(
+    gold: &GoldPlan,
+    got: Option<&crate::nlu::understand::plan::Plan>,
+) -> Vec<PlanField> {
+    use crate::nlu::understand::plan::{Order, Step};
+    let mut out = Vec::new();
+    let mut field = |name: &str, want: String, read: String| {
+        out.push(PlanField {
+            right: want == read,
+            field: name.to_string(),
+            want,
+            read,
+        });
+    };
+    let empty = crate::nlu::understand::plan::Plan::default();
+    let got = got.unwrap_or(&empty);
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v.join(", ")
+    };
+    if let Some(steps) = &gold.steps {
+        let read: Vec<&str> = got
+            .steps
+            .iter()
+            .map(|s| match s {
+                Step::Show => "show",
+                Step::AddToCart => "add_to_cart",
+                Step::Checkout => "checkout",
+            })
+            .collect();
+        field("steps", steps.join(", "), read.join(", "));
+    }
+    if gold.targets.is_empty() {
+        return out;
+    }
+    field(
+        "targets",
+        gold.targets.len().to_string(),
+        got.targets.len().to_string(),
+    );
+    let none = crate::nlu::understand::plan::Target::default();
+    for (i, want) in gold.targets.iter().enumerate() {
+        let t = got.targets.get(i).unwrap_or(&none);
+        if let Some(k) = &want.kind {
+            field("kind", k.to_lowercase(), t.kind.clone().unwrap_or_default());
+        }
+        if let Some(m) = &want.models {
+            field(
+                "models",
+                sorted(m.iter().map(|x| x.to_lowercase()).collect()),
+                sorted(t.models.clone()),
+            );
+        }
+        if let Some(b) = &want.brand {
+            field(
+                "brand",
+                b.to_lowercase(),
+                t.brand.clone().unwrap_or_default().to_lowercase(),
+            );
+        }
+        if let Some(s) = &want.specs {
+            field(
+                "specs",
+                sorted(s.clone()),
+                sorted(t.specs.iter().map(|w| w.to_string()).collect()),
+            );
+        }
+        if let Some(c) = &want.connectors {
+            field(
+                "connectors",
+                sorted(c.clone()),
+                sorted(t.connectors.clone()),
+            );
+        }
+        if let Some(o) = &want.order {
+            let read = match &t.order {
+                None => "none",
+                Some(Order::Price { desc: false }) => "price_asc",
+                Some(Order::Price { desc: true }) => "price_desc",
+                Some(Order::Spec { desc: true, .. }) => "spec_desc",
+                Some(Order::Spec { desc: false, .. }) => "spec_asc",
+            };
+            field("order", o.clone(), read.to_string());
+        }
+        let money = |v: Option<i64>| {
+            v.map(|c| format!("{:.2}", c as f64 / 100.0))
+                .unwrap_or_default()
+        };
+        if let Some(p) = want.price_min {
+            field("price_min", format!("{p:.2}"), money(t.price_min));
+        }
+        if let Some(p) = want.price_max {
+            field("price_max", format!("{p:.2}"), money(t.price_max));
+        }
+        if let Some(q) = want.quantity {
+            field(
+                "quantity",
+                q.to_string(),
+                t.quantity.map(|q| q.to_string()).unwrap_or_default(),
+            );
+        }
+    }
+    out
+}
+
+/// One checked field of a plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanField {
+    pub field: String,
+    pub right: bool,
+    pub want: String,
+    pub read: String,
 }
 
 fn webshop() -> String {
@@ -84,6 +237,9 @@ pub struct CaseResult {
     /// was proposed when asked).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub steps_right: Option<bool>,
+    /// The plan's fields the case names, each right or not.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plan: Vec<PlanField>,
     pub reply: String,
 }
 
@@ -96,6 +252,16 @@ pub struct Kind {
     pub f1: f64,
     /// The search box's F1 over the same requests.
     pub baseline_f1: f64,
+    /// Plan fields checked, and how many were right.
+    pub plan_fields: usize,
+    pub plan_right: usize,
+}
+
+/// How often one plan field was read right.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FieldTally {
+    pub checked: usize,
+    pub right: usize,
 }
 
 /// The figures of a run.
@@ -111,6 +277,8 @@ pub struct Report {
     pub first_right: f64,
     /// Share of several-step requests that end with the right cart (and proposal).
     pub steps_right: f64,
+    /// Per plan field, over all cases that name it.
+    pub plan_by_field: BTreeMap<String, FieldTally>,
     /// Per catalogue, how far specs were read from its products.
     pub coverage: BTreeMap<String, crate::catalog::specs::Coverage>,
     pub results: Vec<CaseResult>,
@@ -137,6 +305,31 @@ impl std::fmt::Display for Report {
             100.0 * self.first_right,
             100.0 * self.steps_right
         )?;
+        let share = |right: usize, all: usize| 100.0 * right as f64 / all.max(1) as f64;
+        let by_task: Vec<String> = self
+            .by_task
+            .iter()
+            .filter(|(_, k)| k.plan_fields > 0)
+            .map(|(task, k)| {
+                format!(
+                    "{task} {:.1} % ({} of {})",
+                    share(k.plan_right, k.plan_fields),
+                    k.plan_right,
+                    k.plan_fields
+                )
+            })
+            .collect();
+        if !by_task.is_empty() {
+            writeln!(f, "plan fields right, per task: {}", by_task.join(", "))?;
+            let by_field: Vec<String> = self
+                .plan_by_field
+                .iter()
+                .map(|(name, t)| {
+                    format!("{name} {:.1} % ({})", share(t.right, t.checked), t.checked)
+                })
+                .collect();
+            writeln!(f, "plan fields right, per field: {}", by_field.join(", "))?;
+        }
         for (catalog, c) in &self.coverage {
             writeln!(f, "spec coverage, {catalog}: {c}")?;
         }
@@ -144,7 +337,10 @@ impl std::fmt::Display for Report {
             .results
             .iter()
             .filter(|r| {
-                r.f1 < 0.999 || r.first_right == Some(false) || r.steps_right == Some(false)
+                r.f1 < 0.999
+                    || r.first_right == Some(false)
+                    || r.steps_right == Some(false)
+                    || r.plan.iter().any(|p| !p.right)
             })
             .collect();
         writeln!(f, "not perfect ({}):", misses.len())?;
@@ -157,6 +353,13 @@ impl std::fmt::Display for Report {
                 r.f1,
                 r.shown.join(", ")
             )?;
+            for p in r.plan.iter().filter(|p| !p.right) {
+                writeln!(
+                    f,
+                    "      plan {}: want {:?}, read {:?}",
+                    p.field, p.want, p.read
+                )?;
+            }
         }
         Ok(())
     }
@@ -253,6 +456,11 @@ pub fn run(
             let proposed = out.actions.iter().any(|a| a["type"] == "checkout.proposed");
             cart == want && (!c.checkout || proposed)
         });
+        let plan = c
+            .plan
+            .as_ref()
+            .map(|g| check_plan(g, out.understanding.plan.as_ref()))
+            .unwrap_or_default();
         results.push(CaseResult {
             text: c.text.clone(),
             task: c.task.clone(),
@@ -263,13 +471,22 @@ pub fn run(
             baseline_f1,
             first_right,
             steps_right,
+            plan,
             reply: out.reply,
         });
     }
     let mut by_task: BTreeMap<String, Kind> = BTreeMap::new();
+    let mut plan_by_field: BTreeMap<String, FieldTally> = BTreeMap::new();
     for r in &results {
         let k = by_task.entry(r.task.clone()).or_default();
         k.cases += 1;
+        k.plan_fields += r.plan.len();
+        k.plan_right += r.plan.iter().filter(|p| p.right).count();
+        for p in &r.plan {
+            let t = plan_by_field.entry(p.field.clone()).or_default();
+            t.checked += 1;
+            t.right += usize::from(p.right);
+        }
         k.precision += r.precision;
         k.recall += r.recall;
         k.f1 += r.f1;
@@ -292,6 +509,7 @@ pub fn run(
         by_task,
         first_right: share(results.iter().filter_map(|r| r.first_right).collect()),
         steps_right: share(results.iter().filter_map(|r| r.steps_right).collect()),
+        plan_by_field,
         coverage: assistants
             .iter()
             .map(|(name, a)| (name.clone(), a.shop.spec_coverage()))
