@@ -9,9 +9,35 @@ pub fn quantity(text: &str) -> Option<u32> {
         &QTY,
         r"\b(?:(\d{1,3})\s*(?:x|mal|stück|stk|stueck|pieces|pcs|packs?|packungen?|flaschen|bottles|paar|pairs)\b|(?:pack|set)\s+of\s+(\d{1,3})\b|(\d{1,3})er[\s-]?(?:pack|set))",
     );
-    let c = r.captures(text)?;
-    let n: u32 = c.get(1).or(c.get(2)).or(c.get(3))?.as_str().parse().ok()?;
-    (1..=999).contains(&n).then_some(n)
+    if let Some(c) = r.captures(text) {
+        let n: u32 = c.get(1).or(c.get(2)).or(c.get(3))?.as_str().parse().ok()?;
+        return (1..=999).contains(&n).then_some(n);
+    }
+    count(text)
+}
+
+/// A count said before what is counted, after a word that asks for it: "i need 2
+/// hdmi cables", "the 3 cheapest", "die drei günstigsten" (numbers already digits).
+/// Not a number with its unit ("2 tb", "10 meter"), a price or a model ("the 313
+/// wireless charger" is more than any count a shopper says).
+fn count(text: &str) -> Option<u32> {
+    const CUES: &[&str] = &[
+        "need", "want", "get", "buy", "add", "order", "the", "me", "brauche", "möchte", "moechte",
+        "suche", "nehme", "kaufe", "bestelle", "die", "der", "das", "mir", "gern", "gerne",
+    ];
+    const NOT_COUNTED: &[&str] = &[
+        "eur", "usd", "euro", "euros", "dollar", "dollars", "cent", "cents", "und", "and", "oder",
+        "or", "bis", "to", "prozent", "percent", "jahre", "years", "year", "jahr", "monate",
+        "months", "tage", "days", "uhr", "mal", "x",
+    ];
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.windows(3).find_map(|w| {
+        let n: u32 = w[1].parse().ok()?;
+        let counted = w[2].chars().all(char::is_alphabetic)
+            && !NOT_COUNTED.contains(&w[2])
+            && crate::catalog::specs::quantities(&format!("{} {}", w[1], w[2])).is_empty();
+        (CUES.contains(&w[0]) && (2..=20).contains(&n) && counted).then_some(n)
+    })
 }
 
 pub(super) const ORDINALS: &[(&str, usize)] = &[

@@ -101,6 +101,23 @@ fn quantities_and_packs() {
     assert_eq!(extract("a pack of 2").quantity, Some(2));
     assert_eq!(extract("6er pack wasser").quantity, Some(6));
     assert_eq!(extract("ich nehme den schwarzen").quantity, None);
+    // A count before what is counted, after a word that asks for it.
+    assert_eq!(
+        extract("I need 2 hdmi cables of at least 25 feet").quantity,
+        Some(2)
+    );
+    assert_eq!(extract("the 3 cheapest hdmi cables").quantity, Some(3));
+    assert_eq!(extract("die drei günstigsten kopfhörer").quantity, Some(3));
+    for none in [
+        "i need 2 tb of storage",
+        "the 313 wireless charger",
+        "jbl charge 5 and a case",
+        "die 2 euro mehr",
+        "mein sohn wird 4 jahre alt",
+        "hdmi cable 10 feet",
+    ] {
+        assert_eq!(extract(none).quantity, None, "{none}");
+    }
 }
 
 #[test]
