@@ -288,6 +288,14 @@ fn several_targets_are_searched_and_shown_as_groups() {
     assert_eq!(in_cart, ["PJ1", "WC1"], "{}", out.reply);
     assert!(out.actions.iter().any(|x| x["type"] == "checkout.proposed"));
     assert!(!out.actions.iter().any(|x| x["type"] == "order.placed"));
+    // Named products put into the cart: the plan's steps are the ones asked for,
+    // without a search the message did not ask to see.
+    let plan = serde_json::to_value(out.understanding.plan.as_ref().expect("a plan")).unwrap();
+    assert_eq!(
+        plan["steps"],
+        serde_json::json!(["add_to_cart", "checkout"]),
+        "{plan}"
+    );
 }
 
 #[test]

@@ -15,6 +15,9 @@ pub(super) struct Steps {
     /// The message's words about the product, without the cart and checkout words.
     search: String,
     checkout: bool,
+    /// Whether it also asks to see what it finds ("find the cheapest … and add it"),
+    /// not only to put a named product into the cart: the plan's `show` step.
+    finds: bool,
 }
 
 fn cart_words() -> &'static Regex {
@@ -76,7 +79,32 @@ pub(super) fn of(u: &Understanding) -> Option<Steps> {
     if words.len() < 2 || words.iter().all(|w| pointing.contains(w)) {
         return None;
     }
-    Some(Steps { search, checkout })
+    let finds = n.split_whitespace().any(|w| {
+        matches!(
+            w,
+            "find"
+                | "show"
+                | "search"
+                | "look"
+                | "get"
+                | "finde"
+                | "zeig"
+                | "zeige"
+                | "such"
+                | "suche"
+                | "what"
+                | "whats"
+                | "was"
+                | "welche"
+                | "welcher"
+                | "welches"
+        )
+    });
+    Some(Steps {
+        search,
+        checkout,
+        finds,
+    })
 }
 
 impl Assistant {
@@ -164,6 +192,9 @@ impl Assistant {
             }
         }
         if let Some(plan) = out.plan.as_mut() {
+            if !steps.finds {
+                plan.steps.clear();
+            }
             plan.steps
                 .push(crate::nlu::understand::plan::Step::AddToCart);
             if steps.checkout {
