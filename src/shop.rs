@@ -237,6 +237,12 @@ impl Shop {
         self.index.carries(asked, is_thing)
     }
 
+    /// Whether the catalogue lacks a thing the lexicon does not know (see
+    /// [`crate::search::ProductIndex::lacks_unknown`]).
+    pub fn lacks_unknown(&self, normalised: &str, head: &str) -> bool {
+        self.index.lacks_unknown(normalised, head)
+    }
+
     /// Whether some product has `brand` as its brand field.
     pub fn has_brand(&self, brand: &str) -> bool {
         self.index.has_brand(brand)

@@ -492,7 +492,15 @@ impl ProductIndex {
             let v = &products.vocabulary;
             let heads = v.heads(&one).max(v.heads(&head));
             let kind = heads > 0 && (v.is_kind(&one) || v.is_kind(&head) || heads >= 3);
-            return Some(if kind { Carried::Yes } else { Carried::No });
+            // "phone" where the titles say "Smartphone".
+            let narrower = crate::search::profile::narrower_kinds(&one)
+                .iter()
+                .any(|n| v.is_kind(n) || v.heads(n) >= 3);
+            return Some(if kind || narrower {
+                Carried::Yes
+            } else {
+                Carried::No
+            });
         }
         let speller = self.speller.read().unwrap_or_else(|p| p.into_inner());
         let has = |w: &str| {
@@ -529,6 +537,36 @@ impl ProductIndex {
             Some(b) => Carried::Head(b),
             None => Carried::No,
         })
+    }
+
+    /// Whether an English catalogue lacks a thing its lexicon does not know: the
+    /// request's `head` (its last asked word) is used by no title, brand or category,
+    /// nor is any word a typo of it could be, and the word before it in the request
+    /// is one they use ("usb c hub", "do you have a usb hub" where nothing is a hub).
+    /// A head with nothing known before it may be phrasing ("whats the cheapest …").
+    pub fn lacks_unknown(&self, normalised: &str, head: &str) -> bool {
+        use crate::catalog::kind::singular;
+        use crate::catalog::text::fold;
+        if !self.mostly_english() {
+            return false;
+        }
+        let words: Vec<String> = normalised.split_whitespace().map(fold).collect();
+        let head = fold(head);
+        let Some(at) = words.iter().rposition(|w| *w == head) else {
+            return false;
+        };
+        let speller = self.speller.read().unwrap_or_else(|p| p.into_inner());
+        let known_before = words[..at]
+            .iter()
+            .rev()
+            .find(|w| w.chars().count() >= 2)
+            .is_some_and(|w| speller.uses(w) > 0);
+        known_before
+            && head.len() >= 3
+            && head.chars().all(|c| c.is_ascii_alphabetic())
+            && speller.uses(&head) == 0
+            && speller.uses(&singular(&head)) == 0
+            && speller.correct(&head).is_none()
     }
 
     /// Whether some product has `brand` as its brand (not merely in its title).

@@ -139,6 +139,25 @@ fn a_thing_the_catalogue_only_names_as_a_word_is_not_carried() {
     let out = say(&a, None, "c9", "do you have a keyboard");
     assert_eq!(out.reply, "We don't carry “keyboard”.");
     assert!(out.products.is_empty());
+    // A thing the lexicon does not know either, after words the titles use: no
+    // title, brand or category has "hub" nor a word it could be a typo of. A typo of
+    // a title's word ("cabel") and phrasing before it ("whats") are no such thing.
+    let out = say(&a, None, "c9", "usb c hub");
+    assert!(
+        out.reply.starts_with("We don't carry “hub”."),
+        "{}",
+        out.reply
+    );
+    assert!(
+        out.products.iter().all(|p| p.relaxed == ["kind"]),
+        "{}",
+        out.reply
+    );
+    for text in ["hdmi cabel", "whats the cheapest hdmi cable"] {
+        let out = say(&a, None, "c9", text);
+        assert!(!out.reply.contains("carry"), "{text}: {}", out.reply);
+        assert!(!out.products.is_empty(), "{text}: {}", out.reply);
+    }
     // A property or a technology alone is no thing a shop lacks.
     for text in ["wireless", "hdmi", "tv", "binoculars"] {
         let out = say(&a, None, "c9", text);

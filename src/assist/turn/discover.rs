@@ -725,7 +725,18 @@ impl Assistant {
         if crate::nlu::intent::names_a_need(&format!(" {} ", u.normalised)) {
             return None;
         }
-        let (asked, carried) = self.carried(u)?;
+        let (asked, carried) = match self.carried(u) {
+            Some(c) => c,
+            // A head the lexicon does not know, which this catalogue has no word for.
+            None => {
+                let asked = asked_words(&u.normalised);
+                let head = asked.last()?;
+                if !self.shop.lacks_unknown(&u.normalised, head) {
+                    return None;
+                }
+                (asked, Carried::No)
+            }
+        };
         match carried {
             Carried::Yes => None,
             Carried::No => Some((asked.join(" "), None)),
