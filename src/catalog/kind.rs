@@ -107,6 +107,31 @@ const NOT_HEADS: &[&str] = &[
     "feet",
     "mm",
     "cm",
+    "m",
+    "oz",
+    "ounce",
+    "ounces",
+    "fl",
+    "ml",
+    "l",
+    "g",
+    "gram",
+    "grams",
+    "kg",
+    "lb",
+    "lbs",
+    "pound",
+    "pounds",
+    "mb",
+    "gb",
+    "tb",
+    "mah",
+    "w",
+    "watt",
+    "watts",
+    "hz",
+    "mhz",
+    "ghz",
     "women",
     "men",
     "womens",
@@ -725,6 +750,11 @@ mod tests {
             vec!["band", "strap"]
         );
         assert_eq!(title_kinds("20x50", Some("Binoculars")), vec!["binocular"]);
+        // A unit ends a phrase without being what the product is.
+        assert_eq!(
+            title_kinds("Moisturizing Conditioner, 16 Oz", None),
+            vec!["conditioner"]
+        );
         // A later phrase that is a spec is a part of it, not what it is.
         assert_eq!(
             title_kinds(
