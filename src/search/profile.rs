@@ -100,6 +100,22 @@ pub const ACCESSORY_KINDS: &[&str] = &[
     "sticker",
 ];
 
+/// Kinds that English writes as one word with the kind they are a sort of: a
+/// smartphone is a phone, a smartwatch a watch. A suffix rule would make headphones
+/// and microphones phones, so they are listed.
+const NARROWER_KINDS: &[(&str, &[&str])] = &[
+    ("phone", &["smartphone", "cellphone"]),
+    ("watch", &["smartwatch"]),
+];
+
+/// The kinds a product of `kind` may also be titled as ("phone": "smartphone").
+pub fn narrower_kinds(kind: &str) -> &'static [&'static str] {
+    NARROWER_KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or(&[], |(_, n)| n)
+}
+
 /// The words of a title, singular and folded, that it uses as a name: those of its
 /// product phrases, not what it is for or fits ("TV" in "Remote Control Compatible
 /// for Samsung … TV"), and not those it only puts before one of its own kinds
@@ -319,6 +335,14 @@ impl Vocabulary {
     /// phrase names it without going on to another kind ("Fitness Watch 1.69inch" is
     /// a watch, "Watch Bands" are bands).
     pub fn is_of_kind(&self, p: &Profile, kind: &str) -> bool {
+        self.is_of_kind_as_titled(p, kind)
+            || narrower_kinds(kind)
+                .iter()
+                .any(|n| self.is_of_kind_as_titled(p, n))
+    }
+
+    /// [`Self::is_of_kind`] by the word itself, not by a narrower kind.
+    fn is_of_kind_as_titled(&self, p: &Profile, kind: &str) -> bool {
         if p.kinds.iter().any(|k| k == kind) {
             return true;
         }
@@ -334,7 +358,9 @@ impl Vocabulary {
     pub fn requested_kind(&self, normalised: &str) -> Option<String> {
         let plain = crate::nlu::rules::specs::without_specs(normalised);
         requested_kind(&plain, |w| {
-            (self.mentions.contains_key(w) || self.kinds.contains_key(w)).then(|| self.is_kind(w))
+            let narrower = narrower_kinds(w).iter().any(|n| self.is_kind(n));
+            (narrower || self.mentions.contains_key(w) || self.kinds.contains_key(w))
+                .then(|| narrower || self.is_kind(w))
         })
     }
 
@@ -444,6 +470,34 @@ mod tests {
             title_models("ZOTAC GeForce RTX 4060 Ti 8GB GDDR6 Twin Edge"),
             vec!["4060ti", "8gb", "gddr6"]
         );
+    }
+
+    #[test]
+    fn a_phone_asked_for_is_also_a_smartphone_but_headphones_are_not_phones() {
+        let mut v = Vocabulary::default();
+        let of = |title: &str| Profile {
+            kinds: title_kinds(title, None),
+            words: name_uses(title, &title_kinds(title, None)),
+            first_phrase: first_phrase(title),
+            english: true,
+            ..Default::default()
+        };
+        let phones = [
+            of("Samsung Galaxy A55 5G 256GB Unlocked Smartphone"),
+            of("Motorola Moto G Play Smartphone"),
+            of("Google Pixel 8a Unlocked Android Smartphone"),
+        ];
+        let headphones = of("Sony WH-1000XM5 Wireless Headphones");
+        for p in phones.iter().chain([&headphones]) {
+            v.add(p);
+        }
+        assert_eq!(
+            v.requested_kind("most expensive phone").as_deref(),
+            Some("phone")
+        );
+        assert!(phones.iter().all(|p| v.is_of_kind(p, "phone")));
+        assert!(!v.is_of_kind(&headphones, "phone"));
+        assert!(!v.is_of_kind(&phones[0], "watch"));
     }
 
     #[test]
