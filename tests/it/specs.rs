@@ -307,6 +307,21 @@ fn several_targets_are_searched_and_shown_as_groups() {
     assert_eq!(in_cart, ["PJ1", "WC1"], "{}", out.reply);
     assert!(out.actions.iter().any(|x| x["type"] == "checkout.proposed"));
     assert!(!out.actions.iter().any(|x| x["type"] == "order.placed"));
+    // A list written with commas (which normalising drops), or said without them:
+    // two models no one listing has are two targets, the kind words going with the
+    // model before them.
+    for text in [
+        "anker 313 wireless charger, acer p6500",
+        "anker 313 wireless charger acer p6500",
+    ] {
+        let out = say(&a, None, "c11", text);
+        assert_eq!(ids(&out), ["WC1", "PJ1"], "{text}: {}", out.reply);
+        assert_eq!(
+            out.understanding.targets,
+            ["anker 313 wireless charger", "acer p6500"],
+            "{text}"
+        );
+    }
     // Named products put into the cart: the plan's steps are the ones asked for,
     // without a search the message did not ask to see.
     let plan = serde_json::to_value(out.understanding.plan.as_ref().expect("a plan")).unwrap();

@@ -171,7 +171,10 @@ impl Assistant {
         if u.intent != Intent::Search || u.slots.reference.is_some() {
             return None;
         }
-        let parts = parts(&u.normalised);
+        let parts: Vec<String> = parts(&u.normalised)
+            .iter()
+            .flat_map(|p| self.split_at_models(p))
+            .collect();
         if parts.len() < 2 {
             return None;
         }
@@ -320,6 +323,88 @@ impl Assistant {
                 words
                     .iter()
                     .any(|t| t == h || (h.chars().count() >= 4 && t.contains(h.as_str())))
+            })
+        })
+    }
+
+    /// A part that names models of two products, one after the other, is two
+    /// targets: a list written with commas, which normalising drops ("epson home
+    /// cinema 2250, acer p6500"), or said without them ("nikon d7500 canon eos
+    /// 80d"). It is split after the first model's words, where both sides name a
+    /// model and no listing of the first names one of the second ("ryzen 7 5825u"
+    /// in a laptop's title stays whole). Words of a kind between the two models
+    /// go with the first ("anker 313 wireless charger sony srs-xb33").
+    fn split_at_models(&self, part: &str) -> Vec<String> {
+        let words: Vec<&str> = part.split_whitespace().collect();
+        if self.shop.request_target(part).1.len() < 2 {
+            return vec![part.to_string()];
+        }
+        let models_from = |k: usize| self.shop.request_target(&words[k..].join(" ")).1;
+        for i in 1..words.len() {
+            let (_, first_models) = self.shop.request_target(&words[..i].join(" "));
+            let own =
+                |m: &Vec<String>| !m.is_empty() && !m.iter().any(|x| first_models.contains(x));
+            if first_models.is_empty() || !own(&models_from(i)) {
+                continue;
+            }
+            // Where the second model's words begin at the latest; the split is the
+            // first place where each side's words are all in a listing of its model.
+            let last = (i..words.len())
+                .rev()
+                .find(|&k| own(&models_from(k)))
+                .unwrap_or(i);
+            let at = (i..=last)
+                .find(|&p| {
+                    self.a_listing_has_all(&words[..p], &first_models)
+                        && self.a_listing_has_all(&words[p..], &models_from(p))
+                })
+                .unwrap_or(i);
+            let (first, rest) = (words[..at].join(" "), words[at..].join(" "));
+            let rest_models = models_from(at);
+            let q = SearchQuery {
+                text: first.clone(),
+                models: first_models,
+                limit: 50,
+                ..Default::default()
+            };
+            let together = self.shop.search(&q).is_ok_and(|r| {
+                r.hits.iter().any(|h| {
+                    let named = crate::search::profile::title_models(&h.title);
+                    rest_models.iter().any(|m| named.contains(m))
+                })
+            });
+            if together {
+                return vec![part.to_string()];
+            }
+            let mut out = vec![first];
+            out.extend(self.split_at_models(&rest));
+            return out;
+        }
+        vec![part.to_string()]
+    }
+
+    /// Whether a listing of one of `models` has every one of `words` in its title.
+    fn a_listing_has_all(&self, words: &[&str], models: &[String]) -> bool {
+        use crate::catalog::text::fold;
+        let q = SearchQuery {
+            text: words.join(" "),
+            models: models.to_vec(),
+            limit: 20,
+            ..Default::default()
+        };
+        self.shop.search(&q).is_ok_and(|r| {
+            r.hits.iter().any(|h| {
+                let title: Vec<String> = h
+                    .title
+                    .split(|c: char| !c.is_alphanumeric() && c != '-')
+                    .map(fold)
+                    .collect();
+                words.iter().all(|w| {
+                    let w = fold(w);
+                    title
+                        .iter()
+                        .any(|t| *t == w || t.split('-').any(|x| x == w))
+                })
             })
         })
     }
