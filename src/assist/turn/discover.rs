@@ -574,7 +574,7 @@ impl Assistant {
                                 .search
                                 .specs
                                 .iter()
-                                .map(|w| w.to_string())
+                                .map(|w| w.as_said())
                                 .chain(state.search.connectors.iter().cloned())
                                 .collect(),
                         },

@@ -63,6 +63,17 @@ impl SpecWish {
     }
 }
 
+impl SpecWish {
+    /// The wish as a sentence names it: "128 GB" for a bare value (not "= 128 GB"),
+    /// else with its comparison ("≥ 20 ft", "1–2 TB").
+    pub fn as_said(&self) -> String {
+        match self.op {
+            SpecOp::About => self.wanted.to_string(),
+            _ => self.to_string(),
+        }
+    }
+}
+
 impl std::fmt::Display for SpecWish {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match (self.op, &self.high) {
@@ -501,6 +512,13 @@ mod tests {
         assert_eq!((w.dim, w.op), (Dim::Length, SpecOp::About));
         assert!(w.met_by(0.6858) && !w.met_by(0.5461));
         assert_eq!(one("55 zoll fernseher").op, SpecOp::About);
+    }
+
+    #[test]
+    fn a_bare_value_is_said_without_a_sign() {
+        assert_eq!(one("memory card with 128gb").as_said(), "128 GB");
+        assert_eq!(one("memory card with 128gb").to_string(), "= 128 GB");
+        assert_eq!(one("hdmi cable at least 20 feet").as_said(), "≥ 20 ft");
     }
 
     #[test]
