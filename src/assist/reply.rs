@@ -56,7 +56,7 @@ impl Reply<'_> {
                     Refusal::Engine(reason) => reason.clone(),
                     Refusal::NoSuchVersion { product } => self.t(
                         "no_such_version",
-                        json!({"title": title(product, self.lang), "options": options(product)}),
+                        json!({"title": title(product, self.lang), "options": options(product, self.lang)}),
                     ),
                     Refusal::OutOfStock {
                         product,
@@ -64,7 +64,7 @@ impl Reply<'_> {
                         available,
                     } => self.t(
                         "out_of_stock",
-                        json!({"title": title(product, self.lang), "variant": variant_label(variant.as_ref()), "available": available}),
+                        json!({"title": title(product, self.lang), "variant": variant_label(variant.as_ref(), self.lang), "available": available}),
                     ),
                 };
                 self.t("refused", json!({ "reason": reason }))
@@ -123,12 +123,13 @@ impl Reply<'_> {
                 color,
                 in_stock,
             } => {
-                let variant = [size, color]
+                let color = color.as_deref().map(|c| color_in(c, self.lang));
+                let variant = [size.clone(), color]
                     .into_iter()
                     .flatten()
                     .map(|v| match self.channel {
-                        Channel::Voice => voice::speak_size(v, self.lang),
-                        Channel::Text => v.clone(),
+                        Channel::Voice => voice::speak_size(&v, self.lang),
+                        Channel::Text => v,
                     })
                     .collect::<Vec<_>>()
                     .join(", ");
@@ -201,7 +202,7 @@ impl Reply<'_> {
                 self.t("colors", json!({"title": title, "values": values}))
             }
             (Topic::Stock { size, color }, v) => {
-                let what = size_and_color(size, color, ", ");
+                let what = size_and_color(size, color, ", ", self.lang);
                 let key = if v == Verdict::Yes {
                     "stock_yes"
                 } else {
@@ -283,7 +284,7 @@ impl Reply<'_> {
                 total,
             } => self.t(
                 "added",
-                json!({"title": title(product, self.lang), "variant": variant_label(variant.as_ref()), "total": self.price(total)}),
+                json!({"title": title(product, self.lang), "variant": variant_label(variant.as_ref(), self.lang), "total": self.price(total)}),
             ),
             CartFact::Removed { title } => self.t("removed", json!({ "title": title })),
             CartFact::Empty => self.t("cart_empty", json!({})),
@@ -452,10 +453,49 @@ impl Reply<'_> {
 }
 
 /// A version's size and colour as a reply names it ("M, Schwarz"); empty for none.
-fn variant_label(variant: Option<&crate::catalog::Variant>) -> String {
+fn variant_label(variant: Option<&crate::catalog::Variant>, lang: Language) -> String {
     variant
-        .map(|v| size_and_color(&v.size, &v.color, ", "))
+        .map(|v| size_and_color(&v.size, &v.color, ", ", lang))
         .unwrap_or_default()
+}
+
+/// A catalogue colour value in the reply's language where it is a plain colour word
+/// of the other ("Schwarz" in an English reply is "black", "Black" in a German one
+/// "Schwarz"); each part of "Schwarz/Weiß" alike; any other value ("Olivgrün",
+/// "Midnight") as the catalogue writes it.
+fn color_in(value: &str, lang: Language) -> String {
+    use crate::catalog::colors::{canonical_color, german_name};
+    value
+        .split('/')
+        .map(|part| {
+            let word = part.trim();
+            let lower = word.to_lowercase();
+            // "Dunkelblau" is dark blue, "Hellgrau" light grey.
+            let shaded = [("dunkel", "dark"), ("hell", "light")]
+                .iter()
+                .find_map(|(de, en)| {
+                    let rest = lower.strip_prefix(de)?;
+                    let c = canonical_color(rest).filter(|c| german_name(c) == rest)?;
+                    Some(format!("{en} {c}"))
+                });
+            if let Some(shaded) = shaded.filter(|_| lang == Language::En) {
+                return shaded;
+            }
+            match canonical_color(&lower) {
+                Some(c) if lang == Language::En && german_name(c) == lower => c.to_string(),
+                Some(c) if lang == Language::De && c == lower => {
+                    let de = german_name(c);
+                    let mut chars = de.chars();
+                    chars
+                        .next()
+                        .map(|f| f.to_uppercase().chain(chars).collect())
+                        .unwrap_or_default()
+                }
+                _ => word.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// A product's title in the shopper's language, where the catalogue has one.
@@ -467,8 +507,13 @@ pub fn title(p: &Product, lang: Language) -> String {
 }
 
 /// A version's size and colour, those it has, joined by `sep`: "M, Blau".
-fn size_and_color(size: &Option<String>, color: &Option<String>, sep: &str) -> String {
-    [size.as_deref(), color.as_deref()]
+fn size_and_color(
+    size: &Option<String>,
+    color: &Option<String>,
+    sep: &str,
+    lang: Language,
+) -> String {
+    [size.clone(), color.as_deref().map(|c| color_in(c, lang))]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
@@ -476,11 +521,11 @@ fn size_and_color(size: &Option<String>, color: &Option<String>, sep: &str) -> S
 }
 
 /// The sizes and colours a product has in stock: "M Blau, L Blau".
-fn options(p: &Product) -> String {
+fn options(p: &Product, lang: Language) -> String {
     p.variants
         .iter()
         .filter(|v| v.stock > 0)
-        .map(|v| size_and_color(&v.size, &v.color, " "))
+        .map(|v| size_and_color(&v.size, &v.color, " ", lang))
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join(", ")
@@ -509,6 +554,19 @@ fn date(ms: i64, lang: Language) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plain_colour_word_is_said_in_the_replys_language() {
+        assert_eq!(color_in("Schwarz", Language::En), "black");
+        assert_eq!(color_in("Schwarz/Weiß", Language::En), "black/white");
+        assert_eq!(color_in("Dunkelblau", Language::En), "dark blue");
+        assert_eq!(color_in("Black", Language::De), "Schwarz");
+        // Shades and names of the catalogue's own stay as written.
+        assert_eq!(color_in("Olivgrün", Language::En), "Olivgrün");
+        assert_eq!(color_in("Midnight", Language::En), "Midnight");
+        assert_eq!(color_in("Schwarz", Language::De), "Schwarz");
+        assert_eq!(color_in("black", Language::En), "black");
+    }
 
     #[test]
     fn dates_from_epoch_millis() {
@@ -605,7 +663,7 @@ mod tests {
         );
         assert_eq!(
             en.line(&gone(2)),
-            "That didn't work: Rain jacket Nordkap (M, Schwarz) is down to 2 in stock"
+            "That didn't work: Rain jacket Nordkap (M, black) is down to 2 in stock"
         );
         // No fact is worded by its key alone (a missing template renders as the key).
         for line in de.lines(&facts).iter().chain(&lines) {
