@@ -523,6 +523,51 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_gold_plan_checks_only_the_fields_it_names() {
+        use crate::nlu::understand::plan::{Order, Plan, Step, Target};
+        let gold: GoldPlan = serde_json::from_str(
+            r#"{"targets": [{"kind": "cable", "order": "price_asc", "quantity": 2}], "steps": ["show", "add_to_cart"]}"#,
+        )
+        .unwrap();
+        let read = Plan {
+            targets: vec![Target {
+                kind: Some("cable".into()),
+                order: Some(Order::Price { desc: false }),
+                models: vec!["313".into()],
+                ..Default::default()
+            }],
+            steps: vec![Step::Show],
+        };
+        let fields = check_plan(&gold, Some(&read));
+        let names: Vec<(&str, bool)> = fields.iter().map(|f| (f.field.as_str(), f.right)).collect();
+        assert_eq!(
+            names,
+            [
+                ("steps", false),
+                ("targets", true),
+                ("kind", true),
+                ("order", true),
+                ("quantity", false)
+            ]
+        );
+        // No plan read at all: every named field is wrong, none is skipped.
+        assert!(check_plan(&gold, None).iter().all(|f| !f.right));
+    }
+
+    #[test]
+    fn a_misspelt_plan_field_is_an_error_naming_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("set.jsonl");
+        std::fs::write(
+            &path,
+            "// comment\n{\"task\": \"head\", \"text\": \"tv\", \"gold\": [\"A\"], \"plan\": {\"targets\": [{\"knd\": \"tv\"}]}}\n",
+        )
+        .unwrap();
+        let e = read_cases(&path).unwrap_err().to_string();
+        assert!(e.contains("line 2") && e.contains("knd"), "{e}");
+    }
+
+    #[test]
     fn precision_recall_and_f1_of_a_shown_list() {
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         assert_eq!(prf(&s(&["a", "b"]), &s(&["a"])), (0.5, 1.0, 2.0 / 3.0));
