@@ -405,33 +405,72 @@ fn folded_may_name(w: &str) -> bool {
         && !NOT_HEADS.contains(&w)
 }
 
+/// Words that start a list of what comes with the product ("Doorbell Camera with
+/// Chime, Battery, 2-Way Audio"): short pieces after one are features, not names.
+const FEATURE_WORDS: &[&str] = &["with", "w", "including", "includes", "featuring", "mit"];
+
+/// What a list running on from an earlier piece names.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Running {
+    None,
+    /// What the product fits: "Compatible with iPad, iPhone, Android".
+    Fits,
+    /// What comes with it: "with Chime, Battery, 2-Way Audio".
+    Features,
+    /// What it is for, one word a piece: "for Mac, PC, Laptop".
+    For,
+}
+
 /// Splits a text into phrases at commas, dashes, brackets and bars; each phrase is cut
-/// at its first target word. Returns the phrases' words, in order.
+/// at its first target word. Returns the phrases' words, in order. What a product
+/// comes with is no phrase of its own: what is in brackets once it has a name, a
+/// bundle's contents ("Camera + 64GB Memory Card + Battery") and the short pieces
+/// that go on a list of features or of what it fits.
 fn phrases(text: &str) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     // Whether the pieces now run on a list of what the product fits: "Compatible with
     // iPad, iPhone, Android, Microsoft Tablets", "for Sony DSC-R1, DSC-RX1, RX100 II
     // Pro Digital Cameras". It runs until a piece that starts a name of its own.
-    let mut fits_list = false;
+    let mut running = Running::None;
     // A slash before a digit is a fraction or a ratio ("f/1.8G", "1/4 inch"), no
     // break between names ("Black/White", "Tough/Outdoor").
     let bytes = text.as_bytes();
+    // "A + B" adds B to A; "2GB+32GB" and "Pink+Blue" are one piece.
     let breaks = |i: usize, c: char| {
-        matches!(
-            c,
-            ',' | '(' | ')' | '[' | ']' | '|' | ';' | '–' | '—' | ':' | '+'
-        ) || (c == '/' && !bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+        matches!(c, ',' | '(' | ')' | '[' | ']' | '|' | ';' | '–' | '—' | ':')
+            || (c == '/' && !bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+            || (c == '+'
+                && i > 0
+                && bytes.get(i - 1) == Some(&b' ')
+                && bytes.get(i + 1) == Some(&b' '))
     };
-    let mut parts: Vec<&str> = Vec::new();
+    // Each part with the character that opened it.
+    let mut parts: Vec<(Option<char>, &str)> = Vec::new();
     let mut start = 0;
+    let mut opened_by = None;
     for (i, c) in text.char_indices() {
         if breaks(i, c) {
-            parts.push(&text[start..i]);
+            parts.push((opened_by, &text[start..i]));
             start = i + c.len_utf8();
+            opened_by = Some(c);
         }
     }
-    parts.push(&text[start..]);
-    for part in parts {
+    parts.push((opened_by, &text[start..]));
+    // Once the product has a name, what is in brackets qualifies it ("(Body Only)",
+    // "(2TB Red)", a kit's "(2X 64GB Memory Card, Backpack)"), and what follows
+    // " + " comes with it.
+    let mut in_brackets = false;
+    let mut contents = false;
+    for (opened, part) in parts {
+        match opened {
+            Some('(' | '[') => in_brackets = !out.is_empty(),
+            Some(')' | ']') => in_brackets = false,
+            Some('+') if !out.is_empty() => contents = true,
+            _ => {}
+        }
+        if contents || in_brackets {
+            continue;
+        }
         for piece in part.split(" - ") {
             let mut words = Vec::new();
             let mut broke_at: Option<String> = None;
@@ -453,22 +492,42 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
                 }
                 words.push(clean.to_string());
             }
-            if fits_list && continues_fits_list(&words, broke_at.is_some()) {
+            if continues_list(running, &words, broke_at.is_some()) {
                 continue;
             }
-            fits_list = broke_at.is_some()
-                && (piece.split_whitespace().any(|w| {
-                    matches!(
-                        fold(w).as_str(),
-                        "compatible" | "fits" | "fit" | "supports" | "kompatibel" | "passend"
-                    )
-                }) || piece_names_a_model(piece));
+            running = match broke_at.as_deref() {
+                None => Running::None,
+                Some(_)
+                    if piece.split_whitespace().any(|w| {
+                        matches!(
+                            fold(w).as_str(),
+                            "compatible" | "fits" | "fit" | "supports" | "kompatibel" | "passend"
+                        )
+                    }) || piece_names_a_model(piece) =>
+                {
+                    Running::Fits
+                }
+                Some(w) if FEATURE_WORDS.contains(&w) => Running::Features,
+                Some("for" | "fuer" | "fur") => Running::For,
+                Some(_) => Running::None,
+            };
             if !words.is_empty() {
                 out.push(words);
             }
         }
     }
     out
+}
+
+/// Whether a piece goes on with the list the pieces before it run on.
+fn continues_list(running: Running, words: &[String], has_target_word: bool) -> bool {
+    let has_digit = || words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()));
+    match running {
+        Running::None => false,
+        Running::Fits => continues_fits_list(words, has_target_word),
+        Running::Features => !has_target_word && (words.len() <= 2 || has_digit()),
+        Running::For => !has_target_word && words.len() <= 1,
+    }
 }
 
 /// Whether a piece after "compatible with …" goes on with the list of what the
@@ -637,8 +696,28 @@ pub fn asked_phrase(normalised: &str, filler: impl Fn(&str) -> bool) -> Vec<Stri
             }
             break;
         }
-        let content = may_name(w) && !is_request_noun(w) && !filler(w);
-        if content {
+        let content = |w: &str| may_name(w) && !is_request_noun(w) && !filler(w);
+        // A word that describes without naming ("wireless", "black", "mini") goes
+        // on inside a phrase when a name follows it: "anker wireless charger".
+        let modifier = |w: &str| {
+            let f = fold(w);
+            f.chars().all(char::is_alphabetic) && NOT_HEADS.contains(&f.as_str())
+        };
+        let name_follows = |from: usize| {
+            let mut j = from;
+            while words.get(j).is_some_and(|w| modifier(w)) {
+                j += 1;
+            }
+            words.get(j).is_some_and(|w| content(w))
+        };
+        // A model token inside the phrase is part of the name ("rtx 4060 laptop",
+        // "galaxy a25 case"); a count or size after it ends it ("cable 2 pack").
+        let model_inside = !run.is_empty()
+            && w.chars().any(|c| c.is_ascii_digit())
+            && w.chars().all(|c| c.is_alphanumeric() || c == '-')
+            && name_follows(i + 1);
+        let describes = !run.is_empty() && modifier(w) && name_follows(i + 1);
+        if content(w) || model_inside || describes {
             run.push(w.to_string());
         } else if !run.is_empty() {
             break;
@@ -674,6 +753,22 @@ mod tests {
             ["hdmi", "cables"]
         );
         assert!(asked_phrase("please", filler).is_empty());
+        // A model inside the phrase is part of it; a count after it is not.
+        assert_eq!(
+            asked_phrase("rtx 4060 laptop", filler),
+            ["rtx", "4060", "laptop"]
+        );
+        assert_eq!(asked_phrase("hdmi cable 2 pack", filler), ["hdmi", "cable"]);
+        // A describing word inside the phrase goes on with it.
+        assert_eq!(
+            asked_phrase("the anker 737 wireless charger under 30 usd", |w| filler(w)
+                || w == "under"),
+            ["anker", "737", "wireless", "charger"]
+        );
+        assert_eq!(
+            asked_phrase("sony wireless headphones", filler),
+            ["sony", "wireless", "headphones"]
+        );
         assert_eq!(
             asked_phrase("hdmi to displayport cable", filler),
             ["hdmi", "to", "displayport", "cable"]
@@ -778,6 +873,45 @@ mod tests {
             ),
             vec!["adapter"],
             "what it supports is no kind of it"
+        );
+        // What comes with a product is no kind of it: a bundle's contents, and the
+        // features or uses listed after "with" or "for".
+        assert_eq!(
+            title_kinds(
+                "Sony Alpha a7R III Mirrorless Digital Camera (Body Only) ILCE7RM3/B + 64GB Memory Card + NP-FZ-100 Battery + Case + HDMI Cable",
+                None
+            ),
+            vec!["camera"]
+        );
+        assert_eq!(
+            title_kinds(
+                "Canon EOS 80D DSLR Camera w/Canon 18-135mm, Telephoto Lens + Elegant Accessory Kit (2X 64GB Memory Card, Canon Backpack, TTL Flash & More.)",
+                None
+            ),
+            vec!["camera"]
+        );
+        assert_eq!(
+            title_kinds(
+                "GRABKEN Mini WiFi Smart Doorbell Camera with Chime, Battery, 19201080P HD, 2-Way Audio, Motion Detection, IP66 and 32GB TF Card",
+                None
+            ),
+            vec!["camera"]
+        );
+        assert_eq!(
+            title_kinds(
+                "External Hard Drive 1TB High Speed USB 3.1 Portable Hard Drive for Mac, PC, Laptop(2TB Red)",
+                None
+            ),
+            vec!["drive"]
+        );
+        // A spec joined by a plus is one piece of the name; a name of its own after
+        // a feature list still counts.
+        assert_eq!(
+            title_kinds(
+                "Octa Core 4GB+64GB Car Radio Player, Wireless Earbuds for iPhone, Bluetooth Headphones",
+                None
+            ),
+            vec!["player", "earbud", "headphone"]
         );
     }
 
