@@ -227,6 +227,12 @@ impl Shop {
         self.index.request_target(normalised)
     }
 
+    /// The words of a request that name a model this catalogue lacks (see
+    /// [`crate::search::ProductIndex::unknown_models`]).
+    pub fn unknown_models(&self, normalised: &str) -> Vec<String> {
+        self.index.unknown_models(normalised)
+    }
+
     /// Whether the catalogue has the thing a request's words name (see
     /// [`crate::search::ProductIndex::carries`]).
     pub fn carries(

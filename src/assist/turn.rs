@@ -413,7 +413,8 @@ impl Assistant {
                 });
             }
             let reply = self.word(&ctx, &out);
-            let intent = serde_json::to_value(u.intent).unwrap_or(Value::Null);
+            let intent =
+                serde_json::to_value(out.acted_as.unwrap_or(u.intent)).unwrap_or(Value::Null);
             let stats = crate::orders::stats::TurnRecord {
                 session_id: &session_id,
                 intent: intent.as_str().unwrap_or("unknown"),
@@ -436,7 +437,7 @@ impl Assistant {
                 session_id: session_id.clone(),
                 reply,
                 language: lang,
-                intent: u.intent,
+                intent: out.acted_as.unwrap_or(u.intent),
                 understanding: Understanding {
                     targets: out.targets,
                     plan: out.plan,
@@ -636,9 +637,13 @@ impl Assistant {
         }
         // "acer p6500" names a product whose model looks like an order number.
         let as_search;
-        let u = match self.model_not_order(u) {
+        let u = match self
+            .model_not_order(u)
+            .or_else(|| self.refine_of_nothing(state, u))
+        {
             Some(search) => {
                 as_search = search;
+                out.acted_as = Some(as_search.intent);
                 &as_search
             }
             None => u,
@@ -729,6 +734,9 @@ struct Outcome {
     targets: Vec<String>,
     /// What a search turn searched for and the steps it ran.
     plan: Option<crate::nlu::understand::plan::Plan>,
+    /// The intent the turn acted on, when it read the message otherwise than the
+    /// understanding did ("acer p6500" is no order number).
+    acted_as: Option<Intent>,
 }
 
 impl Outcome {

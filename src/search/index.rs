@@ -465,6 +465,33 @@ impl ProductIndex {
         )
     }
 
+    /// The words of a request that name a model no title here has (see
+    /// [`crate::search::profile::Vocabulary::unknown_models`]).
+    /// A line's number that a title has later than its model tokens ("for iPhone
+    /// 13") is no unknown model.
+    pub fn unknown_models(&self, normalised: &str) -> Vec<String> {
+        use crate::catalog::text::fold;
+        let unknown = {
+            let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+            let speller = self.speller.read().unwrap_or_else(|p| p.into_inner());
+            products
+                .vocabulary
+                .unknown_models(normalised, |w| speller.uses(&fold(w)) > 0)
+        };
+        let words: Vec<&str> = normalised.split_whitespace().collect();
+        unknown
+            .into_iter()
+            .filter(|t| {
+                let before = words
+                    .iter()
+                    .position(|w| fold(w) == *t)
+                    .and_then(|i| i.checked_sub(1))
+                    .map(|i| words[i]);
+                !before.is_some_and(|b| self.titles_have(&format!("{b} {t}").replace('-', " ")))
+            })
+            .collect()
+    }
+
     /// Whether this catalogue has the thing `asked` names (a request's words ending
     /// in their head, see [`crate::catalog::kind::asked_phrase`]). An English
     /// catalogue has it when some titles are that kind of product: one whose titles

@@ -199,7 +199,76 @@ pub fn title_models(title: &str) -> Vec<String> {
             }
         }
     }
+    // A product line and its number near the title's start ("JBL Charge 5",
+    // "Google Pixel 7", "Alcatel Go Flip 4") are one model: "charge5".
+    for (i, w) in raw.iter().enumerate().take(4) {
+        let Some(n) = raw.get(i + 1) else { break };
+        let unit_after = raw
+            .get(i + 2)
+            .is_some_and(|u| crate::catalog::specs::canonical_unit(u).is_some());
+        if is_line_word(w)
+            && (1..=2).contains(&n.len())
+            && n.chars().all(|c| c.is_ascii_digit())
+            && !unit_after
+        {
+            let joined = fold(&format!("{w}{n}"));
+            if !out.contains(&joined) {
+                out.push(joined);
+            }
+        }
+    }
     out
+}
+
+/// Words a small number after which is no model of a line: counts, generations,
+/// versions and technologies ("Pack 2", "Gen 4", "Bluetooth 5", "Android 10").
+const NO_LINE_WORDS: &[&str] = &[
+    "pack",
+    "pcs",
+    "piece",
+    "pieces",
+    "set",
+    "gen",
+    "generation",
+    "series",
+    "version",
+    "type",
+    "level",
+    "size",
+    "class",
+    "cat",
+    "category",
+    "step",
+    "day",
+    "days",
+    "bluetooth",
+    "wifi",
+    "android",
+    "windows",
+    "ios",
+    "usb",
+    "hdmi",
+    "pcie",
+    "ddr",
+    "count",
+    "of",
+    "and",
+    "to",
+    "with",
+    "for",
+    "up",
+    "in",
+    "x",
+];
+
+/// Whether a word may name a product line that a number follows ("Charge" of "JBL
+/// Charge 5"): letters only, three or more, and none of [`NO_LINE_WORDS`].
+fn is_line_word(word: &str) -> bool {
+    let w = fold(word);
+    w.chars().count() >= 3
+        && w.chars().all(char::is_alphabetic)
+        && !NO_LINE_WORDS.contains(&w.as_str())
+        && crate::catalog::specs::connectors(&w).is_empty()
 }
 
 /// Words beside a number that make it a price.
@@ -380,32 +449,7 @@ impl Vocabulary {
     pub fn requested_models(&self, normalised: &str) -> Vec<String> {
         let words: Vec<&str> = normalised.split_whitespace().collect();
         let mut out: Vec<String> = Vec::new();
-        for (i, w) in words.iter().enumerate() {
-            // A number that is a price or a quantity with its unit names no model.
-            let money =
-                |j: Option<&&str>| j.is_some_and(|n| PRICE_WORDS.contains(n) || n.starts_with('$'));
-            if w.chars()
-                .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
-                && (money(words.get(i + 1)) || (i > 0 && money(words.get(i - 1))))
-            {
-                continue;
-            }
-            // Sizes ("3x-large", "2x", "12x16") and the value after "color" or "size"
-            // ("color: a3-army green") are options, not models.
-            let option_value = i > 0 && OPTION_WORDS.contains(&words[i - 1]);
-            // "650 watt", "27 inch": a number with its unit after it is a spec.
-            let with_unit = words.get(i + 1).is_some_and(|next| {
-                crate::catalog::specs::quantities(&format!("{w} {next}"))
-                    .iter()
-                    .any(|(_, r)| r.start == 0 && r.end > w.len())
-            });
-            if option_value
-                || with_unit
-                || size_like(w)
-                || !crate::catalog::specs::quantities(w).is_empty()
-            {
-                continue;
-            }
+        for (i, w) in model_candidates(&words) {
             let joined = words
                 .get(i + 1)
                 .map(|next| (fold(&format!("{w}{next}")), MODEL_SUFFIXES.contains(next)))
@@ -436,6 +480,119 @@ impl Vocabulary {
         }
         out
     }
+
+    /// The request's words that name a model no title here has, in the part that
+    /// names the product (not after "for" or "with"): a token of letters and at
+    /// least two digits ("srs-xb43", "a99"), or a number of three or more digits
+    /// after a word the titles use (`uses`) that is no common word ("anker 737",
+    /// "rtx 5090"; not "the 2022 model"). Written with or without hyphens, a model
+    /// some title has is known ("wh1000xm4" is "WH-1000XM4").
+    pub fn unknown_models(&self, normalised: &str, uses: impl Fn(&str) -> bool) -> Vec<String> {
+        let words: Vec<&str> = normalised.split_whitespace().collect();
+        let end = words
+            .iter()
+            .position(|w| AFTER_THE_PRODUCT.contains(w))
+            .unwrap_or(words.len());
+        let known = |t: &str| {
+            let plain = t.replace('-', "");
+            self.models.contains_key(t) || self.models.keys().any(|k| k.replace('-', "") == plain)
+        };
+        let mut out = Vec::new();
+        for (i, w) in model_candidates(&words[..end]) {
+            let w = fold(w);
+            let digits = w.chars().filter(char::is_ascii_digit).count();
+            let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+            let after_a_name = || {
+                i > 0
+                    && words[i - 1].chars().all(char::is_alphabetic)
+                    && !crate::nlu::language::is_common_word(words[i - 1])
+                    && uses(words[i - 1])
+            };
+            // "jbl charge 4" where the shop has the Charge 5: another number of a
+            // line its titles have.
+            let of_a_known_line = || {
+                letters == 0
+                    && (1..=2).contains(&digits)
+                    && i > 0
+                    && is_line_word(words[i - 1])
+                    && self.models.keys().any(|k| {
+                        k.strip_prefix(fold(words[i - 1]).as_str())
+                            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+                    })
+            };
+            let model_like = (letters > 0 && digits >= 2)
+                || (letters == 0 && digits >= 3 && after_a_name())
+                || of_a_known_line();
+            let ordinal = ["st", "nd", "rd", "th"].iter().any(|e| {
+                w.strip_suffix(e)
+                    .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+            });
+            let joined_known = words
+                .get(i + 1)
+                .is_some_and(|next| known(&fold(&format!("{w}{next}"))))
+                || (i > 0 && known(&fold(&format!("{}{w}", words[i - 1]))));
+            if !model_like
+                || ordinal
+                || joined_known
+                || !crate::catalog::specs::connectors(&w).is_empty()
+                || model_tokens(&w)
+                    .iter()
+                    .any(|t| t.chars().any(|c| c.is_ascii_digit()) && known(t))
+            {
+                continue;
+            }
+            out.push(w);
+        }
+        out
+    }
+}
+
+/// Words after which a request names what the product is for or comes with.
+const AFTER_THE_PRODUCT: &[&str] = &[
+    "for",
+    "with",
+    "compatible",
+    "fits",
+    "für",
+    "fuer",
+    "mit",
+    "passend",
+    "kompatibel",
+];
+
+/// The words of a request that may name a model, with their places: not a price,
+/// a size, an option's value nor a quantity with its unit.
+fn model_candidates<'a>(words: &[&'a str]) -> Vec<(usize, &'a str)> {
+    let mut out = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        // A number that is a price or a quantity with its unit names no model.
+        let money =
+            |j: Option<&&str>| j.is_some_and(|n| PRICE_WORDS.contains(n) || n.starts_with('$'));
+        if w.chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+            && (money(words.get(i + 1)) || (i > 0 && money(words.get(i - 1))))
+        {
+            continue;
+        }
+        // Sizes ("3x-large", "2x", "12x16") and the value after "color" or "size"
+        // ("color: a3-army green") are options, not models.
+        let option_value = i > 0 && OPTION_WORDS.contains(&words[i - 1]);
+        // "650 watt", "27 inch": a number with its unit after it is a spec.
+        let with_unit = words.get(i + 1).is_some_and(|next| {
+            crate::catalog::specs::quantities(&format!("{w} {next}"))
+                .iter()
+                .any(|(_, r)| r.start == 0 && r.end > w.len())
+        });
+        if option_value
+            || with_unit
+            || size_like(w)
+            || !crate::catalog::specs::quantities(w).is_empty()
+        {
+            continue;
+        }
+        out.push((i, *w));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -470,6 +627,25 @@ mod tests {
             title_models("ZOTAC GeForce RTX 4060 Ti 8GB GDDR6 Twin Edge"),
             vec!["4060ti", "8gb", "gddr6"]
         );
+    }
+
+    #[test]
+    fn a_product_line_and_its_number_near_the_start_are_one_model() {
+        let models = title_models("JBL Charge 5 Portable Waterproof Speaker, 2 Pack");
+        assert!(models.contains(&"charge5".to_string()), "{models:?}");
+        assert!(!models.contains(&"pack2".to_string()), "{models:?}");
+        let models = title_models("Google Pixel 7 Pro 128GB");
+        assert!(models.contains(&"pixel7".to_string()), "{models:?}");
+        // A count, a technology's version or a number with its unit is no model.
+        for title in [
+            "Bluetooth 5 Headphones Over Ear",
+            "Pack 2 HDMI Cables",
+            "Cable 10 ft HDMI",
+            "Gen 4 Speaker",
+        ] {
+            let models = title_models(title);
+            assert!(models.is_empty(), "{title}: {models:?}");
+        }
     }
 
     #[test]
@@ -551,6 +727,57 @@ mod tests {
             v.requested_kind("i need a wireless charger").as_deref(),
             Some("charger")
         );
+    }
+
+    #[test]
+    fn a_model_no_title_has_is_unknown_and_a_count_or_a_spec_is_no_model() {
+        let mut v = Vocabulary::default();
+        for title in [
+            "Sony Extra Bass Portable Bluetooth Speaker Black - SRS-XB33/BC (Renewed)",
+            "Sony WH-1000XM4 Wireless Headphones",
+            "Anker 313 Wireless Charger (Pad)",
+            "JBL Charge 5 Portable Waterproof Speaker, 2 Pack",
+        ] {
+            v.add(&listing(title, "Speakers"));
+        }
+        let uses = |w: &str| ["sony", "anker", "rtx", "the", "charger", "speaker"].contains(&w);
+        assert_eq!(v.requested_models("jbl charge 5"), vec!["charge5"]);
+        assert_eq!(v.unknown_models("jbl charge 4", uses), vec!["4"]);
+        assert!(v.unknown_models("jbl charge 5", uses).is_empty());
+        assert_eq!(v.unknown_models("sony srs-xb43", uses), vec!["srs-xb43"]);
+        assert_eq!(v.unknown_models("anker 737 power bank", uses), vec!["737"]);
+        assert_eq!(
+            v.unknown_models("rtx 5090 graphics card", uses),
+            vec!["5090"]
+        );
+        assert_eq!(v.unknown_models("samsung galaxy a99", uses), vec!["a99"]);
+        // Known models, however written, are not unknown.
+        for known in [
+            "sony srs-xb33",
+            "sony srsxb33",
+            "sony xb33",
+            "wh1000xm4",
+            "anker 313",
+        ] {
+            assert!(v.unknown_models(known, uses).is_empty(), "{known}");
+        }
+        // Counts, sizes, specs, ordinals, years, connectors, prices and what the
+        // product is for name no model of it.
+        for plain in [
+            "2 hdmi cables",
+            "the 2022 model",
+            "charger 20w",
+            "a 128gb memory card",
+            "65 inch tv",
+            "2nd gen speaker",
+            "ddr4 ram",
+            "a speaker under 100 usd",
+            "a case for the galaxy a99",
+            "4k tv",
+            "sandals size 10",
+        ] {
+            assert!(v.unknown_models(plain, uses).is_empty(), "{plain}");
+        }
     }
 
     fn listing(title: &str, shelf: &str) -> Profile {

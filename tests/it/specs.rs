@@ -179,6 +179,26 @@ fn a_named_model_shows_its_listings_and_nothing_else() {
     // A model that looks like an order number is still a product.
     let out = say(&a, None, "c3", "acer p6500");
     assert_eq!(ids(&out), ["PJ1"], "{}", out.reply);
+    // A model no listing is: said, and the nearest shown apart, never as that model.
+    let out = say(&a, None, "c3", "the anker 737 wireless charger");
+    assert!(
+        out.reply
+            .starts_with("We don't carry “anker 737 wireless charger”."),
+        "{}",
+        out.reply
+    );
+    assert!(ids(&out).contains(&"WC1"), "{}", out.reply);
+    assert!(
+        out.products.iter().all(|p| p.relaxed == ["kind"]),
+        "{}",
+        out.reply
+    );
+    let out = say(&a, None, "c3", "acer p7500");
+    assert!(
+        out.reply.starts_with("We don't carry “acer p7500”."),
+        "{}",
+        out.reply
+    );
     // "return all of them" asks for results, not for a return.
     let out = say(
         &a,
@@ -575,4 +595,20 @@ fn a_product_for_a_shown_one_fits_its_socket_memory_and_ports() {
         "a case for the first one",
     );
     assert_eq!(ids(&case), ["T080"], "{}", case.reply);
+}
+
+#[test]
+fn a_refinement_that_opens_a_conversation_searches_what_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant(dir.path());
+    // "bigger than" refines nothing yet: the binoculars are asked for, and "10x" is
+    // their magnification, no count.
+    let out = say(&a, None, "c11", "binoculars bigger than 10x");
+    assert_eq!(out.intent.as_str(), "search", "{}", out.reply);
+    assert_eq!(out.understanding.slots.quantity, None);
+    assert!(ids(&out).contains(&"BN1"), "{}", out.reply);
+    // After a search, the same words refine it.
+    let session = out.session_id.clone();
+    let out = say(&a, Some(&session), "c11", "bigger");
+    assert_eq!(out.intent.as_str(), "refine", "{}", out.reply);
 }

@@ -78,6 +78,23 @@ pub(super) fn asked_words(normalised: &str) -> Vec<String> {
     crate::catalog::kind::asked_phrase(&plain, filler)
 }
 
+/// The words of a request that name a model the shop lacks, from the first asked
+/// word to the model ("do you have the sony srs-xb43" → "sony srs-xb43").
+fn asked_model_phrase(normalised: &str, unknown: &[String]) -> String {
+    let asked = asked_words(normalised);
+    let words: Vec<&str> = normalised.split_whitespace().collect();
+    let is_asked = |w: &str| {
+        let w = crate::catalog::text::fold(w);
+        unknown.contains(&w) || asked.iter().any(|a| crate::catalog::text::fold(a) == w)
+    };
+    let first = words.iter().position(|w| is_asked(w));
+    let last = words.iter().rposition(|w| is_asked(w));
+    match (first, last) {
+        (Some(a), Some(b)) => words[a..=b].join(" "),
+        _ => unknown.join(" "),
+    }
+}
+
 /// How many products a superlative asks for: a number said with it ("the 3
 /// cheapest"), else one (and those tied with it).
 fn superlative_count(normalised: &str) -> usize {
@@ -464,6 +481,14 @@ impl Assistant {
             .iter()
             .any(|c| matches!(c, Change::NewSearch { .. }));
         let by_relevance = state.search.sort == Sort::Relevance && spec_sort.is_none();
+        // What the shop lacks is said first: the model's ideas for it would be
+        // shown as if they were it.
+        if new_search {
+            if let Some((asked, head)) = self.not_carried(u) {
+                self.nearest_instead(ctx, state, asked, head, results.hits, out)?;
+                return Ok(());
+            }
+        }
         if new_search && by_relevance && !u.ideas.is_empty() {
             let ideas = self.idea_hits(state, u)?;
             if !ideas.is_empty() {
@@ -476,12 +501,6 @@ impl Assistant {
                 self.show(ctx, state, &hits, out);
                 ask_about_gift(state, u, out);
                 out.progress = true;
-                return Ok(());
-            }
-        }
-        if new_search {
-            if let Some((asked, head)) = self.not_carried(u) {
-                self.nearest_instead(ctx, state, asked, head, results.hits, out)?;
                 return Ok(());
             }
         }
@@ -724,6 +743,12 @@ impl Assistant {
     pub(super) fn not_carried(&self, u: &Understanding) -> Option<(String, Option<String>)> {
         if crate::nlu::intent::names_a_need(&format!(" {} ", u.normalised)) {
             return None;
+        }
+        // A model no title has ("sony srs-xb43" where the shop has the XB33), when
+        // the request names no model it does have.
+        let unknown = self.shop.unknown_models(&u.normalised);
+        if !unknown.is_empty() && self.shop.request_target(&u.normalised).1.is_empty() {
+            return Some((asked_model_phrase(&u.normalised, &unknown), None));
         }
         let (asked, carried) = match self.carried(u) {
             Some(c) => c,

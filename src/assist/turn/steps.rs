@@ -120,6 +120,13 @@ impl Assistant {
             "status",
             "tracking",
             "paket",
+            "package",
+            "parcel",
+            "delivery",
+            "lieferung",
+            "sendung",
+            "arrived",
+            "shipped",
         ]
         .iter()
         .any(|w| u.normalised.split_whitespace().any(|x| x == *w));
@@ -127,7 +134,20 @@ impl Assistant {
             return None;
         }
         let (_, models) = self.shop.request_target(&u.normalised);
-        if !models.iter().any(|m| m.eq_ignore_ascii_case(id)) {
+        // A model the shop lacks, said beside words its titles use ("acer p7500"):
+        // a product asked for, which the search says it does not carry.
+        let unknown_model = || {
+            self.shop
+                .unknown_models(&u.normalised)
+                .iter()
+                .any(|m| m.eq_ignore_ascii_case(id))
+                && u.normalised.split_whitespace().any(|w| {
+                    !w.eq_ignore_ascii_case(id)
+                        && !crate::nlu::language::is_common_word(w)
+                        && self.shop.word_uses(&crate::catalog::text::fold(w)) > 0
+                })
+        };
+        if !models.iter().any(|m| m.eq_ignore_ascii_case(id)) && !unknown_model() {
             return None;
         }
         let mut search = u.clone();
@@ -136,6 +156,30 @@ impl Assistant {
         search.product_type =
             crate::nlu::understand::rule_product_words(&search.normalised, &search.slots)
                 .or_else(|| Some(u.normalised.clone()));
+        Some(search)
+    }
+
+    /// A refinement with nothing before it to refine that names a kind or a model
+    /// this shop has ("binoculars bigger than 10x" opening a conversation) is a new
+    /// search for it.
+    pub(super) fn refine_of_nothing(
+        &self,
+        state: &SessionState,
+        u: &Understanding,
+    ) -> Option<Understanding> {
+        if u.intent != Intent::Refine || !state.search.text.is_empty() || !state.shown.is_empty() {
+            return None;
+        }
+        let (kind, models) = self.shop.request_target(&u.normalised);
+        if kind.is_none() && models.is_empty() {
+            return None;
+        }
+        let mut search = u.clone();
+        search.intent = Intent::Search;
+        if search.product_type.is_none() {
+            search.product_type =
+                crate::nlu::understand::rule_product_words(&search.normalised, &search.slots);
+        }
         Some(search)
     }
 

@@ -11,9 +11,47 @@ pub fn quantity(text: &str) -> Option<u32> {
     );
     if let Some(c) = r.captures(text) {
         let n: u32 = c.get(1).or(c.get(2)).or(c.get(3))?.as_str().parse().ok()?;
-        return (1..=999).contains(&n).then_some(n);
+        let whole = c.get(0)?;
+        if !(whole.as_str().ends_with('x') && magnification(text, whole.range())) {
+            return (1..=999).contains(&n).then_some(n);
+        }
     }
     count(text)
+}
+
+/// Whether an "10x" at `at` is a magnification or a zoom, compared or named as one
+/// ("bigger than 10x", "at least 12x", "10x zoom"), not a count.
+fn magnification(text: &str, at: std::ops::Range<usize>) -> bool {
+    const COMPARED: &[&str] = &[
+        "than",
+        "least",
+        "most",
+        "over",
+        "above",
+        "under",
+        "below",
+        "about",
+        "als",
+        "mindestens",
+        "über",
+        "ueber",
+        "bis",
+        "max",
+        "min",
+    ];
+    const NAMED: &[&str] = &[
+        "zoom",
+        "optical",
+        "magnification",
+        "power",
+        "vergrößerung",
+        "vergroesserung",
+        "optisch",
+        "optischer",
+    ];
+    let before = text[..at.start].split_whitespace().next_back();
+    let after = text[at.end..].split_whitespace().next();
+    before.is_some_and(|w| COMPARED.contains(&w)) || after.is_some_and(|w| NAMED.contains(&w))
 }
 
 /// A count said before what is counted, after a word that asks for it: "i need 2

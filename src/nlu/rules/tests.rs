@@ -115,6 +115,8 @@ fn quantities_and_packs() {
         "die 2 euro mehr",
         "mein sohn wird 4 jahre alt",
         "hdmi cable 10 feet",
+        "binoculars bigger than 10x",
+        "a camera with 10x zoom",
     ] {
         assert_eq!(extract(none).quantity, None, "{none}");
     }
