@@ -90,26 +90,42 @@ pub struct Quantity {
     pub value: f64,
     /// The unit as written, normalised ("ft", "in", "GB", "mAh").
     pub unit: String,
+    /// The lower end in the base unit when the text gives a range: "fits 10-17 inch
+    /// laptops" is 10 to 17 inches, `value` being the upper end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<f64>,
 }
 
 impl Quantity {
     /// The value in the unit it was written in.
     pub fn in_own_unit(&self) -> f64 {
-        self.value / unit(&self.unit).map_or(1.0, |(_, f)| f)
+        self.value / self.factor()
+    }
+
+    /// The base units in one of the unit it was written in.
+    fn factor(&self) -> f64 {
+        unit(&self.unit).map_or(1.0, |(_, f)| f)
+    }
+}
+
+/// A number as said back: whole when it is, else with up to two decimals.
+fn shown(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-6 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{:.2}", v)
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
     }
 }
 
 impl fmt::Display for Quantity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let v = self.in_own_unit();
-        let shown = if (v - v.round()).abs() < 1e-6 {
-            format!("{}", v.round() as i64)
-        } else {
-            format!("{:.2}", v)
-                .trim_end_matches('0')
-                .trim_end_matches('.')
-                .to_string()
-        };
+        let mut shown = shown(self.in_own_unit());
+        if let Some(from) = self.from {
+            shown = format!("{}–{shown}", self::shown(from / self.factor()));
+        }
         match self.unit.as_str() {
             "p" => write!(f, "{shown}p"),
             "K" => write!(f, "{shown}K"),
@@ -130,6 +146,8 @@ fn unit(written: &str) -> Option<(Dim, f64)> {
         "MB" => (Dim::Storage, 0.001),
         "GB" => (Dim::Storage, 1.0),
         "TB" => (Dim::Storage, 1000.0),
+        "Hz" => (Dim::Frequency, 0.000_001),
+        "kHz" => (Dim::Frequency, 0.001),
         "MHz" => (Dim::Frequency, 1.0),
         "GHz" => (Dim::Frequency, 1000.0),
         "W" => (Dim::Power, 1.0),
@@ -168,6 +186,8 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "mb" => "MB",
         "gb" | "gigabyte" | "gigabytes" => "GB",
         "tb" | "terabyte" | "terabytes" => "TB",
+        "hz" | "hertz" => "Hz",
+        "khz" => "kHz",
         "mhz" => "MHz",
         "ghz" => "GHz",
         "w" | "watt" | "watts" => "W",
@@ -221,7 +241,7 @@ fn number_unit_re() -> &'static Regex {
             r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|",
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
             r"ounces?|millilit(?:er|re)s?|lit(?:er|re)s?|",
-            r"mah|mbps|gbps|mbit|mhz|ghz|kw|wh|mm|cm|ft|in|mb|gb|tb|mp|kg|lbs?|oz|ml|m|w|p|k|g|l|\x22|”)",
+            r"mah|mbps|gbps|mbit|mhz|ghz|khz|hz|hertz|kw|wh|mm|cm|ft|in|mb|gb|tb|mp|kg|lbs?|oz|ml|m|w|p|k|g|l|\x22|”)",
             r"(?:$|[^\w])"
         ))
         .expect("spec regex compiles")
@@ -233,6 +253,18 @@ fn resolution_re() -> &'static Regex {
     RE.get_or_init(|| {
         Regex::new(r"\b(\d{3,4})\s?[x×]\s?(\d{3,4})\b").expect("resolution regex compiles")
     })
+}
+
+/// The lower end of a range that ends where `before` ends: "10-", "40 to ", "1 bis ".
+fn range_start(before: &str) -> Option<f64> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?i)(?:^|[^\w.,])(\d+(?:[.,]\d+)?)\s?(?:-|–|~|to|bis)\s?$")
+            .expect("range regex compiles")
+    });
+    re.captures(before)
+        .and_then(|c| c.get(1))
+        .and_then(|m| parse_number(m.as_str()))
 }
 
 /// Parses a written number: "10,000" (thousands), "2,5" (German decimal), "0.5".
@@ -293,10 +325,15 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
             "K" if n == 2.0 => 1440.0,
             _ => n * factor,
         };
+        // "10-17 inch", "40 to 86 inch": a range of what it fits.
+        let from = range_start(&text[..num.start()])
+            .map(|lo| lo * factor)
+            .filter(|lo| *lo > 0.0 && *lo < value && canonical != "K" && canonical != "p");
         let q = Quantity {
             dim,
             value,
             unit: canonical.to_string(),
+            from,
         };
         if plausible(&q) {
             out.push((q, num.start()..u.end()));
@@ -315,6 +352,7 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
                     dim: Dim::Resolution,
                     value: w.min(h),
                     unit: "p".to_string(),
+                    from: None,
                 },
                 c.get(0).map_or(0..0, |m| m.range()),
             ));
@@ -660,6 +698,11 @@ mod tests {
                 (Dim::Storage, 2000.0, "TB".to_string())
             ]
         );
+        let hz = quantities("27 Inch Gaming Monitor, 144Hz").remove(1).0;
+        assert_eq!(
+            (hz.dim, hz.to_string()),
+            (Dim::Frequency, "144 Hz".to_string())
+        );
         assert_eq!(
             read("1080p Projector"),
             vec![(Dim::Resolution, 1080.0, "p".to_string())]
@@ -766,5 +809,34 @@ mod tests {
         assert_eq!(q.to_string(), "50 ft");
         let q = quantities("0.5m").remove(0).0;
         assert_eq!(q.to_string(), "0.5 m");
+    }
+
+    #[test]
+    fn a_range_of_what_a_product_fits_is_read_with_both_ends() {
+        let q = quantities("Laptop Stand, fits 10-17 Inch Laptops")
+            .remove(0)
+            .0;
+        assert_eq!(q.to_string(), "10–17 in");
+        let q = quantities("TV Stand for 40 to 86 inch TVs").remove(0).0;
+        assert_eq!(q.to_string(), "40–86 in");
+        // No range: a model number before a unit, a count, a single value.
+        for text in [
+            "3-Pack 10 ft",
+            "Cable 25 Feet",
+            "4K 60Hz HDMI 2.1 Cable 6 ft",
+        ] {
+            let q = quantities(text).remove(0).0;
+            assert_eq!(q.from, None, "{text}");
+        }
+        let wish = |text: &str| {
+            crate::nlu::rules::specs::spec_wishes(text)
+                .pop()
+                .unwrap_or_else(|| panic!("{text}"))
+        };
+        let fits = quantities("fits 10-17 Inch Laptops").remove(0).0;
+        assert!(wish("a stand for a 15 inch laptop").met_by_quantity(&fits));
+        assert!(!wish("a stand for a 19 inch laptop").met_by_quantity(&fits));
+        assert!(wish("at least 16 inch").met_by_quantity(&fits));
+        assert!(!wish("at most 9 inch").met_by_quantity(&fits));
     }
 }

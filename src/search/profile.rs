@@ -523,6 +523,14 @@ impl Vocabulary {
             let model_like = (letters > 0 && digits >= 2)
                 || (letters == 0 && digits >= 3 && after_a_name())
                 || of_a_known_line();
+            // "144hz", "240fps", "12v": a number with a unit written on to it.
+            let unit_on = {
+                let suffix = w.trim_start_matches(|c: char| c.is_ascii_digit());
+                suffix.len() < w.len()
+                    && suffix.chars().all(|c| c.is_ascii_alphabetic())
+                    && ((2..=4).contains(&suffix.len())
+                        || ["v", "a", "w", "k", "p"].contains(&suffix))
+            };
             let ordinal = ["st", "nd", "rd", "th"].iter().any(|e| {
                 w.strip_suffix(e)
                     .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
@@ -532,6 +540,7 @@ impl Vocabulary {
                 .is_some_and(|next| known(&fold(&format!("{w}{next}"))))
                 || (i > 0 && known(&fold(&format!("{}{w}", words[i - 1]))));
             if !model_like
+                || unit_on
                 || ordinal
                 || joined_known
                 || !crate::catalog::specs::connectors(&w).is_empty()
@@ -775,6 +784,8 @@ mod tests {
             "a case for the galaxy a99",
             "4k tv",
             "sandals size 10",
+            "a 240hz monitor",
+            "12v adapter",
         ] {
             assert!(v.unknown_models(plain, uses).is_empty(), "{plain}");
         }

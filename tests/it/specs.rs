@@ -612,3 +612,24 @@ fn a_refinement_that_opens_a_conversation_searches_what_it_names() {
     let out = say(&a, Some(&session), "c11", "bigger");
     assert_eq!(out.intent.as_str(), "refine", "{}", out.reply);
 }
+
+#[test]
+fn a_range_a_product_fits_and_a_refresh_rate_are_specs() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    // "fits 10-17 Inch Laptops" fits a 15 inch laptop, and says so.
+    let out = say(&a, None, "c12", "laptop stand for 15 inch laptop");
+    assert_eq!(ids(&out), ["T136"], "{}", out.reply);
+    assert!(out.reply.contains("(= 15 in)"), "{}", out.reply);
+    // Refresh rates in Hz: a bound, and a value no monitor has, said.
+    let out = say(&a, None, "c12", "monitor with at least 144 hz");
+    let mut found = ids(&out);
+    found.sort();
+    assert_eq!(found, ["T062", "T064", "T065"], "{}", out.reply);
+    let out = say(&a, None, "c12", "a 240hz monitor");
+    assert!(
+        out.reply.starts_with("I have nothing with 240 Hz"),
+        "{}",
+        out.reply
+    );
+}

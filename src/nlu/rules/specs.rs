@@ -50,6 +50,25 @@ impl SpecWish {
         }
     }
 
+    /// Whether a product's quantity meets the wish: a value as [`Self::met_by`]; a
+    /// range of what it fits ("for 40 to 86 inch TVs") when the wanted value is in
+    /// it, or for a bound, when its end on that side meets it.
+    pub fn met_by_quantity(&self, q: &Quantity) -> bool {
+        let Some(from) = q.from else {
+            return self.met_by(q.value);
+        };
+        let x = self.wanted.value;
+        let eps = 1e-6 * x.abs().max(1.0);
+        match self.op {
+            SpecOp::AtLeast | SpecOp::MoreThan => self.met_by(q.value),
+            SpecOp::AtMost | SpecOp::LessThan => self.met_by(from),
+            SpecOp::About => x >= from - eps && x <= q.value + eps,
+            SpecOp::Between => {
+                q.value >= x - eps && self.high.as_ref().is_none_or(|h| from <= h.value + eps)
+            }
+        }
+    }
+
     /// The comparison as a sign, for evidence ("50 ft ≥ 20 ft").
     pub fn sign(&self) -> &'static str {
         match self.op {
@@ -182,9 +201,14 @@ pub fn spec_wishes(normalised: &str) -> Vec<SpecWish> {
 
 /// The spec constraints of a message with the byte range of each quantity.
 fn wishes_at(normalised: &str) -> Vec<(SpecWish, std::ops::Range<usize>)> {
+    // A request's range is read by its words ("between 1 and 2 tb"), into a wish
+    // with two ends.
     quantities(normalised)
         .into_iter()
-        .filter_map(|(q, range)| Some((wish(normalised, q, &range)?, range)))
+        .filter_map(|(q, range)| {
+            let q = Quantity { from: None, ..q };
+            Some((wish(normalised, q, &range)?, range))
+        })
         .collect()
 }
 
@@ -290,7 +314,15 @@ pub fn without_specs(normalised: &str) -> String {
     let mut out = normalised.to_string();
     for (_, range) in wishes_at(normalised).iter().rev() {
         let start = phrase_start(&normalised[..range.start]);
-        out.replace_range(start..range.end, " ");
+        // The dimension a length names goes with it ("25 feet long", "2 m breit").
+        let rest = &normalised[range.end..];
+        let next = rest.split_whitespace().next().unwrap_or("");
+        let end = if DIMENSION_WORDS.contains(&next) {
+            range.end + rest.find(next).unwrap_or(0) + next.len()
+        } else {
+            range.end
+        };
+        out.replace_range(start..end, " ");
     }
     let words: Vec<&str> = out.split_whitespace().collect();
     let mut kept = Vec::with_capacity(words.len());
@@ -311,6 +343,11 @@ pub fn without_specs(normalised: &str) -> String {
     }
     kept.join(" ")
 }
+
+/// Words after a quantity that say which of its dimensions it measures.
+const DIMENSION_WORDS: &[&str] = &[
+    "long", "wide", "tall", "high", "thick", "deep", "lang", "breit", "hoch", "dick", "tief",
+];
 
 /// Where the words that go with a quantity start: a comparison ("longer than",
 /// "mindestens") or a range's lower end ("between 1 and", "1 -").
@@ -543,6 +580,10 @@ mod tests {
             "curtains size 42 w x 54 l"
         );
         assert_eq!(without_specs("ssd between 1 and 2 tb"), "ssd");
+        assert_eq!(
+            without_specs("i need 2 hdmi cables at least 25 feet long"),
+            "i need 2 hdmi cables"
+        );
         assert_eq!(
             without_specs("a case for my apple watch 44mm"),
             "a case for my apple watch"

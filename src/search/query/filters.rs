@@ -233,7 +233,7 @@ impl ProductIndex {
                     .map(|pr| pr.specs.of(wish.dim).cloned().collect())
                     .unwrap_or_default()
             };
-            values.into_iter().find(|x| wish.met_by(x.value))
+            values.into_iter().find(|x| wish.met_by_quantity(x))
         };
         let variant_ok = |v: &Variant| {
             // A variant without a colour takes the colour its title names; one whose
