@@ -697,11 +697,12 @@ pub fn asked_phrase(normalised: &str, filler: impl Fn(&str) -> bool) -> Vec<Stri
             break;
         }
         let content = |w: &str| may_name(w) && !is_request_noun(w) && !filler(w);
-        // A word that describes without naming ("wireless", "black", "mini") goes
-        // on inside a phrase when a name follows it: "anker wireless charger".
+        // A word that describes without naming ("wireless", "mini") goes on inside a
+        // phrase when a name follows it: "anker wireless charger". Articles and the
+        // caller's filler ("eine", a colour) do not.
         let modifier = |w: &str| {
             let f = fold(w);
-            f.chars().all(char::is_alphabetic) && NOT_HEADS.contains(&f.as_str())
+            f.chars().all(char::is_alphabetic) && NOT_HEADS.contains(&f.as_str()) && !filler(w)
         };
         let name_follows = |from: usize| {
             let mut j = from;

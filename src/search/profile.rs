@@ -20,6 +20,10 @@ pub struct Profile {
     pub kinds: Vec<String>,
     /// Title tokens with a digit, folded ("qg-cbl-hd20-50ft", "qg", "313").
     pub models: Vec<String>,
+    /// Those of its English title's first phrase: the models it is, not those it
+    /// has inside or fits ("RTX 4060" of a laptop's spec list). All of them for
+    /// other texts.
+    pub lead_models: Vec<String>,
     pub specs: Specs,
     /// Its English title's first phrase, singular and folded.
     pub first_phrase: Vec<String>,
@@ -59,17 +63,30 @@ impl Profile {
             .as_ref()
             .or(kinds.first())
             .is_some_and(|k| ACCESSORY_KINDS.contains(&k.as_str()));
+        let first_phrase = if english {
+            first_phrase(&p.title)
+        } else {
+            Vec::new()
+        };
+        let models = title_models(&p.title);
+        let lead_models = if english {
+            let lead = title_models(&first_phrase.join(" "));
+            models
+                .iter()
+                .filter(|m| lead.contains(m))
+                .cloned()
+                .collect()
+        } else {
+            models.clone()
+        };
         Profile {
-            first_phrase: if english {
-                first_phrase(&p.title)
-            } else {
-                Vec::new()
-            },
+            first_phrase,
             shelf,
             accessory,
             words,
             kinds,
-            models: title_models(&p.title),
+            models,
+            lead_models,
             specs: Specs::of_product(p),
             english: p.language == "en",
         }
@@ -326,6 +343,8 @@ pub struct Vocabulary {
     models: HashMap<String, usize>,
     /// How many listings of each model token are no accessory: the model itself.
     devices: HashMap<String, usize>,
+    /// How many listings that are no accessory name each model first.
+    leads: HashMap<String, usize>,
     products: usize,
     english: usize,
 }
@@ -343,6 +362,11 @@ impl Vocabulary {
                 *self.devices.entry(m.clone()).or_default() += 1;
             }
         }
+        if !p.accessory {
+            for m in &p.lead_models {
+                *self.leads.entry(m.clone()).or_default() += 1;
+            }
+        }
         for w in &p.words {
             *self.mentions.entry(w.clone()).or_default() += 1;
         }
@@ -353,10 +377,16 @@ impl Vocabulary {
         self.english = self.english.saturating_sub(usize::from(p.english));
         let no_models = Vec::new();
         let devices = if p.accessory { &no_models } else { &p.models };
+        let leads = if p.accessory {
+            &no_models
+        } else {
+            &p.lead_models
+        };
         for (map, words) in [
             (&mut self.kinds, &p.kinds),
             (&mut self.models, &p.models),
             (&mut self.devices, devices),
+            (&mut self.leads, leads),
             (&mut self.mentions, &p.words),
         ] {
             for w in words {
@@ -398,6 +428,17 @@ impl Vocabulary {
             && models
                 .iter()
                 .any(|m| p.models.contains(m) && self.devices.get(m).is_some_and(|n| *n > 0))
+    }
+
+    /// Whether a product only mentions the models a request names, where other
+    /// listings are them: "RTX 4060" at the end of a laptop's spec list, when
+    /// graphics cards are titled by it. The request then asks for those.
+    pub fn only_mentions(&self, p: &Profile, models: &[String]) -> bool {
+        let named: Vec<&String> = models.iter().filter(|m| p.models.contains(m)).collect();
+        !named.is_empty()
+            && named
+                .iter()
+                .all(|m| !p.lead_models.contains(m) && self.leads.get(*m).is_some_and(|n| *n > 0))
     }
 
     /// Whether a product is of a kind: its title's phrases end in it, or its first
@@ -797,6 +838,29 @@ mod tests {
         p.language = "en".into();
         p.category = vec!["Electronics".into(), shelf.into()];
         Profile::of(&p)
+    }
+
+    #[test]
+    fn a_model_at_the_end_of_a_spec_list_is_only_mentioned() {
+        let card = listing(
+            "MSI Gaming GeForce RTX 4060 8GB GDDR6 Graphics Card",
+            "Graphics Cards",
+        );
+        let laptop = listing(
+            "Dell XPS 15 9530 Laptop, 15.6 Inch OLED, Intel Core i7-13700H, 32GB DDR5, RTX 4060",
+            "Laptops",
+        );
+        let mut v = Vocabulary::default();
+        v.add(&laptop);
+        let models = v.requested_models("rtx 4060");
+        assert_eq!(models, vec!["4060"]);
+        // Alone, the laptop is what the shop has of it.
+        assert!(!v.only_mentions(&laptop, &models));
+        v.add(&card);
+        assert!(v.only_mentions(&laptop, &models));
+        assert!(!v.only_mentions(&card, &models));
+        v.remove(&card);
+        assert!(!v.only_mentions(&laptop, &models));
     }
 
     #[test]

@@ -500,6 +500,8 @@ fn the_technical_catalogue_set_finds_exactly_what_was_asked() {
         "i5-13600k",
         // "4060 Ti" is another model than "4060".
         "rtx 4060 graphics card",
+        // The cards titled "RTX 4060", not a laptop that lists one among its specs.
+        "rtx 4060",
         // "650 watt" is a spec, not the model "650" of one power supply.
         "netzteil mit mindestens 650 watt",
         // A screen's bare inches are its size.

@@ -217,6 +217,10 @@ impl ProductIndex {
             if !asks_accessory && products.vocabulary.is_accessory_of(&profile, &q.models) {
                 return None;
             }
+            // "rtx 4060" asks for the cards titled so, not a laptop that has one.
+            if q.kind.is_none() && products.vocabulary.only_mentions(&profile, &q.models) {
+                return None;
+            }
             Some(profile)
         } else {
             None
