@@ -268,14 +268,9 @@ const NO_LINE_WORDS: &[&str] = &[
     "pcie",
     "ddr",
     "count",
-    "of",
     "and",
-    "to",
     "with",
     "for",
-    "up",
-    "in",
-    "x",
 ];
 
 /// Whether a word may name a product line that a number follows ("Charge" of "JBL
