@@ -387,6 +387,10 @@ impl Reply<'_> {
                     "reason_spec",
                     json!({ "value": value.to_string(), "wish": wish.to_string() }),
                 ),
+                Reason::Fits { connectors } => self.t(
+                    "reason_fits",
+                    json!({ "connectors": connectors.join(", ") }),
+                ),
                 Reason::Model { token } => self.t("reason_model", json!({ "token": token })),
                 Reason::Matched { term } => self.t("reason_matched", json!({ "term": term })),
                 Reason::Semantic { text } => self.t("reason_semantic", json!({ "text": text })),

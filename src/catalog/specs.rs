@@ -385,6 +385,7 @@ const CONNECTORS: &[(&str, &str)] = &[
     ("XLR", r"\bxlr\b"),
     ("SATA", r"\bsata\b"),
     ("NVMe", r"\bnvme\b"),
+    ("M.2", r"\bm\.2\b"),
     ("Qi", r"\bqi\b"),
     ("MagSafe", r"magsafe"),
     ("AM4", r"\bam4\b"),
@@ -452,7 +453,7 @@ fn family(connector: &str) -> &'static str {
         "DDR3" | "DDR4" | "DDR5" => "memory",
         "HDMI" | "DisplayPort" => "video",
         "USB-C" | "USB-A" | "Micro-USB" | "Lightning" | "Thunderbolt" => "usb",
-        "SATA" | "NVMe" => "storage",
+        "SATA" | "NVMe" | "M.2" => "storage",
         "Qi" | "MagSafe" => "charging",
         "3.5 mm jack" | "RCA" | "XLR" => "audio",
         c if c.starts_with("Wi-Fi") => "wifi",
@@ -482,6 +483,10 @@ pub fn compatible(connectors: &[&str], with: &[String]) -> bool {
 pub struct Specs {
     pub values: Vec<Quantity>,
     pub connectors: Vec<&'static str>,
+    /// The connectors it names anywhere, its description's first lines too ("Socket
+    /// AM4 … supports DDR4 memory"): what it fits, for [`compatible`], never what a
+    /// filter says it has.
+    pub works_with: Vec<&'static str>,
 }
 
 /// How far specs were read from a catalogue: products in all, those with any value,
@@ -633,6 +638,8 @@ impl Specs {
             }
         }
         s.connectors = marked_connectors(&found);
+        mark_connectors(&head, &mut found);
+        s.works_with = marked_connectors(&found);
         s
     }
 
@@ -742,6 +749,26 @@ mod tests {
         assert!(compatible(&["HDMI", "DisplayPort"], &board));
         let lga = vec!["LGA 1700".to_string()];
         assert!(!compatible(&["LGA 1200"], &lga));
+        // An M.2 slot takes an NVMe drive that names it, beside the board's SATA.
+        let slots: Vec<String> = connectors("SATA 6Gb/s, M.2, PCIe 4.0")
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert!(compatible(&connectors("PCIe 4.0 NVMe M.2 SSD"), &slots));
+        assert!(connectors("Apple MacBook Air M2 Chip").is_empty());
+    }
+
+    #[test]
+    fn what_a_product_works_with_includes_its_description_but_what_it_has_does_not() {
+        let p: crate::catalog::Product = serde_json::from_value(serde_json::json!({
+            "id": "C1", "title": "AMD Ryzen 5 5600X Desktop Processor", "price": 15999,
+            "currency": "USD", "description": "Socket AM4, supports DDR4 memory.",
+            "variants": [{"id": "C1-1", "stock": 1}]
+        }))
+        .unwrap();
+        let s = Specs::of_product(&p);
+        assert!(s.connectors.is_empty(), "{s:?}");
+        assert_eq!(s.works_with, vec!["AM4", "DDR4"]);
     }
 
     #[test]

@@ -519,6 +519,9 @@ fn the_technical_catalogue_set_finds_exactly_what_was_asked() {
         // A socket with its number, a Wi-Fi generation: constraints, not words.
         "lga 1700 motherboard",
         "wifi 6 router",
+        // A product named after "for" is found, and what fits it is by its socket.
+        "motherboard for the ryzen 7 7700x",
+        "a cpu that fits the asus tuf x570",
     ] {
         assert_eq!(f1(text), 1.0, "{text}\n{report}");
     }
@@ -597,6 +600,62 @@ fn a_product_for_a_shown_one_fits_its_socket_memory_and_ports() {
         "a case for the first one",
     );
     assert_eq!(ids(&case), ["T080"], "{}", case.reply);
+}
+
+#[test]
+fn a_product_named_to_fit_is_found_and_its_connectors_choose() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    // A CPU named after "for": the boards of its socket, with the evidence.
+    let out = say(&a, None, "c12", "motherboard for the ryzen 7 7700x");
+    assert_eq!(ids(&out), ["T022"], "{}", out.reply);
+    assert!(
+        out.products[0].reasons.iter().any(|r| r.contains("AM5")),
+        "{:?}",
+        out.products[0].reasons
+    );
+    // Its socket is said in the description only ("Socket AM4, …").
+    let out = say(&a, None, "c12", "a cpu that fits the asus tuf x570");
+    let mut got = ids(&out);
+    got.sort();
+    assert_eq!(got, ["T001", "T002", "T003", "T004"], "{}", out.reply);
+    // A DDR4 board: no DDR5 kit; in German too.
+    for text in [
+        "ram for my msi b550 tomahawk",
+        "arbeitsspeicher für das msi b550 tomahawk",
+    ] {
+        let out = say(&a, None, "c12", text);
+        assert!(!out.products.is_empty(), "{text}: {}", out.reply);
+        assert!(
+            out.products.iter().all(|p| p.title.contains("DDR4")),
+            "{text}: {}",
+            out.reply
+        );
+    }
+    // Its M.2 slots take NVMe drives as well as SATA ones.
+    let out = say(&a, None, "c12", "an ssd for the b550 tomahawk");
+    assert!(ids(&out).contains(&"T040"), "{}", out.reply);
+    assert!(ids(&out).contains(&"T043"), "{}", out.reply);
+    // No case here fits the Pixel: said, and no other phone's case shown.
+    let out = say(&a, None, "c12", "a case for the google pixel 8a");
+    assert!(out.products.is_empty(), "{}", out.reply);
+    assert!(
+        out.reply
+            .contains("We don't carry “a case for the google pixel 8a”"),
+        "{}",
+        out.reply
+    );
+    // A charger names no phone it fits: the chargers, the phone's maker's first.
+    let out = say(&a, None, "c12", "charger for the samsung galaxy a25");
+    assert_eq!(ids(&out).first(), Some(&"T084"), "{}", out.reply);
+    // Two targets are no product that the first must fit.
+    let out = say(
+        &a,
+        None,
+        "c12",
+        "a case for the galaxy a35 and a 25w charger",
+    );
+    assert!(ids(&out).contains(&"T084"), "{}", out.reply);
 }
 
 #[test]

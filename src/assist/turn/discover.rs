@@ -129,20 +129,46 @@ fn name_cheapest_offer(out: &mut Outcome) {
     out.say(Fact::Discover(Discover::CheapestOffer { numbers, price }));
 }
 
+/// The words that say a product must fit another one: "for", "compatible with",
+/// "passend zu".
+fn fits_word() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(
+            r"\b(?:for|compatible with|that fits?|which fits?|fits|fitting|to fit|works with|für|passend (?:zu[mr]?|für)|passt (?:zu[mr]?|in|auf|für)|kompatibel mit|geeignet für|die zu|der zu|das zu)\b",
+        )
+        .expect("fitting regex compiles")
+    })
+}
+
 /// "ram for the first one", "eine cpu passend zu diesem": the words of what is asked
 /// for, before those that point at a shown product it must fit.
 fn fitting_words(u: &Understanding) -> Option<&str> {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let fits = RE.get_or_init(|| {
-        regex::Regex::new(
-            r"\b(?:for|compatible with|that fits?|which fits?|fits|fitting|to fit|für|passend (?:zu|für)|kompatibel mit|die zu|der zu|das zu)\b",
-        )
-        .expect("fitting regex compiles")
-    });
     u.slots.reference.as_ref()?;
-    let at = fits.find(&u.normalised)?;
+    let at = fits_word().find(&u.normalised)?;
     let words = u.normalised[..at.start()].trim();
     (!words.is_empty()).then_some(words)
+}
+
+/// "ram for my msi b550 tomahawk", "motherboard compatible with the ryzen 5 5600x":
+/// the words of what is asked for, and those after the first fitting word, which may
+/// name a product of the shop.
+fn fitting_split(normalised: &str) -> Option<(&str, &str)> {
+    let at = fits_word().find(normalised)?;
+    let (words, named) = (
+        normalised[..at.start()].trim(),
+        normalised[at.end()..].trim(),
+    );
+    (!words.is_empty() && !named.is_empty()).then_some((words, named))
+}
+
+/// A request for products that fit another one: the words asked for, the shopper's
+/// words for the product they must fit when named rather than pointed at, and that
+/// product.
+struct Fit<'a> {
+    words: &'a str,
+    named: Option<&'a str>,
+    product: &'a Product,
 }
 
 /// How many of the request's words a hit matched.
@@ -293,8 +319,27 @@ impl Assistant {
                 return Ok(());
             }
         }
-        let fitted = match fitting_words(u) {
-            Some(words) => self.search_fitting(ctx, state, u, words, out)?,
+        let pointed = fitting_words(u).and_then(|words| {
+            let id = crate::assist::refine::resolve(u, &state.shown, state.focused.as_ref())?;
+            Some((words, None, self.shop.product(&id)?))
+        });
+        // "a case for the galaxy a35 and a 25w charger" is two targets, the second
+        // no part of what the case must fit.
+        let fitting = pointed.or_else(|| {
+            self.targets(ctx.lang, u)
+                .is_none()
+                .then(|| self.named_to_fit(u))
+                .flatten()
+        });
+        let fitted = match fitting {
+            Some((words, named, product)) => {
+                let fit = Fit {
+                    words,
+                    named,
+                    product: &product,
+                };
+                self.search_fitting(ctx, state, u, fit, out)?
+            }
             None => false,
         };
         if !fitted {
@@ -312,56 +357,79 @@ impl Assistant {
         Ok(())
     }
 
-    /// Products of the kind asked for that fit the shown product the message points
-    /// at ("ram for the first one": its memory generation; "a cpu that fits this
-    /// one": its socket). `false` when it points at none or that product names no
-    /// connector; when no product of the kind names one it fits, the kind is
-    /// searched as asked.
+    /// The product of this shop a search names after a fitting word, when the words
+    /// before it ask for another kind ("ram for my msi b550 tomahawk": the board;
+    /// "a motherboard for the ryzen 7 7700x": the CPU): the best listing of the
+    /// models named there that is no accessory. None when those words name no model
+    /// here, or the asked words name one themselves.
+    #[allow(clippy::type_complexity)]
+    fn named_to_fit<'u>(
+        &self,
+        u: &'u Understanding,
+    ) -> Option<(&'u str, Option<&'u str>, Arc<Product>)> {
+        let (words, named) = fitting_split(&u.normalised)?;
+        let (kind, own_models) = self.shop.request_target(words);
+        let (_, models) = self.shop.request_target(named);
+        if kind.is_none() || !own_models.is_empty() || models.is_empty() {
+            return None;
+        }
+        let q = SearchQuery {
+            text: named.to_string(),
+            models,
+            limit: PAGE,
+            ..Default::default()
+        };
+        let hit = self.find(&q).ok()?.hits.into_iter().find(|h| {
+            let (of_kind, _) = self
+                .shop
+                .request_target(&crate::catalog::text::fold(&h.title));
+            of_kind != kind
+        })?;
+        tracing::debug!(asked = words, fits = %hit.title, "a product named to fit");
+        Some((words, Some(named), hit.product))
+    }
+
+    /// Products of the kind asked for that fit a product the message points at or
+    /// names ("ram for the first one": its memory generation; "a cpu that fits this
+    /// one": its socket; "a case for the galaxy a25": its model). `false` when that
+    /// product names neither connector nor model; when no product of the kind names
+    /// a connector it fits, the kind is searched as asked.
     fn search_fitting(
         &self,
         ctx: &Ctx<'_>,
         state: &mut SessionState,
         u: &Understanding,
-        words: &str,
+        fit: Fit<'_>,
         out: &mut Outcome,
     ) -> Result<bool, TurnError> {
-        let Some(id) = crate::assist::refine::resolve(u, &state.shown, state.focused.as_ref())
-        else {
-            return Ok(false);
-        };
-        let Some(pointed) = self.shop.product(&id) else {
-            return Ok(false);
-        };
-        let with: Vec<String> = crate::catalog::specs::Specs::of_product(&pointed)
-            .connectors
+        let (words, pointed) = (fit.words, fit.product);
+        let with: Vec<String> = crate::catalog::specs::Specs::of_product(pointed)
+            .works_with
             .iter()
             .map(|c| c.to_string())
             .collect();
+        // What a case, a band or a protector is for is a model, not a connector.
+        let (kind, _) = self.shop.request_target(words);
+        let accessory = kind
+            .as_deref()
+            .is_some_and(|k| crate::search::profile::ACCESSORY_KINDS.contains(&k));
         // Without a connector, what it is for is its model ("a case for the first
         // one" after the Galaxy A25: a case for the a25).
-        let text = if with.is_empty() {
+        let by_model = with.is_empty() || accessory;
+        let (text, with) = if by_model {
             let (_, models) = self
                 .shop
                 .request_target(&crate::catalog::text::fold(&pointed.title));
             if models.is_empty() {
                 return Ok(false);
             }
-            format!("{words} for {}", models.join(" "))
+            (format!("{words} for {}", models.join(" ")), Vec::new())
         } else {
-            words.to_string()
+            (words.to_string(), with)
         };
-        let mut part = RulesReading::new(&text, ctx.lang).understanding();
-        part.intent = Intent::Search;
-        if part.product_type.is_none() {
-            part.product_type =
-                crate::nlu::understand::rule_product_words(&part.normalised, &part.slots);
-        }
-        if part.product_type.is_none() {
+        let Some(mut part) = self.fitting_part(ctx, u, &text) else {
             return Ok(false);
-        }
-        if part.slots.price.is_none() {
-            part.slots.price = u.slots.price;
-        }
+        };
         part.compatible = with;
         let mut fitting = state.clone();
         let mut o = Outcome::default();
@@ -371,11 +439,56 @@ impl Assistant {
             out.facts.extend(o.facts);
             out.products.extend(o.products);
             out.progress |= o.progress;
-        } else {
-            part.compatible.clear();
-            self.search_one(ctx, state, &part, out)?;
+            return Ok(true);
         }
+        if by_model && accessory {
+            // A case for another phone fits nobody's: said, not shown.
+            let name = fit.named.map(str::to_string).unwrap_or_else(|| {
+                let name = pointed.title.split([',', '(']).next().unwrap_or_default();
+                name.split_whitespace()
+                    .take(6)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            });
+            out.say(Fact::Discover(Discover::NotCarried {
+                asked: format!("{words} for {name}"),
+                offered: Vec::new(),
+                nearest: false,
+            }));
+            state.shown.clear();
+            out.progress = true;
+            return Ok(true);
+        }
+        // No product of the kind names a connector or the model it fits: the kind
+        // as asked, by the maker's word too ("charger for the galaxy a25": the
+        // Samsung charger first).
+        let text = match &pointed.brand {
+            Some(b) if by_model => format!("{words} {}", crate::catalog::text::fold(b)),
+            _ => words.to_string(),
+        };
+        let Some(part) = self.fitting_part(ctx, u, &text) else {
+            return Ok(false);
+        };
+        self.search_one(ctx, state, &part, out)?;
         Ok(true)
+    }
+
+    /// The search of the words asked for in a fitting request, with the message's
+    /// price limit; None when they name no product.
+    fn fitting_part(&self, ctx: &Ctx<'_>, u: &Understanding, text: &str) -> Option<Understanding> {
+        let mut part = RulesReading::new(text, ctx.lang).understanding();
+        part.intent = Intent::Search;
+        // "a cpu for …" where CPUs are titled as processors.
+        let mut part = self.in_catalogue_words(part);
+        if part.product_type.is_none() {
+            part.product_type =
+                crate::nlu::understand::rule_product_words(&part.normalised, &part.slots);
+        }
+        part.product_type.as_ref()?;
+        if part.slots.price.is_none() {
+            part.slots.price = u.slots.price;
+        }
+        Some(part)
     }
 
     /// The search for one target.

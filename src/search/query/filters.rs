@@ -205,7 +205,7 @@ impl ProductIndex {
                 return None;
             }
             if !q.compatible.is_empty()
-                && !crate::catalog::specs::compatible(&profile.specs.connectors, &q.compatible)
+                && !crate::catalog::specs::compatible(&profile.specs.works_with, &q.compatible)
             {
                 return None;
             }
@@ -350,6 +350,16 @@ impl ProductIndex {
             }
         }
         if let Some(pr) = &profile {
+            let shared: Vec<String> = pr
+                .specs
+                .works_with
+                .iter()
+                .filter(|c| q.compatible.iter().any(|w| w == *c))
+                .map(|c| c.to_string())
+                .collect();
+            if !shared.is_empty() {
+                reasons.push(Reason::Fits { connectors: shared });
+            }
             if let Some(m) = q.models.iter().find(|m| pr.models.contains(m)) {
                 reasons.push(Reason::Model { token: m.clone() });
             }

@@ -47,6 +47,10 @@ pub enum Reason {
         value: crate::catalog::specs::Quantity,
         wish: crate::nlu::rules::specs::SpecWish,
     },
+    /// The connectors it shares with the product it must fit ("AM5", "DDR5").
+    Fits {
+        connectors: Vec<String>,
+    },
     /// The model the request names, found in its title.
     Model {
         token: String,
@@ -83,6 +87,7 @@ impl fmt::Display for Reason {
             Reason::Attribute { name, value: None } => write!(f, "{name}"),
             Reason::Without { word } => write!(f, "without {word}"),
             Reason::Spec { value, wish } => write!(f, "{value} {wish}"),
+            Reason::Fits { connectors } => write!(f, "fits {}", connectors.join(", ")),
             Reason::Model { token } => write!(f, "model {token}"),
             Reason::Matched { term } => write!(f, "matched \"{term}\""),
             Reason::Semantic { text } => write!(f, "semantic match: \"{text}\""),
