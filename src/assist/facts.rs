@@ -69,6 +69,11 @@ pub enum Refusal {
 pub enum Discover {
     /// A search with nothing to search for.
     AskWhat,
+    /// A superlative by a spec ("the lightest laptop") that none of the products
+    /// found states: they are shown as the search ranks them, not in that order.
+    SortUnstated {
+        word: String,
+    },
     /// How many products passed the constraints, and what this message changed.
     Found {
         total: usize,

@@ -78,6 +78,7 @@ impl Reply<'_> {
     fn discover(&self, d: &Discover) -> String {
         match d {
             Discover::AskWhat => self.t("ask_what", json!({})),
+            Discover::SortUnstated { word } => self.t("sort_unstated", json!({ "word": word })),
             Discover::Found {
                 total,
                 changes,

@@ -669,7 +669,7 @@ impl Assistant {
             }
             Intent::Search | Intent::Refine => self.search(ctx, state, u, out)?,
             Intent::ProductQuestion => self.question(state, u, out),
-            Intent::Compare => self.compare(state, u, out),
+            Intent::Compare => self.compare(ctx, state, u, out)?,
             Intent::AddToCart => self.add(ctx, state, u, out)?,
             Intent::RemoveFromCart => self.remove(ctx, state, u, out)?,
             Intent::ShowCart => {

@@ -117,6 +117,13 @@ pub const ACCESSORY_KINDS: &[&str] = &[
     "sticker",
 ];
 
+/// Other kinds named after the product they go with ("Laptop Bag", "Phone Charger",
+/// "Camera Battery"), which a title's first phrase names after that product.
+const COMPANION_KINDS: &[&str] = &[
+    "bag", "backpack", "stand", "charger", "cable", "adapter", "dock", "hub", "battery", "lens",
+    "kit", "mat", "pad", "cooler", "fan", "light", "remote", "tripod",
+];
+
 /// Kinds that English writes as one word with the kind they are a sort of: a
 /// smartphone is a phone, a smartwatch a watch. A suffix rule would make headphones
 /// and microphones phones, so they are listed.
@@ -451,11 +458,15 @@ impl Vocabulary {
         if p.kinds.iter().any(|k| k == kind) {
             return true;
         }
+        // "Laptop Sleeve 15.6 Inch …" is a sleeve even where no other title heads
+        // one: what is made to go with a product is always a kind of its own.
         p.first_phrase.iter().enumerate().any(|(i, w)| {
             w == kind
-                && p.first_phrase
-                    .get(i + 1)
-                    .is_none_or(|next| !self.kinds.contains_key(next.as_str()))
+                && p.first_phrase.get(i + 1).is_none_or(|next| {
+                    !self.kinds.contains_key(next.as_str())
+                        && !ACCESSORY_KINDS.contains(&next.as_str())
+                        && !COMPANION_KINDS.contains(&next.as_str())
+                })
         })
     }
 

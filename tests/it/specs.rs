@@ -659,6 +659,42 @@ fn a_product_named_to_fit_is_found_and_its_connectors_choose() {
 }
 
 #[test]
+fn two_named_products_are_compared_and_an_unstated_order_is_not_claimed() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    // Nothing shown yet: the products the comparison names, shown and compared.
+    let out = say(&a, None, "c13", "compare the galaxy a35 and the galaxy a55");
+    assert_eq!(ids(&out), ["T072", "T073"], "{}", out.reply);
+    assert!(out.reply.contains("cheaper by $100.00"), "{}", out.reply);
+    assert!(out.reply.contains("128 GB → 256 GB"), "{}", out.reply);
+    let out = say(
+        &a,
+        None,
+        "c13",
+        "vergleiche das galaxy a25 mit dem galaxy a35",
+    );
+    assert_eq!(ids(&out).len(), 2, "{}", out.reply);
+    assert!(ids(&out)[1] == "T072", "{}", out.reply);
+    // No laptop states its weight: shown by relevance, and said so.
+    let out = say(&a, None, "c13", "the lightest laptop");
+    assert!(
+        out.reply.contains("I can't tell which is the lightest"),
+        "{}",
+        out.reply
+    );
+    assert!(!out.reply.contains("lightest first"), "{}", out.reply);
+    assert!(
+        !ids(&out).contains(&"T135"),
+        "a sleeve is no laptop: {}",
+        out.reply
+    );
+    // Nothing is long enough: the USB-C cables nearest to it, not HDMI ones.
+    let out = say(&a, None, "c13", "i want a usb c cable at least 2 meters");
+    assert_eq!(ids(&out), ["T106", "T107"], "{}", out.reply);
+    assert!(out.products.iter().all(|p| !p.relaxed.is_empty()));
+}
+
+#[test]
 fn a_refinement_that_opens_a_conversation_searches_what_it_names() {
     let dir = tempfile::tempdir().unwrap();
     let a = assistant(dir.path());

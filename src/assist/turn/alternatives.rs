@@ -40,7 +40,7 @@ pub(super) fn cheaper_alternative_to(normalised: &str) -> Option<String> {
 }
 
 /// Where an alternative's specs differ from the original's, as "50 ft → 25 ft".
-fn differences(original: &Product, alternative: &Product) -> Vec<String> {
+pub(super) fn differences(original: &Product, alternative: &Product) -> Vec<String> {
     let (a, b) = (Specs::of_product(original), Specs::of_product(alternative));
     Dim::ALL
         .iter()

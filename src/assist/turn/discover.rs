@@ -11,6 +11,9 @@ const BEST_POOL: usize = 100;
 
 /// The constraints a search without results drops last, one at a time.
 enum RelaxStep {
+    /// The specs with units, keeping the connectors ("a usb c cable at least 2
+    /// meters": the USB-C cables, not the HDMI ones).
+    SpecValues,
     Specs,
     Kind,
 }
@@ -53,6 +56,18 @@ fn spec_of(h: &Hit, dim: Dim) -> Option<f64> {
         .chain(h.product.variants.iter().map(Specs::of_variant))
         .filter_map(|s| s.max(dim).map(|q| q.value))
         .reduce(f64::max)
+}
+
+/// Hits shown after no product met the specs asked for: those whose value comes
+/// nearest to the first wish first ("at least 2 m": the 6 ft cable before the 3 ft
+/// one), those that state none last; ties keep the search's order.
+fn nearest_to_wishes(hits: &mut [Hit], wishes: &[crate::nlu::rules::specs::SpecWish]) {
+    let Some(wish) = wishes.first() else { return };
+    let wanted = wish.wanted.value.abs().max(f64::EPSILON);
+    hits.sort_by(|a, b| {
+        let off = |h: &Hit| spec_of(h, wish.dim).map_or(f64::INFINITY, |v| (v - wanted).abs());
+        off(a).total_cmp(&off(b))
+    });
 }
 
 /// The value a spec order sorts a hit by.
@@ -499,7 +514,7 @@ impl Assistant {
         u: &Understanding,
         out: &mut Outcome,
     ) -> Result<(), TurnError> {
-        let changes = state.search.apply(u, &state.shown, state.focused.as_ref());
+        let mut changes = state.search.apply(u, &state.shown, state.focused.as_ref());
         let short = state.search.text.split_whitespace().count() <= SHORT_REQUEST;
         if changes
             .iter()
@@ -548,10 +563,27 @@ impl Assistant {
                 let offset = q.offset;
                 let hits = self.best_by_spec(q, by)?;
                 let total = hits.len();
-                let key = |h: &Hit| spec_key(h, by).unwrap_or(0.0);
-                crate::search::SearchResults {
-                    hits: page_of_best(hits, offset, wanted, &mut first_shown, key),
-                    total,
+                // "the lightest laptop" where no laptop states its weight: not
+                // claimed to be in that order.
+                let stated = hits
+                    .iter()
+                    .any(|h| by.dims.iter().any(|d| spec_of(h, *d).is_some()));
+                if !stated && !hits.is_empty() {
+                    changes.retain(|c| !matches!(c, Change::SortedBySpec { .. }));
+                    out.say(Fact::Discover(Discover::SortUnstated {
+                        word: by.word.clone(),
+                    }));
+                    let from = offset.min(hits.len());
+                    let hits: Vec<Hit> = hits.into_iter().skip(from).take(PAGE).collect();
+                    state.search.best_shown = PAGE;
+                    first_shown = PAGE;
+                    crate::search::SearchResults { hits, total }
+                } else {
+                    let key = |h: &Hit| spec_key(h, by).unwrap_or(0.0);
+                    crate::search::SearchResults {
+                        hits: page_of_best(hits, offset, wanted, &mut first_shown, key),
+                        total,
+                    }
                 }
             }
             _ => {
@@ -684,12 +716,25 @@ impl Assistant {
             matches!((target, spec), (Some(t), Some(s)) if t < s)
         };
         let relaxations = if for_target {
-            [RelaxStep::Kind, RelaxStep::Specs]
+            [RelaxStep::Kind, RelaxStep::SpecValues, RelaxStep::Specs]
         } else {
-            [RelaxStep::Specs, RelaxStep::Kind]
+            [RelaxStep::SpecValues, RelaxStep::Specs, RelaxStep::Kind]
         };
         for step in relaxations {
             let (q, dropped) = match step {
+                RelaxStep::SpecValues
+                    if !state.search.specs.is_empty() && !state.search.connectors.is_empty() =>
+                {
+                    (
+                        SearchQuery {
+                            specs: Vec::new(),
+                            ..state.search.query()
+                        },
+                        Relaxation::Specs {
+                            specs: state.search.specs.iter().map(|w| w.as_said()).collect(),
+                        },
+                    )
+                }
                 // A connector counts as a spec: "usb c charger" where no charger's
                 // title or attributes name its plug.
                 RelaxStep::Specs
@@ -723,7 +768,10 @@ impl Assistant {
                 ),
                 _ => continue,
             };
-            let hits = self.find(&q)?.hits;
+            let mut hits = self.find(&q)?.hits;
+            if matches!(step, RelaxStep::SpecValues | RelaxStep::Specs) {
+                nearest_to_wishes(&mut hits, &state.search.specs);
+            }
             if !hits.is_empty() {
                 self.relaxed(ctx, state, &hits, dropped, out);
                 return Ok(());
@@ -1124,7 +1172,32 @@ impl Assistant {
         out.progress = true;
     }
 
-    pub(super) fn compare(&self, state: &SessionState, u: &Understanding, out: &mut Outcome) {
+    pub(super) fn compare(
+        &self,
+        ctx: &Ctx<'_>,
+        state: &mut SessionState,
+        u: &Understanding,
+        out: &mut Outcome,
+    ) -> Result<(), TurnError> {
+        // "compare the galaxy a35 and the a55": two products named, shown and
+        // compared, their specs too.
+        if u.slots.reference.is_none() {
+            if let Some((a, b)) = self.named_pair(&u.normalised) {
+                self.show(ctx, state, &[a.clone(), b.clone()], out);
+                let comparison = compare(&a.product, &b.product);
+                out.say(Fact::Discover(Discover::Compared {
+                    a: a.product.clone(),
+                    b: b.product.clone(),
+                    comparison,
+                }));
+                let differences = alternatives::differences(&a.product, &b.product);
+                if !differences.is_empty() {
+                    out.say(Fact::Discover(Discover::Differs { differences }));
+                }
+                out.progress = true;
+                return Ok(());
+            }
+        }
         let first =
             resolve(u, &state.shown, None).or_else(|| state.shown.first().map(|s| s.id.clone()));
         let second = state
@@ -1137,11 +1210,41 @@ impl Assistant {
             second.and_then(|id| self.shop.product(&id)),
         ) else {
             out.say(Fact::NoFocus);
-            return;
+            return Ok(());
         };
         let comparison = compare(&a, &b);
         out.say(Fact::Discover(Discover::Compared { a, b, comparison }));
         out.progress = true;
+        Ok(())
+    }
+
+    /// The two products a comparison names ("compare the galaxy a35 and the a55",
+    /// "rtx 4060 vs rx 7600"): each side's best listing of the models it names.
+    /// None unless both sides name a model here and they are two products.
+    fn named_pair(&self, normalised: &str) -> Option<(Hit, Hit)> {
+        static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        let apart = RE.get_or_init(|| {
+            regex::Regex::new(r"\b(?:and|vs|versus|or|with|to|und|oder|mit)\b")
+                .expect("comparison regex compiles")
+        });
+        let best = |side: &str| {
+            let (_, models) = self.shop.request_target(side);
+            if models.is_empty() {
+                return None;
+            }
+            let q = SearchQuery {
+                text: side.to_string(),
+                models,
+                limit: PAGE,
+                ..Default::default()
+            };
+            self.find(&q).ok()?.hits.into_iter().next()
+        };
+        apart.find_iter(normalised).find_map(|m| {
+            let a = best(&normalised[..m.start()])?;
+            let b = best(&normalised[m.end()..])?;
+            (a.id != b.id).then_some((a, b))
+        })
     }
 }
 
