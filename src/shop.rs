@@ -233,6 +233,18 @@ impl Shop {
         self.index.unknown_models(normalised)
     }
 
+    /// Whether a product is one of `models` itself (see
+    /// [`crate::search::ProductIndex::is_model_itself`]).
+    pub fn is_model_itself(&self, id: &str, models: &[String]) -> bool {
+        self.index.is_model_itself(id, models)
+    }
+
+    /// The devices a request names by line and number ("iphone 13"; see
+    /// [`crate::search::ProductIndex::requested_lines`]).
+    pub fn requested_lines(&self, normalised: &str) -> Vec<crate::search::profile::LineWish> {
+        self.index.requested_lines(normalised)
+    }
+
     /// Whether the catalogue has the thing a request's words name (see
     /// [`crate::search::ProductIndex::carries`]).
     pub fn carries(

@@ -77,6 +77,10 @@ pub struct ActiveSearch {
     /// must fit ("ram for the first one").
     #[serde(default)]
     pub compatible: Vec<String>,
+    /// Devices by line and number an accessory must be made for ("iphone 13"; set
+    /// by the turn, which knows the catalogue).
+    #[serde(default)]
+    pub lines: Vec<crate::search::profile::LineWish>,
 }
 
 /// One change a message made, to say back ("unter 59 €", "in Größe M").
@@ -432,6 +436,7 @@ impl ActiveSearch {
             specs: self.specs.clone(),
             connectors: self.connectors.clone(),
             compatible: self.compatible.clone(),
+            lines: self.lines.clone(),
             prefer: self.wishes.clone(),
             limit: PAGE,
             offset: self.page * PAGE,

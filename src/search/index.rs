@@ -492,6 +492,27 @@ impl ProductIndex {
             .collect()
     }
 
+    /// Whether a product is one of `models` itself: its title leads with it, and it
+    /// is made to go with no other product (the Galaxy A25, not its case; the RTX
+    /// 4060 card, not a laptop that has one).
+    pub fn is_model_itself(&self, id: &str, models: &[String]) -> bool {
+        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        products
+            .profile(id)
+            .is_some_and(|p| !p.accessory && models.iter().any(|m| p.lead_models.contains(m)))
+    }
+
+    /// The devices a request names by line and number (see
+    /// [`crate::search::profile::Vocabulary::requested_lines`]).
+    pub fn requested_lines(&self, normalised: &str) -> Vec<crate::search::profile::LineWish> {
+        use crate::catalog::text::fold;
+        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        let speller = self.speller.read().unwrap_or_else(|p| p.into_inner());
+        products
+            .vocabulary
+            .requested_lines(normalised, |w| speller.uses(&fold(w)) > 0)
+    }
+
     /// Whether this catalogue has the thing `asked` names (a request's words ending
     /// in their head, see [`crate::catalog::kind::asked_phrase`]). An English
     /// catalogue has it when some titles are that kind of product: one whose titles

@@ -528,6 +528,41 @@ impl Vocabulary {
         out
     }
 
+    /// The devices a request names by their line and a number that no title here
+    /// writes as one model ("iphone 13", "galaxy tab 4"): (line, number), for an
+    /// accessory that must be made for it. The line is a word the titles use
+    /// (`uses`) and no common word; the number has one or two
+    /// digits and no unit, and names no price.
+    pub fn requested_lines(&self, normalised: &str, uses: impl Fn(&str) -> bool) -> Vec<LineWish> {
+        let words: Vec<&str> = normalised.split_whitespace().collect();
+        let candidates = model_candidates(&words);
+        let mut out = Vec::new();
+        for (i, n) in candidates {
+            let Some(line) = i.checked_sub(1).map(|j| words[j]) else {
+                continue;
+            };
+            let line_fold = fold(line);
+            if !(1..=2).contains(&n.len())
+                || !n.chars().all(|c| c.is_ascii_digit())
+                || !is_line_word(line)
+                || crate::nlu::language::is_common_word(line)
+                || !uses(line)
+                || self.models.contains_key(&format!("{line_fold}{n}"))
+            {
+                continue;
+            }
+            let wish = LineWish {
+                line: line_fold,
+                number: n.to_string(),
+                named: false,
+            };
+            if !out.contains(&wish) {
+                out.push(wish);
+            }
+        }
+        out
+    }
+
     /// The request's words that name a model no title here has, in the part that
     /// names the product (not after "for" or "with"): a token of letters and at
     /// least two digits ("srs-xb43", "a99"), or a number of three or more digits
@@ -602,6 +637,96 @@ impl Vocabulary {
         out
     }
 }
+
+/// The numbers of a product line that a title says it is made for ("Case for iPhone
+/// 12/12 Pro/12 mini" → 12; "for iPhone (13/12/11/XR/8)" → 13, 12, 11, 8): after
+/// each mention of the line, its numbers and the names of its models, up to the
+/// first other word. None when the title names no number of the line.
+pub fn line_numbers(title: &str, line: &str) -> Option<Vec<String>> {
+    let tokens: Vec<String> = title
+        .split(|c: char| !(c.is_alphanumeric() || c == '.'))
+        .map(|t| fold(t.trim_matches('.')))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if t != line {
+            continue;
+        }
+        for next in &tokens[i + 1..] {
+            if next.len() <= 3 && next.chars().all(|c| c.is_ascii_digit()) {
+                if !out.contains(next) {
+                    out.push(next.clone());
+                }
+            } else if next != line
+                && !MODEL_SUFFIXES.contains(&next.as_str())
+                && !LINE_MODEL_WORDS.contains(&next.as_str())
+            {
+                break;
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// A device an accessory must be made for, by its line and number ("iphone 13").
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LineWish {
+    /// The line, folded ("iphone").
+    pub line: String,
+    /// Its number ("13").
+    pub number: String,
+    /// Whether a title must name the line: so for cases, bands and protectors, made
+    /// for one device; a charger "for iphone 13" need only not be made for others.
+    #[serde(default)]
+    pub named: bool,
+}
+
+impl LineWish {
+    /// Whether a title is for this device: it lists no other numbers of the line
+    /// without this one, and names the line when that is asked.
+    pub fn met_by(&self, title: &str) -> bool {
+        match line_numbers(title, &self.line) {
+            Some(numbers) => numbers.contains(&self.number),
+            None => !self.named || title_words(title).any(|w| w == self.line),
+        }
+    }
+}
+
+/// Whether a title names a line's model written as one token ("iphone12") in a list
+/// of the line's numbers anywhere in it ("Protector for iPhone 11 Pro Max/12"),
+/// where [`title_models`] joins a line and its number only near the start.
+pub fn names_line_model(title: &str, model: &str) -> bool {
+    split_line_model(model).is_some_and(|(line, number)| {
+        line_numbers(title, line).is_some_and(|ns| ns.iter().any(|n| n == number))
+    })
+}
+
+/// A line's model written as one token, as its line and number ("iphone12" →
+/// "iphone", "12"); None for other models ("7700x", "a25").
+pub fn split_line_model(model: &str) -> Option<(&str, &str)> {
+    let at = model.find(|c: char| c.is_ascii_digit())?;
+    let (line, number) = model.split_at(at);
+    (line.chars().count() >= 3
+        && line.chars().all(char::is_alphabetic)
+        && (1..=2).contains(&number.len())
+        && number.chars().all(|c| c.is_ascii_digit()))
+    .then_some((line, number))
+}
+
+/// The folded words of a title.
+fn title_words(title: &str) -> impl Iterator<Item = String> + '_ {
+    title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(fold)
+}
+
+/// Words a list of a line's models has between its numbers ("iPhone 12/Pro/Max/11/
+/// X/XR/SE", "Galaxy S22 Plus and S21").
+const LINE_MODEL_WORDS: &[&str] = &[
+    "x", "xr", "xs", "se", "s", "e", "c", "and", "und", "or", "5g",
+];
 
 /// Words after which a request names what the product is for or comes with.
 const AFTER_THE_PRODUCT: &[&str] = &[
@@ -686,6 +811,25 @@ mod tests {
     }
 
     #[test]
+    fn a_titles_line_numbers_are_those_listed_after_the_line() {
+        let of = |t: &str| line_numbers(t, "iphone");
+        assert_eq!(
+            of("PEEL Ultra Thin iPhone 12 Pro Max Case, Black"),
+            Some(vec!["12".to_string()])
+        );
+        assert_eq!(
+            of("Flash Drive for iPhone (13/12/12 pro/11/XR/X/8/7) iPhone Memory Stick").unwrap(),
+            ["13", "12", "11", "8", "7"]
+        );
+        assert_eq!(
+            of("OTAO Screen Protector for iPhone 11 Pro Max/iPhone Xs Max 6.5 Inch"),
+            Some(vec!["11".to_string()])
+        );
+        assert_eq!(of("Mini Projector for iPhone, 1080p Supported"), None);
+        assert_eq!(of("Universal Stylus Pen"), None);
+    }
+
+    #[test]
     fn a_product_line_and_its_number_near_the_start_are_one_model() {
         let models = title_models("JBL Charge 5 Portable Waterproof Speaker, 2 Pack");
         assert!(models.contains(&"charge5".to_string()), "{models:?}");
@@ -730,6 +874,54 @@ mod tests {
         assert!(phones.iter().all(|p| v.is_of_kind(p, "phone")));
         assert!(!v.is_of_kind(&headphones, "phone"));
         assert!(!v.is_of_kind(&phones[0], "watch"));
+    }
+
+    #[test]
+    fn a_device_by_line_and_number_is_asked_unless_a_title_has_it_as_one_model() {
+        let mut v = Vocabulary::default();
+        for title in [
+            "PEEL iPhone 12 Pro Max Case",
+            "Baseus Magnetic Power Bank, for iPhone 13/12",
+        ] {
+            v.add(&Profile {
+                models: title_models(title),
+                ..Default::default()
+            });
+        }
+        let uses = |w: &str| ["iphone", "case", "bank"].contains(&w);
+        let lines = v.requested_lines("iphone 13 case", uses);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert_eq!(
+            (lines[0].line.as_str(), lines[0].number.as_str()),
+            ("iphone", "13")
+        );
+        // "iPhone 12" is the first case's model; a size, a price or a word no
+        // title uses is no device.
+        for text in [
+            "iphone 12 case",
+            "case 13 inch",
+            "case for iphone under 13 dollars",
+            "nokia 3 case",
+        ] {
+            assert!(v.requested_lines(text, uses).is_empty(), "{text}");
+        }
+        let wish = LineWish {
+            line: "iphone".into(),
+            number: "13".into(),
+            named: true,
+        };
+        assert!(wish.met_by("Case for iPhone 13/13 Pro"));
+        assert!(!wish.met_by("Case for iPhone 11/12"));
+        assert!(
+            !wish.met_by("Case for Galaxy S21"),
+            "a case must name the line"
+        );
+        let lenient = LineWish {
+            named: false,
+            ..wish
+        };
+        assert!(lenient.met_by("Wall Charger, 24W"));
+        assert!(lenient.met_by("Wall Charger for iPhone and Android"));
     }
 
     #[test]

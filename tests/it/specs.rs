@@ -694,6 +694,47 @@ fn two_named_products_are_compared_and_an_unstated_order_is_not_claimed() {
     assert!(out.products.iter().all(|p| !p.relaxed.is_empty()));
 }
 
+/// Accessories made for numbers of one product line, titled as shops title them.
+const LINES: &str = r#"{"id":"L1","title":"PEEL Ultra Thin iPhone 12 Pro Max Case, Black - Minimalist Design","price":2900,"currency":"USD","language":"en","category":["Electronics","Cases"],"variants":[{"id":"L1-1","stock":3}]}
+{"id":"L2","title":"Square iPhone 11 Case, Cute Full Camera Lens Protection Bumper Case","price":1299,"currency":"USD","language":"en","category":["Electronics","Cases"],"variants":[{"id":"L2-1","stock":3}]}
+{"id":"L3","title":"Spigen Liquid Air Case for Galaxy S21","price":1499,"currency":"USD","language":"en","category":["Electronics","Cases"],"variants":[{"id":"L3-1","stock":3}]}
+{"id":"L4","title":"OTAO Privacy Screen Protector for iPhone 11 Pro Max/iPhone Xs Max 6.5 Inch Tempered Glass","price":998,"currency":"USD","language":"en","category":["Electronics","Screen Protectors"],"variants":[{"id":"L4-1","stock":3}]}
+{"id":"L5","title":"Baseus Magnetic Power Bank 10,000mAh, Designed for iPhone 13/13 Pro Max/13 Mini","price":3999,"currency":"USD","language":"en","category":["Electronics","Power Banks"],"variants":[{"id":"L5-1","stock":3}]}
+{"id":"L6","title":"Anker 10W Wireless Charger, Qi-Certified, for iPhone 12/12 Pro/12 mini","price":2599,"currency":"USD","language":"en","category":["Electronics","Chargers"],"variants":[{"id":"L6-1","stock":3}]}
+{"id":"L7","title":"USB Wall Charger 24W Dual Port Fast Charger for iPhone Android Samsung","price":1099,"currency":"USD","language":"en","category":["Electronics","Chargers"],"variants":[{"id":"L7-1","stock":3}]}
+"#;
+
+#[test]
+fn an_accessory_for_a_line_and_number_is_made_for_that_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, report) = crate::common::rules_only_assistant(
+        dir.path(),
+        LINES,
+        shopassist::catalog::import::Format::Jsonl,
+    );
+    assert!(report.errors.is_empty(), "{report}");
+    // Cases for the iPhone 11 and 12 are none for the 13, nor is the Galaxy's.
+    let out = say(&a, None, "c14", "iphone 13 case");
+    assert!(out.products.is_empty(), "{}", out.reply);
+    assert!(
+        out.reply.contains("We don't carry “iphone 13 case”"),
+        "{}",
+        out.reply
+    );
+    let out = say(&a, None, "c14", "iphone 11 case");
+    assert_eq!(ids(&out), ["L2"], "{}", out.reply);
+    // "iPhone 11" late in a title, in a list of the line's models.
+    let out = say(&a, None, "c14", "screen protector for iphone 11");
+    assert_eq!(ids(&out), ["L4"], "{}", out.reply);
+    // A charger for any iPhone fits; one made for the 12 does not.
+    let out = say(&a, None, "c14", "charger for iphone 13");
+    assert!(ids(&out).contains(&"L7"), "{}", out.reply);
+    assert!(!ids(&out).contains(&"L6"), "{}", out.reply);
+    let out = say(&a, None, "c14", "charger for iphone 12");
+    assert!(ids(&out).contains(&"L6"), "{}", out.reply);
+    assert!(!out.reply.contains("cheapest offer"), "{}", out.reply);
+}
+
 #[test]
 fn a_refinement_that_opens_a_conversation_searches_what_it_names() {
     let dir = tempfile::tempdir().unwrap();

@@ -390,15 +390,17 @@ impl Assistant {
         }
         let q = SearchQuery {
             text: named.to_string(),
-            models,
+            models: models.clone(),
             limit: PAGE,
             ..Default::default()
         };
+        // The model itself: what a case for it or a headset that names it fits is
+        // not what it fits.
         let hit = self.find(&q).ok()?.hits.into_iter().find(|h| {
             let (of_kind, _) = self
                 .shop
                 .request_target(&crate::catalog::text::fold(&h.title));
-            of_kind != kind
+            of_kind != kind && self.shop.is_model_itself(&h.id, &models)
         })?;
         tracing::debug!(asked = words, fits = %hit.title, "a product named to fit");
         Some((words, Some(named), hit.product))
@@ -531,6 +533,27 @@ impl Assistant {
                 || !state.search.specs.is_empty()
                 || state.search.sort != Sort::Relevance
                 || !models.is_empty();
+            // A case, a band or a protector for "iphone 13", or anything said to
+            // be for it, must be made for that number of the line.
+            let lines = self.shop.requested_lines(&u.normalised);
+            let accessory = kind
+                .as_deref()
+                .is_some_and(|k| crate::search::profile::ACCESSORY_KINDS.contains(&k));
+            let for_it = |line: &str| {
+                fits_word().find(&u.normalised).is_some_and(|m| {
+                    u.normalised[m.end()..]
+                        .split_whitespace()
+                        .any(|w| w == line)
+                })
+            };
+            state.search.lines = lines
+                .into_iter()
+                .filter(|wish| accessory || for_it(&wish.line))
+                .map(|wish| crate::search::profile::LineWish {
+                    named: accessory,
+                    ..wish
+                })
+                .collect();
             state.search.kind = kind.filter(|_| precise);
             state.search.models = models;
         }
@@ -656,7 +679,13 @@ impl Assistant {
                 currency: results.hits[0].currency.clone(),
             }));
             self.show(ctx, state, &results.hits, out);
-            if state.search.models.len() == 1 && by_relevance {
+            // Offers of one model, not products that fit it ("charger for iphone
+            // 12", "a case for the galaxy a35").
+            let offers = results
+                .hits
+                .iter()
+                .all(|h| self.shop.is_model_itself(&h.id, &state.search.models));
+            if state.search.models.len() == 1 && by_relevance && offers {
                 name_cheapest_offer(out);
             }
             if new_search {
@@ -698,6 +727,30 @@ impl Assistant {
             if !hits.is_empty() {
                 let dropped = Relaxation::Versions { option, values };
                 self.relaxed(ctx, state, &hits, dropped, out);
+                return Ok(());
+            }
+        }
+        // Made for other numbers of the line only ("iphone 13 case" where the cases
+        // are for the iPhone 11 and 12): said, and none of them shown.
+        if !state.search.lines.is_empty() {
+            let q = SearchQuery {
+                lines: Vec::new(),
+                ..state.search.query()
+            };
+            if !self.find(&q)?.hits.is_empty() {
+                let numbers: Vec<String> = state
+                    .search
+                    .lines
+                    .iter()
+                    .map(|w| w.number.clone())
+                    .collect();
+                out.say(Fact::Discover(Discover::NotCarried {
+                    asked: asked_model_phrase(&u.normalised, &numbers),
+                    offered: Vec::new(),
+                    nearest: false,
+                }));
+                state.shown.clear();
+                out.progress = true;
                 return Ok(());
             }
         }

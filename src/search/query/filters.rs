@@ -173,6 +173,10 @@ impl ProductIndex {
             .iter()
             .filter_map(|c| canonical_of_value(c))
             .collect();
+        // "iphone 13 case": not the case made for the iPhone 11 and 12.
+        if !q.lines.iter().all(|wish| wish.met_by(&p.title)) {
+            return None;
+        }
         let want_sizes = &q.sizes;
         let title_colors = product_colors(p);
         // Kind, model and specs, from what the index knows of the product.
@@ -194,7 +198,19 @@ impl ProductIndex {
             }) {
                 return None;
             }
-            if !q.models.is_empty() && !q.models.iter().any(|m| profile.models.contains(m)) {
+            // A line's model only ("iphone 12") is also named in a list of the
+            // line's numbers late in a title; beside another model ("ryzen 7
+            // 7700x") it only qualifies that one.
+            let lines_only = q
+                .models
+                .iter()
+                .all(|m| crate::search::profile::split_line_model(m).is_some());
+            if !q.models.is_empty()
+                && !q.models.iter().any(|m| {
+                    profile.models.contains(m)
+                        || (lines_only && crate::search::profile::names_line_model(&p.title, m))
+                })
+            {
                 return None;
             }
             if !q

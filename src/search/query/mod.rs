@@ -105,6 +105,10 @@ pub struct SearchQuery {
     /// see [`crate::catalog::specs::compatible`].
     #[serde(default)]
     pub compatible: Vec<String>,
+    /// Devices by line and number an accessory must be made for ("iphone 13"): a
+    /// title that lists numbers of the line must list this one.
+    #[serde(default)]
+    pub lines: Vec<crate::search::profile::LineWish>,
     /// What the shopper said in this search, to choose among the variants and option
     /// values that satisfy the constraints ("slate", "x-large", "pack of 12"). Never a
     /// filter.
