@@ -233,6 +233,12 @@ impl Shop {
         self.index.unknown_models(normalised)
     }
 
+    /// The brand a request names, of this catalogue's brand fields ("samsung
+    /// laptop": "samsung").
+    pub fn requested_brand(&self, normalised: &str) -> Option<String> {
+        self.index.requested_brand(normalised)
+    }
+
     /// Whether a product is one of `models` itself (see
     /// [`crate::search::ProductIndex::is_model_itself`]).
     pub fn is_model_itself(&self, id: &str, models: &[String]) -> bool {

@@ -162,6 +162,8 @@ pub enum Relaxation {
     Specs { specs: Vec<String> },
     /// The kind of product: the shop has none that fits; these are other kinds.
     Kind { kind: String },
+    /// The brand: none of the kind is by it or names it; these are by others.
+    Brand { brand: String },
 }
 
 impl Relaxation {
@@ -172,6 +174,7 @@ impl Relaxation {
             Relaxation::Versions { option, .. } => option,
             Relaxation::Specs { .. } => "specs",
             Relaxation::Kind { .. } => "kind",
+            Relaxation::Brand { .. } => "brand",
         }
     }
 }

@@ -176,6 +176,10 @@ impl Reply<'_> {
                         self.t("relaxed_kind_dropped", json!({"kind": kind})),
                         self.t("relaxed_kind_instead", json!({})),
                     ),
+                    Relaxation::Brand { brand } => (
+                        self.t("relaxed_brand_dropped", json!({"brand": brand})),
+                        self.t("relaxed_brand_instead", json!({})),
+                    ),
                 };
                 self.t("relaxed", json!({"dropped": dropped, "instead": instead}))
             }

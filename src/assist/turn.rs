@@ -455,7 +455,24 @@ impl Assistant {
     /// fernglas" searches an English catalogue for binoculars (see
     /// [`crate::nlu::lexicon`]). Only the words of the product asked for change, never
     /// those that carry the intent ("warenkorb"). A brand no product has is dropped.
-    fn in_catalogue_words(&self, mut u: Understanding) -> Understanding {
+    fn in_catalogue_words(&self, u: Understanding) -> Understanding {
+        let mut u = self.translated(u);
+        // A brand of the catalogue's brand fields, named with a kind ("samsung
+        // laptop", "corsair ssd"): the products by it or naming it, not others
+        // called matching because they share the kind.
+        if u.brand.is_none() && u.intent == Intent::Search {
+            if let Some(brand) = self.shop.requested_brand(&u.normalised) {
+                let (kind, models) = self.shop.request_target(&u.normalised);
+                if kind.is_some() && models.is_empty() {
+                    u.brand = Some(brand);
+                }
+            }
+        }
+        u
+    }
+
+    /// [`Self::in_catalogue_words`] but for the brand.
+    fn translated(&self, mut u: Understanding) -> Understanding {
         // A brand no product has in its brand field would filter out everything: a
         // catalogue without brands ("Nikon 50mm f/1.8G … Lens" with none) is searched
         // for the brand's word instead, which the message still has.

@@ -502,6 +502,13 @@ impl ProductIndex {
             .is_some_and(|p| !p.accessory && models.iter().any(|m| p.lead_models.contains(m)))
     }
 
+    /// The brand a request names, of this catalogue's brand fields (see
+    /// [`crate::search::profile::Vocabulary::requested_brand`]).
+    pub fn requested_brand(&self, normalised: &str) -> Option<String> {
+        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        products.vocabulary.requested_brand(normalised)
+    }
+
     /// The devices a request names by line and number (see
     /// [`crate::search::profile::Vocabulary::requested_lines`]).
     pub fn requested_lines(&self, normalised: &str) -> Vec<crate::search::profile::LineWish> {

@@ -37,6 +37,8 @@ pub struct Profile {
     /// "Galaxy A25 Screen Protector"): its shelf, or without one its title's first
     /// kind, is an [`ACCESSORY_KINDS`] kind.
     pub accessory: bool,
+    /// Its brand field, folded.
+    pub brand: Option<String>,
 }
 
 impl Profile {
@@ -89,6 +91,11 @@ impl Profile {
             lead_models,
             specs: Specs::of_product(p),
             english: p.language == "en",
+            brand: p
+                .brand
+                .as_deref()
+                .map(plain_words)
+                .filter(|b| !b.is_empty()),
         }
     }
 }
@@ -347,6 +354,8 @@ pub struct Vocabulary {
     devices: HashMap<String, usize>,
     /// How many listings that are no accessory name each model first.
     leads: HashMap<String, usize>,
+    /// How many products have each brand (folded).
+    brands: HashMap<String, usize>,
     products: usize,
     english: usize,
 }
@@ -372,6 +381,9 @@ impl Vocabulary {
         for w in &p.words {
             *self.mentions.entry(w.clone()).or_default() += 1;
         }
+        if let Some(b) = &p.brand {
+            *self.brands.entry(b.clone()).or_default() += 1;
+        }
     }
 
     pub fn remove(&mut self, p: &Profile) {
@@ -384,7 +396,9 @@ impl Vocabulary {
         } else {
             &p.lead_models
         };
+        let brand: Vec<String> = p.brand.iter().cloned().collect();
         for (map, words) in [
+            (&mut self.brands, &brand),
             (&mut self.kinds, &p.kinds),
             (&mut self.models, &p.models),
             (&mut self.devices, devices),
@@ -400,6 +414,19 @@ impl Vocabulary {
                 }
             }
         }
+    }
+
+    /// The brand a request names, of those in this catalogue's brand fields: the
+    /// longest whose words stand together in it ("western digital ssd"), unless
+    /// they are a kind of product here. None when the catalogue has no brands.
+    pub fn requested_brand(&self, normalised: &str) -> Option<String> {
+        let text = format!(" {} ", plain_words(normalised));
+        self.brands
+            .keys()
+            .filter(|b| b.chars().count() >= 2 && text.contains(&format!(" {b} ")))
+            .filter(|b| !self.is_kind(b))
+            .max_by_key(|b| (b.len(), std::cmp::Reverse((*b).clone())))
+            .cloned()
     }
 
     /// Whether most of the catalogue is written in English.
@@ -712,6 +739,16 @@ pub fn split_line_model(model: &str) -> Option<(&str, &str)> {
         && (1..=2).contains(&number.len())
         && number.chars().all(|c| c.is_ascii_digit()))
     .then_some((line, number))
+}
+
+/// A text's words, folded and joined by single spaces ("WD_BLACK (2TB)" → "wd black
+/// 2tb"): brands and titles compared word for word.
+pub fn plain_words(text: &str) -> String {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(fold)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The folded words of a title.

@@ -736,6 +736,39 @@ fn an_accessory_for_a_line_and_number_is_made_for_that_number() {
 }
 
 #[test]
+fn a_brand_with_a_kind_shows_that_brand_or_says_it_has_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    let out = say(&a, None, "c15", "samsung ssd");
+    let mut got = ids(&out);
+    got.sort();
+    assert_eq!(got, ["T040", "T041", "T125", "T126"], "{}", out.reply);
+    assert_eq!(out.understanding.brand.as_deref(), Some("samsung"));
+    // No Samsung laptop: the laptops by others, shown apart and said so.
+    let out = say(&a, None, "c15", "samsung laptop");
+    assert!(
+        out.reply.starts_with("I have nothing by Samsung"),
+        "{}",
+        out.reply
+    );
+    assert!(!out.products.is_empty());
+    assert!(out
+        .products
+        .iter()
+        .all(|p| p.relaxed == ["brand"] && p.title.contains("Laptop")));
+    // A brand the title names counts: the board for Intel processors, the case for
+    // a Samsung phone.
+    let out = say(&a, None, "c15", "intel motherboard");
+    assert!(ids(&out).contains(&"T024"), "{}", out.reply);
+    assert!(out
+        .products
+        .iter()
+        .all(|p| p.title.contains("Motherboard") && p.relaxed.is_empty()));
+    let out = say(&a, None, "c15", "samsung case");
+    assert_eq!(ids(&out), ["T080"], "{}", out.reply);
+}
+
+#[test]
 fn a_refinement_that_opens_a_conversation_searches_what_it_names() {
     let dir = tempfile::tempdir().unwrap();
     let a = assistant(dir.path());

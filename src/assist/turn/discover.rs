@@ -730,6 +730,35 @@ impl Assistant {
                 return Ok(());
             }
         }
+        // A brand none of the kind is by ("samsung laptop"): the kind by others.
+        if let Some(brand) = state.search.brand.clone() {
+            let q = SearchQuery {
+                brand: None,
+                ..state.search.query()
+            };
+            let hits = self.find(&q)?.hits;
+            if !hits.is_empty() {
+                let brand = hits
+                    .iter()
+                    .chain(
+                        self.find(&SearchQuery {
+                            text: brand.clone(),
+                            limit: 1,
+                            ..Default::default()
+                        })?
+                        .hits
+                        .iter(),
+                    )
+                    .filter_map(|h| h.product.brand.clone())
+                    .find(|b| {
+                        crate::search::profile::plain_words(b)
+                            == crate::search::profile::plain_words(&brand)
+                    })
+                    .unwrap_or(brand);
+                self.relaxed(ctx, state, &hits, Relaxation::Brand { brand }, out);
+                return Ok(());
+            }
+        }
         // Made for other numbers of the line only ("iphone 13 case" where the cases
         // are for the iPhone 11 and 12): said, and none of them shown.
         if !state.search.lines.is_empty() {

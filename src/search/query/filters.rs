@@ -90,11 +90,8 @@ impl ProductIndex {
         if !size_alts.is_empty() {
             out.push((Occur::Must, Box::new(BooleanQuery::new(size_alts))));
         }
-        if let Some(b) = &q.brand {
-            if let Some(bq) = facet_any(f.brand_facet, vec![facet_key(b)]) {
-                out.push((Occur::Must, bq));
-            }
-        }
+        // The brand is checked on each candidate (see `check`): a product may name
+        // it in its title without having it as its brand ("… (Intel LGA 1700)").
         if let Some(c) = &q.category {
             // A category word must match the category path, in either language.
             let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -305,8 +302,17 @@ impl ProductIndex {
         if let Some(c) = &variant.color {
             options.insert("color".into(), c.clone());
         }
+        // By the brand, or naming it ("AMD motherboard": the boards "(AMD AM4, …)";
+        // "samsung case": the cases for Samsung phones).
         if let Some(b) = &q.brand {
-            if p.brand.as_deref().map(facet_key) != Some(facet_key(b)) {
+            let by_brand = p.brand.as_deref().map(facet_key) == Some(facet_key(b));
+            let named = || {
+                use crate::search::profile::plain_words;
+                let brand = plain_words(b);
+                !brand.is_empty()
+                    && format!(" {} ", plain_words(&p.title)).contains(&format!(" {brand} "))
+            };
+            if !by_brand && !named() {
                 return None;
             }
         }
