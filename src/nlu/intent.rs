@@ -193,7 +193,15 @@ pub fn rule_intent(normalised: &str, slots: &RuleSlots) -> Option<Intent> {
         }
     }
     // "the second one please in my cart" puts something in; "what's in my cart" looks.
-    let puts_in = has(&padded, phrases::list("cart_add")) && slots.reference.is_some();
+    // "put two anker power banks in my cart" names what it puts in.
+    let put_verb = words.iter().take(2).any(|w| {
+        matches!(
+            *w,
+            "put" | "place" | "stick" | "throw" | "drop" | "leg" | "lege" | "tu" | "tue" | "packe"
+        )
+    });
+    let puts_in =
+        has(&padded, phrases::list("cart_add")) && (slots.reference.is_some() || put_verb);
     if has(&padded, phrases::list("show_cart"))
         && !has(&padded, phrases::list("add"))
         && !has(&padded, phrases::list("remove"))
@@ -510,6 +518,8 @@ mod tests {
             ("who won the football game", OutOfScope),
             ("what's in my cart", ShowCart),
             ("the second one please in my cart", AddToCart),
+            ("put two anker 313 power banks in my cart", AddToCart),
+            ("please put the usb cable in my basket", AddToCart),
         ] {
             assert_eq!(intent(t), Some(want), "{t}");
         }

@@ -61,7 +61,8 @@ fn magnification(text: &str, at: std::ops::Range<usize>) -> bool {
 fn count(text: &str) -> Option<u32> {
     const CUES: &[&str] = &[
         "need", "want", "get", "buy", "add", "order", "the", "me", "brauche", "möchte", "moechte",
-        "suche", "nehme", "kaufe", "bestelle", "die", "der", "das", "mir", "gern", "gerne",
+        "suche", "nehme", "kaufe", "bestelle", "die", "der", "das", "mir", "gern", "gerne", "put",
+        "take", "leg", "lege", "pack", "packe",
     ];
     const NOT_COUNTED: &[&str] = &[
         "eur", "usd", "euro", "euros", "dollar", "dollars", "cent", "cents", "und", "and", "oder",

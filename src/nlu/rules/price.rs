@@ -157,7 +157,8 @@ pub fn price(text: &str) -> (Option<PriceRange>, Option<String>) {
                         })
                         || (!strict
                             && currency.is_some()
-                            && !words.get(k + used).is_some_and(|w| is_unit(w)));
+                            && !words.get(k + used).is_some_and(|w| is_unit(w)))
+                        || (!strict && kind != 2 && bare_limit(&words, i, k + used, v));
                     if !money {
                         continue;
                     }
@@ -182,6 +183,25 @@ pub fn price(text: &str) -> (Option<PriceRange>, Option<String>) {
         }
     }
     (None, currency)
+}
+
+/// "a router under 100", "laptop unter 500 bitte": a limit word and a number that
+/// ends the message or a clause, with no currency anywhere, is a price, unless it
+/// is small or the message speaks of ages or people ("toys for kids under 12").
+fn bare_limit(words: &[&str], at: usize, after: usize, minor: i64) -> bool {
+    const CLAUSE_END: &[&str] = &[
+        "and", "please", "with", "for", "that", "in", "und", "bitte", "mit", "für", "fur", "die",
+        "der", "das", "?",
+    ];
+    const AGES: &[&str] = &[
+        "kid", "kids", "child", "children", "boy", "boys", "girl", "girls", "baby", "year",
+        "years", "old", "age", "people", "persons", "kind", "kinder", "jahre", "jahren", "alt",
+        "personen", "leute",
+    ];
+    let ends = words.get(after).is_none_or(|w| CLAUSE_END.contains(w));
+    // "unter" as in "below" a number of a spec already read ("unter 2 kg" has its
+    // unit after it, caught above).
+    ends && minor >= 1000 && at > 0 && !words.iter().any(|w| AGES.contains(w))
 }
 
 /// Units that make a number something other than a price.

@@ -69,6 +69,22 @@ fn numbers_that_are_no_prices_stay_out() {
     assert_eq!(extract("spielzeug ab 3 jahren").price, None);
     assert_eq!(extract("schuhe in größe 42").price, None);
     assert_eq!(extract("zelt für 2 personen").price, None);
+    assert_eq!(extract("toys for kids under 12").price, None);
+    assert_eq!(extract("a tent for under 4 people").price, None);
+    assert_eq!(extract("a monitor under 30 inch").price, None);
+}
+
+#[test]
+fn a_bare_limit_that_ends_the_message_is_a_price() {
+    let max = |t: &str| extract(t).price.and_then(|p| p.max);
+    assert_eq!(max("router under 100"), Some(10000));
+    assert_eq!(max("laptop unter 500 bitte"), Some(50000));
+    assert_eq!(max("a monitor under 200 with hdmi"), Some(20000));
+    assert_eq!(
+        max("cable under 5"),
+        None,
+        "too small to be sure it is money"
+    );
 }
 
 #[test]
