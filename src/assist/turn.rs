@@ -679,6 +679,15 @@ impl Assistant {
                 }
             }
         }
+        // "welcher arbeitsspeicher passt in das asus rog strix z790-e?" asks for
+        // products that fit the one it names, not about a shown one.
+        if u.intent == Intent::ProductQuestion
+            && crate::assist::refine::resolve(u, &state.shown, state.focused.as_ref()).is_none()
+            && self.named_to_fit(u).is_some()
+        {
+            out.acted_as = Some(Intent::Search);
+            return self.search(ctx, state, u, out);
+        }
         match u.intent {
             Intent::Greeting => {
                 out.say(Fact::Greeting);

@@ -632,6 +632,16 @@ fn a_product_named_to_fit_is_found_and_its_connectors_choose() {
             out.reply
         );
     }
+    // Asked as a question, with "das" before the name: no pointer at a shown one.
+    let out = say(
+        &a,
+        None,
+        "c12",
+        "welcher arbeitsspeicher passt in das asus rog strix z790-e",
+    );
+    let mut got = ids(&out);
+    got.sort();
+    assert_eq!(got, ["T032", "T033"], "{}", out.reply);
     // Its M.2 slots take NVMe drives as well as SATA ones.
     let out = say(&a, None, "c12", "an ssd for the b550 tomahawk");
     assert!(ids(&out).contains(&"T040"), "{}", out.reply);

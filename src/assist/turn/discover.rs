@@ -378,7 +378,7 @@ impl Assistant {
     /// models named there that is no accessory. None when those words name no model
     /// here, or the asked words name one themselves.
     #[allow(clippy::type_complexity)]
-    fn named_to_fit<'u>(
+    pub(super) fn named_to_fit<'u>(
         &self,
         u: &'u Understanding,
     ) -> Option<(&'u str, Option<&'u str>, Arc<Product>)> {
