@@ -715,7 +715,7 @@ impl LineWish {
     pub fn met_by(&self, title: &str) -> bool {
         match line_numbers(title, &self.line) {
             Some(numbers) => numbers.contains(&self.number),
-            None => !self.named || title_words(title).any(|w| w == self.line),
+            None => !self.named || plain_words(title).split(' ').any(|w| w == self.line),
         }
     }
 }
@@ -749,14 +749,6 @@ pub fn plain_words(text: &str) -> String {
         .map(fold)
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// The folded words of a title.
-fn title_words(title: &str) -> impl Iterator<Item = String> + '_ {
-    title
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(fold)
 }
 
 /// Words a list of a line's models has between its numbers ("iPhone 12/Pro/Max/11/

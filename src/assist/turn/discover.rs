@@ -467,13 +467,8 @@ impl Assistant {
                     .collect::<Vec<_>>()
                     .join(" ")
             });
-            out.say(Fact::Discover(Discover::NotCarried {
-                asked: format!("{words} for {name}"),
-                offered: Vec::new(),
-                nearest: false,
-            }));
-            state.shown.clear();
-            out.progress = true;
+            let asked = format!("{words} for {name}");
+            self.nearest_instead(ctx, state, asked, None, Vec::new(), out)?;
             return Ok(true);
         }
         // No product of the kind names a connector or the model it fits: the kind
@@ -773,14 +768,8 @@ impl Assistant {
                     .iter()
                     .map(|w| w.number.clone())
                     .collect();
-                out.say(Fact::Discover(Discover::NotCarried {
-                    asked: asked_model_phrase(&u.normalised, &numbers),
-                    offered: Vec::new(),
-                    nearest: false,
-                }));
-                state.shown.clear();
-                out.progress = true;
-                return Ok(());
+                let asked = asked_model_phrase(&u.normalised, &numbers);
+                return self.nearest_instead(ctx, state, asked, None, Vec::new(), out);
             }
         }
         // Then the specs, keeping the kind, and the kind, keeping the specs; a spec
