@@ -328,16 +328,20 @@ impl Shop {
         self.index.semantic_progress()
     }
 
-    /// How near each product of `ids` is to `text` by meaning (see
-    /// [`crate::search::ProductIndex::nearness`]).
-    pub fn nearness(&self, text: &str, ids: &[&str]) -> Option<Vec<Option<f32>>> {
-        self.index.nearness(text, ids)
+    /// The product types nearest to a need (see
+    /// [`crate::search::ProductIndex::types_near`]).
+    pub fn types_near(
+        &self,
+        text: &str,
+        n: usize,
+        floor: f32,
+    ) -> Vec<crate::search::profile::ShopType> {
+        self.index.types_near(text, n, floor)
     }
 
-    /// How near the product nearest to `text` by meaning is (see
-    /// [`crate::search::ProductIndex::best_nearness`]).
-    pub fn best_nearness(&self, text: &str) -> Option<f32> {
-        self.index.best_nearness(text)
+    /// The key of a product's type (see [`crate::search::ProductIndex::type_key`]).
+    pub fn type_key(&self, id: &str) -> Option<String> {
+        self.index.type_key(id)
     }
 
     /// Bytes the index takes on disk.

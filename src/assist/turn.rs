@@ -358,15 +358,11 @@ impl Assistant {
                         reading.finish(Some((extractor.as_ref(), model.as_ref()))),
                     );
                     if self.asks_what_fits(&u) {
-                        match extractor.ideas(model, text) {
-                            Ok(ideas) if !ideas.is_empty() => {
-                                tracing::info!(?ideas, text, "the model's ideas");
-                                u.sources
-                                    .insert("ideas".into(), crate::nlu::understand::Source::Llm);
-                                u.ideas = ideas;
-                            }
-                            Ok(_) => {}
-                            Err(e) => tracing::warn!(error = %e, "the model's ideas failed"),
+                        let ideas = self.chosen_types(extractor, model, text, &u);
+                        if !ideas.is_empty() {
+                            u.sources
+                                .insert("ideas".into(), crate::nlu::understand::Source::Llm);
+                            u.ideas = ideas;
                         }
                     }
                     u

@@ -334,17 +334,6 @@ impl Lexicon {
         }
     }
 
-    /// The catalogue's word for an English product name the list has as a whole
-    /// ("coffee maker" → "kaffeemaschine"), when the catalogue uses it; a name the
-    /// catalogue has in its own words needs none.
-    pub fn name_in_catalogue(&self, name: &str, uses: &dyn Fn(&str) -> u32) -> Option<String> {
-        let folded = fold(name.trim());
-        if folded.split_whitespace().all(|w| uses(w) > 0) {
-            return None;
-        }
-        Self::known_in(&self.names_en_de, &folded, &|w| uses(w) > 0)
-    }
-
     /// The words of `words` that [`Lexicon::translate`] puts into the catalogue's
     /// language, each once.
     pub fn translations(
@@ -425,34 +414,6 @@ mod tests {
 
     fn tr(lx: &Lexicon, word: &str, uses: &dyn Fn(&str) -> u32) -> Option<String> {
         lx.translate(word, Language::De, uses)
-    }
-
-    #[test]
-    fn an_english_name_finds_the_catalogues_word_as_a_whole() {
-        let lexicon = Lexicon::get();
-        let german = |w: &str| u32::from(["kaffeemaschine", "duschgel", "coffee"].contains(&w));
-        assert_eq!(
-            lexicon
-                .name_in_catalogue("coffee maker", &german)
-                .as_deref(),
-            Some("kaffeemaschine")
-        );
-        assert_eq!(
-            lexicon.name_in_catalogue("Body Wash", &german).as_deref(),
-            Some("duschgel"),
-            "any of a word's English names"
-        );
-        assert_eq!(
-            lexicon.name_in_catalogue("hair dryer", &german),
-            None,
-            "not carried"
-        );
-        let english = |w: &str| u32::from(["coffee", "maker"].contains(&w));
-        assert_eq!(
-            lexicon.name_in_catalogue("coffee maker", &english),
-            None,
-            "the catalogue's own words"
-        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use tantivy::schema::Facet;
 use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use super::compound::Decompounder;
-use super::profile::{Profile, Vocabulary};
+use super::profile::{Profile, ShopType, Vocabulary};
 use super::schema::{self, Fields, SCHEMA_VERSION};
 use super::semantic::SemanticIndex;
 use super::speller::Speller;
@@ -48,6 +48,9 @@ struct Payload {
 
 /// Writer heap: enough for fast bulk indexing, small enough for a 2-core box.
 const WRITER_HEAP: usize = 100_000_000;
+
+/// How many of the products nearest to a need are looked at for their types.
+const NEAR_FOR_TYPES: usize = 150;
 
 /// The searchable catalogue: the Tantivy index plus the products in memory.
 pub struct ProductIndex {
@@ -366,20 +369,6 @@ impl ProductIndex {
         self.semantic.get().map(|s| s.progress())
     }
 
-    /// How near each product of `ids` is to `text` by meaning, once every product
-    /// has its vector; none without the semantic side or before it is ready.
-    pub fn nearness(&self, text: &str, ids: &[&str]) -> Option<Vec<Option<f32>>> {
-        let s = self.semantic.get().filter(|s| s.progress().ready)?;
-        s.similarities(text, ids)
-    }
-
-    /// How near the product nearest to `text` by meaning is, over the whole
-    /// catalogue; none without the semantic side or before it is ready.
-    pub fn best_nearness(&self, text: &str) -> Option<f32> {
-        let s = self.semantic.get().filter(|s| s.progress().ready)?;
-        s.best_similarity(text)
-    }
-
     fn document(&self, p: &Product, d: &Decompounder) -> TantivyDocument {
         let f = &self.fields;
         let title = match &p.title_en {
@@ -500,6 +489,44 @@ impl ProductIndex {
         products
             .profile(id)
             .is_some_and(|p| !p.accessory && models.iter().any(|m| p.lead_models.contains(m)))
+    }
+
+    /// The product types of the products nearest to `text` by meaning, nearest
+    /// first, at most `n`: what the model may choose from for a shopper who
+    /// describes a need (see [`crate::search::profile::Vocabulary::shop_type`]). Only
+    /// products at least `floor` near (cosine) count; none before every product has
+    /// its vector.
+    pub fn types_near(&self, text: &str, n: usize, floor: f32) -> Vec<ShopType> {
+        let Some(s) = self.semantic.get().filter(|s| s.progress().ready) else {
+            return Vec::new();
+        };
+        let Some(q) = s.query_vector(text) else {
+            return Vec::new();
+        };
+        let near = s.nearest_to(&q, NEAR_FOR_TYPES);
+        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        let mut types: Vec<ShopType> = Vec::new();
+        for (id, similarity) in near {
+            if types.len() >= n || similarity < floor {
+                break;
+            }
+            let (Some(p), Some(profile)) = (products.by_id(&id), products.profile(&id)) else {
+                continue;
+            };
+            if let Some(t) = products.vocabulary.shop_type(p, &profile) {
+                if !types.iter().any(|have| have.key == t.key) {
+                    types.push(t);
+                }
+            }
+        }
+        types
+    }
+
+    /// The key of a product's type (see [`Self::types_near`]).
+    pub fn type_key(&self, id: &str) -> Option<String> {
+        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        let (p, profile) = (products.by_id(id)?, products.profile(id)?);
+        products.vocabulary.shop_type(p, &profile).map(|t| t.key)
     }
 
     /// The brand a request names, of this catalogue's brand fields (see

@@ -39,6 +39,38 @@ pub struct Profile {
     pub accessory: bool,
     /// Its brand field, folded.
     pub brand: Option<String>,
+    /// Its title's leading words, one to [`STEM_WORDS`] of them and fewer than the
+    /// whole title, folded ("regenjacke" of "Regenjacke Nordkap"): what it may share
+    /// with other products of its type.
+    pub stems: Vec<String>,
+}
+
+/// The most leading words of a title that may name its product type.
+const STEM_WORDS: usize = 3;
+
+/// A title's leading words, one to [`STEM_WORDS`], fewer than the whole title.
+fn title_stems(title: &str) -> Vec<String> {
+    let words: Vec<String> = plain_words(title)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    (1..words.len().min(STEM_WORDS + 1))
+        .map(|n| words[..n].join(" "))
+        .collect()
+}
+
+/// A product type of the shop, in its own words: what a shopper who describes a need
+/// is offered to choose from (see [`Vocabulary::shop_type`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShopType {
+    /// Folded, the same for every product of the type.
+    pub key: String,
+    /// As the catalogue writes it ("Regenjacke", "cable").
+    pub name: String,
+    /// In English, where the product has an English title that says it ("Rain
+    /// jacket").
+    pub name_en: Option<String>,
 }
 
 impl Profile {
@@ -96,6 +128,7 @@ impl Profile {
                 .as_deref()
                 .map(plain_words)
                 .filter(|b| !b.is_empty()),
+            stems: title_stems(&p.title),
         }
     }
 }
@@ -356,6 +389,8 @@ pub struct Vocabulary {
     leads: HashMap<String, usize>,
     /// How many products have each brand (folded).
     brands: HashMap<String, usize>,
+    /// How many titles start with each stem (see [`Profile::stems`]).
+    stems: HashMap<String, usize>,
     products: usize,
     english: usize,
 }
@@ -384,6 +419,9 @@ impl Vocabulary {
         if let Some(b) = &p.brand {
             *self.brands.entry(b.clone()).or_default() += 1;
         }
+        for s in &p.stems {
+            *self.stems.entry(s.clone()).or_default() += 1;
+        }
     }
 
     pub fn remove(&mut self, p: &Profile) {
@@ -404,6 +442,7 @@ impl Vocabulary {
             (&mut self.devices, devices),
             (&mut self.leads, leads),
             (&mut self.mentions, &p.words),
+            (&mut self.stems, &p.stems),
         ] {
             for w in words {
                 if let Some(n) = map.get_mut(w) {
@@ -427,6 +466,54 @@ impl Vocabulary {
             .filter(|b| !self.is_kind(b))
             .max_by_key(|b| (b.len(), std::cmp::Reverse((*b).clone())))
             .cloned()
+    }
+
+    /// A product's type in the shop's own words: for an English title its head kind
+    /// ("cable"); otherwise the most leading words its title shares with another
+    /// title ("Regenjacke" of "Regenjacke Nordkap" and "Regenjacke Amrum"), unless
+    /// they are only the brand. None for a product alone of its kind.
+    pub fn shop_type(&self, product: &Product, p: &Profile) -> Option<ShopType> {
+        if p.english {
+            let kind = p.kinds.first()?;
+            return Some(ShopType {
+                key: kind.clone(),
+                name: kind.clone(),
+                name_en: Some(kind.clone()),
+            });
+        }
+        let stem = p.stems.iter().rev().find(|s| {
+            self.stems.get(*s).is_some_and(|n| *n >= 2) && p.brand.as_ref() != Some(*s)
+        })?;
+        let n = stem.split(' ').count();
+        let words: Vec<&str> = product.title.split_whitespace().collect();
+        // The stem counts folded words; the title's own words may hold more of them
+        // ("T-Shirt"): take title words until their folded words make up the stem.
+        let mut taken = 0;
+        let mut folded = 0;
+        while taken < words.len() && folded < n {
+            folded += plain_words(words[taken])
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .count();
+            taken += 1;
+        }
+        let name = words[..taken].join(" ");
+        // The English title, when it ends in the same words ("Rain jacket Nordkap").
+        let rest = plain_words(&words[taken..].join(" "));
+        let name_en = product.title_en.as_deref().and_then(|en| {
+            let en_words: Vec<&str> = en.split_whitespace().collect();
+            (1..en_words.len())
+                .map(|k| en_words[..k].join(" "))
+                .find(|head| {
+                    let tail = en_words[head.split_whitespace().count()..].join(" ");
+                    plain_words(&tail) == rest
+                })
+        });
+        Some(ShopType {
+            key: stem.clone(),
+            name,
+            name_en,
+        })
     }
 
     /// Whether most of the catalogue is written in English.
@@ -808,6 +895,82 @@ fn model_candidates<'a>(words: &[&'a str]) -> Vec<(usize, &'a str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shop_type_is_what_titles_share_in_the_catalogues_words() {
+        let product = |id: &str, title: &str, en: Option<&str>, brand: &str, language: &str| {
+            serde_json::from_value::<Product>(serde_json::json!({
+                "id": id, "title": title, "title_en": en, "brand": brand,
+                "price": 100, "currency": "EUR", "language": language,
+            }))
+            .unwrap()
+        };
+        let products = [
+            product(
+                "1",
+                "Regenjacke Nordkap",
+                Some("Rain jacket Nordkap"),
+                "Alpenwind",
+                "de",
+            ),
+            product(
+                "2",
+                "Regenjacke Amrum",
+                Some("Rain jacket Amrum"),
+                "Regenbogen",
+                "de",
+            ),
+            product(
+                "3",
+                "T-Shirt Kiesel",
+                Some("T-shirt Kiesel"),
+                "Alpenwind",
+                "de",
+            ),
+            product("4", "T-Shirt Föhn", None, "Regenbogen", "de"),
+            product(
+                "5",
+                "Holzeisenbahn Pixel",
+                Some("Wooden railway Pixel"),
+                "Spielwerk",
+                "de",
+            ),
+            product("6", "Nordwand Zelt 2P", None, "Nordwand", "de"),
+            product("7", "Nordwand Schlafsack", None, "Nordwand", "de"),
+            product("8", "Anker USB C Cable, 6ft Braided", None, "Anker", "en"),
+        ];
+        let mut vocabulary = Vocabulary::default();
+        let profiles: Vec<Profile> = products.iter().map(Profile::of).collect();
+        for p in &profiles {
+            vocabulary.add(p);
+        }
+        let of = |i: usize| vocabulary.shop_type(&products[i], &profiles[i]);
+        let t = of(0).expect("two rain jackets are a type");
+        assert_eq!(
+            (t.key.as_str(), t.name.as_str()),
+            ("regenjacke", "Regenjacke")
+        );
+        assert_eq!(t.name_en.as_deref(), Some("Rain jacket"));
+        assert_eq!(
+            of(1).unwrap().key,
+            "regenjacke",
+            "the same type for the other"
+        );
+        let t = of(2).expect("a hyphenated word is one type");
+        assert_eq!((t.key.as_str(), t.name.as_str()), ("t shirt", "T-Shirt"));
+        assert_eq!(t.name_en.as_deref(), Some("T-shirt"));
+        assert_eq!(
+            of(3).unwrap().name_en,
+            None,
+            "no English title, no English name"
+        );
+        assert_eq!(of(4), None, "a product alone of its kind has no type");
+        assert_eq!(of(5), None, "a brand both titles start with is no type");
+        assert_eq!(of(7).unwrap().name, "cable", "an English title's head kind");
+        // A product removed takes its stems along.
+        vocabulary.remove(&profiles[1]);
+        assert_eq!(vocabulary.shop_type(&products[0], &profiles[0]), None);
+    }
 
     #[test]
     fn a_word_only_put_before_the_titles_own_kind_is_no_mention() {

@@ -24,27 +24,57 @@ const SHORT_REQUEST: usize = 5;
 /// How many of the nearest products a request for a thing the shop lacks shows.
 const NEAREST: usize = 3;
 
-/// How near (cosine of the multilingual-e5 vectors) a product found for one of the
-/// model's ideas must be to the request itself to be shown: the check that keeps an
-/// idea the model got wrong ("water bottle" for a belt that slips) from reaching the
-/// shopper. With [`IDEA_FIT`], tuned on the discovery development set: no product
-/// that fits and reached the first three is lost at these values, and stricter ones
-/// cost hits (BENCHMARKS.md).
+/// How near (cosine of the multilingual-e5 vectors) a product must be to a request
+/// that describes a need for its type to be offered to the model: the check that
+/// each type chosen is supported by the message itself. Tuned on the discovery
+/// development set with the model's free ideas (BENCHMARKS.md).
 const IDEA_NEARNESS: f32 = 0.76;
 
-/// How near a product must be to the idea itself (the idea as the query): the check
-/// that the product is the kind of thing the idea names.
+/// How near the nearest product to one of the model's own ideas must be for its
+/// type to be offered ("warm gloves" → "Lederhandschuhe").
 const IDEA_FIT: f32 = 0.80;
 
-/// How far below the catalogue's nearest product to an idea a product may be and
-/// still count as that kind of thing.
-const IDEA_MARGIN: f32 = 0.02;
-
-/// How many of an idea's search results are weighed.
+/// How many of a chosen type's search results are weighed.
 const IDEA_CANDIDATES: usize = 12;
 
 /// How many products each of the model's ideas may add.
 const PER_IDEA: usize = 2;
+
+/// How many of the shop's product types nearest to a need the model chooses from.
+/// Among the types of the products nearest to the discovery development set's
+/// requests, a fitting one is among the first 12 for 78 % of them, the first 20 for
+/// 88 % (BENCHMARKS.md); a longer list costs prompt time and the model's attention.
+const OFFERED_TYPES: usize = 12;
+
+/// A product type of the shop offered to the model for a need.
+#[derive(Debug, Clone)]
+pub(super) struct OfferedType {
+    /// As the catalogue writes it: what the turn searches and shows as the idea.
+    pub name: String,
+    /// As the model reads it: in English where the product says so.
+    pub offered: String,
+    /// Whether it is the type nearest to one of the model's own ideas.
+    pub of_idea: bool,
+}
+
+/// The chosen types, each the model's choice and its own ideas' types in turn
+/// (choice first), each once: the choice among what the shop has corrects an idea
+/// whose nearest type is far from the need ("dumbbell set" for a toy train set); the
+/// idea corrects a choice drawn to the first types listed (the 1.5B chose "Winter
+/// coat" and "Hand cream" over the "Leather gloves" it had thought of for frozen
+/// hands on the bike).
+fn in_turn(chosen: &[String], of_ideas: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for i in 0..chosen.len().max(of_ideas.len()) {
+        for name in [chosen.get(i), of_ideas.get(i)].into_iter().flatten() {
+            if !out.contains(name) {
+                out.push(name.clone());
+            }
+        }
+    }
+    out.truncate(crate::nlu::understand::MAX_IDEAS);
+    out
+}
 
 /// The most listings a request for one model shows.
 const EVERY_LISTING: usize = 20;
@@ -890,35 +920,83 @@ impl Assistant {
         Ok(())
     }
 
-    /// The model's ideas of what meets the request's need, searched in this shop
-    /// under the request's constraints (price, colour, size): for each idea its best
-    /// products that are near enough to the request by meaning, each with the idea as
-    /// a reason. Ideas without such a product are dropped, and all of them without
-    /// the semantic side, which is what vouches for them.
+    /// The shop's product types for the model to choose from for the need a message
+    /// describes: the type nearest to each of its own ideas ("warm gloves"), if at
+    /// least [`IDEA_FIT`] near, then those of the products at least
+    /// [`IDEA_NEARNESS`] near the message, nearest first; each under one name.
+    pub(super) fn offered_types(&self, u: &Understanding, ideas: &[String]) -> Vec<OfferedType> {
+        let mut offered: Vec<OfferedType> = Vec::new();
+        let of_ideas = ideas
+            .iter()
+            .flat_map(|idea| self.shop.types_near(idea, 1, IDEA_FIT));
+        let of_message = self
+            .shop
+            .types_near(&u.normalised, OFFERED_TYPES, IDEA_NEARNESS);
+        let of_ideas = of_ideas.map(|t| (t, true));
+        for (t, of_idea) in of_ideas.chain(of_message.into_iter().map(|t| (t, false))) {
+            let name = t.name_en.unwrap_or_else(|| t.name.clone());
+            if !offered
+                .iter()
+                .any(|o| o.offered.eq_ignore_ascii_case(&name))
+            {
+                offered.push(OfferedType {
+                    name: t.name,
+                    offered: name,
+                    of_idea,
+                });
+            }
+        }
+        offered
+    }
+
+    /// The shop's product types that meet the need a message describes, most fitting
+    /// first: the model names its own ideas ("warm gloves"), then chooses among the
+    /// types nearest to them and to the message ([`Self::offered_types`]); its choice
+    /// and its ideas' types take turns ([`in_turn`]). Empty when the model fails.
+    pub(super) fn chosen_types(
+        &self,
+        extractor: &crate::nlu::Extractor,
+        model: &crate::llm::Model,
+        text: &str,
+        u: &Understanding,
+    ) -> Vec<String> {
+        let ideas = extractor.ideas(model, text).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the model's ideas failed");
+            Vec::new()
+        });
+        let types = self.offered_types(u, &ideas);
+        let names: Vec<String> = types.iter().map(|t| t.offered.clone()).collect();
+        let chosen: Vec<String> = match extractor.choose(model, text, &names) {
+            Ok(chosen) => chosen.iter().map(|i| types[*i].name.clone()).collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "the model's choice failed");
+                Vec::new()
+            }
+        };
+        let of_ideas: Vec<String> = types
+            .iter()
+            .filter(|t| t.of_idea)
+            .map(|t| t.name.clone())
+            .collect();
+        let out = in_turn(&chosen, &of_ideas);
+        tracing::info!(?ideas, ?chosen, ?of_ideas, offered = ?names, text, "the model's choice");
+        out
+    }
+
+    /// The products of the types chosen for the request's need
+    /// ([`Self::chosen_types`]), searched in this shop under the request's
+    /// constraints (price, colour, size): for each type its best products, in stock
+    /// first, each with the type as its reason. A type none of whose products meets
+    /// the constraints adds nothing: no other product is passed off as one of it.
     fn idea_hits(
         &self,
         state: &SessionState,
         u: &Understanding,
     ) -> Result<Vec<Vec<Hit>>, TurnError> {
-        let lexicon = crate::nlu::lexicon::Lexicon::get();
-        let uses = |w: &str| self.shop.word_uses(w);
         let mut groups: Vec<Vec<Hit>> = Vec::new();
         for idea in &u.ideas {
-            // The catalogue's word for the whole name ("coffee maker" →
-            // "kaffeemaschine"), else word by word.
-            let text = lexicon.name_in_catalogue(idea, &uses).unwrap_or_else(|| {
-                let translated = lexicon.translations(idea, Language::En, &uses);
-                crate::nlu::lexicon::apply(idea, &translated)
-            });
-            // An idea of a thing this shop does not carry ("hair dryer") is dropped
-            // before its search could dress up the nearest thing as one.
-            let words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
-            if let Some(Carried::No) = self.shop.carries(&words, |w| lexicon.names_a_thing(w)) {
-                tracing::debug!(idea = %idea, "an idea the shop does not carry");
-                continue;
-            }
             let q = SearchQuery {
-                text: text.clone(),
+                text: idea.clone(),
                 kind: None,
                 models: Vec::new(),
                 specs: Vec::new(),
@@ -926,40 +1004,18 @@ impl Assistant {
                 limit: IDEA_CANDIDATES,
                 ..state.search.query()
             };
-            let hits = self.find(&q)?.hits;
-            let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
-            let (Some(to_message), Some(to_idea), Some(best)) = (
-                self.shop.nearness(&u.normalised, &ids),
-                self.shop.nearness(idea, &ids),
-                self.shop.best_nearness(idea),
-            ) else {
-                return Ok(Vec::new());
-            };
-            // Near the idea as the shop's nearest thing to it is, not merely near:
-            // e5's similarities of short texts lie close together ("gloves" is 0.80
-            // from a jogging trouser, 0.85 from leather gloves).
-            let fit = IDEA_FIT.max(best - IDEA_MARGIN);
-            let mut scored: Vec<(Hit, f32)> = hits
+            let key = crate::search::profile::plain_words(idea);
+            let mut kept: Vec<Hit> = self
+                .find(&q)?
+                .hits
                 .into_iter()
-                .zip(to_message.into_iter().zip(to_idea))
-                .filter_map(|(h, (m, i))| {
-                    let (m, i) = (m?, i?);
-                    tracing::debug!(idea = %idea, product = %h.title, to_message = m, fit = i, "idea");
-                    (m >= IDEA_NEARNESS && i >= fit).then_some((h, i))
-                })
+                .filter(|h| self.shop.type_key(&h.id).as_deref() == Some(key.as_str()))
                 .collect();
-            // What can be bought before what cannot, as the search ranks them; then
-            // the products most like the idea (the search's words may have found a
-            // "Kurzhantel-Set" for a "train set").
-            scored.sort_by(|a, b| b.0.in_stock.cmp(&a.0.in_stock).then(b.1.total_cmp(&a.1)));
-            let kept: Vec<Hit> = scored
-                .into_iter()
-                .map(|(mut h, _)| {
-                    h.reasons.push(Reason::Idea { idea: text.clone() });
-                    h
-                })
-                .take(PER_IDEA)
-                .collect();
+            kept.sort_by_key(|h| std::cmp::Reverse(h.in_stock));
+            kept.truncate(PER_IDEA);
+            for h in &mut kept {
+                h.reasons.push(Reason::Idea { idea: idea.clone() });
+            }
             if !kept.is_empty() {
                 groups.push(kept);
             }
@@ -1321,7 +1377,25 @@ impl Assistant {
 
 #[cfg(test)]
 mod tests {
-    use super::with_ideas_first;
+    use super::{in_turn, with_ideas_first};
+
+    #[test]
+    fn the_choice_and_the_ideas_types_take_turns_each_once() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            in_turn(
+                &s(&["Wintermantel", "Handcreme"]),
+                &s(&["Lederhandschuhe", "Wintermantel"])
+            ),
+            s(&["Wintermantel", "Lederhandschuhe", "Handcreme"])
+        );
+        assert_eq!(in_turn(&[], &s(&["Zelt"])), s(&["Zelt"]));
+        assert_eq!(
+            in_turn(&s(&["a", "b", "c"]), &s(&["d"])).len(),
+            3,
+            "at most three"
+        );
+    }
 
     #[test]
     fn ideas_take_turns_before_the_requests_own_results() {

@@ -11,12 +11,16 @@ pub struct ExtractPrompt {
     pub examples: Vec<(String, Value)>,
     pub ideas_system: String,
     pub ideas_examples: Vec<(String, Value)>,
+    pub choose_system: String,
+    pub choose_examples: Vec<(String, Value)>,
 }
 
 pub(super) const SYSTEM: &str = include_str!("../../../prompts/extract/system.txt");
 pub(super) const EXAMPLES: &str = include_str!("../../../prompts/extract/examples.jsonl");
 const IDEAS_SYSTEM: &str = include_str!("../../../prompts/ideas/system.txt");
 const IDEAS_EXAMPLES: &str = include_str!("../../../prompts/ideas/examples.jsonl");
+const CHOOSE_SYSTEM: &str = include_str!("../../../prompts/choose/system.txt");
+const CHOOSE_EXAMPLES: &str = include_str!("../../../prompts/choose/examples.jsonl");
 
 /// A prompt folder's system text and examples, each file falling back to the built-in
 /// copy; every example is checked by `check`.
@@ -44,12 +48,31 @@ fn load_folder(
         #[derive(Deserialize)]
         struct Example {
             user: String,
+            /// The shop's product types offered to choose from (the `choose` prompt).
+            #[serde(default)]
+            offered: Option<Vec<String>>,
             assistant: Value,
         }
         let e: Example = serde_json::from_str(line)
             .map_err(|e| format!("{folder}/examples.jsonl line {}: {e}", i + 1))?;
         check(&e.assistant).map_err(|m| format!("{folder}/examples.jsonl line {}: {m}", i + 1))?;
-        examples.push((e.user, e.assistant));
+        let user = match &e.offered {
+            Some(offered) => {
+                let chosen = e.assistant["products"].as_array().into_iter().flatten();
+                if let Some(c) = chosen
+                    .filter_map(Value::as_str)
+                    .find(|c| !offered.iter().any(|o| o == c))
+                {
+                    return Err(format!(
+                        "{folder}/examples.jsonl line {}: \"{c}\" is not offered",
+                        i + 1
+                    ));
+                }
+                choice_message(&e.user, offered)
+            }
+            None => e.user,
+        };
+        examples.push((user, e.assistant));
     }
     Ok((system.trim().to_string(), examples))
 }
@@ -61,11 +84,19 @@ impl ExtractPrompt {
         let (system, examples) = load_folder(dir, "extract", (SYSTEM, EXAMPLES), validate)?;
         let (ideas_system, ideas_examples) =
             load_folder(dir, "ideas", (IDEAS_SYSTEM, IDEAS_EXAMPLES), validate_ideas)?;
+        let (choose_system, choose_examples) = load_folder(
+            dir,
+            "choose",
+            (CHOOSE_SYSTEM, CHOOSE_EXAMPLES),
+            validate_ideas,
+        )?;
         Ok(ExtractPrompt {
             system,
             examples,
             ideas_system,
             ideas_examples,
+            choose_system,
+            choose_examples,
         })
     }
 
@@ -88,6 +119,31 @@ pub fn ideas_schema() -> Value {
             "products": {
                 "type": "array",
                 "items": {"type": "string", "minLength": 2, "maxLength": 30},
+                "minItems": 1,
+                "maxItems": MAX_IDEAS
+            }
+        },
+        "required": ["products"],
+        "additionalProperties": false
+    })
+}
+
+/// The message the model chooses the shop's product types for: the shopper's words
+/// and the types offered, one a line.
+fn choice_message(text: &str, offered: &[String]) -> String {
+    let list: Vec<String> = offered.iter().map(|o| format!("- {o}")).collect();
+    format!("Shopper: {text}\n\nProducts:\n{}", list.join("\n"))
+}
+
+/// The JSON schema of a choice among the shop's product types: one to
+/// [`MAX_IDEAS`] of those offered.
+pub fn choose_schema(offered: &[String]) -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "products": {
+                "type": "array",
+                "items": {"enum": offered},
                 "minItems": 1,
                 "maxItems": MAX_IDEAS
             }
@@ -175,6 +231,8 @@ pub struct Extractor {
     schema: Value,
     /// The product ideas' cached prompt prefix and its tail.
     ideas: (Arc<Prefix>, String),
+    /// The choice among the shop's types: cached prompt prefix and its tail.
+    choose: (Arc<Prefix>, String),
 }
 
 impl std::fmt::Debug for Extractor {
@@ -190,12 +248,14 @@ impl Extractor {
     pub fn new(model: &Model, prompt: &ExtractPrompt) -> Result<Extractor, String> {
         let (prefix, tail) = cached_prompt(model, &prompt.system, &prompt.examples)?;
         let ideas = cached_prompt(model, &prompt.ideas_system, &prompt.ideas_examples)?;
+        let choose = cached_prompt(model, &prompt.choose_system, &prompt.choose_examples)?;
         Ok(Extractor {
             constraints: JsonConstraints::new(model)?,
             prefix: Arc::new(prefix),
             tail,
             schema: schema(),
             ideas: (Arc::new(ideas.0), ideas.1),
+            choose: (Arc::new(choose.0), choose.1),
         })
     }
 
@@ -271,6 +331,50 @@ impl Extractor {
             }
         }
         Ok(ideas)
+    }
+}
+
+impl Extractor {
+    /// Which of the shop's product types `offered` (names, nearest to the message
+    /// first) would meet the need the message describes or make the gift it asks
+    /// for: their indices, most fitting first, one to [`MAX_IDEAS`]. The schema lets
+    /// the model name only what is offered, so it can only name what the shop has.
+    pub fn choose(
+        &self,
+        model: &Model,
+        text: &str,
+        offered: &[String],
+    ) -> Result<Vec<usize>, String> {
+        if offered.is_empty() {
+            return Ok(Vec::new());
+        }
+        let opts = GenerateOptions {
+            max_tokens: 48,
+            ..Default::default()
+        };
+        let out = model
+            .generate_json(
+                &self.constraints,
+                &choose_schema(offered),
+                Some(&self.choose.0),
+                &format!(
+                    "{}{}",
+                    choice_message(&clean_message(text), offered),
+                    self.choose.1
+                ),
+                &opts,
+            )
+            .map_err(|e| e.to_string())?;
+        let mut chosen: Vec<usize> = Vec::new();
+        for name in out.value["products"].as_array().into_iter().flatten() {
+            let found = offered
+                .iter()
+                .position(|o| Some(o.as_str()) == name.as_str());
+            if let Some(i) = found.filter(|i| !chosen.contains(i)) {
+                chosen.push(i);
+            }
+        }
+        Ok(chosen)
     }
 }
 

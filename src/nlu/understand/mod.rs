@@ -85,9 +85,10 @@ pub struct Understanding {
     /// set by the turn, which knows the catalogue.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub translated: Vec<crate::nlu::lexicon::Translation>,
-    /// The model's ideas of what would meet a need or make a gift ("gloves" for cold
-    /// hands on the bike), most fitting first: searched in the shop, and shown only
-    /// where the shop has a product near enough to the message; set by the turn.
+    /// The shop's product types the model chose as meeting a need or making a gift
+    /// ("Lederhandschuhe" for cold hands on the bike), most fitting first, among
+    /// those nearest to the message and to its own ideas: their products lead; set by
+    /// the turn.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ideas: Vec<String>,
     /// A gift the message asks for: whom for, their age, the occasion, and whether

@@ -28,6 +28,34 @@ fn the_builtin_ideas_examples_match_their_schema() {
 }
 
 #[test]
+fn a_choice_example_may_choose_only_what_it_offers() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("choose")).unwrap();
+    let write = |chosen: &str| {
+        std::fs::write(
+            dir.path().join("choose/examples.jsonl"),
+            format!("{{\"user\": \"cold hands\", \"offered\": [\"Gloves\", \"Tent\"], \"assistant\": {{\"products\": [\"{chosen}\"]}}}}\n"),
+        )
+        .unwrap();
+    };
+    write("Scarf");
+    let e = ExtractPrompt::load(Some(dir.path())).unwrap_err();
+    assert!(
+        e.contains("choose/examples.jsonl line 1") && e.contains("Scarf"),
+        "{e}"
+    );
+    write("Gloves");
+    let p = ExtractPrompt::load(Some(dir.path())).unwrap();
+    let (user, answer) = &p.choose_examples[0];
+    assert_eq!(user, "Shopper: cold hands\n\nProducts:\n- Gloves\n- Tent");
+    assert_eq!(answer["products"][0], "Gloves");
+    assert_eq!(
+        choose_schema(&["Gloves".to_string()])["properties"]["products"]["items"]["enum"][0],
+        "Gloves"
+    );
+}
+
+#[test]
 fn a_broken_ideas_file_names_its_line() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("ideas")).unwrap();

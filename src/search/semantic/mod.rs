@@ -213,25 +213,6 @@ impl SemanticIndex {
         })
     }
 
-    /// How near each product of `ids` is to the query `text` by meaning (cosine), or
-    /// none for a product without its vector yet.
-    pub fn similarities(&self, text: &str, ids: &[&str]) -> Option<Vec<Option<f32>>> {
-        let q = self.query_vector(text)?;
-        let set = self
-            .shared
-            .vectors
-            .read()
-            .unwrap_or_else(|p| p.into_inner());
-        Some(ids.iter().map(|id| set.similarity(&q, id)).collect())
-    }
-
-    /// How near the product nearest to the query `text` is (cosine), over the whole
-    /// catalogue.
-    pub fn best_similarity(&self, text: &str) -> Option<f32> {
-        let q = self.query_vector(text)?;
-        self.nearest_to(&q, 1).first().map(|(_, s)| *s)
-    }
-
     /// The `k` products nearest to a query vector, best first.
     pub fn nearest_to(&self, vector: &[f32], k: usize) -> Vec<(String, f32)> {
         let set = self
