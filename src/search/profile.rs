@@ -64,7 +64,8 @@ fn title_stems(title: &str) -> Vec<String> {
 /// is offered to choose from (see [`Vocabulary::shop_type`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShopType {
-    /// Folded, the same for every product of the type.
+    /// Its name's words, folded ([`plain_words`]), the same for every product of the
+    /// type: the name a turn shows is enough to find its products again.
     pub key: String,
     /// As the catalogue writes it ("Regenjacke", "cable").
     pub name: String,
@@ -476,7 +477,7 @@ impl Vocabulary {
         if p.english {
             let kind = p.kinds.first()?;
             return Some(ShopType {
-                key: kind.clone(),
+                key: plain_words(kind),
                 name: kind.clone(),
                 name_en: Some(kind.clone()),
             });
@@ -510,7 +511,7 @@ impl Vocabulary {
                 })
         });
         Some(ShopType {
-            key: stem.clone(),
+            key: plain_words(&name),
             name,
             name_en,
         })

@@ -928,12 +928,14 @@ impl Assistant {
         let mut offered: Vec<OfferedType> = Vec::new();
         let of_ideas = ideas
             .iter()
-            .flat_map(|idea| self.shop.types_near(idea, 1, IDEA_FIT));
+            .flat_map(|idea| self.shop.types_near(idea, 1, IDEA_FIT))
+            .map(|t| (t, true));
         let of_message = self
             .shop
-            .types_near(&u.normalised, OFFERED_TYPES, IDEA_NEARNESS);
-        let of_ideas = of_ideas.map(|t| (t, true));
-        for (t, of_idea) in of_ideas.chain(of_message.into_iter().map(|t| (t, false))) {
+            .types_near(&u.normalised, OFFERED_TYPES, IDEA_NEARNESS)
+            .into_iter()
+            .map(|t| (t, false));
+        for (t, of_idea) in of_ideas.chain(of_message) {
             let name = t.name_en.unwrap_or_else(|| t.name.clone());
             if !offered
                 .iter()

@@ -259,23 +259,41 @@ impl Extractor {
         })
     }
 
-    /// Asks the model about one message.
-    pub fn read(&self, model: &Model, text: &str) -> Result<LlmReading, String> {
-        let clean = clean_message(text);
+    /// The model's JSON answer under `schema` to `message` after a cached prompt
+    /// prefix, the chat template's `tail` closing the turn.
+    fn ask(
+        &self,
+        model: &Model,
+        schema: &Value,
+        (prefix, tail): (&Prefix, &str),
+        message: &str,
+        max_tokens: usize,
+    ) -> Result<Value, String> {
         let opts = GenerateOptions {
-            max_tokens: 96,
+            max_tokens,
             ..Default::default()
         };
-        let out = model
+        model
             .generate_json(
                 &self.constraints,
-                &self.schema,
-                Some(&self.prefix),
-                &format!("{clean}{}", self.tail),
+                schema,
+                Some(prefix),
+                &format!("{message}{tail}"),
                 &opts,
             )
-            .map_err(|e| e.to_string())?;
-        let v = out.value;
+            .map(|out| out.value)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Asks the model about one message.
+    pub fn read(&self, model: &Model, text: &str) -> Result<LlmReading, String> {
+        let v = self.ask(
+            model,
+            &self.schema,
+            (&self.prefix, &self.tail),
+            &clean_message(text),
+            96,
+        )?;
         let s = |k: &str| {
             v.get(k)
                 .and_then(Value::as_str)
@@ -310,21 +328,15 @@ impl Extractor {
     /// turn searches the shop for each and keeps only what the shop has and what is
     /// near enough to the message (`assist::turn::discover`).
     pub fn ideas(&self, model: &Model, text: &str) -> Result<Vec<String>, String> {
-        let opts = GenerateOptions {
-            max_tokens: 40,
-            ..Default::default()
-        };
-        let out = model
-            .generate_json(
-                &self.constraints,
-                &ideas_schema(),
-                Some(&self.ideas.0),
-                &format!("{}{}", clean_message(text), self.ideas.1),
-                &opts,
-            )
-            .map_err(|e| e.to_string())?;
+        let out = self.ask(
+            model,
+            &ideas_schema(),
+            (&self.ideas.0, &self.ideas.1),
+            &clean_message(text),
+            40,
+        )?;
         let mut ideas: Vec<String> = Vec::new();
-        for idea in out.value["products"].as_array().into_iter().flatten() {
+        for idea in out["products"].as_array().into_iter().flatten() {
             let idea = idea.as_str().unwrap_or_default().trim().to_lowercase();
             if idea.chars().any(char::is_alphabetic) && !ideas.contains(&idea) {
                 ideas.push(idea);
@@ -348,25 +360,15 @@ impl Extractor {
         if offered.is_empty() {
             return Ok(Vec::new());
         }
-        let opts = GenerateOptions {
-            max_tokens: 48,
-            ..Default::default()
-        };
-        let out = model
-            .generate_json(
-                &self.constraints,
-                &choose_schema(offered),
-                Some(&self.choose.0),
-                &format!(
-                    "{}{}",
-                    choice_message(&clean_message(text), offered),
-                    self.choose.1
-                ),
-                &opts,
-            )
-            .map_err(|e| e.to_string())?;
+        let out = self.ask(
+            model,
+            &choose_schema(offered),
+            (&self.choose.0, &self.choose.1),
+            &choice_message(&clean_message(text), offered),
+            48,
+        )?;
         let mut chosen: Vec<usize> = Vec::new();
-        for name in out.value["products"].as_array().into_iter().flatten() {
+        for name in out["products"].as_array().into_iter().flatten() {
             let found = offered
                 .iter()
                 .position(|o| Some(o.as_str()) == name.as_str());
