@@ -115,9 +115,9 @@ pub enum GenerateError {
 
 /// The model's state partway through a sequence: the logits for the next token.
 pub(crate) struct Step {
-    state: Weights,
+    pub(super) state: Weights,
     pub logits: Tensor,
-    pos: usize,
+    pub(super) pos: usize,
     /// Every token so far (prefix, prompt, generated), for the repeat penalty.
     pub context: Vec<u32>,
     pub prompt_tokens: usize,

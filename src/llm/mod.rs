@@ -1,12 +1,14 @@
 //! The language model, run in-process with candle: GGUF loading ([`gguf`], [`model`]),
 //! tokenizer from the GGUF metadata, chat templates ([`template`]), and generation with
-//! sampling, stop conditions and a cached prompt prefix ([`generate`]).
+//! sampling, stop conditions and a cached prompt prefix ([`generate`]), and the
+//! likelihood of given continuations ([`score`]).
 
 pub mod constrain;
 pub mod generate;
 pub mod gguf;
 pub mod model;
 mod qwen2;
+pub mod score;
 pub mod template;
 
 pub use constrain::{JsonConstraints, JsonOutput};

@@ -60,11 +60,19 @@ fn masked_fill(on_false: &Tensor, mask: &Tensor, on_true: &Tensor) -> Result<Ten
 }
 
 impl LayerWeights {
-    fn apply_rotary_emb(&self, x: &Tensor, index_pos: usize) -> Result<Tensor> {
+    fn apply_rotary_emb(&self, x: &Tensor, at: &Positions) -> Result<Tensor> {
         let _enter = self.span_rot.enter();
         let (_b_sz, _n_head, seq_len, _n_embd) = x.dims4()?;
-        let cos = self.cos.narrow(0, index_pos, seq_len)?;
-        let sin = self.sin.narrow(0, index_pos, seq_len)?;
+        let (cos, sin) = match at {
+            Positions::From(index_pos) => (
+                self.cos.narrow(0, *index_pos, seq_len)?,
+                self.sin.narrow(0, *index_pos, seq_len)?,
+            ),
+            Positions::Each(ids) => (
+                self.cos.index_select(ids, 0)?,
+                self.sin.index_select(ids, 0)?,
+            ),
+        };
         candle_nn::rotary_emb::rope(&x.contiguous()?, &cos, &sin)
     }
 
@@ -73,6 +81,7 @@ impl LayerWeights {
         x: &Tensor,
         mask: Option<&Tensor>,
         index_pos: usize,
+        at: &Positions,
     ) -> Result<Tensor> {
         let _enter = self.span_attn.enter();
         let (b_sz, seq_len, n_embd) = x.dims3()?;
@@ -101,8 +110,8 @@ impl LayerWeights {
         // let (q, k) = self
         //     .rotary_embedding
         //     .apply_rotary_emb_qkv(&q, &k, index_pos)?;
-        let q = self.apply_rotary_emb(&q, index_pos)?;
-        let k = self.apply_rotary_emb(&k, index_pos)?;
+        let q = self.apply_rotary_emb(&q, at)?;
+        let k = self.apply_rotary_emb(&k, at)?;
 
         let (k, v) = match &self.kv_cache {
             None => (k, v),
@@ -137,6 +146,14 @@ impl LayerWeights {
         let y = self.attention_wo.forward(&y)?;
         Ok(y)
     }
+}
+
+/// Where the tokens of one forward pass sit: one after another from a position (the
+/// upstream case), or each at its own position (a tree of continuations that share
+/// the cached sequence before them; see [`ModelWeights::forward_tree`]).
+enum Positions {
+    From(usize),
+    Each(Tensor),
 }
 
 #[derive(Debug, Clone)]
@@ -314,13 +331,44 @@ impl ModelWeights {
         } else {
             Some(self.mask(seq_len, index_pos, x.device())?)
         };
+        let hidden = self.hidden(x, mask.as_ref(), index_pos, &Positions::From(index_pos))?;
+        let x = hidden.i((.., seq_len - 1, ..))?;
+        let _enter = self.span_output.enter();
+        self.output.forward(&x)
+    }
+
+    /// Not upstream: runs tokens after the cached `index_pos` tokens, each at its own
+    /// position in `positions` and seeing the cache and the new tokens that `mask`
+    /// (`seq_len × (index_pos + seq_len)`, 1 = hidden) leaves open, and returns the
+    /// logits of every token (`seq_len × vocab`). Several continuations of one prompt
+    /// are scored in one pass this way. The cache then holds the tree: use a copy.
+    pub fn forward_tree(
+        &mut self,
+        x: &Tensor,
+        positions: &[u32],
+        mask: &Tensor,
+        index_pos: usize,
+    ) -> Result<Tensor> {
+        let at = Positions::Each(Tensor::new(positions, x.device())?);
+        let hidden = self.hidden(x, Some(mask), index_pos, &at)?;
+        let _enter = self.span_output.enter();
+        self.output.forward(&hidden.squeeze(0)?)
+    }
+
+    fn hidden(
+        &mut self,
+        x: &Tensor,
+        mask: Option<&Tensor>,
+        index_pos: usize,
+        at: &Positions,
+    ) -> Result<Tensor> {
         let _enter = self.span.enter();
         let mut layer_in = self.tok_embeddings.forward(x)?;
         for layer in self.layers.iter_mut() {
             let x = layer_in;
             let residual = &x;
             let x = layer.attention_norm.forward(&x)?;
-            let attn = layer.forward_attn(&x, mask.as_ref(), index_pos)?;
+            let attn = layer.forward_attn(&x, mask, index_pos, at)?;
             let x = (attn + residual)?;
 
             // MLP
@@ -331,9 +379,6 @@ impl ModelWeights {
             let x = (x + residual)?;
             layer_in = x
         }
-        let x = self.norm.forward(&layer_in)?;
-        let x = x.i((.., seq_len - 1, ..))?;
-        let _enter = self.span_output.enter();
-        self.output.forward(&x)
+        self.norm.forward(&layer_in)
     }
 }

@@ -2,9 +2,11 @@
 //! extractor that runs it with the cached prefix.
 
 use super::*;
+use std::collections::HashMap;
 
 /// The editable prompts (see prompts/README.md): the extraction's system text and
-/// few-shot examples, and those of the product ideas for a need or a gift.
+/// few-shot examples, those of the product ideas for a need or a gift, and the system
+/// text under which the shop's product types are judged for a need.
 #[derive(Debug, Clone)]
 pub struct ExtractPrompt {
     pub system: String,
@@ -12,7 +14,6 @@ pub struct ExtractPrompt {
     pub ideas_system: String,
     pub ideas_examples: Vec<(String, Value)>,
     pub choose_system: String,
-    pub choose_examples: Vec<(String, Value)>,
 }
 
 pub(super) const SYSTEM: &str = include_str!("../../../prompts/extract/system.txt");
@@ -20,7 +21,21 @@ pub(super) const EXAMPLES: &str = include_str!("../../../prompts/extract/example
 const IDEAS_SYSTEM: &str = include_str!("../../../prompts/ideas/system.txt");
 const IDEAS_EXAMPLES: &str = include_str!("../../../prompts/ideas/examples.jsonl");
 const CHOOSE_SYSTEM: &str = include_str!("../../../prompts/choose/system.txt");
-const CHOOSE_EXAMPLES: &str = include_str!("../../../prompts/choose/examples.jsonl");
+
+/// `dir/folder/name`, or the built-in copy when there is no such file.
+fn read_prompt(
+    dir: Option<&std::path::Path>,
+    folder: &str,
+    name: &str,
+    builtin: &str,
+) -> Result<String, String> {
+    match dir.map(|d| d.join(folder).join(name)) {
+        Some(p) if p.is_file() => {
+            std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))
+        }
+        _ => Ok(builtin.to_string()),
+    }
+}
 
 /// A prompt folder's system text and examples, each file falling back to the built-in
 /// copy; every example is checked by `check`.
@@ -30,16 +45,8 @@ fn load_folder(
     builtin: (&str, &str),
     check: fn(&Value) -> Result<(), String>,
 ) -> Result<(String, Vec<(String, Value)>), String> {
-    let read = |name: &str, builtin: &str| -> Result<String, String> {
-        match dir.map(|d| d.join(folder).join(name)) {
-            Some(p) if p.is_file() => {
-                std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))
-            }
-            _ => Ok(builtin.to_string()),
-        }
-    };
-    let system = read("system.txt", builtin.0)?;
-    let examples_text = read("examples.jsonl", builtin.1)?;
+    let system = read_prompt(dir, folder, "system.txt", builtin.0)?;
+    let examples_text = read_prompt(dir, folder, "examples.jsonl", builtin.1)?;
     let mut examples = Vec::new();
     for (i, line) in examples_text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -48,55 +55,30 @@ fn load_folder(
         #[derive(Deserialize)]
         struct Example {
             user: String,
-            /// The shop's product types offered to choose from (the `choose` prompt).
-            #[serde(default)]
-            offered: Option<Vec<String>>,
             assistant: Value,
         }
         let e: Example = serde_json::from_str(line)
             .map_err(|e| format!("{folder}/examples.jsonl line {}: {e}", i + 1))?;
         check(&e.assistant).map_err(|m| format!("{folder}/examples.jsonl line {}: {m}", i + 1))?;
-        let user = match &e.offered {
-            Some(offered) => {
-                let chosen = e.assistant["products"].as_array().into_iter().flatten();
-                if let Some(c) = chosen
-                    .filter_map(Value::as_str)
-                    .find(|c| !offered.iter().any(|o| o == c))
-                {
-                    return Err(format!(
-                        "{folder}/examples.jsonl line {}: \"{c}\" is not offered",
-                        i + 1
-                    ));
-                }
-                choice_message(&e.user, offered)
-            }
-            None => e.user,
-        };
-        examples.push((user, e.assistant));
+        examples.push((e.user, e.assistant));
     }
     Ok((system.trim().to_string(), examples))
 }
 
 impl ExtractPrompt {
-    /// The prompts in `dir/extract/` and `dir/ideas/`, each file falling back to the
-    /// built-in copy.
+    /// The prompts in `dir/extract/`, `dir/ideas/` and `dir/choose/`, each file
+    /// falling back to the built-in copy.
     pub fn load(dir: Option<&std::path::Path>) -> Result<ExtractPrompt, String> {
         let (system, examples) = load_folder(dir, "extract", (SYSTEM, EXAMPLES), validate)?;
         let (ideas_system, ideas_examples) =
             load_folder(dir, "ideas", (IDEAS_SYSTEM, IDEAS_EXAMPLES), validate_ideas)?;
-        let (choose_system, choose_examples) = load_folder(
-            dir,
-            "choose",
-            (CHOOSE_SYSTEM, CHOOSE_EXAMPLES),
-            validate_ideas,
-        )?;
+        let choose_system = read_prompt(dir, "choose", "system.txt", CHOOSE_SYSTEM)?;
         Ok(ExtractPrompt {
             system,
             examples,
             ideas_system,
             ideas_examples,
-            choose_system,
-            choose_examples,
+            choose_system: choose_system.trim().to_string(),
         })
     }
 
@@ -128,30 +110,17 @@ pub fn ideas_schema() -> Value {
     })
 }
 
-/// The message the model chooses the shop's product types for: the shopper's words
-/// and the types offered, one a line.
-fn choice_message(text: &str, offered: &[String]) -> String {
-    let list: Vec<String> = offered.iter().map(|o| format!("- {o}")).collect();
-    format!("Shopper: {text}\n\nProducts:\n{}", list.join("\n"))
-}
+/// Where the model's answer begins when a product type is judged for a message: the
+/// type's name follows, then [`TYPE_END`].
+const TYPE_LEAD: &str = "The best fitting product: ";
+const TYPE_END: &str = ".";
 
-/// The JSON schema of a choice among the shop's product types: one to
-/// [`MAX_IDEAS`] of those offered.
-pub fn choose_schema(offered: &[String]) -> Value {
-    json!({
-        "type": "object",
-        "properties": {
-            "products": {
-                "type": "array",
-                "items": {"enum": offered},
-                "minItems": 1,
-                "maxItems": MAX_IDEAS
-            }
-        },
-        "required": ["products"],
-        "additionalProperties": false
-    })
-}
+/// A message that asks for nothing in particular: a type's likelihood after it is the
+/// model's bias towards that name, taken off its likelihood after the shopper's.
+const NO_NEED: &str = "I am looking for a product.";
+
+/// How many types' biases an extractor keeps; a catalogue has far fewer types.
+const PRIORS_KEPT: usize = 10_000;
 
 /// Checks an ideas example against [`ideas_schema`].
 pub(super) fn validate_ideas(v: &Value) -> Result<(), String> {
@@ -231,8 +200,11 @@ pub struct Extractor {
     schema: Value,
     /// The product ideas' cached prompt prefix and its tail.
     ideas: (Arc<Prefix>, String),
-    /// The choice among the shop's types: cached prompt prefix and its tail.
+    /// Judging the shop's types for a need: cached prompt prefix, and the tail up to
+    /// where a type's name follows ([`TYPE_LEAD`]).
     choose: (Arc<Prefix>, String),
+    /// Each type name's log-likelihood after [`NO_NEED`], once computed.
+    priors: std::sync::Mutex<HashMap<String, f32>>,
 }
 
 impl std::fmt::Debug for Extractor {
@@ -248,14 +220,15 @@ impl Extractor {
     pub fn new(model: &Model, prompt: &ExtractPrompt) -> Result<Extractor, String> {
         let (prefix, tail) = cached_prompt(model, &prompt.system, &prompt.examples)?;
         let ideas = cached_prompt(model, &prompt.ideas_system, &prompt.ideas_examples)?;
-        let choose = cached_prompt(model, &prompt.choose_system, &prompt.choose_examples)?;
+        let choose = cached_prompt(model, &prompt.choose_system, &[])?;
         Ok(Extractor {
             constraints: JsonConstraints::new(model)?,
             prefix: Arc::new(prefix),
             tail,
             schema: schema(),
             ideas: (Arc::new(ideas.0), ideas.1),
-            choose: (Arc::new(choose.0), choose.1),
+            choose: (Arc::new(choose.0), format!("{}{TYPE_LEAD}", choose.1)),
+            priors: std::sync::Mutex::new(HashMap::new()),
         })
     }
 
@@ -347,36 +320,50 @@ impl Extractor {
 }
 
 impl Extractor {
-    /// Which of the shop's product types `offered` (names, nearest to the message
-    /// first) would meet the need the message describes or make the gift it asks
-    /// for: their indices, most fitting first, one to [`MAX_IDEAS`]. The schema lets
-    /// the model name only what is offered, so it can only name what the shop has.
-    pub fn choose(
-        &self,
-        model: &Model,
-        text: &str,
-        offered: &[String],
-    ) -> Result<Vec<usize>, String> {
-        if offered.is_empty() {
-            return Ok(Vec::new());
-        }
-        let out = self.ask(
-            model,
-            &choose_schema(offered),
-            (&self.choose.0, &self.choose.1),
-            &choice_message(&clean_message(text), offered),
-            48,
-        )?;
-        let mut chosen: Vec<usize> = Vec::new();
-        for name in out["products"].as_array().into_iter().flatten() {
-            let found = offered
-                .iter()
-                .position(|o| Some(o.as_str()) == name.as_str());
-            if let Some(i) = found.filter(|i| !chosen.contains(i)) {
-                chosen.push(i);
+    /// How well each of the shop's product types `offered` (names) would meet the
+    /// need a message describes or make the gift it asks for, higher is better: the
+    /// log-likelihood the model gives the name as its answer to the message, less
+    /// that after a message that asks for nothing ([`NO_NEED`]), so that a name is
+    /// not favoured for being short or common. Each name is judged on its own, in one
+    /// pass ([`Model::score`]), so its place in the list does not matter; only names
+    /// offered can come out, so only what the shop has.
+    pub fn fit(&self, model: &Model, text: &str, offered: &[String]) -> Result<Vec<f32>, String> {
+        let names: Vec<String> = offered.iter().map(|o| format!("{o}{TYPE_END}")).collect();
+        let judge = |message: &str, names: &[&str]| {
+            model
+                .score(
+                    Some(&self.choose.0),
+                    &format!("{message}{}", self.choose.1),
+                    names,
+                )
+                .map_err(|e| e.to_string())
+        };
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let scores = judge(&clean_message(text), &refs)?;
+        let priors = || self.priors.lock().unwrap_or_else(|p| p.into_inner());
+        let unknown: Vec<&str> = {
+            let known = priors();
+            refs.iter()
+                .copied()
+                .filter(|n| !known.contains_key(*n))
+                .collect()
+        };
+        if !unknown.is_empty() {
+            let found = judge(NO_NEED, &unknown)?;
+            let mut known = priors();
+            if known.len() + unknown.len() > PRIORS_KEPT {
+                known.clear();
+            }
+            for (n, s) in unknown.iter().zip(found) {
+                known.insert(n.to_string(), s.logprob);
             }
         }
-        Ok(chosen)
+        let priors = priors();
+        Ok(names
+            .iter()
+            .zip(scores)
+            .map(|(n, s)| s.logprob - priors.get(n).copied().unwrap_or_default())
+            .collect())
     }
 }
 

@@ -28,31 +28,17 @@ fn the_builtin_ideas_examples_match_their_schema() {
 }
 
 #[test]
-fn a_choice_example_may_choose_only_what_it_offers() {
+fn the_shops_choose_system_text_replaces_the_builtin_one() {
     let dir = tempfile::tempdir().unwrap();
+    assert!(ExtractPrompt::builtin().choose_system.contains("shopper"));
     std::fs::create_dir_all(dir.path().join("choose")).unwrap();
-    let write = |chosen: &str| {
-        std::fs::write(
-            dir.path().join("choose/examples.jsonl"),
-            format!("{{\"user\": \"cold hands\", \"offered\": [\"Gloves\", \"Tent\"], \"assistant\": {{\"products\": [\"{chosen}\"]}}}}\n"),
-        )
-        .unwrap();
-    };
-    write("Scarf");
-    let e = ExtractPrompt::load(Some(dir.path())).unwrap_err();
-    assert!(
-        e.contains("choose/examples.jsonl line 1") && e.contains("Scarf"),
-        "{e}"
-    );
-    write("Gloves");
+    std::fs::write(
+        dir.path().join("choose/system.txt"),
+        "  Name the best product.\n",
+    )
+    .unwrap();
     let p = ExtractPrompt::load(Some(dir.path())).unwrap();
-    let (user, answer) = &p.choose_examples[0];
-    assert_eq!(user, "Shopper: cold hands\n\nProducts:\n- Gloves\n- Tent");
-    assert_eq!(answer["products"][0], "Gloves");
-    assert_eq!(
-        choose_schema(&["Gloves".to_string()])["properties"]["products"]["items"]["enum"][0],
-        "Gloves"
-    );
+    assert_eq!(p.choose_system, "Name the best product.");
 }
 
 #[test]
