@@ -210,8 +210,21 @@ pub fn confirmation(text: &str) -> Option<Confirmation> {
         "nicht",
         "lieber",
     ];
+    // Words that say nothing but yes count anywhere ("ich möchte die bestellung
+    // bestätigen"); the others only early in the message: in "eine hose die zu allem
+    // passt" or "for a friend who is sure to love it" they are no answer.
+    const ONLY_YES: &[&str] = &[
+        "bestätigen",
+        "bestätige",
+        "bestaetigen",
+        "confirm",
+        "einverstanden",
+    ];
     let first_no = words.iter().position(|w| NO.contains(w));
-    let first_yes = words.iter().position(|w| YES.contains(w));
+    let first_yes = words
+        .iter()
+        .position(|w| YES.contains(w))
+        .filter(|&i| i <= 2 || ONLY_YES.contains(&words[i]));
     match (first_yes, first_no) {
         (_, Some(n)) if words[n] == "nicht" && n > 0 => None,
         (Some(y), Some(n)) if y < n => None,

@@ -178,6 +178,16 @@ fn yes_and_no() {
         extract("ich suche eine jacke in schwarz für den winter bitte schnell").confirmation,
         None
     );
+    // A yes-word late in a request is part of it; one that only confirms is not.
+    assert_eq!(extract("eine hose die zu allem passt").confirmation, None);
+    assert_eq!(
+        extract("ich möchte die bestellung bestätigen").confirmation,
+        Some(Confirmation::Yes)
+    );
+    assert_eq!(
+        extract("ja das passt").confirmation,
+        Some(Confirmation::Yes)
+    );
 }
 
 #[test]

@@ -328,6 +328,9 @@ impl Extractor {
     /// pass ([`Model::score`]), so its place in the list does not matter; only names
     /// offered can come out, so only what the shop has.
     pub fn fit(&self, model: &Model, text: &str, offered: &[String]) -> Result<Vec<f32>, String> {
+        if offered.is_empty() {
+            return Ok(Vec::new());
+        }
         let names: Vec<String> = offered.iter().map(|o| format!("{o}{TYPE_END}")).collect();
         let judge = |message: &str, names: &[&str]| {
             model
