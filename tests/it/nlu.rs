@@ -158,3 +158,39 @@ fn an_open_message_shows_products_before_the_model_reads_it() {
     let kinds: Vec<(&str, u32)> = events.iter().map(|e| (e.0.as_str(), e.2)).collect();
     assert_eq!(kinds, [("understanding", 0), ("products", 1)]);
 }
+
+/// The model judges each of the shop's types for a need on its own: a type's place in
+/// the list offered changes nothing, and the judgement is relative to a message that
+/// asks for nothing, so a need shows in it.
+#[test]
+fn the_models_judgement_of_a_type_does_not_depend_on_its_place_in_the_list() {
+    let model = Model::load(&common::test_model(), &candle_core::Device::Cpu).unwrap();
+    let extractor = Extractor::new(&model, &ExtractPrompt::builtin()).unwrap();
+    let names: Vec<String> = ["Leather gloves", "Toothpaste", "Wooden railway", "Tent"]
+        .map(String::from)
+        .to_vec();
+    let text = "my hands freeze on my bike in winter";
+    let fit = extractor.fit(&model, text, &names).unwrap();
+    let mut reversed = names.clone();
+    reversed.reverse();
+    let fit_reversed = extractor.fit(&model, text, &reversed).unwrap();
+    assert_eq!(fit.len(), 4);
+    for (i, f) in fit.iter().enumerate() {
+        assert!(f.is_finite());
+        assert!(
+            (f - fit_reversed[3 - i]).abs() < 1e-3,
+            "{}: {f} first, {} reversed",
+            names[i],
+            fit_reversed[3 - i]
+        );
+    }
+    // The same names for another need are judged otherwise.
+    let trains = extractor
+        .fit(&model, "my little boy loves trains", &names)
+        .unwrap();
+    assert!(
+        trains[2] - trains[0] > fit[2] - fit[0],
+        "the railway against the gloves: {trains:?} for trains, {fit:?} for cold hands"
+    );
+    assert!(extractor.fit(&model, text, &[]).unwrap().is_empty());
+}
