@@ -30,9 +30,14 @@ const NEAREST: usize = 3;
 /// development set with the model's free ideas (BENCHMARKS.md).
 const IDEA_NEARNESS: f32 = 0.76;
 
-/// How near the nearest product to one of the model's own ideas must be for its
-/// type to be offered ("warm gloves" → "Lederhandschuhe").
-const IDEA_FIT: f32 = 0.80;
+/// How near a product must be to one of the model's own ideas for its type to be
+/// offered ("warm gloves" → "Lederhandschuhe").
+const IDEA_FIT: f32 = 0.75;
+
+/// How many types each of the model's ideas may offer, nearest first. The nearest is
+/// often not the fitting one ("train set" → "Dumbbell set" before "Building blocks
+/// set"); the model's judgement of each sorts them (BENCHMARKS.md).
+const TYPES_PER_IDEA: usize = 3;
 
 /// How many of a chosen type's search results are weighed.
 const IDEA_CANDIDATES: usize = 12;
@@ -54,7 +59,7 @@ pub(super) struct OfferedType {
     pub name: String,
     /// As the model reads it: in English where the product says so.
     pub offered: String,
-    /// Whether it is the type nearest to one of the model's own ideas.
+    /// Whether it is one of the types nearest to one of the model's own ideas.
     pub of_idea: bool,
 }
 
@@ -928,15 +933,15 @@ impl Assistant {
         Ok(())
     }
 
-    /// The shop's product types for the model to choose from for the need a message
-    /// describes: the type nearest to each of its own ideas ("warm gloves"), if at
-    /// least [`IDEA_FIT`] near, then those of the products at least
+    /// The shop's product types for the model to judge for the need a message
+    /// describes: the [`TYPES_PER_IDEA`] nearest to each of its own ideas ("warm
+    /// gloves"), at least [`IDEA_FIT`] near, then those of the products at least
     /// [`IDEA_NEARNESS`] near the message, nearest first; each under one name.
     pub(super) fn offered_types(&self, u: &Understanding, ideas: &[String]) -> Vec<OfferedType> {
         let mut offered: Vec<OfferedType> = Vec::new();
         let of_ideas = ideas
             .iter()
-            .flat_map(|idea| self.shop.types_near(idea, 1, IDEA_FIT))
+            .flat_map(|idea| self.shop.types_near(idea, TYPES_PER_IDEA, IDEA_FIT))
             .map(|t| (t, true));
         let of_message = self
             .shop
