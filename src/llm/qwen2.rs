@@ -68,7 +68,7 @@ impl LayerWeights {
                 self.cos.narrow(0, *index_pos, seq_len)?,
                 self.sin.narrow(0, *index_pos, seq_len)?,
             ),
-            Positions::Each(ids) => (
+            Positions::Each { ids, .. } => (
                 self.cos.index_select(ids, 0)?,
                 self.sin.index_select(ids, 0)?,
             ),
@@ -80,7 +80,6 @@ impl LayerWeights {
         &mut self,
         x: &Tensor,
         mask: Option<&Tensor>,
-        index_pos: usize,
         at: &Positions,
     ) -> Result<Tensor> {
         let _enter = self.span_attn.enter();
@@ -116,7 +115,7 @@ impl LayerWeights {
         let (k, v) = match &self.kv_cache {
             None => (k, v),
             Some((k_cache, v_cache)) => {
-                if index_pos == 0 {
+                if at.cached() == 0 {
                     (k, v)
                 } else {
                     let k = Tensor::cat(&[k_cache, &k], 2)?;
@@ -149,11 +148,22 @@ impl LayerWeights {
 }
 
 /// Where the tokens of one forward pass sit: one after another from a position (the
-/// upstream case), or each at its own position (a tree of continuations that share
-/// the cached sequence before them; see [`ModelWeights::forward_tree`]).
+/// upstream case), or each at its own position after `cached` tokens in the cache (a
+/// tree of continuations that share the cached sequence before them; see
+/// [`ModelWeights::forward_tree`]).
 enum Positions {
     From(usize),
-    Each(Tensor),
+    Each { cached: usize, ids: Tensor },
+}
+
+impl Positions {
+    /// How many tokens the KV cache holds before this pass.
+    fn cached(&self) -> usize {
+        match self {
+            Positions::From(index_pos) => *index_pos,
+            Positions::Each { cached, .. } => *cached,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -331,7 +341,7 @@ impl ModelWeights {
         } else {
             Some(self.mask(seq_len, index_pos, x.device())?)
         };
-        let hidden = self.hidden(x, mask.as_ref(), index_pos, &Positions::From(index_pos))?;
+        let hidden = self.hidden(x, mask.as_ref(), &Positions::From(index_pos))?;
         let x = hidden.i((.., seq_len - 1, ..))?;
         let _enter = self.span_output.enter();
         self.output.forward(&x)
@@ -349,26 +359,23 @@ impl ModelWeights {
         mask: &Tensor,
         index_pos: usize,
     ) -> Result<Tensor> {
-        let at = Positions::Each(Tensor::new(positions, x.device())?);
-        let hidden = self.hidden(x, Some(mask), index_pos, &at)?;
+        let at = Positions::Each {
+            cached: index_pos,
+            ids: Tensor::new(positions, x.device())?,
+        };
+        let hidden = self.hidden(x, Some(mask), &at)?;
         let _enter = self.span_output.enter();
         self.output.forward(&hidden.squeeze(0)?)
     }
 
-    fn hidden(
-        &mut self,
-        x: &Tensor,
-        mask: Option<&Tensor>,
-        index_pos: usize,
-        at: &Positions,
-    ) -> Result<Tensor> {
+    fn hidden(&mut self, x: &Tensor, mask: Option<&Tensor>, at: &Positions) -> Result<Tensor> {
         let _enter = self.span.enter();
         let mut layer_in = self.tok_embeddings.forward(x)?;
         for layer in self.layers.iter_mut() {
             let x = layer_in;
             let residual = &x;
             let x = layer.attention_norm.forward(&x)?;
-            let attn = layer.forward_attn(&x, mask, index_pos, at)?;
+            let attn = layer.forward_attn(&x, mask, at)?;
             let x = (attn + residual)?;
 
             // MLP

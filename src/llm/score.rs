@@ -32,17 +32,18 @@ impl Model {
         continuations: &[&str],
     ) -> Result<Vec<Score>, GenerateError> {
         let step = self.start(prefix, prompt)?;
+        let (state, pos) = (step.state, step.pos);
         let first = log_softmax(&step.logits)?;
         let tokens: Vec<Vec<u32>> = continuations
             .iter()
             .map(|c| self.encode(c).map_err(GenerateError::Tokenizer))
             .collect::<Result<_, _>>()?;
-        let rest = match step.state.clone() {
-            Weights::Qwen2(mut m) => tree(&mut m, &tokens, step.pos, &self.device)?,
+        let rest = match state {
+            Weights::Qwen2(mut m) => tree(&mut m, &tokens, pos, &self.device)?,
             state => {
                 let mut rest = Vec::with_capacity(tokens.len());
                 for t in &tokens {
-                    rest.push(one_by_one(&mut state.clone(), t, step.pos, &self.device)?);
+                    rest.push(one_by_one(&mut state.clone(), t, pos, &self.device)?);
                 }
                 rest
             }
