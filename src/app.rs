@@ -165,8 +165,23 @@ pub fn load_model(config: &Config, progress: bool) -> Result<Model, AppError> {
     )?;
     let device = crate::llm::model::device(config.device).map_err(AppError::Device)?;
     let started = std::time::Instant::now();
-    let model = Model::load(&path, &device)?;
+    let mut model = Model::load(&path, &device)?;
     tracing::info!(path = %path.display(), seconds = started.elapsed().as_secs_f64(), "model loaded");
+    // A known model was verified against its registry sha256 just now; any other
+    // file is hashed (about a second per GB) so its saved prompt states are its own.
+    let known = match &config.model {
+        models::ModelChoice::Named(name) => models::KnownModel::by_name(name).map(|m| m.sha256),
+        _ => None,
+    };
+    let sha256 = match known {
+        Some(sha) => Some(sha.to_string()),
+        None => models::sha256_file(&path)
+            .map(|(sha, _)| sha)
+            .map_err(|e| tracing::warn!(error = %e, "cannot hash the model; prompt prefixes are computed at every start"))
+            .ok(),
+    };
+    model.prompt_cache =
+        sha256.map(|sha| crate::llm::prompt_cache::PromptCache::beside(&path, &sha, &device));
     Ok(model)
 }
 

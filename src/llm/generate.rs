@@ -180,12 +180,29 @@ impl Model {
     /// Evaluates `prefix` once and keeps the resulting state.
     pub fn cache_prefix(&self, prefix: &str) -> Result<Prefix, GenerateError> {
         let tokens = self.encode(prefix).map_err(GenerateError::Tokenizer)?;
+        let cache = self.prompt_cache.as_ref().filter(|_| !tokens.is_empty());
+        if let Some(saved) = cache.and_then(|c| c.load(&self.weights, &tokens, &self.device)) {
+            tracing::debug!(
+                tokens = tokens.len(),
+                "prompt prefix restored from the prompt cache"
+            );
+            return Ok(Prefix {
+                tokens,
+                state: saved.state,
+                logits: saved.logits,
+            });
+        }
         let mut state = self.weights.clone();
         let logits = if tokens.is_empty() {
             None
         } else {
             Some(state.forward(&tokens, 0, &self.device)?)
         };
+        if let Some(c) = cache {
+            if let Err(reason) = c.save(&state, &tokens, logits.as_ref()) {
+                tracing::warn!(%reason, "could not save the prompt prefix's state; it is computed again at the next start");
+            }
+        }
         Ok(Prefix {
             tokens,
             state,

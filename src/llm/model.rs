@@ -14,6 +14,7 @@ use candle_transformers::models::{quantized_gemma3, quantized_llama, quantized_q
 use tokenizers::Tokenizer;
 
 use super::gguf::{read_header, LoadError};
+use super::prompt_cache::PromptCache;
 use super::qwen2;
 
 /// Where the model runs.
@@ -79,6 +80,28 @@ impl Weights {
         };
         logits.squeeze(0)
     }
+
+    /// Whether the engine can read and install this architecture's KV cache (for the
+    /// prompt cache on disk).
+    pub fn has_kv_access(&self) -> bool {
+        matches!(self, Weights::Qwen2(_))
+    }
+
+    /// Every layer's KV cache, where the engine can read it and it is filled.
+    pub fn kv_cache(&self) -> Option<Vec<(Tensor, Tensor)>> {
+        match self {
+            Weights::Qwen2(m) => m.kv_cache(),
+            _ => None,
+        }
+    }
+
+    /// Installs a KV cache read by [`Self::kv_cache`] from the same model.
+    pub fn set_kv_cache(&mut self, cache: Vec<(Tensor, Tensor)>) -> candle_core::Result<()> {
+        match self {
+            Weights::Qwen2(m) => m.set_kv_cache(cache),
+            _ => candle_core::bail!("this architecture's KV cache cannot be installed"),
+        }
+    }
 }
 
 /// A model ready to generate.
@@ -96,6 +119,9 @@ pub struct Model {
     pub eos_token: String,
     /// File name, for `/v1/models` and logs.
     pub name: String,
+    /// Where prompt prefixes' states are saved and restored; `None` computes them
+    /// every time (set by the daemon, not by [`Model::load`]).
+    pub prompt_cache: Option<PromptCache>,
 }
 
 impl std::fmt::Debug for Model {
@@ -198,6 +224,7 @@ impl Model {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
+            prompt_cache: None,
         })
     }
 

@@ -1,7 +1,9 @@
 //! Qwen2 with quantized weights, vendored from candle-transformers 0.11.1
-//! (`models/quantized_qwen2.rs`, MIT OR Apache-2.0) with one change: `ModelWeights`
-//! derives `Clone`, so the state after a fixed prompt prefix can be copied and reused
-//! per request (the upstream type cannot be cloned). Keep it in step with upstream.
+//! (`models/quantized_qwen2.rs`, MIT OR Apache-2.0). Changes, each marked "not
+//! upstream": `ModelWeights` derives `Clone`, so the state after a fixed prompt prefix
+//! can be copied and reused per request; its KV cache can be read and installed (the
+//! prompt cache on disk); `forward_tree` scores several continuations in one pass.
+//! Keep it in step with upstream.
 #![allow(clippy::all)]
 
 use candle::{
@@ -332,6 +334,42 @@ impl ModelWeights {
         for layer in self.layers.iter_mut() {
             layer.kv_cache = None;
         }
+    }
+
+    /// Not upstream: every layer's KV cache (keys, values: `1 × kv_heads × tokens ×
+    /// head_dim`), or `None` while any layer has none. With [`Self::set_kv_cache`] it
+    /// saves and restores the state after a prompt prefix.
+    pub fn kv_cache(&self) -> Option<Vec<(Tensor, Tensor)>> {
+        self.layers.iter().map(|l| l.kv_cache.clone()).collect()
+    }
+
+    /// Not upstream: installs a KV cache taken from [`Self::kv_cache`] of the same
+    /// model; refuses one of another shape (another model, a damaged file).
+    pub fn set_kv_cache(&mut self, cache: Vec<(Tensor, Tensor)>) -> Result<()> {
+        if cache.len() != self.layers.len() {
+            candle::bail!(
+                "{} layers in the saved state, the model has {}",
+                cache.len(),
+                self.layers.len()
+            );
+        }
+        let tokens = cache.first().map(|(k, _)| k.dim(2)).transpose()?;
+        for (layer, (k, v)) in self.layers.iter().zip(&cache) {
+            let want = (1, layer.n_kv_head, tokens.unwrap_or(0), layer.head_dim);
+            for t in [k, v] {
+                if t.dims4()? != want || t.dtype() != DType::F32 {
+                    candle::bail!(
+                        "saved state {:?} {:?} does not fit the model ({want:?} f32)",
+                        t.dims(),
+                        t.dtype()
+                    );
+                }
+            }
+        }
+        for (layer, kv) in self.layers.iter_mut().zip(cache) {
+            layer.kv_cache = Some(kv);
+        }
+        Ok(())
     }
 
     pub fn forward(&mut self, x: &Tensor, index_pos: usize) -> Result<Tensor> {
