@@ -145,7 +145,9 @@ impl Overrides {
             let Some(key) = name.strip_prefix(ENV_PREFIX) else {
                 continue;
             };
-            if name == ENV_CONFIG_FILE {
+            // Not settings: the config file's path, and the engine's switch to its
+            // portable kernels (read where the kernels are chosen).
+            if name == ENV_CONFIG_FILE || name == crate::llm::kernels::ENV_PORTABLE {
                 continue;
             }
             let key = key.to_ascii_lowercase();

@@ -7,6 +7,7 @@
 pub mod constrain;
 pub mod generate;
 pub mod gguf;
+pub mod kernels;
 pub mod model;
 pub mod prompt_cache;
 mod qwen2;

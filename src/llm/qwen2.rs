@@ -2,7 +2,9 @@
 //! (`models/quantized_qwen2.rs`, MIT OR Apache-2.0). Changes, each marked "not
 //! upstream": `ModelWeights` derives `Clone`, so the state after a fixed prompt prefix
 //! can be copied and reused per request; its KV cache can be read and installed (the
-//! prompt cache on disk); `forward_tree` scores several continuations in one pass.
+//! prompt cache on disk); `forward_tree` scores several continuations in one pass;
+//! the weight products go through [`super::kernels::matmul`] (our kernels for one
+//! token, candle's otherwise).
 //! Keep it in step with upstream.
 #![allow(clippy::all)]
 
@@ -15,6 +17,9 @@ use candle_nn::{Embedding, Module};
 use candle_transformers::{quantized_nn::RmsNorm, utils::repeat_kv};
 use std::collections::HashMap;
 
+// Not upstream: one-row products of Q4_K / Q6_K weights run our own kernels.
+use super::kernels::matmul;
+
 #[derive(Debug, Clone)]
 struct Mlp {
     feed_forward_w1: QMatMul,
@@ -24,10 +29,9 @@ struct Mlp {
 
 impl Module for Mlp {
     fn forward(&self, xs: &Tensor) -> Result<Tensor> {
-        let w1 = self.feed_forward_w1.forward(xs)?;
-        let w3 = self.feed_forward_w3.forward(xs)?;
-        self.feed_forward_w2
-            .forward(&(candle_nn::ops::silu(&w1)? * w3)?)
+        let w1 = matmul(&self.feed_forward_w1, xs)?;
+        let w3 = matmul(&self.feed_forward_w3, xs)?;
+        matmul(&self.feed_forward_w2, &(candle_nn::ops::silu(&w1)? * w3)?)
     }
 }
 
@@ -87,9 +91,9 @@ impl LayerWeights {
         let _enter = self.span_attn.enter();
         let (b_sz, seq_len, n_embd) = x.dims3()?;
 
-        let q = self.attention_wq.forward(x)?;
-        let k = self.attention_wk.forward(x)?;
-        let v = self.attention_wv.forward(x)?;
+        let q = matmul(&self.attention_wq, x)?;
+        let k = matmul(&self.attention_wk, x)?;
+        let v = matmul(&self.attention_wv, x)?;
 
         let q = q.broadcast_add(&self.attention_bq)?;
         let k = k.broadcast_add(&self.attention_bk)?;
@@ -144,7 +148,7 @@ impl LayerWeights {
         // Convert to contiguous as matmul doesn't support strided vs for now.
         let y = att.matmul(&v.contiguous()?)?;
         let y = y.transpose(1, 2)?.reshape(&[b_sz, seq_len, n_embd])?;
-        let y = self.attention_wo.forward(&y)?;
+        let y = matmul(&self.attention_wo, &y)?;
         Ok(y)
     }
 }
@@ -382,7 +386,7 @@ impl ModelWeights {
         let hidden = self.hidden(x, mask.as_ref(), &Positions::From(index_pos))?;
         let x = hidden.i((.., seq_len - 1, ..))?;
         let _enter = self.span_output.enter();
-        self.output.forward(&x)
+        matmul(&self.output, &x)
     }
 
     /// Not upstream: runs tokens after the cached `index_pos` tokens, each at its own
@@ -403,7 +407,7 @@ impl ModelWeights {
         };
         let hidden = self.hidden(x, Some(mask), &at)?;
         let _enter = self.span_output.enter();
-        self.output.forward(&hidden.squeeze(0)?)
+        matmul(&self.output, &hidden.squeeze(0)?)
     }
 
     fn hidden(&mut self, x: &Tensor, mask: Option<&Tensor>, at: &Positions) -> Result<Tensor> {

@@ -1,0 +1,580 @@
+//! Our own quantized kernels, where candle's are the bottleneck.
+//!
+//! Generating a token multiplies every weight matrix by one activation row, so a
+//! token costs one pass over the weights. On two cores candle's one-row products are
+//! compute-bound, not memory-bound: they scale linearly with threads, at ~10 GB/s of
+//! Q6_K weights per core (its AVX2 port of ggml's kernel) and ~16 GB/s of Q4_K (its
+//! repacked AVX-512 kernel) when the weights stream from memory, as they do for every
+//! token. The default model is Q4_K and Q6_K throughout. This module's Q4_K × Q8_K
+//! and Q6_K × Q8_K row products use AVX-512 VNNI (`vpdpbusd`, chosen at run time
+//! with `is_x86_feature_detected!`) on 64 bytes of weights at a time, and take the
+//! offsets (Q4_K's minimums, Q6_K's `-32`) from the activation's precomputed 16-value
+//! sums instead of a second multiply per value. Rows are split over rayon's pool,
+//! which lives as long as the process. Without VNNI, for other formats and for more
+//! than one row (prompts, where candle's repacked tiles reuse each weight across
+//! rows) candle's kernels run as before. `BENCHMARKS.md` has the figures.
+//!
+//! The activation is quantised exactly as candle (ggml) does; each kernel is tested
+//! against dequantised weights, against the portable kernel and against candle.
+
+use candle_core::quantized::{GgmlDType, QMatMul};
+use candle_core::{Device, Module, Result, Tensor};
+use rayon::prelude::*;
+
+const QK_K: usize = 256;
+
+/// A Q6_K block (ggml's layout): 256 weights of 6 bits with one 8-bit scale per 16.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct BlockQ6K {
+    ql: [u8; QK_K / 2],
+    qh: [u8; QK_K / 4],
+    scales: [i8; QK_K / 16],
+    d: [u8; 2],
+}
+const _: () = assert!(std::mem::size_of::<BlockQ6K>() == 210);
+
+/// A Q4_K block: 256 weights of 4 bits in eight groups of 32, each with a 6-bit
+/// scale and a 6-bit minimum (packed in `scales`), under two f16 super-scales.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct BlockQ4K {
+    d: [u8; 2],
+    dmin: [u8; 2],
+    scales: [u8; 12],
+    qs: [u8; QK_K / 2],
+}
+const _: () = assert!(std::mem::size_of::<BlockQ4K>() == 144);
+
+/// The eight (scale, minimum) pairs of a Q4_K block, as ggml packs them.
+fn q4k_scales_mins(q: &[u8; 12]) -> ([i32; 8], [i32; 8]) {
+    let (mut sc, mut m) = ([0i32; 8], [0i32; 8]);
+    for j in 0..8 {
+        let (a, b) = if j < 4 {
+            (q[j] & 63, q[j + 4] & 63)
+        } else {
+            (
+                (q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4),
+                (q[j + 4] >> 4) | ((q[j] >> 6) << 4),
+            )
+        };
+        sc[j] = a as i32;
+        m[j] = b as i32;
+    }
+    (sc, m)
+}
+
+/// The minimums' share of a Q4_K block's dot product: Σ min × (sum of its 32
+/// activations), from the activation's 16-value sums.
+fn q4k_min_term(mins: &[i32; 8], a: &BlockQ8K) -> i32 {
+    mins.iter()
+        .enumerate()
+        .map(|(s, &m)| m * (a.bsums[2 * s] as i32 + a.bsums[2 * s + 1] as i32))
+        .sum()
+}
+
+/// One row of Q4_K weights times a Q8_K activation, portably.
+fn dot_q4k_scalar(w: &[BlockQ4K], a: &[BlockQ8K]) -> f32 {
+    let mut sum = 0f32;
+    for (x, y) in w.iter().zip(a) {
+        let (sc, mins) = q4k_scales_mins(&x.scales);
+        let mut isum = 0i32;
+        for j in 0..4 {
+            let (lo, hi) = (&y.qs[64 * j..64 * j + 32], &y.qs[64 * j + 32..64 * j + 64]);
+            let q = &x.qs[32 * j..32 * j + 32];
+            let (mut s_lo, mut s_hi) = (0i32, 0i32);
+            for l in 0..32 {
+                s_lo += (q[l] & 0xF) as i32 * lo[l] as i32;
+                s_hi += (q[l] >> 4) as i32 * hi[l] as i32;
+            }
+            isum += sc[2 * j] * s_lo + sc[2 * j + 1] * s_hi;
+        }
+        sum +=
+            f16_at(x.d) * y.d * isum as f32 - f16_at(x.dmin) * y.d * q4k_min_term(&mins, y) as f32;
+    }
+    sum
+}
+
+/// The same with AVX-512 VNNI: 64 bytes of weights (128 values, four groups of 32)
+/// at a time, low and high nibbles each against their 64 activations.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
+unsafe fn dot_q4k_vnni(w: &[BlockQ4K], a: &[BlockQ8K]) -> f32 {
+    use std::arch::x86_64::*;
+    let m4 = _mm512_set1_epi8(0x0F);
+    // Lanes 0-7 of the low nibbles' sums belong to group 4p, lanes 8-15 to group
+    // 4p + 2; the high nibbles' to 4p + 1 and 4p + 3.
+    let two = |a: i32, b: i32| _mm512_inserti64x4(_mm512_set1_epi32(a), _mm256_set1_epi32(b), 1);
+    let idx = [two(0, 2), two(1, 3), two(4, 6), two(5, 7)];
+    let mut acc = _mm512_setzero_ps();
+    let mut mins_total = 0f32;
+    for (x, y) in w.iter().zip(a) {
+        let (sc, mins) = q4k_scales_mins(&x.scales);
+        let scales = _mm512_castsi256_si512(_mm256_loadu_si256(sc.as_ptr() as *const __m256i));
+        let mut sumi = _mm512_setzero_si512();
+        for p in 0..2 {
+            let q = _mm512_loadu_si512(x.qs.as_ptr().add(64 * p) as *const _);
+            let lo = _mm512_and_si512(q, m4);
+            let hi = _mm512_and_si512(_mm512_srli_epi16(q, 4), m4);
+            let q8 = y.qs.as_ptr().add(128 * p);
+            let join = |a: *const i8, b: *const i8| {
+                _mm512_inserti64x4(
+                    _mm512_castsi256_si512(_mm256_loadu_si256(a as *const __m256i)),
+                    _mm256_loadu_si256(b as *const __m256i),
+                    1,
+                )
+            };
+            let a_lo = join(q8, q8.add(64));
+            let a_hi = join(q8.add(32), q8.add(96));
+            let p_lo = _mm512_dpbusd_epi32(_mm512_setzero_si512(), lo, a_lo);
+            let p_hi = _mm512_dpbusd_epi32(_mm512_setzero_si512(), hi, a_hi);
+            let s_lo = _mm512_permutexvar_epi32(idx[2 * p], scales);
+            let s_hi = _mm512_permutexvar_epi32(idx[2 * p + 1], scales);
+            sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(p_lo, s_lo));
+            sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(p_hi, s_hi));
+        }
+        acc = _mm512_fmadd_ps(
+            _mm512_set1_ps(f16_at(x.d) * y.d),
+            _mm512_cvtepi32_ps(sumi),
+            acc,
+        );
+        mins_total += f16_at(x.dmin) * y.d * q4k_min_term(&mins, y) as f32;
+    }
+    _mm512_reduce_add_ps(acc) - mins_total
+}
+
+/// A Q8_K block: 256 activations as i8 with one f32 scale and the sums of each 16.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct BlockQ8K {
+    d: f32,
+    qs: [i8; QK_K],
+    bsums: [i16; QK_K / 16],
+}
+
+impl BlockQ8K {
+    const ZERO: BlockQ8K = BlockQ8K {
+        d: 0.0,
+        qs: [0; QK_K],
+        bsums: [0; QK_K / 16],
+    };
+}
+
+/// Quantises `x` (a multiple of 256 long) to Q8_K as ggml and candle do.
+pub fn quantize_q8k(x: &[f32]) -> Vec<BlockQ8K> {
+    x.chunks_exact(QK_K)
+        .map(|xs| {
+            let mut y = BlockQ8K::ZERO;
+            let (mut max, mut amax) = (0f32, 0f32);
+            for &v in xs {
+                if amax < v.abs() {
+                    amax = v.abs();
+                    max = v;
+                }
+            }
+            if amax == 0.0 {
+                return y;
+            }
+            let iscale = -127f32 / max;
+            for (q, &v) in y.qs.iter_mut().zip(xs) {
+                *q = (iscale * v).round().clamp(-128.0, 127.0) as i8;
+            }
+            for (s, group) in y.bsums.iter_mut().zip(y.qs.chunks_exact(16)) {
+                *s = group.iter().map(|&q| q as i32).sum::<i32>() as i16;
+            }
+            y.d = 1.0 / iscale;
+            y
+        })
+        .collect()
+}
+
+fn f16_at(bytes: [u8; 2]) -> f32 {
+    half::f16::from_le_bytes(bytes).to_f32()
+}
+
+/// One row of Q6_K weights times a Q8_K activation, portably.
+fn dot_q6k_scalar(w: &[BlockQ6K], a: &[BlockQ8K]) -> f32 {
+    let mut sum = 0f32;
+    for (x, y) in w.iter().zip(a) {
+        let mut isum = 0i32;
+        for half in 0..2 {
+            let (ql, qh) = (&x.ql[64 * half..], &x.qh[32 * half..]);
+            let q8 = &y.qs[128 * half..];
+            let sc = &x.scales[8 * half..];
+            for l in 0..32 {
+                let q = [
+                    (ql[l] & 0xF) | ((qh[l] & 3) << 4),
+                    (ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4),
+                    (ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4),
+                    (ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4),
+                ];
+                for (j, &q) in q.iter().enumerate() {
+                    let v = l + 32 * j;
+                    isum += sc[v / 16] as i32 * q as i32 * q8[v] as i32;
+                }
+            }
+        }
+        let offset: i32 = x
+            .scales
+            .iter()
+            .zip(&y.bsums)
+            .map(|(&s, &b)| s as i32 * b as i32)
+            .sum();
+        sum += f16_at(x.d) * y.d * (isum - 32 * offset) as f32;
+    }
+    sum
+}
+
+/// The same with AVX-512 VNNI: each half block (128 weights) is two 64-byte vectors
+/// of unsigned 6-bit values in activation order, multiplied and summed by four with
+/// `vpdpbusd`, then weighted by their 16-value scales.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
+unsafe fn dot_q6k_vnni(w: &[BlockQ6K], a: &[BlockQ8K]) -> f32 {
+    use std::arch::x86_64::*;
+    let m4 = _mm512_set1_epi8(0x0F);
+    let m2 = _mm512_set1_epi8(3);
+    // Shift counts per 16-bit lane: the lower 32 bytes take qh's bits 0-1 (4-5),
+    // the upper 32 bytes bits 2-3 (6-7).
+    let shift_a = _mm512_inserti64x4(_mm512_set1_epi16(0), _mm256_set1_epi16(2), 1);
+    let shift_b = _mm512_inserti64x4(_mm512_set1_epi16(4), _mm256_set1_epi16(6), 1);
+    // Lane i of a 16-value group's dot products takes scale i/4 (+4 per vector).
+    let lanes = |first: i32| {
+        _mm512_setr_epi32(
+            first,
+            first,
+            first,
+            first,
+            first + 1,
+            first + 1,
+            first + 1,
+            first + 1,
+            first + 2,
+            first + 2,
+            first + 2,
+            first + 2,
+            first + 3,
+            first + 3,
+            first + 3,
+            first + 3,
+        )
+    };
+    let idx = [lanes(0), lanes(4), lanes(8), lanes(12)];
+    let mut acc = _mm512_setzero_ps();
+    let mut offsets = 0f32;
+    for (x, y) in w.iter().zip(a) {
+        let scales = _mm512_cvtepi8_epi32(_mm_loadu_si128(x.scales.as_ptr() as *const __m128i));
+        let mut sumi = _mm512_setzero_si512();
+        for half in 0..2 {
+            let ql = _mm512_loadu_si512(x.ql.as_ptr().add(64 * half) as *const _);
+            let qh = _mm256_loadu_si256(x.qh.as_ptr().add(32 * half) as *const __m256i);
+            let qh = _mm512_inserti64x4(_mm512_castsi256_si512(qh), qh, 1);
+            let high_a = _mm512_slli_epi16(_mm512_and_si512(_mm512_srlv_epi16(qh, shift_a), m2), 4);
+            let high_b = _mm512_slli_epi16(_mm512_and_si512(_mm512_srlv_epi16(qh, shift_b), m2), 4);
+            let qa = _mm512_or_si512(_mm512_and_si512(ql, m4), high_a);
+            let qb = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(ql, 4), m4), high_b);
+            let q8 = y.qs.as_ptr().add(128 * half);
+            let pa = _mm512_dpbusd_epi32(
+                _mm512_setzero_si512(),
+                qa,
+                _mm512_loadu_si512(q8 as *const _),
+            );
+            let pb = _mm512_dpbusd_epi32(
+                _mm512_setzero_si512(),
+                qb,
+                _mm512_loadu_si512(q8.add(64) as *const _),
+            );
+            let sa = _mm512_permutexvar_epi32(idx[2 * half], scales);
+            let sb = _mm512_permutexvar_epi32(idx[2 * half + 1], scales);
+            sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(pa, sa));
+            sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(pb, sb));
+        }
+        let d = f16_at(x.d) * y.d;
+        acc = _mm512_fmadd_ps(_mm512_set1_ps(d), _mm512_cvtepi32_ps(sumi), acc);
+        let offset: i32 = x
+            .scales
+            .iter()
+            .zip(&y.bsums)
+            .map(|(&s, &b)| s as i32 * b as i32)
+            .sum();
+        offsets += d * (32 * offset) as f32;
+    }
+    _mm512_reduce_add_ps(acc) - offsets
+}
+
+/// Which implementation of the row products this machine runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kernel {
+    Vnni,
+    Portable,
+}
+
+/// Set to force the portable kernels (to compare, or on a CPU that misreports).
+pub const ENV_PORTABLE: &str = "SHOPASSIST_PORTABLE_KERNELS";
+
+/// The fastest kernel this CPU supports, detected once ([`ENV_PORTABLE`] forces the
+/// portable one).
+pub fn kernel() -> Kernel {
+    static KERNEL: std::sync::OnceLock<Kernel> = std::sync::OnceLock::new();
+    *KERNEL.get_or_init(|| {
+        #[cfg(target_arch = "x86_64")]
+        if std::env::var_os(ENV_PORTABLE).is_none()
+            && is_x86_feature_detected!("avx512f")
+            && is_x86_feature_detected!("avx512bw")
+            && is_x86_feature_detected!("avx512vnni")
+        {
+            return Kernel::Vnni;
+        }
+        Kernel::Portable
+    })
+}
+
+/// The weight formats with kernels of our own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Q4K,
+    Q6K,
+}
+
+impl Format {
+    fn of(dtype: GgmlDType) -> Option<Format> {
+        match dtype {
+            GgmlDType::Q4K => Some(Format::Q4K),
+            GgmlDType::Q6K => Some(Format::Q6K),
+            _ => None,
+        }
+    }
+
+    fn block_bytes(self) -> usize {
+        match self {
+            Format::Q4K => std::mem::size_of::<BlockQ4K>(),
+            Format::Q6K => std::mem::size_of::<BlockQ6K>(),
+        }
+    }
+}
+
+/// Blocks of plain bytes (alignment 1) viewed as ggml's block structs.
+///
+/// SAFETY: `T` must be a `repr(C)` struct of byte arrays, and `bytes` a whole
+/// number of them.
+unsafe fn blocks<T>(bytes: &[u8]) -> &[T] {
+    debug_assert_eq!(std::mem::align_of::<T>(), 1);
+    std::slice::from_raw_parts(
+        bytes.as_ptr() as *const T,
+        bytes.len() / std::mem::size_of::<T>(),
+    )
+}
+
+fn dot(format: Format, kernel: Kernel, row: &[u8], a: &[BlockQ8K]) -> f32 {
+    // SAFETY: both block types are byte arrays in ggml's layout, `row` is whole
+    // blocks, and `Vnni` is only chosen where the CPU has its features.
+    unsafe {
+        match (format, kernel) {
+            #[cfg(target_arch = "x86_64")]
+            (Format::Q4K, Kernel::Vnni) => dot_q4k_vnni(blocks(row), a),
+            #[cfg(target_arch = "x86_64")]
+            (Format::Q6K, Kernel::Vnni) => dot_q6k_vnni(blocks(row), a),
+            (Format::Q4K, _) => dot_q4k_scalar(blocks(row), a),
+            (Format::Q6K, _) => dot_q6k_scalar(blocks(row), a),
+        }
+    }
+}
+
+/// `n` rows of weights in `format` (`bytes`, each row `k` wide, `k` a multiple of
+/// 256) times the activation `x`, with `kernel`, rows split over rayon's threads.
+pub fn gemv(
+    format: Format,
+    kernel: Kernel,
+    bytes: &[u8],
+    n: usize,
+    k: usize,
+    x: &[f32],
+) -> Vec<f32> {
+    assert!(
+        k.is_multiple_of(QK_K) && x.len() == k,
+        "k {k}, activation {}",
+        x.len()
+    );
+    let row_bytes = k / QK_K * format.block_bytes();
+    assert_eq!(bytes.len(), n * row_bytes, "weights of {n}x{k} {format:?}");
+    let a = quantize_q8k(x);
+    let mut out = vec![0f32; n];
+    const ROWS: usize = 256;
+    out.par_chunks_mut(ROWS)
+        .enumerate()
+        .for_each(|(chunk, dst)| {
+            let rows = &bytes[chunk * ROWS * row_bytes..];
+            for (d, row) in dst.iter_mut().zip(rows.chunks_exact(row_bytes)) {
+                *d = dot(format, kernel, row, &a);
+            }
+        });
+    out
+}
+
+/// `x · wᵀ` for a quantized weight matrix: our kernel where it is faster (one
+/// activation row, Q4_K or Q6_K, a CPU with VNNI), candle's otherwise.
+pub fn matmul(w: &QMatMul, x: &Tensor) -> Result<Tensor> {
+    if let QMatMul::QTensor(t) = w {
+        let (n, k) = t.shape().dims2()?;
+        if let Some(format) = Format::of(t.dtype()) {
+            if matches!(x.device(), Device::Cpu)
+                && x.elem_count() == k
+                && k.is_multiple_of(QK_K)
+                && kernel() == Kernel::Vnni
+            {
+                let data = t.data()?;
+                let xs = x
+                    .flatten_all()?
+                    .to_dtype(candle_core::DType::F32)?
+                    .to_vec1::<f32>()?;
+                let out = gemv(format, Kernel::Vnni, &data, n, k, &xs);
+                let mut dims = x.dims().to_vec();
+                if let Some(last) = dims.last_mut() {
+                    *last = n;
+                }
+                return Tensor::from_vec(out, dims, x.device());
+            }
+        }
+    }
+    w.forward(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use candle_core::quantized::QTensor;
+
+    fn quantized(dtype: GgmlDType, n: usize, k: usize, seed: u64) -> QTensor {
+        let dev = Device::Cpu;
+        let w: Vec<f32> = (0..n * k)
+            .map(|i| {
+                let h = (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ seed;
+                ((h >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 2.0
+            })
+            .collect();
+        let w = Tensor::from_vec(w, (n, k), &dev).unwrap();
+        QTensor::quantize(&w, dtype).unwrap()
+    }
+
+    fn activation(k: usize) -> Vec<f32> {
+        (0..k)
+            .map(|i| ((i * 7919) % 101) as f32 / 50.0 - 1.0)
+            .collect()
+    }
+
+    fn kernels_here() -> Vec<Kernel> {
+        let mut k = vec![Kernel::Portable];
+        if kernel() == Kernel::Vnni {
+            k.push(Kernel::Vnni);
+        }
+        k
+    }
+
+    const FORMATS: [(Format, GgmlDType); 2] =
+        [(Format::Q4K, GgmlDType::Q4K), (Format::Q6K, GgmlDType::Q6K)];
+
+    /// Every kernel against dequantised weights times f32 activations, on shapes
+    /// that are not multiples of the chunking (37 rows, 1 row, 300 rows).
+    #[test]
+    fn rows_match_dequantised_weights() {
+        for (format, dtype) in FORMATS {
+            for (n, k) in [(37usize, 256usize), (1, 512), (300, 1536)] {
+                let q = quantized(dtype, n, k, n as u64);
+                let dense = q
+                    .dequantize(&Device::Cpu)
+                    .unwrap()
+                    .to_vec2::<f32>()
+                    .unwrap();
+                let x = activation(k);
+                let data = q.data().unwrap();
+                for kernel in kernels_here() {
+                    let got = gemv(format, kernel, &data, n, k, &x);
+                    assert_eq!(got.len(), n);
+                    for (row, g) in dense.iter().zip(&got) {
+                        let want: f32 = row.iter().zip(&x).map(|(w, x)| w * x).sum();
+                        let terms: f32 = row.iter().zip(&x).map(|(w, x)| (w * x).abs()).sum();
+                        // The activation's 8-bit quantisation: well under 1 % of the
+                        // magnitude of the terms.
+                        assert!(
+                            (g - want).abs() <= 0.01 * terms,
+                            "{format:?} {kernel:?} {n}x{k}: {g} vs {want} (terms {terms})"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The fast kernel computes the same integer sums as the portable one, so they
+    /// differ only by float rounding; and the whole product matches candle's.
+    #[test]
+    fn the_kernels_agree_with_each_other_and_with_candle() {
+        let (n, k) = (70, 1536);
+        for (format, dtype) in FORMATS {
+            let q = quantized(dtype, n, k, 7);
+            let x = activation(k);
+            let data = q.data().unwrap();
+            let portable = gemv(format, Kernel::Portable, &data, n, k, &x);
+            for kernel in kernels_here() {
+                let got = gemv(format, kernel, &data, n, k, &x);
+                for (a, b) in portable.iter().zip(&got) {
+                    assert!(
+                        (a - b).abs() <= 1e-4 * a.abs().max(1.0),
+                        "{format:?}: {a} vs {b}"
+                    );
+                }
+            }
+            let xt = Tensor::from_vec(x.clone(), (1, 1, k), &Device::Cpu).unwrap();
+            let mm = QMatMul::from_qtensor(q).unwrap();
+            let candle = mm.forward(&xt).unwrap();
+            let ours = matmul(&mm, &xt).unwrap();
+            assert_eq!(ours.dims(), candle.dims());
+            let candle: Vec<f32> = candle.flatten_all().unwrap().to_vec1().unwrap();
+            let ours: Vec<f32> = ours.flatten_all().unwrap().to_vec1().unwrap();
+            for ((c, o), p) in candle.iter().zip(&ours).zip(&portable) {
+                assert!(
+                    (c - p).abs() <= 1e-3 * c.abs().max(1.0),
+                    "{format:?}: candle {c} vs portable {p}"
+                );
+                assert!(
+                    (c - o).abs() <= 1e-3 * c.abs().max(1.0),
+                    "{format:?}: candle {c} vs ours {o}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_all_zero_activation_gives_zeros() {
+        for (format, dtype) in FORMATS {
+            let q = quantized(dtype, 5, 256, 1);
+            let data = q.data().unwrap();
+            assert_eq!(
+                gemv(format, kernel(), &data, 5, 256, &[0.0; 256]),
+                vec![0.0; 5]
+            );
+        }
+    }
+
+    /// More than one activation row, or a format without a kernel here, is candle's.
+    #[test]
+    fn other_shapes_and_formats_fall_back_to_candle() {
+        let q = quantized(GgmlDType::Q8_0, 8, 256, 3);
+        let mm = QMatMul::from_qtensor(q).unwrap();
+        let x = Tensor::from_vec(activation(512), (2, 256), &Device::Cpu).unwrap();
+        let a: Vec<f32> = matmul(&mm, &x)
+            .unwrap()
+            .flatten_all()
+            .unwrap()
+            .to_vec1()
+            .unwrap();
+        let b: Vec<f32> = mm
+            .forward(&x)
+            .unwrap()
+            .flatten_all()
+            .unwrap()
+            .to_vec1()
+            .unwrap();
+        assert_eq!(a, b);
+    }
+}
