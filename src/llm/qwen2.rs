@@ -4,7 +4,8 @@
 //! can be copied and reused per request; its KV cache can be read and installed (the
 //! prompt cache on disk); `forward_tree` scores several continuations in one pass;
 //! the weight products go through [`super::kernels::matmul`] (our kernels for one
-//! token, candle's otherwise).
+//! token, candle's otherwise); attention shares each KV head among its query heads
+//! without copying the cache.
 //! Keep it in step with upstream.
 #![allow(clippy::all)]
 
@@ -14,7 +15,7 @@ use candle::{
 };
 use candle_core as candle;
 use candle_nn::{Embedding, Module};
-use candle_transformers::{quantized_nn::RmsNorm, utils::repeat_kv};
+use candle_transformers::quantized_nn::RmsNorm;
 use std::collections::HashMap;
 
 // Not upstream: one-row products of Q4_K / Q6_K weights run our own kernels.
@@ -132,11 +133,15 @@ impl LayerWeights {
         };
         self.kv_cache = Some((k.clone(), v.clone()));
 
-        // Support for MQA, useful for 70B models and mistral.
-        let k = repeat_kv(k, self.n_head / self.n_kv_head)?;
-        let v = repeat_kv(v, self.n_head / self.n_kv_head)?;
-
+        // Not upstream: grouped-query attention without copying keys and values once
+        // per query head (upstream's `repeat_kv` copies the whole cache n_rep times
+        // a token). The n_rep query heads that share a KV head are stacked along the
+        // sequence axis, so one matmul per KV head serves them all.
+        let n_rep = self.n_head / self.n_kv_head;
+        let kv_len = k.dim(2)?;
+        let q = q.reshape((b_sz, self.n_kv_head, n_rep * seq_len, self.head_dim))?;
         let att = (q.matmul(&k.t()?)? / (self.head_dim as f64).sqrt())?;
+        let att = att.reshape((b_sz, self.n_head, seq_len, kv_len))?;
         let att = match mask {
             None => att,
             Some(mask) => {
@@ -145,8 +150,10 @@ impl LayerWeights {
             }
         };
         let att = candle_nn::ops::softmax_last_dim(&att)?;
+        let att = att.reshape((b_sz, self.n_kv_head, n_rep * seq_len, kv_len))?;
         // Convert to contiguous as matmul doesn't support strided vs for now.
         let y = att.matmul(&v.contiguous()?)?;
+        let y = y.reshape((b_sz, self.n_head, seq_len, self.head_dim))?;
         let y = y.transpose(1, 2)?.reshape(&[b_sz, seq_len, n_embd])?;
         let y = matmul(&self.attention_wo, &y)?;
         Ok(y)
