@@ -25,7 +25,7 @@ use super::model::Weights;
 
 /// What the saved state's numbers depend on besides the model file and the prompt.
 /// Bump the suffix when the forward pass changes its arithmetic.
-pub const ENGINE: &str = concat!("shopassist ", env!("CARGO_PKG_VERSION"), " kv-f32 v1");
+pub const ENGINE: &str = concat!("shopassist ", env!("CARGO_PKG_VERSION"), " kv-f32 gqa v2");
 
 /// Entries not used for this long are removed when a new entry is written.
 pub const KEEP_UNUSED: Duration = Duration::from_secs(30 * 24 * 3600);
