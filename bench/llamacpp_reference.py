@@ -8,6 +8,7 @@ with llama-cpp-python, same thread count and shape as examples/plain_candle.rs
 bench/run installs llama-cpp-python into a private venv (it compiles llama.cpp);
 CI never runs this.
 """
+import resource
 import sys
 import time
 
@@ -33,8 +34,11 @@ def main() -> None:
         tok = llm.sample(temp=0.0)
         llm.eval([tok])
     gen_s = time.perf_counter() - t
+    # Peak RSS of this Python process: llama.cpp plus the interpreter and numpy.
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"llama.cpp {llama_cpp.__version__} {path} threads={threads} load {load:.2f}s "
-          f"prompt {n_prompt / prompt_s:.1f} tok/s generate {64 / gen_s:.1f} tok/s")
+          f"prompt {n_prompt / prompt_s:.1f} tok/s generate {64 / gen_s:.1f} tok/s "
+          f"peak RSS {rss_mb:.0f} MB (with Python)")
 
 
 if __name__ == "__main__":
