@@ -6,12 +6,31 @@ use candle_core::{DType, Device, Tensor};
 /// A two-layer Qwen2 with random f32 weights, written to GGUF and loaded back the
 /// way a real file is.
 pub(crate) fn tiny_qwen2() -> super::qwen2::ModelWeights {
+    load_qwen2(&tiny_qwen2_gguf(GgmlDType::F32, 32, 64))
+}
+
+/// Loads a Qwen2 GGUF file's bytes with the engine's (vendored) loader.
+pub(crate) fn load_qwen2(bytes: &[u8]) -> super::qwen2::ModelWeights {
+    let mut file = std::io::Cursor::new(bytes);
+    let content = gguf_file::Content::read(&mut file).unwrap();
+    super::qwen2::ModelWeights::from_gguf(content, &mut file, &Device::Cpu).unwrap()
+}
+
+/// The bytes of a two-layer Qwen2 GGUF file with random weights: matrices in
+/// `weights` (F32, or a quantized type when `hidden` and `ffn` are multiples of its
+/// block), norms and biases in f32; 4 query heads share 2 key/value heads.
+pub(crate) fn tiny_qwen2_gguf(weights: GgmlDType, hidden: usize, ffn: usize) -> Vec<u8> {
     let dev = Device::Cpu;
-    let (vocab, hidden, ffn, heads, kv_heads) = (48usize, 32usize, 64usize, 4u32, 2u32);
+    let (vocab, heads, kv_heads) = (48usize, 4u32, 2u32);
     let kv_dim = hidden / heads as usize * kv_heads as usize;
     let t = |dims: &[usize]| {
         let x = Tensor::randn(0f32, 0.3, dims, &dev).unwrap();
-        QTensor::quantize(&x, GgmlDType::F32).unwrap()
+        let dtype = if dims.len() == 2 {
+            weights
+        } else {
+            GgmlDType::F32
+        };
+        QTensor::quantize(&x, dtype).unwrap()
     };
     let ones = |n: usize| {
         QTensor::quantize(&Tensor::ones(n, DType::F32, &dev).unwrap(), GgmlDType::F32).unwrap()
@@ -61,7 +80,64 @@ pub(crate) fn tiny_qwen2() -> super::qwen2::ModelWeights {
             .collect::<Vec<_>>(),
     )
     .unwrap();
-    file.set_position(0);
+    file.into_inner()
+}
+
+/// The engine's Qwen2 (attention without copies of the cache, our one-row kernels)
+/// against upstream candle's `quantized_qwen2` on the same file: a prompt in one pass,
+/// then tokens one at a time.
+fn engine_and_upstream_agree(weights: GgmlDType, hidden: usize, ffn: usize, tolerance: f32) {
+    use candle_transformers::models::quantized_qwen2;
+    let bytes = tiny_qwen2_gguf(weights, hidden, ffn);
+    let mut ours = load_qwen2(&bytes);
+    let mut file = std::io::Cursor::new(&bytes[..]);
     let content = gguf_file::Content::read(&mut file).unwrap();
-    super::qwen2::ModelWeights::from_gguf(content, &mut file, &dev).unwrap()
+    let mut upstream =
+        quantized_qwen2::ModelWeights::from_gguf(content, &mut file, &Device::Cpu).unwrap();
+    let dev = Device::Cpu;
+    let input = |ids: &[u32]| Tensor::new(ids, &dev).unwrap().unsqueeze(0).unwrap();
+    let prompt = [3u32, 17, 5, 40, 8, 22, 1];
+    let mut steps = vec![(input(&prompt), 0usize)];
+    for (i, t) in [9u32, 30, 2, 11].into_iter().enumerate() {
+        steps.push((input(&[t]), prompt.len() + i));
+    }
+    for (x, pos) in steps {
+        let a: Vec<f32> = ours
+            .forward(&x, pos)
+            .unwrap()
+            .flatten_all()
+            .unwrap()
+            .to_vec1()
+            .unwrap();
+        let b: Vec<f32> = upstream
+            .forward(&x, pos)
+            .unwrap()
+            .flatten_all()
+            .unwrap()
+            .to_vec1()
+            .unwrap();
+        assert_eq!(a.len(), b.len());
+        let scale = b.iter().fold(0f32, |m, v| m.max(v.abs()));
+        for (x, y) in a.iter().zip(&b) {
+            assert!(
+                (x - y).abs() <= tolerance * scale.max(1.0),
+                "{weights:?} at {pos}: {x} vs upstream {y}"
+            );
+        }
+    }
+}
+
+#[test]
+fn grouped_attention_gives_upstreams_logits() {
+    // f32 weights: only the attention's arrangement differs from upstream.
+    engine_and_upstream_agree(GgmlDType::F32, 32, 64, 1e-4);
+}
+
+#[test]
+fn one_row_kernels_give_upstreams_logits() {
+    // Q4_K and Q6_K weights: one-token steps run our kernels where the CPU has VNNI
+    // (upstream runs candle's); both quantise the activation the same way.
+    for weights in [GgmlDType::Q4K, GgmlDType::Q6K] {
+        engine_and_upstream_agree(weights, 256, 512, 2e-3);
+    }
 }
