@@ -106,6 +106,10 @@ pub struct NluReport {
     pub llm_calls: usize,
     pub mean_ms: f64,
     pub p95_ms: f64,
+    /// Median and p95 time of the utterances the model read (an open turn's
+    /// constrained extraction after the cached prefix); NaN (`null`) when it read none.
+    pub llm_p50_ms: f64,
+    pub llm_p95_ms: f64,
     /// The first intent errors, for reading.
     pub intent_errors: Vec<String>,
     /// The first missed or wrong slot values, for reading.
@@ -138,6 +142,7 @@ pub fn run(
     let mut pt_hit = 0;
     let mut llm_calls = 0;
     let mut times = Vec::new();
+    let mut llm_times = Vec::new();
     let mut intent_errors = Vec::new();
     let mut slot_errors = Vec::new();
     let mut language_errors = Vec::new();
@@ -151,7 +156,11 @@ pub fn run(
         };
         let t = Instant::now();
         let u = understand(&case.text, session);
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        times.push(ms);
+        if u.used_llm {
+            llm_times.push(ms);
+        }
         llm_calls += usize::from(u.used_llm);
         if u.language.code() == case.lang {
             lang_correct += 1;
@@ -251,6 +260,7 @@ pub fn run(
         }
     }
     times.sort_by(f64::total_cmp);
+    llm_times.sort_by(f64::total_cmp);
     NluReport {
         model: model.to_string(),
         cases: cases.len(),
@@ -266,6 +276,8 @@ pub fn run(
         llm_calls,
         mean_ms: times.iter().sum::<f64>() / times.len().max(1) as f64,
         p95_ms: super::quantile(&times, 0.95),
+        llm_p50_ms: super::quantile(&llm_times, 0.5),
+        llm_p95_ms: super::quantile(&llm_times, 0.95),
         intent_errors,
         slot_errors,
         language_errors,
@@ -300,6 +312,13 @@ impl std::fmt::Display for NluReport {
             "time per utterance mean {:.1} ms, p95 {:.1} ms",
             self.mean_ms, self.p95_ms
         )?;
+        if self.llm_calls > 0 {
+            writeln!(
+                f,
+                "read by the model median {:.0} ms, p95 {:.0} ms",
+                self.llm_p50_ms, self.llm_p95_ms
+            )?;
+        }
         writeln!(
             f,
             "\n{:<18} {:>9} {:>9} {:>9}",
