@@ -5,14 +5,17 @@
 //! compute-bound, not memory-bound: they scale linearly with threads, at ~10 GB/s of
 //! Q6_K weights per core (its AVX2 port of ggml's kernel) and ~16 GB/s of Q4_K (its
 //! repacked AVX-512 kernel) when the weights stream from memory, as they do for every
-//! token. The default model is Q4_K and Q6_K throughout. This module's Q4_K × Q8_K
-//! and Q6_K × Q8_K row products use AVX-512 VNNI (`vpdpbusd`, chosen at run time
-//! with `is_x86_feature_detected!`) on 64 bytes of weights at a time, and take the
-//! offsets (Q4_K's minimums, Q6_K's `-32`) from the activation's precomputed 16-value
-//! sums instead of a second multiply per value. Rows are split over rayon's pool,
-//! which lives as long as the process. Without VNNI, for other formats and for more
-//! than one row (prompts, where candle's repacked tiles reuse each weight across
-//! rows) candle's kernels run as before. `BENCHMARKS.md` has the figures.
+//! token. The default model is Q4_K and Q6_K throughout; the small one mostly Q5_0
+//! and Q8_0, where candle's AVX2 kernels stream only ~13 and ~28 GB/s. This
+//! module's row products use AVX-512 VNNI (`vpdpbusd`, chosen at run time with
+//! `is_x86_feature_detected!`): Q4_K and Q6_K × Q8_K on 64 bytes of weights at a
+//! time, taking the offsets (Q4_K's minimums, Q6_K's `-32`) from the activation's
+//! precomputed 16-value sums instead of a second multiply per value; Q8_0 and Q5_0
+//! × Q8_0 a block of 32 at a time, the weights' signs moved onto the activations.
+//! Rows are split over rayon's pool, which lives as long as the process. Without
+//! VNNI, for other formats and for more than one row (prompts, where candle's
+//! repacked tiles reuse each weight across rows) candle's kernels run as before.
+//! `BENCHMARKS.md` has the figures.
 //!
 //! The activation is quantised exactly as candle (ggml) does; each kernel is tested
 //! against dequantised weights, against the portable kernel and against candle.
@@ -176,10 +179,26 @@ pub struct Activation {
     blocks: Vec<BlockQ8K>,
     group_sums: Vec<[i16; 8]>,
     q4k_order: Vec<[i8; QK_K]>,
+    /// For Q8_0 and Q5_0 weights, Q8_0 blocks of 32: each block's scale (rounded to
+    /// f16, as ggml stores it) and all values in a row.
+    d32: Vec<f32>,
+    qs32: Vec<i8>,
 }
 
 impl Activation {
-    pub fn new(x: &[f32]) -> Activation {
+    /// `x` quantised for weights in `format`: Q8_K for the K formats, Q8_0 for the
+    /// formats with blocks of 32.
+    pub fn new(x: &[f32], format: Format) -> Activation {
+        if matches!(format, Format::Q8_0 | Format::Q5_0) {
+            let (d32, qs32) = quantize_q8_0(x);
+            return Activation {
+                blocks: Vec::new(),
+                group_sums: Vec::new(),
+                q4k_order: Vec::new(),
+                d32,
+                qs32,
+            };
+        }
         let blocks = quantize_q8k(x);
         let group_sums = blocks
             .iter()
@@ -203,8 +222,146 @@ impl Activation {
             blocks,
             group_sums,
             q4k_order,
+            d32: Vec::new(),
+            qs32: Vec::new(),
         }
     }
+}
+
+/// Quantises `x` (a multiple of 32 long) to Q8_0 as ggml and candle do: per 32
+/// values a scale `max |x| / 127`, stored as f16.
+fn quantize_q8_0(x: &[f32]) -> (Vec<f32>, Vec<i8>) {
+    let mut d32 = Vec::with_capacity(x.len() / 32);
+    let mut qs32 = Vec::with_capacity(x.len());
+    for xs in x.chunks_exact(32) {
+        let amax = xs.iter().fold(0f32, |m, v| m.max(v.abs()));
+        let d = amax / 127.0;
+        let id = if d != 0.0 { 1.0 / d } else { 0.0 };
+        d32.push(half::f16::from_f32(d).to_f32());
+        qs32.extend(xs.iter().map(|&v| (v * id).round() as i8));
+    }
+    (d32, qs32)
+}
+
+/// A Q8_0 block: 32 weights as i8 under one f16 scale.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct BlockQ8_0 {
+    d: [u8; 2],
+    qs: [i8; 32],
+}
+const _: () = assert!(std::mem::size_of::<BlockQ8_0>() == 34);
+
+/// A Q5_0 block: 32 weights of 5 bits (low nibbles in `qs`, value j's fifth bit is
+/// bit j of `qh`), offset by 16, under one f16 scale.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct BlockQ5_0 {
+    d: [u8; 2],
+    qh: [u8; 4],
+    qs: [u8; 16],
+}
+const _: () = assert!(std::mem::size_of::<BlockQ5_0>() == 22);
+
+/// The signed values of a Q5_0 block, in order.
+fn q5_0_values(x: &BlockQ5_0) -> [i32; 32] {
+    let qh = u32::from_le_bytes(x.qh);
+    std::array::from_fn(|v| {
+        let nibble = if v < 16 {
+            x.qs[v] & 0xF
+        } else {
+            x.qs[v - 16] >> 4
+        };
+        (nibble as i32 | ((((qh >> v) & 1) as i32) << 4)) - 16
+    })
+}
+
+/// One row of Q8_0 weights times a Q8_0 activation, portably.
+fn dot_q8_0_scalar(w: &[BlockQ8_0], d32: &[f32], qs32: &[i8]) -> f32 {
+    w.iter()
+        .enumerate()
+        .map(|(b, x)| {
+            let a = &qs32[32 * b..32 * b + 32];
+            let s: i32 = x.qs.iter().zip(a).map(|(&w, &a)| w as i32 * a as i32).sum();
+            s as f32 * f16_at(x.d) * d32[b]
+        })
+        .sum()
+}
+
+/// One row of Q5_0 weights times a Q8_0 activation, portably.
+fn dot_q5_0_scalar(w: &[BlockQ5_0], d32: &[f32], qs32: &[i8]) -> f32 {
+    w.iter()
+        .enumerate()
+        .map(|(b, x)| {
+            let a = &qs32[32 * b..32 * b + 32];
+            let s: i32 = q5_0_values(x)
+                .iter()
+                .zip(a)
+                .map(|(&w, &a)| w * a as i32)
+                .sum();
+            s as f32 * f16_at(x.d) * d32[b]
+        })
+        .sum()
+}
+
+/// The signed products of 32 weights and 32 activations summed by four, with VNNI:
+/// `vpdpbusd` takes unsigned × signed, so the weights' signs move to the activations.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vnni")]
+unsafe fn dot32_signed(w: std::arch::x86_64::__m256i, a: *const i8) -> std::arch::x86_64::__m256 {
+    use std::arch::x86_64::*;
+    let a = _mm256_loadu_si256(a as *const __m256i);
+    let negative = _mm256_movepi8_mask(w);
+    let a = _mm256_mask_sub_epi8(a, negative, _mm256_setzero_si256(), a);
+    _mm256_cvtepi32_ps(_mm256_dpbusd_epi32(
+        _mm256_setzero_si256(),
+        _mm256_abs_epi8(w),
+        a,
+    ))
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vnni")]
+unsafe fn hsum256(v: std::arch::x86_64::__m256) -> f32 {
+    use std::arch::x86_64::*;
+    let s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    _mm_cvtss_f32(_mm_add_ss(s, _mm_shuffle_ps(s, s, 1)))
+}
+
+/// Q8_0 × Q8_0 with VNNI, a block of 32 at a time.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vnni")]
+unsafe fn dot_q8_0_vnni(w: &[BlockQ8_0], d32: &[f32], qs32: &[i8]) -> f32 {
+    use std::arch::x86_64::*;
+    let mut acc = _mm256_setzero_ps();
+    for (b, x) in w.iter().enumerate() {
+        let wv = _mm256_loadu_si256(x.qs.as_ptr() as *const __m256i);
+        let dot = dot32_signed(wv, qs32.as_ptr().add(32 * b));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(f16_at(x.d) * d32[b]), dot, acc);
+    }
+    hsum256(acc)
+}
+
+/// Q5_0 × Q8_0 with VNNI: the fifth bits come from `qh` as a byte mask.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vnni")]
+unsafe fn dot_q5_0_vnni(w: &[BlockQ5_0], d32: &[f32], qs32: &[i8]) -> f32 {
+    use std::arch::x86_64::*;
+    let m4 = _mm_set1_epi8(0x0F);
+    let sixteen = _mm256_set1_epi8(16);
+    let mut acc = _mm256_setzero_ps();
+    for (b, x) in w.iter().enumerate() {
+        let q = _mm_loadu_si128(x.qs.as_ptr() as *const __m128i);
+        let lo = _mm_and_si128(q, m4);
+        let hi = _mm_and_si128(_mm_srli_epi16(q, 4), m4);
+        let nibbles = _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
+        let fifth = _mm256_maskz_set1_epi8(u32::from_le_bytes(x.qh), 0x10);
+        let wv = _mm256_sub_epi8(_mm256_or_si256(nibbles, fifth), sixteen);
+        let dot = dot32_signed(wv, qs32.as_ptr().add(32 * b));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(f16_at(x.d) * d32[b]), dot, acc);
+    }
+    hsum256(acc)
 }
 
 /// A Q8_K block: 256 activations as i8 with one f32 scale and the sums of each 16.
@@ -397,6 +554,8 @@ pub fn kernel() -> Kernel {
 pub enum Format {
     Q4K,
     Q6K,
+    Q8_0,
+    Q5_0,
 }
 
 impl Format {
@@ -404,6 +563,8 @@ impl Format {
         match dtype {
             GgmlDType::Q4K => Some(Format::Q4K),
             GgmlDType::Q6K => Some(Format::Q6K),
+            GgmlDType::Q8_0 => Some(Format::Q8_0),
+            GgmlDType::Q5_0 => Some(Format::Q5_0),
             _ => None,
         }
     }
@@ -412,6 +573,16 @@ impl Format {
         match self {
             Format::Q4K => std::mem::size_of::<BlockQ4K>(),
             Format::Q6K => std::mem::size_of::<BlockQ6K>(),
+            Format::Q8_0 => std::mem::size_of::<BlockQ8_0>(),
+            Format::Q5_0 => std::mem::size_of::<BlockQ5_0>(),
+        }
+    }
+
+    /// Weights per block.
+    fn block_values(self) -> usize {
+        match self {
+            Format::Q4K | Format::Q6K => QK_K,
+            Format::Q8_0 | Format::Q5_0 => 32,
         }
     }
 }
@@ -437,14 +608,20 @@ fn dot(format: Format, kernel: Kernel, row: &[u8], a: &Activation) -> f32 {
             (Format::Q4K, Kernel::Vnni) => dot_q4k_vnni(blocks(row), a),
             #[cfg(target_arch = "x86_64")]
             (Format::Q6K, Kernel::Vnni) => dot_q6k_vnni(blocks(row), &a.blocks),
+            #[cfg(target_arch = "x86_64")]
+            (Format::Q8_0, Kernel::Vnni) => dot_q8_0_vnni(blocks(row), &a.d32, &a.qs32),
+            #[cfg(target_arch = "x86_64")]
+            (Format::Q5_0, Kernel::Vnni) => dot_q5_0_vnni(blocks(row), &a.d32, &a.qs32),
             (Format::Q4K, _) => dot_q4k_scalar(blocks(row), &a.blocks),
             (Format::Q6K, _) => dot_q6k_scalar(blocks(row), &a.blocks),
+            (Format::Q8_0, _) => dot_q8_0_scalar(blocks(row), &a.d32, &a.qs32),
+            (Format::Q5_0, _) => dot_q5_0_scalar(blocks(row), &a.d32, &a.qs32),
         }
     }
 }
 
 /// `n` rows of weights in `format` (`bytes`, each row `k` wide, `k` a multiple of
-/// 256) times the activation `x`, with `kernel`, rows split over rayon's threads.
+/// the format's block) times the activation `x`, with `kernel`, rows split over rayon's threads.
 pub fn gemv(
     format: Format,
     kernel: Kernel,
@@ -454,13 +631,13 @@ pub fn gemv(
     x: &[f32],
 ) -> Vec<f32> {
     assert!(
-        k.is_multiple_of(QK_K) && x.len() == k,
+        k.is_multiple_of(format.block_values()) && x.len() == k,
         "k {k}, activation {}",
         x.len()
     );
-    let row_bytes = k / QK_K * format.block_bytes();
+    let row_bytes = k / format.block_values() * format.block_bytes();
     assert_eq!(bytes.len(), n * row_bytes, "weights of {n}x{k} {format:?}");
-    let a = Activation::new(x);
+    let a = Activation::new(x, format);
     let mut out = vec![0f32; n];
     // rayon's pool, as candle's element-wise ops use: its workers are warm between
     // a token's ~200 products. (candle's spinning barrier pool measured 10 % slower
@@ -485,7 +662,7 @@ pub fn matmul(w: &QMatMul, x: &Tensor) -> Result<Tensor> {
         if let Some(format) = Format::of(t.dtype()) {
             if matches!(x.device(), Device::Cpu)
                 && x.elem_count() == k
-                && k.is_multiple_of(QK_K)
+                && k.is_multiple_of(format.block_values())
                 && kernel() == Kernel::Vnni
             {
                 let data = t.data()?;
@@ -536,15 +713,25 @@ mod tests {
         k
     }
 
-    const FORMATS: [(Format, GgmlDType); 2] =
-        [(Format::Q4K, GgmlDType::Q4K), (Format::Q6K, GgmlDType::Q6K)];
+    const FORMATS: [(Format, GgmlDType); 4] = [
+        (Format::Q4K, GgmlDType::Q4K),
+        (Format::Q6K, GgmlDType::Q6K),
+        (Format::Q8_0, GgmlDType::Q8_0),
+        (Format::Q5_0, GgmlDType::Q5_0),
+    ];
 
     /// Every kernel against dequantised weights times f32 activations, on shapes
     /// that are not multiples of the chunking (37 rows, 1 row, 300 rows).
     #[test]
     fn rows_match_dequantised_weights() {
         for (format, dtype) in FORMATS {
-            for (n, k) in [(37usize, 256usize), (1, 512), (300, 1536)] {
+            // 896 = 28 × 32, the small model's width (not a multiple of 256).
+            let shapes: &[(usize, usize)] = if format.block_values() == 32 {
+                &[(37, 256), (1, 96), (300, 896)]
+            } else {
+                &[(37, 256), (1, 512), (300, 1536)]
+            };
+            for &(n, k) in shapes {
                 let q = quantized(dtype, n, k, n as u64);
                 let dense = q
                     .dequantize(&Device::Cpu)
@@ -614,7 +801,7 @@ mod tests {
     fn q4k_scales_unpack_as_the_plain_reading() {
         for seed in 0u32..200 {
             let q: [u8; 12] = std::array::from_fn(|i| {
-                (seed.wrapping_mul(2654435761) >> (i % 24)) as u8 ^ (i as u8 * 37)
+                (seed.wrapping_mul(2654435761) >> (i % 24)) as u8 ^ (i as u8).wrapping_mul(37)
             });
             let (sc, m) = q4k_scales_mins(&q);
             let (sc2, m2) = q4k_unpack(&q);
@@ -635,10 +822,11 @@ mod tests {
         }
     }
 
-    /// More than one activation row, or a format without a kernel here, is candle's.
+    /// More than one activation row (here of a format without a kernel, too) is
+    /// candle's.
     #[test]
     fn other_shapes_and_formats_fall_back_to_candle() {
-        let q = quantized(GgmlDType::Q8_0, 8, 256, 3);
+        let q = quantized(GgmlDType::Q4_0, 8, 256, 3);
         let mm = QMatMul::from_qtensor(q).unwrap();
         let x = Tensor::from_vec(activation(512), (2, 256), &Device::Cpu).unwrap();
         let a: Vec<f32> = matmul(&mm, &x)

@@ -20,6 +20,12 @@ pub(crate) fn load_qwen2(bytes: &[u8]) -> super::qwen2::ModelWeights {
 /// `weights` (F32, or a quantized type when `hidden` and `ffn` are multiples of its
 /// block), norms and biases in f32; 4 query heads share 2 key/value heads.
 pub(crate) fn tiny_qwen2_gguf(weights: GgmlDType, hidden: usize, ffn: usize) -> Vec<u8> {
+    tiny_qwen2_files(weights, hidden, ffn).0
+}
+
+/// As [`tiny_qwen2_gguf`], and the same model with every tensor dequantised to f32:
+/// the unquantised reference.
+fn tiny_qwen2_files(weights: GgmlDType, hidden: usize, ffn: usize) -> (Vec<u8>, Vec<u8>) {
     let dev = Device::Cpu;
     let (vocab, heads, kv_heads) = (48usize, 4u32, 2u32);
     let kv_dim = hidden / heads as usize * kv_heads as usize;
@@ -70,30 +76,31 @@ pub(crate) fn tiny_qwen2_gguf(weights: GgmlDType, hidden: usize, ffn: usize) -> 
             gguf_file::Value::F32(1e-6),
         ),
     ];
-    let mut file = std::io::Cursor::new(Vec::new());
-    gguf_file::write(
-        &mut file,
-        &metadata.iter().map(|(k, v)| (*k, v)).collect::<Vec<_>>(),
-        &tensors
-            .iter()
-            .map(|(k, v)| (k.as_str(), v))
-            .collect::<Vec<_>>(),
-    )
-    .unwrap();
-    file.into_inner()
+    let write = |tensors: &[(String, QTensor)]| {
+        let mut file = std::io::Cursor::new(Vec::new());
+        gguf_file::write(
+            &mut file,
+            &metadata.iter().map(|(k, v)| (*k, v)).collect::<Vec<_>>(),
+            &tensors
+                .iter()
+                .map(|(k, v)| (k.as_str(), v))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
+        file.into_inner()
+    };
+    let dense: Vec<(String, QTensor)> = tensors
+        .iter()
+        .map(|(name, t)| {
+            let f = t.dequantize(&dev).unwrap();
+            (name.clone(), QTensor::quantize(&f, GgmlDType::F32).unwrap())
+        })
+        .collect();
+    (write(&tensors), write(&dense))
 }
 
-/// The engine's Qwen2 (attention without copies of the cache, our one-row kernels)
-/// against upstream candle's `quantized_qwen2` on the same file: a prompt in one pass,
-/// then tokens one at a time.
-fn engine_and_upstream_agree(weights: GgmlDType, hidden: usize, ffn: usize, tolerance: f32) {
-    use candle_transformers::models::quantized_qwen2;
-    let bytes = tiny_qwen2_gguf(weights, hidden, ffn);
-    let mut ours = load_qwen2(&bytes);
-    let mut file = std::io::Cursor::new(&bytes[..]);
-    let content = gguf_file::Content::read(&mut file).unwrap();
-    let mut upstream =
-        quantized_qwen2::ModelWeights::from_gguf(content, &mut file, &Device::Cpu).unwrap();
+/// The logits of a prompt in one pass, then of tokens one at a time.
+fn run(mut step: impl FnMut(&Tensor, usize) -> Tensor) -> Vec<Vec<f32>> {
     let dev = Device::Cpu;
     let input = |ids: &[u32]| Tensor::new(ids, &dev).unwrap().unsqueeze(0).unwrap();
     let prompt = [3u32, 17, 5, 40, 8, 22, 1];
@@ -101,43 +108,63 @@ fn engine_and_upstream_agree(weights: GgmlDType, hidden: usize, ffn: usize, tole
     for (i, t) in [9u32, 30, 2, 11].into_iter().enumerate() {
         steps.push((input(&[t]), prompt.len() + i));
     }
-    for (x, pos) in steps {
-        let a: Vec<f32> = ours
-            .forward(&x, pos)
-            .unwrap()
-            .flatten_all()
-            .unwrap()
-            .to_vec1()
-            .unwrap();
-        let b: Vec<f32> = upstream
-            .forward(&x, pos)
-            .unwrap()
-            .flatten_all()
-            .unwrap()
-            .to_vec1()
-            .unwrap();
-        assert_eq!(a.len(), b.len());
-        let scale = b.iter().fold(0f32, |m, v| m.max(v.abs()));
-        for (x, y) in a.iter().zip(&b) {
-            assert!(
-                (x - y).abs() <= tolerance * scale.max(1.0),
-                "{weights:?} at {pos}: {x} vs upstream {y}"
-            );
-        }
-    }
+    steps
+        .iter()
+        .map(|(x, pos)| step(x, *pos).flatten_all().unwrap().to_vec1().unwrap())
+        .collect()
+}
+
+fn upstream(bytes: &[u8]) -> impl FnMut(&Tensor, usize) -> Tensor {
+    use candle_transformers::models::quantized_qwen2;
+    let mut file = std::io::Cursor::new(bytes);
+    let content = gguf_file::Content::read(&mut file).unwrap();
+    let mut m = quantized_qwen2::ModelWeights::from_gguf(content, &mut file, &Device::Cpu).unwrap();
+    move |x, pos| m.forward(x, pos).unwrap()
+}
+
+fn engine(bytes: &[u8]) -> impl FnMut(&Tensor, usize) -> Tensor {
+    let mut m = load_qwen2(bytes);
+    move |x, pos| m.forward(x, pos).unwrap()
+}
+
+/// The largest difference between two runs' logits, over the largest logit.
+fn distance(a: &[Vec<f32>], b: &[Vec<f32>]) -> f32 {
+    let scale = b.iter().flatten().fold(1f32, |m, v| m.max(v.abs()));
+    a.iter()
+        .flatten()
+        .zip(b.iter().flatten())
+        .fold(0f32, |m, (x, y)| m.max((x - y).abs()))
+        / scale
 }
 
 #[test]
 fn grouped_attention_gives_upstreams_logits() {
     // f32 weights: only the attention's arrangement differs from upstream.
-    engine_and_upstream_agree(GgmlDType::F32, 32, 64, 1e-4);
+    let bytes = tiny_qwen2_gguf(GgmlDType::F32, 32, 64);
+    let d = distance(&run(engine(&bytes)), &run(upstream(&bytes)));
+    assert!(d <= 1e-5, "{d}");
 }
 
 #[test]
-fn one_row_kernels_give_upstreams_logits() {
-    // Q4_K and Q6_K weights: one-token steps run our kernels where the CPU has VNNI
-    // (upstream runs candle's); both quantise the activation the same way.
-    for weights in [GgmlDType::Q4K, GgmlDType::Q6K] {
-        engine_and_upstream_agree(weights, 256, 512, 2e-3);
+fn one_row_kernels_stay_as_close_to_the_unquantised_model_as_upstream() {
+    // Quantized weights: one-token steps (and the output row of the prompt) run our
+    // kernels where the CPU has VNNI, upstream runs candle's (for Q8_0 on this shape
+    // a repacked kernel that quantises the activation its own way). Both are held to
+    // the same model with the weights dequantised to f32.
+    for weights in [
+        GgmlDType::Q4K,
+        GgmlDType::Q6K,
+        GgmlDType::Q8_0,
+        GgmlDType::Q5_0,
+    ] {
+        let (quantized, dense) = tiny_qwen2_files(weights, 256, 512);
+        let reference = run(upstream(&dense));
+        let ours = distance(&run(engine(&quantized)), &reference);
+        let theirs = distance(&run(upstream(&quantized)), &reference);
+        eprintln!("{weights:?}: ours {ours} from the f32 model, upstream {theirs}");
+        assert!(
+            ours <= 1.25 * theirs + 1e-3,
+            "{weights:?}: ours {ours} from the f32 model, upstream {theirs}"
+        );
     }
 }
