@@ -5,7 +5,8 @@
 //!
 //! An entry is keyed by everything its numbers depend on: the model file's sha256,
 //! the engine ([`ENGINE`]: this crate's version and the layout of the state), the
-//! device, and the prefix's token ids. The file also holds the token ids, which are
+//! device, the kernels in use (ours or candle's, and candle's dequantising
+//! switches), and the prefix's token ids. The file also holds the token ids, which are
 //! compared on load, so a stale or foreign file is never used; a file that cannot be
 //! read or does not fit the model is logged and computed again. Entries are written
 //! to a temporary file and renamed, so a killed process leaves no half-written entry,
@@ -53,9 +54,19 @@ impl PromptCache {
             .map(|n| n.to_os_string())
             .unwrap_or_default();
         name.push(".prompt-cache");
+        // The kernels and candle's dequantising switches change the arithmetic too
+        // (the last prefix token's logits come from a one-row product).
+        let switches: Vec<String> = ["CANDLE_DEQUANTIZE_ALL", "CANDLE_DEQUANTIZE_ALL_F16"]
+            .iter()
+            .filter_map(|v| std::env::var(v).ok().map(|x| format!("{v}={x}")))
+            .collect();
         PromptCache {
             dir: model_path.with_file_name(name),
-            identity: format!("{model_sha256} {:?}", device.location()),
+            identity: format!(
+                "{model_sha256} {:?} {:?} {switches:?}",
+                device.location(),
+                super::kernels::kernel()
+            ),
         }
     }
 
