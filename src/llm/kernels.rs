@@ -175,7 +175,7 @@ unsafe fn dot_q4k_vnni(w: &[BlockQ4K], a: &Activation) -> f32 {
 /// The activation of one product, quantised once and shared by every row: its Q8_K
 /// blocks, the sums of each 32 values (Q4_K's groups) and, per block, its values in
 /// the order the Q4_K kernel's nibbles meet them.
-pub struct Activation {
+struct Activation {
     blocks: Vec<BlockQ8K>,
     group_sums: Vec<[i16; 8]>,
     q4k_order: Vec<[i8; QK_K]>,
@@ -188,7 +188,7 @@ pub struct Activation {
 impl Activation {
     /// `x` quantised for weights in `format`: Q8_K for the K formats, Q8_0 for the
     /// formats with blocks of 32.
-    pub fn new(x: &[f32], format: Format) -> Activation {
+    fn new(x: &[f32], format: Format) -> Activation {
         if matches!(format, Format::Q8_0 | Format::Q5_0) {
             let (d32, qs32) = quantize_q8_0(x);
             return Activation {
@@ -367,7 +367,7 @@ unsafe fn dot_q5_0_vnni(w: &[BlockQ5_0], d32: &[f32], qs32: &[i8]) -> f32 {
 /// A Q8_K block: 256 activations as i8 with one f32 scale and the sums of each 16.
 #[repr(C)]
 #[derive(Clone, Copy)]
-pub struct BlockQ8K {
+struct BlockQ8K {
     d: f32,
     qs: [i8; QK_K],
     bsums: [i16; QK_K / 16],
@@ -382,7 +382,7 @@ impl BlockQ8K {
 }
 
 /// Quantises `x` (a multiple of 256 long) to Q8_K as ggml and candle do.
-pub fn quantize_q8k(x: &[f32]) -> Vec<BlockQ8K> {
+fn quantize_q8k(x: &[f32]) -> Vec<BlockQ8K> {
     x.chunks_exact(QK_K)
         .map(|xs| {
             let mut y = BlockQ8K::ZERO;
@@ -600,7 +600,7 @@ unsafe fn blocks<T>(bytes: &[u8]) -> &[T] {
 }
 
 fn dot(format: Format, kernel: Kernel, row: &[u8], a: &Activation) -> f32 {
-    // SAFETY: both block types are byte arrays in ggml's layout, `row` is whole
+    // SAFETY: the block types are byte arrays in ggml's layout, `row` is whole
     // blocks, and `Vnni` is only chosen where the CPU has its features.
     unsafe {
         match (format, kernel) {
@@ -621,7 +621,8 @@ fn dot(format: Format, kernel: Kernel, row: &[u8], a: &Activation) -> f32 {
 }
 
 /// `n` rows of weights in `format` (`bytes`, each row `k` wide, `k` a multiple of
-/// the format's block) times the activation `x`, with `kernel`, rows split over rayon's threads.
+/// the format's block) times the activation `x`, with `kernel`, rows split over
+/// rayon's threads.
 pub fn gemv(
     format: Format,
     kernel: Kernel,
@@ -655,7 +656,8 @@ pub fn gemv(
 }
 
 /// `x · wᵀ` for a quantized weight matrix: our kernel where it is faster (one
-/// activation row, Q4_K or Q6_K, a CPU with VNNI), candle's otherwise.
+/// activation row, a [`Format`] we have a kernel for, a CPU with VNNI), candle's
+/// otherwise.
 pub fn matmul(w: &QMatMul, x: &Tensor) -> Result<Tensor> {
     if let QMatMul::QTensor(t) = w {
         let (n, k) = t.shape().dims2()?;
