@@ -4,7 +4,8 @@
 //! the few-shot prefixes again (seconds to tens of seconds on a CPU).
 //!
 //! An entry is keyed by everything its numbers depend on: the model file's sha256,
-//! the engine ([`ENGINE`]: this crate's version and the layout of the state), the
+//! the engine ([`ENGINE`]: this crate's version, the layout of the state and the
+//! arithmetic that computes it, bumped when a kernel changes), the
 //! device, the kernels in use (ours or candle's, and candle's dequantising
 //! switches), and the prefix's token ids. The file also holds the token ids, which are
 //! compared on load, so a stale or foreign file is never used; a file that cannot be
@@ -26,7 +27,11 @@ use super::model::Weights;
 
 /// What the saved state's numbers depend on besides the model file and the prompt.
 /// Bump the suffix when the forward pass changes its arithmetic.
-pub const ENGINE: &str = concat!("shopassist ", env!("CARGO_PKG_VERSION"), " kv-f32 gqa v2");
+pub const ENGINE: &str = concat!(
+    "shopassist ",
+    env!("CARGO_PKG_VERSION"),
+    " kv-f32 gqa v3 tiles"
+);
 
 /// Entries not used for this long are removed when a new entry is written.
 pub const KEEP_UNUSED: Duration = Duration::from_secs(30 * 24 * 3600);

@@ -12,13 +12,18 @@
 //! time, taking the offsets (Q4_K's minimums, Q6_K's `-32`) from the activation's
 //! precomputed 16-value sums instead of a second multiply per value; Q8_0 and Q5_0
 //! × Q8_0 a block of 32 at a time, the weights' signs moved onto the activations.
-//! Rows are split over rayon's pool, which lives as long as the process. Without
-//! VNNI, for other formats and for more than one row (prompts, where candle's
-//! repacked tiles reuse each weight across rows) candle's kernels run as before.
-//! `BENCHMARKS.md` has the figures.
+//! Rows are split over rayon's pool, which lives as long as the process.
+//!
+//! Several activation rows (a prompt, a scoring pass) times Q8_0 or Q5_0 weights go
+//! through [`tiles`]: 16 weight rows laid out once for `vpdpbusd`, four activation
+//! rows against them at a time. For Q4_K and Q6_K prompts candle's repacked tiles
+//! do the same and run as before; so do candle's kernels without VNNI and for other
+//! formats. `BENCHMARKS.md` has the figures.
 //!
 //! The activation is quantised exactly as candle (ggml) does; each kernel is tested
 //! against dequantised weights, against the portable kernel and against candle.
+
+mod tiles;
 
 use candle_core::quantized::{GgmlDType, QMatMul};
 use candle_core::{Device, Module, Result, Tensor};
@@ -231,16 +236,23 @@ impl Activation {
 /// Quantises `x` (a multiple of 32 long) to Q8_0 as ggml and candle do: per 32
 /// values a scale `max |x| / 127`, stored as f16.
 fn quantize_q8_0(x: &[f32]) -> (Vec<f32>, Vec<i8>) {
-    let mut d32 = Vec::with_capacity(x.len() / 32);
-    let mut qs32 = Vec::with_capacity(x.len());
-    for xs in x.chunks_exact(32) {
+    let mut d32 = vec![0.0; x.len() / 32];
+    let mut qs32 = vec![0; x.len()];
+    quantize_q8_0_into(x, &mut d32, &mut qs32);
+    (d32, qs32)
+}
+
+/// [`quantize_q8_0`] into slices of the right length.
+fn quantize_q8_0_into(x: &[f32], d32: &mut [f32], qs32: &mut [i8]) {
+    for ((xs, d32), qs) in x.chunks_exact(32).zip(d32).zip(qs32.chunks_exact_mut(32)) {
         let amax = xs.iter().fold(0f32, |m, v| m.max(v.abs()));
         let d = amax / 127.0;
         let id = if d != 0.0 { 1.0 / d } else { 0.0 };
-        d32.push(half::f16::from_f32(d).to_f32());
-        qs32.extend(xs.iter().map(|&v| (v * id).round() as i8));
+        *d32 = half::f16::from_f32(d).to_f32();
+        for (q, &v) in qs.iter_mut().zip(xs) {
+            *q = (v * id).round() as i8;
+        }
     }
-    (d32, qs32)
 }
 
 /// A Q8_0 block: 32 weights as i8 under one f16 scale.
@@ -655,24 +667,42 @@ pub fn gemv(
     out
 }
 
-/// `x · wᵀ` for a quantized weight matrix: our kernel where it is faster (one
-/// activation row, a [`Format`] we have a kernel for, a CPU with VNNI), candle's
-/// otherwise.
+/// `m` rows of activations (`x`, row-major, each `k` long) times `n` rows of
+/// weights in `format`, for the formats with blocks of 32 (Q8_0, Q5_0): the `m × n`
+/// products, row-major. Needs AVX-512 VNNI ([`kernel`] says whether it is here).
+pub fn gemm(format: Format, bytes: &[u8], n: usize, k: usize, x: &[f32]) -> Vec<f32> {
+    assert_eq!(
+        kernel(),
+        Kernel::Vnni,
+        "the tiled kernel needs AVX-512 VNNI"
+    );
+    tiles::gemm(format, bytes, n, k, x)
+}
+
+/// `x · wᵀ` for a quantized weight matrix: our kernels where they are faster (a CPU
+/// with VNNI and a [`Format`] we have a kernel for: one activation row in any of
+/// them, several rows in Q8_0 or Q5_0), candle's otherwise.
 pub fn matmul(w: &QMatMul, x: &Tensor) -> Result<Tensor> {
     if let QMatMul::QTensor(t) = w {
         let (n, k) = t.shape().dims2()?;
         if let Some(format) = Format::of(t.dtype()) {
+            let rows = x.elem_count() / k.max(1);
             if matches!(x.device(), Device::Cpu)
-                && x.elem_count() == k
+                && x.dims().last() == Some(&k)
                 && k.is_multiple_of(format.block_values())
                 && kernel() == Kernel::Vnni
+                && (rows == 1 || tiles::serves(format))
             {
                 let data = t.data()?;
                 let xs = x
                     .flatten_all()?
                     .to_dtype(candle_core::DType::F32)?
                     .to_vec1::<f32>()?;
-                let out = gemv(format, Kernel::Vnni, &data, n, k, &xs);
+                let out = if rows == 1 {
+                    gemv(format, Kernel::Vnni, &data, n, k, &xs)
+                } else {
+                    tiles::gemm(format, &data, n, k, &xs)
+                };
                 let mut dims = x.dims().to_vec();
                 if let Some(last) = dims.last_mut() {
                     *last = n;
@@ -794,6 +824,81 @@ mod tests {
                 assert!(
                     (c - o).abs() <= 1e-3 * c.abs().max(1.0),
                     "{format:?}: candle {c} vs ours {o}"
+                );
+            }
+        }
+    }
+
+    /// The tiled kernel for several rows: against dequantised weights, and row by
+    /// row against the one-row kernel (the same integer sums, so only rounding
+    /// differs). Shapes cross every boundary: a partial tile (37 rows), activation
+    /// rows not a multiple of four, more rows than one task takes (70 > 64).
+    #[test]
+    fn tiles_match_dequantised_weights_and_the_row_kernel() {
+        if kernel() != Kernel::Vnni {
+            eprintln!("skipped: this CPU has no AVX-512 VNNI, the tiles are not used");
+            return;
+        }
+        for (format, dtype) in [
+            (Format::Q8_0, GgmlDType::Q8_0),
+            (Format::Q5_0, GgmlDType::Q5_0),
+        ] {
+            for &(n, k, m) in &[(37, 96, 2), (16, 896, 3), (37, 896, 5), (70, 256, 70)] {
+                let q = quantized(dtype, n, k, (n * m) as u64);
+                let dense = q
+                    .dequantize(&Device::Cpu)
+                    .unwrap()
+                    .to_vec2::<f32>()
+                    .unwrap();
+                let x: Vec<f32> = (0..m)
+                    .flat_map(|r| {
+                        activation(k)
+                            .into_iter()
+                            .map(move |v| v * (1.0 + r as f32 / 7.0))
+                    })
+                    .collect();
+                let data = q.data().unwrap();
+                let got = gemm(format, &data, n, k, &x);
+                assert_eq!(got.len(), m * n);
+                for (r, xs) in x.chunks(k).enumerate() {
+                    let row = gemv(format, Kernel::Vnni, &data, n, k, xs);
+                    for (c, w) in dense.iter().enumerate() {
+                        let g = got[r * n + c];
+                        let want: f32 = w.iter().zip(xs).map(|(w, x)| w * x).sum();
+                        let terms: f32 = w.iter().zip(xs).map(|(w, x)| (w * x).abs()).sum();
+                        assert!(
+                            (g - want).abs() <= 0.01 * terms,
+                            "{format:?} {m}x{n}x{k} [{r}, {c}]: {g} vs {want}"
+                        );
+                        assert!(
+                            (g - row[c]).abs() <= 1e-4 * g.abs().max(1.0),
+                            "{format:?} {m}x{n}x{k} [{r}, {c}]: tiles {g} vs row {}",
+                            row[c]
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// A prompt's product (several rows, batch dimension kept) goes through the
+    /// tiles for Q8_0 and Q5_0 and agrees with candle's.
+    #[test]
+    fn several_rows_of_the_32_formats_agree_with_candle() {
+        for dtype in [GgmlDType::Q8_0, GgmlDType::Q5_0] {
+            let (n, k, m) = (48, 896, 9);
+            let mm = QMatMul::from_qtensor(quantized(dtype, n, k, 11)).unwrap();
+            let x: Vec<f32> = (0..m).flat_map(|_| activation(k)).collect();
+            let x = Tensor::from_vec(x, (1, m, k), &Device::Cpu).unwrap();
+            let ours = matmul(&mm, &x).unwrap();
+            let candle = mm.forward(&x).unwrap();
+            assert_eq!(ours.dims(), &[1, m, n]);
+            let ours: Vec<f32> = ours.flatten_all().unwrap().to_vec1().unwrap();
+            let candle: Vec<f32> = candle.flatten_all().unwrap().to_vec1().unwrap();
+            for (o, c) in ours.iter().zip(&candle) {
+                assert!(
+                    (o - c).abs() <= 1e-3 * c.abs().max(1.0),
+                    "{dtype:?}: {o} vs {c}"
                 );
             }
         }
