@@ -2,7 +2,9 @@
 //! tokenizer from the GGUF metadata, chat templates ([`template`]), and generation with
 //! sampling, stop conditions and a cached prompt prefix ([`generate`]), and the
 //! likelihood of given continuations ([`score`]); prompt prefixes' states are kept on
-//! disk across restarts ([`prompt_cache`]).
+//! disk across restarts ([`prompt_cache`]). The hot path is ours where candle's was
+//! the bottleneck: quantized products ([`kernels`]), and the token embedding kept
+//! quantized (`token_embedding`).
 
 pub mod constrain;
 pub mod generate;
@@ -15,6 +17,7 @@ pub mod score;
 pub mod template;
 #[cfg(test)]
 mod testing;
+mod token_embedding;
 
 pub use constrain::{JsonConstraints, JsonOutput};
 pub use generate::{FinishReason, GenerateOptions, Generation, Prefix, Sampling};

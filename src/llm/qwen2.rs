@@ -5,7 +5,7 @@
 //! prompt cache on disk); `forward_tree` scores several continuations in one pass;
 //! the weight products go through [`super::kernels::matmul`] (our kernels for one
 //! token, candle's otherwise); attention shares each KV head among its query heads
-//! without copying the cache.
+//! without copying the cache; the token embedding stays quantized.
 //! Keep it in step with upstream.
 #![allow(clippy::all)]
 
@@ -14,12 +14,14 @@ use candle::{
     DType, Device, IndexOp, Result, Tensor,
 };
 use candle_core as candle;
-use candle_nn::{Embedding, Module};
+use candle_nn::Module;
 use candle_transformers::quantized_nn::RmsNorm;
 use std::collections::HashMap;
 
 // Not upstream: one-row products of Q4_K / Q6_K weights run our own kernels.
 use super::kernels::matmul;
+// Not upstream: the token embedding is not dequantised at load.
+use super::token_embedding::TokenEmbedding;
 
 #[derive(Debug, Clone)]
 struct Mlp {
@@ -181,7 +183,8 @@ impl Positions {
 
 #[derive(Debug, Clone)]
 pub struct ModelWeights {
-    tok_embeddings: Embedding,
+    // Not upstream: the table stays quantized, rows dequantised on lookup.
+    tok_embeddings: TokenEmbedding,
     layers: Vec<LayerWeights>,
     norm: RmsNorm,
     output: QMatMul,
@@ -236,7 +239,7 @@ impl ModelWeights {
         let neg_inf = Tensor::new(f32::NEG_INFINITY, device)?;
 
         let tok_embeddings = ct.tensor(reader, "token_embd.weight", device)?;
-        let tok_embeddings = tok_embeddings.dequantize(device)?;
+        let tok_embeddings = TokenEmbedding::new(tok_embeddings, device)?;
         let norm = RmsNorm::from_qtensor(
             ct.tensor(reader, "output_norm.weight", device)?,
             rms_norm_eps,
@@ -316,7 +319,7 @@ impl ModelWeights {
         let span_output = tracing::span!(tracing::Level::TRACE, "output");
 
         Ok(Self {
-            tok_embeddings: Embedding::new(tok_embeddings, embedding_length),
+            tok_embeddings,
             layers,
             norm,
             output,
