@@ -3,9 +3,10 @@
 //! sampling, stop conditions and a cached prompt prefix ([`generate`]), and the
 //! likelihood of given continuations ([`score`]); prompt prefixes' states are kept on
 //! disk across restarts ([`prompt_cache`]). The hot path is ours where candle's was
-//! the bottleneck: quantized products ([`kernels`]), and the token embedding kept
-//! quantized (`token_embedding`).
+//! the bottleneck: quantized products ([`kernels`]), one token's attention over the KV
+//! cache (`attention`), and the token embedding kept quantized (`token_embedding`).
 
+mod attention;
 pub mod constrain;
 pub mod generate;
 pub mod gguf;

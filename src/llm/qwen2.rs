@@ -56,7 +56,7 @@ struct LayerWeights {
     cos: Tensor,
     sin: Tensor,
     neg_inf: Tensor,
-    kv_cache: Option<(Tensor, Tensor)>,
+    kv_cache: Option<KvCache>,
     span_attn: tracing::Span,
     span_rot: tracing::Span,
     span_mlp: tracing::Span,
@@ -121,19 +121,21 @@ impl LayerWeights {
         let q = self.apply_rotary_emb(&q, at)?;
         let k = self.apply_rotary_emb(&k, at)?;
 
-        let (k, v) = match &self.kv_cache {
-            None => (k, v),
-            Some((k_cache, v_cache)) => {
-                if at.cached() == 0 {
-                    (k, v)
-                } else {
-                    let k = Tensor::cat(&[k_cache, &k], 2)?;
-                    let v = Tensor::cat(&[v_cache, &v], 2)?;
-                    (k, v)
-                }
+        // Not upstream: keys and values are written in place (see `KvCache`).
+        let cache = match &mut self.kv_cache {
+            Some(cache) if at.cached() > 0 => {
+                cache.append(&k, &v)?;
+                cache
             }
+            slot => slot.insert(KvCache::new(&k, &v)?),
         };
-        self.kv_cache = Some((k.clone(), v.clone()));
+        if seq_len == 1 && mask.is_none() && b_sz == 1 {
+            if let Some(y) = cache.attend_one(&q, self.n_head, self.head_dim)? {
+                let y = Tensor::from_vec(y, (b_sz, seq_len, n_embd), x.device())?;
+                return matmul(&self.attention_wo, &y);
+            }
+        }
+        let (k, v) = (cache.keys()?, cache.values()?);
 
         // Not upstream: grouped-query attention without copying keys and values once
         // per query head (upstream's `repeat_kv` copies the whole cache n_rep times
@@ -153,12 +155,131 @@ impl LayerWeights {
         };
         let att = candle_nn::ops::softmax_last_dim(&att)?;
         let att = att.reshape((b_sz, self.n_kv_head, n_rep * seq_len, kv_len))?;
-        // Convert to contiguous as matmul doesn't support strided vs for now.
-        let y = att.matmul(&v.contiguous()?)?;
+        let y = att.matmul(&v)?;
         let y = y.reshape((b_sz, self.n_head, seq_len, self.head_dim))?;
         let y = y.transpose(1, 2)?.reshape(&[b_sz, seq_len, n_embd])?;
         let y = matmul(&self.attention_wo, &y)?;
         Ok(y)
+    }
+}
+
+/// Not upstream: one layer's keys and values (`1 × kv_heads × tokens × head_dim`),
+/// written in place into buffers with room for more. Upstream concatenates, which
+/// copies the whole cache twice a layer for every token (for the 1.5B model at 450
+/// tokens, ~50 MB of memory traffic a token).
+///
+/// A clone shares what is written so far, read-only: its `writable` is its length, so
+/// its first append moves the keys and values to buffers of its own, while the
+/// original writes only past that length, which the clone does not see. That keeps
+/// a cached prompt prefix intact under any number of requests that continue it.
+#[derive(Debug)]
+struct KvCache {
+    k: Tensor,
+    v: Tensor,
+    len: usize,
+    /// Positions this cache may write in its buffers (≤ their size).
+    writable: usize,
+}
+
+impl KvCache {
+    /// Room added when the buffers are full, in tokens.
+    const GROW: usize = 256;
+
+    /// A cache of the first pass's keys and values, with room to grow.
+    fn new(k: &Tensor, v: &Tensor) -> Result<KvCache> {
+        // Empty, and writing nothing in place: the append lays out the buffers.
+        let mut cache = KvCache {
+            k: k.clone(),
+            v: v.clone(),
+            len: 0,
+            writable: 0,
+        };
+        cache.append(k, v)?;
+        Ok(cache)
+    }
+
+    /// A cache holding `k` and `v` (`1 × kv_heads × tokens × head_dim`), which it
+    /// never writes into.
+    fn frozen(k: Tensor, v: Tensor) -> KvCache {
+        let len = k.dim(2).unwrap_or(0);
+        KvCache {
+            k,
+            v,
+            len,
+            writable: len,
+        }
+    }
+
+    fn append(&mut self, k: &Tensor, v: &Tensor) -> Result<()> {
+        let add = k.dim(2)?;
+        if self.len + add > self.writable {
+            let writable = self.len + add + Self::GROW;
+            let grow = |old: &Tensor| -> Result<Tensor> {
+                let (b, h, _, d) = old.dims4()?;
+                let new = Tensor::zeros((b, h, writable, d), old.dtype(), old.device())?;
+                if self.len > 0 {
+                    new.slice_set(&old.narrow(2, 0, self.len)?.contiguous()?, 2, 0)?;
+                }
+                Ok(new)
+            };
+            self.k = grow(&self.k)?;
+            self.v = grow(&self.v)?;
+            self.writable = writable;
+        }
+        self.k.slice_set(&k.contiguous()?, 2, self.len)?;
+        self.v.slice_set(&v.contiguous()?, 2, self.len)?;
+        self.len += add;
+        Ok(())
+    }
+
+    /// One token's attention (queries `1 × n_head × 1 × head_dim`) computed on the
+    /// buffers directly ([`super::attention`]), or `None` where
+    /// they are not plain f32 memory on the CPU.
+    fn attend_one(&self, q: &Tensor, n_head: usize, head_dim: usize) -> Result<Option<Vec<f32>>> {
+        let (ks, kl) = self.k.storage_and_layout();
+        let (vs, vl) = self.v.storage_and_layout();
+        let (candle::Storage::Cpu(k), candle::Storage::Cpu(v)) = (&*ks, &*vs) else {
+            return Ok(None);
+        };
+        if self.k.dtype() != DType::F32 || !kl.is_contiguous() || !vl.is_contiguous() {
+            return Ok(None);
+        }
+        let (_, kv_heads, rows, _) = self.k.dims4()?;
+        let size = kv_heads * rows * head_dim;
+        let (k, v) = (k.as_slice::<f32>()?, v.as_slice::<f32>()?);
+        let keys = super::attention::Cache {
+            data: &k[kl.start_offset()..kl.start_offset() + size],
+            room: rows,
+            len: self.len,
+        };
+        let values = super::attention::Cache {
+            data: &v[vl.start_offset()..vl.start_offset() + size],
+            room: rows,
+            len: self.len,
+        };
+        let q = q.flatten_all()?.to_vec1::<f32>()?;
+        Ok(Some(super::attention::one_token(
+            &q, &keys, &values, n_head, kv_heads, head_dim,
+        )))
+    }
+
+    fn keys(&self) -> Result<Tensor> {
+        self.k.narrow(2, 0, self.len)
+    }
+
+    fn values(&self) -> Result<Tensor> {
+        self.v.narrow(2, 0, self.len)
+    }
+}
+
+impl Clone for KvCache {
+    fn clone(&self) -> Self {
+        KvCache {
+            k: self.k.clone(),
+            v: self.v.clone(),
+            len: self.len,
+            writable: self.len,
+        }
     }
 }
 
@@ -354,7 +475,16 @@ impl ModelWeights {
     /// head_dim`), or `None` while any layer has none. With [`Self::set_kv_cache`] it
     /// saves and restores the state after a prompt prefix.
     pub fn kv_cache(&self) -> Option<Vec<(Tensor, Tensor)>> {
-        self.layers.iter().map(|l| l.kv_cache.clone()).collect()
+        self.layers
+            .iter()
+            .map(|l| {
+                let c = l.kv_cache.as_ref()?;
+                Some((
+                    c.keys().ok()?.contiguous().ok()?,
+                    c.values().ok()?.contiguous().ok()?,
+                ))
+            })
+            .collect()
     }
 
     /// Not upstream: installs a KV cache taken from [`Self::kv_cache`] of the same
@@ -380,8 +510,8 @@ impl ModelWeights {
                 }
             }
         }
-        for (layer, kv) in self.layers.iter_mut().zip(cache) {
-            layer.kv_cache = Some(kv);
+        for (layer, (k, v)) in self.layers.iter_mut().zip(cache) {
+            layer.kv_cache = Some(KvCache::frozen(k, v));
         }
         Ok(())
     }

@@ -69,7 +69,7 @@ fn tiny_qwen2_files(weights: GgmlDType, hidden: usize, ffn: usize) -> (Vec<u8>, 
         ("qwen2.attention.head_count", u(heads)),
         ("qwen2.attention.head_count_kv", u(kv_heads)),
         ("qwen2.embedding_length", u(hidden as u32)),
-        ("qwen2.context_length", u(64)),
+        ("qwen2.context_length", u(512)),
         ("qwen2.block_count", u(2)),
         (
             "qwen2.attention.layer_norm_rms_epsilon",
@@ -166,5 +166,59 @@ fn one_row_kernels_stay_as_close_to_the_unquantised_model_as_upstream() {
             ours <= 1.25 * theirs + 1e-3,
             "{weights:?}: ours {ours} from the f32 model, upstream {theirs}"
         );
+    }
+}
+
+/// The KV cache written in place (not upstream): a long run crosses the buffers'
+/// growth and still gives upstream's logits, and a copy of a state (a cached prompt
+/// prefix, reused per request) continues independently of the original and of other
+/// copies.
+#[test]
+fn kv_cache_written_in_place_grows_and_copies_stay_independent() {
+    let bytes = tiny_qwen2_gguf(GgmlDType::F32, 32, 64);
+    let dev = Device::Cpu;
+    let input = |ids: &[u32]| Tensor::new(ids, &dev).unwrap().unsqueeze(0).unwrap();
+    let logits = |t: Tensor| t.flatten_all().unwrap().to_vec1::<f32>().unwrap();
+    let prompt = [3u32, 17, 5, 40, 8];
+
+    // 300 one-token steps after the prompt: more than one growth of 256.
+    let mut ours = load_qwen2(&bytes);
+    let mut theirs = upstream(&bytes);
+    let (mut a, mut b) = (vec![], vec![]);
+    a.push(logits(ours.forward(&input(&prompt), 0).unwrap()));
+    b.push(logits(theirs(&input(&prompt), 0)));
+    for i in 0..300 {
+        let (t, pos) = ((i * 7 % 48) as u32, prompt.len() + i);
+        a.push(logits(ours.forward(&input(&[t]), pos).unwrap()));
+        b.push(logits(theirs(&input(&[t]), pos)));
+    }
+    let d = distance(&a, &b);
+    assert!(d <= 1e-5, "after growing: {d}");
+
+    // A prefix, two copies continued differently, then the original continued: each
+    // as if computed alone.
+    let alone = |tail: &[u32]| {
+        let mut m = load_qwen2(&bytes);
+        m.forward(&input(&prompt), 0).unwrap();
+        let mut out = vec![];
+        for (i, t) in tail.iter().enumerate() {
+            out.push(logits(m.forward(&input(&[*t]), prompt.len() + i).unwrap()));
+        }
+        out
+    };
+    let mut prefix = load_qwen2(&bytes);
+    prefix.forward(&input(&prompt), 0).unwrap();
+    let tails: [&[u32]; 3] = [&[9, 30, 2], &[11, 4, 4], &[1, 2, 3]];
+    let (mut first, mut second) = (prefix.clone(), prefix.clone());
+    let mut got = vec![vec![]; 3];
+    for (i, ((a, b), c)) in tails[0].iter().zip(tails[1]).zip(tails[2]).enumerate() {
+        let pos = prompt.len() + i;
+        got[0].push(logits(first.forward(&input(&[*a]), pos).unwrap()));
+        got[1].push(logits(second.forward(&input(&[*b]), pos).unwrap()));
+        got[2].push(logits(prefix.forward(&input(&[*c]), pos).unwrap()));
+    }
+    for (got, tail) in got.iter().zip(tails) {
+        let d = distance(got, &alone(tail));
+        assert!(d <= 1e-6, "{tail:?}: {d}");
     }
 }
