@@ -12,17 +12,22 @@
 //! time, taking the offsets (Q4_K's minimums, Q6_K's `-32`) from the activation's
 //! precomputed 16-value sums instead of a second multiply per value; Q8_0 and Q5_0
 //! × Q8_0 a block of 32 at a time, the weights' signs moved onto the activations.
-//! Rows are split over rayon's pool, which lives as long as the process.
+//! A CPU with AVX2 and FMA but no AVX-512 VNNI runs the same sums with
+//! `vpmaddubsw` ([`avx2`]); any other the portable kernels (`Kernel::Portable`, for
+//! tests) or candle's. Rows are split over rayon's pool, which lives as long as the
+//! process.
 //!
 //! Several activation rows (a prompt, a scoring pass) times Q8_0 or Q5_0 weights go
 //! through [`tiles`]: 16 weight rows laid out once for `vpdpbusd`, four activation
 //! rows against them at a time. For Q4_K and Q6_K prompts candle's repacked tiles
-//! do the same and run as before; so do candle's kernels without VNNI and for other
-//! formats. `BENCHMARKS.md` has the figures.
+//! do the same and run as before; so do candle's kernels for prompts without VNNI
+//! and for other formats. `BENCHMARKS.md` has the figures.
 //!
 //! The activation is quantised exactly as candle (ggml) does; each kernel is tested
 //! against dequantised weights, against the portable kernel and against candle.
 
+#[cfg(target_arch = "x86_64")]
+mod avx2;
 mod tiles;
 
 use candle_core::quantized::{GgmlDType, QMatMul};
@@ -537,6 +542,8 @@ unsafe fn dot_q6k_vnni(w: &[BlockQ6K], a: &[BlockQ8K]) -> f32 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kernel {
     Vnni,
+    /// AVX2 and FMA without AVX-512 VNNI: the one-row kernels of [`avx2`].
+    Avx2,
     Portable,
 }
 
@@ -556,6 +563,13 @@ pub fn kernel() -> Kernel {
             && is_x86_feature_detected!("avx512vnni")
         {
             return Kernel::Vnni;
+        }
+        #[cfg(target_arch = "x86_64")]
+        if std::env::var_os(ENV_PORTABLE).is_none()
+            && is_x86_feature_detected!("avx2")
+            && is_x86_feature_detected!("fma")
+        {
+            return Kernel::Avx2;
         }
         Kernel::Portable
     })
@@ -613,7 +627,8 @@ unsafe fn blocks<T>(bytes: &[u8]) -> &[T] {
 
 fn dot(format: Format, kernel: Kernel, row: &[u8], a: &Activation) -> f32 {
     // SAFETY: the block types are byte arrays in ggml's layout, `row` is whole
-    // blocks, and `Vnni` is only chosen where the CPU has its features.
+    // blocks, and `Vnni` and `Avx2` are only chosen where the CPU has their
+    // features.
     unsafe {
         match (format, kernel) {
             #[cfg(target_arch = "x86_64")]
@@ -624,6 +639,14 @@ fn dot(format: Format, kernel: Kernel, row: &[u8], a: &Activation) -> f32 {
             (Format::Q8_0, Kernel::Vnni) => dot_q8_0_vnni(blocks(row), &a.d32, &a.qs32),
             #[cfg(target_arch = "x86_64")]
             (Format::Q5_0, Kernel::Vnni) => dot_q5_0_vnni(blocks(row), &a.d32, &a.qs32),
+            #[cfg(target_arch = "x86_64")]
+            (Format::Q4K, Kernel::Avx2) => avx2::dot_q4k(blocks(row), &a.blocks),
+            #[cfg(target_arch = "x86_64")]
+            (Format::Q6K, Kernel::Avx2) => avx2::dot_q6k(blocks(row), &a.blocks),
+            #[cfg(target_arch = "x86_64")]
+            (Format::Q8_0, Kernel::Avx2) => avx2::dot_q8_0(blocks(row), &a.d32, &a.qs32),
+            #[cfg(target_arch = "x86_64")]
+            (Format::Q5_0, Kernel::Avx2) => avx2::dot_q5_0(blocks(row), &a.d32, &a.qs32),
             (Format::Q4K, _) => dot_q4k_scalar(blocks(row), &a.blocks),
             (Format::Q6K, _) => dot_q6k_scalar(blocks(row), &a.blocks),
             (Format::Q8_0, _) => dot_q8_0_scalar(blocks(row), &a.d32, &a.qs32),
@@ -690,8 +713,8 @@ pub fn matmul(w: &QMatMul, x: &Tensor) -> Result<Tensor> {
             if matches!(x.device(), Device::Cpu)
                 && x.dims().last() == Some(&k)
                 && k.is_multiple_of(format.block_values())
-                && kernel() == Kernel::Vnni
-                && (rows == 1 || tiles::serves(format))
+                && ((rows == 1 && kernel() != Kernel::Portable)
+                    || (kernel() == Kernel::Vnni && tiles::serves(format)))
             {
                 let data = t.data()?;
                 let xs = x
@@ -699,7 +722,7 @@ pub fn matmul(w: &QMatMul, x: &Tensor) -> Result<Tensor> {
                     .to_dtype(candle_core::DType::F32)?
                     .to_vec1::<f32>()?;
                 let out = if rows == 1 {
-                    gemv(format, Kernel::Vnni, &data, n, k, &xs)
+                    gemv(format, kernel(), &data, n, k, &xs)
                 } else {
                     tiles::gemm(format, &data, n, k, &xs)
                 };
@@ -739,6 +762,10 @@ mod tests {
 
     fn kernels_here() -> Vec<Kernel> {
         let mut k = vec![Kernel::Portable];
+        #[cfg(target_arch = "x86_64")]
+        if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+            k.push(Kernel::Avx2);
+        }
         if kernel() == Kernel::Vnni {
             k.push(Kernel::Vnni);
         }
