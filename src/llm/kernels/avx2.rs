@@ -6,16 +6,10 @@
 //! or 128 against activations of at most 127 (Q8_0 and Q5_0, signs moved onto the
 //! activations).
 
-use super::{f16_at, q4k_min_term, q4k_unpack, BlockQ4K, BlockQ5_0, BlockQ6K, BlockQ8K, BlockQ8_0};
+use super::{
+    f16_at, hsum256, q4k_min_term, q4k_unpack, BlockQ4K, BlockQ5_0, BlockQ6K, BlockQ8K, BlockQ8_0,
+};
 use std::arch::x86_64::*;
-
-/// Horizontal sum of eight f32.
-#[target_feature(enable = "avx2,fma")]
-unsafe fn hsum(v: __m256) -> f32 {
-    let s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    _mm_cvtss_f32(_mm_add_ss(s, _mm_shuffle_ps(s, s, 1)))
-}
 
 /// Q4_K × Q8_K: each 32 bytes of weights are 32 low nibbles (one group of 32) and 32
 /// high nibbles (the next), against the activation in its own order; the minimums'
@@ -51,7 +45,7 @@ pub(super) unsafe fn dot_q4k(w: &[BlockQ4K], a: &[BlockQ8K]) -> f32 {
         );
         mins_total += f16_at(x.dmin) * y.d * q4k_min_term(&mins.map(i32::from), y) as f32;
     }
-    hsum(acc) - mins_total
+    hsum256(acc) - mins_total
 }
 
 /// Q6_K × Q8_K: per 128 weights, four vectors of 32 unsigned 6-bit values (low
@@ -106,7 +100,7 @@ pub(super) unsafe fn dot_q6k(w: &[BlockQ6K], a: &[BlockQ8K]) -> f32 {
             .sum();
         offsets += d * (32 * offset) as f32;
     }
-    hsum(acc) - offsets
+    hsum256(acc) - offsets
 }
 
 /// 32 signed weights times 32 activations, summed by four into eight i32 → f32:
@@ -127,7 +121,7 @@ pub(super) unsafe fn dot_q8_0(w: &[BlockQ8_0], d32: &[f32], qs32: &[i8]) -> f32 
         let dot = dot32(wv, qs32.as_ptr().add(32 * b));
         acc = _mm256_fmadd_ps(_mm256_set1_ps(f16_at(x.d) * d32[b]), dot, acc);
     }
-    hsum(acc)
+    hsum256(acc)
 }
 
 /// Q5_0 × Q8_0: the fifth bits come from `qh`, spread to one byte each by a shuffle
@@ -157,5 +151,5 @@ pub(super) unsafe fn dot_q5_0(w: &[BlockQ5_0], d32: &[f32], qs32: &[i8]) -> f32 
         let dot = dot32(wv, qs32.as_ptr().add(32 * b));
         acc = _mm256_fmadd_ps(_mm256_set1_ps(f16_at(x.d) * d32[b]), dot, acc);
     }
-    hsum(acc)
+    hsum256(acc)
 }

@@ -337,8 +337,9 @@ unsafe fn dot32_signed(w: std::arch::x86_64::__m256i, a: *const i8) -> std::arch
     ))
 }
 
+/// Horizontal sum of eight f32 (for the VNNI and the AVX2 kernels).
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vnni")]
+#[target_feature(enable = "avx2")]
 unsafe fn hsum256(v: std::arch::x86_64::__m256) -> f32 {
     use std::arch::x86_64::*;
     let s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
