@@ -3,9 +3,11 @@
 //! upstream": `ModelWeights` derives `Clone`, so the state after a fixed prompt prefix
 //! can be copied and reused per request; its KV cache can be read and installed (the
 //! prompt cache on disk); `forward_tree` scores several continuations in one pass;
-//! the weight products go through [`super::kernels::matmul`] (our kernels for one
-//! token, candle's otherwise); attention shares each KV head among its query heads
-//! without copying the cache; the token embedding stays quantized.
+//! the weight products go through [`super::kernels::matmul`] (our kernels where
+//! they are faster, candle's otherwise); attention shares each KV head among its
+//! query heads without copying the cache; the KV cache is written in place and one
+//! token's attention runs on its memory (`KvCache`); the token embedding stays
+//! quantized.
 //! Keep it in step with upstream.
 #![allow(clippy::all)]
 
@@ -18,7 +20,7 @@ use candle_nn::Module;
 use candle_transformers::quantized_nn::RmsNorm;
 use std::collections::HashMap;
 
-// Not upstream: one-row products of Q4_K / Q6_K weights run our own kernels.
+// Not upstream: the weight products run our own kernels where they are faster.
 use super::kernels::matmul;
 // Not upstream: the token embedding is not dequantised at load.
 use super::token_embedding::TokenEmbedding;

@@ -183,8 +183,8 @@ unsafe fn dot_q4k_vnni(w: &[BlockQ4K], a: &Activation) -> f32 {
 }
 
 /// The activation of one product, quantised once and shared by every row: its Q8_K
-/// blocks, the sums of each 32 values (Q4_K's groups) and, per block, its values in
-/// the order the Q4_K kernel's nibbles meet them.
+/// blocks and, for the VNNI Q4_K kernel only, the sums of each 32 values (Q4_K's
+/// groups) and, per block, its values in the order that kernel's nibbles meet them.
 struct Activation {
     blocks: Vec<BlockQ8K>,
     group_sums: Vec<[i16; 8]>,
@@ -196,9 +196,9 @@ struct Activation {
 }
 
 impl Activation {
-    /// `x` quantised for weights in `format`: Q8_K for the K formats, Q8_0 for the
-    /// formats with blocks of 32.
-    fn new(x: &[f32], format: Format) -> Activation {
+    /// `x` quantised for weights in `format` and the `kernel` that reads it: Q8_K
+    /// for the K formats, Q8_0 for the formats with blocks of 32.
+    fn new(x: &[f32], format: Format, kernel: Kernel) -> Activation {
         if matches!(format, Format::Q8_0 | Format::Q5_0) {
             let (d32, qs32) = quantize_q8_0(x);
             return Activation {
@@ -210,6 +210,15 @@ impl Activation {
             };
         }
         let blocks = quantize_q8k(x);
+        if (format, kernel) != (Format::Q4K, Kernel::Vnni) {
+            return Activation {
+                blocks,
+                group_sums: Vec::new(),
+                q4k_order: Vec::new(),
+                d32: Vec::new(),
+                qs32: Vec::new(),
+            };
+        }
         let group_sums = blocks
             .iter()
             .map(|b| std::array::from_fn(|s| b.bsums[2 * s] + b.bsums[2 * s + 1]))
@@ -361,21 +370,30 @@ unsafe fn dot_q8_0_vnni(w: &[BlockQ8_0], d32: &[f32], qs32: &[i8]) -> f32 {
     hsum256(acc)
 }
 
-/// Q5_0 × Q8_0 with VNNI: the fifth bits come from `qh` as a byte mask.
+/// A Q5_0 block's 32 unsigned 5-bit values (the weights plus 16), in order, with
+/// AVX-512: the fifth bits come from `qh` as a byte mask.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vnni")]
+unsafe fn q5_0_unsigned_vnni(x: &BlockQ5_0) -> std::arch::x86_64::__m256i {
+    use std::arch::x86_64::*;
+    let m4 = _mm_set1_epi8(0x0F);
+    let q = _mm_loadu_si128(x.qs.as_ptr() as *const __m128i);
+    let lo = _mm_and_si128(q, m4);
+    let hi = _mm_and_si128(_mm_srli_epi16(q, 4), m4);
+    let nibbles = _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
+    let fifth = _mm256_maskz_set1_epi8(u32::from_le_bytes(x.qh), 0x10);
+    _mm256_or_si256(nibbles, fifth)
+}
+
+/// Q5_0 × Q8_0 with VNNI.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vnni")]
 unsafe fn dot_q5_0_vnni(w: &[BlockQ5_0], d32: &[f32], qs32: &[i8]) -> f32 {
     use std::arch::x86_64::*;
-    let m4 = _mm_set1_epi8(0x0F);
     let sixteen = _mm256_set1_epi8(16);
     let mut acc = _mm256_setzero_ps();
     for (b, x) in w.iter().enumerate() {
-        let q = _mm_loadu_si128(x.qs.as_ptr() as *const __m128i);
-        let lo = _mm_and_si128(q, m4);
-        let hi = _mm_and_si128(_mm_srli_epi16(q, 4), m4);
-        let nibbles = _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
-        let fifth = _mm256_maskz_set1_epi8(u32::from_le_bytes(x.qh), 0x10);
-        let wv = _mm256_sub_epi8(_mm256_or_si256(nibbles, fifth), sixteen);
+        let wv = _mm256_sub_epi8(q5_0_unsigned_vnni(x), sixteen);
         let dot = dot32_signed(wv, qs32.as_ptr().add(32 * b));
         acc = _mm256_fmadd_ps(_mm256_set1_ps(f16_at(x.d) * d32[b]), dot, acc);
     }
@@ -556,9 +574,11 @@ pub const ENV_PORTABLE: &str = "SHOPASSIST_PORTABLE_KERNELS";
 pub fn kernel() -> Kernel {
     static KERNEL: std::sync::OnceLock<Kernel> = std::sync::OnceLock::new();
     *KERNEL.get_or_init(|| {
+        if std::env::var_os(ENV_PORTABLE).is_some() {
+            return Kernel::Portable;
+        }
         #[cfg(target_arch = "x86_64")]
-        if std::env::var_os(ENV_PORTABLE).is_none()
-            && is_x86_feature_detected!("avx512f")
+        if is_x86_feature_detected!("avx512f")
             && is_x86_feature_detected!("avx512bw")
             && is_x86_feature_detected!("avx512vl")
             && is_x86_feature_detected!("avx512vnni")
@@ -566,10 +586,7 @@ pub fn kernel() -> Kernel {
             return Kernel::Vnni;
         }
         #[cfg(target_arch = "x86_64")]
-        if std::env::var_os(ENV_PORTABLE).is_none()
-            && is_x86_feature_detected!("avx2")
-            && is_x86_feature_detected!("fma")
-        {
+        if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
             return Kernel::Avx2;
         }
         Kernel::Portable
@@ -674,7 +691,7 @@ pub fn gemv(
     );
     let row_bytes = k / format.block_values() * format.block_bytes();
     assert_eq!(bytes.len(), n * row_bytes, "weights of {n}x{k} {format:?}");
-    let a = Activation::new(x, format);
+    let a = Activation::new(x, format, kernel);
     let mut out = vec![0f32; n];
     // rayon's pool, as candle's element-wise ops use: its workers are warm between
     // a token's ~200 products. (candle's spinning barrier pool measured 10 % slower
@@ -691,22 +708,11 @@ pub fn gemv(
     out
 }
 
-/// `m` rows of activations (`x`, row-major, each `k` long) times `n` rows of
-/// weights in `format`, for the formats with blocks of 32 (Q8_0, Q5_0): the `m × n`
-/// products, row-major. Needs AVX-512 VNNI ([`kernel`] says whether it is here).
-pub fn gemm(format: Format, bytes: &[u8], n: usize, k: usize, x: &[f32]) -> Vec<f32> {
-    assert_eq!(
-        kernel(),
-        Kernel::Vnni,
-        "the tiled kernel needs AVX-512 VNNI"
-    );
-    tiles::gemm(format, bytes, n, k, x)
-}
-
-/// `x · wᵀ` for a quantized weight matrix: our kernels where they are faster (a CPU
-/// with VNNI and a [`Format`] we have a kernel for: one activation row in any of
-/// them, several rows in Q8_0 or Q5_0), candle's otherwise.
+/// `x · wᵀ` for a quantized weight matrix: our kernels where they are faster (a
+/// [`Format`] we have kernels for; one activation row with VNNI or AVX2, several
+/// rows of Q8_0 or Q5_0 with VNNI), candle's otherwise.
 pub fn matmul(w: &QMatMul, x: &Tensor) -> Result<Tensor> {
+    let kernel = kernel();
     if let QMatMul::QTensor(t) = w {
         let (n, k) = t.shape().dims2()?;
         if let Some(format) = Format::of(t.dtype()) {
@@ -714,8 +720,8 @@ pub fn matmul(w: &QMatMul, x: &Tensor) -> Result<Tensor> {
             if matches!(x.device(), Device::Cpu)
                 && x.dims().last() == Some(&k)
                 && k.is_multiple_of(format.block_values())
-                && ((rows == 1 && kernel() != Kernel::Portable)
-                    || (kernel() == Kernel::Vnni && tiles::serves(format)))
+                && ((rows == 1 && kernel != Kernel::Portable)
+                    || (kernel == Kernel::Vnni && tiles::serves(format)))
             {
                 let data = t.data()?;
                 let xs = x
@@ -723,7 +729,7 @@ pub fn matmul(w: &QMatMul, x: &Tensor) -> Result<Tensor> {
                     .to_dtype(candle_core::DType::F32)?
                     .to_vec1::<f32>()?;
                 let out = if rows == 1 {
-                    gemv(format, kernel(), &data, n, k, &xs)
+                    gemv(format, kernel, &data, n, k, &xs)
                 } else {
                     tiles::gemm(format, &data, n, k, &xs)
                 };
@@ -886,7 +892,7 @@ mod tests {
                     })
                     .collect();
                 let data = q.data().unwrap();
-                let got = gemm(format, &data, n, k, &x);
+                let got = tiles::gemm(format, &data, n, k, &x);
                 assert_eq!(got.len(), m * n);
                 for (r, xs) in x.chunks(k).enumerate() {
                     let row = gemv(format, Kernel::Vnni, &data, n, k, xs);

@@ -13,7 +13,7 @@
 //! An activation row is quantised to Q8_0 exactly as for the one-row kernels, so both
 //! paths compute the same integer sums.
 
-use super::{blocks, f16_at, quantize_q8_0_into, BlockQ5_0, BlockQ8_0, Format};
+use super::{blocks, f16_at, quantize_q8_0_into, BlockQ5_0, BlockQ8_0, Format, Kernel};
 use rayon::prelude::*;
 
 /// Weight rows in a tile: one 512-bit vector holds four bytes of each.
@@ -36,6 +36,21 @@ impl Unit {
         qs: [0; 32 * TILE],
         d: [0.0; TILE],
     };
+
+    /// Puts row `r`'s 32 unsigned values `v` and its scale `d` (f16) in place.
+    ///
+    /// SAFETY: `r < TILE`.
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    unsafe fn put(&mut self, r: usize, v: std::arch::x86_64::__m256i, d: [u8; 2]) {
+        self.d[r] = f16_at(d);
+        // Group g (bytes 4g..4g+4) of this row goes beside the other rows' group g.
+        let words: [u32; 8] = std::mem::transmute(v);
+        let base = self.qs.as_mut_ptr().add(4 * r);
+        for (g, w) in words.iter().enumerate() {
+            std::ptr::write_unaligned(base.add(64 * g) as *mut u32, *w);
+        }
+    }
 }
 
 /// Activation rows quantised to Q8_0 once per product, with each block's sum (to
@@ -85,14 +100,16 @@ pub(super) fn serves(format: Format) -> bool {
 }
 
 /// `m` activation rows (`x`, row-major, each `k` long) times `n` rows of weights in
-/// `format` (`bytes`): the `m × n` products, row-major. Needs AVX-512 VNNI (the
-/// caller checks [`super::kernel`]).
+/// `format` (`bytes`): the `m × n` products, row-major. Panics without AVX-512 VNNI
+/// (see [`super::kernel`]).
 pub(super) fn gemm(format: Format, bytes: &[u8], n: usize, k: usize, x: &[f32]) -> Vec<f32> {
+    assert_eq!(super::kernel(), Kernel::Vnni, "the tiles need AVX-512 VNNI");
     assert!(serves(format) && k.is_multiple_of(32) && x.len().is_multiple_of(k));
     let m = x.len() / k;
     let row_bytes = k / 32 * format.block_bytes();
     assert_eq!(bytes.len(), n * row_bytes, "weights of {n}x{k} {format:?}");
     let rows = Rows::new(x, k);
+    let offset = offset(format);
     let mut out = vec![0f32; m * n];
     let dst = Dst(out.as_mut_ptr());
     // A task is a tile and up to `SPAN` activation rows (so that a matrix of few
@@ -106,7 +123,7 @@ pub(super) fn gemm(format: Format, bytes: &[u8], n: usize, k: usize, x: &[f32]) 
             let (tile, span) = (task / spans, task % spans);
             let first = tile * TILE;
             let count = TILE.min(n - first);
-            // SAFETY: the caller checked the CPU's features; the weights are
+            // SAFETY: the CPU's features are checked above; the weights are
             // whole rows of whole blocks; this task writes only columns
             // `first..first + count` of its rows of `out`, which no other task
             // writes.
@@ -118,13 +135,18 @@ pub(super) fn gemm(format: Format, bytes: &[u8], n: usize, k: usize, x: &[f32]) 
                 }
                 let end = m.min((span + 1) * SPAN);
                 let mut m0 = span * SPAN;
+                let out = Out {
+                    dst: dst.ptr(),
+                    n,
+                    first,
+                    count,
+                };
                 while m0 < end {
-                    let (d, qs) = (dst.ptr(), &rows);
                     match end - m0 {
-                        1 => run::<1>(units, qs, m0, format, d, n, first, count),
-                        2 => run::<2>(units, qs, m0, format, d, n, first, count),
-                        3 => run::<3>(units, qs, m0, format, d, n, first, count),
-                        _ => run::<ROWS>(units, qs, m0, format, d, n, first, count),
+                        1 => run::<1>(units, &rows, m0, offset, out),
+                        2 => run::<2>(units, &rows, m0, offset, out),
+                        3 => run::<3>(units, &rows, m0, offset, out),
+                        _ => run::<ROWS>(units, &rows, m0, offset, out),
                     }
                     m0 += ROWS;
                 }
@@ -148,6 +170,15 @@ impl Dst {
 unsafe impl Send for Dst {}
 unsafe impl Sync for Dst {}
 
+/// Where a task writes: columns `first..first + count` of `dst`, `n` wide.
+#[derive(Clone, Copy)]
+struct Out {
+    dst: *mut f32,
+    n: usize,
+    first: usize,
+    count: usize,
+}
+
 /// Lays out `count` (≤ 16) rows of `weights` into `units`; rows past `count` get
 /// scale 0, so they add nothing.
 ///
@@ -156,7 +187,6 @@ unsafe impl Sync for Dst {}
 #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vnni")]
 unsafe fn pack(format: Format, weights: &[u8], row_bytes: usize, count: usize, units: &mut [Unit]) {
     use std::arch::x86_64::*;
-    let m4 = _mm_set1_epi8(0x0F);
     let flip = _mm256_set1_epi8(-128);
     for r in 0..TILE {
         if r >= count {
@@ -166,29 +196,17 @@ unsafe fn pack(format: Format, weights: &[u8], row_bytes: usize, count: usize, u
             continue;
         }
         let row = &weights[r * row_bytes..(r + 1) * row_bytes];
-        for (b, u) in units.iter_mut().enumerate() {
-            let (v, d) = match format {
-                Format::Q8_0 => {
-                    let x = &blocks::<BlockQ8_0>(row)[b];
+        match format {
+            Format::Q8_0 => {
+                for (u, x) in units.iter_mut().zip(blocks::<BlockQ8_0>(row)) {
                     let q = _mm256_loadu_si256(x.qs.as_ptr() as *const __m256i);
-                    (_mm256_xor_si256(q, flip), x.d)
+                    u.put(r, _mm256_xor_si256(q, flip), x.d);
                 }
-                _ => {
-                    let x = &blocks::<BlockQ5_0>(row)[b];
-                    let q = _mm_loadu_si128(x.qs.as_ptr() as *const __m128i);
-                    let lo = _mm_and_si128(q, m4);
-                    let hi = _mm_and_si128(_mm_srli_epi16(q, 4), m4);
-                    let nibbles = _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
-                    let fifth = _mm256_maskz_set1_epi8(u32::from_le_bytes(x.qh), 0x10);
-                    (_mm256_or_si256(nibbles, fifth), x.d)
+            }
+            _ => {
+                for (u, x) in units.iter_mut().zip(blocks::<BlockQ5_0>(row)) {
+                    u.put(r, super::q5_0_unsigned_vnni(x), x.d);
                 }
-            };
-            u.d[r] = f16_at(d);
-            // Group g (bytes 4g..4g+4) of this row goes beside the other rows' group g.
-            let words: [u32; 8] = std::mem::transmute(v);
-            let base = u.qs.as_mut_ptr().add(4 * r);
-            for (g, w) in words.iter().enumerate() {
-                std::ptr::write_unaligned(base.add(64 * g) as *mut u32, *w);
             }
         }
     }
@@ -199,27 +217,16 @@ unsafe fn pack(_: Format, _: &[u8], _: usize, _: usize, _: &mut [Unit]) {
     unreachable!("tiles need AVX-512 VNNI")
 }
 
-/// Activation rows `m0..m0 + R` against one laid-out tile, written to columns
-/// `first..first + count` of `dst` (`n` wide).
+/// Activation rows `m0..m0 + R` against one laid-out tile, whose weights carry
+/// `offset`, written where `out` says.
 ///
-/// SAFETY: AVX-512 VNNI present; `m0 + R` rows exist; `dst` holds those rows.
+/// SAFETY: AVX-512 VNNI present; rows `m0..m0 + R` exist and `out.dst` holds them.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vnni")]
-#[allow(clippy::too_many_arguments)]
-unsafe fn run<const R: usize>(
-    units: &[Unit],
-    rows: &Rows,
-    m0: usize,
-    format: Format,
-    dst: *mut f32,
-    n: usize,
-    first: usize,
-    count: usize,
-) {
+unsafe fn run<const R: usize>(units: &[Unit], rows: &Rows, m0: usize, offset: i32, out: Out) {
     use std::arch::x86_64::*;
     let k = rows.k;
     let kb = k / 32;
-    let offset = offset(format);
     let mut acc = [_mm512_setzero_ps(); R];
     for (b, u) in units.iter().enumerate() {
         let w: [__m512i; 8] =
@@ -251,27 +258,17 @@ unsafe fn run<const R: usize>(
             );
         }
     }
-    let mask: __mmask16 = if count == TILE {
+    let mask: __mmask16 = if out.count == TILE {
         !0
     } else {
-        (1u16 << count) - 1
+        (1u16 << out.count) - 1
     };
     for (i, acc) in acc.iter().enumerate() {
-        _mm512_mask_storeu_ps(dst.add((m0 + i) * n + first), mask, *acc);
+        _mm512_mask_storeu_ps(out.dst.add((m0 + i) * out.n + out.first), mask, *acc);
     }
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-#[allow(clippy::too_many_arguments)]
-unsafe fn run<const R: usize>(
-    _: &[Unit],
-    _: &Rows,
-    _: usize,
-    _: Format,
-    _: *mut f32,
-    _: usize,
-    _: usize,
-    _: usize,
-) {
+unsafe fn run<const R: usize>(_: &[Unit], _: &Rows, _: usize, _: i32, _: Out) {
     unreachable!("tiles need AVX-512 VNNI")
 }
