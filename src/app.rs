@@ -122,7 +122,7 @@ pub fn semantic_blocking(config: &Config, shop: &Shop, progress: bool) -> Result
 /// store that has never held a catalogue. A catalogue built with `shopassist index`
 /// or the catalogue API is never replaced by the demo.
 pub fn open_shop(config: &Config) -> Result<Shop, AppError> {
-    let (shop, outcome) = Shop::open(&config.data_dir)?;
+    let (shop, outcome) = Shop::open_with(&config.data_dir, config.database_url.as_deref())?;
     if let OpenOutcome::Rebuilt(reason) = outcome {
         tracing::info!(%reason, "search index rebuilt");
     }

@@ -144,13 +144,14 @@ pub(crate) fn index_command(
         eprintln!("error: give a catalogue file to import or --delete ID");
         return ExitCode::from(2);
     }
-    let (shop, outcome) = match shopassist::shop::Shop::open(&config.data_dir) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let (shop, outcome) =
+        match shopassist::shop::Shop::open_with(&config.data_dir, config.database_url.as_deref()) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
     if let shopassist::search::OpenOutcome::Rebuilt(reason) = outcome {
         eprintln!("search index rebuilt: {reason}");
     }

@@ -8,12 +8,14 @@
 
 use std::cell::RefCell;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use parking_lot::{ReentrantMutex, ReentrantMutexGuard};
 
 use crate::catalog::import::{self, ImportOptions, ImportReport};
 use crate::catalog::Product;
 use crate::search::{IndexError, OpenOutcome, ProductIndex, SearchQuery, SearchResults};
+use crate::store::sql::Dialect;
 use crate::store::{Store, StoreError};
 
 /// The embedded demo catalogue, served when no catalogue is configured.
@@ -41,6 +43,11 @@ pub struct Shop {
     /// several writes on its thread; see [`Shop::unit`].
     store: ReentrantMutex<RefCell<Store>>,
     index: ProductIndex,
+    /// The catalogue generation the index holds every change up to. With a database
+    /// shared by several daemons the index moves only through [`Shop::follow`], so
+    /// it never claims a generation whose changes (another daemon's) it lacks.
+    followed: AtomicU64,
+    shared: bool,
 }
 
 impl std::fmt::Debug for Shop {
@@ -55,15 +62,87 @@ impl Shop {
     /// Opens the database and the index under `data_dir`, rebuilding the index if it
     /// is missing, broken or stale.
     pub fn open(data_dir: &Path) -> Result<(Shop, OpenOutcome), ShopError> {
-        let store = Store::open(&data_dir.join("shopassist.sqlite3"))?;
+        Shop::open_with(data_dir, None)
+    }
+
+    /// [`Self::open`] over the PostgreSQL database `database_url` names, shared with
+    /// other daemons (the index stays under `data_dir`); `None` is SQLite in `data_dir`.
+    pub fn open_with(
+        data_dir: &Path,
+        database_url: Option<&str>,
+    ) -> Result<(Shop, OpenOutcome), ShopError> {
+        let store = match database_url {
+            Some(url) => Store::open_url(url)?,
+            None => Store::open(&data_dir.join("shopassist.sqlite3"))?,
+        };
         let (index, outcome) = ProductIndex::open(&data_dir.join("index"), &store)?;
+        let followed = AtomicU64::new(store.catalog_generation()?);
+        let shared = store.dialect() == Dialect::Postgres;
         Ok((
             Shop {
                 store: ReentrantMutex::new(RefCell::new(store)),
                 index,
+                followed,
+                shared,
             },
             outcome,
         ))
+    }
+
+    /// Whether the database is shared with other daemons (PostgreSQL).
+    pub fn is_shared(&self) -> bool {
+        self.shared
+    }
+
+    /// Brings the index level with the shared database: the products written since
+    /// the generation it holds, by this daemon or another, are re-read and re-indexed,
+    /// and products gone from sale are dropped. Returns how many changed. The daemon
+    /// calls it when another daemon announces a change and twice a second besides.
+    /// With SQLite nothing else writes the database, and this does nothing.
+    pub fn follow(&self) -> Result<usize, ShopError> {
+        if !self.shared {
+            return Ok(0);
+        }
+        let lock = self.store();
+        let store = lock.borrow();
+        if !store.conn_ref().is_autocommit() {
+            // Inside a unit of work: its own commit follows.
+            return Ok(0);
+        }
+        let upto = store.catalog_generation()?;
+        let after = self.followed.load(Ordering::SeqCst);
+        if upto <= after {
+            return Ok(0);
+        }
+        let (changed, on_sale) = store.changed_since(after, upto)?;
+        let on_sale: std::collections::HashSet<String> = on_sale.into_iter().collect();
+        let mut upserts = Vec::new();
+        let mut deletes = Vec::new();
+        for (id, product) in changed {
+            match product {
+                Some(p) => upserts.push(p),
+                None => deletes.push(id),
+            }
+        }
+        deletes.extend(
+            self.index
+                .ids()
+                .into_iter()
+                .filter(|id| !on_sale.contains(id)),
+        );
+        deletes.sort();
+        deletes.dedup();
+        let n = upserts.len() + deletes.len();
+        self.index.apply(&upserts, &deletes, upto)?;
+        self.followed.store(upto, Ordering::SeqCst);
+        if n > 0 {
+            tracing::debug!(
+                changed = n,
+                generation = upto,
+                "index followed the shared catalogue"
+            );
+        }
+        Ok(n)
     }
 
     /// The database, locked: every write to it (catalogue and orders) goes through this
@@ -86,21 +165,23 @@ impl Shop {
         if !lock.borrow_mut().conn().is_autocommit() {
             return f();
         }
-        lock.borrow_mut()
-            .conn()
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(StoreError::from)?;
+        lock.borrow_mut().conn().begin().map_err(StoreError::from)?;
         let open = OpenUnit(&lock);
         let value = f()?;
         std::mem::forget(open);
         let mut store = lock.borrow_mut();
-        if let Err(e) = store.conn().execute_batch("COMMIT") {
-            let _ = store.conn().execute_batch("ROLLBACK");
+        if let Err(e) = store.conn().commit() {
+            let _ = store.conn().rollback();
             store.take_touched();
             return Err(StoreError::from(e).into());
         }
         let touched = store.take_touched();
-        if !touched.is_empty() {
+        if self.shared {
+            drop(store);
+            if let Err(e) = self.follow() {
+                tracing::warn!(error = %e, "re-indexing after a stock change failed");
+            }
+        } else if !touched.is_empty() {
             // The database is the truth; if the index fails here, the next start sees
             // it behind and rebuilds it.
             let indexed = store
@@ -136,6 +217,12 @@ impl Shop {
         let lock = self.store();
         let mut store = lock.borrow_mut();
         let generation = store.apply_catalog_changes(upserts, deletes)?;
+        if self.shared {
+            drop(store);
+            self.follow()?;
+            progress(upserts.len());
+            return Ok(());
+        }
         // Holding the store lock keeps index commits in generation order.
         self.index
             .apply_with_progress(upserts, deletes, generation, progress)?;
@@ -185,8 +272,13 @@ impl Shop {
             .filter(|id| !new.contains(id.as_str()))
             .collect();
         let generation = store.apply_catalog_changes(&products, &old)?;
-        self.index.apply(&products, &old, generation)?;
         store.set_meta(SOURCE_KEY, &digest)?;
+        if self.shared {
+            drop(store);
+            self.follow()?;
+        } else {
+            self.index.apply(&products, &old, generation)?;
+        }
         Ok(Some(report))
     }
 
@@ -356,7 +448,7 @@ struct OpenUnit<'a>(&'a ReentrantMutexGuard<'a, RefCell<Store>>);
 impl Drop for OpenUnit<'_> {
     fn drop(&mut self) {
         if let Ok(mut store) = self.0.try_borrow_mut() {
-            let _ = store.conn().execute_batch("ROLLBACK");
+            let _ = store.conn().rollback();
             store.take_touched();
         }
     }

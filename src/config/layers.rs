@@ -8,6 +8,7 @@ use super::*;
 #[serde(deny_unknown_fields)]
 pub struct Overrides {
     pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
     pub models_dir: Option<PathBuf>,
     pub bind: Option<String>,
     pub model: Option<String>,
@@ -35,6 +36,7 @@ pub struct Overrides {
 /// The keys a layer may set, as they are spelled in the file.
 pub const KEYS: &[&str] = &[
     "data_dir",
+    "database_url",
     "models_dir",
     "bind",
     "model",
@@ -189,6 +191,22 @@ impl Overrides {
         let err = |key: &str, m: String| ConfigError::at(origin, key, m);
         if let Some(v) = self.data_dir {
             cfg.data_dir = non_empty_path(v).map_err(|m| err("data_dir", m))?;
+        }
+        if let Some(v) = self.database_url {
+            let v = v.trim().to_string();
+            if v.is_empty() {
+                cfg.database_url = None;
+            } else if crate::store::postgres::is_url(&v) {
+                cfg.database_url = Some(v);
+            } else {
+                return Err(err(
+                    "database_url",
+                    format!(
+                        "`{}` is not a postgres:// URL (SQLite needs none: it lives in data_dir)",
+                        crate::store::postgres::redacted(&v)
+                    ),
+                ));
+            }
         }
         if let Some(v) = self.models_dir {
             cfg.models_dir = non_empty_path(v).map_err(|m| err("models_dir", m))?;

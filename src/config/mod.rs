@@ -49,6 +49,9 @@ impl FromStr for LogFormat {
 pub struct Config {
     /// Holds the search index and the SQLite database.
     pub data_dir: PathBuf,
+    /// PostgreSQL shared by several daemons (`postgres://…`); `None` keeps the
+    /// database in SQLite under `data_dir`. The search index stays in `data_dir`.
+    pub database_url: Option<String>,
     /// Holds the GGUF model files.
     pub models_dir: PathBuf,
     /// Address the HTTP server listens on.
@@ -186,6 +189,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             data_dir: PathBuf::from("data"),
+            database_url: None,
             models_dir: PathBuf::from("models"),
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             model: ModelChoice::Named("default".into()),

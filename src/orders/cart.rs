@@ -81,7 +81,7 @@ impl Orders {
 
 /// The product and variant an action names, both checked to exist.
 pub(super) fn resolve_action(
-    tx: &Connection,
+    tx: &Conn,
     action: &CartAction,
 ) -> Result<(Product, String), OrderError> {
     let product = product_in(tx, action.product_id.trim())?;
@@ -151,7 +151,7 @@ pub(super) fn unit_price(product: &Product, variant_id: &str) -> i64 {
 }
 
 pub(super) fn remove_line(
-    tx: &Connection,
+    tx: &Conn,
     customer: &str,
     product_id: &str,
     variant_id: &str,
@@ -171,7 +171,7 @@ pub(super) fn remove_line(
 
 /// The cart priced from the catalogue now. Lines whose product or variant is gone are
 /// deleted and named in `removed`.
-pub(super) fn load_cart(tx: &Connection, customer: &str) -> Result<Cart, OrderError> {
+pub(super) fn load_cart(tx: &Conn, customer: &str) -> Result<Cart, OrderError> {
     let rows: Vec<(String, String, u32, i64)> = {
         let mut stmt = tx.prepare(
             "SELECT product_id, variant_id, quantity, price_when_added FROM cart_items

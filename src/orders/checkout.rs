@@ -2,6 +2,7 @@
 //! order (stock, cart and webhook in one transaction).
 
 use super::*;
+use crate::store::sql::Dialect;
 
 impl Orders {
     // ---- checkout ----------------------------------------------------------------
@@ -36,7 +37,7 @@ impl Orders {
 }
 
 pub(super) fn propose(
-    tx: &Connection,
+    tx: &Conn,
     customer: &str,
     now: Millis,
     ttl: Millis,
@@ -99,7 +100,12 @@ pub(super) fn confirm_in(
     let row: Option<(String, i64, Millis, Option<String>)> = w
         .tx
         .query_row(
-            "SELECT cart_hash, total, expires_at, order_id FROM proposals WHERE token = ?1 AND customer_id = ?2",
+            match w.tx.dialect() {
+                Dialect::Sqlite => "SELECT cart_hash, total, expires_at, order_id FROM proposals WHERE token = ?1 AND customer_id = ?2",
+                // The token is taken once across daemons: a second confirmation waits
+                // here for the first to commit, then sees its order.
+                Dialect::Postgres => "SELECT cart_hash, total, expires_at, order_id FROM proposals WHERE token = ?1 AND customer_id = ?2 FOR UPDATE",
+            },
             params![token, customer],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
@@ -119,6 +125,19 @@ pub(super) fn confirm_in(
         return Err(OrderError::Internal {
             message: "cart changed".into(),
         });
+    }
+    // Every product's row locked in one order (by id) before any stock changes, so
+    // two daemons confirming carts that share products never wait on each other in a
+    // circle.
+    let mut ids: Vec<&str> = cart
+        .items
+        .iter()
+        .map(|l| l.item.product_id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        crate::store::read_product_for_update(&w.tx, id)?;
     }
     let order_id = new_id("O");
     w.tx.execute(
@@ -184,7 +203,7 @@ pub(super) fn change_stock(
 ) -> Result<u32, OrderError> {
     // An archived product (off sale, kept for its orders) still counts its stock:
     // a cancelled order's units go back onto the archived row, out of search.
-    let Some(mut product) = crate::store::read_product_any(&w.tx, product_id)? else {
+    let Some(mut product) = crate::store::read_product_for_update(&w.tx, product_id)? else {
         if let StockChange::Add(_) = change {
             // Deleted before archiving existed: nothing to put the units back on; the
             // cancellation or return itself must still go through.
@@ -219,9 +238,17 @@ pub(super) fn change_stock(
     let json = serde_json::to_string(&product).map_err(|e| OrderError::Internal {
         message: e.to_string(),
     })?;
+    let generation = match w.generation {
+        Some(g) => g,
+        None => {
+            let g = crate::store::bump_generation(&w.tx)?;
+            w.generation = Some(g);
+            g
+        }
+    };
     w.tx.execute(
-        "UPDATE products SET json = ?2 WHERE id = ?1",
-        params![product_id, json],
+        "UPDATE products SET json = ?2, generation = ?3 WHERE id = ?1",
+        params![product_id, json, generation as i64],
     )?;
     if !w.touched.iter().any(|t| t == product_id) {
         w.touched.push(product_id.to_string());

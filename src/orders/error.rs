@@ -94,8 +94,8 @@ impl OrderError {
     }
 }
 
-impl From<rusqlite::Error> for OrderError {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<crate::store::sql::SqlError> for OrderError {
+    fn from(e: crate::store::sql::SqlError) -> Self {
         OrderError::Internal {
             message: format!("database: {e}"),
         }

@@ -2,6 +2,7 @@
 //! exchanges, reorders, feedback and reminders.
 
 use super::*;
+use crate::store::sql::Dialect;
 
 impl Orders {
     // ---- orders ------------------------------------------------------------------
@@ -21,7 +22,7 @@ impl Orders {
             };
             let mut stmt = tx.prepare(
                 "SELECT id FROM orders
-                 WHERE (?1 IS NULL OR customer_id = ?1) AND (?2 IS NULL OR status = ?2)
+                 WHERE (CAST(?1 AS TEXT) IS NULL OR customer_id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR status = ?2)
                  ORDER BY created_at DESC, id DESC LIMIT ?3 OFFSET ?4",
             )?;
             let ids: Vec<String> = stmt
@@ -363,16 +364,21 @@ impl Orders {
     pub fn reminders(&self, customer: &str) -> Result<Vec<Reminder>, OrderError> {
         self.read(|tx, now| {
             let mut stmt = tx.prepare(
-                "SELECT i.product_id, i.variant_id, i.title, MAX(o.created_at)
+                "SELECT i.product_id, i.variant_id, i.title, o.created_at
                  FROM orders o JOIN order_items i ON i.order_id = o.id
                  WHERE o.customer_id = ?1 AND o.status != 'cancelled'
-                 GROUP BY i.product_id, i.variant_id",
+                 ORDER BY o.created_at DESC, o.id DESC",
             )?;
+            // The latest order of each variant, with the title it was ordered under.
+            let mut seen = std::collections::HashSet::new();
             let rows: Vec<(String, String, String, Millis)> = stmt
                 .query_map(params![customer], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
                 })?
-                .collect::<Result<_, _>>()?;
+                .collect::<Result<Vec<(String, String, String, Millis)>, _>>()?
+                .into_iter()
+                .filter(|(p, v, _, _)| seen.insert((p.clone(), v.clone())))
+                .collect();
             let mut due = Vec::new();
             for (product_id, variant_id, title, last) in rows {
                 let Some(days) =
@@ -398,7 +404,7 @@ impl Orders {
 }
 
 pub(super) fn set_status(
-    tx: &Connection,
+    tx: &Conn,
     order_id: &str,
     status: OrderStatus,
     note: Option<&str>,
@@ -417,7 +423,7 @@ pub(super) fn set_status(
 
 /// An order with its lines and history; with `customer` set, only if it is theirs.
 pub(super) fn load_order(
-    tx: &Connection,
+    tx: &Conn,
     customer: Option<&str>,
     order_id: &str,
 ) -> Result<Order, OrderError> {
@@ -427,7 +433,7 @@ pub(super) fn load_order(
     let row = tx
         .query_row(
             "SELECT id, customer_id, status, total, currency, tracking, created_at, delivered_at
-             FROM orders WHERE id = ?1 AND (?2 IS NULL OR customer_id = ?2)",
+             FROM orders WHERE id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR customer_id = ?2)",
             params![order_id, customer],
             |r| {
                 Ok(Order {
@@ -466,9 +472,14 @@ pub(super) fn load_order(
             })
         })?
         .collect::<Result<_, _>>()?;
-    let mut stmt = tx.prepare_cached(
-        "SELECT status, at, note FROM order_history WHERE order_id = ?1 ORDER BY rowid",
-    )?;
+    let mut stmt = tx.prepare_cached(match tx.dialect() {
+        Dialect::Sqlite => {
+            "SELECT status, at, note FROM order_history WHERE order_id = ?1 ORDER BY rowid"
+        }
+        Dialect::Postgres => {
+            "SELECT status, at, note FROM order_history WHERE order_id = ?1 ORDER BY seq"
+        }
+    })?;
     order.history = stmt
         .query_map(params![order.id], |r| {
             Ok(StatusChange {

@@ -13,8 +13,13 @@
 //! - A successful operation writes its record in the same transaction as its effect,
 //!   so a crash leaves either both or neither.
 //! - Records are kept [`IDEMPOTENCY_RETENTION_MS`] (24 h), then pruned.
+//! - With a database shared by several daemons (PostgreSQL) the key is claimed in the
+//!   database before the operation runs (a record with an empty response), so the same
+//!   key sent to another daemon meanwhile is `idempotency_key_in_flight` there too, and
+//!   after the first answer it replays that answer. A claim left by a daemon killed
+//!   mid-operation is taken over after [`CLAIM_STALE_MS`].
 
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::store::sql::{params, Conn, Dialect, OptionalExtension};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -26,6 +31,9 @@ pub const IDEMPOTENCY_KEY_MAX: usize = 255;
 
 /// How long a record is kept.
 pub const IDEMPOTENCY_RETENTION_MS: Millis = 24 * 3600 * 1000;
+
+/// How long a claim without an answer holds a key against other daemons.
+pub const CLAIM_STALE_MS: Millis = 60_000;
 
 /// Operations that place or change orders and must carry a key.
 pub const KEY_REQUIRED: &[&str] = &["checkout.confirm"];
@@ -48,7 +56,7 @@ pub(crate) struct Pending {
 impl Pending {
     pub(crate) fn store<T: Serialize>(
         &self,
-        tx: &Connection,
+        tx: &Conn,
         response: &Result<T, OrderError>,
         now: Millis,
     ) -> Result<(), OrderError> {
@@ -56,8 +64,11 @@ impl Pending {
             message: e.to_string(),
         })?;
         tx.execute(
-            "INSERT OR REPLACE INTO idempotency (customer_id, key, operation, request_hash, response_json, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO idempotency (customer_id, key, operation, request_hash, response_json, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (customer_id, key) DO UPDATE SET operation = excluded.operation,
+                request_hash = excluded.request_hash, response_json = excluded.response_json,
+                created_at = excluded.created_at",
             params![self.customer, self.key, self.operation, self.request_hash, json, now],
         )?;
         Ok(())
@@ -122,6 +133,7 @@ where
     let _guard = InFlight { orders, id };
     let hash = request_hash(operation, request);
     prune(orders)?;
+    let claimed = claim(orders, customer, key, operation, &hash)?;
 
     let stored: Option<(String, String, String)> = {
         let lock = orders.shop().store();
@@ -135,7 +147,11 @@ where
             )
             .optional()?
     };
-    if let Some((stored_op, stored_hash, response)) = stored {
+    if let Some((stored_op, stored_hash, response)) = stored.filter(|_| !claimed) {
+        if response.is_empty() {
+            // Another daemon's claim, still fresh (see `claim`).
+            return Err(OrderError::IdempotencyKeyInFlight);
+        }
         if stored_op != operation || stored_hash != hash {
             return Err(OrderError::IdempotencyKeyReused);
         }
@@ -156,12 +172,29 @@ where
         request_hash: hash,
     };
     let scoped = orders.with_record(pending);
+    let unstored = |scoped: &Orders| {
+        scoped
+            .record
+            .as_ref()
+            .is_some_and(|r| r.lock().is_ok_and(|p| p.is_some()))
+    };
     match op(&scoped) {
-        Ok(value) => Ok(Idempotent {
-            value,
-            replayed: false,
-        }),
-        Err(e @ OrderError::Internal { .. }) => Err(e),
+        Ok(value) => {
+            if claimed && unstored(&scoped) {
+                // Nothing was written, so nothing is remembered: free the key.
+                release(orders, customer, key)?;
+            }
+            Ok(Idempotent {
+                value,
+                replayed: false,
+            })
+        }
+        Err(e @ OrderError::Internal { .. }) => {
+            if claimed {
+                release(orders, customer, key)?;
+            }
+            Err(e)
+        }
         Err(e) => {
             // The operation's own transaction rolled back; the refusal is the answer
             // to remember. If the record was already written (a later step failed after
@@ -176,6 +209,51 @@ where
             Err(e)
         }
     }
+}
+
+/// Claims the key in a shared database (PostgreSQL): a record with an empty response,
+/// committed at once so other daemons see it. Returns whether this call holds the
+/// claim; `false` with SQLite, where the in-process set is the whole truth. A claim
+/// older than [`CLAIM_STALE_MS`] (its daemon died) is taken over.
+fn claim(
+    orders: &Orders,
+    customer: &str,
+    key: &str,
+    operation: &str,
+    hash: &str,
+) -> Result<bool, OrderError> {
+    let lock = orders.shop().store();
+    let mut store = lock.borrow_mut();
+    let conn = store.conn();
+    if conn.dialect() != Dialect::Postgres {
+        return Ok(false);
+    }
+    let now = orders.now();
+    let inserted = conn.execute(
+        "INSERT INTO idempotency (customer_id, key, operation, request_hash, response_json, created_at)
+         VALUES (?1, ?2, ?3, ?4, '', ?5) ON CONFLICT (customer_id, key) DO NOTHING",
+        params![customer, key, operation, hash, now],
+    )?;
+    if inserted == 1 {
+        return Ok(true);
+    }
+    let taken_over = conn.execute(
+        "UPDATE idempotency SET operation = ?3, request_hash = ?4, created_at = ?5
+         WHERE customer_id = ?1 AND key = ?2 AND response_json = '' AND created_at < ?6",
+        params![customer, key, operation, hash, now, now - CLAIM_STALE_MS],
+    )?;
+    Ok(taken_over == 1)
+}
+
+/// Drops this call's claim when there is no answer to keep.
+fn release(orders: &Orders, customer: &str, key: &str) -> Result<(), OrderError> {
+    let lock = orders.shop().store();
+    let mut store = lock.borrow_mut();
+    store.conn().execute(
+        "DELETE FROM idempotency WHERE customer_id = ?1 AND key = ?2 AND response_json = ''",
+        params![customer, key],
+    )?;
+    Ok(())
 }
 
 /// Deletes records older than the retention, at most once a minute.

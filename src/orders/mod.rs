@@ -36,7 +36,7 @@ pub mod webhooks;
 
 use std::sync::Arc;
 
-use rusqlite::{params, Connection, OptionalExtension, Savepoint};
+use crate::store::sql::{params, Conn, OptionalExtension, Tx};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -174,9 +174,11 @@ impl std::fmt::Debug for Orders {
 
 /// A write transaction and the products whose stock it changed.
 struct Write<'a> {
-    tx: Savepoint<'a>,
+    tx: Tx<'a>,
     now: Millis,
     touched: Vec<String>,
+    /// The catalogue generation this write moved to, once it changed a product.
+    generation: Option<u64>,
     webhooks: bool,
 }
 
@@ -237,14 +239,12 @@ impl Orders {
                     tx: sp,
                     now,
                     touched: Vec::new(),
+                    generation: None,
                     webhooks: self.config.webhooks,
                 };
                 let value = f(&mut w)?;
                 if let Some(pending) = self.record.as_ref().and_then(|r| r.lock().ok()?.take()) {
                     pending.store(&w.tx, &Ok::<_, OrderError>(&value), now)?;
-                }
-                if !w.touched.is_empty() {
-                    bump_generation(&w.tx)?;
                 }
                 w.tx.commit()?;
                 (value, w.touched)
@@ -267,7 +267,7 @@ impl Orders {
     /// Runs a read-only query (in a savepoint, so it sees the open unit's writes).
     fn read<T>(
         &self,
-        f: impl FnOnce(&Connection, Millis) -> Result<T, OrderError>,
+        f: impl FnOnce(&Conn, Millis) -> Result<T, OrderError>,
     ) -> Result<T, OrderError> {
         let lock = self.shop.store();
         let mut store = lock.borrow_mut();
@@ -346,11 +346,7 @@ pub(super) fn new_id(prefix: &str) -> String {
     format!("{prefix}-{}", &u[..12].to_uppercase())
 }
 
-pub(super) fn ensure_customer(
-    tx: &Connection,
-    customer: &str,
-    now: Millis,
-) -> Result<(), OrderError> {
+pub(super) fn ensure_customer(tx: &Conn, customer: &str, now: Millis) -> Result<(), OrderError> {
     let c = customer.trim();
     if c.is_empty() || c.len() > 255 {
         return Err(OrderError::InvalidRequest {
@@ -358,14 +354,14 @@ pub(super) fn ensure_customer(
         });
     }
     tx.execute(
-        "INSERT OR IGNORE INTO customers (id, created_at) VALUES (?1, ?2)",
+        "INSERT INTO customers (id, created_at) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING",
         params![customer, now],
     )?;
     Ok(())
 }
 
 pub(super) fn event(
-    tx: &Connection,
+    tx: &Conn,
     kind: &str,
     customer: Option<&str>,
     data: &serde_json::Value,
@@ -378,19 +374,11 @@ pub(super) fn event(
     Ok(())
 }
 
-pub(super) fn bump_generation(tx: &Connection) -> Result<(), OrderError> {
-    tx.execute(
-        "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'catalog_generation'",
-        [],
-    )?;
-    Ok(())
-}
-
-pub(super) fn stored_product(tx: &Connection, id: &str) -> Result<Option<Product>, OrderError> {
+pub(super) fn stored_product(tx: &Conn, id: &str) -> Result<Option<Product>, OrderError> {
     Ok(crate::store::read_product(tx, id)?)
 }
 
-pub(super) fn product_in(tx: &Connection, id: &str) -> Result<Product, OrderError> {
+pub(super) fn product_in(tx: &Conn, id: &str) -> Result<Product, OrderError> {
     stored_product(tx, id)?.ok_or_else(|| OrderError::UnknownProduct {
         product_id: id.to_string(),
     })

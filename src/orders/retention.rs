@@ -7,7 +7,7 @@
 //! checkout proposals a day after they expired, idempotency records after 24 hours,
 //! and webhook deliveries once delivered (or given up) for `retention_days`.
 
-use rusqlite::params;
+use crate::store::sql::params;
 use serde::Serialize;
 
 use super::{Millis, OrderError, Orders, DAY_MS};
@@ -23,6 +23,9 @@ pub struct Pruned {
     pub idempotency_records: usize,
     pub webhook_deliveries: usize,
 }
+
+/// The advisory lock key pruning runs under on PostgreSQL ("shopprf" and a byte).
+const PRUNE_LOCK: i64 = 0x73686f7070727566;
 
 impl Pruned {
     pub fn total(&self) -> usize {
@@ -44,6 +47,18 @@ impl Orders {
         self.write(|w| {
             let cutoff: Millis = w.now - retention;
             let tx = &w.tx;
+            if tx.dialect() == crate::store::sql::Dialect::Postgres {
+                // Several daemons share the database: one prunes at a time; the others
+                // find the lock taken and leave it to that one.
+                let mine: bool = tx.query_row(
+                    "SELECT pg_try_advisory_xact_lock(?1)",
+                    params![PRUNE_LOCK],
+                    |r| r.get(0),
+                )?;
+                if !mine {
+                    return Ok(Pruned::default());
+                }
+            }
             let stale = "SELECT id FROM sessions WHERE updated_at < ?1";
             let transcript_lines = tx.execute(
                 &format!("DELETE FROM transcript WHERE session_id IN ({stale})"),
@@ -52,7 +67,7 @@ impl Orders {
             // A guest's cart lives under `anon:<session>`: it goes with its session.
             let guest_cart_lines = tx.execute(
                 &format!(
-                    "DELETE FROM cart_items WHERE customer_id IN (SELECT 'anon:' || id FROM ({stale}))"
+                    "DELETE FROM cart_items WHERE customer_id IN (SELECT 'anon:' || id FROM ({stale}) AS stale)"
                 ),
                 params![cutoff],
             )?;

@@ -5,7 +5,7 @@
 //! an anonymous session). Reading or writing it as another customer answers
 //! `unknown_session`, exactly as if it did not exist.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::store::sql::{params, Conn, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{Millis, OrderError, Orders};
@@ -52,7 +52,7 @@ fn unknown(id: &str) -> OrderError {
 }
 
 /// A transcript line from `SELECT turn, role, text, at`.
-fn turn_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Turn> {
+fn turn_row(r: &crate::store::sql::Row) -> Result<Turn, crate::store::sql::SqlError> {
     Ok(Turn {
         turn: r.get(0)?,
         role: r.get(1)?,
@@ -62,7 +62,7 @@ fn turn_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Turn> {
 }
 
 /// The session's owner, if the session exists.
-fn owner(tx: &Connection, id: &str) -> Result<Option<Option<String>>, OrderError> {
+fn owner(tx: &Conn, id: &str) -> Result<Option<Option<String>>, OrderError> {
     Ok(tx
         .query_row(
             "SELECT customer_id FROM sessions WHERE id = ?1",
@@ -72,7 +72,7 @@ fn owner(tx: &Connection, id: &str) -> Result<Option<Option<String>>, OrderError
         .optional()?)
 }
 
-fn check_owner(tx: &Connection, id: &str, customer: Option<&str>) -> Result<bool, OrderError> {
+fn check_owner(tx: &Conn, id: &str, customer: Option<&str>) -> Result<bool, OrderError> {
     match owner(tx, id)? {
         None => Ok(false),
         Some(o) if o.as_deref() == customer => Ok(true),
@@ -83,7 +83,7 @@ fn check_owner(tx: &Connection, id: &str, customer: Option<&str>) -> Result<bool
 /// Creates the session for `customer` with an empty state if it does not exist (it is
 /// `unknown_session` if another customer's), and marks it updated now.
 fn ensure_session(
-    tx: &Connection,
+    tx: &Conn,
     id: &str,
     customer: Option<&str>,
     now: Millis,
@@ -105,7 +105,7 @@ fn ensure_session(
 
 /// Sets a session's state, creating the session for `customer` if needed.
 fn put_state(
-    tx: &Connection,
+    tx: &Conn,
     id: &str,
     customer: Option<&str>,
     state: &serde_json::Value,
@@ -121,7 +121,7 @@ fn put_state(
 
 /// Appends a line to an existing session's transcript; returns its turn number.
 fn append_line(
-    tx: &Connection,
+    tx: &Conn,
     id: &str,
     role: &str,
     text: &str,

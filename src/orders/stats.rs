@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::params;
+use crate::store::sql::params;
 use serde::{Deserialize, Serialize};
 
 use super::{Millis, OrderError, Orders};
@@ -75,7 +75,7 @@ impl Orders {
     pub fn order_counts(&self) -> Result<Vec<(String, u64)>, OrderError> {
         self.read(|tx, _| {
             let mut stmt = tx.prepare("SELECT status, COUNT(*) FROM orders GROUP BY status")?;
-            let rows = stmt.query_map([], |r| {
+            let rows = stmt.query_map(params![], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -130,7 +130,7 @@ impl Orders {
             let mut average_order_value = BTreeMap::new();
             {
                 let mut stmt = tx.prepare(
-                    "SELECT currency, AVG(total) FROM orders
+                    "SELECT currency, CAST(AVG(total) AS DOUBLE PRECISION) FROM orders
                      WHERE created_at >= ?1 AND created_at < ?2 GROUP BY currency",
                 )?;
                 let rows = stmt.query_map(params![from, to], |r| {

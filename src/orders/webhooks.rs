@@ -17,8 +17,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::store::sql::{params, Conn, Dialect};
 use hmac::{Hmac, Mac};
-use rusqlite::{params, Connection};
 use sha2::Sha256;
 
 use super::{Millis, OrderError, Orders};
@@ -34,6 +34,10 @@ pub const EVENTS: &[&str] = &[
 /// Attempts before a delivery is given up (kept in the table with its last error).
 pub const MAX_ATTEMPTS: i64 = 20;
 
+/// How long a taken delivery is left to the daemon posting it before another may
+/// try it (see [`Orders::deliver_due`]).
+pub const DELIVERY_LEASE_MS: i64 = 60_000;
+
 /// Where and how to deliver.
 #[derive(Debug, Clone)]
 pub struct WebhookConfig {
@@ -45,7 +49,7 @@ pub struct WebhookConfig {
 
 /// Queues an event for delivery inside the caller's transaction.
 pub(crate) fn enqueue(
-    tx: &Connection,
+    tx: &Conn,
     event: &str,
     data: &serde_json::Value,
     now: Millis,
@@ -86,13 +90,25 @@ impl Orders {
         let lock = self.shop().store();
         let mut store = lock.borrow_mut();
         let conn = store.conn();
-        let count = |sql: &str| -> Result<u64, OrderError> {
-            Ok(conn.query_row(sql, params![MAX_ATTEMPTS], |r| r.get::<_, i64>(0))? as u64)
-        };
+        let (pending, delivered, failed) = conn.query_row(
+            "SELECT
+                COUNT(CASE WHEN delivered_at IS NULL AND attempts < ?1 THEN 1 END),
+                COUNT(delivered_at),
+                COUNT(CASE WHEN delivered_at IS NULL AND attempts >= ?1 THEN 1 END)
+             FROM webhook_outbox",
+            params![MAX_ATTEMPTS],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)? as u64,
+                    r.get::<_, i64>(1)? as u64,
+                    r.get::<_, i64>(2)? as u64,
+                ))
+            },
+        )?;
         Ok(OutboxCounts {
-            pending: count("SELECT COUNT(*) FROM webhook_outbox WHERE delivered_at IS NULL AND attempts < ?1")?,
-            delivered: count("SELECT COUNT(*) FROM webhook_outbox WHERE delivered_at IS NOT NULL AND ?1 IS NOT NULL")?,
-            failed: count("SELECT COUNT(*) FROM webhook_outbox WHERE delivered_at IS NULL AND attempts >= ?1")?,
+            pending,
+            delivered,
+            failed,
         })
     }
 
@@ -104,19 +120,43 @@ impl Orders {
         agent: &ureq::Agent,
     ) -> Result<usize, OrderError> {
         let now = self.now();
-        let due: Vec<(String, String, String, i64)> = {
+        let due: Vec<Due> = {
             let lock = self.shop().store();
             let mut store = lock.borrow_mut();
             let conn = store.conn();
-            let mut stmt = conn.prepare(
-                "SELECT id, event, body, attempts FROM webhook_outbox
-                 WHERE delivered_at IS NULL AND attempts < ?1 AND next_attempt_at <= ?2
-                 ORDER BY created_at, id LIMIT 100",
-            )?;
-            let rows = stmt.query_map(params![MAX_ATTEMPTS, now], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            // Taking a delivery leases it: its next attempt moves past the lease, so
+            // another daemon over the same database skips it (PostgreSQL also skips
+            // rows another daemon is taking at this moment). A daemon killed while
+            // posting leaves the lease to run out, and the delivery is tried again:
+            // at least once, with the delivery id for the receiver to drop repeats.
+            let mut stmt = conn.prepare(match conn.dialect() {
+                Dialect::Sqlite => {
+                    "UPDATE webhook_outbox SET next_attempt_at = ?2 + ?3
+                     WHERE id IN (SELECT id FROM webhook_outbox
+                                  WHERE delivered_at IS NULL AND attempts < ?1 AND next_attempt_at <= ?2
+                                  ORDER BY created_at, id LIMIT 100)
+                     RETURNING id, event, body, attempts, created_at"
+                }
+                Dialect::Postgres => {
+                    "UPDATE webhook_outbox SET next_attempt_at = ?2 + ?3
+                     WHERE delivered_at IS NULL AND attempts < ?1 AND next_attempt_at <= ?2
+                       AND id IN (SELECT id FROM webhook_outbox
+                                  WHERE delivered_at IS NULL AND attempts < ?1 AND next_attempt_at <= ?2
+                                  ORDER BY created_at, id LIMIT 100
+                                  FOR UPDATE SKIP LOCKED)
+                     RETURNING id, event, body, attempts, created_at"
+                }
             })?;
-            rows.collect::<Result<_, _>>()?
+            let rows = stmt.query_map(params![MAX_ATTEMPTS, now, DELIVERY_LEASE_MS], |r| {
+                Ok((
+                    r.get::<_, i64>(4)?,
+                    (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?),
+                ))
+            })?;
+            let mut due: Vec<(i64, Due)> = rows.collect::<Result<_, _>>()?;
+            // RETURNING gives no order; deliver in the order they were queued.
+            due.sort_by(|a, b| (a.0, &a.1 .0).cmp(&(b.0, &b.1 .0)));
+            due.into_iter().map(|(_, d)| d).collect()
         };
         let mut delivered = 0;
         for (id, event, body, attempts) in due {
@@ -160,6 +200,9 @@ impl Orders {
         Ok(delivered)
     }
 }
+
+/// A delivery taken from the outbox: id, event, body, attempts so far.
+type Due = (String, String, String, i64);
 
 /// A background thread delivering the outbox. Stops when dropped.
 pub struct Dispatcher {

@@ -7,9 +7,11 @@
 
 use std::path::Path;
 
-use rusqlite::{params, Connection, OptionalExtension};
+pub mod postgres;
+pub mod sql;
 
 use crate::catalog::Product;
+use sql::{params, Conn, Dialect, OptionalExtension, SqlError};
 
 /// Migrations, in order. Never edit one that has shipped: add a new one.
 const MIGRATIONS: &[&str] = &[
@@ -148,13 +150,17 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX order_items_by_product ON order_items (product_id);
      CREATE INDEX sessions_updated ON sessions (updated_at);
      CREATE INDEX events_at ON events (at);",
+    // 5: the generation that last wrote each product, so a daemon sharing the
+    // database with others re-indexes just what changed (see `Store::changed_since`).
+    "ALTER TABLE products ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+     CREATE INDEX products_generation ON products (generation);",
 ];
 
 /// Why a database operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sql(#[from] SqlError),
     #[error("database holds a product that no longer parses ({id}): {message}")]
     Corrupt { id: String, message: String },
     #[error("database {path} is at schema version {found}, newer than this build knows ({known}); upgrade shopassist")]
@@ -163,11 +169,20 @@ pub enum StoreError {
         found: usize,
         known: usize,
     },
+    #[error("cannot connect to {url}: {message}")]
+    Connect { url: String, message: String },
 }
 
-/// One connection to the database. Blocking: call it from a blocking thread.
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sql(SqlError::from(e))
+    }
+}
+
+/// One connection to the database (SQLite, or PostgreSQL shared with other daemons).
+/// Blocking: call it from a blocking thread.
 pub struct Store {
-    conn: Connection,
+    conn: Conn,
     /// Products whose stock changed in the open unit of work, to re-index after it
     /// commits (see `Shop::unit`).
     touched: Vec<String>,
@@ -179,7 +194,7 @@ impl Store {
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        let mut conn = Connection::open(path)?;
+        let mut conn = rusqlite::Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -201,14 +216,37 @@ impl Store {
             tx.commit()?;
         }
         Ok(Store {
-            conn,
+            conn: Conn::sqlite(conn),
             touched: Vec::new(),
         })
     }
 
+    /// Opens the database a `database_url` names: `postgres://…` (or `postgresql://…`)
+    /// for PostgreSQL shared by several daemons, anything else a SQLite file path.
+    pub fn open_url(url: &str) -> Result<Store, StoreError> {
+        if postgres::is_url(url) {
+            Ok(Store {
+                conn: postgres::connect(url)?,
+                touched: Vec::new(),
+            })
+        } else {
+            Store::open(Path::new(url.strip_prefix("sqlite://").unwrap_or(url)))
+        }
+    }
+
     /// The connection, for modules that keep their own tables here (src/orders).
-    pub(crate) fn conn(&mut self) -> &mut Connection {
+    pub(crate) fn conn(&mut self) -> &mut Conn {
         &mut self.conn
+    }
+
+    /// The connection, read-only.
+    pub(crate) fn conn_ref(&self) -> &Conn {
+        &self.conn
+    }
+
+    /// Which database this is.
+    pub fn dialect(&self) -> Dialect {
+        self.conn.dialect()
     }
 
     /// Notes products whose stock changed in the open unit of work.
@@ -230,10 +268,47 @@ impl Store {
     pub fn catalog_generation(&self) -> Result<u64, StoreError> {
         let v: String = self.conn.query_row(
             "SELECT value FROM meta WHERE key = 'catalog_generation'",
-            [],
+            params![],
             |r| r.get(0),
         )?;
         Ok(v.parse().unwrap_or(0))
+    }
+
+    /// Products written after generation `after` up to `upto` (on sale or archived:
+    /// `None` for an archived one), and every id on sale: what a daemon sharing the
+    /// database needs to bring its index level with another's writes.
+    #[allow(clippy::type_complexity)]
+    pub fn changed_since(
+        &self,
+        after: u64,
+        upto: u64,
+    ) -> Result<(Vec<(String, Option<Product>)>, Vec<String>), StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, json, archived FROM products WHERE generation > ?1 AND generation <= ?2",
+        )?;
+        let rows = stmt.query_map(params![after as i64, upto as i64], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
+        let mut changed = Vec::new();
+        for row in rows {
+            let (id, json, archived) = row?;
+            let product = if archived != 0 {
+                None
+            } else {
+                Some(
+                    serde_json::from_str(&json).map_err(|e| StoreError::Corrupt {
+                        id: id.clone(),
+                        message: e.to_string(),
+                    })?,
+                )
+            };
+            changed.push((id, product));
+        }
+        Ok((changed, self.product_ids()?))
     }
 
     /// Inserts or replaces products and deletes ids, atomically; returns the new generation.
@@ -256,49 +331,50 @@ impl Store {
         upserts: &[Product],
         deletes: &[String],
     ) -> Result<u64, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
+        // The generation first: its row stays locked until the commit, so generations
+        // are handed out in commit order, and each product row records its own.
+        let generation = bump_generation(&tx)?;
         if clear {
             tx.execute(
                 "DELETE FROM products
                  WHERE NOT EXISTS (SELECT 1 FROM order_items WHERE product_id = products.id)",
-                [],
+                params![],
             )?;
-            tx.execute("UPDATE products SET archived = 1", [])?;
+            tx.execute(
+                "UPDATE products SET archived = 1, generation = ?1",
+                params![generation as i64],
+            )?;
         }
         {
-            let mut put =
-                tx.prepare_cached("INSERT OR REPLACE INTO products (id, json) VALUES (?1, ?2)")?;
+            let mut put = tx.prepare_cached(
+                "INSERT INTO products (id, json, archived, generation) VALUES (?1, ?2, 0, ?3)
+                 ON CONFLICT (id) DO UPDATE
+                 SET json = excluded.json, archived = 0, generation = excluded.generation",
+            )?;
             for p in upserts {
                 let json = serde_json::to_string(p).map_err(|e| StoreError::Corrupt {
                     id: p.id.clone(),
                     message: e.to_string(),
                 })?;
-                put.execute(params![p.id, json])?;
+                put.execute(params![p.id, json, generation as i64])?;
             }
             let mut del = tx.prepare_cached(
                 "DELETE FROM products WHERE id = ?1
                  AND NOT EXISTS (SELECT 1 FROM order_items WHERE product_id = ?1)",
             )?;
             // Not deleted: absent, or referenced by an order (then archived).
-            let mut archive =
-                tx.prepare_cached("UPDATE products SET archived = 1 WHERE id = ?1")?;
+            let mut archive = tx.prepare_cached(
+                "UPDATE products SET archived = 1, generation = ?2 WHERE id = ?1",
+            )?;
             for id in deletes {
                 if del.execute(params![id])? == 0 {
-                    archive.execute(params![id])?;
+                    archive.execute(params![id, generation as i64])?;
                 }
             }
         }
-        tx.execute(
-            "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'catalog_generation'",
-            [],
-        )?;
-        let generation: String = tx.query_row(
-            "SELECT value FROM meta WHERE key = 'catalog_generation'",
-            [],
-            |r| r.get(0),
-        )?;
         tx.commit()?;
-        Ok(generation.parse().unwrap_or(0))
+        Ok(generation)
     }
 
     /// Every product on sale (not archived), in id order.
@@ -306,7 +382,9 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare("SELECT id, json FROM products WHERE archived = 0 ORDER BY id")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = stmt.query_map(params![], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (id, json) = row?;
@@ -330,7 +408,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare("SELECT id FROM products WHERE archived = 0 ORDER BY id")?;
-        let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let ids = stmt.query_map(params![], |r| r.get::<_, String>(0))?;
         Ok(ids.collect::<Result<_, _>>()?)
     }
 
@@ -357,7 +435,7 @@ impl Store {
     pub fn product_count(&self) -> Result<usize, StoreError> {
         Ok(self.conn.query_row(
             "SELECT COUNT(*) FROM products WHERE archived = 0",
-            [],
+            params![],
             |r| r.get::<_, i64>(0),
         )? as usize)
     }
@@ -365,7 +443,7 @@ impl Store {
 
 /// One product on sale by id on `conn` (the store's own connection, or a transaction
 /// on it: the orders read products inside their write transactions).
-pub(crate) fn read_product(conn: &Connection, id: &str) -> Result<Option<Product>, StoreError> {
+pub(crate) fn read_product(conn: &Conn, id: &str) -> Result<Option<Product>, StoreError> {
     read(
         conn,
         id,
@@ -374,11 +452,45 @@ pub(crate) fn read_product(conn: &Connection, id: &str) -> Result<Option<Product
 }
 
 /// One product by id, archived or not: what an order refers to.
-pub(crate) fn read_product_any(conn: &Connection, id: &str) -> Result<Option<Product>, StoreError> {
+pub(crate) fn read_product_any(conn: &Conn, id: &str) -> Result<Option<Product>, StoreError> {
     read(conn, id, "SELECT json FROM products WHERE id = ?1")
 }
 
-fn read(conn: &Connection, id: &str, sql: &str) -> Result<Option<Product>, StoreError> {
+/// One product by id, archived or not, its row locked until the transaction ends on
+/// PostgreSQL (`FOR UPDATE`): a stock change reads it this way, so two daemons
+/// selling the last unit take turns and the second sees the first's sale.
+pub(crate) fn read_product_for_update(
+    conn: &Conn,
+    id: &str,
+) -> Result<Option<Product>, StoreError> {
+    match conn.dialect() {
+        // SQLite's write transaction already holds the whole database.
+        Dialect::Sqlite => read_product_any(conn, id),
+        Dialect::Postgres => read(
+            conn,
+            id,
+            "SELECT json FROM products WHERE id = ?1 FOR UPDATE",
+        ),
+    }
+}
+
+/// Moves the catalogue generation on by one inside the open transaction and returns
+/// it. On PostgreSQL the meta row stays locked until the commit, so generations are
+/// committed in order across daemons.
+pub(crate) fn bump_generation(conn: &Conn) -> Result<u64, SqlError> {
+    conn.execute(
+        "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'catalog_generation'",
+        params![],
+    )?;
+    let v: String = conn.query_row(
+        "SELECT value FROM meta WHERE key = 'catalog_generation'",
+        params![],
+        |r| r.get(0),
+    )?;
+    Ok(v.parse().unwrap_or(0))
+}
+
+fn read(conn: &Conn, id: &str, sql: &str) -> Result<Option<Product>, StoreError> {
     let json: Option<String> = conn.query_row(sql, params![id], |r| r.get(0)).optional()?;
     json.map(|j| {
         serde_json::from_str(&j).map_err(|e| StoreError::Corrupt {

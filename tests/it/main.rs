@@ -22,6 +22,7 @@ mod nlu;
 mod nlu_webshop;
 mod openapi_fuzz;
 mod orders;
+mod replicas;
 mod scenarios;
 mod search;
 mod semantic;

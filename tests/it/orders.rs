@@ -29,13 +29,20 @@ struct Fixture {
     clock: Arc<AtomicI64>,
 }
 
+thread_local! {
+    /// Set by the PostgreSQL runs of these tests (`on_postgres`): the database the
+    /// fixture opens instead of SQLite.
+    static DATABASE_URL: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     fixture_in(dir)
 }
 
 fn fixture_in(dir: tempfile::TempDir) -> Fixture {
-    let (shop, _) = Shop::open(dir.path()).unwrap();
+    let url = DATABASE_URL.with(|u| u.borrow().clone());
+    let (shop, _) = Shop::open_with(dir.path(), url.as_deref()).unwrap();
     if shop.is_empty() {
         shop.import_text(CATALOG, Format::Jsonl, &ImportOptions::default())
             .unwrap();
@@ -888,4 +895,34 @@ fn retention_prunes_what_is_past_its_use_and_keeps_orders() {
     assert!(f.orders.session("old", Some("r1")).unwrap().is_none());
     assert!(f.orders.session("recent", Some("r1")).unwrap().is_some());
     assert_eq!(all_orders(&f.orders), 1, "orders are kept for good");
+}
+
+/// The order tests above that run on one store, run again on PostgreSQL (the store of
+/// several daemons): the same behaviour on both back-ends.
+mod on_postgres {
+    macro_rules! again_on_postgres {
+        ($($name:ident),* $(,)?) => {$(
+            #[test]
+            fn $name() {
+                let Some(db) = crate::common::pg::database() else { return };
+                super::DATABASE_URL.with(|u| *u.borrow_mut() = Some(db.url.clone()));
+                super::$name();
+                super::DATABASE_URL.with(|u| *u.borrow_mut() = None);
+            }
+        )*};
+    }
+
+    again_on_postgres!(
+        checkout_proposes_and_only_confirmation_places_the_order,
+        hostile_actions_are_refused_with_a_reason_and_place_nothing,
+        a_confirmation_is_bound_to_its_customer_cart_prices_stock_and_time,
+        concurrent_confirmations_never_oversell,
+        idempotency_keys_replay_refuse_and_isolate,
+        order_lifecycle_cancel_ship_deliver_return_and_isolation,
+        reorder_reminders_and_feedback,
+        a_unit_of_work_commits_all_its_writes_or_none,
+        retention_prunes_what_is_past_its_use_and_keeps_orders,
+        webhooks_survive_a_receiver_that_is_down_and_a_restart,
+        sessions_and_transcripts_persist_and_stay_with_their_customer,
+    );
 }
