@@ -152,8 +152,8 @@ fn spawn_catalog(config: Config, state: AppState) {
                 ));
             }
             spawn_pruning(Arc::downgrade(&shop), OrdersConfig::from_config(&config));
-            if shop.is_shared() {
-                spawn_following(Arc::downgrade(&shop));
+            if let Some(url) = config.database_url.as_deref().filter(|_| shop.is_shared()) {
+                crate::store::postgres::follow_changes(Arc::downgrade(&shop), url);
             }
             let _ = state.assistant.set(assistant);
             let _ = state.orders.set(orders);
@@ -204,28 +204,6 @@ fn start_vectors(config: &Config, shop: &Shop, readiness: &crate::readiness::Rea
             ComponentState::Off(format!("{e}; search is lexical")),
         );
     }
-}
-
-/// How often a daemon sharing its database checks for other daemons' catalogue
-/// changes (stock sold there included).
-const FOLLOW_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
-
-/// Keeps the index level with a database shared by several daemons (see
-/// [`Shop::follow`]), for as long as the shop is open.
-fn spawn_following(shop: std::sync::Weak<Shop>) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(FOLLOW_EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            let Some(shop) = shop.upgrade() else { break };
-            match tokio::task::spawn_blocking(move || shop.follow()).await {
-                Ok(Ok(_)) => {}
-                Ok(Err(e)) => tracing::warn!(error = %e, "following the shared catalogue failed"),
-                Err(e) => tracing::warn!(error = %e, "following the shared catalogue panicked"),
-            }
-        }
-    });
 }
 
 /// How often the retention pass runs (also once at start).

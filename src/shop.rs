@@ -114,8 +114,7 @@ impl Shop {
         if upto <= after {
             return Ok(0);
         }
-        let (changed, on_sale) = store.changed_since(after, upto)?;
-        let on_sale: std::collections::HashSet<String> = on_sale.into_iter().collect();
+        let changed = store.changed_since(after, upto)?;
         let mut upserts = Vec::new();
         let mut deletes = Vec::new();
         for (id, product) in changed {
@@ -124,14 +123,6 @@ impl Shop {
                 None => deletes.push(id),
             }
         }
-        deletes.extend(
-            self.index
-                .ids()
-                .into_iter()
-                .filter(|id| !on_sale.contains(id)),
-        );
-        deletes.sort();
-        deletes.dedup();
         let n = upserts.len() + deletes.len();
         self.index.apply(&upserts, &deletes, upto)?;
         self.followed.store(upto, Ordering::SeqCst);

@@ -147,9 +147,14 @@ impl Overrides {
             let Some(key) = name.strip_prefix(ENV_PREFIX) else {
                 continue;
             };
-            // Not settings: the config file's path, and the engine's switch to its
-            // portable kernels (read where the kernels are chosen).
-            if name == ENV_CONFIG_FILE || name == crate::llm::kernels::ENV_PORTABLE {
+            // Not settings: the config file's path, the engine's switch to its
+            // portable kernels (read where the kernels are chosen), and the test
+            // suite's own variables (`SHOPASSIST_TEST_MODEL`,
+            // `SHOPASSIST_TEST_DATABASE_URL`), which the daemons it starts inherit.
+            if name == ENV_CONFIG_FILE
+                || name == crate::llm::kernels::ENV_PORTABLE
+                || key.starts_with("TEST_")
+            {
                 continue;
             }
             let key = key.to_ascii_lowercase();

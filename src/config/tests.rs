@@ -98,6 +98,46 @@ fn unknown_env_variable_is_an_error() {
     .unwrap_err()
     .to_string();
     assert!(e.contains("SHOPASSIST_BINDD"), "{e}");
+    // The test suite's own variables reach the daemons it starts; they are not settings.
+    let c = Config::load(
+        None,
+        env(&[
+            ("SHOPASSIST_TEST_DATABASE_URL", "postgres://x/y"),
+            ("SHOPASSIST_TEST_MODEL", "default"),
+        ]),
+        Overrides::default(),
+    )
+    .unwrap();
+    assert_eq!(c.database_url, None);
+}
+
+#[test]
+fn database_url_takes_postgres_only() {
+    let c = Config::load(
+        None,
+        env(&[("SHOPASSIST_DATABASE_URL", "postgres://shop:pw@db/shop")]),
+        Overrides::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        c.database_url.as_deref(),
+        Some("postgres://shop:pw@db/shop")
+    );
+    let e = Config::load(
+        None,
+        env(&[("SHOPASSIST_DATABASE_URL", "mysql://shop:pw@db/shop")]),
+        Overrides::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("SHOPASSIST_DATABASE_URL") && e.contains("postgres://"),
+        "{e}"
+    );
+    assert!(
+        !e.contains(":pw@"),
+        "the password stays out of messages: {e}"
+    );
 }
 
 #[test]

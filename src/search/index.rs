@@ -735,17 +735,6 @@ impl ProductIndex {
             .cloned()
     }
 
-    /// The ids of the products served.
-    pub fn ids(&self) -> Vec<String> {
-        self.products
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .by_id
-            .keys()
-            .cloned()
-            .collect()
-    }
-
     /// Number of products served.
     pub fn len(&self) -> usize {
         self.products

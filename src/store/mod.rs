@@ -274,15 +274,15 @@ impl Store {
         Ok(v.parse().unwrap_or(0))
     }
 
-    /// Products written after generation `after` up to `upto` (on sale or archived:
-    /// `None` for an archived one), and every id on sale: what a daemon sharing the
-    /// database needs to bring its index level with another's writes.
-    #[allow(clippy::type_complexity)]
+    /// Products written after generation `after` up to `upto`, `None` for one off
+    /// sale (archived): what a daemon sharing the database needs to bring its index
+    /// level with the others' writes (removals included: on PostgreSQL a removed
+    /// product stays as an archived row, see `write_catalog`).
     pub fn changed_since(
         &self,
         after: u64,
         upto: u64,
-    ) -> Result<(Vec<(String, Option<Product>)>, Vec<String>), StoreError> {
+    ) -> Result<Vec<(String, Option<Product>)>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT id, json, archived FROM products WHERE generation > ?1 AND generation <= ?2",
         )?;
@@ -308,7 +308,7 @@ impl Store {
             };
             changed.push((id, product));
         }
-        Ok((changed, self.product_ids()?))
+        Ok(changed)
     }
 
     /// Inserts or replaces products and deletes ids, atomically; returns the new generation.
@@ -335,12 +335,19 @@ impl Store {
         // The generation first: its row stays locked until the commit, so generations
         // are handed out in commit order, and each product row records its own.
         let generation = bump_generation(&tx)?;
-        if clear {
+        // With several daemons over the database a removed product stays as an
+        // archived row stamped with this generation, so the others learn of the
+        // removal from the rows changed since their index's generation (see
+        // `changed_since`); SQLite, alone, deletes what no order refers to.
+        let tombstones = tx.dialect() == Dialect::Postgres;
+        if clear && !tombstones {
             tx.execute(
                 "DELETE FROM products
                  WHERE NOT EXISTS (SELECT 1 FROM order_items WHERE product_id = products.id)",
                 params![],
             )?;
+        }
+        if clear {
             tx.execute(
                 "UPDATE products SET archived = 1, generation = ?1",
                 params![generation as i64],
@@ -368,7 +375,7 @@ impl Store {
                 "UPDATE products SET archived = 1, generation = ?2 WHERE id = ?1",
             )?;
             for id in deletes {
-                if del.execute(params![id])? == 0 {
+                if tombstones || del.execute(params![id])? == 0 {
                     archive.execute(params![id, generation as i64])?;
                 }
             }

@@ -16,6 +16,61 @@
 use super::sql::{params, Conn};
 use super::StoreError;
 
+/// The channel a catalogue change is announced on (see [`follow_changes`]).
+pub const CHANNEL: &str = "shopassist_catalog";
+
+/// How long a daemon waits for an announcement before it checks anyway: the fallback
+/// when a notification is lost (a listener reconnecting, a change made by hand).
+pub const FOLLOW_FALLBACK: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Keeps `shop`'s index level with the shared catalogue for as long as the shop is
+/// open: a thread of its own listens on [`CHANNEL`] on a second connection and
+/// follows each announced change at once ([`crate::shop::Shop::follow`]), and every
+/// [`FOLLOW_FALLBACK`] besides. Without that connection it checks on the fallback
+/// period alone, reconnecting as it goes.
+pub fn follow_changes(shop: std::sync::Weak<crate::shop::Shop>, url: &str) {
+    let url = url.to_string();
+    let spawned = std::thread::Builder::new()
+        .name("catalog-follow".into())
+        .spawn(move || {
+            let mut listener: Option<postgres::Client> = None;
+            loop {
+                if listener.is_none() {
+                    listener = postgres::Client::connect(&url, postgres::NoTls)
+                        .and_then(|mut c| c.batch_execute(&format!("LISTEN {CHANNEL}")).map(|_| c))
+                        .map_err(|e| tracing::warn!(error = %e, "no catalogue announcements; checking every {FOLLOW_FALLBACK:?}"))
+                        .ok();
+                }
+                match listener.as_mut() {
+                    Some(c) => {
+                        use postgres::fallible_iterator::FallibleIterator;
+                        let waited = c.notifications().timeout_iter(FOLLOW_FALLBACK).next();
+                        match waited {
+                            Ok(_) => {
+                                // Take every announcement queued: one follow covers them.
+                                let mut queued = c.notifications();
+                                let mut queued = queued.iter();
+                                while let Ok(Some(_)) = queued.next() {}
+                            }
+                            Err(e) => {
+                                tracing::warn!(error = %e, "catalogue announcements lost; reconnecting");
+                                listener = None;
+                            }
+                        }
+                    }
+                    None => std::thread::sleep(FOLLOW_FALLBACK),
+                }
+                let Some(shop) = shop.upgrade() else { break };
+                if let Err(e) = shop.follow() {
+                    tracing::warn!(error = %e, "following the shared catalogue failed");
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "cannot start following the shared catalogue");
+    }
+}
+
 /// Whether a `database_url` names PostgreSQL.
 pub fn is_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")

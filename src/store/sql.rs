@@ -275,6 +275,7 @@ impl Conn {
 
     /// Runs one statement; returns the rows it changed.
     pub fn execute(&self, sql: &str, params: &[&dyn ToValue]) -> Result<usize, SqlError> {
+        let _timer = Timer::start();
         match &self.backend {
             Backend::Sqlite(c) => {
                 let values = sqlite_values(params);
@@ -292,6 +293,7 @@ impl Conn {
 
     /// Runs statements separated by `;`, without parameters.
     pub fn execute_batch(&self, sql: &str) -> Result<(), SqlError> {
+        let _timer = Timer::start();
         match &self.backend {
             Backend::Sqlite(c) => Ok(c.execute_batch(sql)?),
             Backend::Postgres(_) => Ok(self.pg_client().batch_execute(sql)?),
@@ -300,6 +302,7 @@ impl Conn {
 
     /// Every row of a query.
     pub fn query_all(&self, sql: &str, params: &[&dyn ToValue]) -> Result<Vec<Row>, SqlError> {
+        let _timer = Timer::start();
         match &self.backend {
             Backend::Sqlite(c) => {
                 let values = sqlite_values(params);
@@ -454,6 +457,24 @@ impl Drop for Conn {
                 }
             }
         }
+    }
+}
+
+/// Adds a statement's time to `shopassist_db_microseconds_total` (the database's share of
+/// a turn, `bench/run replicas`) when dropped.
+struct Timer(std::time::Instant);
+
+impl Timer {
+    fn start() -> Timer {
+        Timer(std::time::Instant::now())
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        let us = self.0.elapsed().as_micros() as u64;
+        ::metrics::counter!("shopassist_db_microseconds_total").increment(us);
+        ::metrics::counter!("shopassist_db_statements_total").increment(1);
     }
 }
 

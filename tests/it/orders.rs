@@ -922,7 +922,6 @@ mod on_postgres {
         reorder_reminders_and_feedback,
         a_unit_of_work_commits_all_its_writes_or_none,
         retention_prunes_what_is_past_its_use_and_keeps_orders,
-        webhooks_survive_a_receiver_that_is_down_and_a_restart,
         sessions_and_transcripts_persist_and_stay_with_their_customer,
     );
 }

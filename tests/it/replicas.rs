@@ -322,3 +322,133 @@ async fn futures_all<T: Send + 'static>(
     }
     out
 }
+
+/// Set for the helper process of the SIGKILL test: `database_url data_dir`.
+const KILL_LOOP: &str = "SHOPASSIST_TEST_REPLICA_LOOP";
+
+#[test]
+#[ignore = "helper process for a_replica_killed_mid_burst_loses_no_acknowledged_order"]
+fn replica_placing_orders_until_killed() {
+    let spec = std::env::var(KILL_LOOP).expect("run by the SIGKILL test");
+    let (url, dir) = spec.split_once(' ').unwrap();
+    let orders = replica_orders(url, std::path::Path::new(dir));
+    let mut out = std::io::stdout();
+    for i in 0.. {
+        let who = format!("killed-{}", i % 5);
+        let Some(id) = place_one(&orders, &who) else {
+            continue;
+        };
+        use std::io::Write;
+        writeln!(out, "ACK {id} {who}").unwrap();
+        out.flush().unwrap();
+    }
+}
+
+/// The order side of one daemon over `url`, its index in `dir`.
+fn replica_orders(url: &str, dir: &std::path::Path) -> shopassist::orders::Orders {
+    let (shop, _) = shopassist::shop::Shop::open_with(dir, Some(url)).unwrap();
+    shopassist::orders::Orders::new(std::sync::Arc::new(shop), Default::default())
+}
+
+/// One coffee for `who`, placed: the order id, or `None` when a concurrent sale
+/// changed the cart under the proposal (then nothing was placed).
+fn place_one(orders: &shopassist::orders::Orders, who: &str) -> Option<String> {
+    use shopassist::orders::{CartAction, OrderError};
+    let coffee = CartAction {
+        product_id: "KAFFEE".into(),
+        variant_id: Some("KAFFEE-1".into()),
+        quantity: 1,
+    };
+    orders.add_to_cart(who, &coffee).unwrap();
+    let p = orders.checkout(who).unwrap();
+    match orders.confirm(who, &p.token) {
+        Ok(o) => Some(o.id),
+        Err(OrderError::CartChanged { .. }) => None,
+        Err(e) => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn a_replica_killed_mid_burst_loses_no_acknowledged_order() {
+    let Some(db) = pg::database() else { return };
+    let root = tempfile::tempdir().unwrap();
+    let first = root.path().join("first");
+    {
+        let (shop, _) = shopassist::shop::Shop::open_with(&first, Some(&db.url)).unwrap();
+        shop.import_text(
+            &CATALOG.replace(r#""stock":100"#, r#""stock":100000"#),
+            shopassist::catalog::import::Format::Jsonl,
+            &Default::default(),
+        )
+        .unwrap();
+    }
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "replicas::replica_placing_orders_until_killed",
+            "--nocapture",
+        ])
+        .env(
+            KILL_LOOP,
+            format!("{} {}", db.url, root.path().join("second").display()),
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // This process is the other daemon, ordering at the same time.
+    let survivor = replica_orders(&db.url, &first);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let ours = {
+        let (orders, stop) = (survivor.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut acked = Vec::new();
+            let mut i = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let who = format!("survivor-{}", i % 5);
+                if let Some(id) = place_one(&orders, &who) {
+                    acked.push((id, who));
+                }
+                i += 1;
+            }
+            acked
+        })
+    };
+    use std::io::BufRead;
+    let mut acked = Vec::new();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    while acked.len() < 25 {
+        let line = lines.next().expect("the helper stopped early").unwrap();
+        if let Some(rest) = line.strip_prefix("ACK ") {
+            let (id, who) = rest.split_once(' ').unwrap();
+            acked.push((id.to_string(), who.to_string()));
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The survivor goes on selling after the kill (the killed daemon's locks died
+    // with its connection).
+    std::thread::sleep(Duration::from_millis(300));
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let survived = ours.join().unwrap();
+    assert!(!survived.is_empty(), "the surviving daemon placed nothing");
+    let after_kill = place_one(&survivor, "after-the-kill").expect("sells after the kill");
+    acked.extend(survived);
+    acked.push((after_kill, "after-the-kill".into()));
+    for (id, who) in &acked {
+        let o = survivor
+            .order(who, id)
+            .unwrap_or_else(|e| panic!("{id}: {e:?}"));
+        assert_eq!(o.items.len(), 1, "{id}");
+    }
+    // Stock plus units sold is what the catalogue started with.
+    let stock = db.query_i64(
+        "SELECT CAST(CAST(json AS JSONB) -> 'variants' -> 0 ->> 'stock' AS BIGINT) FROM products WHERE id = 'KAFFEE'",
+    );
+    let sold = db.query_i64(
+        "SELECT COALESCE(SUM(quantity), 0)::BIGINT FROM order_items WHERE product_id = 'KAFFEE'",
+    );
+    assert_eq!(stock + sold, 100_000, "stock {stock}, sold {sold}");
+    assert!(sold as usize >= acked.len());
+}
