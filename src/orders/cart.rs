@@ -73,6 +73,7 @@ impl Orders {
         variant_id: &str,
     ) -> Result<Cart, OrderError> {
         self.write(|w| {
+            lock_customer(&w.tx, customer)?;
             remove_line(&w.tx, customer, product_id, variant_id)?;
             load_cart(&w.tx, customer)
         })

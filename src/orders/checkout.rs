@@ -116,6 +116,7 @@ pub(super) fn confirm_in(
     if let Some(order_id) = order_id {
         return Err(OrderError::ConfirmationUsed { order_id });
     }
+    lock_customer(&w.tx, customer)?;
     if w.now > expires_at {
         return Err(OrderError::ConfirmationExpired);
     }
@@ -126,9 +127,11 @@ pub(super) fn confirm_in(
             message: "cart changed".into(),
         });
     }
-    // Every product's row locked in one order (by id) before any stock changes, so
-    // two daemons confirming carts that share products never wait on each other in a
-    // circle.
+    // The generation first, then every product's row in one order (by id), before
+    // any stock changes: every writer of the catalogue takes the same locks in the
+    // same order (a catalogue import too), so two daemons never wait on each other in
+    // a circle.
+    stock_generation(w)?;
     let mut ids: Vec<&str> = cart
         .items
         .iter()
@@ -186,6 +189,18 @@ pub(super) fn confirm_in(
     Ok(order)
 }
 
+/// The catalogue generation this write moves to, taken (and its row locked, on
+/// PostgreSQL) at its first stock change: before any product row is locked, as a
+/// catalogue import takes it, so lock order is the same for every writer.
+fn stock_generation(w: &mut Write<'_>) -> Result<u64, OrderError> {
+    if let Some(g) = w.generation {
+        return Ok(g);
+    }
+    let g = crate::store::bump_generation(&w.tx)?;
+    w.generation = Some(g);
+    Ok(g)
+}
+
 pub(super) enum StockChange {
     Add(u32),
     /// Fails with out_of_stock when fewer are left.
@@ -201,6 +216,7 @@ pub(super) fn change_stock(
     variant_id: &str,
     change: StockChange,
 ) -> Result<u32, OrderError> {
+    stock_generation(w)?;
     // An archived product (off sale, kept for its orders) still counts its stock:
     // a cancelled order's units go back onto the archived row, out of search.
     let Some(mut product) = crate::store::read_product_for_update(&w.tx, product_id)? else {
@@ -238,14 +254,7 @@ pub(super) fn change_stock(
     let json = serde_json::to_string(&product).map_err(|e| OrderError::Internal {
         message: e.to_string(),
     })?;
-    let generation = match w.generation {
-        Some(g) => g,
-        None => {
-            let g = crate::store::bump_generation(&w.tx)?;
-            w.generation = Some(g);
-            g
-        }
-    };
+    let generation = stock_generation(w)?;
     w.tx.execute(
         "UPDATE products SET json = ?2, generation = ?3 WHERE id = ?1",
         params![product_id, json, generation as i64],

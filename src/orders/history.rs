@@ -43,6 +43,7 @@ impl Orders {
     /// Cancels an order that has not shipped; its stock goes back.
     pub fn cancel_order(&self, customer: &str, order_id: &str) -> Result<Order, OrderError> {
         self.write(|w| {
+            lock_order(&w.tx, order_id)?;
             let order = load_order(&w.tx, Some(customer), order_id)?;
             if !matches!(order.status, OrderStatus::Placed | OrderStatus::Confirmed) {
                 return Err(OrderError::InvalidTransition {
@@ -84,6 +85,7 @@ impl Orders {
         update: &StatusUpdate,
     ) -> Result<Order, OrderError> {
         self.write(|w| {
+            lock_order(&w.tx, order_id)?;
             let order = load_order(&w.tx, None, order_id)?;
             let (to, allowed): (OrderStatus, &[OrderStatus]) = match update {
                 StatusUpdate::Confirmed => (OrderStatus::Confirmed, &[OrderStatus::Placed]),
@@ -158,6 +160,7 @@ impl Orders {
     ) -> Result<ReturnRequest, OrderError> {
         let window = self.config.return_window_ms;
         self.write(|w| {
+            lock_order(&w.tx, order_id)?;
             let order = load_order(&w.tx, Some(customer), order_id)?;
             if order.status != OrderStatus::Delivered {
                 return Err(OrderError::InvalidTransition {
@@ -418,6 +421,20 @@ pub(super) fn set_status(
         "INSERT INTO order_history (order_id, status, at, note) VALUES (?1, ?2, ?3, ?4)",
         params![order_id, status.as_str(), now, note],
     )?;
+    Ok(())
+}
+
+/// Locks an order's row until the write ends, on PostgreSQL: a status change reads
+/// the status it changes from after every other daemon's change to it committed (two
+/// daemons cancelling one order put its stock back once). SQLite's write transaction
+/// already holds the whole database.
+fn lock_order(tx: &Conn, order_id: &str) -> Result<(), OrderError> {
+    if tx.dialect() == Dialect::Postgres {
+        tx.query_all(
+            "SELECT id FROM orders WHERE id = ?1 FOR UPDATE",
+            params![order_id],
+        )?;
+    }
     Ok(())
 }
 

@@ -357,6 +357,20 @@ pub(super) fn ensure_customer(tx: &Conn, customer: &str, now: Millis) -> Result<
         "INSERT INTO customers (id, created_at) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING",
         params![customer, now],
     )?;
+    lock_customer(tx, customer)
+}
+
+/// Locks the customer's row until the write ends, on PostgreSQL: a customer's cart
+/// and checkout change one at a time across daemons (two adds each count the other's
+/// units; a confirmation never clears a line added meanwhile). SQLite's write
+/// transaction already holds the whole database.
+pub(super) fn lock_customer(tx: &Conn, customer: &str) -> Result<(), OrderError> {
+    if tx.dialect() == crate::store::sql::Dialect::Postgres {
+        tx.query_all(
+            "SELECT id FROM customers WHERE id = ?1 FOR UPDATE",
+            params![customer],
+        )?;
+    }
     Ok(())
 }
 

@@ -545,11 +545,13 @@ fn reorder_reminders_and_feedback() {
 
 // ---- webhooks ----------------------------------------------------------------------
 
-/// A receiver recording (delivery id, event, signature ok) for each POST.
+/// A receiver recording (delivery id, event, signature ok) for each POST, answering
+/// each after `delay`.
 async fn receiver(
     listener: tokio::net::TcpListener,
     seen: Arc<Mutex<Vec<(String, String, bool)>>>,
     secret: &'static str,
+    delay: Duration,
 ) {
     use axum::http::HeaderMap;
     let app = axum::Router::new().route(
@@ -557,6 +559,7 @@ async fn receiver(
         axum::routing::post(move |headers: HeaderMap, body: String| {
             let seen = seen.clone();
             async move {
+                tokio::time::sleep(delay).await;
                 let h = |n: &str| {
                     headers
                         .get(n)
@@ -583,6 +586,102 @@ async fn receiver(
         }),
     );
     axum::serve(listener, app).await.unwrap();
+}
+
+#[test]
+fn webhooks_over_a_shared_database_go_out_once_whichever_daemon_takes_them() {
+    const SECRET: &str = "0123456789abcdef-secret";
+    let Some(db) = crate::common::pg::database() else {
+        return;
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind(("127.0.0.1", 0)))
+        .unwrap();
+    let port = listener.local_addr().unwrap().port();
+    rt.spawn(receiver(
+        listener,
+        seen.clone(),
+        SECRET,
+        Duration::from_millis(20),
+    ));
+    // Two daemons' order sides over one database, each with its own index.
+    DATABASE_URL.with(|u| *u.borrow_mut() = Some(db.url.clone()));
+    let (a, b) = (fixture(), fixture());
+    DATABASE_URL.with(|u| *u.borrow_mut() = None);
+    for i in 0..6 {
+        for (f, who) in [(&a, format!("a{i}")), (&b, format!("b{i}"))] {
+            f.orders
+                .add_to_cart(&who, &action("KAFFEE", None, 1))
+                .unwrap();
+            let p = f.orders.checkout(&who).unwrap();
+            f.orders.confirm(&who, &p.token).unwrap();
+        }
+    }
+    assert_eq!(a.orders.outbox_counts().unwrap().pending, 12);
+    let config = WebhookConfig {
+        url: format!("http://127.0.0.1:{port}/hook"),
+        secret: SECRET.into(),
+        retry_base: Duration::from_millis(20),
+    };
+    // Both deliver, polling fast, at the same time.
+    let da = Dispatcher::spawn(a.orders.clone(), config.clone(), Duration::from_millis(5));
+    let db_ = Dispatcher::spawn(b.orders.clone(), config, Duration::from_millis(5));
+    let started = Instant::now();
+    while a.orders.outbox_counts().unwrap().pending > 0 {
+        assert!(started.elapsed() < Duration::from_secs(30), "not delivered");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    drop((da, db_));
+    let seen = seen.lock().unwrap().clone();
+    let ids: std::collections::BTreeSet<_> = seen.iter().map(|s| s.0.clone()).collect();
+    assert_eq!(ids.len(), 12, "every delivery went out");
+    assert_eq!(seen.len(), 12, "and none twice: {seen:?}");
+    assert_eq!(b.orders.outbox_counts().unwrap().delivered, 12);
+}
+
+#[test]
+fn two_daemons_cancelling_one_order_put_its_stock_back_once() {
+    let Some(db) = crate::common::pg::database() else {
+        return;
+    };
+    DATABASE_URL.with(|u| *u.borrow_mut() = Some(db.url.clone()));
+    let (a, b) = (fixture(), fixture());
+    DATABASE_URL.with(|u| *u.borrow_mut() = None);
+    for round in 0..5 {
+        a.orders
+            .add_to_cart("anna", &action("JACKE", Some("JACKE-M"), 1))
+            .unwrap();
+        let p = a.orders.checkout("anna").unwrap();
+        let order = a.orders.confirm("anna", &p.token).unwrap();
+        let before = db.query_i64(
+            "SELECT CAST(CAST(json AS JSONB) -> 'variants' -> 0 ->> 'stock' AS BIGINT) FROM products WHERE id = 'JACKE'",
+        );
+        let barrier = Arc::new(std::sync::Barrier::new(2));
+        let cancel = |o: Orders| {
+            let (barrier, id) = (barrier.clone(), order.id.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                o.cancel_order("anna", &id)
+            })
+        };
+        let (x, y) = (cancel(a.orders.clone()), cancel(b.orders.clone()));
+        let results = [x.join().unwrap(), y.join().unwrap()];
+        assert_eq!(
+            results.iter().filter(|r| r.is_ok()).count(),
+            1,
+            "round {round}: {results:?}"
+        );
+        assert!(results
+            .iter()
+            .any(|r| matches!(r, Err(OrderError::InvalidTransition { .. }))));
+        let after = db.query_i64(
+            "SELECT CAST(CAST(json AS JSONB) -> 'variants' -> 0 ->> 'stock' AS BIGINT) FROM products WHERE id = 'JACKE'",
+        );
+        assert_eq!(after, before + 1, "round {round}: the unit came back once");
+    }
 }
 
 #[test]
@@ -646,7 +745,7 @@ fn webhooks_survive_a_receiver_that_is_down_and_a_restart() {
     let listener = rt
         .block_on(tokio::net::TcpListener::bind(("127.0.0.1", port)))
         .unwrap();
-    rt.spawn(receiver(listener, seen.clone(), SECRET));
+    rt.spawn(receiver(listener, seen.clone(), SECRET, Duration::ZERO));
 
     let f = fixture_in(dir);
     let dispatcher = Dispatcher::spawn(f.orders.clone(), config, Duration::from_millis(20));

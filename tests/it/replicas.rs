@@ -224,6 +224,48 @@ async fn a_key_replayed_to_another_daemon_answers_the_first_response() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_key_still_running_on_one_daemon_is_in_flight_on_the_other() {
+    let Some(db) = pg::database() else { return };
+    let (urls, _stops, c) = replicas(&db, 1).await;
+    // Another daemon claimed the key a moment ago and is still confirming.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    db.execute(&format!(
+        "INSERT INTO idempotency (customer_id, key, operation, request_hash, response_json, created_at)
+         VALUES ('anna', 'k-1', 'checkout.confirm', 'elsewhere', '', {now})"
+    ));
+    let confirm = || {
+        c.post(format!("{}/v1/checkout/confirm", urls[0]))
+            .header("X-Customer-Id", "anna")
+            .header("Idempotency-Key", "k-1")
+            .json(&json!({"token": "t-unknown"}))
+            .send()
+    };
+    let r = confirm().await.unwrap();
+    assert_eq!(
+        code_of(r).await,
+        (
+            reqwest::StatusCode::CONFLICT,
+            "idempotency_key_in_flight".into()
+        )
+    );
+    // That daemon died holding it: after a minute the key runs here.
+    db.execute("UPDATE idempotency SET created_at = created_at - 120000");
+    let r = confirm().await.unwrap();
+    assert_eq!(code_of(r).await.1, "confirmation_unknown");
+    // And that answer is the key's from now on, on every daemon: stored in place of
+    // the claim.
+    let stored = db.query_text(
+        "SELECT response_json FROM idempotency WHERE customer_id = 'anna' AND key = 'k-1'",
+    );
+    assert!(stored.contains("confirmation_unknown"), "{stored}");
+    let r = confirm().await.unwrap();
+    assert_eq!(code_of(r).await.1, "confirmation_unknown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_catalogue_change_on_one_daemon_is_found_on_the_other() {
     let Some(db) = pg::database() else { return };
     let (urls, _stops, c) = replicas(&db, 2).await;

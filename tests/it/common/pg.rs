@@ -50,6 +50,11 @@ impl TestDb {
         .unwrap()
     }
 
+    /// Runs `sql` (statements without results).
+    pub fn execute(&self, sql: &str) {
+        execute(&self.url, sql).unwrap();
+    }
+
     /// The first column of the first row of `sql`, as text.
     pub fn query_text(&self, sql: &str) -> String {
         let (url, sql) = (self.url.clone(), sql.to_string());
