@@ -123,6 +123,7 @@ pub const STATUS_OF: &[(&str, u16)] = &[
     ("idempotency_key_reused", 422),
     ("internal", 500),
     ("not_ready", 503),
+    ("database_unavailable", 503),
     ("overloaded", 503),
     ("deadline_exceeded", 503),
 ];
@@ -243,6 +244,9 @@ mod tests {
             },
             OrderError::UnknownSession {
                 session_id: "s".into(),
+            },
+            OrderError::DatabaseUnavailable {
+                message: "m".into(),
             },
         ];
         for e in engine {

@@ -63,6 +63,10 @@ pub enum OrderError {
     AmountOutOfRange { what: String },
     #[error("internal error: {message}")]
     Internal { message: String },
+    /// The database cannot be reached right now (PostgreSQL restarting, a failover):
+    /// nothing was written; the same request may be sent again.
+    #[error("{message}")]
+    DatabaseUnavailable { message: String },
 }
 
 impl OrderError {
@@ -90,12 +94,16 @@ impl OrderError {
             OrderError::IdempotencyKeyMissing => "bad_request",
             OrderError::AmountOutOfRange { .. } => "amount_out_of_range",
             OrderError::Internal { .. } => "internal",
+            OrderError::DatabaseUnavailable { .. } => "database_unavailable",
         }
     }
 }
 
 impl From<crate::store::sql::SqlError> for OrderError {
     fn from(e: crate::store::sql::SqlError) -> Self {
+        if let crate::store::sql::SqlError::Unavailable(message) = e {
+            return OrderError::DatabaseUnavailable { message };
+        }
         OrderError::Internal {
             message: format!("database: {e}"),
         }
@@ -104,6 +112,9 @@ impl From<crate::store::sql::SqlError> for OrderError {
 
 impl From<StoreError> for OrderError {
     fn from(e: StoreError) -> Self {
+        if let StoreError::Sql(sql) = e {
+            return sql.into();
+        }
         OrderError::Internal {
             message: e.to_string(),
         }
@@ -112,6 +123,9 @@ impl From<StoreError> for OrderError {
 
 impl From<ShopError> for OrderError {
     fn from(e: ShopError) -> Self {
+        if let ShopError::Store(store) = e {
+            return store.into();
+        }
         OrderError::Internal {
             message: e.to_string(),
         }

@@ -189,7 +189,8 @@ where
                 replayed: false,
             })
         }
-        Err(e @ OrderError::Internal { .. }) => {
+        // Not answers to remember: a retry runs the operation again.
+        Err(e @ (OrderError::Internal { .. } | OrderError::DatabaseUnavailable { .. })) => {
             if claimed {
                 release(orders, customer, key)?;
             }

@@ -224,7 +224,7 @@ pub fn connect(url: &str) -> Result<Conn, StoreError> {
             url: shown.clone(),
             message: e.to_string(),
         })?;
-    let conn = Conn::postgres(client);
+    let conn = Conn::postgres(client, url);
     migrate(&conn, &shown)?;
     Ok(conn)
 }

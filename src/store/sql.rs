@@ -34,6 +34,10 @@ pub enum SqlError {
     Postgres(#[from] postgres::Error),
     #[error("query returned no rows")]
     NoRows,
+    /// The database cannot be reached (its connection closed, or connecting again
+    /// failed): a 503 to retry, not the caller's fault nor a bug.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
     #[error("column {column}: {message}")]
     Type { column: usize, message: String },
 }
@@ -46,6 +50,21 @@ fn pg_message(e: &postgres::Error) -> String {
 }
 
 impl SqlError {
+    /// A PostgreSQL error, as [`SqlError::Unavailable`] when the connection is gone.
+    fn from_pg(e: postgres::Error) -> SqlError {
+        // Closed under us, the server shutting down or refusing (57P0x), or a
+        // connection exception (class 08).
+        let gone = e
+            .code()
+            .map(|c| c.code())
+            .is_some_and(|c| c.starts_with("57P0") || c.starts_with("08"));
+        if e.is_closed() || gone {
+            SqlError::Unavailable(e.to_string())
+        } else {
+            SqlError::Postgres(e)
+        }
+    }
+
     /// Whether PostgreSQL refused the statement because of another transaction
     /// (serialisation failure or deadlock): the whole unit may be run again.
     pub fn is_conflict(&self) -> bool {
@@ -239,6 +258,8 @@ struct Pg {
     /// Always `Some` but while dropping (see `Drop for Conn`).
     client: RefCell<Option<postgres::Client>>,
     statements: RefCell<HashMap<String, postgres::Statement>>,
+    /// Where to connect again when the server went away (a restart, a failover).
+    url: String,
 }
 
 /// One connection to either database.
@@ -256,11 +277,13 @@ impl Conn {
         }
     }
 
-    pub fn postgres(client: postgres::Client) -> Conn {
+    /// A PostgreSQL connection `client` made to `url` (to connect again with).
+    pub fn postgres(client: postgres::Client, url: &str) -> Conn {
         Conn {
             backend: Backend::Postgres(Box::new(Pg {
                 client: RefCell::new(Some(client)),
                 statements: RefCell::new(HashMap::new()),
+                url: url.to_string(),
             })),
             depth: Cell::new(0),
         }
@@ -286,7 +309,11 @@ impl Conn {
                 let stmt = self.pg_statement(sql)?;
                 let values = pg_values(params);
                 let refs = pg_refs(&values);
-                Ok(self.pg_client().execute(&stmt, &refs)? as usize)
+                let n = self
+                    .pg_client()
+                    .execute(&stmt, &refs)
+                    .map_err(SqlError::from_pg)?;
+                Ok(n as usize)
             }
         }
     }
@@ -296,7 +323,12 @@ impl Conn {
         let _timer = Timer::start();
         match &self.backend {
             Backend::Sqlite(c) => Ok(c.execute_batch(sql)?),
-            Backend::Postgres(_) => Ok(self.pg_client().batch_execute(sql)?),
+            Backend::Postgres(_) => {
+                self.pg_reconnect_if_closed()?;
+                self.pg_client()
+                    .batch_execute(sql)
+                    .map_err(SqlError::from_pg)
+            }
         }
     }
 
@@ -331,7 +363,10 @@ impl Conn {
                 let stmt = self.pg_statement(sql)?;
                 let values = pg_values(params);
                 let refs = pg_refs(&values);
-                let rows = self.pg_client().query(&stmt, &refs)?;
+                let rows = self
+                    .pg_client()
+                    .query(&stmt, &refs)
+                    .map_err(SqlError::from_pg)?;
                 rows.iter().map(pg_row).collect()
             }
         }
@@ -417,6 +452,24 @@ impl Conn {
         })
     }
 
+    /// Connects again when the server closed the connection, outside a transaction
+    /// (inside one, the transaction is gone with the connection: its error stands, and
+    /// the next unit of work reconnects).
+    fn pg_reconnect_if_closed(&self) -> Result<(), SqlError> {
+        let Backend::Postgres(pg) = &self.backend else {
+            return Ok(());
+        };
+        if self.depth.get() > 0 || !self.pg_client().is_closed() {
+            return Ok(());
+        }
+        tracing::warn!("the database connection was closed; connecting again");
+        let fresh = postgres::Client::connect(&pg.url, postgres::NoTls)
+            .map_err(|e| SqlError::Unavailable(format!("connecting again: {e}")))?;
+        pg.statements.borrow_mut().clear();
+        *pg.client.borrow_mut() = Some(fresh);
+        Ok(())
+    }
+
     fn pg_client(&self) -> std::cell::RefMut<'_, postgres::Client> {
         match &self.backend {
             Backend::Postgres(pg) => std::cell::RefMut::map(pg.client.borrow_mut(), |c| {
@@ -430,10 +483,14 @@ impl Conn {
         let Backend::Postgres(pg) = &self.backend else {
             unreachable!("a PostgreSQL call on SQLite");
         };
+        self.pg_reconnect_if_closed()?;
         if let Some(s) = pg.statements.borrow().get(sql) {
             return Ok(s.clone());
         }
-        let stmt = self.pg_client().prepare(&to_postgres(sql))?;
+        let stmt = self
+            .pg_client()
+            .prepare(&to_postgres(sql))
+            .map_err(SqlError::from_pg)?;
         pg.statements
             .borrow_mut()
             .insert(sql.to_string(), stmt.clone());

@@ -84,16 +84,18 @@ async fn buy(
     (r.status().as_u16(), r.json().await.unwrap())
 }
 
+/// The JSON answer of a GET, as `customer` when one is named.
+async fn get_json(c: &Client, url: &str, customer: Option<&str>) -> Value {
+    let mut r = c.get(url);
+    if let Some(who) = customer {
+        r = r.header("X-Customer-Id", who);
+    }
+    r.send().await.unwrap().json().await.unwrap()
+}
+
 /// A product's stock as `url`'s daemon serves it.
 async fn stock_at(c: &Client, url: &str, product: &str, variant: &str) -> u64 {
-    let p: Value = c
-        .get(format!("{url}/v1/products/{product}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let p = get_json(c, &format!("{url}/v1/products/{product}"), None).await;
     p["variants"]
         .as_array()
         .unwrap()
@@ -211,15 +213,7 @@ async fn a_key_replayed_to_another_daemon_answers_the_first_response() {
         .await
         .unwrap();
     assert_eq!(code_of(spent).await.1, "confirmation_used");
-    let orders: Value = c
-        .get(format!("{}/v1/orders", urls[1]))
-        .header("X-Customer-Id", "anna")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let orders = get_json(&c, &format!("{}/v1/orders", urls[1]), Some("anna")).await;
     assert_eq!(orders.as_array().unwrap().len(), 1, "{orders}");
 }
 
@@ -352,6 +346,12 @@ async fn a_conversation_continues_on_another_daemon() {
     // Its transcript holds both turns, whichever daemon answered them.
     let lines = db.query_i64("SELECT COUNT(*) FROM transcript WHERE session_id = 's-moving'");
     assert_eq!(lines, 4, "two turns, shopper and assistant each");
+    // The statistics count both turns of the one session on either daemon.
+    for url in &urls {
+        let s = get_json(&c, &format!("{url}/v1/stats"), None).await;
+        assert_eq!(s["sessions"], 1, "{s}");
+        assert_eq!(s["turns"], 2, "{s}");
+    }
 }
 
 /// Every task's output, in order.
@@ -363,6 +363,42 @@ async fn futures_all<T: Send + 'static>(
         out.push(t.await.unwrap());
     }
     out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_daemon_connects_again_after_the_database_dropped_it() {
+    let Some(db) = pg::database() else { return };
+    let (urls, _stops, c) = replicas(&db, 1).await;
+    let add = || {
+        c.post(format!("{}/v1/cart/items", urls[0]))
+            .header("X-Customer-Id", "dora")
+            .json(&json!({"product_id": "KAFFEE", "variant_id": "KAFFEE-1", "quantity": 1}))
+            .send()
+    };
+    assert_eq!(add().await.unwrap().status(), 200);
+    // The server drops every connection to this database (a restart, a failover).
+    db.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    );
+    // The request that finds the connection gone may fail, with 503
+    // database_unavailable (retry); the daemon connects again and the next goes through.
+    let mut answers = Vec::new();
+    for _ in 0..3 {
+        let r = add().await.unwrap();
+        let status = r.status().as_u16();
+        answers.push(status);
+        if status == 200 {
+            break;
+        }
+        assert_eq!(status, 503);
+        assert!(r.headers().contains_key("retry-after"));
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "database_unavailable", "{body}");
+    }
+    assert_eq!(answers.last(), Some(&200), "{answers:?}");
+    let cart = get_json(&c, &format!("{}/v1/cart", urls[0]), Some("dora")).await;
+    assert_eq!(cart["items"][0]["quantity"], 2, "{cart}");
 }
 
 /// Set for the helper process of the SIGKILL test: `database_url data_dir`.
