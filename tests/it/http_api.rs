@@ -26,9 +26,19 @@ fn config(model: ModelChoice, keys: &str) -> Config {
     }
 }
 
+thread_local! {
+    /// Set by the PostgreSQL runs of these tests (`on_postgres`): the database the
+    /// open server keeps its store in instead of SQLite.
+    static DATABASE_URL: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
 /// The open server (no keys), rules only, once the catalogue answers.
 async fn open_server() -> (String, tokio::sync::oneshot::Sender<()>, Client) {
-    let (url, stop) = start(config(no_model(), "")).await;
+    let (url, stop) = start(Config {
+        database_url: DATABASE_URL.with(|u| u.borrow().clone()),
+        ..config(no_model(), "")
+    })
+    .await;
     let c = Client::new();
     wait_for_catalogue(&c, &url, None).await;
     (url, stop, c)
@@ -833,4 +843,26 @@ async fn openapi_describes_every_route_and_the_pages_are_served() {
         .await
         .unwrap();
     assert!(docs.contains("/openapi.json"));
+}
+
+/// The order and catalogue tests over HTTP above, run again with the store in
+/// PostgreSQL: the same answers from both back-ends.
+mod on_postgres {
+    macro_rules! again_on_postgres {
+        ($($name:ident),* $(,)?) => {$(
+            #[test]
+            fn $name() {
+                let Some(db) = crate::common::pg::database() else { return };
+                super::DATABASE_URL.with(|u| *u.borrow_mut() = Some(db.url.clone()));
+                super::$name();
+                super::DATABASE_URL.with(|u| *u.borrow_mut() = None);
+            }
+        )*};
+    }
+
+    again_on_postgres!(
+        cart_checkout_confirm_with_idempotency_and_customer_isolation,
+        admin_moves_orders_and_stock_and_the_shopper_returns_and_reorders,
+        the_catalogue_is_changed_over_http_with_a_report,
+    );
 }
