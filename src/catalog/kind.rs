@@ -618,16 +618,47 @@ pub fn title_kinds(title: &str, category_leaf: Option<&str>) -> Vec<String> {
     }
     if let Some(leaf) = category_leaf {
         let title_words = title_words(title);
+        // English writes some kinds as one word or two ("Soundbars" on the shelf,
+        // "Sound Bar" in the title; "Smart Watch", "Power Bank"): the title has
+        // the shelf's word when two of its words make it up.
+        let joined: Vec<String> = title_words
+            .windows(2)
+            .map(|w| singular(&format!("{}{}", w[0], w[1])))
+            .collect();
         let named_none = out.is_empty();
         for p in phrases(&leaf.replace('&', ",")) {
             if let Some(h) = head_of(&p) {
-                if !out.contains(&h) && (named_none || title_words.contains(&h)) {
+                let titled = title_words.contains(&h) || joined.contains(&h);
+                if !out.contains(&h) && (named_none || titled) {
                     out.push(h);
                 }
             }
         }
     }
     out
+}
+
+/// The heads of a title's phrases written together with the word before each
+/// ("Sound Bar" → "soundbar", "Smart Watch" → "smartwatch"), when both are words of
+/// letters: kinds English writes as one word or two, so that a shopper's "soundbar"
+/// finds them ("tvstand" is harmless where nobody writes it).
+pub fn joined_heads(title: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for j in phrases(title).iter().filter_map(|p| joined_head(p)) {
+        if !out.contains(&j) {
+            out.push(j);
+        }
+    }
+    out
+}
+
+/// A phrase's head written together with the word before it, when both are words
+/// of letters.
+fn joined_head(words: &[String]) -> Option<String> {
+    let at = words.iter().rposition(|w| may_head(w))?;
+    let before = words.get(at.checked_sub(1)?)?;
+    let letters = |w: &str| w.chars().count() >= 2 && w.chars().all(char::is_alphabetic);
+    (letters(before) && letters(&words[at])).then(|| singular(&format!("{before}{}", words[at])))
 }
 
 /// The kind a category's last level names ("Smartphones" → "smartphone",

@@ -89,6 +89,15 @@ impl Profile {
         };
         words.sort();
         words.dedup();
+        // After the title's own kinds: the first is the one the title says.
+        let mut kinds = kinds;
+        if english {
+            for j in crate::catalog::kind::joined_heads(&p.title) {
+                if !kinds.contains(&j) {
+                    kinds.push(j);
+                }
+            }
+        }
         let shelf = p
             .category
             .last()
@@ -276,7 +285,13 @@ pub fn title_models(title: &str) -> Vec<String> {
             && n.chars().all(|c| c.is_ascii_digit())
             && !unit_after
         {
-            let joined = fold(&format!("{w}{n}"));
+            // "Apple iPhone 15 Pro" is the "iphone15pro", not the "iphone15".
+            let suffixes: String = raw[i + 2..]
+                .iter()
+                .map(|s| fold(s))
+                .take_while(|s| MODEL_SUFFIXES.contains(&s.as_str()))
+                .collect();
+            let joined = fold(&format!("{w}{n}{suffixes}"));
             if !out.contains(&joined) {
                 out.push(joined);
             }
@@ -574,14 +589,21 @@ impl Vocabulary {
             return true;
         }
         // "Laptop Sleeve 15.6 Inch …" is a sleeve even where no other title heads
-        // one: what is made to go with a product is always a kind of its own.
+        // one: what is made to go with a product is always a kind of its own, also
+        // a few words on, up to a spec or model: "TV Wall Mount" is a mount, while
+        // "Fitness Watch 1.69inch Smart Bracelet" stays a watch.
+        let made_to_go_with = |next: &String| {
+            ACCESSORY_KINDS.contains(&next.as_str()) || COMPANION_KINDS.contains(&next.as_str())
+        };
         p.first_phrase.iter().enumerate().any(|(i, w)| {
             w == kind
-                && p.first_phrase.get(i + 1).is_none_or(|next| {
-                    !self.kinds.contains_key(next.as_str())
-                        && !ACCESSORY_KINDS.contains(&next.as_str())
-                        && !COMPANION_KINDS.contains(&next.as_str())
-                })
+                && p.first_phrase
+                    .get(i + 1)
+                    .is_none_or(|next| !self.kinds.contains_key(next.as_str()))
+                && !p.first_phrase[i + 1..]
+                    .iter()
+                    .take_while(|next| !next.chars().any(|c| c.is_ascii_digit()))
+                    .any(made_to_go_with)
         })
     }
 
@@ -612,10 +634,26 @@ impl Vocabulary {
         let words: Vec<&str> = normalised.split_whitespace().collect();
         let mut out: Vec<String> = Vec::new();
         for (i, w) in model_candidates(&words) {
+            // "iphone 15 pro" is the iPhone 15 Pro ("iphone15pro"), not the 15; where
+            // no title has it as one model, it is asked by line and number
+            // ([`Self::requested_lines`]).
+            let suffixes: String = words
+                .get(i + 2..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|s| MODEL_SUFFIXES.contains(s))
+                .copied()
+                .collect();
             let joined = words
                 .get(i + 1)
                 .map(|next| (fold(&format!("{w}{next}")), MODEL_SUFFIXES.contains(next)))
-                .filter(|(j, _)| self.is_model(j));
+                .and_then(|(j, suffix)| {
+                    if suffixes.is_empty() {
+                        return self.is_model(&j).then_some((j, suffix));
+                    }
+                    let whole = format!("{j}{suffixes}");
+                    self.is_model(&whole).then_some((whole, true))
+                });
             // "4060 ti" names the Ti alone, not the 4060 as well.
             if !joined.as_ref().is_some_and(|(_, suffix)| *suffix) {
                 // A hyphenated model the titles have whole ("i5-13600k") is that
@@ -662,13 +700,22 @@ impl Vocabulary {
                 || !is_line_word(line)
                 || crate::nlu::language::is_common_word(line)
                 || !uses(line)
-                || self.models.contains_key(&format!("{line_fold}{n}"))
             {
+                continue;
+            }
+            // "iphone 15 pro": the 15 Pro.
+            let suffixes: String = words[i + 1..]
+                .iter()
+                .take_while(|s| MODEL_SUFFIXES.contains(s))
+                .copied()
+                .collect();
+            let number = format!("{n}{suffixes}");
+            if self.models.contains_key(&format!("{line_fold}{number}")) {
                 continue;
             }
             let wish = LineWish {
                 line: line_fold,
-                number: n.to_string(),
+                number,
                 named: false,
             };
             if !out.contains(&wish) {
@@ -768,10 +815,18 @@ pub fn line_numbers(title: &str, line: &str) -> Option<Vec<String>> {
         if t != line {
             continue;
         }
-        for next in &tokens[i + 1..] {
+        let after = &tokens[i + 1..];
+        for (k, next) in after.iter().enumerate() {
             if next.len() <= 3 && next.chars().all(|c| c.is_ascii_digit()) {
-                if !out.contains(next) {
-                    out.push(next.clone());
+                // "15 Pro" is the 15 Pro, not the 15: the number with its suffixes.
+                let suffixes: String = after[k + 1..]
+                    .iter()
+                    .take_while(|s| MODEL_SUFFIXES.contains(&s.as_str()))
+                    .map(String::as_str)
+                    .collect();
+                let number = format!("{next}{suffixes}");
+                if !out.contains(&number) {
+                    out.push(number);
                 }
             } else if next != line
                 && !MODEL_SUFFIXES.contains(&next.as_str())
@@ -822,11 +877,20 @@ pub fn names_line_model(title: &str, model: &str) -> bool {
 pub fn split_line_model(model: &str) -> Option<(&str, &str)> {
     let at = model.find(|c: char| c.is_ascii_digit())?;
     let (line, number) = model.split_at(at);
+    let digits = number.chars().take_while(char::is_ascii_digit).count();
     (line.chars().count() >= 3
         && line.chars().all(char::is_alphabetic)
-        && (1..=2).contains(&number.len())
-        && number.chars().all(|c| c.is_ascii_digit()))
+        && (1..=2).contains(&digits)
+        && only_suffixes(&number[digits..]))
     .then_some((line, number))
+}
+
+/// Whether a text is [`MODEL_SUFFIXES`] written together ("", "pro", "promax").
+fn only_suffixes(text: &str) -> bool {
+    text.is_empty()
+        || MODEL_SUFFIXES
+            .iter()
+            .any(|s| text.strip_prefix(s).is_some_and(only_suffixes))
 }
 
 /// A text's words, folded and joined by single spaces ("WD_BLACK (2TB)" → "wd black
@@ -1006,18 +1070,34 @@ mod tests {
     #[test]
     fn a_titles_line_numbers_are_those_listed_after_the_line() {
         let of = |t: &str| line_numbers(t, "iphone");
+        // A number with a suffix of its line is that model: a 12 Pro Max case does
+        // not fit the 12.
         assert_eq!(
             of("PEEL Ultra Thin iPhone 12 Pro Max Case, Black"),
-            Some(vec!["12".to_string()])
+            Some(vec!["12promax".to_string()])
         );
         assert_eq!(
             of("Flash Drive for iPhone (13/12/12 pro/11/XR/X/8/7) iPhone Memory Stick").unwrap(),
-            ["13", "12", "11", "8", "7"]
+            ["13", "12", "12pro", "11", "8", "7"]
         );
         assert_eq!(
             of("OTAO Screen Protector for iPhone 11 Pro Max/iPhone Xs Max 6.5 Inch"),
-            Some(vec!["11".to_string()])
+            Some(vec!["11promax".to_string()])
         );
+        let for_15 = LineWish {
+            line: "iphone".into(),
+            number: "15".into(),
+            named: true,
+        };
+        assert!(for_15.met_by("Spigen Ultra Hybrid Case for iPhone 15 - Clear"));
+        assert!(!for_15.met_by("OtterBox Defender Series Case for iPhone 15 Pro - Black"));
+        let for_15_pro = LineWish {
+            number: "15pro".into(),
+            ..for_15
+        };
+        assert!(for_15_pro.met_by("OtterBox Defender Series Case for iPhone 15 Pro - Black"));
+        assert_eq!(split_line_model("iphone15pro"), Some(("iphone", "15pro")));
+        assert_eq!(split_line_model("iphone15x"), None);
         assert_eq!(of("Mini Projector for iPhone, 1080p Supported"), None);
         assert_eq!(of("Universal Stylus Pen"), None);
     }
@@ -1027,8 +1107,12 @@ mod tests {
         let models = title_models("JBL Charge 5 Portable Waterproof Speaker, 2 Pack");
         assert!(models.contains(&"charge5".to_string()), "{models:?}");
         assert!(!models.contains(&"pack2".to_string()), "{models:?}");
-        let models = title_models("Google Pixel 7 Pro 128GB");
+        let models = title_models("Google Pixel 7 128GB");
         assert!(models.contains(&"pixel7".to_string()), "{models:?}");
+        // With a suffix of its line it is another model.
+        let models = title_models("Google Pixel 7 Pro 128GB");
+        assert!(models.contains(&"pixel7pro".to_string()), "{models:?}");
+        assert!(!models.contains(&"pixel7".to_string()), "{models:?}");
         // A count, a technology's version or a number with its unit is no model.
         for title in [
             "Bluetooth 5 Headphones Over Ear",
@@ -1073,7 +1157,7 @@ mod tests {
     fn a_device_by_line_and_number_is_asked_unless_a_title_has_it_as_one_model() {
         let mut v = Vocabulary::default();
         for title in [
-            "PEEL iPhone 12 Pro Max Case",
+            "PEEL iPhone 12 Case",
             "Baseus Magnetic Power Bank, for iPhone 13/12",
         ] {
             v.add(&Profile {
@@ -1137,6 +1221,67 @@ mod tests {
             ..Default::default()
         });
         assert_eq!(v.requested_models("i5-13600k"), vec!["i5-13600k"]);
+    }
+
+    #[test]
+    fn a_line_model_with_a_suffix_is_another_model() {
+        let mut v = Vocabulary::default();
+        let titles = [
+            "Apple iPhone 15, 128GB, Black - Unlocked (Renewed)",
+            "Apple iPhone 15 Pro, 256GB, Natural Titanium - Unlocked (Renewed)",
+        ];
+        for title in titles {
+            v.add(&Profile {
+                models: title_models(title),
+                ..Default::default()
+            });
+        }
+        let pro = title_models(titles[1]);
+        assert!(pro.contains(&"iphone15pro".to_string()), "{pro:?}");
+        assert!(!pro.contains(&"iphone15".to_string()), "{pro:?}");
+        assert_eq!(v.requested_models("iphone 15"), vec!["iphone15"]);
+        assert_eq!(v.requested_models("an iphone 15 pro"), vec!["iphone15pro"]);
+    }
+
+    #[test]
+    fn what_a_title_goes_on_to_is_its_kind_and_two_words_may_make_one() {
+        let mut v = Vocabulary::default();
+        let tv = listing(
+            "LG 65-Inch Class OLED evo C3 Series 4K Smart TV",
+            "Televisions",
+        );
+        let mount = listing(
+            "PERLESMITH Full Motion TV Wall Mount for 37-82 inch TVs up to 132 lbs",
+            "TV Mounts",
+        );
+        let watch = listing(
+            "Fitness Watch 1.69inch Full Touch Screen Smart Bracelet",
+            "Wearables",
+        );
+        let sound_bar = listing(
+            "VIZIO V-Series 2.1 Home Theater Sound Bar with Subwoofer",
+            "Soundbars",
+        );
+        let soundbar = listing("Bose Smart Soundbar 600 with Dolby Atmos", "Soundbars");
+        for p in [&tv, &mount, &watch, &sound_bar, &soundbar] {
+            v.add(p);
+        }
+        assert!(v.is_of_kind(&tv, "tv"));
+        assert!(!v.is_of_kind(&mount, "tv"), "{:?}", mount.first_phrase);
+        assert!(v.is_of_kind(&mount, "mount"));
+        // A spec ends the phrase: the watch is no bracelet's modifier.
+        assert!(v.is_of_kind(&watch, "watch"));
+        assert!(
+            v.is_of_kind(&sound_bar, "soundbar"),
+            "{:?}",
+            sound_bar.kinds
+        );
+        assert!(v.is_of_kind(&soundbar, "soundbar"));
+        // Written apart without a shelf that says so, too.
+        let smart_watch = listing("Amazfit Bip 5 Smart Watch 46mm", "Wearables");
+        assert!(smart_watch.kinds.contains(&"smartwatch".to_string()));
+        // The title's own kind stays first.
+        assert_eq!(sound_bar.kinds.first().map(String::as_str), Some("bar"));
     }
 
     #[test]
