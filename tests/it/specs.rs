@@ -858,6 +858,9 @@ fn a_third_catalogue_written_before_the_code_read_it_finds_what_was_asked() {
         // A case "for iPhone 15 Pro" does not fit the iPhone 15; the 15 Pro is no 15.
         "case for iphone 15",
         "an iphone 15 and a case for it",
+        // A line named with its number ("PlayStation 5") is carried: the model is.
+        "playstation 5",
+        "a playstation 5 and a dualsense controller",
     ] {
         assert_eq!(f1(text), 1.0, "{text}\n{report}");
     }

@@ -1062,6 +1062,17 @@ impl Assistant {
                 (asked, Carried::No)
             }
         };
+        // A line named with its number ("playstation 5", "pixel 7") where a title
+        // has that model: the words end in the line's name, which is no kind.
+        let names_a_line_model = asked.last().is_some_and(|line| {
+            let line = crate::catalog::text::fold(line);
+            self.shop.request_target(&u.normalised).1.iter().any(|m| {
+                crate::search::profile::split_line_model(m).is_some_and(|(l, _)| l == line)
+            })
+        });
+        if names_a_line_model {
+            return None;
+        }
         match carried {
             Carried::Yes => None,
             Carried::No => Some((asked.join(" "), None)),
