@@ -286,11 +286,7 @@ pub fn title_models(title: &str) -> Vec<String> {
             && !unit_after
         {
             // "Apple iPhone 15 Pro" is the "iphone15pro", not the "iphone15".
-            let suffixes: String = raw[i + 2..]
-                .iter()
-                .map(|s| fold(s))
-                .take_while(|s| MODEL_SUFFIXES.contains(&s.as_str()))
-                .collect();
+            let suffixes = model_suffixes(raw[i + 2..].iter().map(|s| fold(s)));
             let joined = fold(&format!("{w}{n}{suffixes}"));
             if !out.contains(&joined) {
                 out.push(joined);
@@ -637,13 +633,7 @@ impl Vocabulary {
             // "iphone 15 pro" is the iPhone 15 Pro ("iphone15pro"), not the 15; where
             // no title has it as one model, it is asked by line and number
             // ([`Self::requested_lines`]).
-            let suffixes: String = words
-                .get(i + 2..)
-                .unwrap_or_default()
-                .iter()
-                .take_while(|s| MODEL_SUFFIXES.contains(s))
-                .copied()
-                .collect();
+            let suffixes = model_suffixes(words.get(i + 2..).unwrap_or_default());
             let joined = words
                 .get(i + 1)
                 .map(|next| (fold(&format!("{w}{next}")), MODEL_SUFFIXES.contains(next)))
@@ -704,12 +694,7 @@ impl Vocabulary {
                 continue;
             }
             // "iphone 15 pro": the 15 Pro.
-            let suffixes: String = words[i + 1..]
-                .iter()
-                .take_while(|s| MODEL_SUFFIXES.contains(s))
-                .copied()
-                .collect();
-            let number = format!("{n}{suffixes}");
+            let number = format!("{n}{}", model_suffixes(&words[i + 1..]));
             if self.models.contains_key(&format!("{line_fold}{number}")) {
                 continue;
             }
@@ -819,12 +804,7 @@ pub fn line_numbers(title: &str, line: &str) -> Option<Vec<String>> {
         for (k, next) in after.iter().enumerate() {
             if next.len() <= 3 && next.chars().all(|c| c.is_ascii_digit()) {
                 // "15 Pro" is the 15 Pro, not the 15: the number with its suffixes.
-                let suffixes: String = after[k + 1..]
-                    .iter()
-                    .take_while(|s| MODEL_SUFFIXES.contains(&s.as_str()))
-                    .map(String::as_str)
-                    .collect();
-                let number = format!("{next}{suffixes}");
+                let number = format!("{next}{}", model_suffixes(&after[k + 1..]));
                 if !out.contains(&number) {
                     out.push(number);
                 }
@@ -883,6 +863,16 @@ pub fn split_line_model(model: &str) -> Option<(&str, &str)> {
         && (1..=2).contains(&digits)
         && only_suffixes(&number[digits..]))
     .then_some((line, number))
+}
+
+/// The [`MODEL_SUFFIXES`] that words start with, written together ("pro", "max" …
+/// → "promax"): what follows a model's number and makes it another model.
+fn model_suffixes<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> String {
+    words
+        .into_iter()
+        .take_while(|s| MODEL_SUFFIXES.contains(&s.as_ref()))
+        .map(|s| s.as_ref().to_string())
+        .collect()
 }
 
 /// Whether a text is [`MODEL_SUFFIXES`] written together ("", "pro", "promax").

@@ -44,6 +44,28 @@ fn tech_assistant(dir: &std::path::Path) -> Assistant {
     catalogue_assistant(dir, "tech")
 }
 
+/// The specs set `<name>.jsonl` run rules only over its `<name>_catalog.jsonl`.
+fn rules_only_report(name: &str) -> shopassist::eval::specs::Report {
+    let cases =
+        shopassist::eval::specs::read_cases(&specs_data().join(format!("{name}.jsonl"))).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let assistant = catalogue_assistant(dir.path(), name);
+    let assistants = std::collections::BTreeMap::from([(name.to_string(), assistant)]);
+    let report = shopassist::eval::specs::run("rules only", &assistants, &cases).unwrap();
+    eprintln!("{report}");
+    report
+}
+
+/// A request's F1 in a report; a request the set lacks fails the test.
+fn f1_of(report: &shopassist::eval::specs::Report, text: &str) -> f64 {
+    report
+        .results
+        .iter()
+        .find(|r| r.text == text)
+        .unwrap_or_else(|| panic!("{text}: not in the set"))
+        .f1
+}
+
 /// The rules-only assistant over `<name>_catalog.jsonl` of the specs set.
 fn catalogue_assistant(dir: &std::path::Path, name: &str) -> Assistant {
     let text = std::fs::read_to_string(specs_data().join(format!("{name}_catalog.jsonl"))).unwrap();
@@ -485,20 +507,8 @@ fn naming_a_listing_adds_the_version_its_title_names() {
 /// catalogue. A failure names the requests that fell short.
 #[test]
 fn the_technical_catalogue_set_finds_exactly_what_was_asked() {
-    let cases = shopassist::eval::specs::read_cases(&specs_data().join("tech.jsonl")).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let assistant = tech_assistant(dir.path());
-    let assistants = std::collections::BTreeMap::from([("tech".to_string(), assistant)]);
-    let report = shopassist::eval::specs::run("rules only", &assistants, &cases).unwrap();
-    eprintln!("{report}");
-    let f1 = |text: &str| {
-        report
-            .results
-            .iter()
-            .find(|r| r.text == text)
-            .unwrap_or_else(|| panic!("{text}: not in the set"))
-            .f1
-    };
+    let report = rules_only_report("tech");
+    let f1 = |text: &str| f1_of(&report, text);
     // Each names a general rule that once failed here.
     for text in [
         // A bare model is a search; a hyphenated model is not also its parts ("i5").
@@ -832,20 +842,8 @@ fn a_range_a_product_fits_and_a_refresh_rate_are_specs() {
 /// before the code ran on it, as a check that the rules are general. Rules only.
 #[test]
 fn a_third_catalogue_written_before_the_code_read_it_finds_what_was_asked() {
-    let cases = shopassist::eval::specs::read_cases(&specs_data().join("gadgets.jsonl")).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let assistant = catalogue_assistant(dir.path(), "gadgets");
-    let assistants = std::collections::BTreeMap::from([("gadgets".to_string(), assistant)]);
-    let report = shopassist::eval::specs::run("rules only", &assistants, &cases).unwrap();
-    eprintln!("{report}");
-    let f1 = |text: &str| {
-        report
-            .results
-            .iter()
-            .find(|r| r.text == text)
-            .unwrap_or_else(|| panic!("{text}: not in the set"))
-            .f1
-    };
+    let report = rules_only_report("gadgets");
+    let f1 = |text: &str| f1_of(&report, text);
     // Each names a general rule that failed on the first run.
     for text in [
         // "TV Wall Mount … for 37-82 inch TVs" is a mount, not the largest TV.
