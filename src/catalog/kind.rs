@@ -652,6 +652,21 @@ pub fn joined_heads(title: &str) -> Vec<String> {
     out
 }
 
+/// The shelf's kind written as one word, where the title has its two words: "Sound
+/// Bars" over "… Sound Bar Bundle" is a soundbar as well as a bundle.
+pub fn shelf_joined_heads(title: &str, category_leaf: &str) -> Vec<String> {
+    let words = title_words(title);
+    let joined: Vec<String> = words
+        .windows(2)
+        .map(|w| singular(&format!("{}{}", w[0], w[1])))
+        .collect();
+    phrases(&category_leaf.replace('&', ","))
+        .iter()
+        .filter_map(|p| joined_head(p))
+        .filter(|j| joined.contains(j))
+        .collect()
+}
+
 /// A phrase's head written together with the word before it, when both are words
 /// of letters.
 fn joined_head(words: &[String]) -> Option<String> {

@@ -153,6 +153,7 @@ fn unit(written: &str) -> Option<(Dim, f64)> {
         "W" => (Dim::Power, 1.0),
         "kW" => (Dim::Power, 1000.0),
         "mAh" => (Dim::Capacity, 1.0),
+        "Ah" => (Dim::Capacity, 1000.0),
         "Wh" => (Dim::Energy, 1.0),
         "Mbps" => (Dim::DataRate, 1.0),
         "Gbps" => (Dim::DataRate, 1000.0),
@@ -168,6 +169,8 @@ fn unit(written: &str) -> Option<(Dim, f64)> {
         "ml" => (Dim::Volume, 1.0),
         "l" => (Dim::Volume, 1000.0),
         "fl oz" => (Dim::Volume, 29.5735),
+        "qt" => (Dim::Volume, 946.353),
+        "gal" => (Dim::Volume, 3785.41),
         _ => return None,
     })
 }
@@ -193,11 +196,14 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "w" | "watt" | "watts" => "W",
         "kw" | "kilowatt" => "kW",
         "mah" => "mAh",
+        "ah" => "Ah",
         "wh" => "Wh",
         "mbps" | "mbit/s" | "mbit" => "Mbps",
-        // Megabytes a second with a capital B, megabits with a small one.
-        "mb/s" if word.contains('B') => "MB/s",
-        "mb/s" => "Mbps",
+        // Megabits with a small b after a capital M ("Mb/s"); megabytes a second
+        // otherwise: what a card's or a drive's speed is written in, and what a
+        // shopper typing in lower case means ("faster than 200mb/s").
+        "mb/s" if word == "Mb/s" => "Mbps",
+        "mb/s" => "MB/s",
         "gbps" | "gbit/s" => "Gbps",
         "gb/s" => "GB/s",
         "p" => "p",
@@ -209,9 +215,11 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "lb" | "lbs" | "pound" | "pounds" | "pfund" => "lb",
         "oz" | "ounce" | "ounces" => "oz",
         "ml" | "milliliter" | "milliliters" | "millilitre" => "ml",
-        "l" if word == "l" => "l",
+        "l" if word == "l" || word == "L" => "l",
         "liter" | "liters" | "litre" | "litres" => "l",
         "fl oz" | "fl. oz" | "fl.oz" | "floz" => "fl oz",
+        "qt" | "quart" | "quarts" => "qt",
+        "gal" | "gallon" | "gallons" => "gal",
         _ => return None,
     })
 }
@@ -240,8 +248,8 @@ fn number_unit_re() -> &'static Regex {
             r"(fl\.? ?oz|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)s?|centimet(?:er|re)s?|zentimeter|",
             r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|",
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
-            r"ounces?|millilit(?:er|re)s?|lit(?:er|re)s?|",
-            r"mah|mbps|gbps|mbit|mhz|ghz|khz|hz|hertz|kw|wh|mm|cm|ft|in|mb|gb|tb|mp|kg|lbs?|oz|ml|m|w|p|k|g|l|\x22|”)",
+            r"ounces?|millilit(?:er|re)s?|lit(?:er|re)s?|quarts?|qt|gallons?|gal|",
+            r"mah|ah|mbps|gbps|mbit|mhz|ghz|khz|hz|hertz|kw|wh|mm|cm|ft|in|mb|gb|tb|mp|kg|lbs?|oz|ml|m|w|p|k|g|l|\x22|”)",
             r"(?:$|[^\w])"
         ))
         .expect("spec regex compiles")
@@ -303,6 +311,13 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
                 || rest.to_lowercase().starts_with("stock")
                 || rest.to_lowercase().starts_with("one"))
         {
+            continue;
+        }
+        // "34W x 32L": a waist and a leg's length in a clothing size, no watts and
+        // no litres.
+        let sized = (canonical == "W" && rest.starts_with(['x', 'X']))
+            || (canonical == "l" && text[..num.start()].trim_end().ends_with(['x', 'X', '/']));
+        if sized {
             continue;
         }
         // "100 m Vp-p", "4 m A": a milli- written apart from its electrical unit.
@@ -828,6 +843,34 @@ mod tests {
         // Networks, sizes, versions and model numbers.
         assert!(read("Dual Band 2.4G and 5G, size M, HDMI 2.0, P6500").is_empty());
         assert!(read("Pack of 3, 720 pieces, 3-in-1 Charger, 2 in stock").is_empty());
+        // A leg's length in a clothing size is no volume.
+        assert!(read("Jeans 34W x 32L").is_empty());
+    }
+
+    #[test]
+    fn appliance_and_tool_units_are_read() {
+        assert_eq!(
+            read("Air Fryer, 4 Quart, Kettle 1.8L, 5-Qt, 2 gal"),
+            vec![
+                (Dim::Volume, 3785.412, "qt".to_string()),
+                (Dim::Volume, 1800.0, "l".to_string()),
+                (Dim::Volume, 4731.765, "qt".to_string()),
+                (Dim::Volume, 7570.82, "gal".to_string())
+            ]
+        );
+        assert_eq!(
+            read("20V MAX Battery, Premium 5.0Ah"),
+            vec![(Dim::Capacity, 5000.0, "Ah".to_string())]
+        );
+        // Megabytes a second, unless written with a small b after a capital M.
+        assert_eq!(
+            read("up to 250MB/s read, 200mb/s, 100 Mb/s"),
+            vec![
+                (Dim::DataRate, 2000.0, "MB/s".to_string()),
+                (Dim::DataRate, 1600.0, "MB/s".to_string()),
+                (Dim::DataRate, 100.0, "Mbps".to_string())
+            ]
+        );
     }
 
     #[test]

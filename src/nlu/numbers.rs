@@ -107,6 +107,17 @@ fn english_phrase(words: &[&str], start: usize) -> Option<(u64, usize)> {
             i += 1;
             continue;
         }
+        // "a hundred", "a thousand".
+        if w == "a"
+            && i == start
+            && words
+                .get(i + 1)
+                .is_some_and(|n| matches!(*n, "hundred" | "thousand"))
+        {
+            current = 1;
+            i += 1;
+            continue;
+        }
         if w == "hundred" && i > start {
             current = current.max(1) * 100;
             last_small = None;
@@ -275,6 +286,11 @@ mod tests {
         assert_eq!(digits_for_words("forty nine ninety nine"), "49 99");
         assert_eq!(digits_for_words("size forty-two please"), "size 42 please");
         assert_eq!(digits_for_words("one thousand two hundred"), "1200");
+        assert_eq!(
+            digits_for_words("a blender under a hundred dollars"),
+            "a blender under 100 dollars"
+        );
+        assert_eq!(digits_for_words("a thousand and one"), "1000 and one");
         assert_eq!(digits_for_words("i need a jacket"), "i need a jacket");
         assert_eq!(digits_for_words("eine jacke"), "eine jacke");
         assert_eq!(digits_for_words("the second one"), "the second one");

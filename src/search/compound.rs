@@ -116,6 +116,43 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(fold)
 }
 
+/// Two neighbouring words of a text written as one, folded: "Sound Bar" gives
+/// "soundbar", "Tooth Brush" "toothbrush", "Wi-Fi" "wifi". English writes many
+/// product names both ways ("night stand", "nightstand"; "smart watch",
+/// "smartwatch"), and so does a German shopper typing "winter jacke". Only words of
+/// letters, and no pair across punctuation other than a hyphen ("Bar, TV" is none).
+pub fn joined_pairs(text: &str) -> Vec<String> {
+    let letters = |w: &str| w.chars().count() >= 2 && w.chars().all(char::is_alphabetic);
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |a: &str, b: &str| {
+        if letters(a) && letters(b) {
+            let j = fold(&format!("{a}{b}"));
+            if !out.contains(&j) {
+                out.push(j);
+            }
+        }
+    };
+    // The last word of the text so far, when nothing but a space follows it.
+    let mut open: Option<&str> = None;
+    for token in text.split_whitespace() {
+        let pieces: Vec<&str> = token.split(|c: char| !c.is_alphanumeric()).collect();
+        // Pieces a hyphen joins ("Wi-Fi", "Ear-Buds").
+        let mut hyphened = token
+            .match_indices(|c: char| !c.is_alphanumeric())
+            .map(|(_, c)| c == "-");
+        for pair in pieces.windows(2) {
+            if hyphened.next() == Some(true) {
+                push(pair[0], pair[1]);
+            }
+        }
+        if let (Some(a), Some(b)) = (open, pieces.first()) {
+            push(a, b);
+        }
+        open = pieces.last().copied().filter(|p| !p.is_empty());
+    }
+    out
+}
+
 impl Decompounder {
     /// A decompounder knowing the built-in heads and every word of `texts`.
     pub fn from_texts<'a>(texts: impl IntoIterator<Item = &'a str>) -> Self {
@@ -209,6 +246,21 @@ impl Decompounder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn neighbouring_words_of_letters_are_joined_unless_punctuation_parts_them() {
+        assert_eq!(
+            joined_pairs("Sound Bar, TV Bluetooth Speaker 2.1 Night Stand. Wi-Fi"),
+            vec![
+                "soundbar",
+                "tvbluetooth",
+                "bluetoothspeaker",
+                "nightstand",
+                "wifi"
+            ]
+        );
+        assert!(joined_pairs("a 10-Speaker, cd 2.1 bar").is_empty());
+    }
 
     #[test]
     fn compounds_split_on_known_heads() {

@@ -401,6 +401,7 @@ impl ProductIndex {
             let german = format!("{} {category}", p.title);
             (d.heads_of(&german), d.modifiers_of(&german))
         };
+        let joined = super::compound::joined_pairs(&title).join(" ");
         let mut doc = doc!(
             f.id => p.id.clone(),
             f.id_key => id_key(&p.id),
@@ -408,6 +409,7 @@ impl ProductIndex {
             f.title_en => title,
             f.heads => heads,
             f.modifiers => modifiers,
+            f.joined => joined,
             f.category_de => category.clone(),
             f.category_en => category,
             f.attrs_de => attrs.clone(),

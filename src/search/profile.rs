@@ -92,7 +92,15 @@ impl Profile {
         // After the title's own kinds: the first is the one the title says.
         let mut kinds = kinds;
         if english {
-            for j in crate::catalog::kind::joined_heads(&p.title) {
+            let shelf_joined = p
+                .category
+                .last()
+                .map(|leaf| crate::catalog::kind::shelf_joined_heads(&p.title, leaf))
+                .unwrap_or_default();
+            for j in crate::catalog::kind::joined_heads(&p.title)
+                .into_iter()
+                .chain(shelf_joined)
+            {
                 if !kinds.contains(&j) {
                     kinds.push(j);
                 }
@@ -107,6 +115,17 @@ impl Profile {
             .as_ref()
             .or(kinds.first())
             .is_some_and(|k| ACCESSORY_KINDS.contains(&k.as_str()));
+        // A part or cover named after the title has said what the product is, is a
+        // feature of it: "LEVOIT Core 300 Air Purifier …, H13 True HEPA Filter" is
+        // no filter, "Sony a6400 …, with Case" no case. The shelf may still say so.
+        if !accessory {
+            let first = kinds.first().cloned();
+            kinds.retain(|k| {
+                Some(k) == first.as_ref()
+                    || Some(k) == shelf.as_ref()
+                    || !ACCESSORY_KINDS.contains(&k.as_str())
+            });
+        }
         let first_phrase = if english {
             first_phrase(&p.title)
         } else {
@@ -114,7 +133,8 @@ impl Profile {
         };
         let models = title_models(&p.title);
         let lead_models = if english {
-            let lead = title_models(&first_phrase.join(" "));
+            let mut lead = title_models(&first_phrase.join(" "));
+            lead.extend(end_code_models(&p.title));
             models
                 .iter()
                 .filter(|m| lead.contains(m))
@@ -143,6 +163,26 @@ impl Profile {
     }
 }
 
+/// The model a title closes with in brackets, as marketplaces write a product's own
+/// code: "DEWALT 20V MAX Cordless Drill / Driver Kit, Compact, 1/2-Inch
+/// (DCD771C2)" is the DCD771C2, as much as a title that names it first.
+fn end_code_models(title: &str) -> Vec<String> {
+    let Some(inner) = title
+        .trim_end()
+        .strip_suffix(')')
+        .and_then(|t| t.rsplit_once('('))
+        .map(|(_, inner)| inner)
+    else {
+        return Vec::new();
+    };
+    // One code, no description: "(DCB203-2)", "(Core300-RF)", not "(2.0Ah)" or
+    // "(Renewed, Black)".
+    if inner.split_whitespace().count() != 1 || inner.contains(',') {
+        return Vec::new();
+    }
+    title_models(inner)
+}
+
 /// Kinds of product made to protect, wear or hold another one: a listing of one that
 /// names a model ("Galaxy A25 Screen Protector") is not that model. Chargers, cables
 /// and stands are not among them: they carry model names of their own ("Anker 313
@@ -165,6 +205,12 @@ pub const ACCESSORY_KINDS: &[&str] = &[
     "mount",
     "decal",
     "sticker",
+    // Parts used up in or replaced on another: "LEVOIT Core 300 Replacement Filter"
+    // is no Core 300.
+    "filter",
+    "liner",
+    "refill",
+    "cartridge",
 ];
 
 /// Other kinds named after the product they go with ("Laptop Bag", "Phone Charger",
@@ -591,12 +637,26 @@ impl Vocabulary {
         let made_to_go_with = |next: &String| {
             ACCESSORY_KINDS.contains(&next.as_str()) || COMPANION_KINDS.contains(&next.as_str())
         };
-        p.first_phrase.iter().enumerate().any(|(i, w)| {
-            w == kind
-                && p.first_phrase
-                    .get(i + 1)
-                    .is_none_or(|next| !self.kinds.contains_key(next.as_str()))
-                && !p.first_phrase[i + 1..]
+        // The kind may be two words of the phrase written as one ("Sound Bar" for
+        // "soundbar").
+        let words = &p.first_phrase;
+        let joined = |i: usize| {
+            words.get(i + 1).is_some_and(|next| {
+                crate::catalog::kind::singular(&format!("{}{next}", words[i])) == kind
+            })
+        };
+        (0..words.len()).any(|i| {
+            let after = if words[i] == kind {
+                i + 1
+            } else if joined(i) {
+                i + 2
+            } else {
+                return false;
+            };
+            words
+                .get(after)
+                .is_none_or(|next| !self.kinds.contains_key(next.as_str()))
+                && !words[after..]
                     .iter()
                     .take_while(|next| !next.chars().any(|c| c.is_ascii_digit()))
                     .any(made_to_go_with)
@@ -605,12 +665,36 @@ impl Vocabulary {
 
     /// The kind a request asks for, when it names one this catalogue has.
     pub fn requested_kind(&self, normalised: &str) -> Option<String> {
-        let plain = crate::nlu::rules::specs::without_specs(normalised);
+        let plain = self.joined_kinds(&crate::nlu::rules::specs::without_specs(normalised));
         requested_kind(&plain, |w| {
             let narrower = narrower_kinds(w).iter().any(|n| self.is_kind(n));
             (narrower || self.mentions.contains_key(w) || self.kinds.contains_key(w))
                 .then(|| narrower || self.is_kind(w))
         })
+    }
+
+    /// A request with two neighbouring words written as one where titles write them
+    /// so and that word is a kind here: "tooth brush" asks for a toothbrush, which
+    /// the titles that part it ("Tooth Brush") are too (their joined head), while
+    /// "brush" would leave out every "Toothbrush".
+    fn joined_kinds(&self, text: &str) -> String {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let letters = |w: &str| w.chars().count() >= 2 && w.chars().all(char::is_alphabetic);
+        let mut out: Vec<String> = Vec::with_capacity(words.len());
+        let mut i = 0;
+        while i < words.len() {
+            if let Some(next) = words.get(i + 1).filter(|n| letters(n) && letters(words[i])) {
+                let joined = crate::catalog::kind::singular(&format!("{}{next}", words[i]));
+                if self.mentions.contains_key(&joined) && self.is_kind(&joined) {
+                    out.push(joined);
+                    i += 2;
+                    continue;
+                }
+            }
+            out.push(words[i].to_string());
+            i += 1;
+        }
+        out.join(" ")
     }
 
     /// Whether a token names a model here: some titles have it, and few enough that
@@ -1272,6 +1356,19 @@ mod tests {
         assert!(smart_watch.kinds.contains(&"smartwatch".to_string()));
         // The title's own kind stays first.
         assert_eq!(sound_bar.kinds.first().map(String::as_str), Some("bar"));
+        // A shelf that parts the word ("Sound Bars") still names the joined kind of
+        // a title that goes on to another ("… Sound Bar Bundle").
+        let bundle = listing(
+            "Memphis Audio MXASB35 35\" 10-Speaker ATV/UTV Sound Bar Bundle",
+            "Sound Bars",
+        );
+        assert!(v.is_of_kind(&bundle, "soundbar"), "{:?}", bundle.kinds);
+        // A shopper writes it apart where titles write it as one word: that word is
+        // the kind asked for, which the parted titles are too, not "bar".
+        assert_eq!(v.requested_kind("a sound bar").as_deref(), Some("soundbar"));
+        assert_eq!(v.requested_kind("soundbars").as_deref(), Some("soundbar"));
+        // Two words no title writes as one stay apart.
+        assert_eq!(v.requested_kind("smart tv").as_deref(), Some("tv"));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use tantivy::tokenizer::{
 use tantivy::Index;
 
 /// Bump when a field or analyser changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Analyser names as registered on the index.
 pub const DE: &str = "shop_de";
@@ -35,6 +35,10 @@ pub struct Fields {
     /// The modifiers of compounds ("kaffee" of "Kaffeebohnen"): a bare keyword
     /// finds the compounds it starts.
     pub modifiers: Field,
+    /// Neighbouring title words written as one ("Sound Bar" → "soundbar"): a shopper
+    /// who writes the name as one word finds titles that part it (see
+    /// [`super::compound::joined_pairs`]).
+    pub joined: Field,
     pub brand: Field,
     pub category_de: Field,
     pub category_en: Field,
@@ -75,6 +79,7 @@ pub fn build() -> (Schema, Fields) {
         title_en: b.add_text_field("title_en", text(EN)),
         heads: b.add_text_field("heads", text(DE)),
         modifiers: b.add_text_field("modifiers", text(DE)),
+        joined: b.add_text_field("joined", text(EN)),
         brand: b.add_text_field("brand", text(PLAIN)),
         category_de: b.add_text_field("category_de", text(DE)),
         category_en: b.add_text_field("category_en", text(EN)),

@@ -390,3 +390,47 @@ fn a_kill_during_indexing_leaves_a_usable_index() {
         let _ = shop.search(&q("Jacke")).unwrap();
     }
 }
+
+/// English writes many names as one word or two ("night stand", "nightstand"): a
+/// shopper's spelling finds the titles of the other, and a pair no title writes as
+/// one word ("bamboo brush") adds nothing.
+#[test]
+fn a_name_written_as_one_word_or_two_finds_both() {
+    let (_d, shop) = fresh_shop();
+    let rows = [
+        ("N1", "Baja Night Stand, 2 Drawer, Solid Wood"),
+        ("N2", "YEK Modern Nightstand with Self Closing Drawer"),
+        ("N3", "Adjustable Floor Lamp Stand for Reading"),
+        ("T1", "Gergxi Tooth Brush, Super Hard Bristles"),
+        ("T2", "Children Toothbrush, U-Shape, 360 Degree"),
+        ("T3", "Bamboo Hair Brush with Natural Bristles"),
+    ];
+    let text: String = rows
+        .iter()
+        .map(|(id, title)| {
+            format!(
+                "{{\"id\":\"{id}\",\"title\":\"{title}\",\"price\":1999,\"currency\":\"USD\",\"language\":\"en\",\"variants\":[{{\"id\":\"{id}-1\",\"stock\":3}}]}}\n"
+            )
+        })
+        .collect();
+    shop.load_source(&text, Format::Jsonl, &ImportOptions::default())
+        .unwrap();
+    let ids = |text: &str| -> Vec<String> {
+        let mut ids: Vec<String> = shop
+            .search(&q(text))
+            .unwrap()
+            .hits
+            .into_iter()
+            .take(2)
+            .map(|h| h.id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    for text in ["nightstand", "night stand"] {
+        assert_eq!(ids(text), ["N1", "N2"], "{text}");
+    }
+    for text in ["toothbrush", "tooth brush"] {
+        assert_eq!(ids(text), ["T1", "T2"], "{text}");
+    }
+}

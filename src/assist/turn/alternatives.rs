@@ -93,7 +93,15 @@ impl Assistant {
             return Ok(false);
         };
         let title = original.title_en.as_deref().unwrap_or(&original.title);
-        let words: Vec<String> = title
+        // What the product is comes first; what follows a comma are its features and
+        // colours ("…, 60 Min Run Time, Yellow/Nickel"), which would find other
+        // things in those colours and hide the kind behind their last word.
+        let first_phrase = title
+            .split([',', '|', '(', '['])
+            .next()
+            .filter(|p| p.split_whitespace().count() >= 3)
+            .unwrap_or(title);
+        let words: Vec<String> = first_phrase
             .to_lowercase()
             .split(|c: char| !c.is_alphanumeric() && c != '-')
             .filter(|w| !w.is_empty())

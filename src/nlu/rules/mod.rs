@@ -84,6 +84,14 @@ pub fn normalise(text: &str) -> String {
             && chars[i + 1].is_ascii_digit();
         match c {
             '.' | ',' if between_digits => cleaned.push(c),
+            // A rate's unit: "200mb/s", "1 gbit/s".
+            '/' if i > 0
+                && matches!(chars[i - 1], 'b' | 't')
+                && chars.get(i + 1) == Some(&'s')
+                && chars.get(i + 2).is_none_or(|n| !n.is_alphanumeric()) =>
+            {
+                cleaned.push(c)
+            }
             '€' => cleaned.push_str(" eur "),
             '$' => cleaned.push_str(" usd "),
             '#' => cleaned.push(' '),

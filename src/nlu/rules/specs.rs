@@ -138,6 +138,16 @@ const MORE_THAN: &[&str] = &[
     "higher than",
     "faster than",
     "heavier than",
+    "taller than",
+    "higher",
+    "taller",
+    "wider than",
+    "stronger than",
+    "more powerful than",
+    "brighter than",
+    "höher als",
+    "breiter als",
+    "stärker als",
     "over",
     "above",
     "exceeding",
@@ -176,6 +186,11 @@ const LESS_THAN: &[&str] = &[
     "kürzer als",
     "kleiner als",
     "leichter als",
+    "thinner than",
+    "narrower than",
+    "slower than",
+    "dünner als",
+    "schmaler als",
 ];
 
 /// The comparison the words before a quantity ask for.
@@ -265,6 +280,8 @@ fn wish(normalised: &str, q: Quantity, range: &std::ops::Range<usize>) -> Option
             | Dim::Energy
     ) || (q.dim == Dim::Length && matches!(q.unit.as_str(), "mm" | "ft" | "m"))
         || q.dim == Dim::Power
+        // "pressure cooker 8 quart": an appliance's size; beauty sizes are in oz or ml.
+        || matches!(q.unit.as_str(), "qt" | "gal")
         // "27 inch monitor", "55 zoll fernseher": a screen's size.
         || (q.unit == "in" && names_a_screen(normalised));
     let sized = after.starts_with("x ") || before.trim_end().ends_with(" x");
@@ -549,6 +566,14 @@ mod tests {
         assert_eq!((w.dim, w.op), (Dim::Length, SpecOp::About));
         assert!(w.met_by(0.6858) && !w.met_by(0.5461));
         assert_eq!(one("55 zoll fernseher").op, SpecOp::About);
+        // Heights and quarts; a rate typed in lower case keeps its slash.
+        let w = one("tripod taller than 55 inches");
+        assert_eq!((w.dim, w.op), (Dim::Length, SpecOp::MoreThan));
+        assert_eq!(one("pressure cooker 8 quart").op, SpecOp::About);
+        let w = one(&crate::nlu::rules::normalise(
+            "memory card faster than 200MB/s",
+        ));
+        assert_eq!((w.dim, w.wanted.value), (Dim::DataRate, 1600.0));
     }
 
     #[test]

@@ -51,20 +51,33 @@ pub(super) fn rerank_by_coverage(hits: &mut [Hit], text: &str, want: usize, an: 
             .windows(2)
             .map(|w| (w[0].as_str(), w[1].as_str()))
             .collect();
+        // A name written as one word or two ("nightstand", "night stand") covers
+        // the other spelling: the body's neighbours joined, the query's too.
+        let joined: HashSet<String> = en.windows(2).map(|w| format!("{}{}", w[0], w[1])).collect();
+        let pair_met: Vec<bool> = query
+            .windows(2)
+            .map(|w| {
+                pairs.contains(&(w[0].0.as_str(), w[1].0.as_str()))
+                    || en_set.contains(format!("{}{}", w[0].0, w[1].0).as_str())
+            })
+            .collect();
         let covered = query
             .iter()
-            .filter(|(e, d)| en_set.contains(e.as_str()) || d.iter().any(|t| de_set.contains(t)))
+            .enumerate()
+            .filter(|(i, (e, d))| {
+                en_set.contains(e.as_str())
+                    || d.iter().any(|t| de_set.contains(t))
+                    || joined.contains(e)
+                    || (*i > 0 && pair_met[i - 1])
+                    || pair_met.get(*i).copied().unwrap_or(false)
+            })
             .count() as f32
             / query.len() as f32;
         h.coverage = covered;
         if single {
             continue;
         }
-        let paired = query
-            .windows(2)
-            .filter(|w| pairs.contains(&(w[0].0.as_str(), w[1].0.as_str())))
-            .count() as f32
-            / (query.len() - 1) as f32;
+        let paired = pair_met.iter().filter(|m| **m).count() as f32 / (query.len() - 1) as f32;
         h.score *= 1.0 + covered + paired;
     }
     if !single {
