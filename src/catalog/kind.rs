@@ -652,6 +652,31 @@ pub fn joined_heads(title: &str) -> Vec<String> {
     out
 }
 
+/// The kinds the category's levels between the top and the shelf name, where the
+/// shelf is a sort of it and the title has the word: a "Cordless Drill Driver Kit" on
+/// "Power Tools > Drills > Drill Drivers" is a drill. A "… 10-Speaker … Sound Bar"
+/// on "Speakers > Sound Bars" stays a soundbar: its shelf is no sort of speaker by
+/// its words. The top level ("Electronics", "Home") is a department, not a kind.
+pub fn upper_shelf_kinds(title: &str, category: &[String]) -> Vec<String> {
+    let (Some(middle), Some(leaf)) = (
+        category.get(1..category.len().saturating_sub(1)),
+        category.last(),
+    ) else {
+        return Vec::new();
+    };
+    let words = title_words(title);
+    let leaf_words = title_words(leaf);
+    let mut out: Vec<String> = Vec::new();
+    for level in middle {
+        if let Some(k) = shelf_kind(level).filter(|k| words.contains(k) && leaf_words.contains(k)) {
+            if !out.contains(&k) {
+                out.push(k);
+            }
+        }
+    }
+    out
+}
+
 /// The shelf's kind written as one word, where the title has its two words: "Sound
 /// Bars" over "… Sound Bar Bundle" is a soundbar as well as a bundle.
 pub fn shelf_joined_heads(title: &str, category_leaf: &str) -> Vec<String> {
@@ -828,6 +853,31 @@ mod tests {
             asked_phrase("a tv please under 300 usd", |w| filler(w) || w == "under"),
             ["tv"]
         );
+    }
+
+    #[test]
+    fn a_level_between_the_department_and_the_shelf_names_a_kind_the_title_has() {
+        let path = |p: &str| -> Vec<String> { p.split(" > ").map(String::from).collect() };
+        assert_eq!(
+            upper_shelf_kinds(
+                "DEWALT 20V MAX Cordless Drill Driver Kit DCD771C2",
+                &path("Power Tools > Drills > Drill Drivers")
+            ),
+            vec!["drill"]
+        );
+        // The department and the shelf are not read here; a level the title does not
+        // name adds nothing.
+        assert!(upper_shelf_kinds("Drill Bits, 40 Piece", &path("Drills > Drill Bits")).is_empty());
+        assert!(upper_shelf_kinds(
+            "Memphis Audio 35\" 10-Speaker ATV/UTV Sound Bar Bundle",
+            &path("Electronics > Home Audio > Speakers > Sound Bars")
+        )
+        .is_empty());
+        assert!(upper_shelf_kinds(
+            "Bit Set, 40 Piece",
+            &path("Power Tools > Accessories > Bits")
+        )
+        .is_empty());
     }
 
     #[test]

@@ -115,6 +115,18 @@ impl Profile {
             .as_ref()
             .or(kinds.first())
             .is_some_and(|k| ACCESSORY_KINDS.contains(&k.as_str()));
+        // A level above the shelf names a kind the shelf is a sort of, unless the
+        // shelf holds what goes with it ("Camera Mounts & Clamps" are no cameras).
+        let goes_with = |k: &String| {
+            ACCESSORY_KINDS.contains(&k.as_str()) || COMPANION_KINDS.contains(&k.as_str())
+        };
+        if english && !accessory && !shelf.as_ref().is_some_and(goes_with) {
+            for k in crate::catalog::kind::upper_shelf_kinds(&p.title, &p.category) {
+                if !kinds.contains(&k) {
+                    kinds.push(k);
+                }
+            }
+        }
         // A part or cover named after the title has said what the product is, is a
         // feature of it: "LEVOIT Core 300 Air Purifier …, H13 True HEPA Filter" is
         // no filter, "Sony a6400 …, with Case" no case. The shelf may still say so.
