@@ -677,6 +677,34 @@ pub fn upper_shelf_kinds(title: &str, category: &[String]) -> Vec<String> {
     out
 }
 
+/// The shelf's kind and its joined form, where the description's first sentence
+/// names the shelf too: "Anker 622 Magnetic Battery (MagGo) … Portable Charger" on
+/// "Power Banks", described as "5000mAh magnetic power bank …", is a power bank. The
+/// description alone is no source of kinds (it names what a product fits as often as
+/// what it is); with the shelf saying the same, it is.
+pub fn described_shelf_kinds(description: &str, category_leaf: &str) -> Vec<String> {
+    let first = description
+        .split_terminator(['.', '!', '?', '\n'])
+        .next()
+        .unwrap_or("");
+    // Its product phrases: not what it is "compatible" with or "for".
+    let said = phrase_words(first);
+    let mut out: Vec<String> = Vec::new();
+    for p in phrases(&category_leaf.replace('&', ",")) {
+        let shelf: Vec<String> = p.iter().map(|w| singular(w)).collect();
+        let names = |words: &Vec<String>| words.windows(shelf.len()).any(|w| w == shelf.as_slice());
+        if shelf.is_empty() || !said.iter().any(names) {
+            continue;
+        }
+        for k in head_of(&p).into_iter().chain(joined_head(&p)) {
+            if !out.contains(&k) {
+                out.push(k);
+            }
+        }
+    }
+    out
+}
+
 /// The shelf's kind written as one word, where the title has its two words: "Sound
 /// Bars" over "… Sound Bar Bundle" is a soundbar as well as a bundle.
 pub fn shelf_joined_heads(title: &str, category_leaf: &str) -> Vec<String> {
@@ -876,6 +904,30 @@ mod tests {
         assert!(upper_shelf_kinds(
             "Bit Set, 40 Piece",
             &path("Power Tools > Accessories > Bits")
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn a_shelf_the_description_opens_with_names_a_kind() {
+        assert_eq!(
+            described_shelf_kinds(
+                "5000mAh magnetic power bank for iPhone. Works with MagSafe cases.",
+                "Power Banks"
+            ),
+            vec!["bank", "powerbank"]
+        );
+        // Only the first sentence, and only the shelf's words in their order.
+        assert!(described_shelf_kinds(
+            "A magnetic charger. Charge it from any power bank.",
+            "Power Banks"
+        )
+        .is_empty());
+        assert!(described_shelf_kinds("A bank of power outlets", "Power Banks").is_empty());
+        // What it is compatible with is not what it is.
+        assert!(described_shelf_kinds(
+            "Compatible: Passive Pencil P01 / Drawing tablet Xp-pen Star G640",
+            "Tablets"
         )
         .is_empty());
     }

@@ -121,7 +121,15 @@ impl Profile {
             ACCESSORY_KINDS.contains(&k.as_str()) || COMPANION_KINDS.contains(&k.as_str())
         };
         if english && !accessory && !shelf.as_ref().is_some_and(goes_with) {
-            for k in crate::catalog::kind::upper_shelf_kinds(&p.title, &p.category) {
+            let described = p
+                .category
+                .last()
+                .map(|leaf| crate::catalog::kind::described_shelf_kinds(&p.description, leaf))
+                .unwrap_or_default();
+            for k in crate::catalog::kind::upper_shelf_kinds(&p.title, &p.category)
+                .into_iter()
+                .chain(described)
+            {
                 if !kinds.contains(&k) {
                     kinds.push(k);
                 }

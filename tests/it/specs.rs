@@ -859,6 +859,9 @@ fn a_third_catalogue_written_before_the_code_read_it_finds_what_was_asked() {
         // A line named with its number ("PlayStation 5") is carried: the model is.
         "playstation 5",
         "a playstation 5 and a dualsense controller",
+        // A "Magnetic Battery … Portable Charger" on "Power Banks", described as a
+        // power bank, is one (the shelf and the description agree).
+        "cheapest power bank",
     ] {
         assert_eq!(f1(text), 1.0, "{text}\n{report}");
     }
