@@ -913,3 +913,36 @@ fn a_fourth_catalogue_of_appliances_and_tools_finds_what_was_asked() {
     assert!(report.f1 >= 0.95, "{report}");
     assert_eq!(report.first_right, 1.0, "{report}");
 }
+
+/// A superlative word names no product: "longest" matching the "Long" of an HDMI
+/// cable's title made it as good a match for "longest usb cable" as the USB cables,
+/// and the 100 ft HDMI cable came first.
+#[test]
+fn a_superlative_word_is_no_word_a_product_matches() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = [
+        (
+            "C1",
+            "High Speed Long HDMI 2.0 Cable with Ethernet (100 Feet)",
+        ),
+        ("C2", "Link Cable 16ft, USB 3.2 Gen 1 Type A to C Cable"),
+        ("C3", "USB Charging Cable 6ft, Nylon Braided"),
+    ];
+    let text: String = rows
+        .iter()
+        .map(|(id, title)| {
+            format!(
+                "{{\"id\":\"{id}\",\"title\":\"{title}\",\"price\":1999,\"currency\":\"USD\",\"language\":\"en\",\"category\":[\"Electronics\",\"Cables\"],\"variants\":[{{\"id\":\"{id}-1\",\"stock\":3}}]}}\n"
+            )
+        })
+        .collect();
+    let (a, report) = crate::common::rules_only_assistant(
+        dir.path(),
+        &text,
+        shopassist::catalog::import::Format::Jsonl,
+    );
+    assert!(report.errors.is_empty(), "{report}");
+    let out = say(&a, None, "c-longest", "longest usb cable");
+    assert_eq!(ids(&out).first().copied(), Some("C2"), "{}", out.reply);
+    assert!(!ids(&out).contains(&"C1"), "{}", out.reply);
+}

@@ -231,9 +231,14 @@ struct Fit<'a> {
 
 /// How many of the request's words a hit matched.
 pub(super) fn matched_words(h: &Hit) -> usize {
+    // A superlative orders products and names none: "longest" matching the "Long"
+    // of an HDMI cable's title made it as good a match for "longest usb cable" as
+    // the USB cables.
     h.reasons
         .iter()
-        .filter(|r| matches!(r, Reason::Matched { .. }))
+        .filter(|r| {
+            matches!(r, Reason::Matched { term } if !crate::nlu::rules::is_superlative_word(term))
+        })
         .count()
 }
 
