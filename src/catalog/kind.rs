@@ -12,7 +12,7 @@
 //! Heads are folded and made singular ("cables" → "cable", "batteries" → "battery")
 //! so the shopper's "hdmi cables" finds a title's "HDMI Cable".
 
-use super::text::fold;
+use super::text::{fold, is_word_of_letters};
 
 /// Words that end a title's product phrase and start a target or a feature.
 const TARGET_WORDS: &[&str] = &[
@@ -621,12 +621,9 @@ pub fn title_kinds(title: &str, category_leaf: Option<&str>) -> Vec<String> {
         // English writes some kinds as one word or two ("Soundbars" on the shelf,
         // "Sound Bar" in the title; "Smart Watch", "Power Bank"): the title has
         // the shelf's word when two of its words make it up.
-        let joined: Vec<String> = title_words
-            .windows(2)
-            .map(|w| singular(&format!("{}{}", w[0], w[1])))
-            .collect();
+        let joined = joined_neighbours(&title_words);
         let named_none = out.is_empty();
-        for p in phrases(&leaf.replace('&', ",")) {
+        for p in shelf_phrases(leaf) {
             if let Some(h) = head_of(&p) {
                 let titled = title_words.contains(&h) || joined.contains(&h);
                 if !out.contains(&h) && (named_none || titled) {
@@ -690,7 +687,7 @@ pub fn described_shelf_kinds(description: &str, category_leaf: &str) -> Vec<Stri
     // Its product phrases: not what it is "compatible" with or "for".
     let said = phrase_words(first);
     let mut out: Vec<String> = Vec::new();
-    for p in phrases(&category_leaf.replace('&', ",")) {
+    for p in shelf_phrases(category_leaf) {
         let shelf: Vec<String> = p.iter().map(|w| singular(w)).collect();
         let names = |words: &Vec<String>| words.windows(shelf.len()).any(|w| w == shelf.as_slice());
         if shelf.is_empty() || !said.iter().any(names) {
@@ -708,12 +705,8 @@ pub fn described_shelf_kinds(description: &str, category_leaf: &str) -> Vec<Stri
 /// The shelf's kind written as one word, where the title has its two words: "Sound
 /// Bars" over "… Sound Bar Bundle" is a soundbar as well as a bundle.
 pub fn shelf_joined_heads(title: &str, category_leaf: &str) -> Vec<String> {
-    let words = title_words(title);
-    let joined: Vec<String> = words
-        .windows(2)
-        .map(|w| singular(&format!("{}{}", w[0], w[1])))
-        .collect();
-    phrases(&category_leaf.replace('&', ","))
+    let joined = joined_neighbours(&title_words(title));
+    shelf_phrases(category_leaf)
         .iter()
         .filter_map(|p| joined_head(p))
         .filter(|j| joined.contains(j))
@@ -725,16 +718,29 @@ pub fn shelf_joined_heads(title: &str, category_leaf: &str) -> Vec<String> {
 fn joined_head(words: &[String]) -> Option<String> {
     let at = words.iter().rposition(|w| may_head(w))?;
     let before = words.get(at.checked_sub(1)?)?;
-    let letters = |w: &str| w.chars().count() >= 2 && w.chars().all(char::is_alphabetic);
-    (letters(before) && letters(&words[at])).then(|| singular(&format!("{before}{}", words[at])))
+    (is_word_of_letters(before) && is_word_of_letters(&words[at]))
+        .then(|| singular(&format!("{before}{}", words[at])))
+}
+
+/// Each two neighbouring words written as one, singular ("sound", "bar" →
+/// "soundbar").
+fn joined_neighbours(words: &[String]) -> Vec<String> {
+    words
+        .windows(2)
+        .map(|w| singular(&format!("{}{}", w[0], w[1])))
+        .collect()
+}
+
+/// The phrases of a category's level, whose "&" parts two names ("Camera Mounts &
+/// Clamps").
+fn shelf_phrases(level: &str) -> Vec<Vec<String>> {
+    phrases(&level.replace('&', ","))
 }
 
 /// The kind a category's last level names ("Smartphones" → "smartphone",
 /// "Graphics Cards" → "card").
 pub fn shelf_kind(leaf: &str) -> Option<String> {
-    phrases(&leaf.replace('&', ","))
-        .first()
-        .and_then(|p| head_of(p))
+    shelf_phrases(leaf).first().and_then(|p| head_of(p))
 }
 
 /// The kind a shopper asks for: in the first phrase of the request that names one,

@@ -1,6 +1,12 @@
 //! Word folding shared by the index, the rules and the answers: one spelling of a
 //! word whatever its case and umlauts.
 
+/// Whether a word is two or more letters and nothing else: what may be written
+/// together with its neighbour as one word ("Sound Bar", "soundbar").
+pub fn is_word_of_letters(word: &str) -> bool {
+    word.chars().count() >= 2 && word.chars().all(char::is_alphabetic)
+}
+
 /// Lowercases and folds a word the way the index does (ä → a, ö → o, ü → u, ß → ss).
 pub fn fold(word: &str) -> String {
     let mut out = String::with_capacity(word.len());

@@ -122,10 +122,10 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 /// "smartwatch"), and so does a German shopper typing "winter jacke". Only words of
 /// letters, and no pair across punctuation other than a hyphen ("Bar, TV" is none).
 pub fn joined_pairs(text: &str) -> Vec<String> {
-    let letters = |w: &str| w.chars().count() >= 2 && w.chars().all(char::is_alphabetic);
+    use crate::catalog::text::is_word_of_letters;
     let mut out: Vec<String> = Vec::new();
     let mut push = |a: &str, b: &str| {
-        if letters(a) && letters(b) {
+        if is_word_of_letters(a) && is_word_of_letters(b) {
             let j = fold(&format!("{a}{b}"));
             if !out.contains(&j) {
                 out.push(j);

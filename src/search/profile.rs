@@ -117,10 +117,7 @@ impl Profile {
             .is_some_and(|k| ACCESSORY_KINDS.contains(&k.as_str()));
         // A level above the shelf names a kind the shelf is a sort of, unless the
         // shelf holds what goes with it ("Camera Mounts & Clamps" are no cameras).
-        let goes_with = |k: &String| {
-            ACCESSORY_KINDS.contains(&k.as_str()) || COMPANION_KINDS.contains(&k.as_str())
-        };
-        if english && !accessory && !shelf.as_ref().is_some_and(goes_with) {
+        if english && !accessory && !shelf.as_deref().is_some_and(goes_with_another) {
             let described = p
                 .category
                 .last()
@@ -239,6 +236,12 @@ const COMPANION_KINDS: &[&str] = &[
     "bag", "backpack", "stand", "charger", "cable", "adapter", "dock", "hub", "battery", "lens",
     "kit", "mat", "pad", "cooler", "fan", "light", "remote", "tripod",
 ];
+
+/// Whether a kind is made to go with another product: an accessory or a companion
+/// ("Laptop Bag", "TV Wall Mount").
+fn goes_with_another(kind: &str) -> bool {
+    ACCESSORY_KINDS.contains(&kind) || COMPANION_KINDS.contains(&kind)
+}
 
 /// Kinds that English writes as one word with the kind they are a sort of: a
 /// smartphone is a phone, a smartwatch a watch. A suffix rule would make headphones
@@ -654,9 +657,6 @@ impl Vocabulary {
         // one: what is made to go with a product is always a kind of its own, also
         // a few words on, up to a spec or model: "TV Wall Mount" is a mount, while
         // "Fitness Watch 1.69inch Smart Bracelet" stays a watch.
-        let made_to_go_with = |next: &String| {
-            ACCESSORY_KINDS.contains(&next.as_str()) || COMPANION_KINDS.contains(&next.as_str())
-        };
         // The kind may be two words of the phrase written as one ("Sound Bar" for
         // "soundbar").
         let words = &p.first_phrase;
@@ -679,7 +679,7 @@ impl Vocabulary {
                 && !words[after..]
                     .iter()
                     .take_while(|next| !next.chars().any(|c| c.is_ascii_digit()))
-                    .any(made_to_go_with)
+                    .any(|next| goes_with_another(next))
         })
     }
 
@@ -698,12 +698,15 @@ impl Vocabulary {
     /// the titles that part it ("Tooth Brush") are too (their joined head), while
     /// "brush" would leave out every "Toothbrush".
     fn joined_kinds(&self, text: &str) -> String {
+        use crate::catalog::text::is_word_of_letters;
         let words: Vec<&str> = text.split_whitespace().collect();
-        let letters = |w: &str| w.chars().count() >= 2 && w.chars().all(char::is_alphabetic);
         let mut out: Vec<String> = Vec::with_capacity(words.len());
         let mut i = 0;
         while i < words.len() {
-            if let Some(next) = words.get(i + 1).filter(|n| letters(n) && letters(words[i])) {
+            if let Some(next) = words
+                .get(i + 1)
+                .filter(|n| is_word_of_letters(n) && is_word_of_letters(words[i]))
+            {
                 let joined = crate::catalog::kind::singular(&format!("{}{next}", words[i]));
                 if self.mentions.contains_key(&joined) && self.is_kind(&joined) {
                     out.push(joined);
