@@ -405,14 +405,7 @@ fn a_name_written_as_one_word_or_two_finds_both() {
         ("T2", "Children Toothbrush, U-Shape, 360 Degree"),
         ("T3", "Bamboo Hair Brush with Natural Bristles"),
     ];
-    let text: String = rows
-        .iter()
-        .map(|(id, title)| {
-            format!(
-                "{{\"id\":\"{id}\",\"title\":\"{title}\",\"price\":1999,\"currency\":\"USD\",\"language\":\"en\",\"variants\":[{{\"id\":\"{id}-1\",\"stock\":3}}]}}\n"
-            )
-        })
-        .collect();
+    let text = crate::common::titled_listings(&rows, &[]);
     shop.load_source(&text, Format::Jsonl, &ImportOptions::default())
         .unwrap();
     let ids = |text: &str| -> Vec<String> {

@@ -66,6 +66,13 @@ fn f1_of(report: &shopassist::eval::specs::Report, text: &str) -> f64 {
         .f1
 }
 
+/// Asserts that each request of a report found exactly its gold set (F1 1.0).
+fn assert_found_exactly(report: &shopassist::eval::specs::Report, texts: &[&str]) {
+    for text in texts {
+        assert_eq!(f1_of(report, text), 1.0, "{text}\n{report}");
+    }
+}
+
 /// The rules-only assistant over `<name>_catalog.jsonl` of the specs set.
 fn catalogue_assistant(dir: &std::path::Path, name: &str) -> Assistant {
     let text = std::fs::read_to_string(specs_data().join(format!("{name}_catalog.jsonl"))).unwrap();
@@ -508,38 +515,38 @@ fn naming_a_listing_adds_the_version_its_title_names() {
 #[test]
 fn the_technical_catalogue_set_finds_exactly_what_was_asked() {
     let report = rules_only_report("tech");
-    let f1 = |text: &str| f1_of(&report, text);
     // Each names a general rule that once failed here.
-    for text in [
-        // A bare model is a search; a hyphenated model is not also its parts ("i5").
-        "i5-13600k",
-        // "4060 Ti" is another model than "4060".
-        "rtx 4060 graphics card",
-        // The cards titled "RTX 4060", not a laptop that lists one among its specs.
-        "rtx 4060",
-        // "650 watt" is a spec, not the model "650" of one power supply.
-        "netzteil mit mindestens 650 watt",
-        // A screen's bare inches are its size.
-        "cheapest 27 inch monitor",
-        // "RAM" is sold as memory; "16GB RAM" of a laptop is no kind of it.
-        "cheapest ddr5 ram",
-        // "P3 Plus" is one name, not a P3 and a second thing.
-        "ssd with at least 2tb",
-        // A model named alone is the phone, not its screen protector.
-        "galaxy a25",
-        // "for it" after a model is for that model.
-        "samsung galaxy a25 and a case for it",
-        // A connector is no head, and "X to Y" joins two plugs of one adapter.
-        "hdmi to usb c adapter",
-        // A socket with its number, a Wi-Fi generation: constraints, not words.
-        "lga 1700 motherboard",
-        "wifi 6 router",
-        // A product named after "for" is found, and what fits it is by its socket.
-        "motherboard for the ryzen 7 7700x",
-        "a cpu that fits the asus tuf x570",
-    ] {
-        assert_eq!(f1(text), 1.0, "{text}\n{report}");
-    }
+    assert_found_exactly(
+        &report,
+        &[
+            // A bare model is a search; a hyphenated model is not also its parts ("i5").
+            "i5-13600k",
+            // "4060 Ti" is another model than "4060".
+            "rtx 4060 graphics card",
+            // The cards titled "RTX 4060", not a laptop that lists one among its specs.
+            "rtx 4060",
+            // "650 watt" is a spec, not the model "650" of one power supply.
+            "netzteil mit mindestens 650 watt",
+            // A screen's bare inches are its size.
+            "cheapest 27 inch monitor",
+            // "RAM" is sold as memory; "16GB RAM" of a laptop is no kind of it.
+            "cheapest ddr5 ram",
+            // "P3 Plus" is one name, not a P3 and a second thing.
+            "ssd with at least 2tb",
+            // A model named alone is the phone, not its screen protector.
+            "galaxy a25",
+            // "for it" after a model is for that model.
+            "samsung galaxy a25 and a case for it",
+            // A connector is no head, and "X to Y" joins two plugs of one adapter.
+            "hdmi to usb c adapter",
+            // A socket with its number, a Wi-Fi generation: constraints, not words.
+            "lga 1700 motherboard",
+            "wifi 6 router",
+            // A product named after "for" is found, and what fits it is by its socket.
+            "motherboard for the ryzen 7 7700x",
+            "a cpu that fits the asus tuf x570",
+        ],
+    );
     assert!(report.f1 >= 0.95, "{report}");
     assert!(report.first_right >= 0.9, "{report}");
 }
@@ -843,28 +850,28 @@ fn a_range_a_product_fits_and_a_refresh_rate_are_specs() {
 #[test]
 fn a_third_catalogue_written_before_the_code_read_it_finds_what_was_asked() {
     let report = rules_only_report("gadgets");
-    let f1 = |text: &str| f1_of(&report, text);
     // Each names a general rule that failed on the first run.
-    for text in [
-        // "TV Wall Mount … for 37-82 inch TVs" is a mount, not the largest TV.
-        "largest tv",
-        "tv at least 65 inch",
-        // "Smart Watch" and "Sound Bar" are the shelf's "Smartwatches" and "Soundbars".
-        "cheapest smartwatch",
-        "soundbar",
-        "find the cheapest soundbar and add it to my cart",
-        // A case "for iPhone 15 Pro" does not fit the iPhone 15; the 15 Pro is no 15.
-        "case for iphone 15",
-        "an iphone 15 and a case for it",
-        // A line named with its number ("PlayStation 5") is carried: the model is.
-        "playstation 5",
-        "a playstation 5 and a dualsense controller",
-        // A "Magnetic Battery … Portable Charger" on "Power Banks", described as a
-        // power bank, is one (the shelf and the description agree).
-        "cheapest power bank",
-    ] {
-        assert_eq!(f1(text), 1.0, "{text}\n{report}");
-    }
+    assert_found_exactly(
+        &report,
+        &[
+            // "TV Wall Mount … for 37-82 inch TVs" is a mount, not the largest TV.
+            "largest tv",
+            "tv at least 65 inch",
+            // "Smart Watch" and "Sound Bar" are the shelf's "Smartwatches" and "Soundbars".
+            "cheapest smartwatch",
+            "soundbar",
+            "find the cheapest soundbar and add it to my cart",
+            // A case "for iPhone 15 Pro" does not fit the iPhone 15; the 15 Pro is no 15.
+            "case for iphone 15",
+            "an iphone 15 and a case for it",
+            // A line named with its number ("PlayStation 5") is carried: the model is.
+            "playstation 5",
+            "a playstation 5 and a dualsense controller",
+            // A "Magnetic Battery … Portable Charger" on "Power Banks", described as a
+            // power bank, is one (the shelf and the description agree).
+            "cheapest power bank",
+        ],
+    );
     assert!(report.f1 >= 0.95, "{report}");
     assert!(report.first_right >= 0.9, "{report}");
 }
@@ -876,38 +883,38 @@ fn a_third_catalogue_written_before_the_code_read_it_finds_what_was_asked() {
 #[test]
 fn a_fourth_catalogue_of_appliances_and_tools_finds_what_was_asked() {
     let report = rules_only_report("home");
-    let f1 = |text: &str| f1_of(&report, text);
-    for text in [
-        // A model code closing a title in brackets is that listing's own model.
-        "dewalt dcd771c2",
-        "dewalt dcd771c2 and dcb205",
-        // A replacement filter named after the purifier is no purifier, and the
-        // purifier whose title lists its filter is no filter.
-        "levoit core 300",
-        "a replacement filter for my levoit core 300",
-        // Quarts, litres written "1.8L", amp hours, "taller than", megabytes a
-        // second typed in lower case, "a hundred".
-        "air fryer at least 5 quart",
-        "pressure cooker 8 quart",
-        "kettle at least 1.8 liters",
-        "dewalt battery with at least 4ah",
-        "tripod taller than 55 inches",
-        "memory card faster than 200mb/s",
-        "a blender under a hundred dollars",
-        // Added after the first run: a "Drill Driver Kit" on a shelf below "Drills"
-        // is a drill; German words for appliances over an English catalogue.
-        "cordless drill",
-        "akkuschrauber",
-        "saugroboter",
-        "stirnlampe",
-        "heißluftfritteuse mit mindestens 5 liter",
-    ] {
-        assert_eq!(f1(text), 1.0, "{text}\n{report}");
-    }
+    assert_found_exactly(
+        &report,
+        &[
+            // A model code closing a title in brackets is that listing's own model.
+            "dewalt dcd771c2",
+            "dewalt dcd771c2 and dcb205",
+            // A replacement filter named after the purifier is no purifier, and the
+            // purifier whose title lists its filter is no filter.
+            "levoit core 300",
+            "a replacement filter for my levoit core 300",
+            // Quarts, litres written "1.8L", amp hours, "taller than", megabytes a
+            // second typed in lower case, "a hundred".
+            "air fryer at least 5 quart",
+            "pressure cooker 8 quart",
+            "kettle at least 1.8 liters",
+            "dewalt battery with at least 4ah",
+            "tripod taller than 55 inches",
+            "memory card faster than 200mb/s",
+            "a blender under a hundred dollars",
+            // Added after the first run: a "Drill Driver Kit" on a shelf below "Drills"
+            // is a drill; German words for appliances over an English catalogue.
+            "cordless drill",
+            "akkuschrauber",
+            "saugroboter",
+            "stirnlampe",
+            "heißluftfritteuse mit mindestens 5 liter",
+        ],
+    );
     // The alternatives are of the kind the product's first phrase names, not
     // whatever shares its colour ("Yellow/Nickel" found a "Satin Nickel" doorbell).
     assert!(
-        f1("a cheaper alternative to the dyson v15") >= 0.8,
+        f1_of(&report, "a cheaper alternative to the dyson v15") >= 0.8,
         "{report}"
     );
     assert!(report.f1 >= 0.95, "{report}");
@@ -928,14 +935,7 @@ fn a_superlative_word_is_no_word_a_product_matches() {
         ("C2", "Link Cable 16ft, USB 3.2 Gen 1 Type A to C Cable"),
         ("C3", "USB Charging Cable 6ft, Nylon Braided"),
     ];
-    let text: String = rows
-        .iter()
-        .map(|(id, title)| {
-            format!(
-                "{{\"id\":\"{id}\",\"title\":\"{title}\",\"price\":1999,\"currency\":\"USD\",\"language\":\"en\",\"category\":[\"Electronics\",\"Cables\"],\"variants\":[{{\"id\":\"{id}-1\",\"stock\":3}}]}}\n"
-            )
-        })
-        .collect();
+    let text = crate::common::titled_listings(&rows, &["Electronics", "Cables"]);
     let (a, report) = crate::common::rules_only_assistant(
         dir.path(),
         &text,

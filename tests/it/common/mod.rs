@@ -163,6 +163,27 @@ pub fn embedder() -> std::sync::Arc<shopassist::embed::Embedder> {
     .clone()
 }
 
+/// A JSONL catalogue of English listings by id and title, each $19.99 with three in
+/// stock, on the shelf `category` (none when empty).
+pub fn titled_listings(rows: &[(&str, &str)], category: &[&str]) -> String {
+    rows.iter()
+        .map(|(id, title)| {
+            let mut p = serde_json::json!({
+                "id": id,
+                "title": title,
+                "price": 1999,
+                "currency": "USD",
+                "language": "en",
+                "variants": [{"id": format!("{id}-1"), "stock": 3}],
+            });
+            if !category.is_empty() {
+                p["category"] = serde_json::json!(category);
+            }
+            format!("{p}\n")
+        })
+        .collect()
+}
+
 /// A rules-only assistant over `catalogue` imported into a fresh shop in `dir`, with
 /// the import's report (the callers check how much was imported).
 pub fn rules_only_assistant(
