@@ -85,6 +85,8 @@ pub fn canonical_color(word: &str) -> Option<&'static str> {
 
 /// German colour compounds end in their base colour: "olivgrün" → green,
 /// "feuerrote" → red. The modifier must be at least three letters, so "brot" is no "rot".
+/// English writes its colours apart, so an English colour word at the end of a word
+/// names none: "Paperwhite" is a Kindle, "hundred" no red.
 fn compound_color(w: &str) -> Option<&'static str> {
     let stem = DE_ENDINGS
         .iter()
@@ -92,7 +94,7 @@ fn compound_color(w: &str) -> Option<&'static str> {
         .chain(std::iter::once(w));
     for s in stem {
         for (canonical, words) in COLORS {
-            for word in *words {
+            for word in words.iter().filter(|w| !ENGLISH_ONLY.contains(w)) {
                 if let Some(prefix) = s.strip_suffix(word) {
                     if prefix.chars().count() >= 3 && prefix.chars().all(char::is_alphabetic) {
                         return Some(canonical);
@@ -103,6 +105,42 @@ fn compound_color(w: &str) -> Option<&'static str> {
     }
     None
 }
+
+/// Colour words of [`COLORS`] that are English only: no German compound ends in them.
+const ENGLISH_ONLY: &[&str] = &[
+    "black",
+    "white",
+    "grey",
+    "gray",
+    "charcoal",
+    "silver",
+    "red",
+    "burgundy",
+    "blue",
+    "navy",
+    "green",
+    "olive",
+    "yellow",
+    "pink",
+    "rose",
+    "purple",
+    "violet",
+    "lilac",
+    "brown",
+    "camel",
+    "sand",
+    "cream",
+    "natural",
+    "turquoise",
+    "teal",
+    "mint",
+    "clear",
+    "multicolor",
+    "multicolour",
+    "offwhite",
+    "golden",
+    "anthracite",
+];
 
 fn lookup(w: &str) -> Option<&'static str> {
     COLORS
@@ -177,6 +215,8 @@ mod tests {
             "hello",
             "brot",
             "karotte",
+            "paperwhite",
+            "hundred",
         ] {
             assert_eq!(canonical_color(w), None, "{w}");
         }

@@ -732,9 +732,29 @@ fn joined_neighbours(words: &[String]) -> Vec<String> {
 }
 
 /// The phrases of a category's level, whose "&" parts two names ("Camera Mounts &
-/// Clamps").
+/// Clamps"). A name of letters a hyphen parts is one word ("E-Readers" →
+/// "EReaders"): titles and shoppers write it "eReader" as often, and a title's
+/// words are split at hyphens, so the shelf's kind is the word written whole.
 fn shelf_phrases(level: &str) -> Vec<Vec<String>> {
     phrases(&level.replace('&', ","))
+        .into_iter()
+        .map(|p| p.into_iter().map(|w| unhyphenated(&w)).collect())
+        .collect()
+}
+
+/// A word of letters parted by hyphens written whole ("E-Readers" → "EReaders");
+/// other words as they are ("USB-C", "2-Pack").
+pub fn unhyphenated(word: &str) -> String {
+    let parts: Vec<&str> = word.split('-').collect();
+    if parts.len() > 1
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(char::is_alphabetic))
+    {
+        parts.concat()
+    } else {
+        word.to_string()
+    }
 }
 
 /// The kind a category's last level names ("Smartphones" → "smartphone",

@@ -46,10 +46,15 @@ pub enum Dim {
     Megapixels,
     Weight,
     Volume,
+    /// Light output, in lumens ("2,800 Lumens", "800 lm").
+    Brightness,
+    /// How long it runs on a charge, in hours ("30 Hours Battery Life", "40H
+    /// Playtime").
+    RunTime,
 }
 
 impl Dim {
-    pub const ALL: [Dim; 11] = [
+    pub const ALL: [Dim; 13] = [
         Dim::Length,
         Dim::Storage,
         Dim::Frequency,
@@ -61,6 +66,8 @@ impl Dim {
         Dim::Megapixels,
         Dim::Weight,
         Dim::Volume,
+        Dim::Brightness,
+        Dim::RunTime,
     ];
 
     /// The field name used in the index and the API (`length`, `data_rate`).
@@ -77,6 +84,8 @@ impl Dim {
             Dim::Megapixels => "megapixels",
             Dim::Weight => "weight",
             Dim::Volume => "volume",
+            Dim::Brightness => "brightness",
+            Dim::RunTime => "run_time",
         }
     }
 }
@@ -171,6 +180,8 @@ fn unit(written: &str) -> Option<(Dim, f64)> {
         "fl oz" => (Dim::Volume, 29.5735),
         "qt" => (Dim::Volume, 946.353),
         "gal" => (Dim::Volume, 3785.41),
+        "lm" => (Dim::Brightness, 1.0),
+        "h" => (Dim::RunTime, 1.0),
         _ => return None,
     })
 }
@@ -220,6 +231,8 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "fl oz" | "fl. oz" | "fl.oz" | "floz" => "fl oz",
         "qt" | "quart" | "quarts" => "qt",
         "gal" | "gallon" | "gallons" => "gal",
+        "lm" | "lumen" | "lumens" => "lm",
+        "h" | "hour" | "hours" | "hrs" | "hr" | "stunden" | "std" => "h",
         _ => return None,
     })
 }
@@ -249,7 +262,8 @@ fn number_unit_re() -> &'static Regex {
             r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|",
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
             r"ounces?|millilit(?:er|re)s?|lit(?:er|re)s?|quarts?|qt|gallons?|gal|",
-            r"mah|ah|mbps|gbps|mbit|mhz|ghz|khz|hz|hertz|kw|wh|mm|cm|ft|in|mb|gb|tb|mp|kg|lbs?|oz|ml|m|w|p|k|g|l|\x22|”)",
+            r"lumens?|lm|hours?|hrs?|stunden|std|",
+            r"mah|ah|mbps|gbps|mbit|mhz|ghz|khz|hz|hertz|kw|wh|mm|cm|ft|in|mb|gb|tb|mp|kg|lbs?|oz|ml|m|w|p|k|g|l|h|\x22|”)",
             r"(?:$|[^\w])"
         ))
         .expect("spec regex compiles")
@@ -313,6 +327,12 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
         {
             continue;
         }
+        // Hours are a run time where the words after say what runs: "30 Hours
+        // Battery Life", "40H Playtime", "13 hours of battery"; not "9H Hardness" of
+        // a screen protector nor "ships in 24 hours".
+        if canonical == "h" && !names_a_run(rest) {
+            continue;
+        }
         // "34W x 32L": a waist and a leg's length in a clothing size, no watts and
         // no litres.
         let sized = (canonical == "W" && rest.starts_with(['x', 'X']))
@@ -374,6 +394,32 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
         }
     }
     out
+}
+
+/// Whether the words after a number of hours say it is how long something runs.
+fn names_a_run(rest: &str) -> bool {
+    const RUN_WORDS: &[&str] = &[
+        "battery",
+        "play",
+        "playtime",
+        "playback",
+        "runtime",
+        "run",
+        "running",
+        "listening",
+        "talk",
+        "music",
+        "use",
+        "akku",
+        "akkulaufzeit",
+        "laufzeit",
+        "spielzeit",
+        "wiedergabe",
+    ];
+    rest.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .any(|w| RUN_WORDS.contains(&w.to_lowercase().as_str()))
 }
 
 /// The connector, socket and memory-generation tokens a shopper names, by their
@@ -680,6 +726,25 @@ mod tests {
             .into_iter()
             .map(|(q, _)| (q.dim, (q.value * 1000.0).round() / 1000.0, q.unit))
             .collect()
+    }
+
+    #[test]
+    fn lumens_and_hours_a_thing_runs_are_read() {
+        let h = |v: f64| vec![(Dim::RunTime, v, "h".to_string())];
+        assert_eq!(read("Sony WH-1000XM4, 30 Hours Battery Life"), h(30.0));
+        assert_eq!(read("JBL Tune 510BT, 40H Battery, Blue"), h(40.0));
+        assert_eq!(read("Soundcore 2, 24-Hour Playtime"), h(24.0));
+        assert_eq!(read("up to 13 hours of battery life"), h(13.0));
+        assert!(read("Tempered Glass, 9H Hardness").is_empty());
+        assert!(read("ships within 24 hours").is_empty());
+        assert_eq!(
+            read("Epson Home Cinema 2350, 2,800 Lumens"),
+            vec![(Dim::Brightness, 2800.0, "lm".to_string())]
+        );
+        assert_eq!(
+            read("Kasa Smart Light Bulb KL125, A19, 800 lm"),
+            vec![(Dim::Brightness, 800.0, "lm".to_string())]
+        );
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub struct Profile {
     /// "Galaxy A25 Screen Protector"): its shelf, or without one its title's first
     /// kind, is an [`ACCESSORY_KINDS`] kind.
     pub accessory: bool,
+    /// Whether its title writes its first kind as a line's name, in camel case
+    /// ("iPad", "AirPods", "eReader"): see [`Vocabulary::is_of_kind`].
+    pub named_by_line: bool,
     /// Its brand field, folded.
     pub brand: Option<String>,
     /// Its title's leading words, one to [`STEM_WORDS`] of them and fewer than the
@@ -160,7 +163,13 @@ impl Profile {
         } else {
             models.clone()
         };
+        let named_by_line = kinds.first().is_some_and(|k| {
+            p.title
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| is_camel_case(w) && crate::catalog::kind::singular(w) == *k)
+        });
         Profile {
+            named_by_line,
             first_phrase,
             shelf,
             accessory,
@@ -177,6 +186,28 @@ impl Profile {
                 .filter(|b| !b.is_empty()),
             stems: title_stems(&p.title),
         }
+    }
+}
+
+/// Whether a word is written in camel case, as brands name their lines ("iPad",
+/// "AirPods", "PlayStation"), not as English writes a noun ("Telescopes", "TV").
+fn is_camel_case(word: &str) -> bool {
+    let chars: Vec<char> = word.chars().collect();
+    chars.iter().all(|c| c.is_alphabetic())
+        && chars
+            .windows(2)
+            .any(|w| w[0].is_lowercase() && w[1].is_uppercase())
+}
+
+impl Profile {
+    /// The word its title's first phrase names its first kind after, with the kind
+    /// ("ink cartridge" of "HP 67 Black Ink Cartridge (3YM56AN) for …"), where both
+    /// are words of letters.
+    pub fn named_kind(&self) -> Option<String> {
+        let kind = self.kinds.first()?;
+        let at = self.first_phrase.iter().position(|w| w == kind)?;
+        let before = self.first_phrase.get(at.checked_sub(1)?)?;
+        crate::catalog::text::is_word_of_letters(before).then(|| format!("{before} {kind}"))
     }
 }
 
@@ -439,6 +470,10 @@ const PRICE_WORDS: &[&str] = &[
 /// The most titles a token may be in and still name one model.
 const MAX_LISTINGS_OF_A_MODEL: usize = 12;
 
+/// The most titles a line's name may head ("iPad", "Paperwhite") and still be a
+/// name rather than a kind of product.
+const MAX_LISTINGS_OF_A_NAME: usize = 2;
+
 /// Words whose next word is an option's value.
 const OPTION_WORDS: &[&str] = &[
     "color", "colour", "farbe", "size", "größe", "grösse", "style",
@@ -472,6 +507,11 @@ pub struct Vocabulary {
     brands: HashMap<String, usize>,
     /// How many titles start with each stem (see [`Profile::stems`]).
     stems: HashMap<String, usize>,
+    /// How many products are on a shelf of each kind ([`Profile::shelf`]).
+    shelves: HashMap<String, usize>,
+    /// How many titles name their kind after each word ("ink cartridge"), keyed
+    /// "word kind" ([`Profile::named_kind`]).
+    modifiers: HashMap<String, usize>,
     products: usize,
     english: usize,
 }
@@ -503,6 +543,12 @@ impl Vocabulary {
         for s in &p.stems {
             *self.stems.entry(s.clone()).or_default() += 1;
         }
+        if let Some(s) = &p.shelf {
+            *self.shelves.entry(s.clone()).or_default() += 1;
+        }
+        if let Some(m) = p.named_kind() {
+            *self.modifiers.entry(m).or_default() += 1;
+        }
     }
 
     pub fn remove(&mut self, p: &Profile) {
@@ -516,7 +562,11 @@ impl Vocabulary {
             &p.lead_models
         };
         let brand: Vec<String> = p.brand.iter().cloned().collect();
+        let shelf: Vec<String> = p.shelf.iter().cloned().collect();
+        let named: Vec<String> = p.named_kind().into_iter().collect();
         for (map, words) in [
+            (&mut self.shelves, &shelf),
+            (&mut self.modifiers, &named),
             (&mut self.brands, &brand),
             (&mut self.kinds, &p.kinds),
             (&mut self.models, &p.models),
@@ -646,6 +696,34 @@ impl Vocabulary {
             || narrower_kinds(kind)
                 .iter()
                 .any(|n| self.is_of_kind_as_titled(p, n))
+            || (p.shelf.as_deref() == Some(kind) && self.titled_by_name(p))
+    }
+
+    /// Whether a title names its product by a line's name, not by a kind: its first
+    /// head is written in camel case and heads at most [`MAX_LISTINGS_OF_A_NAME`]
+    /// titles and no shelf ("Apple iPad (10th Generation) 10.9-inch", "Kobo Clara
+    /// 2E eReader"). Such a product is of the kind its shelf names ("Tablets",
+    /// "E-Readers"), where a title that says what it is ("Telescopes for Kids …" on
+    /// Binoculars, "Universal Kickstand" on Stands) outranks its shelf.
+    fn titled_by_name(&self, p: &Profile) -> bool {
+        p.named_by_line
+            && p.kinds.first().is_some_and(|k| {
+                self.heads(k) <= MAX_LISTINGS_OF_A_NAME && !self.shelves.contains_key(k)
+            })
+    }
+
+    /// The kind a word names things after in most titles that have it, where the
+    /// word is no kind itself: "ink" → "cartridge" ("HP 67 Black Ink Cartridge"),
+    /// "toner" → "cartridge".
+    fn kind_named_after(&self, word: &str) -> Option<String> {
+        let mentions = self.mentions.get(word).copied().unwrap_or(0);
+        let prefix = format!("{word} ");
+        self.modifiers
+            .iter()
+            .filter_map(|(key, n)| key.strip_prefix(&prefix).map(|k| (k, *n)))
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+            .filter(|(_, n)| n * 3 >= mentions.max(1) * 2)
+            .map(|(k, _)| k.to_string())
     }
 
     /// [`Self::is_of_kind`] by the word itself, not by a narrower kind.
@@ -686,11 +764,33 @@ impl Vocabulary {
     /// The kind a request asks for, when it names one this catalogue has.
     pub fn requested_kind(&self, normalised: &str) -> Option<String> {
         let plain = self.joined_kinds(&crate::nlu::rules::specs::without_specs(normalised));
+        let plain = self.kinds_named_after(&plain);
         requested_kind(&plain, |w| {
             let narrower = narrower_kinds(w).iter().any(|n| self.is_kind(n));
             (narrower || self.mentions.contains_key(w) || self.kinds.contains_key(w))
                 .then(|| narrower || self.is_kind(w))
         })
+    }
+
+    /// A request that asks for a word things are named after "for" another product,
+    /// with that kind after it: "ink for my hp deskjet 2755e" asks for an ink
+    /// cartridge, where "ink" is no kind but titles write "Ink Cartridge".
+    fn kinds_named_after(&self, text: &str) -> String {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let mut out: Vec<String> = Vec::with_capacity(words.len() + 1);
+        for (i, w) in words.iter().enumerate() {
+            out.push(w.to_string());
+            let before_for = words
+                .get(i + 1)
+                .is_some_and(|n| matches!(*n, "for" | "für" | "fur" | "compatible"));
+            let one = crate::catalog::kind::singular(w);
+            if before_for && !self.is_kind(&one) {
+                if let Some(k) = self.kind_named_after(&one) {
+                    out.push(k);
+                }
+            }
+        }
+        out.join(" ")
     }
 
     /// A request with two neighbouring words written as one where titles write them
@@ -703,6 +803,16 @@ impl Vocabulary {
         let mut out: Vec<String> = Vec::with_capacity(words.len());
         let mut i = 0;
         while i < words.len() {
+            // "e-reader" asks for what titles write "eReader".
+            let whole = crate::catalog::kind::unhyphenated(words[i]);
+            if whole != words[i] {
+                let one = crate::catalog::kind::singular(&whole);
+                if self.mentions.contains_key(&one) && self.is_kind(&one) {
+                    out.push(one);
+                    i += 1;
+                    continue;
+                }
+            }
             if let Some(next) = words
                 .get(i + 1)
                 .filter(|n| is_word_of_letters(n) && is_word_of_letters(words[i]))
@@ -1132,6 +1242,90 @@ mod tests {
         // A product removed takes its stems along.
         vocabulary.remove(&profiles[1]);
         assert_eq!(vocabulary.shop_type(&products[0], &profiles[0]), None);
+    }
+
+    /// A vocabulary of English products, each a title on a shelf.
+    fn shelved(items: &[(&str, &str)]) -> (Vocabulary, Vec<Profile>) {
+        let profiles: Vec<Profile> = items
+            .iter()
+            .enumerate()
+            .map(|(i, (title, shelf))| {
+                Profile::of(
+                    &serde_json::from_value::<Product>(serde_json::json!({
+                        "id": i.to_string(), "title": title, "price": 100,
+                        "currency": "USD", "language": "en",
+                        "category": ["Electronics", shelf],
+                    }))
+                    .unwrap(),
+                )
+            })
+            .collect();
+        let mut v = Vocabulary::default();
+        for p in &profiles {
+            v.add(p);
+        }
+        (v, profiles)
+    }
+
+    #[test]
+    fn a_title_that_names_its_line_is_of_its_shelfs_kind_and_one_that_says_what_it_is_is_not() {
+        let (v, p) = shelved(&[
+            (
+                "Apple iPad (10th Generation) 10.9-inch Wi-Fi 64GB, Blue",
+                "Tablets",
+            ),
+            ("Samsung Galaxy Tab A9+ 11\" 64GB Android Tablet", "Tablets"),
+            (
+                "Kobo Clara 2E eReader, 6\" Glare-Free Touchscreen",
+                "E-Readers",
+            ),
+            ("Telescopes for Kids with Portable Tripod", "Binoculars"),
+            ("Bushnell 10x42 Binoculars", "Binoculars"),
+        ]);
+        assert!(v.is_of_kind(&p[0], "tablet"), "{:?}", p[0].kinds);
+        assert!(v.is_of_kind(&p[1], "tablet"));
+        assert!(!v.is_of_kind(&p[3], "binocular"), "{:?}", p[3].kinds);
+        // The shelf "E-Readers" is the eReader's kind, and a shopper's "e-reader" asks
+        // for it.
+        assert!(v.is_of_kind(&p[2], "ereader"), "{:?}", p[2].shelf);
+        assert_eq!(
+            v.requested_kind("cheapest e-reader").as_deref(),
+            Some("ereader")
+        );
+        // Removing a product takes its shelf along.
+        let mut v = v;
+        v.remove(&p[1]);
+        v.remove(&p[0]);
+        assert!(!v.shelves.contains_key("tablet"));
+    }
+
+    #[test]
+    fn a_word_things_are_named_after_asks_for_that_kind_for_another_product() {
+        let (v, _) = shelved(&[
+            (
+                "HP 67 Black Ink Cartridge (3YM56AN) for HP DeskJet 2755e",
+                "Ink Cartridges",
+            ),
+            (
+                "Brother TN760 High Yield Black Toner Cartridge for HL-L2350DW",
+                "Toner Cartridges",
+            ),
+            (
+                "HP DeskJet 2755e Wireless All-in-One Color Inkjet Printer",
+                "Printers",
+            ),
+        ]);
+        assert_eq!(
+            v.requested_kind("ink for my hp deskjet 2755e").as_deref(),
+            Some("cartridge")
+        );
+        assert_eq!(
+            v.requested_kind("toner for the brother hl-l2350dw")
+                .as_deref(),
+            Some("cartridge")
+        );
+        // Not without a product it is for: "ink" alone names no kind.
+        assert_eq!(v.requested_kind("black ink"), None);
     }
 
     #[test]

@@ -229,7 +229,8 @@ impl Assistant {
                 && short
                 && (!models.is_empty()
                     || ((!english || self.heads_titles(&head(&part)))
-                        && (kind.is_some() || self.has_all_words(lang, &part))));
+                        && (kind.is_some() || self.has_all_words(lang, &part)))
+                    || (english && self.names_a_line(&part)));
             let joined = targets
                 .last()
                 .is_some_and(|prev| self.one_product(prev, &part));
@@ -256,6 +257,24 @@ impl Assistant {
             return None;
         }
         Some(targets)
+    }
+
+    /// Whether a part is a product's name as titles write it, two words or more of
+    /// letters after its article: "airpods pro" of "Apple AirPods Pro (2nd
+    /// Generation) Wireless Earbuds", which names no kind.
+    fn names_a_line(&self, part: &str) -> bool {
+        let words: Vec<&str> = part
+            .split_whitespace()
+            .skip_while(|w| ["a", "an", "the", "some", "my"].contains(w))
+            .collect();
+        words.len() >= 2
+            && words
+                .iter()
+                .all(|w| crate::catalog::text::is_word_of_letters(w))
+            && !words
+                .iter()
+                .any(|w| crate::nlu::language::is_common_word(w))
+            && self.shop.titles_have(&words.join(" "))
     }
 
     /// Whether a word heads some title, or is a model-like token (it ends "jbl charge

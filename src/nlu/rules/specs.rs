@@ -233,7 +233,6 @@ fn wish(normalised: &str, q: Quantity, range: &std::ops::Range<usize>) -> Option
     let after = normalised[range.end..].trim_start();
     // "between 1 and 2 tb", "1-2 tb", "1 to 2 tb": a bare number before.
     let words: Vec<&str> = before.split_whitespace().collect();
-    let n = words.len();
     let bare = |w: &str| parse_number(w.trim_end_matches('-'));
     let low = match words.as_slice() {
         [.., lo, "and" | "und" | "to" | "bis" | "-"] => bare(lo),
@@ -263,7 +262,13 @@ fn wish(normalised: &str, q: Quantity, range: &std::ops::Range<usize>) -> Option
     } else if after.starts_with("or less") || after.starts_with("oder weniger") {
         SpecOp::AtMost
     } else {
-        op_before(&words[n.saturating_sub(3)..].join(" ")).unwrap_or(SpecOp::About)
+        // "at least a 10 inch screen": an article between the comparison and its
+        // number.
+        let said: Vec<&str> = match words.as_slice() {
+            [rest @ .., "a" | "an" | "ein" | "eine" | "einen"] => rest.to_vec(),
+            all => all.to_vec(),
+        };
+        op_before(&said[said.len().saturating_sub(3)..].join(" ")).unwrap_or(SpecOp::About)
     };
     // A bare value is a constraint only for technical dimensions (and for watts and
     // lengths in feet or metres, which clothes do not have: "hdmi cable thirty
@@ -278,6 +283,8 @@ fn wish(normalised: &str, q: Quantity, range: &std::ops::Range<usize>) -> Option
             | Dim::Resolution
             | Dim::Megapixels
             | Dim::Energy
+            | Dim::Brightness
+            | Dim::RunTime
     ) || (q.dim == Dim::Length && matches!(q.unit.as_str(), "mm" | "ft" | "m"))
         || q.dim == Dim::Power
         // "pressure cooker 8 quart": an appliance's size; beauty sizes are in oz or ml.
@@ -329,13 +336,23 @@ fn names_a_screen(normalised: &str) -> bool {
 /// constraint ("size 42\"w x 54\"l") stays, to be matched as words.
 pub fn without_specs(normalised: &str) -> String {
     let mut out = normalised.to_string();
-    for (_, range) in wishes_at(normalised).iter().rev() {
+    for (wish, range) in wishes_at(normalised).iter().rev() {
         let start = phrase_start(&normalised[..range.start]);
-        // The dimension a length names goes with it ("25 feet long", "2 m breit").
+        // The dimension a length names goes with it ("25 feet long", "2 m breit"),
+        // and what runs with a run time ("35 hours of battery life").
         let rest = &normalised[range.end..];
         let next = rest.split_whitespace().next().unwrap_or("");
         let end = if DIMENSION_WORDS.contains(&next) {
             range.end + rest.find(next).unwrap_or(0) + next.len()
+        } else if wish.dim == Dim::RunTime {
+            let mut end = range.end;
+            for w in rest.split_whitespace() {
+                if !RUN_TIME_WORDS.contains(&w) {
+                    break;
+                }
+                end += normalised[end..].find(w).unwrap_or(0) + w.len();
+            }
+            end
         } else {
             range.end
         };
@@ -366,10 +383,31 @@ const DIMENSION_WORDS: &[&str] = &[
     "long", "wide", "tall", "high", "thick", "deep", "lang", "breit", "hoch", "dick", "tief",
 ];
 
+/// Words after a run time that say what runs ("of battery life"): part of the
+/// constraint, not of the product's name.
+const RUN_TIME_WORDS: &[&str] = &[
+    "of",
+    "battery",
+    "life",
+    "playtime",
+    "play",
+    "time",
+    "runtime",
+    "akku",
+    "akkulaufzeit",
+    "laufzeit",
+    "spielzeit",
+];
+
 /// Where the words that go with a quantity start: a comparison ("longer than",
 /// "mindestens") or a range's lower end ("between 1 and", "1 -").
 fn phrase_start(before: &str) -> usize {
     let trimmed = before.trim_end();
+    let trimmed = ["a", "an", "ein", "eine", "einen"]
+        .iter()
+        .find_map(|a| trimmed.strip_suffix(&format!(" {a}")))
+        .filter(|t| op_before(t).is_some())
+        .unwrap_or(trimmed);
     let ends = |w: &str| trimmed == w || trimmed.ends_with(&format!(" {w}"));
     for list in [MORE_THAN, LESS_THAN, AT_LEAST, AT_MOST] {
         if let Some(w) = list.iter().filter(|w| ends(w)).max_by_key(|w| w.len()) {
@@ -494,6 +532,23 @@ const SUPERLATIVES: &[(&[&str], &[Dim], bool)] = &[
         &[Dim::Storage, Dim::Capacity],
         true,
     ),
+    (
+        &["brightest", "hellste", "hellsten", "most lumens"],
+        &[Dim::Brightness],
+        true,
+    ),
+    (
+        &[
+            "longest battery",
+            "longest battery life",
+            "longest playtime",
+            "longest runtime",
+            "längste akkulaufzeit",
+            "längsten akkulaufzeit",
+        ],
+        &[Dim::RunTime, Dim::Capacity],
+        true,
+    ),
 ];
 
 /// The spec superlative of a message, if any.
@@ -581,6 +636,31 @@ mod tests {
         assert_eq!(one("memory card with 128gb").as_said(), "128 GB");
         assert_eq!(one("memory card with 128gb").to_string(), "= 128 GB");
         assert_eq!(one("hdmi cable at least 20 feet").as_said(), "≥ 20 ft");
+        assert_eq!(
+            one("tablet with at least a 10 inch screen").as_said(),
+            "≥ 10 in"
+        );
+        assert_eq!(
+            one("projector with at least 1000 lumens").as_said(),
+            "≥ 1000 lm"
+        );
+        assert_eq!(
+            one("headphones with at least 35 hours of battery").as_said(),
+            "≥ 35 h"
+        );
+        assert!(spec_wishes("screen protector 9h hardness").is_empty());
+        assert_eq!(
+            without_specs("headphones with at least 35 hours of battery life"),
+            "headphones with"
+        );
+        assert_eq!(
+            spec_sort("the brightest projector").map(|s| s.dims),
+            Some(vec![Dim::Brightness])
+        );
+        assert_eq!(
+            without_specs("tablet with at least a 10 inch screen"),
+            "tablet with screen"
+        );
     }
 
     #[test]
