@@ -147,8 +147,12 @@ fn english_phrase(words: &[&str], start: usize) -> Option<(u64, usize)> {
         }
         i += 1;
     }
-    // A lone "one" is mostly a pronoun ("the second one", "that one").
-    if i == start || (i - start == 1 && words[start] == "one") {
+    // A lone "one" is mostly a pronoun ("the second one", "that one"); before a
+    // unit it is a number ("one terabyte", "one meter").
+    let before_unit = words
+        .get(i)
+        .is_some_and(|u| *u != "in" && crate::catalog::specs::canonical_unit(u).is_some());
+    if i == start || (i - start == 1 && words[start] == "one" && !before_unit) {
         None
     } else {
         Some((total + current, i - start))
@@ -294,5 +298,10 @@ mod tests {
         assert_eq!(digits_for_words("i need a jacket"), "i need a jacket");
         assert_eq!(digits_for_words("eine jacke"), "eine jacke");
         assert_eq!(digits_for_words("the second one"), "the second one");
+        assert_eq!(
+            digits_for_words("samsung t7 one terabyte"),
+            "samsung t7 1 terabyte"
+        );
+        assert_eq!(digits_for_words("the one in black"), "the one in black");
     }
 }

@@ -200,6 +200,14 @@ fn is_camel_case(word: &str) -> bool {
 }
 
 impl Profile {
+    /// Its kinds with its shelf's, "kind shelf", when it is on a shelf of a kind.
+    pub fn kinds_on_shelf(&self) -> Vec<String> {
+        let Some(shelf) = &self.shelf else {
+            return Vec::new();
+        };
+        self.kinds.iter().map(|k| format!("{k} {shelf}")).collect()
+    }
+
     /// The word its title's first phrase names its first kind after, with the kind
     /// ("ink cartridge" of "HP 67 Black Ink Cartridge (3YM56AN) for …"), where both
     /// are words of letters.
@@ -374,13 +382,19 @@ pub fn title_models(title: &str) -> Vec<String> {
         }
     }
     // A product line and its number near the title's start ("JBL Charge 5",
-    // "Google Pixel 7", "Alcatel Go Flip 4") are one model: "charge5".
+    // "Google Pixel 7", "Alcatel Go Flip 4") are one model: "charge5". A line of two
+    // letters follows the name of another ("Fire HD 10": "hd10").
     for (i, w) in raw.iter().enumerate().take(4) {
         let Some(n) = raw.get(i + 1) else { break };
         let unit_after = raw
             .get(i + 2)
             .is_some_and(|u| crate::catalog::specs::canonical_unit(u).is_some());
-        if is_line_word(w)
+        let short_line = w.chars().count() == 2
+            && w.chars().all(char::is_alphabetic)
+            && i.checked_sub(1).is_some_and(|b| {
+                is_line_word(raw[b]) && !crate::nlu::language::is_common_word(&fold(raw[b]))
+            });
+        if (is_line_word(w) || short_line)
             && (1..=2).contains(&n.len())
             && n.chars().all(|c| c.is_ascii_digit())
             && !unit_after
@@ -512,6 +526,9 @@ pub struct Vocabulary {
     /// How many titles name their kind after each word ("ink cartridge"), keyed
     /// "word kind" ([`Profile::named_kind`]).
     modifiers: HashMap<String, usize>,
+    /// How many products of each kind are on a shelf of each kind, keyed "kind
+    /// shelf" ([`Profile::kinds_on_shelf`]).
+    kind_shelves: HashMap<String, usize>,
     products: usize,
     english: usize,
 }
@@ -549,6 +566,9 @@ impl Vocabulary {
         if let Some(m) = p.named_kind() {
             *self.modifiers.entry(m).or_default() += 1;
         }
+        for k in p.kinds_on_shelf() {
+            *self.kind_shelves.entry(k).or_default() += 1;
+        }
     }
 
     pub fn remove(&mut self, p: &Profile) {
@@ -564,7 +584,9 @@ impl Vocabulary {
         let brand: Vec<String> = p.brand.iter().cloned().collect();
         let shelf: Vec<String> = p.shelf.iter().cloned().collect();
         let named: Vec<String> = p.named_kind().into_iter().collect();
+        let on_shelf = p.kinds_on_shelf();
         for (map, words) in [
+            (&mut self.kind_shelves, &on_shelf),
             (&mut self.shelves, &shelf),
             (&mut self.modifiers, &named),
             (&mut self.brands, &brand),
@@ -710,6 +732,41 @@ impl Vocabulary {
             && p.kinds.first().is_some_and(|k| {
                 self.heads(k) <= MAX_LISTINGS_OF_A_NAME && !self.shelves.contains_key(k)
             })
+    }
+
+    /// [`Self::is_of_kind`] for a request's words: a brand's line named by a kind
+    /// ([`Self::brand_line_of_kind`]) is of it only where the request names the
+    /// brand with it ("apple tv", not "a 4k tv under 500").
+    pub fn is_of_asked_kind(&self, p: &Profile, kind: &str, request: &str) -> bool {
+        if !self.is_of_kind(p, kind) {
+            return false;
+        }
+        let named_line = p.brand.as_deref().is_some_and(|b| {
+            format!(" {} ", plain_words(request)).contains(&format!(" {b} {kind}"))
+        });
+        named_line || !self.brand_line_of_kind(p, kind)
+    }
+
+    /// Whether a title uses a kind only as its brand's line, the word right after
+    /// the brand ("Apple TV 4K" on Streaming Media Players, "Nintendo Switch - OLED"
+    /// on Consoles), where the other products of that kind are on another shelf
+    /// (the televisions, the network switches): it is what its shelf says.
+    fn brand_line_of_kind(&self, p: &Profile, kind: &str) -> bool {
+        let (Some(shelf), Some(brand)) = (p.shelf.as_deref(), p.brand.as_deref()) else {
+            return false;
+        };
+        let after_brand = p.first_phrase.first().is_some_and(|w| w == brand)
+            && p.first_phrase.get(1).is_some_and(|w| w == kind);
+        if !after_brand || shelf == kind || p.kinds.iter().any(|k| k == shelf) {
+            return false;
+        }
+        let here = self
+            .kind_shelves
+            .get(&format!("{kind} {shelf}"))
+            .copied()
+            .unwrap_or(0);
+        let elsewhere = self.heads(kind).saturating_sub(here);
+        here <= 1 && elsewhere >= 2
     }
 
     /// The kind a word names things after in most titles that have it, where the
@@ -873,6 +930,16 @@ impl Vocabulary {
                     Some(t) => vec![t.clone()],
                     None => tokens,
                 };
+                // "wh1000xm4": the "WH-1000XM4" titles write with its hyphen.
+                let tokens: Vec<String> = tokens
+                    .into_iter()
+                    .map(|t| {
+                        if self.is_model(&t) || t.contains('-') {
+                            return t;
+                        }
+                        self.hyphenated_model(&t).unwrap_or(t)
+                    })
+                    .collect();
                 for t in tokens {
                     if self.is_model(&t) && !out.contains(&t) {
                         out.push(t);
@@ -886,6 +953,18 @@ impl Vocabulary {
             }
         }
         out
+    }
+
+    /// The model titles write with hyphens that a token written without them is
+    /// ("wh1000xm4" → "wh-1000xm4").
+    fn hyphenated_model(&self, token: &str) -> Option<String> {
+        let mut found = self
+            .models
+            .keys()
+            .filter(|k| k.contains('-') && k.replace('-', "") == token && self.is_model(k));
+        let first = found.next()?.clone();
+        // Two spellings apart ("a-b1", "ab-1") are no one model.
+        found.next().is_none().then_some(first)
     }
 
     /// The devices a request names by their line and a number that no title here
@@ -1300,6 +1379,47 @@ mod tests {
     }
 
     #[test]
+    fn a_kind_a_brand_names_its_line_by_is_no_kind_of_it_unless_asked_with_the_brand() {
+        let items = [
+            ("TCL 55-Inch Class S4 4K LED Smart TV", "Televisions", "TCL"),
+            (
+                "Hisense 43-Inch Class A4 Series FHD 1080p Smart TV",
+                "Televisions",
+                "Hisense",
+            ),
+            (
+                "Apple TV 4K (3rd Generation) Wi-Fi with 64GB Storage",
+                "Streaming Media Players",
+                "Apple",
+            ),
+        ];
+        let profiles: Vec<Profile> = items
+            .iter()
+            .enumerate()
+            .map(|(i, (title, shelf, brand))| {
+                Profile::of(
+                    &serde_json::from_value::<Product>(serde_json::json!({
+                        "id": i.to_string(), "title": title, "brand": brand, "price": 100,
+                        "currency": "USD", "language": "en",
+                        "category": ["Electronics", shelf],
+                    }))
+                    .unwrap(),
+                )
+            })
+            .collect();
+        let mut v = Vocabulary::default();
+        for p in &profiles {
+            v.add(p);
+        }
+        assert!(v.is_of_asked_kind(&profiles[0], "tv", "a 4k tv under 500"));
+        assert!(!v.is_of_asked_kind(&profiles[2], "tv", "a 4k tv under 500"));
+        assert!(v.is_of_asked_kind(&profiles[2], "tv", "the apple tv 4k"));
+        // With one other TV on another shelf, the word is no one shelf's kind yet.
+        v.remove(&profiles[1]);
+        assert!(v.is_of_asked_kind(&profiles[2], "tv", "a tv"));
+    }
+
+    #[test]
     fn a_word_things_are_named_after_asks_for_that_kind_for_another_product() {
         let (v, _) = shelved(&[
             (
@@ -1400,6 +1520,13 @@ mod tests {
         assert!(!models.contains(&"pack2".to_string()), "{models:?}");
         let models = title_models("Google Pixel 7 128GB");
         assert!(models.contains(&"pixel7".to_string()), "{models:?}");
+        // A line of two letters after the name of another.
+        let models = title_models("Amazon Fire HD 10 tablet, 10.1\", 32 GB");
+        assert!(models.contains(&"hd10".to_string()), "{models:?}");
+        let models = title_models("Insignia 32-inch Class Smart HD 720p Fire TV");
+        assert!(!models.iter().any(|m| m.starts_with("hd")), "{models:?}");
+        let models = title_models("The TV 55 Mount");
+        assert!(!models.contains(&"tv55".to_string()), "{models:?}");
         // With a suffix of its line it is another model.
         let models = title_models("Google Pixel 7 Pro 128GB");
         assert!(models.contains(&"pixel7pro".to_string()), "{models:?}");
@@ -1512,6 +1639,7 @@ mod tests {
             ..Default::default()
         });
         assert_eq!(v.requested_models("i5-13600k"), vec!["i5-13600k"]);
+        assert_eq!(v.requested_models("i513600k"), vec!["i5-13600k"]);
     }
 
     #[test]

@@ -741,6 +741,29 @@ impl Assistant {
             out.say(Fact::Discover(Discover::NoMore));
             return Ok(());
         }
+        // Nothing of the kind by its word, but of its synonym: "apple 20w charger"
+        // where Apple's is titled "20W USB-C Power Adapter". The same request, read
+        // in the shop's words; nothing is relaxed.
+        if let Some((kind, synonym)) = self.kind_by_synonym(state) {
+            let q = SearchQuery {
+                kind: Some(kind.clone()),
+                text: format!("{} {synonym}", state.search.text),
+                ..state.search.query()
+            };
+            let hits = self.find(&q)?.hits;
+            if !hits.is_empty() {
+                state.search.kind = Some(kind);
+                state.search.text = q.text;
+                out.say(Fact::Discover(Discover::Found {
+                    total: hits.len(),
+                    changes,
+                    currency: hits[0].currency.clone(),
+                }));
+                self.show(ctx, state, &hits, out);
+                out.progress = true;
+                return Ok(());
+            }
+        }
         // Nothing: relax the least important constraint — the price limit, then the
         // colour, then the size — and say which and by how much.
         if let Some(max) = state.search.price_max {
@@ -898,6 +921,20 @@ impl Assistant {
         }
         out.say(Fact::Discover(Discover::NothingFound { changes }));
         Ok(())
+    }
+
+    /// The kind the lexicon's synonym of the asked kind names here, with the
+    /// synonym's words ("charger" → "adapter", "power adapter"), when it is another
+    /// kind of this catalogue.
+    fn kind_by_synonym(&self, state: &SessionState) -> Option<(String, String)> {
+        let asked = state.search.kind.as_deref()?;
+        let heads = |w: &str| {
+            let k = crate::catalog::kind::singular(w);
+            k != asked && self.shop.heads(&k) > 0
+        };
+        let synonym = crate::nlu::lexicon::Lexicon::get().synonym_of_kind(asked, &heads)?;
+        let kind = crate::catalog::kind::singular(synonym.split_whitespace().last()?);
+        Some((kind, synonym))
     }
 
     /// A gift that says nothing of the person but who they are ("ein Geschenk für

@@ -102,7 +102,10 @@ pub(super) fn parts(normalised: &str) -> Vec<String> {
                         .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()));
                 let model = numbered || !crate::search::profile::model_tokens(&named).is_empty();
                 let word = if german { "für" } else { "for" };
-                model.then(|| format!("{word} {named}"))
+                // "a tablet and a case for it": a case for a tablet.
+                let thing = named.split_whitespace().count() == 1
+                    && crate::catalog::text::is_word_of_letters(&named);
+                (model || thing).then(|| format!("{word} {named}"))
             })
         });
         let part = match before {
@@ -253,15 +256,18 @@ impl Assistant {
         // A product that has the words of every target is what was asked for: "hdmi
         // cable and ethernet" is a cable with ethernet.
         let heads: Vec<String> = targets.iter().map(|t| head(t)).collect();
-        if self.a_title_names_all(&heads) {
+        // "… and a case for it" asks for two products, whatever titles join.
+        let pointed_back = pointing_back().is_match(&u.normalised);
+        if !pointed_back && self.a_title_names_all(&heads) {
             return None;
         }
         Some(targets)
     }
 
     /// Whether a part is a product's name as titles write it, two words or more of
-    /// letters after its article: "airpods pro" of "Apple AirPods Pro (2nd
-    /// Generation) Wireless Earbuds", which names no kind.
+    /// letters after its article, the first no common word: "airpods pro" of "Apple
+    /// AirPods Pro (2nd Generation) Wireless Earbuds", "sonos one", which name no
+    /// kind.
     fn names_a_line(&self, part: &str) -> bool {
         let words: Vec<&str> = part
             .split_whitespace()
@@ -271,9 +277,7 @@ impl Assistant {
             && words
                 .iter()
                 .all(|w| crate::catalog::text::is_word_of_letters(w))
-            && !words
-                .iter()
-                .any(|w| crate::nlu::language::is_common_word(w))
+            && !crate::nlu::language::is_common_word(words[0])
             && self.shop.titles_have(&words.join(" "))
     }
 
@@ -571,7 +575,10 @@ mod tests {
             parts("ein galaxy a35 und eine hülle dafür"),
             ["ein galaxy a35", "eine hülle für galaxy a35"]
         );
-        assert_eq!(parts("a laptop and a bag for it"), ["a laptop", "a bag"]);
+        assert_eq!(
+            parts("a laptop and a bag for it"),
+            ["a laptop", "a bag for laptop"]
+        );
         assert_eq!(
             parts("a jbl charge 5 and a case for it"),
             ["a jbl charge 5", "a case for jbl charge 5"]

@@ -643,6 +643,16 @@ const STOP: &[&str] = &[
     "hallo",
     "hi",
     "hello",
+    // "a tv thats at least fifty inches", "whats your biggest tv", "do you guys
+    // have": voice drops the apostrophe.
+    "that",
+    "thats",
+    "which",
+    "what",
+    "whats",
+    "your",
+    "guys",
+    "got",
 ];
 
 /// Whether a word (lowercase) is request phrasing or glue ("ich", "suche", "habt",

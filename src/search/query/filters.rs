@@ -191,7 +191,7 @@ impl ProductIndex {
                 // A listing of the named model is of the kind its shelf names
                 // ("Samsung Galaxy A25 5G 128GB Unlocked - Yellow" on Smartphones).
                 let shelved = !q.models.is_empty() && profile.shelf.as_deref() == Some(k);
-                !products.vocabulary.is_of_kind(&profile, k) && !shelved
+                !products.vocabulary.is_of_asked_kind(&profile, k, &q.text) && !shelved
             }) {
                 return None;
             }
