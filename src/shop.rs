@@ -370,6 +370,12 @@ impl Shop {
         self.index.titles_have(phrase)
     }
 
+    /// How many titles have `phrase`, counted up to `up_to` (see
+    /// [`crate::search::ProductIndex::titles_with`]).
+    pub fn titles_with(&self, phrase: &str, up_to: usize) -> usize {
+        self.index.titles_with(phrase, up_to)
+    }
+
     /// The language most of the catalogue is written in.
     pub fn language(&self) -> crate::nlu::Language {
         if self.index.mostly_english() {

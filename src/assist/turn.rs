@@ -453,6 +453,7 @@ impl Assistant {
     /// those that carry the intent ("warenkorb"). A brand no product has is dropped.
     fn in_catalogue_words(&self, u: Understanding) -> Understanding {
         let mut u = self.translated(u);
+        self.colours_that_name(&mut u);
         // A brand of the catalogue's brand fields, named with a kind ("samsung
         // laptop", "corsair ssd"): the products by it or naming it, not others
         // called matching because they share the kind.
@@ -465,6 +466,51 @@ impl Assistant {
             }
         }
         u
+    }
+
+    /// The most titles a colour and the word after it may share and still be one
+    /// product's name ("Blue Yeti").
+    const NAME_TITLES: usize = 3;
+
+    /// A colour word that titles write as part of a name, before a word that is no
+    /// kind ("Blue Yeti USB Microphone", "Red Dragon …"), names the product: it is
+    /// searched as a word of the name, not as a colour every blue product matches.
+    fn colours_that_name(&self, u: &mut Understanding) {
+        if u.intent != Intent::Search || u.slots.colors.is_empty() {
+            return;
+        }
+        let words: Vec<String> = u.normalised.split_whitespace().map(String::from).collect();
+        for pair in words.windows(2) {
+            let (colour, next) = (&pair[0], &pair[1]);
+            let Some(c) = crate::catalog::colors::canonical_color(colour) else {
+                continue;
+            };
+            // Every title with the word has the colour before it: a name, where
+            // "black leather" is a colour and a material many titles have apart.
+            let together = self
+                .shop
+                .titles_with(&format!("{colour} {next}"), Self::NAME_TITLES + 1);
+            let names = crate::catalog::text::is_word_of_letters(next)
+                && crate::catalog::colors::canonical_color(next).is_none()
+                && self.shop.heads(&crate::catalog::kind::singular(next)) == 0
+                && (1..=Self::NAME_TITLES).contains(&together)
+                && self.shop.titles_with(next, Self::NAME_TITLES + 1) == together;
+            if !names || !u.slots.colors.iter().any(|x| x == c) {
+                continue;
+            }
+            u.slots.colors.retain(|x| x != c);
+            let named = format!("{colour} {next}");
+            u.product_type = Some(match u.product_type.take() {
+                Some(t) if t.contains(named.as_str()) => t,
+                Some(t) if t.split_whitespace().any(|w| w == next) => t
+                    .split_whitespace()
+                    .map(|w| if w == next { named.as_str() } else { w })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                Some(t) => format!("{named} {t}"),
+                None => named,
+            });
+        }
     }
 
     /// [`Self::in_catalogue_words`] but for the brand.
@@ -488,7 +534,22 @@ impl Assistant {
         // The thing asked for by a word the titles use but never as their kind, when
         // they are its synonym: "cheapest ddr5 ram" where RAM is sold as "… Memory".
         let heads = |w: &str| self.shop.heads(&crate::catalog::kind::singular(w));
-        if let Some(head) = discover::asked_words(&u.normalised).pop() {
+        let mut asked = discover::asked_words(&u.normalised);
+        // A name of two words whose synonym is a kind here, whatever its last word
+        // is: "usb stick" asks for a flash drive, not a streaming stick.
+        let said: Vec<&str> = u.normalised.split_whitespace().collect();
+        let pair = asked
+            .last()
+            .and_then(|last| said.iter().position(|w| w == last))
+            .and_then(|at| Some(format!("{} {}", said.get(at.checked_sub(1)?)?, said[at])))
+            .filter(|p| !translated.iter().any(|t| t.from == *p));
+        if let Some(pair) = pair {
+            if let Some(to) = lexicon.synonym_of_kind(&pair, &|w| heads(w) > 0) {
+                translated.push(crate::nlu::lexicon::Translation { from: pair, to });
+                asked.clear();
+            }
+        }
+        if let Some(head) = asked.pop() {
             if heads(&head) == 0 && !translated.iter().any(|t| t.from == head) {
                 if let Some(to) = lexicon.synonym_of_kind(&head, &|w| heads(w) > 0) {
                     translated.push(crate::nlu::lexicon::Translation { from: head, to });

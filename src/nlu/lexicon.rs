@@ -378,17 +378,31 @@ fn bases(folded: &str) -> impl Iterator<Item = &str> {
     }))
 }
 
-/// `text` with the words of `translations` replaced (whole words only).
+/// `text` with the words of `translations` replaced (whole words only; a
+/// translation from two words replaces the two: "usb stick" → "flash drive").
 pub fn apply(text: &str, translations: &[Translation]) -> String {
-    text.split_whitespace()
-        .map(|w| {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut out: Vec<&str> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let pair = words.get(i + 1).map(|n| format!("{} {n}", words[i]));
+        if let Some(t) = pair
+            .as_ref()
+            .and_then(|p| translations.iter().find(|t| t.from == *p))
+        {
+            out.push(t.to.as_str());
+            i += 2;
+            continue;
+        }
+        out.push(
             translations
                 .iter()
-                .find(|t| t.from == w)
-                .map_or(w, |t| t.to.as_str())
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+                .find(|t| t.from == words[i])
+                .map_or(words[i], |t| t.to.as_str()),
+        );
+        i += 1;
+    }
+    out.join(" ")
 }
 
 fn parse(text: &str, what: &str) -> Result<File, String> {
@@ -414,6 +428,20 @@ mod tests {
 
     fn tr(lx: &Lexicon, word: &str, uses: &dyn Fn(&str) -> u32) -> Option<String> {
         lx.translate(word, Language::De, uses)
+    }
+
+    #[test]
+    fn a_translation_of_two_words_replaces_both() {
+        let t = |from: &str, to: &str| Translation {
+            from: from.into(),
+            to: to.into(),
+        };
+        let translations = [t("usb stick", "flash drive"), t("kabel", "cable")];
+        assert_eq!(
+            apply("cheapest usb stick and kabel", &translations),
+            "cheapest flash drive and cable"
+        );
+        assert_eq!(apply("usb cable", &translations), "usb cable");
     }
 
     #[test]

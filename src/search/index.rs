@@ -684,9 +684,15 @@ impl ProductIndex {
     /// Whether some product title has `phrase` (lowercase, words apart): "shampoo and
     /// conditioner" is one product's name where "case and charger" is two requests.
     pub fn titles_have(&self, phrase: &str) -> bool {
+        self.titles_with(phrase, 1) > 0
+    }
+
+    /// How many product titles have `phrase` (lowercase, words apart), counted up to
+    /// `up_to`.
+    pub fn titles_with(&self, phrase: &str, up_to: usize) -> usize {
         let phrase = format!(" {} ", phrase.trim());
         let products = self.products.read().unwrap_or_else(|p| p.into_inner());
-        products.by_id.values().any(|p| {
+        let has = |p: &std::sync::Arc<Product>| {
             let t: String = p
                 .title
                 .to_lowercase()
@@ -700,7 +706,13 @@ impl ProductIndex {
                 })
                 .collect();
             format!(" {} ", t.split_whitespace().collect::<Vec<_>>().join(" ")).contains(&phrase)
-        })
+        };
+        products
+            .by_id
+            .values()
+            .filter(|p| has(p))
+            .take(up_to)
+            .count()
     }
 
     /// Whether most of the catalogue is written in English: a new conversation whose

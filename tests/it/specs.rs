@@ -985,6 +985,13 @@ fn shoppers_words_over_the_fifth_catalogue_find_what_was_asked() {
             "cheapest 4k tv",
             // A line named with a common word is a target of its own.
             "echo dot and sonos one",
+            // A colour every title with the next word has before it names the
+            // product ("Blue Yeti"), not a colour every blue product matches.
+            "blue yeti",
+            // A name of two words read by its synonym: a flash drive, no streaming
+            // stick; German accessory words over an English catalogue.
+            "usb stick",
+            "ersatz ohrpolster für sony wh-1000xm4",
         ],
     );
     // "a tablet and a case for it": two groups, the case one for a tablet.
