@@ -328,6 +328,11 @@ impl Shop {
         self.index.is_model_itself(id, models)
     }
 
+    /// The kind a product is (see [`crate::search::ProductIndex::kind_of`]).
+    pub fn kind_of(&self, id: &str) -> Option<String> {
+        self.index.kind_of(id)
+    }
+
     /// The devices a request names by line and number ("iphone 13"; see
     /// [`crate::search::ProductIndex::requested_lines`]).
     pub fn requested_lines(&self, normalised: &str) -> Vec<crate::search::profile::LineWish> {

@@ -182,6 +182,7 @@ fn unit(written: &str) -> Option<(Dim, f64)> {
         "gal" => (Dim::Volume, 3785.41),
         "lm" => (Dim::Brightness, 1.0),
         "h" => (Dim::RunTime, 1.0),
+        "min" => (Dim::RunTime, 1.0 / 60.0),
         _ => return None,
     })
 }
@@ -233,6 +234,7 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "gal" | "gallon" | "gallons" => "gal",
         "lm" | "lumen" | "lumens" => "lm",
         "h" | "hour" | "hours" | "hrs" | "hr" | "stunden" | "std" => "h",
+        "min" | "mins" | "minute" | "minutes" | "minuten" => "min",
         _ => return None,
     })
 }
@@ -262,7 +264,7 @@ fn number_unit_re() -> &'static Regex {
             r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|",
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
             r"ounces?|millilit(?:er|re)s?|lit(?:er|re)s?|quarts?|qt|gallons?|gal|",
-            r"lumens?|lm|hours?|hrs?|stunden|std|",
+            r"lumens?|lm|hours?|hrs?|stunden|std|minutes?|minuten|mins?|",
             r"mah|ah|mbps|gbps|mbit|mhz|ghz|khz|hz|hertz|kw|wh|mm|cm|ft|in|mb|gb|tb|mp|kg|lbs?|oz|ml|m|w|p|k|g|l|h|\x22|”)",
             r"(?:$|[^\w])"
         ))
@@ -330,7 +332,7 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
         // Hours are a run time where the words after say what runs: "30 Hours
         // Battery Life", "40H Playtime", "13 hours of battery"; not "9H Hardness" of
         // a screen protector nor "ships in 24 hours".
-        if canonical == "h" && !names_a_run(rest) {
+        if (canonical == "h" || canonical == "min") && !names_a_run(rest) {
             continue;
         }
         // "34W x 32L": a waist and a leg's length in a clothing size, no watts and
@@ -737,6 +739,11 @@ mod tests {
         assert_eq!(read("up to 13 hours of battery life"), h(13.0));
         assert!(read("Tempered Glass, 9H Hardness").is_empty());
         assert!(read("ships within 24 hours").is_empty());
+        assert_eq!(
+            read("Dyson V15 Detect Cordless Vacuum Cleaner, 60 Min Run Time"),
+            vec![(Dim::RunTime, 1.0, "min".to_string())]
+        );
+        assert!(read("charges in 90 minutes").is_empty());
         assert_eq!(
             read("Epson Home Cinema 2350, 2,800 Lumens"),
             vec![(Dim::Brightness, 2800.0, "lm".to_string())]

@@ -493,6 +493,18 @@ impl ProductIndex {
             .is_some_and(|p| !p.accessory && models.iter().any(|m| p.lead_models.contains(m)))
     }
 
+    /// The kind a product is, as a search for others like it asks: its shelf's
+    /// where it is of it ("Graphics Cards" for "MSI … Graphics Card Ventus 2X",
+    /// whose last head is its line), else its title's first.
+    pub fn kind_of(&self, id: &str) -> Option<String> {
+        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        let p = products.profile(id)?;
+        p.shelf
+            .clone()
+            .filter(|s| products.vocabulary.is_of_kind(&p, s))
+            .or_else(|| p.kinds.first().cloned())
+    }
+
     /// The product types of the products nearest to `text` by meaning, nearest
     /// first, at most `n`: what the model may choose from for a shopper who
     /// describes a need (see [`crate::search::profile::Vocabulary::shop_type`]). Only

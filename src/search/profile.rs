@@ -714,23 +714,29 @@ impl Vocabulary {
     /// phrase names it without going on to another kind ("Fitness Watch 1.69inch" is
     /// a watch, "Watch Bands" are bands).
     pub fn is_of_kind(&self, p: &Profile, kind: &str) -> bool {
+        let shelved = |k: &str| p.shelf.as_deref() == Some(k) && self.titled_by_name(p);
         self.is_of_kind_as_titled(p, kind)
+            || shelved(kind)
             || narrower_kinds(kind)
                 .iter()
-                .any(|n| self.is_of_kind_as_titled(p, n))
-            || (p.shelf.as_deref() == Some(kind) && self.titled_by_name(p))
+                .any(|n| self.is_of_kind_as_titled(p, n) || shelved(n))
     }
 
     /// Whether a title names its product by a line's name, not by a kind: its first
-    /// head is written in camel case and heads at most [`MAX_LISTINGS_OF_A_NAME`]
-    /// titles and no shelf ("Apple iPad (10th Generation) 10.9-inch", "Kobo Clara
-    /// 2E eReader"). Such a product is of the kind its shelf names ("Tablets",
-    /// "E-Readers"), where a title that says what it is ("Telescopes for Kids …" on
-    /// Binoculars, "Universal Kickstand" on Stands) outranks its shelf.
+    /// head heads at most [`MAX_LISTINGS_OF_A_NAME`] titles and no shelf, and is
+    /// written in camel case or is no thing the lexicon knows ("Apple iPad (10th
+    /// Generation) 10.9-inch", "Kobo Clara 2E eReader", "Motorola Moto G Play 2024,
+    /// 64GB"). Such a product is of the kind its shelf names ("Tablets",
+    /// "Smartphones"), where a title that says what it is ("Telescopes for Kids …"
+    /// on Binoculars, "Universal Kickstand" on Stands) outranks its shelf.
     fn titled_by_name(&self, p: &Profile) -> bool {
-        p.named_by_line
+        // A title of a word or two ("Vostoktech", pen tips on Tablets) says too
+        // little to take its shelf's word for it.
+        p.words.len() >= 3
             && p.kinds.first().is_some_and(|k| {
-                self.heads(k) <= MAX_LISTINGS_OF_A_NAME && !self.shelves.contains_key(k)
+                self.heads(k) <= MAX_LISTINGS_OF_A_NAME
+                    && !self.shelves.contains_key(k)
+                    && (p.named_by_line || !crate::nlu::lexicon::Lexicon::get().names_a_thing(k))
             })
     }
 

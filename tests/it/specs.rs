@@ -797,10 +797,9 @@ fn a_brand_with_a_kind_shows_that_brand_or_says_it_has_none() {
         out.reply
     );
     assert!(!out.products.is_empty());
-    assert!(out
-        .products
-        .iter()
-        .all(|p| p.relaxed == ["brand"] && p.title.contains("Laptop")));
+    // The MacBook Air's title names no laptop, its shelf does.
+    assert!(out.products.iter().all(|p| p.relaxed == ["brand"]
+        && ["T130", "T131", "T132", "T133", "T134"].contains(&p.id.as_str())));
     // A brand the title names counts: the board for Intel processors, the case for
     // a Samsung phone.
     let out = say(&a, None, "c15", "intel motherboard");
@@ -937,9 +936,13 @@ fn a_fifth_catalogue_of_media_networking_and_storage_finds_what_was_asked() {
     assert_found_exactly(
         &report,
         &[
-            // A title that names its line ("Apple iPad (10th Generation)") is of the
-            // kind its shelf names.
+            // A title that names its line ("Apple iPad (10th Generation)", "Kindle
+            // Paperwhite (16 GB)") is of the kind its shelf names; the shelf's
+            // hyphenated name ("E-Readers") is the word titles write whole, and a
+            // shopper's "e-reader" asks for it.
             "tablet with at least a 10 inch screen",
+            "cheapest e-reader",
+            "e-reader with a 6.8 inch screen",
             "ein tablet mit mindestens 10 zoll",
             // "ink" and "toner" are no kinds, but what cartridges are named after.
             "ink for my hp deskjet 2755e",
@@ -955,11 +958,8 @@ fn a_fifth_catalogue_of_media_networking_and_storage_finds_what_was_asked() {
             "headphones with at least 35 hours of battery",
         ],
     );
-    assert!(report.f1 >= 0.93, "{report}");
-    // "cheapest e-reader": the cheapest is a Kindle whose title names neither its
-    // kind nor a camel-case line ("Kindle Paperwhite 16GB"), so it is not known to
-    // be one.
-    assert!(report.first_right >= 0.93, "{report}");
+    assert!(report.f1 >= 0.97, "{report}");
+    assert_eq!(report.first_right, 1.0, "{report}");
 }
 
 /// Requests as shoppers say them over the fifth catalogue (media_said.jsonl: casual,
@@ -1000,6 +1000,32 @@ fn shoppers_words_over_the_fifth_catalogue_find_what_was_asked() {
         "{report}"
     );
     assert!(report.f1 >= 0.9, "{report}");
+}
+
+/// Requests as shoppers say them over the technical catalogue (tech_said.jsonl),
+/// written before the code ran on them (F1 0.935 on that first run, with one gold
+/// set corrected after it). Rules only.
+#[test]
+fn shoppers_words_over_the_technical_catalogue_find_what_was_asked() {
+    let report = rules_only_report("tech_said");
+    assert_found_exactly(
+        &report,
+        &[
+            // "27 inch or bigger" is a lower end.
+            "monitor 27 inch or bigger",
+            // A title that names its product by a line no lexicon knows ("Motorola
+            // Moto G Play 2024, 64GB") is of its shelf's kind.
+            "cheapest phone",
+        ],
+    );
+    // Cheaper alternatives are of the product's own kind, not of the line its title
+    // ends in ("… Graphics Card Ventus 2X" found only the other Ventus).
+    assert!(
+        f1_of(&report, "a cheaper alternative to the rtx 4070") >= 0.7,
+        "{report}"
+    );
+    assert!(report.f1 >= 0.97, "{report}");
+    assert_eq!(report.first_right, 1.0, "{report}");
 }
 
 /// A superlative word names no product: "longest" matching the "Long" of an HDMI

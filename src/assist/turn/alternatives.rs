@@ -108,7 +108,12 @@ impl Assistant {
             .take(TITLE_WORDS)
             .map(str::to_string)
             .collect();
-        let (kind, _) = self.shop.request_target(&words.join(" "));
+        // Its own kind, not the last kind-like word of its title ("… Graphics Card
+        // Ventus 2X" is a card of the Ventus line).
+        let kind = self
+            .shop
+            .kind_of(&original.id)
+            .or_else(|| self.shop.request_target(&words.join(" ")).0);
         let q = SearchQuery {
             text: words.join(" "),
             kind,

@@ -251,15 +251,12 @@ fn wish(normalised: &str, q: Quantity, range: &std::ops::Range<usize>) -> Option
             high: Some(q),
         });
     }
-    let op = if after.starts_with("or more")
-        || after.starts_with("oder mehr")
-        || after.starts_with("and more")
-        || after.starts_with("und mehr")
+    let op = if OR_MORE.iter().any(|w| after.starts_with(w))
         || after.starts_with("plus")
         || after.starts_with('+')
     {
         SpecOp::AtLeast
-    } else if after.starts_with("or less") || after.starts_with("oder weniger") {
+    } else if OR_LESS.iter().any(|w| after.starts_with(w)) {
         SpecOp::AtMost
     } else {
         // "at least a 10 inch screen": an article between the comparison and its
@@ -362,13 +359,11 @@ pub fn without_specs(normalised: &str) -> String {
     let mut kept = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
-        if matches!(
-            (words[i], words.get(i + 1)),
-            (
-                "or" | "and" | "oder" | "und",
-                Some(&"more" | &"less" | &"mehr" | &"weniger")
-            )
-        ) {
+        let pair = words.get(i + 1).map(|n| format!("{} {n}", words[i]));
+        if pair
+            .as_ref()
+            .is_some_and(|p| OR_MORE.contains(&p.as_str()) || OR_LESS.contains(&p.as_str()))
+        {
             i += 2;
             continue;
         }
@@ -381,6 +376,44 @@ pub fn without_specs(normalised: &str) -> String {
 /// Words after a quantity that say which of its dimensions it measures.
 const DIMENSION_WORDS: &[&str] = &[
     "long", "wide", "tall", "high", "thick", "deep", "lang", "breit", "hoch", "dick", "tief",
+];
+
+/// Words after a quantity that make it a lower end ("27 inch or bigger").
+const OR_MORE: &[&str] = &[
+    "or more",
+    "or bigger",
+    "or larger",
+    "or longer",
+    "or higher",
+    "or faster",
+    "or greater",
+    "or above",
+    "or over",
+    "and more",
+    "and up",
+    "and above",
+    "oder mehr",
+    "oder größer",
+    "oder grösser",
+    "oder länger",
+    "oder höher",
+    "oder schneller",
+    "und mehr",
+    "und größer",
+];
+
+/// Words after a quantity that make it an upper end ("10 feet or shorter").
+const OR_LESS: &[&str] = &[
+    "or less",
+    "or smaller",
+    "or shorter",
+    "or lower",
+    "or fewer",
+    "or below",
+    "or under",
+    "oder weniger",
+    "oder kleiner",
+    "oder kürzer",
 ];
 
 /// Words after a run time that say what runs ("of battery life"): part of the
@@ -543,6 +576,7 @@ const SUPERLATIVES: &[(&[&str], &[Dim], bool)] = &[
             "longest battery life",
             "longest playtime",
             "longest runtime",
+            "longest run time",
             "längste akkulaufzeit",
             "längsten akkulaufzeit",
         ],
@@ -649,6 +683,9 @@ mod tests {
             "≥ 35 h"
         );
         assert!(spec_wishes("screen protector 9h hardness").is_empty());
+        assert_eq!(one("monitor 27 inch or bigger").as_said(), "≥ 27 in");
+        assert_eq!(without_specs("monitor 27 inch or bigger"), "monitor");
+        assert_eq!(one("hdmi cable 10 feet or shorter").as_said(), "≤ 10 ft");
         assert_eq!(
             without_specs("headphones with at least 35 hours of battery life"),
             "headphones with"
