@@ -449,9 +449,30 @@ impl ProductIndex {
     /// The kind of product and the model tokens a request names that this catalogue
     /// has.
     pub fn request_target(&self, normalised: &str) -> (Option<String>, Vec<String>) {
+        // A kind misspelt ("headphnes") is the kind the speller reads in it; a word
+        // of the catalogue stays as it is.
+        let spelt: String = {
+            let speller = self.speller.read().unwrap_or_else(|p| p.into_inner());
+            crate::nlu::rules::specs::without_specs(normalised)
+                .split_whitespace()
+                .map(|w| {
+                    let misspelt = w.chars().count() >= 5
+                        && crate::catalog::text::is_word_of_letters(w)
+                        && !crate::nlu::language::is_common_word(w)
+                        && !crate::nlu::understand::is_phrasing(w)
+                        && !speller.knows(w);
+                    misspelt
+                        .then(|| speller.correct(w))
+                        .flatten()
+                        .unwrap_or(w)
+                        .to_string()
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
         let products = self.products.read().unwrap_or_else(|p| p.into_inner());
         (
-            products.vocabulary.requested_kind(normalised),
+            products.vocabulary.requested_kind(&spelt),
             products.vocabulary.requested_models(normalised),
         )
     }

@@ -992,6 +992,9 @@ fn shoppers_words_over_the_fifth_catalogue_find_what_was_asked() {
             // stick; German accessory words over an English catalogue.
             "usb stick",
             "ersatz ohrpolster für sony wh-1000xm4",
+            // A kind misspelt is the kind the speller reads: headphones, not the ear
+            // pads whose description names them.
+            "headphnes",
         ],
     );
     // "a tablet and a case for it": two groups, the case one for a tablet.
@@ -999,7 +1002,7 @@ fn shoppers_words_over_the_fifth_catalogue_find_what_was_asked() {
         f1_of(&report, "a tablet and a case for it") >= 0.85,
         "{report}"
     );
-    assert!(report.f1 >= 0.9, "{report}");
+    assert!(report.f1 >= 0.95, "{report}");
 }
 
 /// Requests as shoppers say them over the technical catalogue (tech_said.jsonl),
