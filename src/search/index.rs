@@ -449,6 +449,16 @@ impl ProductIndex {
     /// The kind of product and the model tokens a request names that this catalogue
     /// has.
     pub fn request_target(&self, normalised: &str) -> (Option<String>, Vec<String>) {
+        let (kind, models) = {
+            let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+            (
+                products.vocabulary.requested_kind(normalised),
+                products.vocabulary.requested_models(normalised),
+            )
+        };
+        if kind.is_some() {
+            return (kind, models);
+        }
         // A kind misspelt ("headphnes") is the kind the speller reads in it; a word
         // of the catalogue stays as it is.
         let spelt: String = {
@@ -470,11 +480,11 @@ impl ProductIndex {
                 .collect::<Vec<_>>()
                 .join(" ")
         };
+        if spelt == normalised {
+            return (None, models);
+        }
         let products = self.products.read().unwrap_or_else(|p| p.into_inner());
-        (
-            products.vocabulary.requested_kind(&spelt),
-            products.vocabulary.requested_models(normalised),
-        )
+        (products.vocabulary.requested_kind(&spelt), models)
     }
 
     /// The words of a request that name a model no title here has (see

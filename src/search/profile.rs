@@ -747,10 +747,10 @@ impl Vocabulary {
         if !self.is_of_kind(p, kind) {
             return false;
         }
-        let named_line = p.brand.as_deref().is_some_and(|b| {
-            format!(" {} ", plain_words(request)).contains(&format!(" {b} {kind}"))
-        });
-        named_line || !self.brand_line_of_kind(p, kind)
+        !self.brand_line_of_kind(p, kind)
+            || p.brand.as_deref().is_some_and(|b| {
+                format!(" {} ", plain_words(request)).contains(&format!(" {b} {kind}"))
+            })
     }
 
     /// Whether a title uses a kind only as its brand's line, the word right after
