@@ -1331,13 +1331,20 @@ mod tests {
 
     /// A vocabulary of English products, each a title on a shelf.
     fn shelved(items: &[(&str, &str)]) -> (Vocabulary, Vec<Profile>) {
+        let branded: Vec<(&str, &str, &str)> = items.iter().map(|(t, s)| (*t, *s, "")).collect();
+        shelved_by(&branded)
+    }
+
+    /// [`shelved`] with each product's brand ("" for none).
+    fn shelved_by(items: &[(&str, &str, &str)]) -> (Vocabulary, Vec<Profile>) {
         let profiles: Vec<Profile> = items
             .iter()
             .enumerate()
-            .map(|(i, (title, shelf))| {
+            .map(|(i, (title, shelf, brand))| {
                 Profile::of(
                     &serde_json::from_value::<Product>(serde_json::json!({
                         "id": i.to_string(), "title": title, "price": 100,
+                        "brand": (!brand.is_empty()).then_some(brand),
                         "currency": "USD", "language": "en",
                         "category": ["Electronics", shelf],
                     }))
@@ -1399,24 +1406,7 @@ mod tests {
                 "Apple",
             ),
         ];
-        let profiles: Vec<Profile> = items
-            .iter()
-            .enumerate()
-            .map(|(i, (title, shelf, brand))| {
-                Profile::of(
-                    &serde_json::from_value::<Product>(serde_json::json!({
-                        "id": i.to_string(), "title": title, "brand": brand, "price": 100,
-                        "currency": "USD", "language": "en",
-                        "category": ["Electronics", shelf],
-                    }))
-                    .unwrap(),
-                )
-            })
-            .collect();
-        let mut v = Vocabulary::default();
-        for p in &profiles {
-            v.add(p);
-        }
+        let (mut v, profiles) = shelved_by(&items);
         assert!(v.is_of_asked_kind(&profiles[0], "tv", "a 4k tv under 500"));
         assert!(!v.is_of_asked_kind(&profiles[2], "tv", "a 4k tv under 500"));
         assert!(v.is_of_asked_kind(&profiles[2], "tv", "the apple tv 4k"));
