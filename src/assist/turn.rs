@@ -482,7 +482,9 @@ impl Assistant {
         let words: Vec<String> = u.normalised.split_whitespace().map(String::from).collect();
         for pair in words.windows(2) {
             let (colour, next) = (&pair[0], &pair[1]);
-            let Some(c) = crate::catalog::colors::canonical_color(colour) else {
+            let Some(c) = crate::catalog::colors::canonical_color(colour)
+                .filter(|c| u.slots.colors.iter().any(|x| x == c))
+            else {
                 continue;
             };
             // Every title with the word has the colour before it: a name, where
@@ -495,7 +497,7 @@ impl Assistant {
                 && self.shop.heads(&crate::catalog::kind::singular(next)) == 0
                 && (1..=Self::NAME_TITLES).contains(&together)
                 && self.shop.titles_with(next, Self::NAME_TITLES + 1) == together;
-            if !names || !u.slots.colors.iter().any(|x| x == c) {
+            if !names {
                 continue;
             }
             u.slots.colors.retain(|x| x != c);

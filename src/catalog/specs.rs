@@ -329,9 +329,9 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
         {
             continue;
         }
-        // Hours are a run time where the words after say what runs: "30 Hours
-        // Battery Life", "40H Playtime", "13 hours of battery"; not "9H Hardness" of
-        // a screen protector nor "ships in 24 hours".
+        // Hours and minutes are a run time where the words after say what runs: "30
+        // Hours Battery Life", "40H Playtime", "60 Min Run Time"; not "9H Hardness"
+        // of a screen protector nor "ships in 24 hours".
         if (canonical == "h" || canonical == "min") && !names_a_run(rest) {
             continue;
         }

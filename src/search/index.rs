@@ -461,6 +461,7 @@ impl ProductIndex {
         }
         // A kind misspelt ("headphnes") is the kind the speller reads in it; a word
         // of the catalogue stays as it is.
+        let mut corrected = false;
         let spelt: String = {
             let speller = self.speller.read().unwrap_or_else(|p| p.into_inner());
             crate::nlu::rules::specs::without_specs(normalised)
@@ -471,16 +472,18 @@ impl ProductIndex {
                         && !crate::nlu::language::is_common_word(w)
                         && !crate::nlu::understand::is_phrasing(w)
                         && !speller.knows(w);
-                    misspelt
-                        .then(|| speller.correct(w))
-                        .flatten()
-                        .unwrap_or(w)
-                        .to_string()
+                    match misspelt.then(|| speller.correct(w)).flatten() {
+                        Some(c) => {
+                            corrected = true;
+                            c.to_string()
+                        }
+                        None => w.to_string(),
+                    }
                 })
                 .collect::<Vec<_>>()
                 .join(" ")
         };
-        if spelt == normalised {
+        if !corrected {
             return (None, models);
         }
         let products = self.products.read().unwrap_or_else(|p| p.into_inner());

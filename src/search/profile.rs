@@ -390,7 +390,7 @@ pub fn title_models(title: &str) -> Vec<String> {
             .get(i + 2)
             .is_some_and(|u| crate::catalog::specs::canonical_unit(u).is_some());
         let short_line = w.chars().count() == 2
-            && w.chars().all(char::is_alphabetic)
+            && crate::catalog::text::is_word_of_letters(w)
             && i.checked_sub(1).is_some_and(|b| {
                 is_line_word(raw[b]) && !crate::nlu::language::is_common_word(&fold(raw[b]))
             });
@@ -965,12 +965,19 @@ impl Vocabulary {
     /// ("wh1000xm4" → "wh-1000xm4").
     fn hyphenated_model(&self, token: &str) -> Option<String> {
         let mut found = self
-            .models
-            .keys()
-            .filter(|k| k.contains('-') && k.replace('-', "") == token && self.is_model(k));
+            .spelt_with_hyphens(token)
+            .filter(|k| k.contains('-') && self.is_model(k));
         let first = found.next()?.clone();
         // Two spellings apart ("a-b1", "ab-1") are no one model.
         found.next().is_none().then_some(first)
+    }
+
+    /// The model tokens of titles that are `plain` with their hyphens left out
+    /// ("wh-1000xm4" for "wh1000xm4"; "a25" itself for "a25").
+    fn spelt_with_hyphens<'a>(&'a self, plain: &'a str) -> impl Iterator<Item = &'a String> {
+        self.models
+            .keys()
+            .filter(move |k| k.replace('-', "") == plain)
     }
 
     /// The devices a request names by their line and a number that no title here
@@ -1026,7 +1033,7 @@ impl Vocabulary {
             .unwrap_or(words.len());
         let known = |t: &str| {
             let plain = t.replace('-', "");
-            self.models.contains_key(t) || self.models.keys().any(|k| k.replace('-', "") == plain)
+            self.models.contains_key(t) || self.spelt_with_hyphens(&plain).next().is_some()
         };
         let mut out = Vec::new();
         for (i, w) in model_candidates(&words[..end]) {

@@ -261,9 +261,9 @@ fn wish(normalised: &str, q: Quantity, range: &std::ops::Range<usize>) -> Option
     } else {
         // "at least a 10 inch screen": an article between the comparison and its
         // number.
-        let said: Vec<&str> = match words.as_slice() {
-            [rest @ .., "a" | "an" | "ein" | "eine" | "einen"] => rest.to_vec(),
-            all => all.to_vec(),
+        let said = match words.as_slice() {
+            [rest @ .., last] if ARTICLES.contains(last) => rest,
+            all => all,
         };
         op_before(&said[said.len().saturating_sub(3)..].join(" ")).unwrap_or(SpecOp::About)
     };
@@ -378,6 +378,10 @@ const DIMENSION_WORDS: &[&str] = &[
     "long", "wide", "tall", "high", "thick", "deep", "lang", "breit", "hoch", "dick", "tief",
 ];
 
+/// Articles that may stand between a comparison and its number ("at least a 10
+/// inch screen").
+const ARTICLES: &[&str] = &["a", "an", "ein", "eine", "einen"];
+
 /// Words after a quantity that make it a lower end ("27 inch or bigger").
 const OR_MORE: &[&str] = &[
     "or more",
@@ -436,7 +440,7 @@ const RUN_TIME_WORDS: &[&str] = &[
 /// "mindestens") or a range's lower end ("between 1 and", "1 -").
 fn phrase_start(before: &str) -> usize {
     let trimmed = before.trim_end();
-    let trimmed = ["a", "an", "ein", "eine", "einen"]
+    let trimmed = ARTICLES
         .iter()
         .find_map(|a| trimmed.strip_suffix(&format!(" {a}")))
         .filter(|t| op_before(t).is_some())
