@@ -58,7 +58,10 @@ impl SqlError {
             .code()
             .map(|c| c.code())
             .is_some_and(|c| c.starts_with("57P0") || c.starts_with("08"));
-        if e.is_closed() || gone {
+        // The socket failing mid-statement ("error communicating with the server":
+        // reset, broken pipe) when the server dropped the connection as we wrote.
+        let io = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
+        if e.is_closed() || gone || io {
             SqlError::Unavailable(e.to_string())
         } else {
             SqlError::Postgres(e)
