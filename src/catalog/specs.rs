@@ -51,10 +51,16 @@ pub enum Dim {
     /// How long it runs on a charge, in hours ("30 Hours Battery Life", "40H
     /// Playtime").
     RunTime,
+    /// Pressure, in psi ("2030 Max PSI", "130 bar").
+    Pressure,
+    /// Electric current, in amperes ("1000A", "13 Amp", "1700 Peak Amp").
+    Current,
+    /// How many people it is for ("4 Person", "sleeps 6 people").
+    People,
 }
 
 impl Dim {
-    pub const ALL: [Dim; 13] = [
+    pub const ALL: [Dim; 16] = [
         Dim::Length,
         Dim::Storage,
         Dim::Frequency,
@@ -68,6 +74,9 @@ impl Dim {
         Dim::Volume,
         Dim::Brightness,
         Dim::RunTime,
+        Dim::Pressure,
+        Dim::Current,
+        Dim::People,
     ];
 
     /// The field name used in the index and the API (`length`, `data_rate`).
@@ -86,6 +95,9 @@ impl Dim {
             Dim::Volume => "volume",
             Dim::Brightness => "brightness",
             Dim::RunTime => "run_time",
+            Dim::Pressure => "pressure",
+            Dim::Current => "current",
+            Dim::People => "people",
         }
     }
 }
@@ -183,6 +195,10 @@ fn unit(written: &str) -> Option<(Dim, f64)> {
         "lm" => (Dim::Brightness, 1.0),
         "h" => (Dim::RunTime, 1.0),
         "min" => (Dim::RunTime, 1.0 / 60.0),
+        "psi" => (Dim::Pressure, 1.0),
+        "bar" => (Dim::Pressure, 14.503_8),
+        "A" => (Dim::Current, 1.0),
+        "people" => (Dim::People, 1.0),
         _ => return None,
     })
 }
@@ -235,6 +251,11 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "lm" | "lumen" | "lumens" => "lm",
         "h" | "hour" | "hours" | "hrs" | "hr" | "stunden" | "std" => "h",
         "min" | "mins" | "minute" | "minutes" | "minuten" => "min",
+        "psi" | "max psi" => "psi",
+        "bar" => "bar",
+        "a" if word == "A" => "A",
+        "amp" | "amps" | "ampere" | "amperes" | "peak amp" | "peak amps" => "A",
+        "person" | "persons" | "people" | "personen" => "people",
         _ => return None,
     })
 }
@@ -261,11 +282,12 @@ fn number_unit_re() -> &'static Regex {
             r"(\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?)",
             r"\s?-?\s?",
             r"(fl\.? ?oz|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)s?|centimet(?:er|re)s?|zentimeter|",
+            r"max\.? psi|psi|bar|peak amps?|amperes?|amps?|persons?|people|personen|",
             r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|",
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
             r"ounces?|millilit(?:er|re)s?|lit(?:er|re)s?|quarts?|qt|gallons?|gal|",
             r"lumens?|lm|hours?|hrs?|stunden|std|minutes?|minuten|mins?|",
-            r"mah|ah|mbps|gbps|mbit|mhz|ghz|khz|hz|hertz|kw|wh|mm|cm|ft|in|mb|gb|tb|mp|kg|lbs?|oz|ml|m|w|p|k|g|l|h|\x22|”)",
+            r"mah|ah|mbps|gbps|mbit|mhz|ghz|khz|hz|hertz|kw|wh|mm|cm|ft|in|mb|gb|tb|mp|kg|lbs?|oz|ml|m|w|p|k|g|l|h|a|\x22|”)",
             r"(?:$|[^\w])"
         ))
         .expect("spec regex compiles")
@@ -322,7 +344,7 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
         };
         // "3-in-1", "2 in stock": no inches.
         let rest = text[u.end()..].trim_start_matches([' ', '-']);
-        if canonical == "in"
+        if u.as_str().eq_ignore_ascii_case("in")
             && (rest.starts_with(|c: char| c.is_ascii_digit())
                 || rest.to_lowercase().starts_with("stock")
                 || rest.to_lowercase().starts_with("one"))
@@ -333,6 +355,10 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
         // Hours Battery Life", "40H Playtime", "60 Min Run Time"; not "9H Hardness"
         // of a screen protector nor "ships in 24 hours".
         if (canonical == "h" || canonical == "min") && !names_a_run(rest) {
+            continue;
+        }
+        // "2 Bar Stools": furniture for a bar, no pressure.
+        if canonical == "bar" && !names_pressure(rest) {
             continue;
         }
         // "34W x 32L": a waist and a leg's length in a clothing size, no watts and
@@ -396,6 +422,22 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
         }
     }
     out
+}
+
+/// Whether the words after "N bar" leave it a pressure: not a bar's furniture or a
+/// bar of soap ("2 Bar Stools", "Bar Cart", "3 Bar Soap").
+fn names_pressure(rest: &str) -> bool {
+    const BAR_THINGS: &[&str] = &[
+        "stool", "stools", "cart", "carts", "table", "tables", "chair", "chairs", "counter",
+        "height", "soap", "soaps", "set", "sets", "of", "pack", "hocker", "tisch", "seife",
+    ];
+    let next = rest
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    !BAR_THINGS.contains(&next.as_str())
 }
 
 /// Whether the words after a number of hours say it is how long something runs.
@@ -728,6 +770,52 @@ mod tests {
             .into_iter()
             .map(|(q, _)| (q.dim, (q.value * 1000.0).round() / 1000.0, q.unit))
             .collect()
+    }
+
+    #[test]
+    fn pressure_current_and_people_are_read() {
+        let one = |d: Dim, v: f64, u: &str| vec![(d, v, u.to_string())];
+        assert_eq!(
+            read("Sun Joe SPX3000 2030 Max PSI Electric Pressure Washer"),
+            one(Dim::Pressure, 2030.0, "psi")
+        );
+        assert_eq!(
+            read("Kärcher K5 Hochdruckreiniger, 145 bar"),
+            one(Dim::Pressure, 2103.051, "bar")
+        );
+        // A bar's furniture and a bar of soap are no pressure.
+        assert!(read("Set of 2 Bar Stools, 24 Height").is_empty());
+        assert!(read("Dove Beauty Bar, 4 Bar Soap").is_empty());
+        assert_eq!(
+            read("NOCO Boost Plus GB40 1000A 12V Jump Starter"),
+            one(Dim::Current, 1000.0, "A")
+        );
+        assert_eq!(
+            read("Jump-N-Carry 1700 Peak Amp 12V Jump Starter"),
+            one(Dim::Current, 1700.0, "A")
+        );
+        assert_eq!(
+            read("Sun Joe 14.5-Amp Electric Pressure Washer"),
+            one(Dim::Current, 14.5, "A")
+        );
+        assert!(
+            read("pack of 2 a day").is_empty(),
+            "a lowercase a is a word"
+        );
+        assert_eq!(
+            read("Coleman Sundome Camping Tent, 4 Person"),
+            one(Dim::People, 4.0, "people")
+        );
+        assert_eq!(read("tent for 6 people"), one(Dim::People, 6.0, "people"));
+        // An inch followed by another number is still an inch; "3-in-1" is none.
+        assert_eq!(
+            read("EGO LM2102SP 21-Inch 56-Volt Mower"),
+            one(Dim::Length, 0.533, "in")
+        );
+        assert_eq!(
+            read("Craftsman 21-Inch 3-in-1 Mower"),
+            one(Dim::Length, 0.533, "in")
+        );
     }
 
     #[test]

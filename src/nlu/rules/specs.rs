@@ -122,6 +122,12 @@ const AT_LEAST: &[&str] = &[
     "no less than",
     "not less than",
     "ab",
+    // "a ladder that reaches 20 feet", "a tent that sleeps 6", "holds 40 quarts".
+    "reaches",
+    "reach",
+    "reaching",
+    "sleeps",
+    "holds",
 ];
 const MORE_THAN: &[&str] = &[
     "longer than",
@@ -282,12 +288,17 @@ fn wish(normalised: &str, q: Quantity, range: &std::ops::Range<usize>) -> Option
             | Dim::Energy
             | Dim::Brightness
             | Dim::RunTime
+            | Dim::Pressure
+            | Dim::Current
+            | Dim::People
     ) || (q.dim == Dim::Length && matches!(q.unit.as_str(), "mm" | "ft" | "m"))
         || q.dim == Dim::Power
         // "pressure cooker 8 quart": an appliance's size; beauty sizes are in oz or ml.
         || matches!(q.unit.as_str(), "qt" | "gal")
-        // "27 inch monitor", "55 zoll fernseher": a screen's size.
-        || (q.unit == "in" && names_a_screen(normalised));
+        // "27 inch monitor", "55 zoll fernseher": a screen's size; "26 inch wiper
+        // blade", "21 inch lawn mower": a thing's size. Not a garment's: "jeans 32
+        // inch" is a waist, matched as words.
+        || (q.unit == "in" && (names_a_screen(normalised) || !names_a_garment(normalised)));
     let sized = after.starts_with("x ") || before.trim_end().ends_with(" x");
     if op == SpecOp::About && (!technical || sized) {
         return None;
@@ -321,6 +332,16 @@ const SCREENS: &[&str] = &[
     "phone",
     "imac",
 ];
+
+/// Garments whose inches are a body's measure, read as size words, not a spec.
+const GARMENTS: &[&str] = &[
+    "jeans", "pants", "trousers", "shorts", "waist", "inseam", "leg", "skirt", "dress", "shirt",
+    "jacket", "coat", "bra", "hosen", "bundhose", "bund",
+];
+
+fn names_a_garment(normalised: &str) -> bool {
+    normalised.split_whitespace().any(|w| GARMENTS.contains(&w))
+}
 
 fn names_a_screen(normalised: &str) -> bool {
     normalised
@@ -508,6 +529,7 @@ const SUPERLATIVES: &[(&[&str], &[Dim], bool)] = &[
         &[Dim::Length],
         true,
     ),
+    (&["tallest", "highest reach"], &[Dim::Length], true),
     (
         &["shortest", "kürzeste", "kürzesten", "kürzestes"],
         &[Dim::Length],
@@ -544,7 +566,13 @@ const SUPERLATIVES: &[(&[&str], &[Dim], bool)] = &[
             "leistungsstärkste",
             "leistungsstärksten",
         ],
-        &[Dim::Power, Dim::Capacity, Dim::Frequency],
+        &[
+            Dim::Power,
+            Dim::Pressure,
+            Dim::Current,
+            Dim::Capacity,
+            Dim::Frequency,
+        ],
         true,
     ),
     (
@@ -667,6 +695,33 @@ mod tests {
             "memory card faster than 200MB/s",
         ));
         assert_eq!((w.dim, w.wanted.value), (Dim::DataRate, 1600.0));
+    }
+
+    #[test]
+    fn reaching_sleeping_and_holding_are_lower_ends() {
+        let w = one("i need a ladder that reaches 20 feet");
+        assert_eq!((w.dim, w.op), (Dim::Length, SpecOp::AtLeast));
+        let w = one("a tent that sleeps 6 people");
+        assert_eq!((w.dim, w.op), (Dim::People, SpecOp::AtLeast));
+        assert_eq!(one("6 person tent").op, SpecOp::About);
+        let w = one("pressure washer over 2000 psi");
+        assert_eq!((w.dim, w.op), (Dim::Pressure, SpecOp::MoreThan));
+        let w = one("jump starter with at least 1500 amps");
+        assert_eq!(
+            (w.dim, w.op, w.wanted.value),
+            (Dim::Current, SpecOp::AtLeast, 1500.0)
+        );
+        // A thing's inches are its size; a garment's are matched as words.
+        assert_eq!(one("26 inch wiper blade").op, SpecOp::About);
+        assert_eq!(one("lawn mower with a 21 inch deck").op, SpecOp::About);
+        assert!(spec_wishes("jeans 32 inch").is_empty());
+        assert!(spec_wishes("pants 30 inch inseam").is_empty());
+        assert_eq!(
+            spec_sort("the tallest ladder").map(|s| (s.dims, s.desc)),
+            Some((vec![Dim::Length], true))
+        );
+        assert!(spec_sort("most powerful pressure washer")
+            .is_some_and(|s| s.dims.contains(&Dim::Pressure)));
     }
 
     #[test]
