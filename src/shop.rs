@@ -360,6 +360,12 @@ impl Shop {
         self.index.has_brand(brand)
     }
 
+    /// Whether one product of `brand` has every model of `models` (see
+    /// [`crate::search::ProductIndex::brand_has_all`]).
+    pub fn brand_has_all(&self, brand: &str, models: &[String]) -> bool {
+        self.index.brand_has_all(brand, models)
+    }
+
     /// How many products have `word` (folded) in their title, brand or category.
     pub fn word_uses(&self, word: &str) -> u32 {
         self.index.word_uses(word)

@@ -460,7 +460,10 @@ impl Assistant {
         if u.brand.is_none() && u.intent == Intent::Search {
             if let Some(brand) = self.shop.requested_brand(&u.normalised) {
                 let (kind, models) = self.shop.request_target(&u.normalised);
-                if kind.is_some() && models.is_empty() {
+                // Several models that one product of the brand has together are
+                // its name ("viofo a119 mini 2"), not the other brand's "Mini 2".
+                let one_name = models.len() >= 2 && self.shop.brand_has_all(&brand, &models);
+                if (kind.is_some() && models.is_empty()) || one_name {
                     u.brand = Some(brand);
                 }
             }

@@ -710,6 +710,19 @@ impl ProductIndex {
             .any(|p| p.brand.as_deref().is_some_and(|b| facet_key(b) == key))
     }
 
+    /// Whether one product with `brand` as its brand field has every model of
+    /// `models` ("a119" and "mini 2" of "VIOFO A119 Mini 2").
+    pub fn brand_has_all(&self, brand: &str, models: &[String]) -> bool {
+        let key = facet_key(brand);
+        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        products.by_id.values().any(|p| {
+            p.brand.as_deref().is_some_and(|b| facet_key(b) == key)
+                && products
+                    .profile(&p.id)
+                    .is_some_and(|pr| models.iter().all(|m| pr.models.contains(m)))
+        })
+    }
+
     /// How many products have `word` (folded) in their title, brand or category.
     pub fn word_uses(&self, word: &str) -> u32 {
         self.speller

@@ -1115,6 +1115,12 @@ impl Assistant {
         if names_a_line_model {
             return None;
         }
+        // Words that are a title's own, in its order ("weber original kettle",
+        // "jetboil flash", "hydro flask"): a product named, whatever its last word
+        // names elsewhere.
+        if carried != Carried::Yes && asked.len() >= 2 && self.shop.titles_have(&asked.join(" ")) {
+            return None;
+        }
         match carried {
             Carried::Yes => None,
             Carried::No => Some((asked.join(" "), None)),

@@ -516,6 +516,7 @@ const STOP: &[&str] = &[
     "offers",
     "angebote",
     "listings",
+    "listing",
     "ich",
     "suche",
     "brauche",
