@@ -577,7 +577,11 @@ pub(crate) fn bench_command(
                 } else {
                     config.threads
                 };
-                shopassist::bench::llm(&path, &device, threads)
+                let mut bench = shopassist::bench::llm(&path, &device, threads)?;
+                if !device.is_cpu() {
+                    bench.parity = Some(shopassist::bench::device_parity(&path, &device, 32)?);
+                }
+                Ok(bench)
             };
             report(run(), json)
         }

@@ -166,6 +166,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_top_logits_are_highest_first_and_nan_never_wins() {
+        let logits = [0.5, f32::NAN, 2.0, -1.0, 2.0, 1.5];
+        assert_eq!(
+            top(&logits, 3),
+            vec![2, 4, 5],
+            "ties keep the first index first"
+        );
+        assert_eq!(argmax(&logits), 2);
+        assert_eq!(argmax(&[f32::NAN, -3.0]), 1);
+        assert_eq!(top(&logits, 10).len(), 5, "NaN is left out");
+    }
+
+    #[test]
     fn synthetic_catalogues_have_unique_ids_and_import_cleanly() {
         let text = synthetic_catalog(7000);
         let (ps, report) = import_str(&text, Format::Jsonl, &ImportOptions::default()).unwrap();
@@ -189,6 +202,9 @@ pub struct LlmBench {
     pub request_with_cached_prefix_ms: f64,
     pub request_without_cache_ms: f64,
     pub peak_rss_mb: f64,
+    /// On a GPU: how its output compares with the CPU's on the same file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parity: Option<DeviceParity>,
 }
 
 impl std::fmt::Display for LlmBench {
@@ -214,8 +230,126 @@ impl std::fmt::Display for LlmBench {
             "25-token request  {:.0} ms with the prefix cached, {:.0} ms without",
             self.request_with_cached_prefix_ms, self.request_without_cache_ms
         )?;
-        write!(f, "peak RSS          {:.0} MB", self.peak_rss_mb)
+        write!(f, "peak RSS          {:.0} MB", self.peak_rss_mb)?;
+        if let Some(p) = &self.parity {
+            write!(f, "\n{p}")?;
+        }
+        Ok(())
     }
+}
+
+/// How a model's output on a GPU compares with the CPU's, on the benchmark prompt.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceParity {
+    pub device: String,
+    pub prompt_tokens: usize,
+    /// The largest difference of one logit at the prompt's last position, and the
+    /// spread of the CPU's logits there (max − min), for scale.
+    pub max_abs_logit_diff: f32,
+    pub cpu_logit_range: f32,
+    /// The five highest logits name the same tokens in the same order.
+    pub same_top5: bool,
+    /// Greedy tokens run on each device, and how many agree from the first on.
+    pub greedy_tokens: usize,
+    pub greedy_agree: usize,
+}
+
+impl std::fmt::Display for DeviceParity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "{} vs cpu      max |Δ logit| {:.4} (cpu logits span {:.2}), top 5 {}",
+            self.device,
+            self.max_abs_logit_diff,
+            self.cpu_logit_range,
+            if self.same_top5 { "the same" } else { "differ" }
+        )?;
+        write!(
+            f,
+            "greedy            {} of {} tokens the same from the first",
+            self.greedy_agree, self.greedy_tokens
+        )
+    }
+}
+
+/// Runs the benchmark prompt through `path` on the CPU and on `device`, compares the
+/// last position's logits, and generates `greedy` tokens greedily on each.
+pub fn device_parity(
+    path: &std::path::Path,
+    device: &candle_core::Device,
+    greedy: usize,
+) -> anyhow::Result<DeviceParity> {
+    use crate::llm::Model;
+    let cpu = Model::load(path, &candle_core::Device::Cpu)?;
+    let gpu = Model::load(path, device)?;
+    let tokens = cpu.encode(BENCH_PROMPT).map_err(anyhow::Error::msg)?;
+    // Logits of the last position, then `greedy` tokens, on one device.
+    let run = |model: &Model| -> anyhow::Result<(Vec<f32>, Vec<u32>)> {
+        let mut weights = model.weights.clone();
+        let first = weights
+            .forward(&tokens, 0, &model.device)?
+            .to_dtype(candle_core::DType::F32)?
+            .to_vec1::<f32>()?;
+        let mut logits = first.clone();
+        let mut out = Vec::with_capacity(greedy);
+        for i in 0..greedy {
+            let next = argmax(&logits);
+            out.push(next);
+            logits = weights
+                .forward(&[next], tokens.len() + i, &model.device)?
+                .to_dtype(candle_core::DType::F32)?
+                .to_vec1::<f32>()?;
+        }
+        Ok((first, out))
+    };
+    let (cpu_logits, cpu_tokens) = run(&cpu)?;
+    let (gpu_logits, gpu_tokens) = run(&gpu)?;
+    anyhow::ensure!(
+        cpu_logits.len() == gpu_logits.len(),
+        "the devices gave {} and {} logits",
+        cpu_logits.len(),
+        gpu_logits.len()
+    );
+    let max_abs_logit_diff = cpu_logits
+        .iter()
+        .zip(&gpu_logits)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0f32, f32::max);
+    let (lo, hi) = cpu_logits
+        .iter()
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &x| {
+            (lo.min(x), hi.max(x))
+        });
+    Ok(DeviceParity {
+        device: format!("{:?}", device.location()),
+        prompt_tokens: tokens.len(),
+        max_abs_logit_diff,
+        cpu_logit_range: hi - lo,
+        same_top5: top(&cpu_logits, 5) == top(&gpu_logits, 5),
+        greedy_tokens: greedy,
+        greedy_agree: cpu_tokens
+            .iter()
+            .zip(&gpu_tokens)
+            .take_while(|(a, b)| a == b)
+            .count(),
+    })
+}
+
+/// The index of the highest value (the first of equals); NaN never wins.
+fn argmax(values: &[f32]) -> u32 {
+    top(values, 1).first().copied().unwrap_or(0)
+}
+
+/// The indices of the `n` highest values, highest first.
+fn top(values: &[f32], n: usize) -> Vec<u32> {
+    let mut idx: Vec<u32> = (0..values.len() as u32).collect();
+    idx.sort_by(|&a, &b| {
+        let (x, y) = (values[a as usize], values[b as usize]);
+        y.total_cmp(&x).then(a.cmp(&b))
+    });
+    idx.retain(|&i| !values[i as usize].is_nan());
+    idx.truncate(n);
+    idx
 }
 
 /// A fixed prompt of about 300 tokens: instructions plus a few catalogue lines.
@@ -257,6 +391,8 @@ pub fn llm(
     // Prompt processing: one forward pass over the whole prompt.
     let t = Instant::now();
     let prefix = model.cache_prefix(BENCH_PROMPT)?;
+    // A GPU runs asynchronously: the time counts once its work is done.
+    device.synchronize()?;
     let prompt_seconds = t.elapsed().as_secs_f64();
     let prompt_tokens = prefix.tokens.len();
 
@@ -297,6 +433,7 @@ pub fn llm(
         request_with_cached_prefix_ms: with_cache,
         request_without_cache_ms: without_cache,
         peak_rss_mb: peak_rss_mb(),
+        parity: None,
     })
 }
 
