@@ -504,6 +504,8 @@ const SUPERLATIVES: &[(&[&str], &[Dim], bool)] = &[
             Dim::Capacity,
             Dim::Volume,
             Dim::Power,
+            // "the biggest tent": the one for the most people.
+            Dim::People,
         ],
         true,
     ),
@@ -521,6 +523,7 @@ const SUPERLATIVES: &[(&[&str], &[Dim], bool)] = &[
             Dim::Capacity,
             Dim::Volume,
             Dim::Weight,
+            Dim::People,
         ],
         false,
     ),
