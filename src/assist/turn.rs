@@ -750,6 +750,23 @@ impl Assistant {
             out.acted_as = Some(Intent::Search);
             return self.search(ctx, state, u, out);
         }
+        // "how much is the greenworks 80v mower?" asks about the product it names:
+        // found and shown, then the question answered about the first found.
+        if u.intent == Intent::ProductQuestion
+            && crate::assist::refine::resolve(u, &state.shown, state.focused.as_ref()).is_none()
+            && self.names_another_product(state, u)
+        {
+            let as_search = Understanding {
+                intent: Intent::Search,
+                product_type: crate::nlu::understand::rule_product_words(&u.normalised, &u.slots),
+                ..u.clone()
+            };
+            self.search(ctx, state, &as_search, out)?;
+            if !state.shown.is_empty() {
+                self.question(state, u, out);
+            }
+            return Ok(());
+        }
         match u.intent {
             Intent::Greeting => {
                 out.say(Fact::Greeting);

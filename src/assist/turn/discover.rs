@@ -1352,6 +1352,25 @@ impl Assistant {
         self.shop.product(&id)
     }
 
+    /// Whether a question names a product other than those shown ("how much is the
+    /// greenworks 80v mower", "is the yeti tundra 45 in stock"): by a model no shown
+    /// product has, or, with nothing shown, by words a title has in their order.
+    /// Such a question is about that product, found by a search.
+    pub(super) fn names_another_product(&self, state: &SessionState, u: &Understanding) -> bool {
+        let (_, models) = self.shop.request_target(&u.normalised);
+        if !models.is_empty() {
+            let shown_has = state.shown.iter().any(|s| {
+                self.shop.product(&s.id).is_some_and(|p| {
+                    let profile = crate::search::profile::Profile::of(&p);
+                    models.iter().any(|m| profile.models.contains(m))
+                })
+            });
+            return !shown_has;
+        }
+        let asked = asked_words(&u.normalised);
+        state.shown.is_empty() && asked.len() >= 2 && self.shop.titles_have(&asked.join(" "))
+    }
+
     pub(super) fn question(&self, state: &mut SessionState, u: &Understanding, out: &mut Outcome) {
         let Some(p) = self.target(state, u) else {
             out.say(Fact::NoFocus);
