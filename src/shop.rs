@@ -328,6 +328,12 @@ impl Shop {
         self.index.is_model_itself(id, models)
     }
 
+    /// Whether a product's title names one of `models` (see
+    /// [`crate::search::ProductIndex::has_model`]).
+    pub fn has_model(&self, id: &str, models: &[String]) -> bool {
+        self.index.has_model(id, models)
+    }
+
     /// The kind a product is (see [`crate::search::ProductIndex::kind_of`]).
     pub fn kind_of(&self, id: &str) -> Option<String> {
         self.index.kind_of(id)

@@ -741,21 +741,18 @@ impl Assistant {
                 }
             }
         }
+        // A question that refers to no shown product may name one of its own.
+        let unreferred = u.intent == Intent::ProductQuestion
+            && crate::assist::refine::resolve(u, &state.shown, state.focused.as_ref()).is_none();
         // "welcher arbeitsspeicher passt in das asus rog strix z790-e?" asks for
         // products that fit the one it names, not about a shown one.
-        if u.intent == Intent::ProductQuestion
-            && crate::assist::refine::resolve(u, &state.shown, state.focused.as_ref()).is_none()
-            && self.named_to_fit(u).is_some()
-        {
+        if unreferred && self.named_to_fit(u).is_some() {
             out.acted_as = Some(Intent::Search);
             return self.search(ctx, state, u, out);
         }
         // "how much is the greenworks 80v mower?" asks about the product it names:
         // found and shown, then the question answered about the first found.
-        if u.intent == Intent::ProductQuestion
-            && crate::assist::refine::resolve(u, &state.shown, state.focused.as_ref()).is_none()
-            && self.names_another_product(state, u)
-        {
+        if unreferred && self.names_another_product(state, u) {
             let as_search = Understanding {
                 intent: Intent::Search,
                 product_type: crate::nlu::understand::rule_product_words(&u.normalised, &u.slots),

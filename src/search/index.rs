@@ -527,6 +527,15 @@ impl ProductIndex {
             .is_some_and(|p| !p.accessory && models.iter().any(|m| p.lead_models.contains(m)))
     }
 
+    /// Whether a product's title names one of `models` (anywhere, as a part it has
+    /// or fits, too).
+    pub fn has_model(&self, id: &str, models: &[String]) -> bool {
+        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        products
+            .profile(id)
+            .is_some_and(|p| models.iter().any(|m| p.models.contains(m)))
+    }
+
     /// The kind a product is, as a search for others like it asks: its shelf's
     /// where it is of it ("Graphics Cards" for "MSI … Graphics Card Ventus 2X",
     /// whose last head is its line), else its title's first.

@@ -1118,7 +1118,7 @@ impl Assistant {
         // Words that are a title's own, in its order ("weber original kettle",
         // "jetboil flash", "hydro flask"): a product named, whatever its last word
         // names elsewhere.
-        if carried != Carried::Yes && asked.len() >= 2 && self.shop.titles_have(&asked.join(" ")) {
+        if carried != Carried::Yes && self.titled_by(&asked) {
             return None;
         }
         match carried {
@@ -1359,16 +1359,18 @@ impl Assistant {
     pub(super) fn names_another_product(&self, state: &SessionState, u: &Understanding) -> bool {
         let (_, models) = self.shop.request_target(&u.normalised);
         if !models.is_empty() {
-            let shown_has = state.shown.iter().any(|s| {
-                self.shop.product(&s.id).is_some_and(|p| {
-                    let profile = crate::search::profile::Profile::of(&p);
-                    models.iter().any(|m| profile.models.contains(m))
-                })
-            });
-            return !shown_has;
+            return !state
+                .shown
+                .iter()
+                .any(|s| self.shop.has_model(&s.id, &models));
         }
-        let asked = asked_words(&u.normalised);
-        state.shown.is_empty() && asked.len() >= 2 && self.shop.titles_have(&asked.join(" "))
+        state.shown.is_empty() && self.titled_by(&asked_words(&u.normalised))
+    }
+
+    /// Whether two or more asked words stand in that order in some title: a
+    /// product's own name ("weber original kettle", "yeti tundra").
+    fn titled_by(&self, asked: &[String]) -> bool {
+        asked.len() >= 2 && self.shop.titles_have(&asked.join(" "))
     }
 
     pub(super) fn question(&self, state: &mut SessionState, u: &Understanding, out: &mut Outcome) {
