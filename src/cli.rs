@@ -577,11 +577,7 @@ pub(crate) fn bench_command(
                 } else {
                     config.threads
                 };
-                let mut bench = shopassist::bench::llm(&path, &device, threads)?;
-                if !device.is_cpu() {
-                    bench.parity = Some(shopassist::bench::device_parity(&path, &device, 32)?);
-                }
-                Ok(bench)
+                shopassist::bench::llm(&path, &device, threads)
             };
             report(run(), json)
         }

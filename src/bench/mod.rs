@@ -272,16 +272,16 @@ impl std::fmt::Display for DeviceParity {
     }
 }
 
-/// Runs the benchmark prompt through `path` on the CPU and on `device`, compares the
-/// last position's logits, and generates `greedy` tokens greedily on each.
-pub fn device_parity(
+/// Runs the benchmark prompt through `gpu` and through the same file (`path`) loaded
+/// on the CPU, compares the last position's logits, and generates `greedy` tokens
+/// greedily on each.
+fn device_parity(
+    gpu: &crate::llm::Model,
     path: &std::path::Path,
-    device: &candle_core::Device,
     greedy: usize,
 ) -> anyhow::Result<DeviceParity> {
     use crate::llm::Model;
     let cpu = Model::load(path, &candle_core::Device::Cpu)?;
-    let gpu = Model::load(path, device)?;
     let tokens = cpu.encode(BENCH_PROMPT).map_err(anyhow::Error::msg)?;
     // Logits of the last position, then `greedy` tokens, on one device.
     let run = |model: &Model| -> anyhow::Result<(Vec<f32>, Vec<u32>)> {
@@ -303,7 +303,7 @@ pub fn device_parity(
         Ok((first, out))
     };
     let (cpu_logits, cpu_tokens) = run(&cpu)?;
-    let (gpu_logits, gpu_tokens) = run(&gpu)?;
+    let (gpu_logits, gpu_tokens) = run(gpu)?;
     anyhow::ensure!(
         cpu_logits.len() == gpu_logits.len(),
         "the devices gave {} and {} logits",
@@ -321,7 +321,7 @@ pub fn device_parity(
             (lo.min(x), hi.max(x))
         });
     Ok(DeviceParity {
-        device: format!("{:?}", device.location()),
+        device: format!("{:?}", gpu.device.location()),
         prompt_tokens: tokens.len(),
         max_abs_logit_diff,
         cpu_logit_range: hi - lo,
@@ -377,7 +377,8 @@ pub fn memory_mb(pid: &str) -> (f64, f64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
-/// Loads `path`, then times prompt processing, generation and a cached-prefix request.
+/// Loads `path`, then times prompt processing, generation and a cached-prefix request;
+/// on a GPU, also compares its output with the CPU's ([`DeviceParity`]).
 pub fn llm(
     path: &std::path::Path,
     device: &candle_core::Device,
@@ -421,6 +422,13 @@ pub fn llm(
     model.generate(None, &format!("{fixed}{request}"), &one, |_| true)?;
     let without_cache = t.elapsed().as_secs_f64() * 1000.0;
 
+    // Read before the comparison loads the model a second time, on the CPU.
+    let peak_rss_mb = peak_rss_mb();
+    let parity = if device.is_cpu() {
+        None
+    } else {
+        Some(device_parity(&model, path, 32)?)
+    };
     Ok(LlmBench {
         model: model.name.clone(),
         architecture: model.architecture.clone(),
@@ -432,8 +440,8 @@ pub fn llm(
         generate_tokens_per_second: gen.tokens.len() as f64 / gen_seconds,
         request_with_cached_prefix_ms: with_cache,
         request_without_cache_ms: without_cache,
-        peak_rss_mb: peak_rss_mb(),
-        parity: None,
+        peak_rss_mb,
+        parity,
     })
 }
 
