@@ -303,6 +303,27 @@ impl Lexicon {
         })
     }
 
+    /// The one-word names of the same kind of product as `kind` (singular, folded):
+    /// synonyms listed both ways ("extender" ↔ "repeater", "couch" ↔ "sofa"). A
+    /// "WiFi Booster … Repeater" is a wifi extender; a one-way synonym ("charger" →
+    /// "power adapter") only stands in where the catalogue lacks the word.
+    pub fn same_kinds(&self, kind: &str) -> Vec<String> {
+        let folded = fold(kind);
+        let Some(others) = self.synonyms.get(&folded) else {
+            return Vec::new();
+        };
+        others
+            .iter()
+            .filter(|o| !o.contains(' '))
+            .map(|o| fold(o))
+            .filter(|o| {
+                self.synonyms
+                    .get(o)
+                    .is_some_and(|back| back.iter().any(|b| fold(b) == folded))
+            })
+            .collect()
+    }
+
     /// Whether `word` names a thing a shop may or may not carry: a German word or
     /// the head of a translation ("dryer" of "hair dryer"), or a German compound
     /// ending in one ("haartrockner"), but no property ("wireless") and no word of
@@ -475,6 +496,18 @@ mod tests {
         // A catalogue that says "RAM" keeps it.
         let ram = english(&["ram", "memory"]);
         assert_eq!(lx.translate("ram", Language::En, &ram), None);
+    }
+
+    #[test]
+    fn a_kind_has_the_same_kinds_its_synonyms_name_both_ways() {
+        let lx = Lexicon::load(None).unwrap();
+        assert_eq!(lx.same_kinds("extender"), vec!["repeater".to_string()]);
+        assert_eq!(lx.same_kinds("Repeater"), vec!["extender".to_string()]);
+        assert_eq!(lx.same_kinds("sofa"), vec!["couch".to_string()]);
+        // One way only, or of two words: it stands in, it is not the same kind.
+        assert!(lx.same_kinds("charger").is_empty());
+        assert!(lx.same_kinds("gpu").is_empty());
+        assert!(lx.same_kinds("pillow").is_empty());
     }
 
     #[test]

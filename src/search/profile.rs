@@ -715,11 +715,18 @@ impl Vocabulary {
     /// a watch, "Watch Bands" are bands).
     pub fn is_of_kind(&self, p: &Profile, kind: &str) -> bool {
         let shelved = |k: &str| p.shelf.as_deref() == Some(k) && self.titled_by_name(p);
-        self.is_of_kind_as_titled(p, kind)
-            || shelved(kind)
-            || narrower_kinds(kind)
+        let of = |k: &str| {
+            self.is_of_kind_as_titled(p, k)
+                || shelved(k)
+                || narrower_kinds(k)
+                    .iter()
+                    .any(|n| self.is_of_kind_as_titled(p, n) || shelved(n))
+        };
+        of(kind)
+            || crate::nlu::lexicon::Lexicon::get()
+                .same_kinds(kind)
                 .iter()
-                .any(|n| self.is_of_kind_as_titled(p, n) || shelved(n))
+                .any(|k| of(k))
     }
 
     /// Whether a title names its product by a line's name, not by a kind: its first

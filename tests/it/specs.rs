@@ -1149,3 +1149,36 @@ fn a_question_that_names_a_product_is_answered_about_that_product() {
     let report = rules_only_report("outdoor_named");
     assert!(report.f1 >= 0.9, "{report}");
 }
+
+#[test]
+fn a_kind_is_found_by_its_other_name_too() {
+    // Two wifi extenders on the shelf of repeaters, one titled a booster, and an HDMI extender
+    // (issue 23: "the cheapest wifi extender" is the $80 "WiFi Booster … Repeater").
+    let catalog = r#"{"id":"X1","title":"2022 WiFi Extender, Wireless Signal Repeater up to 4500 sq.ft, 1200Mbps","price":10000,"currency":"USD","language":"en","category":["Electronics","Networking Products","Repeaters"],"variants":[{"id":"X1-1","stock":5}]}
+{"id":"X2","title":"WiFi Booster Indoor/Outdoor Repeater Signal Booster 1200Mbps WiFi Amplifier Long Range","price":8000,"currency":"USD","language":"en","category":["Electronics","Networking Products","Repeaters"],"variants":[{"id":"X2-1","stock":5}]}
+{"id":"X3","title":"HDMI Extender over Cat6 Ethernet Cable, 165ft","price":4500,"currency":"USD","language":"en","category":["Electronics","Video"],"variants":[{"id":"X3-1","stock":5}]}
+{"id":"X4","title":"Cat6 Ethernet Cable 50 ft","price":1500,"currency":"USD","language":"en","category":["Electronics","Cables"],"variants":[{"id":"X4-1","stock":5}]}
+{"id":"X5","title":"Modern Fabric Sofa, 3 Seater","price":49900,"currency":"USD","language":"en","category":["Home","Living Room"],"variants":[{"id":"X5-1","stock":2}]}
+{"id":"X6","title":"Leather Couch with Recliner","price":89900,"currency":"USD","language":"en","category":["Home","Living Room"],"variants":[{"id":"X6-1","stock":2}]}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, report) = crate::common::rules_only_assistant(
+        dir.path(),
+        catalog,
+        shopassist::catalog::import::Format::Jsonl,
+    );
+    assert!(report.errors.is_empty(), "{report}");
+    let out = say(&a, None, "c1", "the cheapest wifi extender please");
+    assert_eq!(ids(&out), ["X2"], "{}", out.reply);
+    let out = say(&a, None, "c1", "wifi extender");
+    let mut found = ids(&out);
+    found.sort_unstable();
+    assert_eq!(found, ["X1", "X2"]);
+    // The other name does not make other things of it: the HDMI extender stays one.
+    let out = say(&a, None, "c1", "cheapest hdmi extender");
+    assert_eq!(ids(&out), ["X3"], "{}", out.reply);
+    let out = say(&a, None, "c1", "the most expensive couch");
+    assert_eq!(ids(&out), ["X6"], "{}", out.reply);
+    let out = say(&a, None, "c1", "the cheapest couch");
+    assert_eq!(ids(&out), ["X5"], "{}", out.reply);
+}

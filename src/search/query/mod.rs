@@ -257,7 +257,18 @@ impl ProductIndex {
     ) -> Result<SearchResults, IndexError> {
         let limit = q.limit.clamp(1, 200);
         let mut an = Analyzers::new();
-        let text_query = self.text_query(&q.text, &mut an);
+        // The other names of the asked kind find its products too: "wifi extender"
+        // finds a "WiFi Booster … Repeater".
+        let same_kinds = q
+            .kind
+            .as_deref()
+            .map(|k| crate::nlu::lexicon::Lexicon::get().same_kinds(k))
+            .unwrap_or_default();
+        let text_query = if same_kinds.is_empty() {
+            self.text_query(&q.text, &mut an)
+        } else {
+            self.text_query(&format!("{} {}", q.text, same_kinds.join(" ")), &mut an)
+        };
         let has_text = text_query.is_some();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         clauses.push((
@@ -331,7 +342,11 @@ impl ProductIndex {
                     .skip(q.offset)
                     .take(limit)
                     .map(|mut h| {
-                        let words = matched_terms(&h.product, &q.text, &mut an);
+                        let mut words = matched_terms(&h.product, &q.text, &mut an);
+                        // Every hit is of the asked kind, by its word or another name.
+                        if let Some(w) = kind_word(q).filter(|w| !words.contains(w)) {
+                            words.push(w);
+                        }
                         h.reasons
                             .extend(words.into_iter().map(|term| Reason::Matched { term }));
                         h
@@ -342,4 +357,16 @@ impl ProductIndex {
             fetch = (fetch * 4).min(MAX_CANDIDATES);
         }
     }
+}
+
+/// The request's word that names its kind ("extenders" for "extender"), when the
+/// query filters by kind: a hit is of that kind, also where its title calls it
+/// by another name.
+fn kind_word(q: &SearchQuery) -> Option<String> {
+    let kind = q.kind.as_deref()?;
+    q.text
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .find(|w| crate::catalog::kind::singular(w) == kind)
+        .map(str::to_string)
 }
