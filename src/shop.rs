@@ -361,6 +361,11 @@ impl Shop {
         self.index.lacks_unknown(normalised, head)
     }
 
+    /// See [`crate::search::ProductIndex::knows_none_of`].
+    pub fn knows_none_of(&self, asked: &[String]) -> bool {
+        self.index.knows_none_of(asked)
+    }
+
     /// Whether some product has `brand` as its brand field.
     pub fn has_brand(&self, brand: &str) -> bool {
         self.index.has_brand(brand)
@@ -380,6 +385,11 @@ impl Shop {
     /// How many titles `word` (singular, lowercase) heads as their kind.
     pub fn heads(&self, word: &str) -> usize {
         self.index.heads(word)
+    }
+
+    /// See [`crate::search::ProductIndex::names_only_what_fits`].
+    pub fn names_only_what_fits(&self, word: &str) -> bool {
+        self.index.names_only_what_fits(word)
     }
 
     /// Whether some product title has `phrase` (see [`crate::search::ProductIndex::titles_have`]).

@@ -759,7 +759,8 @@ impl Assistant {
                 ..u.clone()
             };
             self.search(ctx, state, &as_search, out)?;
-            if !state.shown.is_empty() {
+            // Not about the nearest things shown instead of one the shop lacks.
+            if !state.shown.is_empty() && out.products.iter().all(|p| p.relaxed.is_empty()) {
                 self.question(state, u, out);
             }
             return Ok(());

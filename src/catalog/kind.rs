@@ -471,7 +471,9 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
         if contents || in_brackets {
             continue;
         }
-        for piece in part.split(" - ") {
+        for (n, piece) in part.split(" - ").enumerate() {
+            // "for Phone/TV Stick/Laptop": a slash goes on with the same list.
+            let after_slash = n == 0 && opened == Some('/');
             let mut words = Vec::new();
             let mut broke_at: Option<String> = None;
             for w in piece.split_whitespace() {
@@ -492,7 +494,7 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
                 }
                 words.push(clean.to_string());
             }
-            if continues_list(running, &words, broke_at.is_some()) {
+            if continues_list(running, &words, broke_at.is_some(), after_slash) {
                 continue;
             }
             running = match broke_at.as_deref() {
@@ -519,14 +521,21 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
     out
 }
 
-/// Whether a piece goes on with the list the pieces before it run on.
-fn continues_list(running: Running, words: &[String], has_target_word: bool) -> bool {
+/// Whether a piece goes on with the list the pieces before it run on: what a
+/// product is for goes on one word a piece ("for Mac, PC, Laptop"), or a few after a
+/// slash ("for Phone/TV Stick/Laptop/PS4").
+fn continues_list(
+    running: Running,
+    words: &[String],
+    has_target_word: bool,
+    after_slash: bool,
+) -> bool {
     let has_digit = || words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()));
     match running {
         Running::None => false,
         Running::Fits => continues_fits_list(words, has_target_word),
         Running::Features => !has_target_word && (words.len() <= 2 || has_digit()),
-        Running::For => !has_target_word && words.len() <= 1,
+        Running::For => !has_target_word && (words.len() <= 1 || after_slash && words.len() <= 3),
     }
 }
 

@@ -635,11 +635,21 @@ impl ProductIndex {
             let narrower = crate::search::profile::narrower_kinds(&one)
                 .iter()
                 .any(|n| v.is_kind(n) || v.heads(n) >= 3);
-            return Some(if kind || narrower {
-                Carried::Yes
-            } else {
-                Carried::No
-            });
+            if !(kind || narrower) {
+                return Some(Carried::No);
+            }
+            drop(products);
+            // The thing before the head says which of them ("fire tv stick" where
+            // the sticks are deodorant and blush sticks, "car charger" among wall
+            // chargers): without one of its kind that says it, not carried.
+            let lexicon = crate::nlu::lexicon::Lexicon::get();
+            let unsaid = asked
+                .len()
+                .checked_sub(2)
+                .map(|i| fold(&asked[i]))
+                .filter(|m| lexicon.names_a_thing(m))
+                .is_some_and(|m| !self.kind_has_word(&one, &singular(&m)));
+            return Some(if unsaid { Carried::No } else { Carried::Yes });
         }
         let speller = self.speller.read().unwrap_or_else(|p| p.into_inner());
         let has = |w: &str| {
@@ -684,7 +694,6 @@ impl ProductIndex {
     /// is one they use ("usb c hub", "do you have a usb hub" where nothing is a hub).
     /// A head with nothing known before it may be phrasing ("whats the cheapest …").
     pub fn lacks_unknown(&self, normalised: &str, head: &str) -> bool {
-        use crate::catalog::kind::singular;
         use crate::catalog::text::fold;
         if !self.mostly_english() {
             return false;
@@ -694,18 +703,34 @@ impl ProductIndex {
         let Some(at) = words.iter().rposition(|w| *w == head) else {
             return false;
         };
-        let speller = self.speller.read().unwrap_or_else(|p| p.into_inner());
         let known_before = words[..at]
             .iter()
             .rev()
             .find(|w| w.chars().count() >= 2)
-            .is_some_and(|w| speller.uses(w) > 0);
-        known_before
-            && head.len() >= 3
-            && head.chars().all(|c| c.is_ascii_alphabetic())
-            && speller.uses(&head) == 0
-            && speller.uses(&singular(&head)) == 0
-            && speller.correct(&head).is_none()
+            .is_some_and(|w| self.word_uses(w) > 0);
+        known_before && self.is_unknown_word(&head)
+    }
+
+    /// Whether an English catalogue has no use for any of two or more asked words
+    /// ("kindle paperwhite" in a shop without one), none a typo of a word it has:
+    /// a thing it does not carry. One unknown word alone may be misheard.
+    pub fn knows_none_of(&self, asked: &[String]) -> bool {
+        self.mostly_english()
+            && asked.len() >= 2
+            && asked
+                .iter()
+                .all(|w| self.is_unknown_word(&crate::catalog::text::fold(w)))
+    }
+
+    /// A word of letters (folded) no title, brand or category uses, in any form,
+    /// and no typo of one that does.
+    fn is_unknown_word(&self, word: &str) -> bool {
+        let speller = self.speller.read().unwrap_or_else(|p| p.into_inner());
+        word.len() >= 3
+            && word.chars().all(|c| c.is_ascii_alphabetic())
+            && speller.uses(word) == 0
+            && speller.uses(&crate::catalog::kind::singular(word)) == 0
+            && speller.correct(word).is_none()
     }
 
     /// Whether some product has `brand` as its brand (not merely in its title).
@@ -747,6 +772,52 @@ impl ProductIndex {
             .unwrap_or_else(|p| p.into_inner())
             .vocabulary
             .heads(word)
+    }
+
+    /// Whether some product of `kind` has `word` (singular, folded) in its title or
+    /// its category path: no "tv stick" among the deodorant and blush sticks, while
+    /// an "iPhone 11 Case" on "Cell Phones & Accessories" is a phone case.
+    pub fn kind_has_word(&self, kind: &str, word: &str) -> bool {
+        use crate::catalog::kind::title_words;
+        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        products.profiles.iter().any(|(key, profile)| {
+            products.vocabulary.is_of_kind(profile, kind)
+                && products.by_key(*key).is_some_and(|p| {
+                    std::iter::once(&p.title)
+                        .chain(&p.category)
+                        .any(|t| title_words(t).iter().any(|w| w == word))
+                })
+        })
+    }
+
+    /// Whether an English catalogue has `word` (folded) only in what its products
+    /// fit or go with, never as a name, a brand or a kind: "roku" where HDMI cables
+    /// are "for PS5, Roku, Apple TV" and nothing is a Roku.
+    pub fn names_only_what_fits(&self, word: &str) -> bool {
+        use crate::catalog::kind::{phrase_words, singular, title_words};
+        if !self.mostly_english() || self.has_brand(word) {
+            return false;
+        }
+        let one = singular(word);
+        let is_it = |w: &str| w == word || w == one;
+        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        let mut fits = false;
+        for p in products.by_id.values() {
+            if !title_words(&p.title).iter().any(|w| is_it(w)) {
+                continue;
+            }
+            let named = phrase_words(&p.title)
+                .iter()
+                .flatten()
+                .chain(p.category.iter())
+                .flat_map(|w| title_words(w))
+                .any(|w| is_it(&w));
+            if named {
+                return false;
+            }
+            fits = true;
+        }
+        fits
     }
 
     /// Whether some product title has `phrase` (lowercase, words apart): "shampoo and

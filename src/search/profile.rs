@@ -679,6 +679,12 @@ impl Vocabulary {
         self.kinds.get(word).copied().unwrap_or(0)
     }
 
+    /// How many English titles use a word as a name: in their product phrases, not
+    /// in what they fit ("Roku" in "… Cable for PS5, Roku, Apple TV").
+    pub fn mentions(&self, word: &str) -> usize {
+        self.mentions.get(word).copied().unwrap_or(0)
+    }
+
     /// Whether a word names a kind of product here: the head of at least a third of
     /// the titles that use it ("cable" is; "charge", in "JBL Charge 5" and "Charge,
     /// Showcase", is a name or a feature).

@@ -1182,3 +1182,53 @@ fn a_kind_is_found_by_its_other_name_too() {
     let out = say(&a, None, "c1", "the cheapest couch");
     assert_eq!(ids(&out), ["X5"], "{}", out.reply);
 }
+
+#[test]
+fn a_product_the_shop_only_names_as_what_others_fit_is_not_carried() {
+    let catalog = r#"{"id":"D1","title":"Rexona Motion Sense Invisible Deodorant Stick 40ml","price":3300,"currency":"USD","language":"en","category":["Beauty","Deodorants"],"variants":[{"id":"D1-1","stock":5}]}
+{"id":"D2","title":"Cream Blush Stick, Natural Makeup Stick for Cheeks","price":1200,"currency":"USD","language":"en","category":["Beauty","Blush"],"variants":[{"id":"D2-1","stock":5}]}
+{"id":"H1","title":"4K HDMI Cable 1ft, High-Speed HDMI 2.0, for PS5, Xbox, Roku, Apple TV","price":1549,"currency":"USD","language":"en","category":["Electronics","Cables"],"variants":[{"id":"H1-1","stock":5}]}
+{"id":"P1","title":"Mini Projector 1080P, Home Video Projector for Phone/TV Stick/Laptop/PS4","price":19999,"currency":"USD","language":"en","category":["Electronics","Projectors"],"variants":[{"id":"P1-1","stock":5}]}
+{"id":"C1","title":"Square iPhone 11 Case, Shockproof Bumper Case","price":1059,"currency":"USD","language":"en","category":["Cell Phones & Accessories","Cases"],"variants":[{"id":"C1-1","stock":5}]}
+{"id":"C2","title":"Hard Shell Case for Nikon Z50, Black","price":2900,"currency":"USD","language":"en","category":["Camera & Photo","Cases"],"variants":[{"id":"C2-1","stock":5}]}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, report) = crate::common::rules_only_assistant(
+        dir.path(),
+        catalog,
+        shopassist::catalog::import::Format::Jsonl,
+    );
+    assert!(report.errors.is_empty(), "{report}");
+    let not_carried = |out: &TurnOutput, asked: &str| {
+        assert!(
+            out.reply.contains(&format!("We don't carry “{asked}”")),
+            "{}",
+            out.reply
+        );
+        assert!(
+            out.products.iter().all(|p| p.relaxed == ["kind"]),
+            "{}",
+            out.reply
+        );
+    };
+    // Sticks here are deodorant and blush: a "tv stick" only in what a projector
+    // plays from, and no Roku but in what a cable fits.
+    not_carried(&say(&a, None, "c1", "fire tv stick 4k"), "fire tv stick");
+    not_carried(&say(&a, None, "c1", "roku"), "roku");
+    // Words no product, brand or category uses: no neighbours by meaning instead.
+    let out = say(&a, None, "c1", "kindle paperwhite");
+    not_carried(&out, "kindle paperwhite");
+    assert!(out.products.is_empty());
+    // Asked about with nothing shown: said, not "which product do you mean?", and
+    // no answer about a product shown instead.
+    let out = say(&a, None, "c1", "is the fire tv stick in stock");
+    not_carried(&out, "fire tv stick");
+    assert!(!out.reply.contains("in stock"), "{}", out.reply);
+    let out = say(&a, None, "c1", "how much is the roku ultra");
+    assert!(out.reply.contains("We don't carry"), "{}", out.reply);
+    // A phone case is a case on the phones' shelf; a deodorant stick is a stick.
+    let out = say(&a, None, "c1", "phone case");
+    assert_eq!(ids(&out), ["C1"], "{}", out.reply);
+    let out = say(&a, None, "c1", "deodorant stick");
+    assert_eq!(ids(&out), ["D1"], "{}", out.reply);
+}

@@ -1098,7 +1098,16 @@ impl Assistant {
             None => {
                 let asked = asked_words(&u.normalised);
                 let head = asked.last()?;
-                if !self.shop.lacks_unknown(&u.normalised, head) {
+                // "roku ultra" where cables are "for PS5, Roku, Apple TV" and
+                // nothing is a Roku.
+                let fits_only = asked.iter().any(|w| {
+                    self.shop
+                        .names_only_what_fits(&crate::catalog::text::fold(w))
+                });
+                if !fits_only
+                    && !self.shop.lacks_unknown(&u.normalised, head)
+                    && !self.shop.knows_none_of(&asked)
+                {
                     return None;
                 }
                 (asked, Carried::No)
@@ -1354,8 +1363,9 @@ impl Assistant {
 
     /// Whether a question names a product other than those shown ("how much is the
     /// greenworks 80v mower", "is the yeti tundra 45 in stock"): by a model no shown
-    /// product has, or, with nothing shown, by words a title has in their order.
-    /// Such a question is about that product, found by a search.
+    /// product has, or, with nothing shown, by words a title has in their order or a
+    /// thing the shop does not carry ("is the fire tv stick in stock"). Such a
+    /// question is about that product, found by a search.
     pub(super) fn names_another_product(&self, state: &SessionState, u: &Understanding) -> bool {
         let (_, models) = self.shop.request_target(&u.normalised);
         if !models.is_empty() {
@@ -1364,7 +1374,9 @@ impl Assistant {
                 .iter()
                 .any(|s| self.shop.has_model(&s.id, &models));
         }
-        state.shown.is_empty() && self.titled_by(&asked_words(&u.normalised))
+        state.shown.is_empty()
+            && state.focused.is_none()
+            && (self.titled_by(&asked_words(&u.normalised)) || self.not_carried(u).is_some())
     }
 
     /// Whether two or more asked words stand in that order in some title: a

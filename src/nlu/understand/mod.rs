@@ -654,6 +654,15 @@ const STOP: &[&str] = &[
     "your",
     "guys",
     "got",
+    // "how much is the roku ultra", "wie viel kostet …": a question's phrasing.
+    "how",
+    "much",
+    "cost",
+    "costs",
+    "viel",
+    "kostet",
+    "something",
+    "anything",
 ];
 
 /// Whether a word (lowercase) is request phrasing or glue ("ich", "suche", "habt",
