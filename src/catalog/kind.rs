@@ -427,6 +427,9 @@ enum Running {
 /// bundle's contents ("Camera + 64GB Memory Card + Battery") and the short pieces
 /// that go on a list of features or of what it fits.
 fn phrases(text: &str) -> Vec<Vec<String>> {
+    // "Easy to Install", "Ready to Use": praise, not a target ("Rain Bird 32ETI
+    // Easy to Install In-Ground Automatic Sprinkler System Kit" is a kit).
+    let text = &*praise().replace_all(text, " ");
     let mut out = Vec::new();
     // Whether the pieces now run on a list of what the product fits: "Compatible with
     // iPad, iPhone, Android, Microsoft Tablets", "for Sony DSC-R1, DSC-RX1, RX100 II
@@ -519,6 +522,16 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
         }
     }
     out
+}
+
+/// "easy to install", "ready-to-use", "simple to clean": words about a product, in
+/// any title, that are neither its name nor a target.
+fn praise() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"(?i)\b(?:easy|ready|simple|quick|fast)[ -]to[ -][a-z]+\b")
+            .expect("praise regex compiles")
+    })
 }
 
 /// Whether a piece goes on with the list the pieces before it run on: what a
@@ -969,6 +982,22 @@ mod tests {
 
     #[test]
     fn a_title_is_what_its_phrases_end_in() {
+        // Praise is no target: the kit is what follows "Easy to Install".
+        assert_eq!(
+            title_kinds(
+                "Rain Bird 32ETI Easy to Install In-Ground Automatic Sprinkler System Kit",
+                None
+            ),
+            vec!["kit"]
+        );
+        // What it plays from, after "for" and slashes, is no kind of it.
+        assert_eq!(
+            title_kinds(
+                "Mini Projector 1080P, Home Video Projector for Phone/TV Stick/Laptop/PS4",
+                None
+            ),
+            vec!["projector"]
+        );
         assert_eq!(
             title_kinds(
                 "Wood TV Stand for 65 Inch TV, TV Cabinet with Farmhouse Barn Doors, TV Console Table with Adjustable Shelves, Industrial, Rustic Brown",

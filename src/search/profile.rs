@@ -613,9 +613,17 @@ impl Vocabulary {
     /// they are a kind of product here. None when the catalogue has no brands.
     pub fn requested_brand(&self, normalised: &str) -> Option<String> {
         let text = format!(" {} ", plain_words(normalised));
+        // A request's number words are digits by now: "zero g hose" reads "0 g hose",
+        // and so does the brand "Zero-G".
+        // A brand that is a number alone ("One") is not named by any "1".
+        let named = |b: &str| {
+            let digits = crate::nlu::numbers::digits_for_words(b);
+            text.contains(&format!(" {b} "))
+                || digits.chars().any(char::is_alphabetic) && text.contains(&format!(" {digits} "))
+        };
         self.brands
             .keys()
-            .filter(|b| b.chars().count() >= 2 && text.contains(&format!(" {b} ")))
+            .filter(|b| b.chars().count() >= 2 && named(b))
             .filter(|b| !self.is_kind(b))
             .max_by_key(|b| (b.len(), std::cmp::Reverse((*b).clone())))
             .cloned()
@@ -1272,6 +1280,38 @@ fn model_candidates<'a>(words: &[&'a str]) -> Vec<(usize, &'a str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_brand_is_named_also_when_its_number_word_was_read_as_digits() {
+        let mut v = Vocabulary::default();
+        for (id, title, brand) in [
+            (
+                "1",
+                "Zero-G 4001-50 Kink-Free Garden Hose, 50-Feet",
+                "Zero-G",
+            ),
+            ("2", "Flexzilla Garden Hose 5/8 in. x 50 ft", "Flexzilla"),
+            ("3", "ONE Portable Speaker", "One"),
+        ] {
+            let p: Product = serde_json::from_value(serde_json::json!({
+                "id": id, "title": title, "brand": brand,
+                "price": 100, "currency": "USD", "language": "en",
+            }))
+            .unwrap();
+            v.add(&Profile::of(&p));
+        }
+        // Voice "got the zero g hose" is normalised to "got the 0 g hose".
+        assert_eq!(
+            v.requested_brand("got the 0 g hose").as_deref(),
+            Some("zero g")
+        );
+        assert_eq!(
+            v.requested_brand("flexzilla hose").as_deref(),
+            Some("flexzilla")
+        );
+        // A brand that is only a number word is not named by a "1".
+        assert_eq!(v.requested_brand("1 garden hose"), None);
+    }
 
     #[test]
     fn a_shop_type_is_what_titles_share_in_the_catalogues_words() {
