@@ -759,8 +759,13 @@ impl Assistant {
                 ..u.clone()
             };
             self.search(ctx, state, &as_search, out)?;
-            // Not about the nearest things shown instead of one the shop lacks.
-            if !state.shown.is_empty() && out.products.iter().all(|p| p.relaxed.is_empty()) {
+            // Not about the nearest things shown instead of one the shop lacks, nor
+            // about the first of several ("how much is the greenworks mower"): the
+            // list says their prices.
+            if !state.shown.is_empty()
+                && out.products.iter().all(|p| p.relaxed.is_empty())
+                && self.found_the_one_asked(u, out.products.len())
+            {
                 self.question(state, u, out);
             }
             return Ok(());

@@ -57,10 +57,12 @@ pub enum Dim {
     Current,
     /// How many people it is for ("4 Person", "sleeps 6 people").
     People,
+    /// Electric potential, in volts ("24VDC", "20V MAX", "56-Volt").
+    Voltage,
 }
 
 impl Dim {
-    pub const ALL: [Dim; 16] = [
+    pub const ALL: [Dim; 17] = [
         Dim::Length,
         Dim::Storage,
         Dim::Frequency,
@@ -77,6 +79,7 @@ impl Dim {
         Dim::Pressure,
         Dim::Current,
         Dim::People,
+        Dim::Voltage,
     ];
 
     /// The field name used in the index and the API (`length`, `data_rate`).
@@ -98,6 +101,7 @@ impl Dim {
             Dim::Pressure => "pressure",
             Dim::Current => "current",
             Dim::People => "people",
+            Dim::Voltage => "voltage",
         }
     }
 }
@@ -199,6 +203,7 @@ fn unit(written: &str) -> Option<(Dim, f64)> {
         "bar" => (Dim::Pressure, 14.503_8),
         "A" => (Dim::Current, 1.0),
         "people" => (Dim::People, 1.0),
+        "V" => (Dim::Voltage, 1.0),
         _ => return None,
     })
 }
@@ -256,6 +261,7 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "a" if word == "A" => "A",
         "amp" | "amps" | "ampere" | "amperes" | "peak amp" | "peak amps" => "A",
         "person" | "persons" | "people" | "personen" => "people",
+        "v" | "volt" | "volts" | "vdc" | "vac" => "V",
         _ => return None,
     })
 }
@@ -282,12 +288,12 @@ fn number_unit_re() -> &'static Regex {
             r"(\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?)",
             r"\s?-?\s?",
             r"(fl\.? ?oz|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)s?|centimet(?:er|re)s?|zentimeter|",
-            r"max\.? psi|psi|bar|peak amps?|amperes?|amps?|persons?|people|personen|",
+            r"max\.? psi|psi|bar|peak amps?|amperes?|amps?|persons?|people|personen|volts?|vdc|vac|",
             r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|",
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
             r"ounces?|millilit(?:er|re)s?|lit(?:er|re)s?|quarts?|qt|gallons?|gal|",
             r"lumens?|lm|hours?|hrs?|stunden|std|minutes?|minuten|mins?|",
-            r"mah|ah|mbps|gbps|mbit|mhz|ghz|khz|hz|hertz|kw|wh|mm|cm|ft|in|mb|gb|tb|mp|kg|lbs?|oz|ml|m|w|p|k|g|l|h|a|\x22|”)",
+            r"mah|ah|mbps|gbps|mbit|mhz|ghz|khz|hz|hertz|kw|wh|mm|cm|ft|in|mb|gb|tb|mp|kg|lbs?|oz|ml|m|w|v|p|k|g|l|h|a|\x22|”)",
             r"(?:$|[^\w])"
         ))
         .expect("spec regex compiles")
@@ -773,6 +779,20 @@ mod tests {
     }
 
     #[test]
+    fn volts_are_read() {
+        let v = |x: f64| vec![(Dim::Voltage, x, "V".to_string())];
+        assert_eq!(read("DEWALT 20V MAX Cordless Drill"), v(20.0));
+        assert_eq!(read("EGO Power+ 56-Volt Blower"), v(56.0));
+        assert_eq!(
+            read("Mean Well NDR-480-24 24VDC DIN Rail Power Supply"),
+            v(24.0)
+        );
+        assert_eq!(read("a 12 volt battery charger"), v(12.0));
+        // "V2" is a version, "Vitamin" a word.
+        assert!(read("Echo Dot V2, Vitamin C").is_empty());
+    }
+
+    #[test]
     fn pressure_current_and_people_are_read() {
         let one = |d: Dim, v: f64, u: &str| vec![(d, v, u.to_string())];
         assert_eq!(
@@ -788,11 +808,17 @@ mod tests {
         assert!(read("Dove Beauty Bar, 4 Bar Soap").is_empty());
         assert_eq!(
             read("NOCO Boost Plus GB40 1000A 12V Jump Starter"),
-            one(Dim::Current, 1000.0, "A")
+            vec![
+                (Dim::Current, 1000.0, "A".to_string()),
+                (Dim::Voltage, 12.0, "V".to_string())
+            ]
         );
         assert_eq!(
             read("Jump-N-Carry 1700 Peak Amp 12V Jump Starter"),
-            one(Dim::Current, 1700.0, "A")
+            vec![
+                (Dim::Current, 1700.0, "A".to_string()),
+                (Dim::Voltage, 12.0, "V".to_string())
+            ]
         );
         assert_eq!(
             read("Sun Joe 14.5-Amp Electric Pressure Washer"),
@@ -810,7 +836,10 @@ mod tests {
         // An inch followed by another number is still an inch; "3-in-1" is none.
         assert_eq!(
             read("EGO LM2102SP 21-Inch 56-Volt Mower"),
-            one(Dim::Length, 0.533, "in")
+            vec![
+                (Dim::Length, 0.533, "in".to_string()),
+                (Dim::Voltage, 56.0, "V".to_string())
+            ]
         );
         assert_eq!(
             read("Craftsman 21-Inch 3-in-1 Mower"),
@@ -1020,7 +1049,10 @@ mod tests {
         );
         assert_eq!(
             read("20V MAX Battery, Premium 5.0Ah"),
-            vec![(Dim::Capacity, 5000.0, "Ah".to_string())]
+            vec![
+                (Dim::Voltage, 20.0, "V".to_string()),
+                (Dim::Capacity, 5000.0, "Ah".to_string())
+            ]
         );
         // Megabytes a second, unless written with a small b after a capital M.
         assert_eq!(

@@ -1232,3 +1232,36 @@ fn a_product_the_shop_only_names_as_what_others_fit_is_not_carried() {
     let out = say(&a, None, "c1", "deodorant stick");
     assert_eq!(ids(&out), ["D1"], "{}", out.reply);
 }
+
+#[test]
+fn volts_are_a_spec_and_a_question_with_nothing_shown_names_its_product() {
+    let catalog = r#"{"id":"S1","title":"Mean Well NDR-480-24 480W 24VDC DIN Rail Power Supply","price":10800,"currency":"USD","language":"en","category":["Electronics","Power Supplies"],"variants":[{"id":"S1-1","stock":3}]}
+{"id":"S2","title":"ALITOVE 12V 5A Power Supply Adapter","price":1299,"currency":"USD","language":"en","category":["Electronics","Power Supplies"],"variants":[{"id":"S2-1","stock":3}]}
+{"id":"S3","title":"Greenworks 80V 21-Inch Cordless Lawn Mower","price":49999,"currency":"USD","language":"en","brand":"Greenworks","category":["Garden","Lawn Mowers"],"variants":[{"id":"S3-1","stock":2}]}
+{"id":"S4","title":"Greenworks 40V 16-Inch Cordless Lawn Mower","price":24999,"currency":"USD","language":"en","brand":"Greenworks","category":["Garden","Lawn Mowers"],"variants":[{"id":"S4-1","stock":2}]}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, report) = crate::common::rules_only_assistant(
+        dir.path(),
+        catalog,
+        shopassist::catalog::import::Format::Jsonl,
+    );
+    assert!(report.errors.is_empty(), "{report}");
+    // "24VDC" is 24 volts; "24v" asks for them, whichever way round.
+    for text in ["24v power supply", "power supply 24 volt"] {
+        let out = say(&a, None, "c1", text);
+        assert_eq!(ids(&out), ["S1"], "{}", out.reply);
+        assert!(out.reply.contains("24 V"), "{}", out.reply);
+    }
+    // A question with nothing shown is about the one product it names...
+    let out = say(&a, None, "c1", "how much is the greenworks 80v mower");
+    assert_eq!(ids(&out), ["S3"], "{}", out.reply);
+    assert!(out.reply.contains("$499.99"), "{}", out.reply);
+    // ... and with two named alike, the list is the answer, not the first's price alone.
+    let out = say(&a, None, "c1", "how much is the greenworks mower");
+    assert_eq!(ids(&out), ["S3", "S4"], "{}", out.reply);
+    assert!(!out.reply.contains(" costs "), "{}", out.reply);
+    // Without a product's words it still asks which one.
+    let out = say(&a, None, "c1", "is it in stock");
+    assert!(out.products.is_empty(), "{}", out.reply);
+}

@@ -1364,8 +1364,9 @@ impl Assistant {
     /// Whether a question names a product other than those shown ("how much is the
     /// greenworks 80v mower", "is the yeti tundra 45 in stock"): by a model no shown
     /// product has, or, with nothing shown, by words a title has in their order or a
-    /// thing the shop does not carry ("is the fire tv stick in stock"). Such a
-    /// question is about that product, found by a search.
+    /// thing the shop does or does not carry ("how much is the greenworks 80v mower",
+    /// "is the fire tv stick in stock"). Such a question is about that product,
+    /// found by a search.
     pub(super) fn names_another_product(&self, state: &SessionState, u: &Understanding) -> bool {
         let (_, models) = self.shop.request_target(&u.normalised);
         if !models.is_empty() {
@@ -1376,7 +1377,15 @@ impl Assistant {
         }
         state.shown.is_empty()
             && state.focused.is_none()
-            && (self.titled_by(&asked_words(&u.normalised)) || self.not_carried(u).is_some())
+            && (self.titled_by(&asked_words(&u.normalised))
+                || self.not_carried(u).is_some()
+                || self.carried(u).is_some_and(|(_, c)| c == Carried::Yes))
+    }
+
+    /// Whether a question's search found the one product it is about: one found,
+    /// or a title with the asked words in their order first.
+    pub(super) fn found_the_one_asked(&self, u: &Understanding, found: usize) -> bool {
+        found == 1 || self.titled_by(&asked_words(&u.normalised))
     }
 
     /// Whether two or more asked words stand in that order in some title: a
