@@ -303,10 +303,12 @@ impl Lexicon {
         })
     }
 
-    /// The one-word names of the same kind of product as `kind` (singular, folded):
-    /// synonyms listed both ways ("extender" ↔ "repeater", "couch" ↔ "sofa"). A
-    /// "WiFi Booster … Repeater" is a wifi extender; a one-way synonym ("charger" →
-    /// "power adapter") only stands in where the catalogue lacks the word.
+    /// The names of the same kind of product as `kind` (singular, folded): synonyms
+    /// listed both ways ("extender" ↔ "repeater", "couch" ↔ "sofa"), and the longer
+    /// name a short one is cut from ("remote" → "remote control"). A "WiFi Booster
+    /// … Repeater" is a wifi extender, a "Replacement Remote Control" a remote; a
+    /// one-way synonym ("charger" → "power adapter") only stands in where the
+    /// catalogue lacks the word, and a "remote control" is no "Remote … Controller".
     pub fn same_kinds(&self, kind: &str) -> Vec<String> {
         let folded = fold(kind);
         let Some(others) = self.synonyms.get(&folded) else {
@@ -314,12 +316,14 @@ impl Lexicon {
         };
         others
             .iter()
-            .filter(|o| !o.contains(' '))
             .map(|o| fold(o))
             .filter(|o| {
-                self.synonyms
-                    .get(o)
-                    .is_some_and(|back| back.iter().any(|b| fold(b) == folded))
+                o.strip_prefix(&folded)
+                    .is_some_and(|rest| rest.starts_with(' '))
+                    || self
+                        .synonyms
+                        .get(o)
+                        .is_some_and(|back| back.iter().any(|b| fold(b) == folded))
             })
             .collect()
     }
@@ -504,7 +508,8 @@ mod tests {
         assert_eq!(lx.same_kinds("extender"), vec!["repeater".to_string()]);
         assert_eq!(lx.same_kinds("Repeater"), vec!["extender".to_string()]);
         assert_eq!(lx.same_kinds("sofa"), vec!["couch".to_string()]);
-        // One way only, or of two words: it stands in, it is not the same kind.
+        assert_eq!(lx.same_kinds("remote"), vec!["remote control".to_string()]);
+        // One way only: it stands in, it is not the same kind.
         assert!(lx.same_kinds("charger").is_empty());
         assert!(lx.same_kinds("gpu").is_empty());
         assert!(lx.same_kinds("pillow").is_empty());

@@ -736,11 +736,23 @@ impl Vocabulary {
                     .iter()
                     .any(|n| self.is_of_kind_as_titled(p, n) || shelved(n))
         };
+        // A name of two words is its head with the word before it in the title's
+        // first phrase: a "Replacement Remote Control" is a remote.
+        let of_name = |name: &str| match name.rsplit_once(' ') {
+            None => of(name),
+            Some((before, head)) => {
+                let before = crate::catalog::kind::singular(before);
+                of(head)
+                    && p.first_phrase
+                        .windows(2)
+                        .any(|w| w[0] == before && w[1] == head)
+            }
+        };
         of(kind)
             || crate::nlu::lexicon::Lexicon::get()
                 .same_kinds(kind)
                 .iter()
-                .any(|k| of(k))
+                .any(|k| of_name(k))
     }
 
     /// Whether a title names its product by a line's name, not by a kind: its first

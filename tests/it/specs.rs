@@ -1160,6 +1160,8 @@ fn a_kind_is_found_by_its_other_name_too() {
 {"id":"X4","title":"Cat6 Ethernet Cable 50 ft","price":1500,"currency":"USD","language":"en","category":["Electronics","Cables"],"variants":[{"id":"X4-1","stock":5}]}
 {"id":"X5","title":"Modern Fabric Sofa, 3 Seater","price":49900,"currency":"USD","language":"en","category":["Home","Living Room"],"variants":[{"id":"X5-1","stock":2}]}
 {"id":"X6","title":"Leather Couch with Recliner","price":89900,"currency":"USD","language":"en","category":["Home","Living Room"],"variants":[{"id":"X6-1","stock":2}]}
+{"id":"R1","title":"HCDZ Replacement Remote Control for LG AKB73655847 LED LCD HDTV TV","price":1788,"currency":"USD","language":"en","category":["Electronics","Remote Controls"],"variants":[{"id":"R1-1","stock":2}]}
+{"id":"R2","title":"Axxess AALC Remote RCA Level Controller","price":691,"currency":"USD","language":"en","category":["Electronics","Car Audio"],"variants":[{"id":"R2-1","stock":2}]}
 "#;
     let dir = tempfile::tempdir().unwrap();
     let (a, report) = crate::common::rules_only_assistant(
@@ -1181,6 +1183,11 @@ fn a_kind_is_found_by_its_other_name_too() {
     assert_eq!(ids(&out), ["X6"], "{}", out.reply);
     let out = say(&a, None, "c1", "the cheapest couch");
     assert_eq!(ids(&out), ["X5"], "{}", out.reply);
+    // A remote is a "Remote Control"; a remote control is no "Remote … Controller".
+    let out = say(&a, None, "c1", "remote for my lg tv");
+    assert_eq!(ids(&out), ["R1"], "{}", out.reply);
+    let out = say(&a, None, "c1", "the cheapest remote control");
+    assert_eq!(ids(&out), ["R1"], "{}", out.reply);
 }
 
 #[test]
