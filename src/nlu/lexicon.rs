@@ -273,21 +273,24 @@ impl Lexicon {
     /// not a typo.
     pub fn knows(&self, word: &str) -> bool {
         let folded = fold(word);
-        let listed = |w: &str| {
-            bases(w).any(|b| {
-                self.de_en.contains_key(b)
-                    || self.en_de.contains_key(b)
-                    || self.synonyms.contains_key(b)
-                    || self.german.contains(b)
-                    || self.english.contains(b)
-                    || self.shared.contains(b)
-            })
-        };
-        if folded.chars().count() < 3 || listed(&folded) {
+        if folded.chars().count() < 3 || self.lists(&folded) {
             return folded.chars().count() >= 3;
         }
-        let known = last_parts(&folded).any(listed);
+        let known = last_parts(&folded).any(|p| self.lists(p));
         known
+    }
+
+    /// Whether the list has `word` itself on either side, in a base form ("toasters"),
+    /// not only its last part: a word spelt as the language spells it.
+    pub fn lists(&self, word: &str) -> bool {
+        bases(&fold(word)).any(|b| {
+            self.de_en.contains_key(b)
+                || self.en_de.contains_key(b)
+                || self.synonyms.contains_key(b)
+                || self.german.contains(b)
+                || self.english.contains(b)
+                || self.shared.contains(b)
+        })
     }
 
     /// A synonym of `word` whose last word `is_kind` says this catalogue's titles are

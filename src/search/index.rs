@@ -627,6 +627,19 @@ impl ProductIndex {
         let head = fold(head);
         let one = singular(&head);
         if self.mostly_english() {
+            // A head misspelt ("hedphones", read as a kind of "phones") is the word
+            // the speller reads in it, as the search reads it.
+            let corrected = modifier
+                .is_none()
+                .then(|| self.misspelt_as(&head))
+                .flatten();
+            if let Some(word) = corrected {
+                let mut asked = asked.to_vec();
+                if let Some(last) = asked.last_mut() {
+                    *last = word;
+                }
+                return self.carries(&asked, is_thing);
+            }
             let products = self.products.read().unwrap_or_else(|p| p.into_inner());
             let v = &products.vocabulary;
             let heads = v.heads(&one).max(v.heads(&head));
@@ -709,6 +722,21 @@ impl ProductIndex {
             .find(|w| w.chars().count() >= 2)
             .is_some_and(|w| self.word_uses(w) > 0);
         known_before && self.is_unknown_word(&head)
+    }
+
+    /// The catalogue's word a misspelt word of letters stands for (see
+    /// [`Speller::correct`]); `None` for a word the catalogue has, or a short one.
+    fn misspelt_as(&self, word: &str) -> Option<String> {
+        let speller = self.speller.read().unwrap_or_else(|p| p.into_inner());
+        let misspelt = word.chars().count() >= 5
+            && crate::catalog::text::is_word_of_letters(word)
+            && !speller.knows(word)
+            && !speller.knows(&crate::catalog::kind::singular(word))
+            // "toaster" is no typo of "coaster" in a shop that only has coasters.
+            && !crate::nlu::lexicon::Lexicon::get().lists(word);
+        misspelt
+            .then(|| speller.correct(word).map(str::to_string))
+            .flatten()
     }
 
     /// Whether an English catalogue has no use for any of two or more asked words

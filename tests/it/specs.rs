@@ -1272,3 +1272,35 @@ fn volts_are_a_spec_and_a_question_with_nothing_shown_names_its_product() {
     let out = say(&a, None, "c1", "is it in stock");
     assert!(out.products.is_empty(), "{}", out.reply);
 }
+
+#[test]
+fn a_misspelt_kind_is_found_and_a_lacking_one_is_said_plainly() {
+    // Headphones, a skin cream whose name ends in "roku", a cable for a Roku, and a
+    // pancake a toaster warms: no toaster, no Roku.
+    let catalog = r#"{"id":"H1","title":"NAUTICA H120 Bluetooth Headphones, On-Ear Wireless Headphones","price":4999,"currency":"USD","language":"en","category":["Electronics","Headphones"],"variants":[{"id":"H1-1","stock":5}]}
+{"id":"H2","title":"GRADO SR325x Stereo Headphones, Wired, Open Back","price":29500,"currency":"USD","language":"en","category":["Electronics","Headphones"],"variants":[{"id":"H2-1","stock":5}]}
+{"id":"M1","title":"Dr. Ohhira's Probiotic Magoroku Skin Care Treatment","price":3076,"currency":"USD","language":"en","category":["Beauty","Skin Care"],"variants":[{"id":"M1-1","stock":5}]}
+{"id":"C1","title":"4K HDMI Cable 1ft, for PS5, Xbox, Apple TV","price":1549,"currency":"USD","language":"en","category":["Electronics","Cables"],"variants":[{"id":"C1-1","stock":5}]}
+{"id":"P1","title":"Fluffy Buttermilk Pancakes, 18 pieces","description":"Frozen pancakes, ready from the toaster in two minutes.","price":1000,"currency":"USD","language":"en","category":["Food","Frozen"],"variants":[{"id":"P1-1","stock":5}]}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, report) = crate::common::rules_only_assistant(
+        dir.path(),
+        catalog,
+        shopassist::catalog::import::Format::Jsonl,
+    );
+    assert!(report.errors.is_empty(), "{report}");
+    // A kind misspelt is the kind, not a thing the shop lacks.
+    let out = say(&a, None, "c1", "hedphones");
+    let mut found = ids(&out);
+    found.sort_unstable();
+    assert_eq!(found, ["H1", "H2"], "{}", out.reply);
+    // A thing no product is: said so, without the pancake that mentions it.
+    let out = say(&a, None, "c1", "i need a toaster");
+    assert!(ids(&out).is_empty(), "{}", out.reply);
+    assert!(out.reply.contains("don't carry"), "{}", out.reply);
+    // What stands in for a thing the shop lacks shares a word with it, not a
+    // word's letters: no "Magoroku" cream for a Roku.
+    let out = say(&a, None, "c1", "roku");
+    assert!(!ids(&out).contains(&"M1"), "{}", out.reply);
+}

@@ -242,6 +242,38 @@ pub(super) fn matched_words(h: &Hit) -> usize {
         .count()
 }
 
+/// Whether a hit has one of the request's words as a word of its own (title, brand,
+/// categories; a German product also as a compound's part): "Magoroku" skin cream
+/// is nothing near a "roku" the shop lacks.
+fn shares_a_word(h: &Hit) -> bool {
+    use crate::catalog::text::fold;
+    let p = &h.product;
+    // German words are matched by their stems and compounds' parts, as searched.
+    if p.language != "en" {
+        return matched_words(h) > 0;
+    }
+    let text = fold(&format!(
+        "{} {} {}",
+        p.title,
+        p.brand.as_deref().unwrap_or(""),
+        p.category.join(" ")
+    ));
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    h.reasons.iter().any(|r| match r {
+        Reason::Matched { term } if !crate::nlu::rules::is_superlative_word(term) => {
+            let term = fold(term);
+            let one = crate::catalog::kind::singular(&term);
+            words
+                .iter()
+                .any(|w| *w == term || crate::catalog::kind::singular(w) == one)
+        }
+        _ => false,
+    })
+}
+
 /// The hits with as many of the request's words as the best one has, so that an
 /// order by price or spec is over the asked kind of product (a price sort over
 /// everything that shares a word put cat litter first for "a winter coat under 1
@@ -1194,7 +1226,7 @@ impl Assistant {
         // thing the shop lacks (cabinet knobs to "haartrockner") help nobody.
         let hits: Vec<Hit> = hits
             .into_iter()
-            .filter(|h| matched_words(h) > 0)
+            .filter(shares_a_word)
             .take(NEAREST)
             .collect();
         let hits = match head {

@@ -103,13 +103,17 @@ impl ProductIndex {
         // Spelling rescue only for words the catalogue does not know: a known word
         // ("jacket") fuzzily matching another ("packet") only adds wrong products.
         // Nor for a product word of the lexicon, which is no typo: "hair" in a shop
-        // without it is not "chair".
+        // without it is not "chair". A word it knows only by its last part is a
+        // German compound, which an English catalogue has none of: "hedphones" there
+        // is a typo of "headphones", no kind of "phones".
+        let lexicon = crate::nlu::lexicon::Lexicon::get();
         let known = self
             .speller
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .knows(word)
-            || crate::nlu::lexicon::Lexicon::get().knows(word);
+            || lexicon.lists(word)
+            || (lexicon.knows(word) && !self.mostly_english());
         if fuzzy && !known {
             let correction = self
                 .speller
