@@ -244,7 +244,8 @@ pub struct DeviceParity {
     pub device: String,
     pub prompt_tokens: usize,
     /// The largest difference of one logit at the prompt's last position, and the
-    /// spread of the CPU's logits there (max − min), for scale.
+    /// spread of the CPU's logits there (max − min), for scale. NaN where the GPU gave
+    /// a logit that is not a number.
     pub max_abs_logit_diff: f32,
     pub cpu_logit_range: f32,
     /// The five highest logits name the same tokens in the same order.
@@ -314,7 +315,8 @@ fn device_parity(
         .iter()
         .zip(&gpu_logits)
         .map(|(a, b)| (a - b).abs())
-        .fold(0.0f32, f32::max);
+        // NaN when a device gave one: `f32::max` would drop it and report 0.
+        .fold(0.0f32, |m, d| if d.is_nan() || d > m { d } else { m });
     let (lo, hi) = cpu_logits
         .iter()
         .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &x| {
