@@ -101,6 +101,19 @@ fn say(a: &Assistant, session: Option<&str>, customer: &str, text: &str) -> Turn
     out
 }
 
+/// A rules-only assistant over a JSONL catalogue, which must import without an error;
+/// the directory holds its index and database.
+fn assistant_over(catalog: &str) -> (tempfile::TempDir, Assistant) {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, report) = crate::common::rules_only_assistant(
+        dir.path(),
+        catalog,
+        shopassist::catalog::import::Format::Jsonl,
+    );
+    assert!(report.errors.is_empty(), "{report}");
+    (dir, a)
+}
+
 fn ids(out: &TurnOutput) -> Vec<&str> {
     out.products.iter().map(|p| p.id.as_str()).collect()
 }
@@ -1163,13 +1176,7 @@ fn a_kind_is_found_by_its_other_name_too() {
 {"id":"R1","title":"HCDZ Replacement Remote Control for LG AKB73655847 LED LCD HDTV TV","price":1788,"currency":"USD","language":"en","category":["Electronics","Remote Controls"],"variants":[{"id":"R1-1","stock":2}]}
 {"id":"R2","title":"Axxess AALC Remote RCA Level Controller","price":691,"currency":"USD","language":"en","category":["Electronics","Car Audio"],"variants":[{"id":"R2-1","stock":2}]}
 "#;
-    let dir = tempfile::tempdir().unwrap();
-    let (a, report) = crate::common::rules_only_assistant(
-        dir.path(),
-        catalog,
-        shopassist::catalog::import::Format::Jsonl,
-    );
-    assert!(report.errors.is_empty(), "{report}");
+    let (_dir, a) = assistant_over(catalog);
     let out = say(&a, None, "c1", "the cheapest wifi extender please");
     assert_eq!(ids(&out), ["X2"], "{}", out.reply);
     let out = say(&a, None, "c1", "wifi extender");
@@ -1199,13 +1206,7 @@ fn a_product_the_shop_only_names_as_what_others_fit_is_not_carried() {
 {"id":"C1","title":"Square iPhone 11 Case, Shockproof Bumper Case","price":1059,"currency":"USD","language":"en","category":["Cell Phones & Accessories","Cases"],"variants":[{"id":"C1-1","stock":5}]}
 {"id":"C2","title":"Hard Shell Case for Nikon Z50, Black","price":2900,"currency":"USD","language":"en","category":["Camera & Photo","Cases"],"variants":[{"id":"C2-1","stock":5}]}
 "#;
-    let dir = tempfile::tempdir().unwrap();
-    let (a, report) = crate::common::rules_only_assistant(
-        dir.path(),
-        catalog,
-        shopassist::catalog::import::Format::Jsonl,
-    );
-    assert!(report.errors.is_empty(), "{report}");
+    let (_dir, a) = assistant_over(catalog);
     let not_carried = |out: &TurnOutput, asked: &str| {
         assert!(
             out.reply.contains(&format!("We don't carry “{asked}”")),
@@ -1247,13 +1248,7 @@ fn volts_are_a_spec_and_a_question_with_nothing_shown_names_its_product() {
 {"id":"S3","title":"Greenworks 80V 21-Inch Cordless Lawn Mower","price":49999,"currency":"USD","language":"en","brand":"Greenworks","category":["Garden","Lawn Mowers"],"variants":[{"id":"S3-1","stock":2}]}
 {"id":"S4","title":"Greenworks 40V 16-Inch Cordless Lawn Mower","price":24999,"currency":"USD","language":"en","brand":"Greenworks","category":["Garden","Lawn Mowers"],"variants":[{"id":"S4-1","stock":2}]}
 "#;
-    let dir = tempfile::tempdir().unwrap();
-    let (a, report) = crate::common::rules_only_assistant(
-        dir.path(),
-        catalog,
-        shopassist::catalog::import::Format::Jsonl,
-    );
-    assert!(report.errors.is_empty(), "{report}");
+    let (_dir, a) = assistant_over(catalog);
     // "24VDC" is 24 volts; "24v" asks for them, whichever way round.
     for text in ["24v power supply", "power supply 24 volt"] {
         let out = say(&a, None, "c1", text);
@@ -1283,13 +1278,7 @@ fn a_misspelt_kind_is_found_and_a_lacking_one_is_said_plainly() {
 {"id":"C1","title":"4K HDMI Cable 1ft, for PS5, Xbox, Apple TV","price":1549,"currency":"USD","language":"en","category":["Electronics","Cables"],"variants":[{"id":"C1-1","stock":5}]}
 {"id":"P1","title":"Fluffy Buttermilk Pancakes, 18 pieces","description":"Frozen pancakes, ready from the toaster in two minutes.","price":1000,"currency":"USD","language":"en","category":["Food","Frozen"],"variants":[{"id":"P1-1","stock":5}]}
 "#;
-    let dir = tempfile::tempdir().unwrap();
-    let (a, report) = crate::common::rules_only_assistant(
-        dir.path(),
-        catalog,
-        shopassist::catalog::import::Format::Jsonl,
-    );
-    assert!(report.errors.is_empty(), "{report}");
+    let (_dir, a) = assistant_over(catalog);
     // A kind misspelt is the kind, not a thing the shop lacks.
     let out = say(&a, None, "c1", "hedphones");
     let mut found = ids(&out);
