@@ -467,12 +467,9 @@ impl ProductIndex {
             crate::nlu::rules::specs::without_specs(normalised)
                 .split_whitespace()
                 .map(|w| {
-                    let misspelt = w.chars().count() >= 5
-                        && crate::catalog::text::is_word_of_letters(w)
-                        && !crate::nlu::language::is_common_word(w)
-                        && !crate::nlu::understand::is_phrasing(w)
-                        && !speller.knows(w);
-                    match misspelt.then(|| speller.correct(w)).flatten() {
+                    let phrasing = crate::nlu::language::is_common_word(w)
+                        || crate::nlu::understand::is_phrasing(w);
+                    match (!phrasing).then(|| typo_of(&speller, w)).flatten() {
                         Some(c) => {
                             corrected = true;
                             c.to_string()
@@ -724,19 +721,10 @@ impl ProductIndex {
         known_before && self.is_unknown_word(&head)
     }
 
-    /// The catalogue's word a misspelt word of letters stands for (see
-    /// [`Speller::correct`]); `None` for a word the catalogue has, or a short one.
+    /// The catalogue's word a misspelt word of letters stands for (see [`typo_of`]).
     fn misspelt_as(&self, word: &str) -> Option<String> {
         let speller = self.speller.read().unwrap_or_else(|p| p.into_inner());
-        let misspelt = word.chars().count() >= 5
-            && crate::catalog::text::is_word_of_letters(word)
-            && !speller.knows(word)
-            && !speller.knows(&crate::catalog::kind::singular(word))
-            // "toaster" is no typo of "coaster" in a shop that only has coasters.
-            && !crate::nlu::lexicon::Lexicon::get().lists(word);
-        misspelt
-            .then(|| speller.correct(word).map(str::to_string))
-            .flatten()
+        typo_of(&speller, word).map(str::to_string)
     }
 
     /// Whether an English catalogue has no use for any of two or more asked words
@@ -1013,4 +1001,17 @@ pub fn product_colors(p: &Product) -> Vec<&'static str> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// The catalogue's word a misspelt word of letters stands for (see
+/// [`Speller::correct`]); `None` for a word the catalogue has in any form, a short
+/// one, or a word the lexicon lists ("toaster" is no typo of "coaster" in a shop
+/// that only has coasters). The caller holds the speller's lock.
+fn typo_of<'a>(speller: &'a Speller, word: &str) -> Option<&'a str> {
+    let typo = word.chars().count() >= 5
+        && crate::catalog::text::is_word_of_letters(word)
+        && !speller.knows(word)
+        && !speller.knows(&crate::catalog::kind::singular(word))
+        && !crate::nlu::lexicon::Lexicon::get().lists(word);
+    typo.then(|| speller.correct(word)).flatten()
 }

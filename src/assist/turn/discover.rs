@@ -246,29 +246,21 @@ pub(super) fn matched_words(h: &Hit) -> usize {
 /// categories; a German product also as a compound's part): "Magoroku" skin cream
 /// is nothing near a "roku" the shop lacks.
 fn shares_a_word(h: &Hit) -> bool {
-    use crate::catalog::text::fold;
+    use crate::catalog::kind::{singular, title_words};
     let p = &h.product;
     // German words are matched by their stems and compounds' parts, as searched.
     if p.language != "en" {
         return matched_words(h) > 0;
     }
-    let text = fold(&format!(
+    let words = title_words(&format!(
         "{} {} {}",
         p.title,
         p.brand.as_deref().unwrap_or(""),
         p.category.join(" ")
     ));
-    let words: Vec<&str> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
     h.reasons.iter().any(|r| match r {
         Reason::Matched { term } if !crate::nlu::rules::is_superlative_word(term) => {
-            let term = fold(term);
-            let one = crate::catalog::kind::singular(&term);
-            words
-                .iter()
-                .any(|w| *w == term || crate::catalog::kind::singular(w) == one)
+            words.contains(&singular(term))
         }
         _ => false,
     })
