@@ -192,6 +192,8 @@ mod tests {
 pub struct LlmBench {
     pub model: String,
     pub architecture: String,
+    /// The weights were dequantised to f32 on load (a GPU), not kept quantised.
+    pub dequantised: bool,
     pub threads: usize,
     pub load_seconds: f64,
     pub prompt_tokens: usize,
@@ -211,8 +213,11 @@ impl std::fmt::Display for LlmBench {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(
             f,
-            "model             {} ({}), {} threads",
-            self.model, self.architecture, self.threads
+            "model             {} ({}), {} weights, {} threads",
+            self.model,
+            self.architecture,
+            if self.dequantised { "f32" } else { "quantised" },
+            self.threads
         )?;
         writeln!(f, "load              {:.2} s", self.load_seconds)?;
         writeln!(
@@ -253,6 +258,14 @@ pub struct DeviceParity {
     /// Greedy tokens run on each device, and how many agree from the first on.
     pub greedy_tokens: usize,
     pub greedy_agree: usize,
+    /// The largest logit difference of each device from the same file with every
+    /// weight dequantised to f32, run on the CPU: the quantised paths approximate it
+    /// in different ways, so this says which of the two strays where they disagree.
+    pub gpu_vs_reference: f32,
+    pub cpu_vs_reference: f32,
+    /// The five highest logits of each device name the reference's five.
+    pub gpu_top5_as_reference: bool,
+    pub cpu_top5_as_reference: bool,
 }
 
 impl std::fmt::Display for DeviceParity {
@@ -269,6 +282,16 @@ impl std::fmt::Display for DeviceParity {
             f,
             "greedy            {} of {} tokens the same from the first",
             self.greedy_agree, self.greedy_tokens
+        )?;
+        let same = |b: bool| if b { "the same" } else { "differ" };
+        write!(
+            f,
+            "\nvs f32 weights    {} max |Δ logit| {:.4}, top 5 {}; cpu {:.4}, top 5 {}",
+            self.device,
+            self.gpu_vs_reference,
+            same(self.gpu_top5_as_reference),
+            self.cpu_vs_reference,
+            same(self.cpu_top5_as_reference)
         )
     }
 }
@@ -311,12 +334,8 @@ fn device_parity(
         cpu_logits.len(),
         gpu_logits.len()
     );
-    let max_abs_logit_diff = cpu_logits
-        .iter()
-        .zip(&gpu_logits)
-        .map(|(a, b)| (a - b).abs())
-        // NaN when a device gave one: `f32::max` would drop it and report 0.
-        .fold(0.0f32, |m, d| if d.is_nan() || d > m { d } else { m });
+    let reference = dequantised_logits(path, &tokens)?;
+    let max_abs_logit_diff = max_abs_diff(&cpu_logits, &gpu_logits);
     let (lo, hi) = cpu_logits
         .iter()
         .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &x| {
@@ -334,7 +353,35 @@ fn device_parity(
             .zip(&gpu_tokens)
             .take_while(|(a, b)| a == b)
             .count(),
+        gpu_vs_reference: max_abs_diff(&gpu_logits, &reference),
+        cpu_vs_reference: max_abs_diff(&cpu_logits, &reference),
+        gpu_top5_as_reference: top(&gpu_logits, 5) == top(&reference, 5),
+        cpu_top5_as_reference: top(&cpu_logits, 5) == top(&reference, 5),
     })
+}
+
+/// The largest difference of two logit vectors; NaN when either holds one
+/// (`f32::max` would drop it and report 0).
+fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
+    if a.len() != b.len() {
+        return f32::NAN;
+    }
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0f32, |m, d| if d.is_nan() || d > m { d } else { m })
+}
+
+/// The last position's logits of `tokens` from the file at `path` with every weight
+/// dequantised to f32, on the CPU.
+fn dequantised_logits(path: &std::path::Path, tokens: &[u32]) -> anyhow::Result<Vec<f32>> {
+    let cpu = candle_core::Device::Cpu;
+    let model = crate::llm::Model::load_dequantised(path, &cpu)?;
+    let mut weights = model.weights.clone();
+    Ok(weights
+        .forward(tokens, 0, &cpu)?
+        .to_dtype(candle_core::DType::F32)?
+        .to_vec1::<f32>()?)
 }
 
 /// The index of the highest value (the first of equals); NaN never wins.
@@ -434,6 +481,7 @@ pub fn llm(
     Ok(LlmBench {
         model: model.name.clone(),
         architecture: model.architecture.clone(),
+        dequantised: model.dequantised,
         threads,
         load_seconds,
         prompt_tokens,

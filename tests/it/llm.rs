@@ -224,3 +224,42 @@ fn qwen3_and_gemma3_reach_their_loaders_and_phi3_is_refused() {
         }
     }
 }
+
+#[test]
+fn dequantised_weights_compute_nearly_the_same_logits_and_leave_the_environment_alone() {
+    // What a GPU loads (Model::load there): the same file with f32 weight matrices.
+    let before = std::env::var_os("CANDLE_DEQUANTIZE_ALL");
+    let f32_model = Model::load_dequantised(&common::test_model(), &Device::Cpu).unwrap();
+    assert!(f32_model.dequantised);
+    assert!(!model().dequantised, "the CPU keeps the file's formats");
+    assert_eq!(std::env::var_os("CANDLE_DEQUANTIZE_ALL"), before);
+
+    let m = model();
+    let tokens = m
+        .encode(&chat(
+            "You are a shop assistant.",
+            "Do you sell rain jackets?",
+        ))
+        .unwrap();
+    let logits = |model: &Model| -> Vec<f32> {
+        let mut w = model.weights.clone();
+        w.forward(&tokens, 0, &Device::Cpu)
+            .unwrap()
+            .to_dtype(candle_core::DType::F32)
+            .unwrap()
+            .to_vec1()
+            .unwrap()
+    };
+    let (q, f) = (logits(m), logits(&f32_model));
+    let diff = q
+        .iter()
+        .zip(&f)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0f32, f32::max);
+    let argmax = |v: &[f32]| (0..v.len()).max_by(|&a, &b| v[a].total_cmp(&v[b])).unwrap();
+    // Quantised activations make the two differ a little (0.52 at most over the
+    // benchmark prompt), never in the token chosen; no difference at all would mean
+    // the weights were not dequantised.
+    assert!(diff > 1e-4 && diff < 2.0, "max |Δ logit| {diff}");
+    assert_eq!(argmax(&q), argmax(&f));
+}
