@@ -48,6 +48,9 @@ const TARGET_WORDS: &[&str] = &[
 /// Words that are never the head: sizes, counts, colours, marketing and units.
 const NOT_HEADS: &[&str] = &[
     "pack",
+    // "Microwave Popcorn Singles": single-serve packs of it.
+    "single",
+    "singles",
     "pcs",
     "piece",
     "pieces",
@@ -645,9 +648,26 @@ pub fn title_kinds(title: &str, category_leaf: Option<&str>) -> Vec<String> {
         // the shelf's word when two of its words make it up.
         let joined = joined_neighbours(&title_words);
         let named_none = out.is_empty();
+        // A shelf of one singular word that the title only puts before another
+        // name sorts its parent by that word: "20pk Microwave Popcorn Singles" on
+        // "Popcorn › Microwave" is popcorn, no microwave. Shelves of kinds are
+        // plural ("Laptops" for a "Laptop Computer").
+        let sorts_by = |h: &str| {
+            let leaf = fold(leaf.trim());
+            !leaf.contains(' ')
+                && !leaf.ends_with('s')
+                && phrases(title).iter().all(|p| {
+                    let words: Vec<String> = p.iter().map(|w| singular(w)).collect();
+                    words
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, w)| w.as_str() == h)
+                        .all(|(i, _)| words.get(i + 1).is_some_and(|n| may_head(n)))
+                })
+        };
         for p in shelf_phrases(leaf) {
             if let Some(h) = head_of(&p) {
-                let titled = title_words.contains(&h) || joined.contains(&h);
+                let titled = (title_words.contains(&h) && !sorts_by(&h)) || joined.contains(&h);
                 if !out.contains(&h) && (named_none || titled) {
                     out.push(h);
                 }

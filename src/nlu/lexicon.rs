@@ -226,6 +226,18 @@ impl Lexicon {
             let Some(head) = self.known_translation(head, &known) else {
                 continue;
             };
+            // A compound listed whole is the thing its own translations name: a
+            // "kühlschrank" (fridge) is no sort of "schrank" (cabinet), where a
+            // listed "laufschuh" (running shoes) is a sort of "schuh" (shoes). A
+            // shop without fridges does not carry one, whatever cabinets it has.
+            let last_word = |t: &str| t.split_whitespace().last().map(fold);
+            let whole: Vec<&String> = bases(&folded)
+                .filter_map(|b| self.de_en.get(b).or_else(|| self.en_de.get(b)))
+                .flatten()
+                .collect();
+            if !whole.is_empty() && whole.iter().all(|t| last_word(t) != last_word(&head)) {
+                return None;
+            }
             let modifier = modifier.trim_end_matches('-');
             let modifier = [modifier, modifier.strip_suffix('s').unwrap_or(modifier)]
                 .into_iter()
@@ -533,6 +545,21 @@ mod tests {
         );
         assert_eq!(lx.synonym_of_kind("gpu", &memory), None);
         assert_eq!(lx.synonym_of_kind("pillow", &memory), None);
+    }
+
+    #[test]
+    fn a_compound_listed_whole_is_not_its_last_part() {
+        let lx = Lexicon::load(None).unwrap();
+        // A shop of file cabinets and shoes has no fridge and no gloves.
+        let knows = english(&["cabinet", "shoes", "phone", "case"]);
+        assert_eq!(tr(&lx, "kühlschrank", &knows), None);
+        assert_eq!(tr(&lx, "handschuhe", &knows), None);
+        // Compounds not listed whole still read by their parts.
+        assert_eq!(tr(&lx, "handyhülle", &knows).as_deref(), Some("phone case"));
+        assert_eq!(tr(&lx, "sportschuhe", &knows).as_deref(), Some("shoes"));
+        // A listed compound the shop has the translation of is translated.
+        let knows = english(&["cabinet", "fridge"]);
+        assert_eq!(tr(&lx, "kühlschrank", &knows).as_deref(), Some("fridge"));
     }
 
     #[test]

@@ -1293,3 +1293,38 @@ fn a_misspelt_kind_is_found_and_a_lacking_one_is_said_plainly() {
     let out = say(&a, None, "c1", "roku");
     assert!(!ids(&out).contains(&"M1"), "{}", out.reply);
 }
+
+#[test]
+fn a_shelf_that_sorts_by_a_word_and_a_compound_listed_whole_are_not_that_kind() {
+    // Microwave popcorn on the shelf "Popcorn › Microwave", plain popcorn, a file
+    // cabinet, and a laptop on the plural shelf "Laptops": no microwave, no fridge.
+    let catalog = r#"{"id":"P1","title":"20pk Hawaiian Typhoon Microwave Popcorn Singles","price":16399,"currency":"USD","language":"en","category":["Grocery","Popcorn","Microwave"],"variants":[{"id":"P1-1","stock":5}]}
+{"id":"P2","title":"Butterkist Salted Popcorn 80g X 4 Pack","price":3891,"currency":"USD","language":"en","category":["Grocery","Popcorn"],"variants":[{"id":"P2-1","stock":5}]}
+{"id":"F1","title":"Sauder Palladia File Cabinet, Vintage Oak finish","price":22500,"currency":"USD","language":"en","category":["Office","File Cabinets"],"variants":[{"id":"F1-1","stock":5}]}
+{"id":"L1","title":"Dell Inspiron Laptop Computer, 15.6 inch","price":54900,"currency":"USD","language":"en","category":["Computers","Laptops"],"variants":[{"id":"L1-1","stock":5}]}
+"#;
+    let (_dir, a) = assistant_over(catalog);
+    // The popcorn is offered in place of a microwave, marked so, under its parent
+    // shelf's name.
+    let out = say(&a, None, "c1", "microwave");
+    assert!(out.reply.contains("don't carry"), "{}", out.reply);
+    assert!(out.reply.contains("Popcorn"), "{}", out.reply);
+    assert!(
+        out.products
+            .iter()
+            .all(|p| p.relaxed.contains(&"kind".to_string())),
+        "{}",
+        out.reply
+    );
+    // Both are popcorn ("Singles" are single-serve packs of it).
+    let out = say(&a, None, "c2", "popcorn");
+    let mut found = ids(&out);
+    found.sort_unstable();
+    assert_eq!(found, ["P1", "P2"]);
+    // A shelf of kinds is plural: the laptop computer is a laptop.
+    assert_eq!(ids(&say(&a, None, "c3", "laptop")), ["L1"]);
+    // "Kühlschrank" is listed whole as a fridge: no sort of "Schrank" (cabinet).
+    let out = say(&a, None, "c4", "ich suche einen kühlschrank");
+    assert!(!ids(&out).contains(&"F1"), "{}", out.reply);
+    assert!(out.reply.contains("nicht"), "{}", out.reply);
+}

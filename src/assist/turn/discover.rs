@@ -1234,8 +1234,18 @@ impl Assistant {
             _ => hits,
         };
         let mut offered: Vec<String> = Vec::new();
+        let asked_one = crate::catalog::kind::singular(&asked);
         for h in &hits {
-            if let Some(kind) = h.product.category.last() {
+            // A shelf named by the asked word sorts its parent by it ("Popcorn ›
+            // Microwave" where microwaves were asked): the parent says what it is.
+            let levels = &h.product.category;
+            let kind = match levels.split_last() {
+                Some((leaf, above)) if crate::catalog::kind::singular(leaf) == asked_one => {
+                    above.last()
+                }
+                _ => levels.last(),
+            };
+            if let Some(kind) = kind {
                 if !offered.contains(kind) {
                     offered.push(kind.clone());
                 }
