@@ -392,6 +392,11 @@ impl Shop {
         self.index.names_only_what_fits(word)
     }
 
+    /// See [`crate::search::ProductIndex::names_model_only_as_fit`].
+    pub fn names_model_only_as_fit(&self, word: &str) -> bool {
+        self.index.names_model_only_as_fit(word)
+    }
+
     /// Whether some product title has `phrase` (see [`crate::search::ProductIndex::titles_have`]).
     pub fn titles_have(&self, phrase: &str) -> bool {
         self.index.titles_have(phrase)

@@ -836,6 +836,33 @@ impl ProductIndex {
         fits
     }
 
+    /// Whether an English catalogue's titles name the model `word` (folded) only
+    /// after "for" or "compatible", as what their products fit: "ps5" where an HDMI
+    /// cable is "for Playstation PS5, PS4, Xbox". A model in brackets after the name
+    /// ("WiFi Extender (RE315)") is the product's own.
+    pub fn names_model_only_as_fit(&self, word: &str) -> bool {
+        use crate::catalog::kind::title_words;
+        if !self.mostly_english() {
+            return false;
+        }
+        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        let mut fits = false;
+        for p in products.by_id.values() {
+            let words = title_words(&p.title);
+            let Some(at) = words.iter().position(|w| w == word) else {
+                continue;
+            };
+            if !words[..at]
+                .iter()
+                .any(|w| matches!(w.as_str(), "for" | "compatible" | "fit"))
+            {
+                return false;
+            }
+            fits = true;
+        }
+        fits
+    }
+
     /// Whether some product title has `phrase` (lowercase, words apart): "shampoo and
     /// conditioner" is one product's name where "case and charger" is two requests.
     pub fn titles_have(&self, phrase: &str) -> bool {

@@ -1277,6 +1277,7 @@ fn a_misspelt_kind_is_found_and_a_lacking_one_is_said_plainly() {
 {"id":"M1","title":"Dr. Ohhira's Probiotic Magoroku Skin Care Treatment","price":3076,"currency":"USD","language":"en","category":["Beauty","Skin Care"],"variants":[{"id":"M1-1","stock":5}]}
 {"id":"C1","title":"4K HDMI Cable 1ft, for PS5, Xbox, Apple TV","price":1549,"currency":"USD","language":"en","category":["Electronics","Cables"],"variants":[{"id":"C1-1","stock":5}]}
 {"id":"P1","title":"Fluffy Buttermilk Pancakes, 18 pieces","description":"Frozen pancakes, ready from the toaster in two minutes.","price":1000,"currency":"USD","language":"en","category":["Food","Frozen"],"variants":[{"id":"P1-1","stock":5}]}
+{"id":"E1","title":"TP-Link AC1200 WiFi Extender (RE315), Up to 1200Mbps","price":4999,"currency":"USD","language":"en","category":["Electronics","Range Extenders"],"variants":[{"id":"E1-1","stock":5}]}
 "#;
     let (_dir, a) = assistant_over(catalog);
     // A kind misspelt is the kind, not a thing the shop lacks.
@@ -1292,6 +1293,18 @@ fn a_misspelt_kind_is_found_and_a_lacking_one_is_said_plainly() {
     // word's letters: no "Magoroku" cream for a Roku.
     let out = say(&a, None, "c1", "roku");
     assert!(!ids(&out).contains(&"M1"), "{}", out.reply);
+    // A model titles only name as what a product fits: the cable is offered in
+    // its place, marked so. A model in brackets after the name is the product's.
+    let out = say(&a, None, "c1", "show me the ps5");
+    assert!(out.reply.contains("don't carry"), "{}", out.reply);
+    assert!(
+        out.products
+            .iter()
+            .all(|p| p.relaxed.contains(&"kind".to_string())),
+        "{}",
+        out.reply
+    );
+    assert_eq!(ids(&say(&a, None, "c2", "tp-link re315")), ["E1"]);
 }
 
 #[test]

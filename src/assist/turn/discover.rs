@@ -1113,8 +1113,20 @@ impl Assistant {
         // A model no title has ("sony srs-xb43" where the shop has the XB33), when
         // the request names no model it does have.
         let unknown = self.shop.unknown_models(&u.normalised);
-        if !unknown.is_empty() && self.shop.request_target(&u.normalised).1.is_empty() {
+        let (kind, models) = self.shop.request_target(&u.normalised);
+        if !unknown.is_empty() && models.is_empty() {
             return Some((asked_model_phrase(&u.normalised, &unknown), None));
+        }
+        // A model that titles only name as what products fit ("the ps5" where an
+        // HDMI cable is "for Playstation PS5, PS4, Xbox"), asked without a kind.
+        let fits_only = |m: &String| {
+            !m.contains(' ')
+                && self
+                    .shop
+                    .names_model_only_as_fit(&crate::catalog::text::fold(m))
+        };
+        if kind.is_none() && !models.is_empty() && models.iter().all(fits_only) {
+            return Some((asked_model_phrase(&u.normalised, &models), None));
         }
         let (asked, carried) = match self.carried(u) {
             Some(c) => c,
