@@ -348,12 +348,21 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
         let Some(canonical) = canonical_unit(written.trim()) else {
             continue;
         };
-        // "3-in-1", "2 in stock": no inches.
+        // "3-in-1", "2 in stock", "in the", "rtx 4070 in black" (nothing measures
+        // hundreds of inches): no inches.
         let rest = text[u.end()..].trim_start_matches([' ', '-']);
+        let next_word = rest
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
         if u.as_str().eq_ignore_ascii_case("in")
             && (rest.starts_with(|c: char| c.is_ascii_digit())
-                || rest.to_lowercase().starts_with("stock")
-                || rest.to_lowercase().starts_with("one"))
+                || [
+                    "stock", "one", "the", "a", "an", "my", "your", "size", "store",
+                ]
+                .contains(&next_word.as_str())
+                || parse_number(num.as_str()).is_some_and(|n| n >= 300.0))
         {
             continue;
         }
@@ -1032,6 +1041,9 @@ mod tests {
         // Networks, sizes, versions and model numbers.
         assert!(read("Dual Band 2.4G and 5G, size M, HDMI 2.0, P6500").is_empty());
         assert!(read("Pack of 3, 720 pieces, 3-in-1 Charger, 2 in stock").is_empty());
+        // "in" before an article, or after a number nothing measures in inches.
+        assert!(read("is the rtx 4070 in black, 27 in the box").is_empty());
+        assert_eq!(read("27 in monitor").len(), 1);
         // A leg's length in a clothing size is no volume.
         assert!(read("Jeans 34W x 32L").is_empty());
     }

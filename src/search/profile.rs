@@ -1272,8 +1272,10 @@ fn model_candidates<'a>(words: &[&'a str]) -> Vec<(usize, &'a str)> {
         // ("color: a3-army green") are options, not models.
         let option_value = i > 0 && OPTION_WORDS.contains(&words[i - 1]);
         // "650 watt", "27 inch": a number with its unit after it is a spec.
-        let with_unit = words.get(i + 1).is_some_and(|next| {
-            crate::catalog::specs::quantities(&format!("{w} {next}"))
+        // The word after the unit too: "4070 in stock" is no length.
+        let with_unit = words.get(i + 1).is_some_and(|_| {
+            let after = words[i + 1..words.len().min(i + 3)].join(" ");
+            crate::catalog::specs::quantities(&format!("{w} {after}"))
                 .iter()
                 .any(|(_, r)| r.start == 0 && r.end > w.len())
         });

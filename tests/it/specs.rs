@@ -1341,3 +1341,15 @@ fn a_shelf_that_sorts_by_a_word_and_a_compound_listed_whole_are_not_that_kind() 
     assert!(!ids(&out).contains(&"F1"), "{}", out.reply);
     assert!(out.reply.contains("nicht"), "{}", out.reply);
 }
+
+#[test]
+fn a_question_about_a_named_model_finds_it_though_in_could_be_inches() {
+    let catalog = r#"{"id":"G1","title":"MSI Gaming GeForce RTX 4070 12GB GDDR6X Graphics Card Ventus 2X","price":54999,"currency":"USD","language":"en","category":["Electronics","Graphics Cards"],"variants":[{"id":"G1-1","stock":4}]}
+{"id":"G2","title":"ASUS Dual GeForce RTX 4060 OC Edition 8GB Graphics Card","price":30999,"currency":"USD","language":"en","category":["Electronics","Graphics Cards"],"variants":[{"id":"G2-1","stock":4}]}
+"#;
+    let (_dir, a) = assistant_over(catalog);
+    // "4070 in stock" is no length of 4070 inches: the question names the model.
+    let out = say(&a, None, "c1", "is the rtx 4070 in stock");
+    assert_eq!(ids(&out), ["G1"], "{}", out.reply);
+    assert!(out.reply.contains("is in stock"), "{}", out.reply);
+}

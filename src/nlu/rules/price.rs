@@ -198,7 +198,9 @@ fn bare_limit(words: &[&str], at: usize, after: usize, minor: i64) -> bool {
         "years", "old", "age", "people", "persons", "kind", "kinder", "jahre", "jahren", "alt",
         "personen", "leute",
     ];
-    let ends = words.get(after).is_none_or(|w| CLAUSE_END.contains(w));
+    // "at least 30 in" ends in inches: "in" closes a clause only before more words.
+    let inches = words.get(after) == Some(&"in") && words.len() == after + 1;
+    let ends = !inches && words.get(after).is_none_or(|w| CLAUSE_END.contains(w));
     // "unter" as in "below" a number of a spec already read ("unter 2 kg" has its
     // unit after it, caught above).
     ends && minor >= 1000 && at > 0 && !words.iter().any(|w| AGES.contains(w))

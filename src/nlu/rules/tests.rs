@@ -85,6 +85,9 @@ fn a_bare_limit_that_ends_the_message_is_a_price() {
         None,
         "too small to be sure it is money"
     );
+    // "in" that ends the message is the inches of the number.
+    let min = |t: &str| extract(t).price.and_then(|p| p.min);
+    assert_eq!(min("a monitor of at least 30 in"), None);
 }
 
 #[test]
