@@ -59,10 +59,12 @@ pub enum Dim {
     People,
     /// Electric potential, in volts ("24VDC", "20V MAX", "56-Volt").
     Voltage,
+    /// A processor's cores ("6-Core", "16 Cores", "8 Kerne").
+    Cores,
 }
 
 impl Dim {
-    pub const ALL: [Dim; 17] = [
+    pub const ALL: [Dim; 18] = [
         Dim::Length,
         Dim::Storage,
         Dim::Frequency,
@@ -80,6 +82,7 @@ impl Dim {
         Dim::Current,
         Dim::People,
         Dim::Voltage,
+        Dim::Cores,
     ];
 
     /// The field name used in the index and the API (`length`, `data_rate`).
@@ -102,6 +105,7 @@ impl Dim {
             Dim::Current => "current",
             Dim::People => "people",
             Dim::Voltage => "voltage",
+            Dim::Cores => "cores",
         }
     }
 }
@@ -204,6 +208,7 @@ fn unit(written: &str) -> Option<(Dim, f64)> {
         "A" => (Dim::Current, 1.0),
         "people" => (Dim::People, 1.0),
         "V" => (Dim::Voltage, 1.0),
+        "cores" => (Dim::Cores, 1.0),
         _ => return None,
     })
 }
@@ -262,6 +267,7 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "amp" | "amps" | "ampere" | "amperes" | "peak amp" | "peak amps" => "A",
         "person" | "persons" | "people" | "personen" => "people",
         "v" | "volt" | "volts" | "vdc" | "vac" => "V",
+        "core" | "cores" | "kern" | "kerne" | "kernen" => "cores",
         _ => return None,
     })
 }
@@ -288,7 +294,7 @@ fn number_unit_re() -> &'static Regex {
             r"(\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?)",
             r"\s?-?\s?",
             r"(fl\.? ?oz|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)s?|centimet(?:er|re)s?|zentimeter|",
-            r"max\.? psi|psi|bar|peak amps?|amperes?|amps?|persons?|people|personen|volts?|vdc|vac|",
+            r"max\.? psi|psi|bar|peak amps?|amperes?|amps?|persons?|people|personen|volts?|vdc|vac|cores?|kerne?n?|",
             r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|",
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
             r"ounces?|millilit(?:er|re)s?|lit(?:er|re)s?|quarts?|qt|gallons?|gal|",
@@ -562,6 +568,34 @@ pub fn connectors(text: &str) -> Vec<&'static str> {
     marked_connectors(&found)
 }
 
+/// Whether a title says its product is built for a desktop computer or a laptop
+/// ("Desktop Memory", "ATX Motherboard"; "Laptop Memory SODIMM"): what it fits,
+/// never a filter, so laptop memory is no answer to "ram for my b550 board".
+fn platforms(title: &str) -> Vec<&'static str> {
+    static RE: OnceLock<[(&'static str, Regex); 2]> = OnceLock::new();
+    let res = RE.get_or_init(|| {
+        [
+            (
+                "Desktop",
+                Regex::new(
+                    r"\bdesktop (?:memory|processor|ram|cpu)\b|\b(?:m|micro[- ]?|e-?)?atx\b|\bmini[- ]?itx\b|\budimm\b",
+                )
+                .expect("platform regex"),
+            ),
+            (
+                "Laptop",
+                Regex::new(r"\bso-?dimm\b|\b(?:laptop|notebook) (?:memory|ram)\b")
+                    .expect("platform regex"),
+            ),
+        ]
+    });
+    let title = title.to_lowercase();
+    res.iter()
+        .filter(|(_, re)| re.is_match(&title))
+        .map(|(name, _)| *name)
+        .collect()
+}
+
 /// The family a connector belongs to: two products that both name one of a family
 /// fit each other only if they name the same one (an AM4 board takes no AM5 CPU,
 /// DDR5 memory does not go into a DDR4 board, a DisplayPort cable into an HDMI-only
@@ -578,6 +612,7 @@ fn family(connector: &str) -> &'static str {
         "3.5 mm jack" | "RCA" | "XLR" => "audio",
         c if c.starts_with("Wi-Fi") => "wifi",
         "PCIe" => "bus",
+        "Desktop" | "Laptop" => "platform",
         _ => "other",
     }
 }
@@ -760,6 +795,7 @@ impl Specs {
         s.connectors = marked_connectors(&found);
         mark_connectors(&head, &mut found);
         s.works_with = marked_connectors(&found);
+        s.works_with.extend(platforms(&p.title));
         s
     }
 
@@ -785,6 +821,22 @@ mod tests {
             .into_iter()
             .map(|(q, _)| (q.dim, (q.value * 1000.0).round() / 1000.0, q.unit))
             .collect()
+    }
+
+    #[test]
+    fn cores_are_read() {
+        let c = |x: f64| vec![(Dim::Cores, x, "cores".to_string())];
+        assert_eq!(
+            read("AMD Ryzen 9 5900X 12-Core 24-Thread Processor"),
+            c(12.0)
+        );
+        assert_eq!(
+            read("Intel Core i7-13700K Desktop Processor 16 cores (8 P-cores + 8 E-cores)"),
+            c(16.0)
+        );
+        assert_eq!(read("Prozessor mit 8 Kernen"), c(8.0));
+        // The brand's "Core" is no count.
+        assert!(read("Intel Core i5 Processor").is_empty());
     }
 
     #[test]
@@ -981,7 +1033,35 @@ mod tests {
         .unwrap();
         let s = Specs::of_product(&p);
         assert!(s.connectors.is_empty(), "{s:?}");
-        assert_eq!(s.works_with, vec!["AM4", "DDR4"]);
+        assert_eq!(s.works_with, vec!["AM4", "DDR4", "Desktop"]);
+    }
+
+    #[test]
+    fn laptop_memory_does_not_fit_a_desktop_board() {
+        let works_with = |title: &str| {
+            let p: crate::catalog::Product = serde_json::from_value(serde_json::json!({
+                "id": "X", "title": title, "price": 1,
+                "currency": "USD", "variants": [{"id": "X-1", "stock": 1}]
+            }))
+            .unwrap();
+            Specs::of_product(&p)
+                .works_with
+                .iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+        };
+        let board = works_with("MSI MAG B550 TOMAHAWK Motherboard (AMD AM4, DDR4, ATX)");
+        let desktop = works_with("Corsair Vengeance LPX 16GB DDR4 3200MHz Desktop Memory");
+        let laptop = works_with("Crucial 8GB DDR4 2666MHz Laptop Memory SODIMM");
+        let plain = works_with("Kingston 16GB DDR4 3200MHz Memory");
+        let fits =
+            |w: &[String]| compatible(&w.iter().map(String::as_str).collect::<Vec<_>>(), &board);
+        assert!(fits(&desktop));
+        assert!(!fits(&laptop));
+        assert!(
+            fits(&plain),
+            "memory that says neither fits by its generation"
+        );
     }
 
     #[test]
