@@ -70,6 +70,10 @@ pub struct ActiveSearch {
     /// Model tokens asked for that the catalogue has.
     #[serde(default)]
     pub models: Vec<String>,
+    /// The shopper asked for every product of the kind or spec ("alle ssds mit
+    /// mindestens einem terabyte", "show me all hdmi cables"): not one page of them.
+    #[serde(default)]
+    pub every: bool,
     /// Connectors, sockets and memory generations asked for ("usb c charger").
     #[serde(default)]
     pub connectors: Vec<String>,

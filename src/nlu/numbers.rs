@@ -26,6 +26,36 @@ pub fn digits_for_words(text: &str) -> String {
 
 /// Parses the longest English number phrase, or one German number word, at `i`.
 fn parse_number_at(words: &[&str], i: usize) -> Option<(u64, usize)> {
+    // "mindestens einem terabyte", "at least a terabyte": an article between a
+    // comparison and a unit is one of it.
+    let compared = i > 0
+        && matches!(
+            words[i - 1],
+            "mindestens"
+                | "über"
+                | "ueber"
+                | "unter"
+                | "bis"
+                | "zu"
+                | "als"
+                | "least"
+                | "than"
+                | "over"
+                | "under"
+                | "to"
+        );
+    let article = matches!(
+        words[i],
+        "a" | "an" | "ein" | "eine" | "einen" | "einem" | "einer"
+    );
+    if compared
+        && article
+        && words
+            .get(i + 1)
+            .is_some_and(|u| crate::catalog::specs::canonical_unit(u).is_some())
+    {
+        return Some((1, 1));
+    }
     if let Some(v) = german(words[i]) {
         return Some((v, 1));
     }
@@ -275,6 +305,14 @@ mod tests {
         assert_eq!(german("dreißig"), Some(30));
         assert_eq!(german("zwölf"), Some(12));
         assert_eq!(german("ein"), None, "an article, not a number");
+        assert_eq!(
+            digits_for_words("ssds mit mindestens einem terabyte"),
+            "ssds mit mindestens 1 terabyte"
+        );
+        assert_eq!(
+            digits_for_words("at least a terabyte but a foot massager"),
+            "at least 1 terabyte but a foot massager"
+        );
         assert_eq!(german("jacke"), None);
         assert_eq!(german("und"), None);
     }

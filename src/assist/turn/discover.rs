@@ -316,6 +316,35 @@ pub(super) fn product_word_count(text: &str) -> usize {
 /// word (a stand to "charge" a headset, TV stands to "phone stand", wall plugs to
 /// "wireless charger"). With one word, or when no product has them all, the ranking
 /// stands.
+/// Whether a request asks for every product it describes ("alle ssds …", "show me
+/// all hdmi cables"): "alle" first, or "all" after a verb of showing, not "all of them" of
+/// an order, nor a product's own "all weather", "all natural", "all in one".
+fn asks_for_every(normalised: &str) -> bool {
+    let words: Vec<&str> = normalised.split_whitespace().collect();
+    words.iter().enumerate().any(|(i, w)| {
+        // English "all natural shampoo" opens with a product's own "all".
+        let shown = (i == 0 && matches!(*w, "alle" | "sämtliche"))
+            || i > 0
+                && matches!(
+                    words[i - 1],
+                    "me" | "show"
+                        | "find"
+                        | "list"
+                        | "see"
+                        | "get"
+                        | "mir"
+                        | "uns"
+                        | "zeig"
+                        | "zeige"
+                        | "finde"
+                        | "liste"
+                );
+        shown
+            && matches!(*w, "all" | "every" | "alle" | "sämtliche")
+            && !matches!(words.get(i + 1), Some(&"of") | Some(&"in") | Some(&"the"))
+    })
+}
+
 fn only_those_with_every_word(
     found: crate::search::SearchResults,
     text: &str,
@@ -623,6 +652,8 @@ impl Assistant {
                 .collect();
             state.search.kind = kind.filter(|_| precise);
             state.search.models = models;
+            state.search.every = asks_for_every(&u.normalised)
+                && (state.search.kind.is_some() || !state.search.specs.is_empty());
         }
         if u.gift.as_ref().is_some_and(|g| !g.interests) && u.targets.is_empty() {
             return self.gift_without_words(ctx, state, u, changes, out);
@@ -680,7 +711,7 @@ impl Assistant {
                 let q = state.search.query();
                 // A named model: every listing of it, not a page padded with others.
                 let by_words = q.models.is_empty() && q.offset == 0 && short;
-                let q = if q.models.is_empty() {
+                let q = if q.models.is_empty() && !state.search.every {
                     q
                 } else {
                     SearchQuery {
@@ -1353,7 +1384,7 @@ impl Assistant {
     ) {
         let max = if ctx.channel == Channel::Voice {
             3
-        } else if !state.search.models.is_empty() {
+        } else if !state.search.models.is_empty() || state.search.every {
             EVERY_LISTING
         } else {
             PAGE
@@ -1536,7 +1567,23 @@ impl Assistant {
 
 #[cfg(test)]
 mod tests {
-    use super::{most_fitting, with_ideas_first};
+    use super::{asks_for_every, most_fitting, with_ideas_first};
+
+    #[test]
+    fn all_asks_for_every_product_only_where_it_is_said_of_them() {
+        assert!(asks_for_every(
+            "zeig mir alle ssds mit mindestens 1 terabyte"
+        ));
+        assert!(asks_for_every("show me all hdmi cables"));
+        assert!(asks_for_every("alle grafikkarten"));
+        assert!(!asks_for_every("an all weather jacket"));
+        assert!(
+            !asks_for_every("all natural shampoo"),
+            "no verb of showing before it"
+        );
+        assert!(!asks_for_every("return all of them"));
+        assert!(!asks_for_every("ssds"));
+    }
 
     #[test]
     fn types_lead_by_the_models_judgement_its_ideas_and_their_place() {
