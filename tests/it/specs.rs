@@ -1354,3 +1354,26 @@ fn a_question_about_a_named_model_finds_it_though_in_could_be_inches() {
     assert_eq!(ids(&out), ["G1"], "{}", out.reply);
     assert!(out.reply.contains("is in stock"), "{}", out.reply);
 }
+
+#[test]
+fn an_article_before_a_second_kind_counts_a_second_product() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    // A "Charger to USB-C Cable" has both words; "a … and a charger" asks for two.
+    let out = say(&a, None, "c1", "a usb c cable and a charger");
+    let group = |g: usize| -> Vec<&str> {
+        out.products
+            .iter()
+            .filter(|p| p.group == Some(g))
+            .map(|p| p.id.as_str())
+            .collect()
+    };
+    let (cables, chargers) = (group(0), group(1));
+    assert!(!cables.is_empty() && !chargers.is_empty(), "{}", out.reply);
+    assert!(
+        cables.iter().all(|id| ["T106", "T107"].contains(id)),
+        "{}",
+        out.reply
+    );
+    assert!(chargers.contains(&"T084"), "{}", out.reply);
+}

@@ -258,7 +258,14 @@ impl Assistant {
         let heads: Vec<String> = targets.iter().map(|t| head(t)).collect();
         // "… and a case for it" asks for two products, whatever titles join.
         let pointed_back = pointing_back().is_match(&u.normalised);
-        if !pointed_back && self.a_title_names_all(&heads) {
+        // "a usb c cable and a charger": an article before a later target counts
+        // another product, though a "Charger to USB-C Cable" has both words.
+        let counted = targets[1..].iter().any(|t| {
+            t.split_whitespace()
+                .next()
+                .is_some_and(|w| ["a", "an", "ein", "eine", "einen"].contains(&w))
+        });
+        if !pointed_back && !counted && self.a_title_names_all(&heads) {
             return None;
         }
         Some(targets)
