@@ -310,12 +310,6 @@ pub(super) fn product_word_count(text: &str) -> usize {
         .count()
 }
 
-/// A short request that names no model this catalogue knows, but whose every word
-/// some product has ("jbl charge 5", "naim mu-so qb", "phone stand", "wireless
-/// charger"): the products that have them all, not padded with those sharing one
-/// word (a stand to "charge" a headset, TV stands to "phone stand", wall plugs to
-/// "wireless charger"). With one word, or when no product has them all, the ranking
-/// stands.
 /// Whether a request asks for every product it describes ("alle ssds …", "show me
 /// all hdmi cables"): "alle" first, or "all" after a verb of showing, not "all of them" of
 /// an order, nor a product's own "all weather", "all natural", "all in one".
@@ -345,6 +339,12 @@ fn asks_for_every(normalised: &str) -> bool {
     })
 }
 
+/// A short request that names no model this catalogue knows, but whose every word
+/// some product has ("jbl charge 5", "naim mu-so qb", "phone stand", "wireless
+/// charger"): the products that have them all, not padded with those sharing one
+/// word (a stand to "charge" a headset, TV stands to "phone stand", wall plugs to
+/// "wireless charger"). With one word, or when no product has them all, the ranking
+/// stands.
 fn only_those_with_every_word(
     found: crate::search::SearchResults,
     text: &str,

@@ -292,4 +292,6 @@ pub fn is_superlative_word(word: &str) -> bool {
         .chain(DEAREST)
         .any(|s| s.split(' ').any(|x| x == word))
         || super::specs::spec_sort(word).is_some()
+        // The verbs of "runs the longest", "hält am längsten": no product words.
+        || matches!(word, "runs" | "lasts" | "läuft" | "hält")
 }

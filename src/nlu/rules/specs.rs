@@ -534,6 +534,28 @@ const SUPERLATIVES: &[(&[&str], &[Dim], bool)] = &[
         &[Dim::Length],
         true,
     ),
+    // Longer phrases win: "which vacuum runs the longest" is by its run time, not
+    // its "25 ft power cord".
+    (
+        &[
+            "runs the longest",
+            "run the longest",
+            "lasts the longest",
+            "last the longest",
+            "longest run time",
+            "longest runtime",
+            "longest battery life",
+            "longest battery",
+            "längste laufzeit",
+            "längste akkulaufzeit",
+            "längsten laufzeit",
+            "längsten akkulaufzeit",
+            "hält am längsten",
+            "läuft am längsten",
+        ],
+        &[Dim::RunTime],
+        true,
+    ),
     (&["tallest", "highest reach"], &[Dim::Length], true),
     (
         &["shortest", "kürzeste", "kürzesten", "kürzestes"],
@@ -793,6 +815,20 @@ mod tests {
         assert_eq!(
             without_specs("a case for my apple watch 44mm"),
             "a case for my apple watch"
+        );
+    }
+
+    #[test]
+    fn a_run_time_is_the_longest_by_its_phrase() {
+        let by = spec_sort("which vacuum runs the longest").unwrap();
+        assert_eq!(by.dims, vec![Dim::RunTime]);
+        assert_eq!(
+            spec_sort("die längste akkulaufzeit").unwrap().dims,
+            vec![Dim::RunTime]
+        );
+        assert_eq!(
+            spec_sort("the longest hdmi cable").unwrap().dims,
+            vec![Dim::Length]
         );
     }
 
