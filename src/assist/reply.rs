@@ -169,7 +169,14 @@ impl Reply<'_> {
                         self.t("relaxed_versions_instead", json!({})),
                     ),
                     Relaxation::Specs { specs } => (
-                        self.t("relaxed_specs_dropped", json!({"specs": specs.join(", ")})),
+                        self.t(
+                            "relaxed_specs_dropped",
+                            json!({"specs": specs
+                                .iter()
+                                .map(|w| spec_said(w, self.lang))
+                                .collect::<Vec<_>>()
+                                .join(", ")}),
+                        ),
                         self.t("relaxed_specs_instead", json!({})),
                     ),
                     Relaxation::Kind { kind } => (
@@ -450,7 +457,7 @@ impl Reply<'_> {
                 Change::Specs { specs } => Some(
                     specs
                         .iter()
-                        .map(|w| w.to_string())
+                        .map(|w| spec_said(&w.to_string(), self.lang))
                         .collect::<Vec<_>>()
                         .join(", "),
                 ),
@@ -458,6 +465,27 @@ impl Reply<'_> {
             })
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+/// A spec as a reply in `lang` says it: units are symbols in both languages ("≥ 20
+/// ft", "1–2 TB"), but the words among them are German in a German reply ("= 4
+/// Personen", "≥ 8 Kerne", "≥ 27 Zoll").
+fn spec_said(spec: &str, lang: Language) -> String {
+    if lang != Language::De {
+        return spec.to_string();
+    }
+    match spec.rsplit_once(' ') {
+        Some((value, unit)) => {
+            let unit = match unit {
+                "people" => "Personen",
+                "cores" => "Kerne",
+                "in" => "Zoll",
+                other => other,
+            };
+            format!("{value} {unit}")
+        }
+        None => spec.to_string(),
     }
 }
 
@@ -563,6 +591,15 @@ fn date(ms: i64, lang: Language) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_spec_s_words_are_german_in_a_german_reply() {
+        assert_eq!(spec_said("= 4 people", Language::De), "= 4 Personen");
+        assert_eq!(spec_said("≥ 8 cores", Language::De), "≥ 8 Kerne");
+        assert_eq!(spec_said("≥ 27 in", Language::De), "≥ 27 Zoll");
+        assert_eq!(spec_said("≥ 20 ft", Language::De), "≥ 20 ft");
+        assert_eq!(spec_said("≥ 27 in", Language::En), "≥ 27 in");
+    }
 
     #[test]
     fn a_plain_colour_word_is_said_in_the_replys_language() {
