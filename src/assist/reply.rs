@@ -480,6 +480,7 @@ fn spec_said(spec: &str, lang: Language) -> String {
             let unit = match unit {
                 "people" => "Personen",
                 "cores" => "Kerne",
+                "days" => "Tage",
                 "in" => "Zoll",
                 other => other,
             };

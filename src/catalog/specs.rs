@@ -202,6 +202,7 @@ fn unit(written: &str) -> Option<(Dim, f64)> {
         "gal" => (Dim::Volume, 3785.41),
         "lm" => (Dim::Brightness, 1.0),
         "h" => (Dim::RunTime, 1.0),
+        "days" => (Dim::RunTime, 24.0),
         "min" => (Dim::RunTime, 1.0 / 60.0),
         "psi" => (Dim::Pressure, 1.0),
         "bar" => (Dim::Pressure, 14.503_8),
@@ -266,6 +267,7 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "a" if word == "A" => "A",
         "amp" | "amps" | "ampere" | "amperes" | "peak amp" | "peak amps" => "A",
         "person" | "persons" | "people" | "personen" => "people",
+        "day" | "days" | "tag" | "tage" | "tagen" => "days",
         "v" | "volt" | "volts" | "vdc" | "vac" => "V",
         "core" | "cores" | "kern" | "kerne" | "kernen" => "cores",
         _ => return None,
@@ -298,7 +300,7 @@ fn number_unit_re() -> &'static Regex {
             r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|",
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
             r"ounces?|millilit(?:er|re)s?|lit(?:er|re)s?|quarts?|qt|gallons?|gal|",
-            r"lumens?|lm|hours?|hrs?|stunden|std|minutes?|minuten|mins?|",
+            r"lumens?|lm|hours?|hrs?|stunden|std|minutes?|minuten|mins?|days?|tagen?|tage|",
             r"mah|ah|mbps|gbps|mbit|mhz|ghz|khz|hz|hertz|kw|wh|mm|cm|ft|in|mb|gb|tb|mp|kg|lbs?|oz|ml|m|w|v|p|k|g|l|h|a|\x22|”)",
             r"(?:$|[^\w])"
         ))
@@ -375,7 +377,7 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
         // Hours and minutes are a run time where the words after say what runs: "30
         // Hours Battery Life", "40H Playtime", "60 Min Run Time"; not "9H Hardness"
         // of a screen protector nor "ships in 24 hours".
-        if (canonical == "h" || canonical == "min") && !names_a_run(rest) {
+        if (canonical == "h" || canonical == "min" || canonical == "days") && !names_a_run(rest) {
             continue;
         }
         // "2 Bar Stools": furniture for a bar, no pressure.
@@ -821,6 +823,17 @@ mod tests {
             .into_iter()
             .map(|(q, _)| (q.dim, (q.value * 1000.0).round() / 1000.0, q.unit))
             .collect()
+    }
+
+    #[test]
+    fn a_battery_s_days_are_a_run_time() {
+        let read_days = read("Amazfit Bip 5 Smart Watch 46mm, 10 Day Battery");
+        assert!(
+            read_days.contains(&(Dim::RunTime, 240.0, "days".to_string())),
+            "{read_days:?}"
+        );
+        // Days that say nothing of a battery: a return window, shipping.
+        assert!(read("30 day returns, ships in 2 days").is_empty());
     }
 
     #[test]

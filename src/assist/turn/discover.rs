@@ -271,11 +271,26 @@ fn shares_a_word(h: &Hit) -> bool {
 /// everything that shares a word put cat litter first for "a winter coat under 1
 /// euro"); the best few if no product has a word of it.
 fn best_matched(hits: Vec<Hit>) -> Vec<Hit> {
-    let best = hits.iter().map(matched_words).max().unwrap_or(0);
+    best_matched_but(hits, "")
+}
+
+/// [`best_matched`], not counting the words of `phrase`: those of a superlative
+/// ("longest battery life") order the products and name none of them.
+fn best_matched_but(hits: Vec<Hit>, phrase: &str) -> Vec<Hit> {
+    let said: Vec<&str> = phrase.split_whitespace().collect();
+    let count = |h: &Hit| {
+        h.reasons
+            .iter()
+            .filter(|r| {
+                matches!(r, Reason::Matched { term }
+                    if !crate::nlu::rules::is_superlative_word(term)
+                        && !said.contains(&term.as_str()))
+            })
+            .count()
+    };
+    let best = hits.iter().map(count).max().unwrap_or(0);
     if best > 0 {
-        hits.into_iter()
-            .filter(|h| matched_words(h) == best)
-            .collect()
+        hits.into_iter().filter(|h| count(h) == best).collect()
     } else {
         hits.into_iter().take(PAGE).collect()
     }
@@ -1344,7 +1359,7 @@ impl Assistant {
         q: SearchQuery,
         by: &SpecSort,
     ) -> Result<Vec<Hit>, TurnError> {
-        let hits = best_matched(self.pool(q)?);
+        let hits = best_matched_but(self.pool(q)?, &by.word);
         let dim = by
             .dims
             .iter()
