@@ -1306,6 +1306,11 @@ fn a_misspelt_kind_is_found_and_a_lacking_one_is_said_plainly() {
         out.reply
     );
     assert_eq!(ids(&say(&a, None, "c2", "tp-link re315")), ["E1"]);
+    // "for my" names no person here: a soundbar the shop lacks, said so, and not
+    // the cable for the TV offered in its place.
+    let out = say(&a, None, "c3", "a soundbar for my apple tv");
+    assert!(out.reply.contains("don't carry"), "{}", out.reply);
+    assert!(ids(&out).is_empty(), "{}", out.reply);
 }
 
 #[test]

@@ -1153,7 +1153,10 @@ impl Assistant {
     /// fits, not for a thing by name, and is never one.
     /// With it, the head that the shop does carry, if any ("schuhe" of "sportschuhe").
     pub(super) fn not_carried(&self, u: &Understanding) -> Option<(String, Option<String>)> {
-        if crate::nlu::intent::names_a_need(&format!(" {} ", u.normalised)) {
+        // "for my" alone names no person: "a soundbar for my samsung tv" asks for a
+        // soundbar, "a scarf for my mom" for what fits her.
+        let padded = format!(" {} ", u.normalised).replace(" for my ", " for the ");
+        if crate::nlu::intent::names_a_need(&padded) {
             return None;
         }
         // A model no title has ("sony srs-xb43" where the shop has the XB33), when
@@ -1274,9 +1277,27 @@ impl Assistant {
     ) -> Result<(), TurnError> {
         // Only those that share a word with the request: a meaning's neighbours of a
         // thing the shop lacks (cabinet knobs to "haartrockner") help nobody.
+        // And a word of the thing asked, not of what it is for: no TV in place of
+        // "a soundbar for my samsung tv".
+        let asked_words: Vec<String> = asked
+            .split_whitespace()
+            .map(crate::catalog::kind::singular)
+            .collect();
+        let of_the_thing = |h: &Hit| {
+            let p = &h.product;
+            p.language != "en"
+                || crate::catalog::kind::title_words(&format!(
+                    "{} {} {}",
+                    p.title,
+                    p.brand.as_deref().unwrap_or(""),
+                    p.category.join(" ")
+                ))
+                .iter()
+                .any(|w| asked_words.contains(w))
+        };
         let hits: Vec<Hit> = hits
             .into_iter()
-            .filter(shares_a_word)
+            .filter(|h| shares_a_word(h) && of_the_thing(h))
             .take(NEAREST)
             .collect();
         let hits = match head {
