@@ -306,6 +306,7 @@ fn device_parity(
 ) -> anyhow::Result<DeviceParity> {
     use crate::llm::Model;
     let cpu = Model::load(path, &candle_core::Device::Cpu)?;
+    tracing::info!(stage = "parity: the CPU's model loaded", "bench llm");
     let tokens = cpu.encode(BENCH_PROMPT).map_err(anyhow::Error::msg)?;
     // Logits of the last position, then `greedy` tokens, on one device.
     let run = |model: &Model| -> anyhow::Result<(Vec<f32>, Vec<u32>)> {
@@ -327,7 +328,9 @@ fn device_parity(
         Ok((first, out))
     };
     let (cpu_logits, cpu_tokens) = run(&cpu)?;
+    tracing::info!(stage = "parity: the CPU's run", "bench llm");
     let (gpu_logits, gpu_tokens) = run(gpu)?;
+    tracing::info!(stage = "parity: the GPU's run", "bench llm");
     anyhow::ensure!(
         cpu_logits.len() == gpu_logits.len(),
         "the devices gave {} and {} logits",
@@ -335,6 +338,7 @@ fn device_parity(
         gpu_logits.len()
     );
     let reference = dequantised_logits(path, &tokens)?;
+    tracing::info!(stage = "parity: the f32 reference", "bench llm");
     let max_abs_logit_diff = max_abs_diff(&cpu_logits, &gpu_logits);
     let (lo, hi) = cpu_logits
         .iter()
@@ -437,6 +441,7 @@ pub fn llm(
     let started = Instant::now();
     let model = Model::load(path, device)?;
     let load_seconds = started.elapsed().as_secs_f64();
+    tracing::info!(stage = "load", seconds = load_seconds, "bench llm");
 
     // Prompt processing: one forward pass over the whole prompt.
     let t = Instant::now();
@@ -445,6 +450,9 @@ pub fn llm(
     device.synchronize()?;
     let prompt_seconds = t.elapsed().as_secs_f64();
     let prompt_tokens = prefix.tokens.len();
+    // Stages are logged as they end: a run that outlasts its limit (one did on a
+    // GPU) says where the time went.
+    tracing::info!(stage = "prompt", seconds = prompt_seconds, "bench llm");
 
     // Generation: 64 tokens after the prompt (fewer if the model stops).
     let opts = GenerateOptions {
@@ -454,6 +462,7 @@ pub fn llm(
     let t = Instant::now();
     let gen = model.generate(Some(&prefix), "", &opts, |_| true)?;
     let gen_seconds = t.elapsed().as_secs_f64();
+    tracing::info!(stage = "generate", seconds = gen_seconds, "bench llm");
 
     // A short request after the fixed prompt, with and without the prompt cached.
     let one = GenerateOptions {
@@ -470,6 +479,7 @@ pub fn llm(
     let t = Instant::now();
     model.generate(None, &format!("{fixed}{request}"), &one, |_| true)?;
     let without_cache = t.elapsed().as_secs_f64() * 1000.0;
+    tracing::info!(stage = "requests", "bench llm");
 
     // Read before the comparison loads the model a second time, on the CPU.
     let peak_rss_mb = peak_rss_mb();
