@@ -231,24 +231,32 @@ struct Fit<'a> {
 
 /// How many of the request's words a hit matched.
 pub(super) fn matched_words(h: &Hit) -> usize {
-    // A superlative orders products and names none: "longest" matching the "Long"
-    // of an HDMI cable's title made it as good a match for "longest usb cable" as
-    // the USB cables.
+    matched_words_but(h, &[])
+}
+
+/// [`matched_words`], not counting `said`: a superlative orders products and names
+/// none ("longest" matching the "Long" of an HDMI cable's title made it as good a
+/// match for "longest usb cable" as the USB cables), nor do the other words of its
+/// phrase ("battery life" of "longest battery life").
+fn matched_words_but(h: &Hit, said: &[&str]) -> usize {
     h.reasons
         .iter()
         .filter(|r| {
-            matches!(r, Reason::Matched { term } if !crate::nlu::rules::is_superlative_word(term))
+            matches!(r, Reason::Matched { term }
+                if !crate::nlu::rules::is_superlative_word(term)
+                    && !said.contains(&term.as_str()))
         })
         .count()
 }
 
-/// Whether a hit has one of the request's words as a word of its own (title, brand,
-/// categories; a German product also as a compound's part): "Magoroku" skin cream
-/// is nothing near a "roku" the shop lacks.
-fn shares_a_word(h: &Hit) -> bool {
+/// Whether a hit can stand in for a thing the shop lacks: it has one of the
+/// request's words and one of `asked` (the thing's own words, not what it is for:
+/// no TV in place of "a soundbar for my samsung tv") as words of its own (title,
+/// brand, categories), so "Magoroku" skin cream is nothing near a "roku". A German
+/// product's words are matched by their stems and compounds' parts, as searched.
+fn shares_a_word(h: &Hit, asked: &[String]) -> bool {
     use crate::catalog::kind::{singular, title_words};
     let p = &h.product;
-    // German words are matched by their stems and compounds' parts, as searched.
     if p.language != "en" {
         return matched_words(h) > 0;
     }
@@ -258,12 +266,13 @@ fn shares_a_word(h: &Hit) -> bool {
         p.brand.as_deref().unwrap_or(""),
         p.category.join(" ")
     ));
-    h.reasons.iter().any(|r| match r {
+    let requested = h.reasons.iter().any(|r| match r {
         Reason::Matched { term } if !crate::nlu::rules::is_superlative_word(term) => {
             words.contains(&singular(term))
         }
         _ => false,
-    })
+    });
+    requested && asked.iter().any(|w| words.contains(w))
 }
 
 /// The hits with as many of the request's words as the best one has, so that an
@@ -274,20 +283,10 @@ fn best_matched(hits: Vec<Hit>) -> Vec<Hit> {
     best_matched_but(hits, "")
 }
 
-/// [`best_matched`], not counting the words of `phrase`: those of a superlative
-/// ("longest battery life") order the products and name none of them.
+/// [`best_matched`], not counting the words of `phrase` (see [`matched_words_but`]).
 fn best_matched_but(hits: Vec<Hit>, phrase: &str) -> Vec<Hit> {
     let said: Vec<&str> = phrase.split_whitespace().collect();
-    let count = |h: &Hit| {
-        h.reasons
-            .iter()
-            .filter(|r| {
-                matches!(r, Reason::Matched { term }
-                    if !crate::nlu::rules::is_superlative_word(term)
-                        && !said.contains(&term.as_str()))
-            })
-            .count()
-    };
+    let count = |h: &Hit| matched_words_but(h, &said);
     let best = hits.iter().map(count).max().unwrap_or(0);
     if best > 0 {
         hits.into_iter().filter(|h| count(h) == best).collect()
@@ -1275,29 +1274,16 @@ impl Assistant {
         hits: Vec<Hit>,
         out: &mut Outcome,
     ) -> Result<(), TurnError> {
-        // Only those that share a word with the request: a meaning's neighbours of a
-        // thing the shop lacks (cabinet knobs to "haartrockner") help nobody.
-        // And a word of the thing asked, not of what it is for: no TV in place of
-        // "a soundbar for my samsung tv".
+        // Only those that share a word with the request and the thing asked: a
+        // meaning's neighbours of a thing the shop lacks (cabinet knobs to
+        // "haartrockner") help nobody.
         let asked_words: Vec<String> = asked
             .split_whitespace()
             .map(crate::catalog::kind::singular)
             .collect();
-        let of_the_thing = |h: &Hit| {
-            let p = &h.product;
-            p.language != "en"
-                || crate::catalog::kind::title_words(&format!(
-                    "{} {} {}",
-                    p.title,
-                    p.brand.as_deref().unwrap_or(""),
-                    p.category.join(" ")
-                ))
-                .iter()
-                .any(|w| asked_words.contains(w))
-        };
         let hits: Vec<Hit> = hits
             .into_iter()
-            .filter(|h| shares_a_word(h) && of_the_thing(h))
+            .filter(|h| shares_a_word(h, &asked_words))
             .take(NEAREST)
             .collect();
         let hits = match head {
