@@ -207,8 +207,14 @@ pub fn templates(config: &Config) -> Templates {
 /// ([`Assistant::attach_model`]).
 pub fn assistant(config: &Config, shop: Arc<Shop>) -> Assistant {
     let orders = Orders::new(shop.clone(), OrdersConfig::from_config(config));
-    Assistant::new(shop, orders, templates(config), None).with_model_phrasing(config.model_phrasing)
+    Assistant::new(shop, orders, templates(config), None)
+        .with_model_phrasing(config.model_phrasing)
+        .with_type_uses_file(config.data_dir.join(TYPE_USES_FILE))
 }
+
+/// The file in the data directory that keeps what each product type is for
+/// ([`crate::assist::TypeUses`]).
+pub const TYPE_USES_FILE: &str = "type_uses.json";
 
 /// Loads the model and prepares its reading, ready to attach.
 pub fn understanding(

@@ -432,7 +432,18 @@ pub(crate) fn eval_assistant(
         shopassist::orders::Orders::new(shop, Default::default()),
         Templates::load(Some(&config.prompts_dir)).map_err(anyhow::Error::msg)?,
         llm,
-    );
+    )
+    .with_type_uses_file(config.data_dir.join(shopassist::app::TYPE_USES_FILE));
+    if !rules_only {
+        let started = std::time::Instant::now();
+        let asked = assistant.learn_type_uses();
+        if asked > 0 {
+            eprintln!(
+                "asked the model what {asked} product types are for ({:.0} s; kept in the data directory)",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
     Ok((dir, assistant, engine))
 }
 

@@ -124,6 +124,25 @@ fn spawn_model(config: Config, state: AppState) {
         assistant.attach_model(extractor, model);
         tracing::info!("the assistant reads open slots with the model");
         readiness.set(MODEL, ComponentState::Ready);
+        // What each product type is for, asked once per type and kept; a catalogue
+        // that changes brings new types, looked for every minute.
+        // A thread of its own: the runtime's blocking pool would wait for it on
+        // shutdown.
+        if !matches!(config.semantic, crate::config::EmbedChoice::Off) {
+            let spawned =
+                std::thread::Builder::new()
+                    .name("type-uses".into())
+                    .spawn(move || loop {
+                        let asked = assistant.learn_type_uses();
+                        if asked > 0 {
+                            tracing::info!(asked, "learned what product types are for");
+                        }
+                        std::thread::sleep(std::time::Duration::from_secs(60));
+                    });
+            if let Err(e) = spawned {
+                tracing::warn!(error = %e, "needs are read without what product types are for");
+            }
+        }
     });
 }
 

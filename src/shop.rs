@@ -460,6 +460,18 @@ impl Shop {
         self.index.types_near(text, n, floor)
     }
 
+    /// Every product type's name as the model reads it (see
+    /// [`crate::search::ProductIndex::type_names`]).
+    pub fn type_names(&self) -> Vec<String> {
+        self.index.type_names()
+    }
+
+    /// The cosine of `query` to each of `passages` (see
+    /// [`crate::search::ProductIndex::similarities`]).
+    pub fn similarities(&self, query: &str, passages: &[&str]) -> Option<Vec<f32>> {
+        self.index.similarities(query, passages)
+    }
+
     /// The key of a product's type (see [`crate::search::ProductIndex::type_key`]).
     pub fn type_key(&self, id: &str) -> Option<String> {
         self.index.type_key(id)

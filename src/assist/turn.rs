@@ -14,6 +14,7 @@ mod discover;
 mod steps;
 mod targets;
 mod templates;
+mod uses;
 
 use std::sync::Arc;
 
@@ -32,6 +33,7 @@ use crate::orders::{Cart, CartAction, OrderError, OrderFilter, Orders};
 use crate::search::{Hit, SearchQuery};
 use crate::shop::Shop;
 pub use templates::Templates;
+pub use uses::TypeUses;
 
 /// Where the reply goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
@@ -157,6 +159,8 @@ pub struct Assistant {
     llm_gate: std::sync::Mutex<()>,
     /// Let the model reword replies (validated; see [`super::phrasing`]).
     model_phrasing: bool,
+    /// What each product type is for, in the model's words ([`Self::learn_type_uses`]).
+    uses: TypeUses,
 }
 
 impl Assistant {
@@ -176,6 +180,7 @@ impl Assistant {
             templates,
             llm: slot,
             llm_gate: std::sync::Mutex::new(()),
+            uses: TypeUses::in_memory(),
             model_phrasing: false,
         }
     }
@@ -185,6 +190,51 @@ impl Assistant {
     pub fn with_model_phrasing(mut self, on: bool) -> Assistant {
         self.model_phrasing = on;
         self
+    }
+
+    /// Keeps what product types are for in `path` (see [`TypeUses`]).
+    pub fn with_type_uses_file(mut self, path: std::path::PathBuf) -> Assistant {
+        self.uses = TypeUses::at(path);
+        self
+    }
+
+    /// Asks the model what each of the shop's product types is for, once per type
+    /// and model (kept, see [`TypeUses`]): the second opinion that needs are read
+    /// with. Each question takes the model's gate like a turn, so a turn meanwhile
+    /// reads with the rules. Returns how many types were asked; none without a
+    /// model.
+    pub fn learn_type_uses(&self) -> usize {
+        let Some((extractor, model)) = self.llm.get() else {
+            return 0;
+        };
+        self.uses.for_prompt(&extractor.uses_prompt_id());
+        let mut asked = 0;
+        for name in self.shop.type_names() {
+            if self.uses.get(&model.name, &name).is_some() {
+                continue;
+            }
+            let uses = {
+                let _gate = self.llm_gate.lock().unwrap_or_else(|p| p.into_inner());
+                extractor.uses(model, &name)
+            };
+            match uses {
+                Ok(uses) => {
+                    tracing::debug!(name, ?uses, "what a product type is for");
+                    self.uses.insert(&model.name, &name, uses);
+                    asked += 1;
+                    if asked % 10 == 0 {
+                        self.uses.save();
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(name, error = %e, "asking what a product type is for failed")
+                }
+            }
+        }
+        if asked > 0 {
+            self.uses.save();
+        }
+        asked
     }
 
     /// Fills the model's slot; later turns read open messages with it. A second call

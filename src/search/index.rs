@@ -545,6 +545,37 @@ impl ProductIndex {
             .or_else(|| p.kinds.first().cloned())
     }
 
+    /// Every product type of the catalogue by the name the model reads (in English
+    /// where the products say so; see [`Self::types_near`]), each once, sorted.
+    pub fn type_names(&self) -> Vec<String> {
+        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        let mut names: Vec<String> = products
+            .by_id
+            .values()
+            .filter_map(|p| {
+                let profile = products.profile(&p.id)?;
+                let t = products.vocabulary.shop_type(p, &profile)?;
+                Some(t.name_en.unwrap_or(t.name))
+            })
+            .collect();
+        names.sort_by_key(|n| n.to_lowercase());
+        names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        names
+    }
+
+    /// The cosine of `query` (as a query) to each of `passages`; none before the
+    /// semantic side is ready.
+    pub fn similarities(&self, query: &str, passages: &[&str]) -> Option<Vec<f32>> {
+        let s = self.semantic.get()?;
+        let q = s.query_vector(query)?;
+        let ps = s.passage_vectors(passages)?;
+        Some(
+            ps.iter()
+                .map(|p| p.iter().zip(q.iter()).map(|(a, b)| a * b).sum())
+                .collect(),
+        )
+    }
+
     /// The product types of the products nearest to `text` by meaning, nearest
     /// first, at most `n`: what the model may choose from for a shopper who
     /// describes a need (see [`crate::search::profile::Vocabulary::shop_type`]). Only

@@ -194,3 +194,73 @@ fn the_models_judgement_of_a_type_does_not_depend_on_its_place_in_the_list() {
     );
     assert!(extractor.fit(&model, text, &[]).unwrap().is_empty());
 }
+
+/// What each product type is for is asked once per type and model, kept in the data
+/// directory, and not asked again after a restart or for a type already known; a
+/// new type is asked when the catalogue brings it.
+#[test]
+fn what_product_types_are_for_is_asked_once_and_kept() {
+    use shopassist::assist::{Assistant, Templates};
+    use std::sync::Arc;
+
+    let model = Arc::new(Model::load(&common::test_model(), &candle_core::Device::Cpu).unwrap());
+    let extractor = Arc::new(Extractor::new(&model, &ExtractPrompt::builtin()).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let (shop, _) = shopassist::shop::Shop::open(dir.path()).unwrap();
+    let catalogue = common::titled_listings(
+        &[("u1", "Storm Umbrella"), ("u2", "Breeze Umbrella")],
+        &["Umbrellas"],
+    ) + &common::titled_listings(&[("m1", "Tall Coffee Mug")], &["Mugs"]);
+    shop.import_text(
+        &catalogue,
+        shopassist::catalog::import::Format::Jsonl,
+        &Default::default(),
+    )
+    .unwrap();
+    let shop = Arc::new(shop);
+    let kept = dir.path().join("type_uses.json");
+    let assistant = || {
+        Assistant::new(
+            shop.clone(),
+            shopassist::orders::Orders::new(shop.clone(), Default::default()),
+            Templates::load(None).unwrap(),
+            Some((extractor.clone(), model.clone())),
+        )
+        .with_type_uses_file(kept.clone())
+    };
+    let types = shop.type_names();
+    assert_eq!(types.len(), 2, "{types:?}");
+    let first = assistant();
+    assert_eq!(first.learn_type_uses(), 2);
+    assert_eq!(
+        first.learn_type_uses(),
+        0,
+        "known types are not asked again"
+    );
+    let file: serde_json::Value = serde_json::from_slice(&std::fs::read(&kept).unwrap()).unwrap();
+    let uses = file["uses"].as_object().unwrap();
+    assert_eq!(uses.len(), 2, "{file}");
+    for list in uses.values() {
+        let list = list.as_array().unwrap();
+        assert!((3..=5).contains(&list.len()), "{file}");
+        assert!(list
+            .iter()
+            .all(|u| u.as_str().is_some_and(|u| !u.trim().is_empty())));
+    }
+    // A restart reads the file; a new type is asked, the others are not.
+    shop.import_text(
+        &common::titled_listings(&[("t1", "Round Teapot")], &["Teapots"]),
+        shopassist::catalog::import::Format::Jsonl,
+        &Default::default(),
+    )
+    .unwrap();
+    assert_eq!(assistant().learn_type_uses(), 1);
+    // Without a model nothing is asked.
+    let rules_only = Assistant::new(
+        shop.clone(),
+        shopassist::orders::Orders::new(shop.clone(), Default::default()),
+        Templates::load(None).unwrap(),
+        None,
+    );
+    assert_eq!(rules_only.learn_type_uses(), 0);
+}

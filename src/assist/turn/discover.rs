@@ -70,6 +70,15 @@ const IDEA_BONUS: f32 = 1.0;
 /// What each place further down the offered list costs a type ([`most_fitting`]).
 const PLACE_COST: f32 = 0.3;
 
+/// What the message's nearness to what a type is for ([`TypeUses`], a cosine less
+/// the mean of the offered types') weighs against the model's judgement of its name
+/// ([`most_fitting`]). The judgement alone takes "my ears freeze in winter" for
+/// earbuds; the uses ("keeping ears warm …") for a beanie. Tuned on the discovery
+/// development set (BENCHMARKS.md): 100 to 200 give about the same.
+///
+/// [`TypeUses`]: super::TypeUses
+const USES_WEIGHT: f32 = 120.0;
+
 /// The offered types in the order they lead, the first [`MAX_IDEAS`]: by the
 /// model's judgement of each (`fit`, [`crate::nlu::Extractor::fit`]), with
 /// [`IDEA_BONUS`] for the type of one of its own ideas and [`PLACE_COST`] for each
@@ -80,9 +89,11 @@ const PLACE_COST: f32 = 0.3;
 /// need.
 ///
 /// [`MAX_IDEAS`]: crate::nlu::understand::MAX_IDEAS
-fn most_fitting(fit: &[f32], of_idea: &[bool]) -> Vec<usize> {
-    let score =
-        |i: usize| fit[i] + if of_idea[i] { IDEA_BONUS } else { 0.0 } - PLACE_COST * i as f32;
+fn most_fitting(fit: &[f32], of_idea: &[bool], uses: &[f32]) -> Vec<usize> {
+    let score = |i: usize| {
+        fit[i] + if of_idea[i] { IDEA_BONUS } else { 0.0 } - PLACE_COST * i as f32
+            + USES_WEIGHT * uses.get(i).copied().unwrap_or_default()
+    };
     let mut order: Vec<usize> = (0..fit.len().min(of_idea.len())).collect();
     order.sort_by(|a, b| score(*b).total_cmp(&score(*a)));
     order.truncate(crate::nlu::understand::MAX_IDEAS);
@@ -1098,12 +1109,47 @@ impl Assistant {
             vec![0.0; names.len()]
         });
         let of_idea: Vec<bool> = types.iter().map(|t| t.of_idea).collect();
-        let chosen: Vec<String> = most_fitting(&fit, &of_idea)
+        let uses = self.uses_nearness(&model.name, text, &names);
+        let chosen: Vec<String> = most_fitting(&fit, &of_idea, &uses)
             .into_iter()
             .map(|i| types[i].name.clone())
             .collect();
-        tracing::info!(?ideas, ?chosen, offered = ?names, ?fit, text, "the model's choice");
+        tracing::info!(?ideas, ?chosen, offered = ?names, ?fit, ?of_idea, ?uses, text, "the model's choice");
         chosen
+    }
+
+    /// How near (cosine of the e5 vectors) the message is to what each of the types
+    /// `names` is for ([`TypeUses`]), less the mean over those whose uses are known;
+    /// 0 for a type whose uses are not known yet, or before the vectors are ready.
+    ///
+    /// [`TypeUses`]: super::TypeUses
+    fn uses_nearness(&self, model: &str, text: &str, names: &[String]) -> Vec<f32> {
+        let described: Vec<Option<String>> = names
+            .iter()
+            .map(|n| {
+                self.uses
+                    .get(model, n)
+                    .filter(|u| !u.is_empty())
+                    .map(|u| format!("{n}: {}", u.join(", ")))
+            })
+            .collect();
+        let known: Vec<&str> = described.iter().flatten().map(String::as_str).collect();
+        let Some(near) = self
+            .shop
+            .similarities(text, &known)
+            .filter(|v| !v.is_empty())
+        else {
+            return vec![0.0; names.len()];
+        };
+        let mean = near.iter().sum::<f32>() / near.len() as f32;
+        let mut near = near.into_iter();
+        described
+            .iter()
+            .map(|d| match d {
+                Some(_) => near.next().map_or(0.0, |v| v - mean),
+                None => 0.0,
+            })
+            .collect()
     }
 
     /// The products of the types chosen for the request's need
@@ -1608,21 +1654,27 @@ mod tests {
     }
 
     #[test]
-    fn types_lead_by_the_models_judgement_its_ideas_and_their_place() {
+    fn types_lead_by_the_models_judgement_its_ideas_their_place_and_their_uses() {
         // The model's judgement decides between types far apart in the list.
         assert_eq!(
-            most_fitting(&[-9.0, -2.0, -8.0, -1.0], &[false; 4]),
+            most_fitting(&[-9.0, -2.0, -8.0, -1.0], &[false; 4], &[]),
             [3, 1, 2]
         );
         // An idea's type wins a close call; so does the nearer of two.
-        assert_eq!(most_fitting(&[-2.5, -2.0], &[true, false]), [0, 1]);
-        assert_eq!(most_fitting(&[-2.0, -2.1], &[false, false]), [0, 1]);
+        assert_eq!(most_fitting(&[-2.5, -2.0], &[true, false], &[]), [0, 1]);
+        assert_eq!(most_fitting(&[-2.0, -2.1], &[false, false], &[]), [0, 1]);
         // Without a judgement (the model failed) the offered order stands.
         assert_eq!(
-            most_fitting(&[0.0; 5], &[true, false, false, false, false]),
+            most_fitting(&[0.0; 5], &[true, false, false, false, false], &[]),
             [0, 1, 2]
         );
-        assert!(most_fitting(&[], &[]).is_empty());
+        assert!(most_fitting(&[], &[], &[]).is_empty());
+        // "my ears freeze in winter": the judgement likes earbuds for the word;
+        // what a beanie is for is much nearer the message.
+        let fit = [6.9, 1.7, 4.7];
+        let uses = [-0.02, 0.05, -0.03];
+        assert_eq!(most_fitting(&fit, &[false; 3], &[])[0], 0);
+        assert_eq!(most_fitting(&fit, &[false; 3], &uses)[0], 1);
     }
 
     #[test]

@@ -14,6 +14,8 @@ pub struct ExtractPrompt {
     pub ideas_system: String,
     pub ideas_examples: Vec<(String, Value)>,
     pub choose_system: String,
+    pub uses_system: String,
+    pub uses_examples: Vec<(String, Value)>,
 }
 
 pub(super) const SYSTEM: &str = include_str!("../../../prompts/extract/system.txt");
@@ -21,6 +23,8 @@ pub(super) const EXAMPLES: &str = include_str!("../../../prompts/extract/example
 const IDEAS_SYSTEM: &str = include_str!("../../../prompts/ideas/system.txt");
 const IDEAS_EXAMPLES: &str = include_str!("../../../prompts/ideas/examples.jsonl");
 const CHOOSE_SYSTEM: &str = include_str!("../../../prompts/choose/system.txt");
+const USES_SYSTEM: &str = include_str!("../../../prompts/uses/system.txt");
+const USES_EXAMPLES: &str = include_str!("../../../prompts/uses/examples.jsonl");
 
 /// `dir/folder/name`, or the built-in copy when there is no such file.
 fn read_prompt(
@@ -66,19 +70,23 @@ fn load_folder(
 }
 
 impl ExtractPrompt {
-    /// The prompts in `dir/extract/`, `dir/ideas/` and `dir/choose/`, each file
+    /// The prompts in `dir/extract/`, `dir/ideas/`, `dir/choose/` and `dir/uses/`, each file
     /// falling back to the built-in copy.
     pub fn load(dir: Option<&std::path::Path>) -> Result<ExtractPrompt, String> {
         let (system, examples) = load_folder(dir, "extract", (SYSTEM, EXAMPLES), validate)?;
         let (ideas_system, ideas_examples) =
             load_folder(dir, "ideas", (IDEAS_SYSTEM, IDEAS_EXAMPLES), validate_ideas)?;
         let choose_system = read_prompt(dir, "choose", "system.txt", CHOOSE_SYSTEM)?;
+        let (uses_system, uses_examples) =
+            load_folder(dir, "uses", (USES_SYSTEM, USES_EXAMPLES), validate_uses)?;
         Ok(ExtractPrompt {
             system,
             examples,
             ideas_system,
             ideas_examples,
             choose_system: choose_system.trim().to_string(),
+            uses_system,
+            uses_examples,
         })
     }
 
@@ -121,6 +129,36 @@ const NO_NEED: &str = "I am looking for a product.";
 
 /// How many types' biases an extractor keeps; a catalogue has far fewer types.
 const PRIORS_KEPT: usize = 10_000;
+
+/// The JSON schema of what a product type is for: three to five short phrases.
+pub fn uses_schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "uses": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 3, "maxLength": 60},
+                "minItems": 3,
+                "maxItems": 5
+            }
+        },
+        "required": ["uses"],
+        "additionalProperties": false
+    })
+}
+
+/// Checks a uses example against [`uses_schema`].
+fn validate_uses(v: &Value) -> Result<(), String> {
+    let o = v.as_object().ok_or("not an object")?;
+    match o.get("uses") {
+        Some(Value::Array(a))
+            if o.len() == 1 && (3..=5).contains(&a.len()) && a.iter().all(Value::is_string) =>
+        {
+            Ok(())
+        }
+        _ => Err("only \"uses\", an array of 3 to 5 strings, is allowed".into()),
+    }
+}
 
 /// Checks an ideas example against [`ideas_schema`].
 pub(super) fn validate_ideas(v: &Value) -> Result<(), String> {
@@ -205,6 +243,10 @@ pub struct Extractor {
     choose: (Arc<Prefix>, String),
     /// Each type name's log-likelihood after [`NO_NEED`], once computed.
     priors: std::sync::Mutex<HashMap<String, f32>>,
+    /// What a product type is for: cached prompt prefix and tail.
+    uses: (Arc<Prefix>, String),
+    /// [`Self::uses_prompt_id`].
+    uses_id: String,
 }
 
 impl std::fmt::Debug for Extractor {
@@ -221,6 +263,7 @@ impl Extractor {
         let (prefix, tail) = cached_prompt(model, &prompt.system, &prompt.examples)?;
         let ideas = cached_prompt(model, &prompt.ideas_system, &prompt.ideas_examples)?;
         let choose = cached_prompt(model, &prompt.choose_system, &[])?;
+        let uses = cached_prompt(model, &prompt.uses_system, &prompt.uses_examples)?;
         Ok(Extractor {
             constraints: JsonConstraints::new(model)?,
             prefix: Arc::new(prefix),
@@ -229,6 +272,17 @@ impl Extractor {
             ideas: (Arc::new(ideas.0), ideas.1),
             choose: (Arc::new(choose.0), format!("{}{TYPE_LEAD}", choose.1)),
             priors: std::sync::Mutex::new(HashMap::new()),
+            uses: (Arc::new(uses.0), uses.1),
+            uses_id: {
+                use sha2::{Digest, Sha256};
+                let mut h = Sha256::new();
+                h.update(prompt.uses_system.as_bytes());
+                for (u, a) in &prompt.uses_examples {
+                    h.update(u.as_bytes());
+                    h.update(a.to_string().as_bytes());
+                }
+                format!("{:x}", h.finalize())[..16].to_string()
+            },
         })
     }
 
@@ -320,6 +374,33 @@ impl Extractor {
 }
 
 impl Extractor {
+    /// What shoppers need a kind of product for ("Beanie" → "warm ears in
+    /// winter", …), in short English phrases: the model's knowledge of a type,
+    /// asked once per type and kept ([`crate::assist::TypeUses`]), so that a
+    /// message describing a need can be compared with it by meaning.
+    pub fn uses(&self, model: &Model, name: &str) -> Result<Vec<String>, String> {
+        let out = self.ask(
+            model,
+            &uses_schema(),
+            (&self.uses.0, &self.uses.1),
+            &clean_message(name),
+            120,
+        )?;
+        let mut uses: Vec<String> = Vec::new();
+        for u in out["uses"].as_array().into_iter().flatten() {
+            let u = u.as_str().unwrap_or_default().trim().to_string();
+            if u.chars().any(char::is_alphabetic) && !uses.contains(&u) {
+                uses.push(u);
+            }
+        }
+        Ok(uses)
+    }
+
+    /// A fingerprint of the uses prompt: kept uses are asked again when it changes.
+    pub fn uses_prompt_id(&self) -> String {
+        self.uses_id.clone()
+    }
+
     /// How well each of the shop's product types `offered` (names) would meet the
     /// need a message describes or make the gift it asks for, higher is better: the
     /// log-likelihood the model gives the name as its answer to the message, less

@@ -155,6 +155,15 @@ impl SemanticIndex {
             .bytes()
     }
 
+    /// The vectors of `texts` as passages (not cached).
+    pub fn passage_vectors(&self, texts: &[&str]) -> Option<Vec<Vec<f32>>> {
+        self.shared
+            .embedder
+            .embed_many(texts, Role::Passage)
+            .map_err(|e| tracing::warn!(error = %e, "embedding passages failed"))
+            .ok()
+    }
+
     /// The query's vector (cached for repeats).
     pub fn query_vector(&self, text: &str) -> Option<Arc<Vec<f32>>> {
         let key = text.trim().to_lowercase();
