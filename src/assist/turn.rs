@@ -16,6 +16,7 @@ mod targets;
 mod templates;
 mod uses;
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -157,6 +158,11 @@ pub struct Assistant {
     /// One model reading at a time; a turn that finds it busy understands with the
     /// rules alone instead of waiting.
     llm_gate: std::sync::Mutex<()>,
+    /// Whether the gate is held to learn what a type is for ([`Self::learn_type_uses`]):
+    /// a turn then waits for that one question rather than reading with the rules.
+    learning: std::sync::atomic::AtomicBool,
+    /// Turns waiting for the gate; the learner lets them go first.
+    turns_waiting: std::sync::atomic::AtomicUsize,
     /// Let the model reword replies (validated; see [`super::phrasing`]).
     model_phrasing: bool,
     /// What each product type is for, in the model's words ([`Self::learn_type_uses`]).
@@ -180,6 +186,8 @@ impl Assistant {
             templates,
             llm: slot,
             llm_gate: std::sync::Mutex::new(()),
+            learning: std::sync::atomic::AtomicBool::new(false),
+            turns_waiting: std::sync::atomic::AtomicUsize::new(0),
             uses: TypeUses::in_memory(),
             model_phrasing: false,
         }
@@ -213,9 +221,15 @@ impl Assistant {
             if self.uses.get(&model.name, &name).is_some() {
                 continue;
             }
+            while self.turns_waiting.load(Ordering::Acquire) > 0 {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
             let uses = {
                 let _gate = self.llm_gate.lock().unwrap_or_else(|p| p.into_inner());
-                extractor.uses(model, &name)
+                self.learning.store(true, Ordering::Release);
+                let uses = extractor.uses(model, &name);
+                self.learning.store(false, Ordering::Release);
+                uses
             };
             match uses {
                 Ok(uses) => {
@@ -235,6 +249,22 @@ impl Assistant {
             self.uses.save();
         }
         asked
+    }
+
+    /// The model's gate for a turn: at once if free; after the learner's current
+    /// question if the learner holds it (a second or so); none if another turn
+    /// does, so the turn reads with the rules instead of queueing.
+    fn model_gate(&self) -> Option<std::sync::MutexGuard<'_, ()>> {
+        if let Ok(g) = self.llm_gate.try_lock() {
+            return Some(g);
+        }
+        if !self.learning.load(Ordering::Acquire) {
+            return None;
+        }
+        self.turns_waiting.fetch_add(1, Ordering::AcqRel);
+        let g = self.llm_gate.lock().unwrap_or_else(|p| p.into_inner());
+        self.turns_waiting.fetch_sub(1, Ordering::AcqRel);
+        Some(g)
     }
 
     /// Fills the model's slot; later turns read open messages with it. A second call
@@ -402,8 +432,8 @@ impl Assistant {
         }
         let u = match model {
             None => first.clone(),
-            Some((extractor, model)) => match self.llm_gate.try_lock() {
-                Ok(_gate) => {
+            Some((extractor, model)) => match self.model_gate() {
+                Some(_gate) => {
                     let mut u = self.in_catalogue_words(
                         reading.finish(Some((extractor.as_ref(), model.as_ref()))),
                     );
@@ -417,7 +447,7 @@ impl Assistant {
                     }
                     u
                 }
-                Err(_) => {
+                None => {
                     ::metrics::counter!("shopassist_model_busy_total").increment(1);
                     tracing::info!("model busy; understanding with the rules alone");
                     first.clone()
