@@ -932,3 +932,44 @@ impl Outcome {
         self.facts.push(fact);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_turn_waits_for_the_learner_but_not_for_another_turn() {
+        let dir = tempfile::tempdir().unwrap();
+        let (shop, _) = Shop::open(dir.path()).unwrap();
+        let shop = Arc::new(shop);
+        let a = Arc::new(Assistant::new(
+            shop.clone(),
+            Orders::new(shop, Default::default()),
+            Templates::load(None).unwrap(),
+            None,
+        ));
+        assert!(a.model_gate().is_some(), "a free gate is taken at once");
+        // Another turn holds the gate: read with the rules, do not queue.
+        let held = a.llm_gate.lock().unwrap();
+        assert!(a.model_gate().is_none());
+        drop(held);
+        // The learner holds it: wait for its one question.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let learner = {
+            let a = a.clone();
+            std::thread::spawn(move || {
+                let _gate = a.llm_gate.lock().unwrap();
+                a.learning.store(true, Ordering::Release);
+                tx.send(()).unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                a.learning.store(false, Ordering::Release);
+            })
+        };
+        rx.recv().unwrap();
+        let started = std::time::Instant::now();
+        assert!(a.model_gate().is_some());
+        assert!(started.elapsed() >= std::time::Duration::from_millis(50));
+        assert_eq!(a.turns_waiting.load(Ordering::Acquire), 0);
+        learner.join().unwrap();
+    }
+}
