@@ -53,6 +53,9 @@ struct Shared {
     on_progress: ProgressFn,
     /// Recent query vectors: one turn may search the same words several times.
     queries: Mutex<HashMap<String, Arc<Vec<f32>>>>,
+    /// Passage vectors of texts other than products' (what each type is for),
+    /// asked again by every turn that offers the type.
+    passages: Mutex<HashMap<String, Arc<Vec<f32>>>>,
 }
 
 impl Shared {
@@ -74,6 +77,10 @@ pub struct SemanticIndex {
 
 /// Query vectors kept for reuse.
 const QUERY_CACHE: usize = 512;
+
+/// How many passage vectors of other texts are kept ([`SemanticIndex::passage_vectors`]):
+/// a catalogue has far fewer types.
+const PASSAGE_CACHE: usize = 10_000;
 /// Texts one cache write and one progress step cover.
 const CHUNK: usize = 64;
 
@@ -107,6 +114,7 @@ impl SemanticIndex {
             progress: Mutex::new(Progress::default()),
             on_progress,
             queries: Mutex::new(HashMap::new()),
+            passages: Mutex::new(HashMap::new()),
         });
         let (tx, rx) = mpsc::channel();
         let worker = shared.clone();
@@ -155,13 +163,43 @@ impl SemanticIndex {
             .bytes()
     }
 
-    /// The vectors of `texts` as passages (not cached).
-    pub fn passage_vectors(&self, texts: &[&str]) -> Option<Vec<Vec<f32>>> {
-        self.shared
-            .embedder
-            .embed_many(texts, Role::Passage)
-            .map_err(|e| tracing::warn!(error = %e, "embedding passages failed"))
-            .ok()
+    /// The vectors of `texts` as passages, each computed once (up to
+    /// [`PASSAGE_CACHE`] kept); none if embedding fails.
+    pub fn passage_vectors(&self, texts: &[&str]) -> Option<Vec<Arc<Vec<f32>>>> {
+        let lock = || {
+            self.shared
+                .passages
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+        };
+        let missing: Vec<&str> = {
+            let known = lock();
+            let mut m: Vec<&str> = texts
+                .iter()
+                .copied()
+                .filter(|t| !known.contains_key(*t))
+                .collect();
+            m.sort_unstable();
+            m.dedup();
+            m
+        };
+        if !missing.is_empty() {
+            let computed = self
+                .shared
+                .embedder
+                .embed_many(&missing, Role::Passage)
+                .map_err(|e| tracing::warn!(error = %e, "embedding passages failed"))
+                .ok()?;
+            let mut known = lock();
+            if known.len() + missing.len() > PASSAGE_CACHE {
+                known.clear();
+            }
+            for (t, v) in missing.iter().zip(computed) {
+                known.insert(t.to_string(), Arc::new(v));
+            }
+        }
+        let known = lock();
+        texts.iter().map(|t| known.get(*t).cloned()).collect()
     }
 
     /// The query's vector (cached for repeats).
