@@ -555,7 +555,7 @@ impl ProductIndex {
             .filter_map(|p| {
                 let profile = products.profile(&p.id)?;
                 let t = products.vocabulary.shop_type(p, &profile)?;
-                Some(t.name_en.unwrap_or(t.name))
+                Some(t.read_as().to_string())
             })
             .collect();
         names.sort_by_key(|n| n.to_lowercase());

@@ -77,6 +77,13 @@ pub struct ShopType {
     pub name_en: Option<String>,
 }
 
+impl ShopType {
+    /// The name the model reads: in English where the product says it.
+    pub fn read_as(&self) -> &str {
+        self.name_en.as_deref().unwrap_or(&self.name)
+    }
+}
+
 impl Profile {
     pub fn of(p: &Product) -> Profile {
         let english = p.language == "en";

@@ -1071,7 +1071,7 @@ impl Assistant {
             .into_iter()
             .map(|t| (t, false));
         for (t, of_idea) in of_ideas.chain(of_message) {
-            let name = t.name_en.unwrap_or_else(|| t.name.clone());
+            let name = t.read_as().to_string();
             if !offered
                 .iter()
                 .any(|o| o.offered.eq_ignore_ascii_case(&name))

@@ -263,7 +263,7 @@ impl Assistant {
         let counted = targets[1..].iter().any(|t| {
             t.split_whitespace()
                 .next()
-                .is_some_and(|w| ["a", "an", "ein", "eine", "einen"].contains(&w))
+                .is_some_and(|w| crate::nlu::rules::specs::ARTICLES.contains(&w))
         });
         if !pointed_back && !counted && self.a_title_names_all(&heads) {
             return None;

@@ -401,9 +401,10 @@ const DIMENSION_WORDS: &[&str] = &[
     "long", "wide", "tall", "high", "thick", "deep", "lang", "breit", "hoch", "dick", "tief",
 ];
 
-/// Articles that may stand between a comparison and its number ("at least a 10
-/// inch screen").
-const ARTICLES: &[&str] = &["a", "an", "ein", "eine", "einen"];
+/// Articles: they may stand between a comparison and its number ("at least a 10
+/// inch screen"), and one before a later target counts another product ("a usb c
+/// cable and a charger", `assist::turn::targets`).
+pub(crate) const ARTICLES: &[&str] = &["a", "an", "ein", "eine", "einen"];
 
 /// Words after a quantity that make it a lower end ("27 inch or bigger").
 const OR_MORE: &[&str] = &[

@@ -130,6 +130,10 @@ const NO_NEED: &str = "I am looking for a product.";
 /// How many types' biases an extractor keeps; a catalogue has far fewer types.
 const PRIORS_KEPT: usize = 10_000;
 
+/// How many phrases say what a product type is for.
+const MIN_USES: usize = 3;
+const MAX_USES: usize = 5;
+
 /// The JSON schema of what a product type is for: three to five short phrases.
 pub fn uses_schema() -> Value {
     json!({
@@ -138,8 +142,8 @@ pub fn uses_schema() -> Value {
             "uses": {
                 "type": "array",
                 "items": {"type": "string", "minLength": 3, "maxLength": 60},
-                "minItems": 3,
-                "maxItems": 5
+                "minItems": MIN_USES,
+                "maxItems": MAX_USES
             }
         },
         "required": ["uses"],
@@ -147,35 +151,43 @@ pub fn uses_schema() -> Value {
     })
 }
 
-/// Checks a uses example against [`uses_schema`].
-fn validate_uses(v: &Value) -> Result<(), String> {
+/// Checks that an example's answer is `{key: [...]}`, `min` to `max` strings.
+fn validate_list(v: &Value, key: &str, min: usize, max: usize) -> Result<(), String> {
     let o = v.as_object().ok_or("not an object")?;
-    match o.get("uses") {
+    if o.keys().any(|k| k != key) {
+        return Err(format!("only \"{key}\" is allowed"));
+    }
+    match o.get(key) {
         Some(Value::Array(a))
-            if o.len() == 1 && (3..=5).contains(&a.len()) && a.iter().all(Value::is_string) =>
+            if (min..=max).contains(&a.len()) && a.iter().all(Value::is_string) =>
         {
             Ok(())
         }
-        _ => Err("only \"uses\", an array of 3 to 5 strings, is allowed".into()),
+        _ => Err(format!("{key} must be an array of {min} to {max} strings")),
     }
+}
+
+/// Checks a uses example against [`uses_schema`].
+fn validate_uses(v: &Value) -> Result<(), String> {
+    validate_list(v, "uses", MIN_USES, MAX_USES)
 }
 
 /// Checks an ideas example against [`ideas_schema`].
 pub(super) fn validate_ideas(v: &Value) -> Result<(), String> {
-    let o = v.as_object().ok_or("not an object")?;
-    if o.keys().any(|k| k != "products") {
-        return Err("only \"products\" is allowed".into());
-    }
-    match o.get("products") {
-        Some(Value::Array(a))
-            if (1..=MAX_IDEAS).contains(&a.len()) && a.iter().all(Value::is_string) =>
-        {
-            Ok(())
+    validate_list(v, "products", 1, MAX_IDEAS)
+}
+
+/// The distinct strings with a letter of the array `key` of the model's answer,
+/// trimmed and then `normalised`, in order.
+fn answer_list(out: &Value, key: &str, normalised: fn(&str) -> String) -> Vec<String> {
+    let mut list: Vec<String> = Vec::new();
+    for item in out[key].as_array().into_iter().flatten() {
+        let item = normalised(item.as_str().unwrap_or_default().trim());
+        if item.chars().any(char::is_alphabetic) && !list.contains(&item) {
+            list.push(item);
         }
-        _ => Err(format!(
-            "products must be an array of 1 to {MAX_IDEAS} strings"
-        )),
     }
+    list
 }
 
 /// The JSON schema the LLM answers in.
@@ -273,16 +285,11 @@ impl Extractor {
             choose: (Arc::new(choose.0), format!("{}{TYPE_LEAD}", choose.1)),
             priors: std::sync::Mutex::new(HashMap::new()),
             uses: (Arc::new(uses.0), uses.1),
-            uses_id: {
-                use sha2::{Digest, Sha256};
-                let mut h = Sha256::new();
-                h.update(prompt.uses_system.as_bytes());
-                for (u, a) in &prompt.uses_examples {
-                    h.update(u.as_bytes());
-                    h.update(a.to_string().as_bytes());
-                }
-                format!("{:x}", h.finalize())[..16].to_string()
-            },
+            uses_id: crate::search::semantic::text_hash(&format!(
+                "{}\n{}",
+                prompt.uses_system,
+                json!(prompt.uses_examples)
+            )),
         })
     }
 
@@ -362,14 +369,7 @@ impl Extractor {
             &clean_message(text),
             40,
         )?;
-        let mut ideas: Vec<String> = Vec::new();
-        for idea in out["products"].as_array().into_iter().flatten() {
-            let idea = idea.as_str().unwrap_or_default().trim().to_lowercase();
-            if idea.chars().any(char::is_alphabetic) && !ideas.contains(&idea) {
-                ideas.push(idea);
-            }
-        }
-        Ok(ideas)
+        Ok(answer_list(&out, "products", str::to_lowercase))
     }
 }
 
@@ -386,14 +386,7 @@ impl Extractor {
             &clean_message(name),
             120,
         )?;
-        let mut uses: Vec<String> = Vec::new();
-        for u in out["uses"].as_array().into_iter().flatten() {
-            let u = u.as_str().unwrap_or_default().trim().to_string();
-            if u.chars().any(char::is_alphabetic) && !uses.contains(&u) {
-                uses.push(u);
-            }
-        }
-        Ok(uses)
+        Ok(answer_list(&out, "uses", str::to_string))
     }
 
     /// A fingerprint of the uses prompt: kept uses are asked again when it changes.
