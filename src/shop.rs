@@ -460,6 +460,16 @@ impl Shop {
         self.index.types_near(text, n, floor)
     }
 
+    /// The product types whose name ends in `head` (see
+    /// [`crate::search::ProductIndex::types_named`]).
+    pub fn types_named(
+        &self,
+        head: &str,
+        said_in: crate::nlu::Language,
+    ) -> Vec<crate::search::profile::ShopType> {
+        self.index.types_named(head, said_in)
+    }
+
     /// Every product type's name as the model reads it (see
     /// [`crate::search::ProductIndex::type_names`]).
     pub fn type_names(&self) -> Vec<String> {

@@ -395,14 +395,21 @@ impl Assistant {
             .language
             .or(state.language)
             .unwrap_or_else(|| self.shop.language());
-        let reading = RulesReading::new(text, session_lang);
+        let mut reading = RulesReading::new(text, session_lang);
+        if state.search.text.is_empty() && state.shown.is_empty() {
+            reading.refine_as_search();
+        }
         let first = self.in_catalogue_words(reading.understanding());
         // The model reads an open message, and a search that asks for what fits (its
         // ideas of products for a need or a gift); the rules' intent stands there.
         let model = self
             .llm
             .get()
-            .filter(|_| reading.is_open() || self.asks_what_fits(&first));
+            .filter(|_| {
+                reading.is_open()
+                    || self.asks_what_fits(&first)
+                    || self.kind_with_need(&first).is_some()
+            });
         let lang = input.language.unwrap_or(first.language);
         state.language = Some(lang);
         let ctx = Ctx {
@@ -437,13 +444,17 @@ impl Assistant {
                     let mut u = self.in_catalogue_words(
                         reading.finish(Some((extractor.as_ref(), model.as_ref()))),
                     );
-                    if self.asks_what_fits(&u) {
-                        let ideas = self.chosen_types(extractor, model, text, &u);
-                        if !ideas.is_empty() {
-                            u.sources
-                                .insert("ideas".into(), crate::nlu::understand::Source::Llm);
-                            u.ideas = ideas;
-                        }
+                    let ideas = if self.asks_what_fits(&u) {
+                        self.chosen_types(extractor, model, text, &u)
+                    } else if let Some(types) = self.kind_with_need(&u) {
+                        self.judged_kind_types(extractor, model, text, types)
+                    } else {
+                        Vec::new()
+                    };
+                    if !ideas.is_empty() {
+                        u.sources
+                            .insert("ideas".into(), crate::nlu::understand::Source::Llm);
+                        u.ideas = ideas;
                     }
                     u
                 }
@@ -736,6 +747,55 @@ impl Assistant {
             && crate::nlu::rules::specs::spec_wishes(&u.normalised).is_empty()
             && (crate::nlu::intent::names_a_need(&format!(" {} ", u.normalised))
                 || self.carried(u).is_none())
+    }
+
+    /// The shop's types a short search names by their last word together with
+    /// words no product has ("a cosy dress for autumn": Summer dress, Knit dress,
+    /// Evening dress; "eine jacke für windige Frühlingstage"): a need the words
+    /// cannot find, for the model to judge among those types
+    /// ([`Self::judged_kind_types`]). None where [`Self::asks_what_fits`] reads the
+    /// message, where one type or none has the name, and for a long description,
+    /// which is ranked by all its words as it is.
+    fn kind_with_need(&self, u: &Understanding) -> Option<Vec<crate::search::profile::ShopType>> {
+        use crate::catalog::kind::singular;
+        use crate::catalog::text::fold;
+        use crate::nlu::understand::{rule_product_words, without_recipients};
+        if u.intent != Intent::Search
+            || !u.targets.is_empty()
+            || u.brand.is_some()
+            || u.normalised.split_whitespace().count() > discover::KIND_NEED_WORDS
+            || !u.slots.sizes.is_empty()
+            || !u.slots.colors.is_empty()
+            || crate::nlu::rules::says_superlative(&u.normalised)
+            || !crate::nlu::rules::specs::spec_wishes(&u.normalised).is_empty()
+            || !self.shop.semantic_progress().is_some_and(|p| p.ready)
+            || !self.shop.request_target(&u.normalised).1.is_empty()
+        {
+            return None;
+        }
+        // In the catalogue's words: "kleid" is "dress" where titles say so.
+        let mut said = format!(" {} ", without_recipients(&u.normalised));
+        for t in &u.translated {
+            said = said.replace(&format!(" {} ", t.from), &format!(" {} ", t.to));
+        }
+        let head = singular(&fold(discover::asked_words(said.trim()).last()?));
+        let types = self.shop.types_named(&head, u.language);
+        if types.len() < 2 {
+            return None;
+        }
+        let words = rule_product_words(said.trim(), &u.slots)?;
+        let unfound = words.split_whitespace().any(|w| {
+            let w = fold(w);
+            w.chars().count() >= 3
+                && !w.chars().any(|c| c.is_ascii_digit())
+                && singular(&w) != head
+                && self.shop.word_uses(&w) == 0
+                && self.shop.word_uses(&singular(&w)) == 0
+                // "kleider": a word of a kind, as the lexicon knows it.
+                && self.shop.request_target(&w).0.is_none()
+        });
+        let need = crate::nlu::intent::names_a_need(&format!(" {} ", u.normalised));
+        (unfound || need).then_some(types)
     }
 
     fn find(&self, q: &SearchQuery) -> Result<crate::search::SearchResults, TurnError> {

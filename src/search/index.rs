@@ -545,6 +545,59 @@ impl ProductIndex {
             .or_else(|| p.kinds.first().cloned())
     }
 
+    /// The product types whose name ends in `head` (singular, folded), each once,
+    /// sorted by the name the model reads: "Summer dress", "Knit dress" and
+    /// "Evening dress" of "dress"; "Sommerkleid" and "Strickkleid" of "kleid";
+    /// "Raincoat" and "Wool coat" of "coat".
+    /// A head of one language (the lexicon's, else the message's: `said_in`) only
+    /// names types by their name in it ("hose" no "Garden hose", "pasta" no
+    /// "Zahnpasta").
+    pub fn types_named(&self, head: &str, said_in: crate::nlu::Language) -> Vec<ShopType> {
+        use crate::catalog::kind::singular;
+        use crate::catalog::text::fold;
+        // "schuhe" names the "Laufschuh", "jacken" the "Regenjacke": German plurals.
+        let heads: Vec<&str> = std::iter::once(head)
+            .chain(["en", "e", "n"].iter().filter_map(|e| head.strip_suffix(e)))
+            .filter(|h| h.chars().count() >= 3)
+            .collect();
+        let lexicon = crate::nlu::lexicon::Lexicon::get();
+        let language = lexicon.language_of(head).unwrap_or(said_in);
+        // The compound's last part, unless a longer one is a word of its own: a
+        // "Lederhandschuh" is a "handschuh", no "schuh".
+        let compound_of = |last: &str, h: &str| {
+            last.ends_with(h)
+                && !last
+                    .char_indices()
+                    .map(|(i, _)| &last[i..])
+                    .skip(1)
+                    .take_while(|tail| tail.len() > h.len())
+                    .any(|tail| lexicon.lists(tail))
+        };
+        let ends_in = |name: &str| {
+            let last = name.split_whitespace().last().map(fold).unwrap_or_default();
+            let last = singular(&last);
+            heads
+                .iter()
+                .any(|h| last == *h || (h.chars().count() >= 4 && compound_of(&last, h)))
+        };
+        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        let mut types: Vec<ShopType> = products
+            .by_id
+            .values()
+            .filter_map(|p| {
+                let profile = products.profile(&p.id)?;
+                products.vocabulary.shop_type(p, &profile)
+            })
+            .filter(|t| match language {
+                crate::nlu::Language::De => ends_in(&t.name),
+                crate::nlu::Language::En => ends_in(t.read_as()),
+            })
+            .collect();
+        types.sort_by_key(|t| t.read_as().to_lowercase());
+        types.dedup_by(|a, b| a.read_as().eq_ignore_ascii_case(b.read_as()));
+        types
+    }
+
     /// Every product type of the catalogue by the name the model reads (in English
     /// where the products say so; see [`Self::types_near`]), each once, sorted.
     pub fn type_names(&self) -> Vec<String> {

@@ -354,14 +354,18 @@ fn the_model_chooses_a_need_among_the_shops_own_types_and_those_lead() {
     let out = turn("ich suche was gegen kalte hände beim radfahren unter 80 euro");
     let u = &out.understanding;
     assert_eq!(u.intent, Intent::Search, "the rules' intent stands");
-    // Each idea is one of the shop's types: the model could name nothing else.
-    let types: Vec<Option<String>> = out.products.iter().map(|p| shop.type_key(&p.id)).collect();
+    // Each idea is one of the shop's types: the model could name nothing else. (One
+    // with nothing under the price limit shows nothing.)
+    let types: Vec<Option<String>> = small_catalogue()
+        .iter()
+        .map(|p| shop.type_key(&p.id))
+        .collect();
     assert!(!u.ideas.is_empty(), "{u:?}");
     for idea in &u.ideas {
         let key = shopassist::search::profile::plain_words(idea);
         assert!(
             types.contains(&Some(key)),
-            "{idea} is shown as a type of the shop: {:?}",
+            "{idea} is a type of the shop: {:?}",
             out.products
         );
     }
@@ -396,4 +400,28 @@ fn the_model_chooses_a_need_among_the_shops_own_types_and_those_lead() {
         "{:?}",
         out.products
     );
+
+    // A kind named with a need no product's words say: the model judges the
+    // kind's own types, and those lead; nothing of another kind is an idea.
+    let dresses = ["Sommerkleid", "Strickkleid", "Abendkleid"];
+    let out = turn("ein warmes kleid für den herbst");
+    let u = &out.understanding;
+    assert!(u.used_llm, "{u:?}");
+    assert!(u.ideas.len() >= 2, "{u:?}");
+    assert!(
+        u.ideas.iter().all(|i| dresses.contains(&i.as_str())),
+        "{u:?}"
+    );
+    assert!(!ideas_of(&out.products[0]).is_empty(), "{:?}", out.products);
+    assert!(out.products.iter().all(of_its_idea), "{:?}", out.products);
+    // The kind alone, or with words the products have, is searched as asked.
+    for plain in ["zeig mir kleider", "ein rotes kleid", "ein kleid in größe m"] {
+        let out = turn(plain);
+        assert!(out.understanding.ideas.is_empty(), "{plain}: {:?}", out.understanding);
+        assert!(
+            out.products.iter().all(|p| ideas_of(p).is_empty()),
+            "{plain}: {:?}",
+            out.products
+        );
+    }
 }

@@ -4,6 +4,7 @@
 use super::*;
 use crate::catalog::specs::{Dim, Specs};
 use crate::nlu::rules::specs::SpecSort;
+use crate::search::profile::ShopType;
 use crate::search::{Carried, Reason, Sort};
 
 /// How many of the best matches a price order looks at.
@@ -51,6 +52,11 @@ const PER_IDEA: usize = 2;
 /// 88 % (BENCHMARKS.md). Each is judged on its own and all in one pass, so a longer
 /// list costs little time and no attention.
 const OFFERED_TYPES: usize = 20;
+
+/// The most words a search naming a kind may have for the model to judge the
+/// kind's types for the need it names ([`Assistant::kind_with_need`]): a longer one
+/// is a description, ranked by all its words.
+pub(super) const KIND_NEED_WORDS: usize = 8;
 
 /// A product type of the shop offered to the model for a need.
 #[derive(Debug, Clone)]
@@ -1115,6 +1121,42 @@ impl Assistant {
             .map(|i| types[i].name.clone())
             .collect();
         tracing::info!(?ideas, ?chosen, offered = ?names, ?fit, ?of_idea, ?uses, text, "the model's choice");
+        chosen
+    }
+
+    /// The types of the kind a request names with a need ([`Self::kind_with_need`]:
+    /// "a cosy dress for autumn"), the most fitting first, as [`Self::chosen_types`]
+    /// judges them: by the model's judgement of each and the nearness of what each
+    /// is for. Nothing but the kind's own types is offered.
+    pub(super) fn judged_kind_types(
+        &self,
+        extractor: &crate::nlu::Extractor,
+        model: &crate::llm::Model,
+        text: &str,
+        mut types: Vec<ShopType>,
+    ) -> Vec<String> {
+        // Offered nearest to what each is for first: the list's order counts in
+        // [`most_fitting`], and the kind's own order is the alphabet's.
+        let names: Vec<String> = types.iter().map(|t| t.read_as().to_string()).collect();
+        let near = self.uses_nearness(&model.name, text, &names);
+        let mut order: Vec<usize> = (0..types.len()).collect();
+        order.sort_by(|a, b| near[*b].total_cmp(&near[*a]));
+        let mut slots: Vec<Option<ShopType>> = types.into_iter().map(Some).collect();
+        types = order.iter().filter_map(|i| slots[*i].take()).collect();
+        let names: Vec<String> = types.iter().map(|t| t.read_as().to_string()).collect();
+        let fit = match extractor.fit(model, text, &names) {
+            Ok(fit) => fit,
+            Err(e) => {
+                tracing::warn!(error = %e, "the model's judgement of the kind's types failed");
+                return Vec::new();
+            }
+        };
+        let uses = self.uses_nearness(&model.name, text, &names);
+        let chosen: Vec<String> = most_fitting(&fit, &vec![false; names.len()], &uses)
+            .into_iter()
+            .map(|i| types[i].name.clone())
+            .collect();
+        tracing::info!(?chosen, offered = ?names, ?fit, ?uses, text, "the model's choice in a kind");
         chosen
     }
 

@@ -169,6 +169,19 @@ impl RulesReading {
         }
     }
 
+    /// A refinement with nothing to refine is a search of its own: in a new
+    /// conversation "my tomatoes on the balcony need a bigger home" asks for what
+    /// fits, not for a bigger size of nothing. Only where the message names at least
+    /// two words of a product or a need besides; "in schwarz" alone stays a
+    /// refinement, asked about.
+    pub fn refine_as_search(&mut self) {
+        let words = rule_product_words(&self.normalised, &self.slots)
+            .map_or(0, |w| w.split_whitespace().count());
+        if self.rule == Some(Intent::Refine) && words >= 3 {
+            self.rule = Some(Intent::Search);
+        }
+    }
+
     /// Whether the model reads this message: the rules know no intent for it.
     ///
     /// The model reads only messages without an intent cue the rules know: every
