@@ -95,6 +95,15 @@ impl ExtractPrompt {
     }
 }
 
+/// The model's ideas for a need ([`Extractor::ideas`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ideas {
+    /// The shopper's message in the model's English.
+    pub english: Option<String>,
+    /// Kinds of products, short English names, most fitting first.
+    pub products: Vec<String>,
+}
+
 /// The most product ideas the model names for one message.
 pub const MAX_IDEAS: usize = 3;
 
@@ -106,6 +115,7 @@ pub fn ideas_schema() -> Value {
     json!({
         "type": "object",
         "properties": {
+            "english": {"type": "string", "minLength": 3, "maxLength": MAX_ENGLISH},
             "products": {
                 "type": "array",
                 "items": {"type": "string", "minLength": 2, "maxLength": 30},
@@ -113,7 +123,7 @@ pub fn ideas_schema() -> Value {
                 "maxItems": MAX_IDEAS
             }
         },
-        "required": ["products"],
+        "required": ["english", "products"],
         "additionalProperties": false
     })
 }
@@ -172,10 +182,24 @@ fn validate_uses(v: &Value) -> Result<(), String> {
     validate_list(v, "uses", MIN_USES, MAX_USES)
 }
 
-/// Checks an ideas example against [`ideas_schema`].
+/// Checks an ideas example against [`ideas_schema`]: the message in English, then
+/// the products.
 pub(super) fn validate_ideas(v: &Value) -> Result<(), String> {
-    validate_list(v, "products", 1, MAX_IDEAS)
+    let english = v.get("english").and_then(Value::as_str).unwrap_or_default();
+    if !(3..=MAX_ENGLISH).contains(&english.chars().count()) {
+        return Err(format!(
+            "english must be the message in English, 3 to {MAX_ENGLISH} characters"
+        ));
+    }
+    let mut rest = v.clone();
+    if let Some(o) = rest.as_object_mut() {
+        o.remove("english");
+    }
+    validate_list(&rest, "products", 1, MAX_IDEAS)
 }
+
+/// The longest English rendering of a message the ideas' answer starts with.
+const MAX_ENGLISH: usize = 120;
 
 /// The distinct strings with a letter of the array `key` of the model's answer,
 /// trimmed and then `normalised`, in order.
@@ -361,15 +385,25 @@ impl Extractor {
     /// short English names, most fitting first. They are ideas, not products: the
     /// turn searches the shop for each and keeps only what the shop has and what is
     /// near enough to the message (`assist::turn::discover`).
-    pub fn ideas(&self, model: &Model, text: &str) -> Result<Vec<String>, String> {
+    ///
+    /// The model first says the message in English ([`Ideas::english`]): a small
+    /// model that reads "die hose rutscht mir immer runter" as a garden hose names
+    /// better products after writing "my trousers keep sliding down".
+    pub fn ideas(&self, model: &Model, text: &str) -> Result<Ideas, String> {
         let out = self.ask(
             model,
             &ideas_schema(),
             (&self.ideas.0, &self.ideas.1),
             &clean_message(text),
-            40,
+            80,
         )?;
-        Ok(answer_list(&out, "products", str::to_lowercase))
+        Ok(Ideas {
+            english: out["english"]
+                .as_str()
+                .map(|e| e.trim().to_string())
+                .filter(|e| e.chars().any(char::is_alphabetic)),
+            products: answer_list(&out, "products", str::to_lowercase),
+        })
     }
 }
 

@@ -14,14 +14,20 @@ fn the_builtin_examples_match_the_schema() {
 fn the_builtin_ideas_examples_match_their_schema() {
     let p = ExtractPrompt::builtin();
     assert!(p.ideas_examples.len() >= 4);
-    assert!(validate_ideas(&json!({"products": ["gloves", "scarf"]})).is_ok());
+    assert!(
+        validate_ideas(&json!({"english": "cold hands", "products": ["gloves", "scarf"]}))
+            .is_ok()
+    );
     for bad in [
         // Asked only about a search for what fits: one idea at least.
-        json!({"products": []}),
-        json!({"products": ["a", "b", "c", "d"]}),
-        json!({"products": [1]}),
-        json!({"products": ["gloves"], "intent": "search"}),
-        json!({"ideas": ["gloves"]}),
+        json!({"english": "cold hands", "products": []}),
+        json!({"english": "cold hands", "products": ["a", "b", "c", "d"]}),
+        json!({"english": "cold hands", "products": [1]}),
+        json!({"english": "cold hands", "products": ["gloves"], "intent": "search"}),
+        json!({"english": "cold hands", "ideas": ["gloves"]}),
+        // The message in English comes first.
+        json!({"products": ["gloves"]}),
+        json!({"english": "", "products": ["gloves"]}),
     ] {
         assert!(validate_ideas(&bad).is_err(), "{bad}");
     }
@@ -47,7 +53,7 @@ fn a_broken_ideas_file_names_its_line() {
     std::fs::create_dir_all(dir.path().join("ideas")).unwrap();
     std::fs::write(
         dir.path().join("ideas/examples.jsonl"),
-        "{\"user\": \"x\", \"assistant\": {\"products\": [\"gloves\"]}}\n{\"user\": \"y\", \"assistant\": {\"products\": []}}\n",
+        "{\"user\": \"x\", \"assistant\": {\"english\": \"xyz\", \"products\": [\"gloves\"]}}\n{\"user\": \"y\", \"assistant\": {\"english\": \"yyy\", \"products\": []}}\n",
     )
     .unwrap();
     let e = ExtractPrompt::load(Some(dir.path())).unwrap_err();
@@ -55,7 +61,7 @@ fn a_broken_ideas_file_names_its_line() {
     // The extraction's own files fall back to the built-in copies.
     std::fs::write(
         dir.path().join("ideas/examples.jsonl"),
-        "{\"user\": \"x\", \"assistant\": {\"products\": [\"gloves\"]}}\n",
+        "{\"user\": \"x\", \"assistant\": {\"english\": \"xyz\", \"products\": [\"gloves\"]}}\n",
     )
     .unwrap();
     let p = ExtractPrompt::load(Some(dir.path())).unwrap();
