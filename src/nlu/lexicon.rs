@@ -358,7 +358,10 @@ impl Lexicon {
         if folded.chars().count() < 2 || !folded.chars().all(char::is_alphabetic) {
             return false;
         }
-        let known = thing(&folded) || last_parts(&folded).any(thing);
+        // An English adjective is no compound: "comfortable" is no kind of table,
+        // "washable" none of "able".
+        let adjective = ADJECTIVE_ENDINGS.iter().any(|e| folded.ends_with(e));
+        let known = thing(&folded) || !adjective && last_parts(&folded).any(thing);
         known
     }
 
@@ -400,6 +403,9 @@ impl Lexicon {
 
 /// The last parts a German compound may end in, longest first, of four letters or
 /// more after a first part of three or more ("haartrockner" → "trockner", …).
+/// Endings of English adjectives, whose last letters may spell a thing ("comfort-able").
+const ADJECTIVE_ENDINGS: &[&str] = &["able", "ible"];
+
 fn last_parts(folded: &str) -> impl Iterator<Item = &str> {
     folded
         .char_indices()
@@ -699,6 +705,7 @@ mod tests {
             "fernseher",
             "haartrockner",
             "schuhe",
+            "cable",
         ] {
             assert!(lx.names_a_thing(w), "{w}");
         }
@@ -713,6 +720,9 @@ mod tests {
             "please",
             "xyzzy",
             "b2",
+            // Adjectives whose ends spell a thing: no kind of "table".
+            "comfortable",
+            "portable",
         ] {
             assert!(!lx.names_a_thing(w), "{w}");
         }
