@@ -444,10 +444,12 @@ impl Assistant {
                     let mut u = self.in_catalogue_words(
                         reading.finish(Some((extractor.as_ref(), model.as_ref()))),
                     );
-                    let ideas = if self.asks_what_fits(&u) {
-                        self.chosen_types(extractor, model, text, &u)
-                    } else if let Some(types) = self.kind_with_need(&u) {
+                    // A kind named with a need first: "für das büro im herbst einen
+                    // eleganten mantel" asks for a coat, whatever fits an office.
+                    let ideas = if let Some(types) = self.kind_with_need(&u) {
                         self.judged_kind_types(extractor, model, text, types)
+                    } else if self.asks_what_fits(&u) {
+                        self.chosen_types(extractor, model, text, &u)
                     } else {
                         Vec::new()
                     };
@@ -794,7 +796,13 @@ impl Assistant {
                 // "kleider": a word of a kind, as the lexicon knows it.
                 && self.shop.request_target(&w).0.is_none()
         });
-        let need = crate::nlu::intent::names_a_need(&format!(" {} ", u.normalised));
+        // "for my" names no person: "a case for my phone" asks for a case, "eine
+        // jacke für meinen sohn" for what fits him.
+        let mut padded = format!(" {} ", u.normalised);
+        for owner in [" for my ", " für meinen ", " für meine ", " für mein "] {
+            padded = padded.replace(owner, " for the ");
+        }
+        let need = crate::nlu::intent::names_a_need(&padded);
         (unfound || need).then_some(types)
     }
 
