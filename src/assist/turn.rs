@@ -349,6 +349,17 @@ pub fn check_text(text: &str) -> Result<(), TurnError> {
     Ok(())
 }
 
+/// Whether a message names a person, an occasion, an activity or a problem
+/// ([`crate::nlu::intent::names_a_need`]), "for my" aside: "a case for my phone"
+/// asks for a case, "eine jacke für meinen sohn" for what fits him.
+fn problem_or_job(normalised: &str) -> bool {
+    let mut padded = format!(" {normalised} ");
+    for owner in [" for my ", " für meinen ", " für meine ", " für mein "] {
+        padded = padded.replace(owner, " for the ");
+    }
+    crate::nlu::intent::names_a_need(&padded)
+}
+
 /// Checks everything a turn takes before the turn writes anything: the text, the
 /// session id and the customer id (the same check as every other entry point's).
 pub fn check_input(input: &TurnInput) -> Result<(), TurnError> {
@@ -729,16 +740,25 @@ impl Assistant {
     /// are ready, since nothing can vouch for an idea without them.
     fn asks_what_fits(&self, u: &Understanding) -> bool {
         use crate::nlu::understand::without_recipients;
+        // A kind or a title's word named as the need's setting, not as the thing
+        // wanted: "my hands get cold when i ride my bike" (bike helmets), "i need
+        // something to water my garden" (water bottles), "mein sohn braucht was für
+        // den kopf" (Kopfhörer). No type of the shop is named by the word asked for.
+        // A person alone does not make it one: "kaffee für meinen papa" asks for
+        // coffee.
+        let setting = || {
+            problem_or_job(&without_recipients(&u.normalised)) && self.asked_types(u).is_empty()
+        };
         u.intent == Intent::Search
             && u.targets.is_empty()
             && self.shop.semantic_progress().is_some_and(|p| p.ready)
             // Neither a kind of this shop nor one of its model tokens ("sony srs-xb33",
             // "anker 313"): a shopper who names the product wants that, not ideas.
-            && matches!(
-                self.shop.request_target(&without_recipients(&u.normalised)),
-                (None, models) if models.is_empty()
-            )
-            && !self.names_a_title_word(u)
+            && match self.shop.request_target(&without_recipients(&u.normalised)) {
+                (None, models) => models.is_empty(),
+                (Some(_), models) => models.is_empty() && setting(),
+            }
+            && (!self.names_a_title_word(u) || setting())
             // A size or a colour: a product the shopper can picture ("men's sleep &
             // lounge with long sleeve … color: multi 5, size: xx-large").
             && u.slots.sizes.is_empty()
@@ -761,7 +781,7 @@ impl Assistant {
     fn kind_with_need(&self, u: &Understanding) -> Option<Vec<crate::search::profile::ShopType>> {
         use crate::catalog::kind::singular;
         use crate::catalog::text::fold;
-        use crate::nlu::understand::{rule_product_words, without_recipients};
+        use crate::nlu::understand::rule_product_words;
         if u.intent != Intent::Search
             || !u.targets.is_empty()
             || u.brand.is_some()
@@ -775,17 +795,13 @@ impl Assistant {
         {
             return None;
         }
-        // In the catalogue's words: "kleid" is "dress" where titles say so.
-        let mut said = format!(" {} ", without_recipients(&u.normalised));
-        for t in &u.translated {
-            said = said.replace(&format!(" {} ", t.from), &format!(" {} ", t.to));
-        }
-        let head = singular(&fold(discover::asked_words(said.trim()).last()?));
-        let types = self.shop.types_named(&head, u.language);
+        let types = self.asked_types(u);
         if types.len() < 2 {
             return None;
         }
-        let words = rule_product_words(said.trim(), &u.slots)?;
+        let said = self.in_catalogue_text(u);
+        let head = singular(&fold(discover::asked_words(&said).last()?));
+        let words = rule_product_words(&said, &u.slots)?;
         let unfound = words.split_whitespace().any(|w| {
             let w = fold(w);
             w.chars().count() >= 3
@@ -796,14 +812,29 @@ impl Assistant {
                 // "kleider": a word of a kind, as the lexicon knows it.
                 && self.shop.request_target(&w).0.is_none()
         });
-        // "for my" names no person: "a case for my phone" asks for a case, "eine
-        // jacke für meinen sohn" for what fits him.
-        let mut padded = format!(" {} ", u.normalised);
-        for owner in [" for my ", " für meinen ", " für meine ", " für mein "] {
-            padded = padded.replace(owner, " for the ");
-        }
-        let need = crate::nlu::intent::names_a_need(&padded);
+        let need = problem_or_job(&u.normalised);
         (unfound || need).then_some(types)
+    }
+
+    /// The message without whom it is for, its words translated where the catalogue
+    /// says them otherwise ("kleid" is "dress" where titles say so).
+    fn in_catalogue_text(&self, u: &Understanding) -> String {
+        let mut said = format!(" {} ", crate::nlu::understand::without_recipients(&u.normalised));
+        for t in &u.translated {
+            said = said.replace(&format!(" {} ", t.from), &format!(" {} ", t.to));
+        }
+        said.trim().to_string()
+    }
+
+    /// The shop's types named by the word a search asks for, its head ("dress":
+    /// Summer dress, Knit dress, …; see [`Shop::types_named`]).
+    fn asked_types(&self, u: &Understanding) -> Vec<crate::search::profile::ShopType> {
+        use crate::catalog::kind::singular;
+        use crate::catalog::text::fold;
+        discover::asked_words(&self.in_catalogue_text(u))
+            .last()
+            .map(|head| self.shop.types_named(&singular(&fold(head)), u.language))
+            .unwrap_or_default()
     }
 
     fn find(&self, q: &SearchQuery) -> Result<crate::search::SearchResults, TurnError> {
