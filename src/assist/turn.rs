@@ -413,14 +413,11 @@ impl Assistant {
         let first = self.in_catalogue_words(reading.understanding());
         // The model reads an open message, and a search that asks for what fits (its
         // ideas of products for a need or a gift); the rules' intent stands there.
-        let model = self
-            .llm
-            .get()
-            .filter(|_| {
-                reading.is_open()
-                    || self.asks_what_fits(&first)
-                    || self.kind_with_need(&first).is_some()
-            });
+        let model = self.llm.get().filter(|_| {
+            reading.is_open()
+                || self.asks_what_fits(&first)
+                || self.kind_with_need(&first).is_some()
+        });
         let lang = input.language.unwrap_or(first.language);
         state.language = Some(lang);
         let ctx = Ctx {
@@ -746,9 +743,8 @@ impl Assistant {
         // den kopf" (Kopfhörer). No type of the shop is named by the word asked for.
         // A person alone does not make it one: "kaffee für meinen papa" asks for
         // coffee.
-        let setting = || {
-            problem_or_job(&without_recipients(&u.normalised)) && self.asked_types(u).is_empty()
-        };
+        let setting =
+            || problem_or_job(&without_recipients(&u.normalised)) && self.asked_types(u).is_empty();
         u.intent == Intent::Search
             && u.targets.is_empty()
             && self.shop.semantic_progress().is_some_and(|p| p.ready)
@@ -819,7 +815,10 @@ impl Assistant {
     /// The message without whom it is for, its words translated where the catalogue
     /// says them otherwise ("kleid" is "dress" where titles say so).
     fn in_catalogue_text(&self, u: &Understanding) -> String {
-        let mut said = format!(" {} ", crate::nlu::understand::without_recipients(&u.normalised));
+        let mut said = format!(
+            " {} ",
+            crate::nlu::understand::without_recipients(&u.normalised)
+        );
         for t in &u.translated {
             said = said.replace(&format!(" {} ", t.from), &format!(" {} ", t.to));
         }

@@ -417,18 +417,34 @@ fn the_model_chooses_a_need_among_the_shops_own_types_and_those_lead() {
     // A title's word named as the need's setting ("bike" of "Bike helmet") leaves
     // the need to the model; named as the thing wanted for a person, it is searched.
     let out = turn("my hands get cold when i ride my bike");
-    assert!(!out.understanding.ideas.is_empty(), "{:?}", out.understanding);
+    assert!(
+        !out.understanding.ideas.is_empty(),
+        "{:?}",
+        out.understanding
+    );
     let out = turn("ich suche kaffee für meinen papa");
-    assert!(out.understanding.ideas.is_empty(), "{:?}", out.understanding);
+    assert!(
+        out.understanding.ideas.is_empty(),
+        "{:?}",
+        out.understanding
+    );
     // A refinement of nothing is a search in its own right.
     let out = turn("my tomatoes on the balcony need a bigger home");
     assert_eq!(out.intent, Intent::Search, "{:?}", out.understanding);
     assert!(!out.products.is_empty(), "{}", out.reply);
 
     // The kind alone, or with words the products have, is searched as asked.
-    for plain in ["zeig mir kleider", "ein rotes kleid", "ein kleid in größe m"] {
+    for plain in [
+        "zeig mir kleider",
+        "ein rotes kleid",
+        "ein kleid in größe m",
+    ] {
         let out = turn(plain);
-        assert!(out.understanding.ideas.is_empty(), "{plain}: {:?}", out.understanding);
+        assert!(
+            out.understanding.ideas.is_empty(),
+            "{plain}: {:?}",
+            out.understanding
+        );
         assert!(
             out.products.iter().all(|p| ideas_of(p).is_empty()),
             "{plain}: {:?}",

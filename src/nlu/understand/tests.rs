@@ -15,8 +15,7 @@ fn the_builtin_ideas_examples_match_their_schema() {
     let p = ExtractPrompt::builtin();
     assert!(p.ideas_examples.len() >= 4);
     assert!(
-        validate_ideas(&json!({"english": "cold hands", "products": ["gloves", "scarf"]}))
-            .is_ok()
+        validate_ideas(&json!({"english": "cold hands", "products": ["gloves", "scarf"]})).is_ok()
     );
     for bad in [
         // Asked only about a search for what fits: one idea at least.
