@@ -791,10 +791,6 @@ impl Assistant {
         {
             return None;
         }
-        let types = self.asked_types(u);
-        if types.len() < 2 {
-            return None;
-        }
         let said = self.in_catalogue_text(u);
         let head = singular(&fold(discover::asked_words(&said).last()?));
         let words = rule_product_words(&said, &u.slots)?;
@@ -808,8 +804,12 @@ impl Assistant {
                 // "kleider": a word of a kind, as the lexicon knows it.
                 && self.shop.request_target(&w).0.is_none()
         });
-        let need = problem_or_job(&u.normalised);
-        (unfound || need).then_some(types)
+        if !unfound && !problem_or_job(&u.normalised) {
+            return None;
+        }
+        // Last, as it reads every product's type.
+        let types = self.asked_types(u);
+        (types.len() >= 2).then_some(types)
     }
 
     /// The message without whom it is for, its words translated where the catalogue
