@@ -360,6 +360,16 @@ fn problem_or_job(normalised: &str) -> bool {
     crate::nlu::intent::names_a_need(&padded)
 }
 
+/// The word a search asks for, its head, singular and folded ("kleider" → …,
+/// "dresses" → "dress").
+fn asked_head(said: &str) -> Option<String> {
+    use crate::catalog::kind::singular;
+    use crate::catalog::text::fold;
+    discover::asked_words(said)
+        .last()
+        .map(|head| singular(&fold(head)))
+}
+
 /// Checks everything a turn takes before the turn writes anything: the text, the
 /// session id and the customer id (the same check as every other entry point's).
 pub fn check_input(input: &TurnInput) -> Result<(), TurnError> {
@@ -792,7 +802,7 @@ impl Assistant {
             return None;
         }
         let said = self.in_catalogue_text(u);
-        let head = singular(&fold(discover::asked_words(&said).last()?));
+        let head = asked_head(&said)?;
         let words = rule_product_words(&said, &u.slots)?;
         let unfound = words.split_whitespace().any(|w| {
             let w = fold(w);
@@ -808,7 +818,7 @@ impl Assistant {
             return None;
         }
         // Last, as it reads every product's type.
-        let types = self.asked_types(u);
+        let types = self.shop.types_named(&head, u.language);
         (types.len() >= 2).then_some(types)
     }
 
@@ -828,11 +838,8 @@ impl Assistant {
     /// The shop's types named by the word a search asks for, its head ("dress":
     /// Summer dress, Knit dress, …; see [`Shop::types_named`]).
     fn asked_types(&self, u: &Understanding) -> Vec<crate::search::profile::ShopType> {
-        use crate::catalog::kind::singular;
-        use crate::catalog::text::fold;
-        discover::asked_words(&self.in_catalogue_text(u))
-            .last()
-            .map(|head| self.shop.types_named(&singular(&fold(head)), u.language))
+        asked_head(&self.in_catalogue_text(u))
+            .map(|head| self.shop.types_named(&head, u.language))
             .unwrap_or_default()
     }
 

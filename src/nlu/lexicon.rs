@@ -401,11 +401,11 @@ impl Lexicon {
     }
 }
 
-/// The last parts a German compound may end in, longest first, of four letters or
-/// more after a first part of three or more ("haartrockner" → "trockner", …).
 /// Endings of English adjectives, whose last letters may spell a thing ("comfort-able").
 const ADJECTIVE_ENDINGS: &[&str] = &["able", "ible"];
 
+/// The last parts a German compound may end in, longest first, of four letters or
+/// more after a first part of three or more ("haartrockner" → "trockner", …).
 fn last_parts(folded: &str) -> impl Iterator<Item = &str> {
     folded
         .char_indices()

@@ -580,6 +580,24 @@ impl ProductIndex {
                 .iter()
                 .any(|h| last == *h || (h.chars().count() >= 4 && compound_of(&last, h)))
         };
+        self.shop_types(|t| match language {
+            crate::nlu::Language::De => ends_in(&t.name),
+            crate::nlu::Language::En => ends_in(t.read_as()),
+        })
+    }
+
+    /// Every product type of the catalogue by the name the model reads (in English
+    /// where the products say so; see [`Self::types_near`]), each once, sorted.
+    pub fn type_names(&self) -> Vec<String> {
+        self.shop_types(|_| true)
+            .into_iter()
+            .map(|t| t.read_as().to_string())
+            .collect()
+    }
+
+    /// The product types of the catalogue's products that `keep` takes, each once
+    /// under the name the model reads, sorted by it. Reads every product.
+    fn shop_types(&self, keep: impl Fn(&ShopType) -> bool) -> Vec<ShopType> {
         let products = self.products.read().unwrap_or_else(|p| p.into_inner());
         let mut types: Vec<ShopType> = products
             .by_id
@@ -588,32 +606,11 @@ impl ProductIndex {
                 let profile = products.profile(&p.id)?;
                 products.vocabulary.shop_type(p, &profile)
             })
-            .filter(|t| match language {
-                crate::nlu::Language::De => ends_in(&t.name),
-                crate::nlu::Language::En => ends_in(t.read_as()),
-            })
+            .filter(|t| keep(t))
             .collect();
         types.sort_by_key(|t| t.read_as().to_lowercase());
         types.dedup_by(|a, b| a.read_as().eq_ignore_ascii_case(b.read_as()));
         types
-    }
-
-    /// Every product type of the catalogue by the name the model reads (in English
-    /// where the products say so; see [`Self::types_near`]), each once, sorted.
-    pub fn type_names(&self) -> Vec<String> {
-        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
-        let mut names: Vec<String> = products
-            .by_id
-            .values()
-            .filter_map(|p| {
-                let profile = products.profile(&p.id)?;
-                let t = products.vocabulary.shop_type(p, &profile)?;
-                Some(t.read_as().to_string())
-            })
-            .collect();
-        names.sort_by_key(|n| n.to_lowercase());
-        names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-        names
     }
 
     /// The cosine of `query` (as a query) to each of `passages`; none before the

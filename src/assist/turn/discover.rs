@@ -1141,16 +1141,18 @@ impl Assistant {
         extractor: &crate::nlu::Extractor,
         model: &crate::llm::Model,
         text: &str,
-        mut types: Vec<ShopType>,
+        types: Vec<ShopType>,
     ) -> Vec<String> {
         // Offered nearest to what each is for first: the list's order counts in
-        // [`most_fitting`], and the kind's own order is the alphabet's.
-        let names: Vec<String> = types.iter().map(|t| t.read_as().to_string()).collect();
-        let near = self.uses_nearness(&model.name, text, &names);
-        let mut order: Vec<usize> = (0..types.len()).collect();
-        order.sort_by(|a, b| near[*b].total_cmp(&near[*a]));
-        let mut slots: Vec<Option<ShopType>> = types.into_iter().map(Some).collect();
-        types = order.iter().filter_map(|i| slots[*i].take()).collect();
+        // [`most_fitting`], and the kind's own order is the alphabet's. (The
+        // nearness is less the mean of all, so it does not depend on the order.)
+        let near = {
+            let names: Vec<String> = types.iter().map(|t| t.read_as().to_string()).collect();
+            self.uses_nearness(&model.name, text, &names)
+        };
+        let mut ranked: Vec<(ShopType, f32)> = types.into_iter().zip(near).collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let (types, uses): (Vec<ShopType>, Vec<f32>) = ranked.into_iter().unzip();
         let names: Vec<String> = types.iter().map(|t| t.read_as().to_string()).collect();
         let fit = match extractor.fit(model, text, &names) {
             Ok(fit) => fit,
@@ -1159,7 +1161,6 @@ impl Assistant {
                 return Vec::new();
             }
         };
-        let uses = self.uses_nearness(&model.name, text, &names);
         let chosen: Vec<String> = most_fitting(&fit, &vec![false; names.len()], &uses)
             .into_iter()
             .map(|i| types[i].name.clone())
