@@ -37,6 +37,8 @@ const TARGET_WORDS: &[&str] = &[
     "plus",
     "without",
     "fuer",
+    // "für" folded; "fur" as written is a material ("Faux Fur Vanity Stool"): see
+    // [`is_target_word`].
     "fur",
     "mit",
     "passend",
@@ -44,6 +46,13 @@ const TARGET_WORDS: &[&str] = &[
     "ohne",
     "von",
 ];
+
+/// Whether a word ends a product phrase and starts its target ([`TARGET_WORDS`]):
+/// "für" does, the English "fur" of "Faux Fur Lined Jacket" does not.
+fn is_target_word(word: &str) -> bool {
+    let folded = fold(word);
+    TARGET_WORDS.contains(&folded.as_str()) && (folded != "fur" || word.contains(['ü', 'Ü']))
+}
 
 /// Words that are never the head: sizes, counts, colours, marketing and units.
 const NOT_HEADS: &[&str] = &[
@@ -494,7 +503,7 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
                     && words
                         .last()
                         .is_some_and(|w: &String| w.chars().any(|c| c.is_ascii_digit()));
-                if TARGET_WORDS.contains(&folded.as_str()) && !names_a_model {
+                if is_target_word(clean) && !names_a_model {
                     broke_at = Some(folded);
                     break;
                 }
@@ -827,7 +836,7 @@ pub fn requested_kind(normalised: &str, known: impl Fn(&str) -> Option<bool>) ->
         found
     };
     for w in words {
-        if TARGET_WORDS.contains(&fold(w).as_str()) {
+        if is_target_word(w) {
             if let Some(k) = flush(&mut phrase) {
                 return Some(k);
             }
@@ -844,11 +853,48 @@ pub fn requested_kind(normalised: &str, known: impl Fn(&str) -> Option<bool>) ->
 /// "bequeme business-schuhe unter 150 eur" → "bequeme business-schuhe"). `filler`
 /// tells request phrasing, superlatives and colours apart; a target word ("for") or
 /// a word with a digit ends the run.
+///
+/// A request that opens with what the thing is for names the thing after it, last:
+/// "für das büro im herbst einen eleganten mantel" → "eleganten mantel", "for my
+/// iphone a cable" → "cable". Where nothing follows but phrasing, the opening run is
+/// the thing ("für meinen sohn" → "sohn"); a later run with a target of its own
+/// ("for my son something to play with") leaves it so too.
 pub fn asked_phrase(normalised: &str, filler: impl Fn(&str) -> bool) -> Vec<String> {
-    let mut run: Vec<String> = Vec::new();
     let words: Vec<&str> = normalised.split_whitespace().collect();
+    let (run, end) = phrase_run(&words, 0, &filler);
+    let opens_with_target = words
+        .iter()
+        .take_while(|w| !run.first().is_some_and(|r| r == *w))
+        .any(|w| is_target_word(w));
+    // A thing with a target of its own ("which ram fits the asus …") is named.
+    let has_target = words.get(end).is_some_and(|w| is_target_word(w));
+    if !opens_with_target || run.is_empty() || has_target {
+        return run;
+    }
+    // The setting's own additions ("im herbst") may run on before the thing: the
+    // last run that closes the message is the thing.
+    let mut at = end;
+    let mut last: Option<Vec<String>> = None;
+    while at < words.len() {
+        if is_target_word(words[at]) && last.is_some() {
+            return run;
+        }
+        let (next, next_end) = phrase_run(&words, at, &filler);
+        if next.is_empty() {
+            break;
+        }
+        last = Some(next);
+        at = next_end;
+    }
+    last.unwrap_or(run)
+}
+
+/// The first run of [`asked_phrase`] at or after `from`, and the index of the word
+/// that ended it (the message's length where none did).
+fn phrase_run(words: &[&str], from: usize, filler: &impl Fn(&str) -> bool) -> (Vec<String>, usize) {
+    let mut run: Vec<String> = Vec::new();
     let connector = |w: &[&str]| !crate::catalog::specs::connectors(&w.join(" ")).is_empty();
-    for (i, &w) in words.iter().enumerate() {
+    for (i, &w) in words.iter().enumerate().skip(from) {
         // "hdmi to usb c adapter": one thing from one plug to the other.
         let joins_plugs = w == "to"
             && run.last().is_some_and(|l| connector(&[l.as_str()]))
@@ -857,11 +903,11 @@ pub fn asked_phrase(normalised: &str, filler: impl Fn(&str) -> bool) -> Vec<Stri
             run.push(w.to_string());
             continue;
         }
-        if TARGET_WORDS.contains(&fold(w).as_str()) {
+        if is_target_word(w) {
             if run.is_empty() {
                 continue;
             }
-            break;
+            return (run, i);
         }
         let content = |w: &str| may_name(w) && !is_request_noun(w) && !filler(w);
         // A word that describes without naming ("wireless", "mini") goes on inside a
@@ -888,10 +934,10 @@ pub fn asked_phrase(normalised: &str, filler: impl Fn(&str) -> bool) -> Vec<Stri
         if content(w) || model_inside || describes {
             run.push(w.to_string());
         } else if !run.is_empty() {
-            break;
+            return (run, i);
         }
     }
-    run
+    (run, words.len())
 }
 
 #[cfg(test)]
@@ -949,6 +995,24 @@ mod tests {
             asked_phrase("a tv please under 300 usd", |w| filler(w) || w == "under"),
             ["tv"]
         );
+        // What it is for first, the thing last.
+        let filler = |w: &str| {
+            filler(w) || ["das", "im", "einen", "meinen", "bitte", "something", "to"].contains(&w)
+        };
+        assert_eq!(
+            asked_phrase("für das büro im herbst einen eleganten mantel", filler),
+            ["eleganten", "mantel"]
+        );
+        assert_eq!(asked_phrase("for my iphone a cable", filler), ["cable"]);
+        assert_eq!(
+            asked_phrase("which ram fits the asus rog strix z790-e", filler),
+            ["ram"]
+        );
+        assert_eq!(asked_phrase("für meinen sohn bitte", filler), ["sohn"]);
+        assert_eq!(
+            asked_phrase("for my son something to play with", filler),
+            ["son"]
+        );
     }
 
     #[test]
@@ -1002,6 +1066,15 @@ mod tests {
 
     #[test]
     fn a_title_is_what_its_phrases_end_in() {
+        // "Fur" is a material, "für" a target.
+        assert_eq!(
+            title_kinds(
+                "Giantex Faux Fur Vanity Stool Chair, Round Footstool Ottoman",
+                None
+            ),
+            vec!["chair", "ottoman"]
+        );
+        assert_eq!(title_kinds("Tasche für Laptop", None), vec!["tasche"]);
         // Praise is no target: the kit is what follows "Easy to Install".
         assert_eq!(
             title_kinds(

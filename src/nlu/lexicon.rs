@@ -365,6 +365,24 @@ impl Lexicon {
         known
     }
 
+    /// The one-word names the other language gives `word` (folded, any German
+    /// ending): "shoes" → "schuh", "mantel" → "coat". Translations of several words
+    /// ("hair dryer") are left out: they name a narrower thing.
+    pub fn other_names(&self, word: &str) -> Vec<String> {
+        let folded = fold(word);
+        let singular = crate::catalog::kind::singular(&folded);
+        let mut out: Vec<String> = bases(&folded)
+            .chain(std::iter::once(singular.as_str()))
+            .filter_map(|b| self.de_en.get(b).or_else(|| self.en_de.get(b)))
+            .flatten()
+            .filter(|t| !t.contains(' '))
+            .map(|t| fold(t))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// The language a product word is of, when only one of the two has it
     /// ("earbuds", "kopfhörer"); `None` for a word both use ("laptop") or neither.
     pub fn language_of(&self, word: &str) -> Option<Language> {

@@ -580,16 +580,42 @@ impl ProductIndex {
                 .iter()
                 .any(|h| last == *h || (h.chars().count() >= 4 && compound_of(&last, h)))
         };
-        self.shop_types(|t| match language {
-            crate::nlu::Language::De => ends_in(&t.name),
-            crate::nlu::Language::En => ends_in(t.read_as()),
+        // A level of the category path is the kind too, in the catalogue's words:
+        // "Schuhe › Sneaker" is a shoe, "Mäntel › Trenchcoat" a coat, whatever
+        // their own names end in.
+        let level_names: Vec<String> = std::iter::once(fold(head))
+            .chain(lexicon.other_names(head))
+            .flat_map(|h| {
+                let one = singular(&h);
+                [h, one]
+            })
+            .collect();
+        let level_is = |level: &str| {
+            let level = fold(level.trim());
+            let forms = std::iter::once(level.as_str()).chain(
+                ["en", "e", "n"]
+                    .iter()
+                    .filter_map(|e| level.strip_suffix(e)),
+            );
+            let one = singular(&level);
+            forms
+                .chain(std::iter::once(one.as_str()))
+                .filter(|f| f.chars().count() >= 3)
+                .any(|f| level_names.iter().any(|n| n == f))
+        };
+        self.shop_types(|t, p| {
+            let named = match language {
+                crate::nlu::Language::De => ends_in(&t.name),
+                crate::nlu::Language::En => ends_in(t.read_as()),
+            };
+            named || p.category.iter().any(|level| level_is(level))
         })
     }
 
     /// Every product type of the catalogue by the name the model reads (in English
     /// where the products say so; see [`Self::types_near`]), each once, sorted.
     pub fn type_names(&self) -> Vec<String> {
-        self.shop_types(|_| true)
+        self.shop_types(|_, _| true)
             .into_iter()
             .map(|t| t.read_as().to_string())
             .collect()
@@ -597,16 +623,16 @@ impl ProductIndex {
 
     /// The product types of the catalogue's products that `keep` takes, each once
     /// under the name the model reads, sorted by it. Reads every product.
-    fn shop_types(&self, keep: impl Fn(&ShopType) -> bool) -> Vec<ShopType> {
+    fn shop_types(&self, keep: impl Fn(&ShopType, &Product) -> bool) -> Vec<ShopType> {
         let products = self.products.read().unwrap_or_else(|p| p.into_inner());
         let mut types: Vec<ShopType> = products
             .by_id
             .values()
             .filter_map(|p| {
                 let profile = products.profile(&p.id)?;
-                products.vocabulary.shop_type(p, &profile)
+                let t = products.vocabulary.shop_type(p, &profile)?;
+                keep(&t, p).then_some(t)
             })
-            .filter(|t| keep(t))
             .collect();
         types.sort_by_key(|t| t.read_as().to_lowercase());
         types.dedup_by(|a, b| a.read_as().eq_ignore_ascii_case(b.read_as()));

@@ -414,6 +414,13 @@ fn the_model_chooses_a_need_among_the_shops_own_types_and_those_lead() {
     );
     assert!(!ideas_of(&out.products[0]).is_empty(), "{:?}", out.products);
     assert!(out.products.iter().all(of_its_idea), "{:?}", out.products);
+    // What it is for said first, the kind last; the kind is its shelf ("Mäntel"),
+    // the Trenchcoat among them.
+    let coats = ["Regenmantel", "Trenchcoat", "Wintermantel", "Wollmantel"];
+    let out = turn("für das büro im herbst einen eleganten mantel");
+    let u = &out.understanding;
+    assert!(u.ideas.len() >= 2, "{u:?}");
+    assert!(u.ideas.iter().all(|i| coats.contains(&i.as_str())), "{u:?}");
     // A title's word named as the need's setting ("bike" of "Bike helmet") leaves
     // the need to the model; named as the thing wanted for a person, it is searched.
     let out = turn("my hands get cold when i ride my bike");
