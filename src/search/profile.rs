@@ -637,16 +637,16 @@ impl Vocabulary {
     }
 
     /// A product's type in the shop's own words: for an English title its head kind
-    /// ("cable"); otherwise the most leading words its title shares with another
-    /// title ("Regenjacke" of "Regenjacke Nordkap" and "Regenjacke Amrum"), unless
-    /// they are only the brand. None for a product alone of its kind.
+    /// ([`Self::english_type`]); otherwise the most leading words its title shares
+    /// with another title ("Regenjacke" of "Regenjacke Nordkap" and "Regenjacke
+    /// Amrum"), unless they are only the brand. None for a product alone of its kind.
     pub fn shop_type(&self, product: &Product, p: &Profile) -> Option<ShopType> {
         if p.english {
-            let kind = p.kinds.first()?;
+            let kind = self.english_type(p)?;
             return Some(ShopType {
-                key: plain_words(kind),
+                key: plain_words(&kind),
                 name: kind.clone(),
-                name_en: Some(kind.clone()),
+                name_en: Some(kind),
             });
         }
         let stem = p.stems.iter().rev().find(|s| {
@@ -681,6 +681,42 @@ impl Vocabulary {
             key: plain_words(&name),
             name,
             name_en,
+        })
+    }
+
+    /// The type of a product with an English title: its first kind where that heads
+    /// other titles too, else the kind its shelf names, else the first of its kinds
+    /// that heads other titles, else its first. Marketplace
+    /// titles run on ("Giantex Faux Fur Vanity Stool Chair, … Ottoman" on
+    /// "Ottomans"; "Definitely Not on Drugs | … Tank Top"), and a model choosing among
+    /// "faux", "not" and "ottoman" reads nothing. The type is named with the word
+    /// before its kind where other titles name it so too: "power bank", not "bank".
+    fn english_type(&self, p: &Profile) -> Option<String> {
+        let supported = |k: &&String| self.heads(k) >= 2 && self.is_kind(k);
+        let kind = p
+            .kinds
+            .first()
+            .filter(supported)
+            .or_else(|| p.shelf.as_ref().filter(|s| p.kinds.contains(s)))
+            .or_else(|| p.kinds.iter().find(supported))
+            .or(p.kinds.first())?;
+        let before = p
+            .first_phrase
+            .iter()
+            .position(|w| w == kind)
+            .and_then(|at| p.first_phrase.get(at.checked_sub(1)?))
+            .filter(|m| {
+                crate::catalog::text::is_word_of_letters(m)
+                    && self
+                        .modifiers
+                        .get(&format!("{m} {kind}"))
+                        .copied()
+                        .unwrap_or(0)
+                        >= 2
+            });
+        Some(match before {
+            Some(m) => format!("{m} {kind}"),
+            None => kind.clone(),
         })
     }
 
@@ -1438,6 +1474,24 @@ mod tests {
             v.add(p);
         }
         (v, profiles)
+    }
+
+    #[test]
+    fn an_english_type_is_a_kind_other_titles_head_named_as_they_name_it() {
+        let (v, p) = shelved(&[
+            ("Baseus Magnetic Power Bank, 10,000mAh", "Batteries"),
+            ("Anker Power Bank 20000mAh, Portable Charger", "Batteries"),
+            ("Coralpearl Inflatable Hanger Travel X 4", "Coat Hangers"),
+            ("Wooden Hanger for Coats, 10 Pack", "Coat Hangers"),
+            ("Amazon Basics AAA Battery 24 Pack", "Batteries"),
+        ]);
+        let type_of = |i: usize| v.english_type(&p[i]);
+        // Named as two titles name it.
+        assert_eq!(type_of(0).as_deref(), Some("power bank"));
+        assert_eq!(type_of(1).as_deref(), Some("power bank"));
+        // A title that runs on past its kind: the kind its shelf names.
+        assert_eq!(type_of(2).as_deref(), Some("hanger"));
+        assert_eq!(type_of(4).as_deref(), Some("battery"));
     }
 
     #[test]
