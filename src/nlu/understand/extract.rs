@@ -14,6 +14,9 @@ pub struct ExtractPrompt {
     pub ideas_system: String,
     pub ideas_examples: Vec<(String, Value)>,
     pub choose_system: String,
+    /// Messages with the product type that meets each, by name: what the judgement
+    /// of a type reads as an answer ([`Extractor::fit`]).
+    pub choose_examples: Vec<(String, Value)>,
     pub uses_system: String,
     pub uses_examples: Vec<(String, Value)>,
 }
@@ -23,6 +26,7 @@ pub(super) const EXAMPLES: &str = include_str!("../../../prompts/extract/example
 const IDEAS_SYSTEM: &str = include_str!("../../../prompts/ideas/system.txt");
 const IDEAS_EXAMPLES: &str = include_str!("../../../prompts/ideas/examples.jsonl");
 const CHOOSE_SYSTEM: &str = include_str!("../../../prompts/choose/system.txt");
+const CHOOSE_EXAMPLES: &str = include_str!("../../../prompts/choose/examples.jsonl");
 const USES_SYSTEM: &str = include_str!("../../../prompts/uses/system.txt");
 const USES_EXAMPLES: &str = include_str!("../../../prompts/uses/examples.jsonl");
 
@@ -76,7 +80,12 @@ impl ExtractPrompt {
         let (system, examples) = load_folder(dir, "extract", (SYSTEM, EXAMPLES), validate)?;
         let (ideas_system, ideas_examples) =
             load_folder(dir, "ideas", (IDEAS_SYSTEM, IDEAS_EXAMPLES), validate_ideas)?;
-        let choose_system = read_prompt(dir, "choose", "system.txt", CHOOSE_SYSTEM)?;
+        let (choose_system, choose_examples) = load_folder(
+            dir,
+            "choose",
+            (CHOOSE_SYSTEM, CHOOSE_EXAMPLES),
+            validate_choice,
+        )?;
         let (uses_system, uses_examples) =
             load_folder(dir, "uses", (USES_SYSTEM, USES_EXAMPLES), validate_uses)?;
         Ok(ExtractPrompt {
@@ -84,7 +93,14 @@ impl ExtractPrompt {
             examples,
             ideas_system,
             ideas_examples,
-            choose_system: choose_system.trim().to_string(),
+            choose_system,
+            choose_examples: choose_examples
+                .into_iter()
+                .map(|(user, name)| {
+                    let name = name.as_str().unwrap_or_default();
+                    (user, Value::String(format!("{TYPE_LEAD}{name}{TYPE_END}")))
+                })
+                .collect(),
             uses_system,
             uses_examples,
         })
@@ -178,6 +194,18 @@ fn validate_list(v: &Value, key: &str, min: usize, max: usize) -> Result<(), Str
 }
 
 /// Checks a uses example against [`uses_schema`].
+/// Checks a choice example: a product type's name, as the judgement reads one.
+fn validate_choice(v: &Value) -> Result<(), String> {
+    match v.as_str().map(str::trim) {
+        Some(name) if (2..=60).contains(&name.chars().count()) && !name.ends_with(TYPE_END) => {
+            Ok(())
+        }
+        _ => Err(format!(
+            "assistant must be a product type's name, 2 to 60 characters, without a closing \"{TYPE_END}\""
+        )),
+    }
+}
+
 fn validate_uses(v: &Value) -> Result<(), String> {
     validate_list(v, "uses", MIN_USES, MAX_USES)
 }
@@ -298,7 +326,7 @@ impl Extractor {
     pub fn new(model: &Model, prompt: &ExtractPrompt) -> Result<Extractor, String> {
         let (prefix, tail) = cached_prompt(model, &prompt.system, &prompt.examples)?;
         let ideas = cached_prompt(model, &prompt.ideas_system, &prompt.ideas_examples)?;
-        let choose = cached_prompt(model, &prompt.choose_system, &[])?;
+        let choose = cached_prompt(model, &prompt.choose_system, &prompt.choose_examples)?;
         let uses = cached_prompt(model, &prompt.uses_system, &prompt.uses_examples)?;
         Ok(Extractor {
             constraints: JsonConstraints::new(model)?,
@@ -499,7 +527,12 @@ fn cached_prompt(
     let mut messages = vec![Message::system(system.to_string())];
     for (user, answer) in examples {
         messages.push(Message::user(user.clone()));
-        messages.push(Message::assistant(answer.to_string()));
+        // A JSON answer as JSON; a plain answer (a judged type's) as its text.
+        let answer = match answer {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        messages.push(Message::assistant(answer));
     }
     messages.push(Message::user("\u{0}"));
     let full = crate::llm::template::render(

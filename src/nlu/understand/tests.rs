@@ -44,6 +44,34 @@ fn the_shops_choose_system_text_replaces_the_builtin_one() {
     .unwrap();
     let p = ExtractPrompt::load(Some(dir.path())).unwrap();
     assert_eq!(p.choose_system, "Name the best product.");
+    // Its examples are answered as the judgement reads a type: by name, closed.
+    assert!(!p.choose_examples.is_empty());
+    std::fs::write(
+        dir.path().join("choose/examples.jsonl"),
+        "{\"user\": \"I keep losing my keys\", \"assistant\": \"Key finder\"}\n",
+    )
+    .unwrap();
+    let p = ExtractPrompt::load(Some(dir.path())).unwrap();
+    assert_eq!(
+        p.choose_examples,
+        [(
+            "I keep losing my keys".to_string(),
+            serde_json::json!("The best fitting product: Key finder.")
+        )]
+    );
+    for bad in [
+        "{\"user\": \"x\", \"assistant\": {\"products\": [\"a\"]}}",
+        "{\"user\": \"x\", \"assistant\": \"Key finder.\"}",
+        "{\"user\": \"x\", \"assistant\": \"\"}",
+    ] {
+        std::fs::write(
+            dir.path().join("choose/examples.jsonl"),
+            format!("\n{bad}\n"),
+        )
+        .unwrap();
+        let e = ExtractPrompt::load(Some(dir.path())).unwrap_err();
+        assert!(e.contains("choose/examples.jsonl line 2"), "{e}");
+    }
 }
 
 #[test]
