@@ -297,6 +297,12 @@ fn a_thing_the_shop_does_not_carry_is_said_and_its_nearest_marked() {
         ("do you have a hair dryer", "We don't carry “hair dryer”."),
         ("I need a laptop", "We don't carry “laptop”."),
         ("habt ihr fernseher", "„fernseher“ führen wir leider nicht."),
+        // "für mein" names no person, as "for my" does not.
+        (
+            "ich suche eine hülle für mein handy",
+            "„hülle“ führen wir leider nicht.",
+        ),
+        ("a case for my phone", "We don't carry “case”."),
     ] {
         let out = t.say(text);
         assert_eq!(out.reply, said, "{text}");

@@ -1250,9 +1250,9 @@ impl Assistant {
     /// With it, the head that the shop does carry, if any ("schuhe" of "sportschuhe").
     pub(super) fn not_carried(&self, u: &Understanding) -> Option<(String, Option<String>)> {
         // "for my" alone names no person: "a soundbar for my samsung tv" asks for a
-        // soundbar, "a scarf for my mom" for what fits her.
-        let padded = format!(" {} ", u.normalised).replace(" for my ", " for the ");
-        if crate::nlu::intent::names_a_need(&padded) {
+        // soundbar, "eine hülle für mein handy" for a case; "a scarf for my mom" for
+        // what fits her.
+        if problem_or_job(&u.normalised) {
             return None;
         }
         // A model no title has ("sony srs-xb43" where the shop has the XB33), when
