@@ -864,7 +864,7 @@ pub fn asked_phrase(normalised: &str, filler: impl Fn(&str) -> bool) -> Vec<Stri
     let (run, end) = phrase_run(&words, 0, &filler);
     let opens_with_target = words
         .iter()
-        .take_while(|w| !run.first().is_some_and(|r| r == *w))
+        .take_while(|w| run.first().is_none_or(|r| r != *w))
         .any(|w| is_target_word(w));
     // A thing with a target of its own ("which ram fits the asus …") is named.
     let has_target = words.get(end).is_some_and(|w| is_target_word(w));
