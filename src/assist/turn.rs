@@ -753,8 +753,10 @@ impl Assistant {
         // den kopf" (Kopfhörer). No type of the shop is named by the word asked for.
         // A person alone does not make it one: "kaffee für meinen papa" asks for
         // coffee.
-        let setting =
-            || problem_or_job(&without_recipients(&u.normalised)) && self.asked_types(u).is_empty();
+        // Asked at most once: it reads every product's type.
+        let setting = std::cell::LazyCell::new(|| {
+            problem_or_job(&without_recipients(&u.normalised)) && self.asked_types(u).is_empty()
+        });
         u.intent == Intent::Search
             && u.targets.is_empty()
             && self.shop.semantic_progress().is_some_and(|p| p.ready)
@@ -762,9 +764,9 @@ impl Assistant {
             // "anker 313"): a shopper who names the product wants that, not ideas.
             && match self.shop.request_target(&without_recipients(&u.normalised)) {
                 (None, models) => models.is_empty(),
-                (Some(_), models) => models.is_empty() && setting(),
+                (Some(_), models) => models.is_empty() && *setting,
             }
-            && (!self.names_a_title_word(u) || setting())
+            && (!self.names_a_title_word(u) || *setting)
             // A size or a colour: a product the shopper can picture ("men's sleep &
             // lounge with long sleeve … color: multi 5, size: xx-large").
             && u.slots.sizes.is_empty()

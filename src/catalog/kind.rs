@@ -330,9 +330,18 @@ const NOT_HEADS: &[&str] = &[
 fn is_request_noun(word: &str) -> bool {
     let w = fold(word);
     let one = singular(&w);
-    std::iter::once(one.as_str())
-        .chain(["en", "e", "n"].iter().filter_map(|e| w.strip_suffix(e)))
-        .any(|b| REQUEST_NOUNS.contains(&b))
+    let listed = std::iter::once(one.as_str())
+        .chain(plural_stems(&w))
+        .any(|b| REQUEST_NOUNS.contains(&b));
+    listed
+}
+
+/// A folded word without each German plural ending it has ("schuhe" → "schuh",
+/// "jacken" → "jack", "jacke"): the forms its singular may take.
+pub fn plural_stems(folded: &str) -> impl Iterator<Item = &str> {
+    ["en", "e", "n"]
+        .iter()
+        .filter_map(move |e| folded.strip_suffix(e))
 }
 
 /// Words of a request that name no kind of product ("all offers for …", "every

@@ -553,11 +553,11 @@ impl ProductIndex {
     /// names types by their name in it ("hose" no "Garden hose", "pasta" no
     /// "Zahnpasta").
     pub fn types_named(&self, head: &str, said_in: crate::nlu::Language) -> Vec<ShopType> {
-        use crate::catalog::kind::singular;
+        use crate::catalog::kind::{plural_stems, singular};
         use crate::catalog::text::fold;
         // "schuhe" names the "Laufschuh", "jacken" the "Regenjacke": German plurals.
         let heads: Vec<&str> = std::iter::once(head)
-            .chain(["en", "e", "n"].iter().filter_map(|e| head.strip_suffix(e)))
+            .chain(plural_stems(head))
             .filter(|h| h.chars().count() >= 3)
             .collect();
         let lexicon = crate::nlu::lexicon::Lexicon::get();
@@ -592,16 +592,13 @@ impl ProductIndex {
             .collect();
         let level_is = |level: &str| {
             let level = fold(level.trim());
-            let forms = std::iter::once(level.as_str()).chain(
-                ["en", "e", "n"]
-                    .iter()
-                    .filter_map(|e| level.strip_suffix(e)),
-            );
             let one = singular(&level);
-            forms
+            let named = std::iter::once(level.as_str())
+                .chain(plural_stems(&level))
                 .chain(std::iter::once(one.as_str()))
                 .filter(|f| f.chars().count() >= 3)
-                .any(|f| level_names.iter().any(|n| n == f))
+                .any(|f| level_names.iter().any(|n| n == f));
+            named
         };
         self.shop_types(|t, p| {
             let named = match language {

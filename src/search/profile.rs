@@ -219,7 +219,11 @@ impl Profile {
     /// ("ink cartridge" of "HP 67 Black Ink Cartridge (3YM56AN) for …"), where both
     /// are words of letters.
     pub fn named_kind(&self) -> Option<String> {
-        let kind = self.kinds.first()?;
+        self.named_as(self.kinds.first()?)
+    }
+
+    /// [`Self::named_kind`] of any of its kinds.
+    fn named_as(&self, kind: &str) -> Option<String> {
         let at = self.first_phrase.iter().position(|w| w == kind)?;
         let before = self.first_phrase.get(at.checked_sub(1)?)?;
         crate::catalog::text::is_word_of_letters(before).then(|| format!("{before} {kind}"))
@@ -700,24 +704,10 @@ impl Vocabulary {
             .or_else(|| p.shelf.as_ref().filter(|s| p.kinds.contains(s)))
             .or_else(|| p.kinds.iter().find(supported))
             .or(p.kinds.first())?;
-        let before = p
-            .first_phrase
-            .iter()
-            .position(|w| w == kind)
-            .and_then(|at| p.first_phrase.get(at.checked_sub(1)?))
-            .filter(|m| {
-                crate::catalog::text::is_word_of_letters(m)
-                    && self
-                        .modifiers
-                        .get(&format!("{m} {kind}"))
-                        .copied()
-                        .unwrap_or(0)
-                        >= 2
-            });
-        Some(match before {
-            Some(m) => format!("{m} {kind}"),
-            None => kind.clone(),
-        })
+        let named = p
+            .named_as(kind)
+            .filter(|n| self.modifiers.get(n).copied().unwrap_or(0) >= 2);
+        Some(named.unwrap_or_else(|| kind.clone()))
     }
 
     /// Whether most of the catalogue is written in English.
