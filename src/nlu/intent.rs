@@ -481,6 +481,17 @@ mod tests {
     }
 
     #[test]
+    fn a_gift_named_by_its_verb_or_a_sibling_is_a_need() {
+        for t in [
+            "was schenke ich meinem bruder",
+            "ich will meiner schwester was schenken",
+        ] {
+            assert!(names_a_need(&format!(" {} ", normalise(t))), "{t}");
+        }
+        assert!(!names_a_need(" zeig mir kaffee "));
+    }
+
+    #[test]
     fn clear_turns_need_no_model() {
         use Intent::*;
         for (t, want) in [
