@@ -382,6 +382,11 @@ impl Shop {
         self.index.word_uses(word)
     }
 
+    /// See [`crate::search::ProductIndex::part_uses`].
+    pub fn part_uses(&self, word: &str) -> u32 {
+        self.index.part_uses(word)
+    }
+
     /// How many titles `word` (singular, lowercase) heads as their kind.
     pub fn heads(&self, word: &str) -> usize {
         self.index.heads(word)

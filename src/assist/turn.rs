@@ -647,6 +647,14 @@ impl Assistant {
         let uses = |w: &str| self.shop.word_uses(w);
         let lexicon = crate::nlu::lexicon::Lexicon::get();
         let mut translated = lexicon.translations(&words, u.language, &uses);
+        // A word the shop writes only in compounds ("kaffee" of "Kaffeebohnen") is
+        // searched beside its translation: the compounds rank above an English title
+        // that has the translation as another thing's word ("Coffee table").
+        for t in &mut translated {
+            if self.shop.part_uses(&crate::catalog::text::fold(&t.from)) > 0 {
+                t.to = format!("{} {}", t.from, t.to);
+            }
+        }
         // The thing asked for by a word the titles use but never as their kind, when
         // they are its synonym: "cheapest ddr5 ram" where RAM is sold as "… Memory".
         let heads = |w: &str| self.shop.heads(&crate::catalog::kind::singular(w));

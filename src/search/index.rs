@@ -247,7 +247,7 @@ impl ProductIndex {
         let decompounder = Decompounder::from_texts(products.iter().flat_map(compound_vocabulary));
         let mut speller = Speller::default();
         for p in &products {
-            learn_spelling(&mut speller, p);
+            learn_spelling(&mut speller, p, &decompounder);
         }
         let mut map = Products::default();
         for p in products {
@@ -293,20 +293,20 @@ impl ProductIndex {
                 }
             }
         }
-        {
-            // New words are correctable at once, not only after the next start (a
-            // deleted product's words stay known until then: counts, not truth).
-            let mut speller = self.speller.write().unwrap_or_else(|p| p.into_inner());
-            for p in upserts {
-                learn_spelling(&mut speller, p);
-            }
-        }
         // A copy, so searches are not blocked while a large batch indexes.
         let d = self
             .decompounder
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .clone();
+        {
+            // New words are correctable at once, not only after the next start (a
+            // deleted product's words stay known until then: counts, not truth).
+            let mut speller = self.speller.write().unwrap_or_else(|p| p.into_inner());
+            for p in upserts {
+                learn_spelling(&mut speller, p, &d);
+            }
+        }
         let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         for id in deletes.iter().chain(upserts.iter().map(|p| &p.id)) {
             writer.delete_term(Term::from_field_text(self.fields.id, id));
@@ -885,6 +885,14 @@ impl ProductIndex {
             .uses(word)
     }
 
+    /// How many products have `word` (folded) as a part of a German compound.
+    pub fn part_uses(&self, word: &str) -> u32 {
+        self.speller
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .part_uses(word)
+    }
+
     /// How many titles `word` (singular, lowercase) heads as their kind.
     pub fn heads(&self, word: &str) -> usize {
         self.products
@@ -1068,8 +1076,14 @@ fn dir_size(dir: &Path) -> u64 {
 }
 
 /// Teaches the speller a product's title, brand and category words (folded, not
-/// stemmed: a typo changes what a stemmer makes of a word).
-fn learn_spelling(speller: &mut Speller, p: &Product) {
+/// stemmed: a typo changes what a stemmer makes of a word), and apart from them the
+/// parts of its German compounds ([`Speller::part_uses`]).
+fn learn_spelling(speller: &mut Speller, p: &Product, d: &Decompounder) {
+    let parts: Vec<String> = compound_vocabulary(p)
+        .flat_map(|t| [d.modifiers_of(t), d.heads_of(t)])
+        .flat_map(|t| t.split_whitespace().map(String::from).collect::<Vec<_>>())
+        .collect();
+    speller.add_parts(parts.iter().map(String::as_str));
     let words: Vec<String> = vocabulary(p)
         .chain(p.brand.as_deref())
         .flat_map(super::compound::words)

@@ -11,6 +11,11 @@ use std::collections::HashMap;
 pub struct Speller {
     by_len: HashMap<usize, Vec<(String, u32)>>,
     index: HashMap<String, usize>,
+    /// Parts of German compounds ("kaffee" of "Kaffeebohnen"), by the number of
+    /// products using them: kept apart from the words, so they are never a
+    /// correction ("kochen" is no misspelt "kocher" of "Wasserkocher") nor a word a
+    /// title has.
+    parts: HashMap<String, u32>,
 }
 
 impl Speller {
@@ -29,6 +34,16 @@ impl Speller {
                     self.index.insert(t.to_string(), bucket.len());
                     bucket.push((t.to_string(), 1));
                 }
+            }
+        }
+    }
+
+    /// Counts the parts of one product's compounds (each part once per product).
+    pub fn add_parts<'a>(&mut self, parts: impl IntoIterator<Item = &'a str>) {
+        let mut seen = std::collections::HashSet::new();
+        for p in parts {
+            if seen.insert(p) {
+                *self.parts.entry(p.to_string()).or_default() += 1;
             }
         }
     }
@@ -61,6 +76,12 @@ impl Speller {
             .get(&word.chars().count())
             .and_then(|bucket| bucket.get(i))
             .map_or(0, |(_, n)| *n)
+    }
+
+    /// How many products have the word as a part of a German compound ("kaffee" of
+    /// "Kaffeebohnen"; 0: none).
+    pub fn part_uses(&self, word: &str) -> u32 {
+        self.parts.get(word).copied().unwrap_or(0)
     }
 
     /// The best correction for an unknown word: the smallest edit distance allowed for
@@ -155,6 +176,18 @@ mod tests {
         );
         assert_eq!(s.correct("xyzzyxx"), None);
         assert_eq!(s.correct("hos"), None, "too short to correct");
+    }
+
+    #[test]
+    fn a_part_of_compounds_is_counted_apart_and_never_a_correction() {
+        let mut s = speller(&["kaffeebohnen watzmann", "wasserkocher brise"]);
+        s.add_parts(["kaffee", "bohnen"]);
+        s.add_parts(["kaffee", "maschine"]);
+        s.add_parts(["wasser", "kocher"]);
+        assert_eq!((s.part_uses("kaffee"), s.uses("kaffee")), (2, 0));
+        // "kochen" is one edit from the part "kocher", and stays what it is.
+        assert_eq!(s.correct("kochen"), None);
+        assert_eq!(s.part_uses("kochen"), 0);
     }
 
     #[test]

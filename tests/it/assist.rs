@@ -347,6 +347,24 @@ fn a_thing_the_shop_does_not_carry_is_said_and_its_nearest_marked() {
             out.reply
         );
     }
+    // A German word the shop writes only in compounds ("Kaffeebohnen") is its own,
+    // not translated to the English titles' "coffee", which a coffee table has too.
+    let out = t.say("kaffee");
+    assert!(
+        out.products.iter().all(|p| p.title.starts_with("Kaffee")),
+        "{}",
+        out.reply
+    );
+    // And the count said is the shop's, not the page's ("5 found" of 70).
+    let coffees = include_str!("../../catalog/demo.jsonl")
+        .lines()
+        .filter(|l| l.contains("\"title\": \"Kaffee"))
+        .count();
+    assert!(
+        out.reply.contains(&format!("{coffees} passende")),
+        "{coffees}: {}",
+        out.reply
+    );
     // A request naming a person asks for what fits, never for a missing thing.
     let out = t.say("ein geschenk für meinen opa, er liest gern");
     assert!(!out.reply.contains("führen wir"), "{}", out.reply);

@@ -384,15 +384,20 @@ fn only_those_with_every_word(
     if n < 2 || !found.hits.iter().any(|h| matched_words(h) >= n) {
         return found;
     }
+    let page = found.hits.len();
     let hits: Vec<Hit> = found
         .hits
         .into_iter()
         .filter(|h| matched_words(h) >= n)
         .collect();
-    crate::search::SearchResults {
-        total: hits.len(),
-        hits,
-    }
+    // A page with every word in each of its products says nothing of the pages
+    // after it: the index's count stands ("5 found" for 70 coffees was wrong).
+    let total = if hits.len() == page {
+        found.total
+    } else {
+        hits.len()
+    };
+    crate::search::SearchResults { total, hits }
 }
 
 /// The ideas' best products first, one of each idea (a gift request gets several
