@@ -492,6 +492,19 @@ mod tests {
     }
 
     #[test]
+    fn a_gift_asked_with_a_relative_clause_is_a_search_not_a_question_about_a_product() {
+        // "die" / "der" start the relative clause here; they point at nothing shown.
+        for t in [
+            "was schenke ich meiner schwester die gerne backt",
+            "was kann ich meinem bruder schenken der gerne kocht",
+        ] {
+            assert_eq!(intent(t), Some(Intent::Search), "{t}");
+        }
+        // A question about the product shown still is one.
+        assert_eq!(intent("ist die wasserdicht"), Some(Intent::ProductQuestion));
+    }
+
+    #[test]
     fn clear_turns_need_no_model() {
         use Intent::*;
         for (t, want) in [
