@@ -33,6 +33,11 @@ pub enum Topic {
     Attribute {
         name: String,
     },
+    /// A feature asked by its own word ("does the galaxy a25 have 5g"), looked up in
+    /// the product's title and description.
+    Feature {
+        name: String,
+    },
     /// Nothing recognisable was asked.
     Unclear,
 }
@@ -292,7 +297,70 @@ fn attribute(n: &str, product: &Product) -> Answer {
         Some(group) => unknown(Topic::Attribute {
             name: group[0].to_string(),
         }),
-        None => unknown(Topic::Unclear),
+        None => match asked_feature(&words) {
+            Some(feature) => has_feature(product, &feature),
+            None => unknown(Topic::Unclear),
+        },
+    }
+}
+
+/// The feature a yes-or-no question asks of a thing by its own words: those after
+/// "have", "support", "come with" … ("does the galaxy a25 have 5g" → "5g"), or the
+/// last word after a German verb that opens the question ("hat das pixel 8 usb-c").
+fn asked_feature(words: &[String]) -> Option<String> {
+    const VERBS: &[&str] = &[
+        "have", "has", "support", "supports", "include", "includes", "with", "offer", "offers",
+    ];
+    const ARTICLES: &[&str] = &["a", "an", "the", "any", "einen", "eine", "ein"];
+    const GERMAN_FIRST: &[&str] = &["hat", "unterstutzt", "kann"];
+    let rest: Vec<&str> = match words.iter().position(|w| VERBS.contains(&w.as_str())) {
+        Some(at) => words[at + 1..]
+            .iter()
+            .map(String::as_str)
+            .skip_while(|w| ARTICLES.contains(w))
+            .take(3)
+            .collect(),
+        None if words.len() >= 4 && GERMAN_FIRST.contains(&words[0].as_str()) => {
+            words.last().map(String::as_str).into_iter().collect()
+        }
+        None => Vec::new(),
+    };
+    (!rest.is_empty()).then(|| rest.join(" "))
+}
+
+/// Whether the product's title or description names `feature`, word for word ("5G"
+/// in "Galaxy A25 5G", not in "45g"): yes with the text it comes from, else unknown,
+/// never no.
+fn has_feature(product: &Product, feature: &str) -> Answer {
+    let tokens = |t: &str| -> Vec<String> {
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(fold)
+            .collect()
+    };
+    let asked = tokens(feature);
+    let names = |text: &str| {
+        let words = tokens(text);
+        !asked.is_empty() && words.windows(asked.len()).any(|w| w == asked.as_slice())
+    };
+    let topic = Topic::Feature {
+        name: feature.to_string(),
+    };
+    let source = [
+        ("title", product.title.as_str()),
+        ("description", &product.description),
+    ]
+    .into_iter()
+    .find(|(_, text)| names(text))
+    .map(|(field, _)| field);
+    match source {
+        Some(field) => Answer {
+            topic,
+            verdict: Verdict::Yes,
+            values: Vec::new(),
+            source: field.into(),
+        },
+        None => unknown(topic),
     }
 }
 

@@ -239,6 +239,12 @@ impl Reply<'_> {
                     json!({"title": title, "name": name, "values": values}),
                 )
             }
+            (Topic::Feature { name }, Verdict::Yes) => {
+                self.t("feature_yes", json!({"title": title, "name": name}))
+            }
+            (Topic::Feature { name }, _) => {
+                self.t("feature_unknown", json!({"title": title, "name": name}))
+            }
             (Topic::Attribute { name }, Verdict::No) => {
                 self.t("answer_no", json!({"title": title, "name": name}))
             }

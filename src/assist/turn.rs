@@ -936,6 +936,24 @@ impl Assistant {
                 }
             }
         }
+        // "does the galaxy a25 have 5g": product words and no cue the rules know read
+        // as a search, but a yes-or-no question naming a model of the shop asks
+        // about that model.
+        let about_model;
+        let u = if u.intent == Intent::Search
+            && u.sources.get("intent") != Some(&crate::nlu::Source::Rules)
+            && crate::nlu::intent::asks_yes_or_no(&u.normalised)
+            && !self.shop.request_target(&u.normalised).1.is_empty()
+        {
+            about_model = Understanding {
+                intent: Intent::ProductQuestion,
+                ..u.clone()
+            };
+            out.acted_as = Some(Intent::ProductQuestion);
+            &about_model
+        } else {
+            u
+        };
         // A question that refers to no shown product may name one of its own.
         let unreferred = u.intent == Intent::ProductQuestion
             && crate::assist::refine::resolve(u, &state.shown, state.focused.as_ref()).is_none();
@@ -957,11 +975,12 @@ impl Assistant {
             // Not about the nearest things shown instead of one the shop lacks, nor
             // about the first of several ("how much is the greenworks mower"): the
             // list says their prices.
-            if !state.shown.is_empty()
-                && out.products.iter().all(|p| p.relaxed.is_empty())
-                && self.found_the_one_asked(u, out.products.len())
-            {
-                self.question(state, u, out);
+            if !state.shown.is_empty() && out.products.iter().all(|p| p.relaxed.is_empty()) {
+                if self.found_the_one_asked(u, out.products.len()) {
+                    self.question(state, u, out);
+                } else if let Some(listings) = self.listings_asked(u, &out.products) {
+                    self.question_each(u, listings, out);
+                }
             }
             return Ok(());
         }

@@ -465,6 +465,44 @@ pub fn names_a_need(padded: &str) -> bool {
     has(padded, phrases::list("needs"))
 }
 
+/// Whether a message asks a yes-or-no question of a thing ("does the galaxy a25
+/// have 5g", "ist das iphone 15 auf lager", "hat das pixel 8 usb-c") rather than for
+/// things ("do you have hdmi cables", "is there a cheaper one", "gibt es …").
+pub fn asks_yes_or_no(normalised: &str) -> bool {
+    const ASKS: &[&str] = &[
+        "does",
+        "do",
+        "is",
+        "are",
+        "has",
+        "can",
+        "will",
+        "hat",
+        "ist",
+        "sind",
+        "kann",
+        "unterstützt",
+    ];
+    let t = normalised.trim();
+    let padded = format!(" {t} ");
+    let first = t.split_whitespace().next().unwrap_or_default();
+    ASKS.contains(&first)
+        && !has(&padded, phrases::list("search"))
+        && !has(&padded, phrases::list("strong_search"))
+        && !has(
+            &padded,
+            &[
+                "is there",
+                "are there",
+                "gibt es",
+                "do you",
+                "can you",
+                "kannst du",
+                "können sie",
+            ],
+        )
+}
+
 /// Whether the whole message asks for the next page ("mehr", "more please").
 pub fn is_more(normalised: &str) -> bool {
     let t = normalised.trim();
@@ -489,6 +527,25 @@ mod tests {
             assert!(names_a_need(&format!(" {} ", normalise(t))), "{t}");
         }
         assert!(!names_a_need(" zeig mir kaffee "));
+    }
+
+    #[test]
+    fn a_yes_or_no_question_of_a_thing_is_told_from_a_request_for_things() {
+        for t in [
+            "does the galaxy a25 have 5g",
+            "ist das iphone 15 auf lager",
+            "hat das pixel 8 usb-c",
+        ] {
+            assert!(asks_yes_or_no(&normalise(t)), "{t}");
+        }
+        for t in [
+            "do you have hdmi cables longer than 20 feet",
+            "is there a cheaper galaxy a25",
+            "gibt es das pixel 8 in blau",
+            "the galaxy a25 has 5g right",
+        ] {
+            assert!(!asks_yes_or_no(&normalise(t)), "{t}");
+        }
     }
 
     #[test]

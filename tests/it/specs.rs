@@ -1164,6 +1164,50 @@ fn a_question_that_names_a_product_is_answered_about_that_product() {
     assert!(report.f1 >= 0.9, "{report}");
 }
 
+/// A question about a model the shop lists twice ("is the galaxy a25 in stock")
+/// shows both listings and answers for each: before, it showed them and answered
+/// nothing. A feature asked by its own word ("does … have 5g") is looked up in each
+/// listing's text; one no text names is said to be unknown, never denied.
+#[test]
+fn a_question_about_a_model_listed_twice_is_answered_for_each_listing() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    let answers = |reply: &str, start: &str| reply.lines().filter(|l| l.starts_with(start)).count();
+    let out = say(&a, None, "a1", "is the galaxy a25 in stock");
+    let mut found = ids(&out);
+    found.sort();
+    assert_eq!(found, ["T070", "T071"], "{}", out.reply);
+    assert_eq!(
+        answers(&out.reply, "Yes, Samsung Galaxy A25"),
+        2,
+        "{}",
+        out.reply
+    );
+    let out = say(&a, None, "a2", "does the galaxy a25 have 5g");
+    assert_eq!(
+        answers(&out.reply, "Yes, Samsung Galaxy A25"),
+        2,
+        "{}",
+        out.reply
+    );
+    assert!(out.reply.contains("has 5g"), "{}", out.reply);
+    let out = say(&a, None, "a3", "hat das galaxy a25 5g");
+    assert_eq!(
+        answers(&out.reply, "Ja, Samsung Galaxy A25"),
+        2,
+        "{}",
+        out.reply
+    );
+    let out = say(&a, None, "a4", "does the galaxy a25 have a stylus");
+    assert_eq!(
+        out.reply.matches("doesn't say whether").count(),
+        2,
+        "{}",
+        out.reply
+    );
+    assert!(!out.reply.contains("Yes,"), "{}", out.reply);
+}
+
 #[test]
 fn a_kind_is_found_by_its_other_name_too() {
     // Two wifi extenders on the shelf of repeaters, one titled a booster, and an HDMI extender

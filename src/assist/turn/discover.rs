@@ -1589,6 +1589,50 @@ impl Assistant {
         found == 1 || self.titled_by(&asked_words(&u.normalised))
     }
 
+    /// The products found when every one is a listing of the model a question names
+    /// ("is the galaxy a25 in stock" with two sellers' Galaxy A25): each is answered,
+    /// since the shopper asked about the model, not about one listing of it. `None`
+    /// for one product, no model named, or a product found that is another thing
+    /// (a case for it, a phone of another model).
+    pub(super) fn listings_asked(
+        &self,
+        u: &Understanding,
+        found: &[ProductOut],
+    ) -> Option<Vec<Arc<Product>>> {
+        let (_, models) = self.shop.request_target(&u.normalised);
+        if models.is_empty() || !(2..=Self::LISTINGS_ANSWERED).contains(&found.len()) {
+            return None;
+        }
+        found
+            .iter()
+            .map(|p| {
+                self.shop
+                    .is_model_itself(&p.id, &models)
+                    .then(|| self.shop.product(&p.id))
+                    .flatten()
+            })
+            .collect()
+    }
+
+    /// The most listings of one model a question is answered for, one line each.
+    const LISTINGS_ANSWERED: usize = 5;
+
+    /// Answers a question about each of `products`, one line each.
+    pub(super) fn question_each(
+        &self,
+        u: &Understanding,
+        products: Vec<Arc<Product>>,
+        out: &mut Outcome,
+    ) {
+        for p in products {
+            out.say(Fact::Discover(Discover::Answer {
+                answer: answer(u, &p),
+                product: p,
+            }));
+        }
+        out.progress = true;
+    }
+
     /// Whether two or more asked words stand in that order in some title: a
     /// product's own name ("weber original kettle", "yeti tundra").
     fn titled_by(&self, asked: &[String]) -> bool {
