@@ -475,6 +475,11 @@ impl Shop {
         self.index.types_named(head, said_in)
     }
 
+    /// Every product type (see [`crate::search::ProductIndex::types`]).
+    pub fn types(&self) -> Vec<crate::search::profile::ShopType> {
+        self.index.types()
+    }
+
     /// Every product type's name as the model reads it (see
     /// [`crate::search::ProductIndex::type_names`]).
     pub fn type_names(&self) -> Vec<String> {

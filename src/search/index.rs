@@ -609,6 +609,12 @@ impl ProductIndex {
         })
     }
 
+    /// Every product type of the catalogue (see [`Self::types_near`]), each once,
+    /// sorted by the name the model reads. Reads every product.
+    pub fn types(&self) -> Vec<ShopType> {
+        self.shop_types(|_, _| true)
+    }
+
     /// Every product type of the catalogue by the name the model reads (in English
     /// where the products say so; see [`Self::types_near`]), each once, sorted.
     pub fn type_names(&self) -> Vec<String> {

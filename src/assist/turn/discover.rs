@@ -53,6 +53,10 @@ const PER_IDEA: usize = 2;
 /// list costs little time and no attention.
 const OFFERED_TYPES: usize = 20;
 
+/// How many types are offered besides for what they are for, nearest first (see
+/// [`Assistant::types_for`]).
+const USES_TYPES: usize = 3;
+
 /// The most words a search naming a kind may have for the model to judge the
 /// kind's types for the need it names ([`Assistant::kind_with_need`]): a longer one
 /// is a description, ranked by all its words.
@@ -1070,7 +1074,12 @@ impl Assistant {
     /// describes: the [`TYPES_PER_IDEA`] nearest to each of its own ideas ("warm
     /// gloves"), at least [`IDEA_FIT`] near, then those of the products at least
     /// [`IDEA_NEARNESS`] near the message, nearest first; each under one name.
-    pub(super) fn offered_types(&self, u: &Understanding, ideas: &[String]) -> Vec<OfferedType> {
+    pub(super) fn offered_types(
+        &self,
+        model: &str,
+        u: &Understanding,
+        ideas: &[String],
+    ) -> Vec<OfferedType> {
         let mut offered: Vec<OfferedType> = Vec::new();
         let of_ideas = ideas
             .iter()
@@ -1081,7 +1090,11 @@ impl Assistant {
             .types_near(&u.normalised, OFFERED_TYPES, IDEA_NEARNESS)
             .into_iter()
             .map(|t| (t, false));
-        for (t, of_idea) in of_ideas.chain(of_message) {
+        let of_uses = self
+            .types_for(model, &u.normalised, USES_TYPES)
+            .into_iter()
+            .map(|t| (t, false));
+        for (t, of_idea) in of_ideas.chain(of_message).chain(of_uses) {
             let name = t.read_as().to_string();
             if !offered
                 .iter()
@@ -1116,7 +1129,7 @@ impl Assistant {
             tracing::warn!(error = %e, "the model's ideas failed");
             Default::default()
         });
-        let types = self.offered_types(u, &ideas);
+        let types = self.offered_types(&model.name, u, &ideas);
         let names: Vec<String> = types.iter().map(|t| t.offered.clone()).collect();
         // Judged on the model's own English: "ich bin zu einem Ball eingeladen" is
         // read as a football where "I am invited to a ball" is not (BENCHMARKS.md).
@@ -1179,6 +1192,38 @@ impl Assistant {
     /// 0 for a type whose uses are not known yet, or before the vectors are ready.
     ///
     /// [`TypeUses`]: super::TypeUses
+    /// The `n` types whose uses (what each is for, learned by the model) are nearest
+    /// to `text`: "my grandma is always cold on the sofa" is near no blanket's
+    /// product text, but near what a blanket is for.
+    fn types_for(
+        &self,
+        model: &str,
+        text: &str,
+        n: usize,
+    ) -> Vec<crate::search::profile::ShopType> {
+        let (types, described): (Vec<_>, Vec<String>) = self
+            .shop
+            .types()
+            .into_iter()
+            .filter_map(|t| {
+                let uses = self
+                    .uses
+                    .get(model, t.read_as())
+                    .filter(|u| !u.is_empty())?;
+                let described = format!("{}: {}", t.read_as(), uses.join(", "));
+                Some((t, described))
+            })
+            .unzip();
+        let passages: Vec<&str> = described.iter().map(String::as_str).collect();
+        let Some(near) = self.shop.similarities(text, &passages) else {
+            return Vec::new();
+        };
+        let mut ranked: Vec<(f32, crate::search::profile::ShopType)> =
+            near.into_iter().zip(types).collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked.into_iter().take(n).map(|(_, t)| t).collect()
+    }
+
     fn uses_nearness(&self, model: &str, text: &str, names: &[String]) -> Vec<f32> {
         let described: Vec<Option<String>> = names
             .iter()
