@@ -476,7 +476,7 @@ impl Shop {
     }
 
     /// Every product type (see [`crate::search::ProductIndex::types`]).
-    pub fn types(&self) -> Vec<crate::search::profile::ShopType> {
+    pub fn types(&self) -> std::sync::Arc<Vec<crate::search::profile::ShopType>> {
         self.index.types()
     }
 

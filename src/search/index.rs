@@ -84,10 +84,14 @@ pub(crate) struct Products {
     pub(crate) vocabulary: Vocabulary,
     /// Keys shared by two ids (astronomically rare): those hits read the stored id.
     collided: std::collections::HashSet<u64>,
+    /// Every product type ([`ProductIndex::types`]), worked out on first use after a
+    /// change: an open request asks for them, and they read every product.
+    types: std::sync::OnceLock<Arc<Vec<ShopType>>>,
 }
 
 impl Products {
     fn insert(&mut self, p: Arc<Product>) {
+        self.types = std::sync::OnceLock::new();
         let key = id_key(&p.id);
         if let Some(other) = self.by_key.get(&key) {
             if other.id != p.id {
@@ -105,6 +109,7 @@ impl Products {
     }
 
     fn remove(&mut self, id: &str) {
+        self.types = std::sync::OnceLock::new();
         if self.by_id.remove(id).is_some() {
             let key = id_key(id);
             if self.by_key.get(&key).is_some_and(|p| p.id == id) {
@@ -611,15 +616,19 @@ impl ProductIndex {
 
     /// Every product type of the catalogue (see [`Self::types_near`]), each once,
     /// sorted by the name the model reads. Reads every product.
-    pub fn types(&self) -> Vec<ShopType> {
-        self.shop_types(|_, _| true)
+    pub fn types(&self) -> Arc<Vec<ShopType>> {
+        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        products
+            .types
+            .get_or_init(|| Arc::new(Self::types_of(&products, |_, _| true)))
+            .clone()
     }
 
     /// Every product type of the catalogue by the name the model reads (in English
     /// where the products say so; see [`Self::types_near`]), each once, sorted.
     pub fn type_names(&self) -> Vec<String> {
-        self.shop_types(|_, _| true)
-            .into_iter()
+        self.types()
+            .iter()
             .map(|t| t.read_as().to_string())
             .collect()
     }
@@ -628,6 +637,11 @@ impl ProductIndex {
     /// under the name the model reads, sorted by it. Reads every product.
     fn shop_types(&self, keep: impl Fn(&ShopType, &Product) -> bool) -> Vec<ShopType> {
         let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        Self::types_of(&products, keep)
+    }
+
+    /// [`Self::shop_types`] over `products`.
+    fn types_of(products: &Products, keep: impl Fn(&ShopType, &Product) -> bool) -> Vec<ShopType> {
         let mut types: Vec<ShopType> = products
             .by_id
             .values()

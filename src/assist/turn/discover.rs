@@ -1204,14 +1204,14 @@ impl Assistant {
         let (types, described): (Vec<_>, Vec<String>) = self
             .shop
             .types()
-            .into_iter()
+            .iter()
             .filter_map(|t| {
                 let uses = self
                     .uses
                     .get(model, t.read_as())
                     .filter(|u| !u.is_empty())?;
                 let described = format!("{}: {}", t.read_as(), uses.join(", "));
-                Some((t, described))
+                Some((t.clone(), described))
             })
             .unzip();
         let passages: Vec<&str> = described.iter().map(String::as_str).collect();
