@@ -248,6 +248,9 @@ impl Assistant {
         if asked > 0 {
             self.uses.save();
         }
+        // The uses' vectors, so the first open request does not wait for them (the
+        // demo's 86 types take seconds to embed; later calls find them cached).
+        self.types_for(&model.name, "", 0);
         asked
     }
 

@@ -1195,7 +1195,7 @@ impl Assistant {
     /// The `n` types whose uses (what each is for, learned by the model) are nearest
     /// to `text`: "my grandma is always cold on the sofa" is near no blanket's
     /// product text, but near what a blanket is for.
-    fn types_for(
+    pub(super) fn types_for(
         &self,
         model: &str,
         text: &str,
