@@ -332,16 +332,11 @@ fn asked_feature(words: &[String]) -> Option<String> {
 /// in "Galaxy A25 5G", not in "45g"): yes with the text it comes from, else unknown,
 /// never no.
 fn has_feature(product: &Product, feature: &str) -> Answer {
-    let tokens = |t: &str| -> Vec<String> {
-        t.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(fold)
-            .collect()
-    };
-    let asked = tokens(feature);
+    use crate::search::compound::words;
+    let asked: Vec<String> = words(feature).collect();
     let names = |text: &str| {
-        let words = tokens(text);
-        !asked.is_empty() && words.windows(asked.len()).any(|w| w == asked.as_slice())
+        let said: Vec<String> = words(text).collect();
+        !asked.is_empty() && said.windows(asked.len()).any(|w| w == asked.as_slice())
     };
     let topic = Topic::Feature {
         name: feature.to_string(),

@@ -1101,9 +1101,8 @@ fn dir_size(dir: &Path) -> u64 {
 fn learn_spelling(speller: &mut Speller, p: &Product, d: &Decompounder) {
     let parts: Vec<String> = compound_vocabulary(p)
         .flat_map(|t| [d.modifiers_of(t), d.heads_of(t)])
-        .flat_map(|t| t.split_whitespace().map(String::from).collect::<Vec<_>>())
         .collect();
-    speller.add_parts(parts.iter().map(String::as_str));
+    speller.add_parts(parts.iter().flat_map(|t| t.split_whitespace()));
     let words: Vec<String> = vocabulary(p)
         .chain(p.brand.as_deref())
         .flat_map(super::compound::words)

@@ -1172,32 +1172,21 @@ fn a_question_that_names_a_product_is_answered_about_that_product() {
 fn a_question_about_a_model_listed_twice_is_answered_for_each_listing() {
     let dir = tempfile::tempdir().unwrap();
     let a = tech_assistant(dir.path());
-    let answers = |reply: &str, start: &str| reply.lines().filter(|l| l.starts_with(start)).count();
+    // Two lines of the reply start with `start`: one answer for each listing.
+    let answered_twice = |out: &TurnOutput, start: &str| {
+        let answers = out.reply.lines().filter(|l| l.starts_with(start)).count();
+        assert_eq!(answers, 2, "{}", out.reply);
+    };
     let out = say(&a, None, "a1", "is the galaxy a25 in stock");
     let mut found = ids(&out);
     found.sort();
     assert_eq!(found, ["T070", "T071"], "{}", out.reply);
-    assert_eq!(
-        answers(&out.reply, "Yes, Samsung Galaxy A25"),
-        2,
-        "{}",
-        out.reply
-    );
+    answered_twice(&out, "Yes, Samsung Galaxy A25");
     let out = say(&a, None, "a2", "does the galaxy a25 have 5g");
-    assert_eq!(
-        answers(&out.reply, "Yes, Samsung Galaxy A25"),
-        2,
-        "{}",
-        out.reply
-    );
+    answered_twice(&out, "Yes, Samsung Galaxy A25");
     assert!(out.reply.contains("has 5g"), "{}", out.reply);
     let out = say(&a, None, "a3", "hat das galaxy a25 5g");
-    assert_eq!(
-        answers(&out.reply, "Ja, Samsung Galaxy A25"),
-        2,
-        "{}",
-        out.reply
-    );
+    answered_twice(&out, "Ja, Samsung Galaxy A25");
     let out = say(&a, None, "a4", "does the galaxy a25 have a stylus");
     assert_eq!(
         out.reply.matches("doesn't say whether").count(),

@@ -1205,14 +1205,7 @@ impl Assistant {
             .shop
             .types()
             .iter()
-            .filter_map(|t| {
-                let uses = self
-                    .uses
-                    .get(model, t.read_as())
-                    .filter(|u| !u.is_empty())?;
-                let described = format!("{}: {}", t.read_as(), uses.join(", "));
-                Some((t.clone(), described))
-            })
+            .filter_map(|t| Some((t.clone(), self.described_uses(model, t.read_as())?)))
             .unzip();
         let passages: Vec<&str> = described.iter().map(String::as_str).collect();
         let Some(near) = self.shop.similarities(text, &passages) else {
@@ -1224,15 +1217,19 @@ impl Assistant {
         ranked.into_iter().take(n).map(|(_, t)| t).collect()
     }
 
+    /// A type's name with what it is for, as its uses are embedded ("Throw blanket:
+    /// keeping warm on the sofa, …"); `None` while its uses are not known.
+    fn described_uses(&self, model: &str, name: &str) -> Option<String> {
+        self.uses
+            .get(model, name)
+            .filter(|u| !u.is_empty())
+            .map(|u| format!("{name}: {}", u.join(", ")))
+    }
+
     fn uses_nearness(&self, model: &str, text: &str, names: &[String]) -> Vec<f32> {
         let described: Vec<Option<String>> = names
             .iter()
-            .map(|n| {
-                self.uses
-                    .get(model, n)
-                    .filter(|u| !u.is_empty())
-                    .map(|u| format!("{n}: {}", u.join(", ")))
-            })
+            .map(|n| self.described_uses(model, n))
             .collect();
         let known: Vec<&str> = described.iter().flatten().map(String::as_str).collect();
         let Some(near) = self
@@ -1695,11 +1692,7 @@ impl Assistant {
             .find(|s| s.id == p.id)
             .cloned()
             .or(state.focused.take());
-        out.say(Fact::Discover(Discover::Answer {
-            answer: answer(u, &p),
-            product: p,
-        }));
-        out.progress = true;
+        self.question_each(u, vec![p], out);
     }
 
     pub(super) fn compare(
