@@ -405,6 +405,7 @@ impl Reply<'_> {
                     "reason_spec",
                     json!({ "value": value.to_string(), "wish": wish.to_string() }),
                 ),
+                Reason::Measured { value } => value.to_string(),
                 Reason::Fits { connectors } => self.t(
                     "reason_fits",
                     json!({ "connectors": connectors.join(", ") }),

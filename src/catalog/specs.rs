@@ -214,6 +214,11 @@ fn unit(written: &str) -> Option<(Dim, f64)> {
     })
 }
 
+/// The dimension a canonical unit ([`canonical_unit`]) measures.
+pub fn dim_of_unit(canonical: &str) -> Option<Dim> {
+    unit(canonical).map(|(d, _)| d)
+}
+
 /// The canonical unit of a written unit word, or `None` when it is none of ours.
 /// Case matters for a few: "5G" is a network, "5g" five grams; "M" a size.
 pub fn canonical_unit(word: &str) -> Option<&'static str> {
@@ -400,6 +405,17 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
         if canonical == "m"
             && next_token.starts_with(['V', 'A', 'W', 'Ω'])
             && next_token.chars().count() <= 4
+        {
+            continue;
+        }
+        // "128M large memory", "16M Flash": mega-, of memory, not metres.
+        let memory_words = ["memory", "ram", "rom", "flash", "storage", "cache", "bytes"];
+        if canonical == "m"
+            && rest
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .take(2)
+                .any(|w| memory_words.contains(&w.to_lowercase().as_str()))
         {
             continue;
         }
@@ -1131,6 +1147,9 @@ mod tests {
     fn look_alikes_are_not_specs() {
         assert!(read("Ripple & Noise: 100 m Vp-p, 4 m A").is_empty());
         assert_eq!(read("5 m Anschlusskabel").len(), 1);
+        // Megabytes of memory written with a bare M.
+        assert!(read("nRF52840+128M large memory, 16M Flash").is_empty());
+        assert_eq!(read("HDMI Cable 5M Long").len(), 1);
         // Networks, sizes, versions and model numbers.
         assert!(read("Dual Band 2.4G and 5G, size M, HDMI 2.0, P6500").is_empty());
         assert!(read("Pack of 3, 720 pieces, 3-in-1 Charger, 2 in stock").is_empty());

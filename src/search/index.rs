@@ -764,7 +764,12 @@ impl ProductIndex {
             let products = self.products.read().unwrap_or_else(|p| p.into_inner());
             let v = &products.vocabulary;
             let heads = v.heads(&one).max(v.heads(&head));
-            let kind = heads > 0 && (v.is_kind(&one) || v.is_kind(&head) || heads >= 3);
+            // A kind only ever named after what a title is ("Smart Watch …, Sleep
+            // Monitor") is a feature of those, not a monitor the shop carries.
+            let leads = v.leads_as_kind(&one).max(v.leads_as_kind(&head));
+            let kind = heads > 0
+                && (v.is_kind(&one) || v.is_kind(&head) || heads >= 3)
+                && (leads > 0 || heads >= 3);
             // "phone" where the titles say "Smartphone".
             let narrower = crate::search::profile::narrower_kinds(&one)
                 .iter()

@@ -207,6 +207,15 @@ fn is_camel_case(word: &str) -> bool {
 }
 
 impl Profile {
+    /// Its first kind and its shelf's kind, once each.
+    fn first_kinds(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.kinds.first().into_iter().cloned().collect();
+        if let Some(s) = self.shelf.as_ref().filter(|s| !out.contains(s)) {
+            out.push(s.clone());
+        }
+        out
+    }
+
     /// Its kinds with its shelf's, "kind shelf", when it is on a shelf of a kind.
     pub fn kinds_on_shelf(&self) -> Vec<String> {
         let Some(shelf) = &self.shelf else {
@@ -521,6 +530,9 @@ fn size_like(token: &str) -> bool {
 #[derive(Debug, Default)]
 pub struct Vocabulary {
     kinds: HashMap<String, usize>,
+    /// How many products each kind is the first kind of, or the shelf's: what they
+    /// are, not a feature listed after ("Smart Watch …, Sleep Monitor").
+    firsts: HashMap<String, usize>,
     /// How many English titles have each word.
     mentions: HashMap<String, usize>,
     models: HashMap<String, usize>,
@@ -550,6 +562,9 @@ impl Vocabulary {
         self.english += usize::from(p.english);
         for k in &p.kinds {
             *self.kinds.entry(k.clone()).or_default() += 1;
+        }
+        for k in p.first_kinds() {
+            *self.firsts.entry(k).or_default() += 1;
         }
         for m in &p.models {
             *self.models.entry(m.clone()).or_default() += 1;
@@ -596,7 +611,9 @@ impl Vocabulary {
         let shelf: Vec<String> = p.shelf.iter().cloned().collect();
         let named: Vec<String> = p.named_kind().into_iter().collect();
         let on_shelf = p.kinds_on_shelf();
+        let firsts = p.first_kinds();
         for (map, words) in [
+            (&mut self.firsts, &firsts),
             (&mut self.kind_shelves, &on_shelf),
             (&mut self.shelves, &shelf),
             (&mut self.modifiers, &named),
@@ -718,6 +735,11 @@ impl Vocabulary {
     /// How many titles a word heads (as a kind).
     pub fn heads(&self, word: &str) -> usize {
         self.kinds.get(word).copied().unwrap_or(0)
+    }
+
+    /// How many products a word is the first kind or the shelf's kind of.
+    pub fn leads_as_kind(&self, word: &str) -> usize {
+        self.firsts.get(word).copied().unwrap_or(0)
     }
 
     /// How many English titles use a word as a name: in their product phrases, not

@@ -1071,6 +1071,24 @@ fn a_superlative_word_is_no_word_a_product_matches() {
     assert!(!ids(&out).contains(&"C1"), "{}", out.reply);
 }
 
+/// "The most" or "the least" of a unit or a measure sorts by it, like "largest",
+/// and each product shown says its value: "which digital camera has the most
+/// megapixels" was shown by relevance.
+#[test]
+fn the_most_of_a_unit_sorts_by_it_and_says_each_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    let out = say(&a, None, "c-most", "the power bank with the most mah");
+    assert_eq!(ids(&out).first().copied(), Some("T121"), "{}", out.reply);
+    assert!(
+        out.products[0].reasons.iter().any(|r| r == "24000 mAh"),
+        "{:?}",
+        out.products[0].reasons
+    );
+    let out = say(&a, None, "c-least", "the power bank with the lowest mah");
+    assert_eq!(ids(&out).first().copied(), Some("T120"), "{}", out.reply);
+}
+
 /// A sixth catalogue (outdoor_catalog.jsonl: garden, outdoor power tools, cords and
 /// ladders, car care, camping, cycling, grills) and requests over it, typed and as
 /// said, written before the code ran on them (F1 0.904, superlatives first right

@@ -116,10 +116,15 @@ const EVERY_LISTING: usize = 20;
 /// A hit's value of a dimension for a superlative: the largest its listing offers,
 /// over the product's texts and its variants ("50 Feet", variants up to 50 feet).
 fn spec_of(h: &Hit, dim: Dim) -> Option<f64> {
+    measure_of(h, dim).map(|q| q.value)
+}
+
+/// [`spec_of`], as the quantity written.
+fn measure_of(h: &Hit, dim: Dim) -> Option<crate::catalog::specs::Quantity> {
     std::iter::once(Specs::of_product(&h.product))
         .chain(h.product.variants.iter().map(Specs::of_variant))
-        .filter_map(|s| s.max(dim).map(|q| q.value))
-        .reduce(f64::max)
+        .filter_map(|s| s.max(dim).cloned())
+        .max_by(|a, b| a.value.total_cmp(&b.value))
 }
 
 /// Hits shown after no product met the specs asked for: those whose value comes
@@ -1524,20 +1529,27 @@ impl Assistant {
         let Some(dim) = dim.filter(|d| hits.iter().any(|h| spec_of(h, *d).is_some())) else {
             return Ok(hits);
         };
-        let mut hits: Vec<(f64, Hit)> = hits
+        let mut hits: Vec<(crate::catalog::specs::Quantity, Hit)> = hits
             .into_iter()
-            .filter_map(|h| spec_of(&h, dim).map(|v| (v, h)))
+            .filter_map(|h| measure_of(&h, dim).map(|q| (q, h)))
             .collect();
         // Ties keep the relevance order.
         hits.sort_by(|a, b| {
-            let o = a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal);
+            let o = a.0.value.total_cmp(&b.0.value);
             if by.desc {
                 o.reverse()
             } else {
                 o
             }
         });
-        Ok(hits.into_iter().map(|(_, h)| h).collect())
+        // Each says its value of what they were sorted by.
+        Ok(hits
+            .into_iter()
+            .map(|(value, mut h)| {
+                h.reasons.insert(0, Reason::Measured { value });
+                h
+            })
+            .collect())
     }
 
     /// Lists hits (three on voice, a page on text) and remembers them as shown.

@@ -665,7 +665,116 @@ pub fn spec_sort(normalised: &str) -> Option<SpecSort> {
             }
         }
     }
+    if let Some((len, by)) = measure_superlative(&padded) {
+        if best.as_ref().is_none_or(|(l, _)| len > *l) {
+            best = Some((len, by));
+        }
+    }
     best.map(|(_, s)| s)
+}
+
+/// Words that ask for the most of what follows them, and whether most (else least).
+const MOST: &[(&str, bool)] = &[
+    ("most", true),
+    ("highest", true),
+    ("greatest", true),
+    ("maximum", true),
+    ("max", true),
+    ("biggest", true),
+    ("largest", true),
+    ("meisten", true),
+    ("meiste", true),
+    ("höchste", true),
+    ("höchsten", true),
+    ("größte", true),
+    ("größten", true),
+    ("least", false),
+    ("lowest", false),
+    ("fewest", false),
+    ("minimum", false),
+    ("wenigsten", false),
+    ("wenigste", false),
+    ("niedrigste", false),
+    ("niedrigsten", false),
+    ("geringste", false),
+    ("geringsten", false),
+];
+
+/// What a measure is called, beside its units, with the dimensions it may mean.
+const MEASURES: &[(&str, &[Dim])] = &[
+    ("wattage", &[Dim::Power]),
+    ("wattzahl", &[Dim::Power]),
+    ("power", &[Dim::Power]),
+    ("leistung", &[Dim::Power]),
+    (
+        "capacity",
+        &[Dim::Capacity, Dim::Energy, Dim::Storage, Dim::Volume],
+    ),
+    (
+        "kapazität",
+        &[Dim::Capacity, Dim::Energy, Dim::Storage, Dim::Volume],
+    ),
+    ("storage", &[Dim::Storage]),
+    ("speicher", &[Dim::Storage]),
+    ("speicherplatz", &[Dim::Storage]),
+    ("memory", &[Dim::Storage]),
+    ("ram", &[Dim::Storage]),
+    ("resolution", &[Dim::Resolution, Dim::Megapixels]),
+    ("auflösung", &[Dim::Resolution, Dim::Megapixels]),
+    ("brightness", &[Dim::Brightness]),
+    ("helligkeit", &[Dim::Brightness]),
+    ("cores", &[Dim::Cores]),
+    ("kerne", &[Dim::Cores]),
+    ("speed", &[Dim::DataRate, Dim::Frequency]),
+    ("bandwidth", &[Dim::DataRate]),
+    ("geschwindigkeit", &[Dim::DataRate, Dim::Frequency]),
+    ("pressure", &[Dim::Pressure]),
+    ("druck", &[Dim::Pressure]),
+    ("voltage", &[Dim::Voltage]),
+    ("spannung", &[Dim::Voltage]),
+    ("battery", &[Dim::Capacity, Dim::Energy, Dim::RunTime]),
+    ("akku", &[Dim::Capacity, Dim::Energy, Dim::RunTime]),
+    ("screen", &[Dim::Length]),
+    ("display", &[Dim::Length]),
+    ("bildschirm", &[Dim::Length]),
+];
+
+/// "the most megapixels", "highest wattage", "die meisten kerne", "lowest mah": a
+/// word asking for the most or least, then a unit or a measure's name. With the
+/// length of the phrase, to weigh it against the fixed superlatives.
+fn measure_superlative(padded: &str) -> Option<(usize, SpecSort)> {
+    let words: Vec<&str> = padded.split_whitespace().collect();
+    for (i, w) in words.iter().enumerate() {
+        let Some(&(_, desc)) = MOST.iter().find(|(m, _)| m == w) else {
+            continue;
+        };
+        // "2000 max psi", "20v max": a rating, not a wish for the most.
+        let after_a_number = i
+            .checked_sub(1)
+            .is_some_and(|b| words[b].starts_with(|c: char| c.is_ascii_digit()));
+        let Some(next) = words.get(i + 1).filter(|_| !after_a_number) else {
+            continue;
+        };
+        let dims: Vec<Dim> = match crate::catalog::specs::canonical_unit(next)
+            .and_then(crate::catalog::specs::dim_of_unit)
+        {
+            Some(d) => vec![d],
+            None => match MEASURES.iter().find(|(m, _)| m == next) {
+                Some((_, dims)) => dims.to_vec(),
+                None => continue,
+            },
+        };
+        let phrase = format!("{w} {next}");
+        return Some((
+            phrase.len(),
+            SpecSort {
+                dims,
+                desc,
+                word: phrase,
+            },
+        ));
+    }
+    None
 }
 
 #[cfg(test)]
@@ -840,5 +949,24 @@ mod tests {
         let s = spec_sort("der schnellste router").unwrap();
         assert_eq!(s.dims[0], Dim::DataRate);
         assert!(spec_sort("the cheapest cable").is_none());
+    }
+
+    #[test]
+    fn the_most_or_least_of_a_unit_or_a_measure_sorts_by_it() {
+        let s = spec_sort("which digital camera has the most megapixels").unwrap();
+        assert_eq!((s.dims, s.desc), (vec![Dim::Megapixels], true));
+        assert_eq!(s.word, "most megapixels");
+        let s = spec_sort("power bank with the highest mah").unwrap();
+        assert_eq!((s.dims, s.desc), (vec![Dim::Capacity], true));
+        let s = spec_sort("welche cpu hat die meisten kerne").unwrap();
+        assert_eq!((s.dims, s.desc), (vec![Dim::Cores], true));
+        let s = spec_sort("the heater with the lowest wattage").unwrap();
+        assert_eq!((s.dims, s.desc), (vec![Dim::Power], false));
+        // "largest battery" is the table's, the longer phrase.
+        let s = spec_sort("the phone with the biggest screen").unwrap();
+        assert_eq!(s.dims, vec![Dim::Length]);
+        // Not a wish: a rating, or the most of something no spec measures.
+        assert!(spec_sort("pressure washer 2000 max psi").is_none());
+        assert!(spec_sort("the most popular headphones").is_none());
     }
 }

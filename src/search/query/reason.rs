@@ -47,6 +47,11 @@ pub enum Reason {
         value: crate::catalog::specs::Quantity,
         wish: crate::nlu::rules::specs::SpecWish,
     },
+    /// Its value of the spec the products were sorted by ("the most megapixels":
+    /// 24.2 MP).
+    Measured {
+        value: crate::catalog::specs::Quantity,
+    },
     /// The connectors it shares with the product it must fit ("AM5", "DDR5").
     Fits {
         connectors: Vec<String>,
@@ -87,6 +92,7 @@ impl fmt::Display for Reason {
             Reason::Attribute { name, value: None } => write!(f, "{name}"),
             Reason::Without { word } => write!(f, "without {word}"),
             Reason::Spec { value, wish } => write!(f, "{value} {wish}"),
+            Reason::Measured { value } => write!(f, "{value}"),
             Reason::Fits { connectors } => write!(f, "fits {}", connectors.join(", ")),
             Reason::Model { token } => write!(f, "model {token}"),
             Reason::Matched { term } => write!(f, "matched \"{term}\""),
