@@ -327,7 +327,7 @@ const NOT_HEADS: &[&str] = &[
 
 /// Whether a word is one of [`REQUEST_NOUNS`], in an English or German plural
 /// ("offers", "angebote", "artikeln").
-fn is_request_noun(word: &str) -> bool {
+pub fn is_request_noun(word: &str) -> bool {
     let w = fold(word);
     let one = singular(&w);
     let listed = std::iter::once(one.as_str())
@@ -721,7 +721,15 @@ pub fn upper_shelf_kinds(title: &str, category: &[String]) -> Vec<String> {
     ) else {
         return Vec::new();
     };
-    let words = title_words(title);
+    // The title up to what it is for: a "… Lens … for Nikon DSLR Cameras" on
+    // "Camera Lenses" is no camera.
+    let lower = format!(" {} ", title.to_lowercase());
+    let own = [" for ", " compatible ", " fits ", " für "]
+        .iter()
+        .filter_map(|m| lower.find(m))
+        .min()
+        .map_or(lower.as_str(), |at| &lower[..at]);
+    let words = title_words(own);
     let leaf_words = title_words(leaf);
     let mut out: Vec<String> = Vec::new();
     for level in middle {
@@ -1040,6 +1048,11 @@ mod tests {
         assert!(upper_shelf_kinds(
             "Memphis Audio 35\" 10-Speaker ATV/UTV Sound Bar Bundle",
             &path("Electronics > Home Audio > Speakers > Sound Bars")
+        )
+        .is_empty());
+        assert!(upper_shelf_kinds(
+            "Nikon AF-S FX NIKKOR 50mm f/1.4G Lens with Auto Focus for Nikon DSLR Cameras",
+            &path("Electronics > Camera & Photo > Lenses > Camera Lenses > SLR Camera Lenses")
         )
         .is_empty());
         assert!(upper_shelf_kinds(

@@ -472,8 +472,10 @@ impl ProductIndex {
             crate::nlu::rules::specs::without_specs(normalised)
                 .split_whitespace()
                 .map(|w| {
+                    // "thing" is no misspelt "thong".
                     let phrasing = crate::nlu::language::is_common_word(w)
-                        || crate::nlu::understand::is_phrasing(w);
+                        || crate::nlu::understand::is_phrasing(w)
+                        || crate::catalog::kind::is_request_noun(w);
                     match (!phrasing).then(|| typo_of(&speller, w)).flatten() {
                         Some(c) => {
                             corrected = true;

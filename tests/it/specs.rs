@@ -1089,6 +1089,27 @@ fn the_most_of_a_unit_sorts_by_it_and_says_each_value() {
     assert_eq!(ids(&out).first().copied(), Some("T120"), "{}", out.reply);
 }
 
+/// A superlative that names no product orders the whole catalogue: "cheapest thing
+/// you sell" was read as a misspelt "thong", and "whats the cheapest you have" was
+/// ordered among a few products its words found.
+#[test]
+fn the_cheapest_of_anything_is_the_catalogues_cheapest() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    let out = say(
+        &a,
+        None,
+        "c-dearest",
+        "what is the most expensive thing you sell",
+    );
+    assert_eq!(ids(&out).first().copied(), Some("T134"), "{}", out.reply);
+    let out = say(&a, None, "c-cheapest", "whats the cheapest you have");
+    assert!(!out.products.is_empty(), "{}", out.reply);
+    for id in ids(&out) {
+        assert!(["T083", "T094", "T100"].contains(&id), "{}", out.reply);
+    }
+}
+
 /// A sixth catalogue (outdoor_catalog.jsonl: garden, outdoor power tools, cords and
 /// ladders, car care, camping, cycling, grills) and requests over it, typed and as
 /// said, written before the code ran on them (F1 0.904, superlatives first right

@@ -321,6 +321,50 @@ fn best_matched_but(hits: Vec<Hit>, phrase: &str) -> Vec<Hit> {
     }
 }
 
+/// Whether a search's words name no product: phrasing, a superlative, "product",
+/// "thing" ("whats the cheapest thing you sell").
+fn names_nothing(text: &str) -> bool {
+    const ABOUT_THE_SHOP: &[&str] = &[
+        "sell",
+        "sells",
+        "selling",
+        "carry",
+        "got",
+        "whats",
+        "your",
+        "you",
+        "something",
+        "anything",
+        "everything",
+        "stuff",
+        "store",
+        "shop",
+        "laden",
+        "verkauft",
+        "verkaufst",
+        "etwas",
+        "irgendwas",
+        "euer",
+        "eure",
+        "euren",
+        "eurem",
+        "habt",
+        "alles",
+        "sache",
+        "sachen",
+        "dinge",
+        "ding",
+        "zeug",
+    ];
+    text.split_whitespace().all(|said| {
+        let w = crate::catalog::text::fold(said);
+        crate::nlu::language::is_common_word(&w)
+            || crate::catalog::kind::is_request_noun(&w)
+            || crate::nlu::rules::is_superlative_word(&said.to_lowercase())
+            || ABOUT_THE_SHOP.contains(&w.as_str())
+    })
+}
+
 /// [`best_matched`] among the listings of each named model: "anker 313 wireless
 /// charger" is not the Anker 313 wall charger, and in "epson home cinema 2250, acer
 /// p6500 and sony srs-xb33" the Acer's two words do not lose to the Epson's four.
@@ -716,8 +760,7 @@ impl Assistant {
             (Sort::PriceAsc | Sort::PriceDesc, _) => {
                 let q = state.search.query();
                 let (offset, desc) = (q.offset, state.search.sort == Sort::PriceDesc);
-                let hits = self.best_by_price(q, desc)?;
-                let total = hits.len();
+                let (hits, total) = self.best_by_price(q, desc)?;
                 let key = |h: &Hit| h.price as f64;
                 crate::search::SearchResults {
                     hits: page_of_best(hits, offset, wanted, &mut first_shown, key),
@@ -872,7 +915,7 @@ impl Assistant {
                 price_max: None,
                 ..state.search.query()
             };
-            let hits = self.best_by_price(q, false)?;
+            let (hits, _) = self.best_by_price(q, false)?;
             if let Some(first) = hits.first() {
                 let dropped = Relaxation::Price {
                     max: Money::new(max, &first.currency),
@@ -1322,7 +1365,12 @@ impl Assistant {
                     .shop
                     .names_model_only_as_fit(&crate::catalog::text::fold(m))
         };
-        if kind.is_none() && !models.is_empty() && models.iter().all(fits_only) {
+        // "something compatible with my dell latitude e6430" asks for what fits it.
+        let asks_what_fits = fits_word().find(&u.normalised).is_some_and(|m| {
+            let after = crate::catalog::text::fold(&u.normalised[m.end()..]);
+            models.iter().any(|model| after.contains(model.as_str()))
+        });
+        if kind.is_none() && !models.is_empty() && !asks_what_fits && models.iter().all(fits_only) {
             return Some((asked_model_phrase(&u.normalised, &models), None));
         }
         let (asked, carried) = match self.carried(u) {
@@ -1495,7 +1543,29 @@ impl Assistant {
 
     /// The best matches of `q` (see [`best_matched`]), ordered by price (cheapest
     /// first, or dearest).
-    pub(super) fn best_by_price(&self, q: SearchQuery, desc: bool) -> Result<Vec<Hit>, TurnError> {
+    /// A request that names nothing ("whats the cheapest you have", "your most
+    /// expensive product") orders the whole catalogue.
+    /// With the hits, how many products matched in all.
+    pub(super) fn best_by_price(
+        &self,
+        q: SearchQuery,
+        desc: bool,
+    ) -> Result<(Vec<Hit>, usize), TurnError> {
+        if names_nothing(&q.text) && q.models.is_empty() {
+            let q = SearchQuery {
+                text: String::new(),
+                limit: BEST_POOL,
+                offset: 0,
+                sort: if desc {
+                    Sort::PriceDesc
+                } else {
+                    Sort::PriceAsc
+                },
+                ..q
+            };
+            let found = self.find(&q)?;
+            return Ok((found.hits, found.total));
+        }
         let mut hits = best_matched(self.pool(q)?);
         // Ties in price keep the relevance order.
         if desc {
@@ -1503,7 +1573,8 @@ impl Assistant {
         } else {
             hits.sort_by_key(|h| h.price);
         }
-        Ok(hits)
+        let total = hits.len();
+        Ok((hits, total))
     }
 
     /// The products of `q` ordered by a spec (largest first, or smallest): over the
@@ -1785,7 +1856,22 @@ impl Assistant {
 
 #[cfg(test)]
 mod tests {
-    use super::{asks_for_every, most_fitting, with_ideas_first};
+    use super::{asks_for_every, most_fitting, names_nothing, with_ideas_first};
+
+    #[test]
+    fn a_request_for_the_cheapest_of_anything_names_nothing() {
+        for text in [
+            "whats the cheapest you have",
+            "cheapest thing you sell",
+            "your most expensive product",
+            "was ist das günstigste produkt",
+        ] {
+            assert!(names_nothing(text), "{text}");
+        }
+        for text in ["cheapest hdmi cable", "the most expensive projector"] {
+            assert!(!names_nothing(text), "{text}");
+        }
+    }
 
     #[test]
     fn all_asks_for_every_product_only_where_it_is_said_of_them() {
