@@ -408,6 +408,33 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
         {
             continue;
         }
+        // "9500L Movie Projector", "1200L LED Flashlight": lumens, as marketplace
+        // titles of lights write them; no light holds litres by the thousand.
+        let light = || {
+            let lower = text.to_lowercase();
+            [
+                "projector",
+                "lumen",
+                "flashlight",
+                "headlamp",
+                "lamp",
+                "light",
+                "led",
+                "bulb",
+                "beamer",
+            ]
+            .iter()
+            .any(|w| lower.contains(w))
+        };
+        let canonical = if canonical == "l"
+            && u.as_str() == "L"
+            && parse_number(num.as_str()).is_some_and(|n| n >= 500.0)
+            && light()
+        {
+            "lm"
+        } else {
+            canonical
+        };
         // "128M large memory", "16M Flash": mega-, of memory, not metres.
         let memory_words = ["memory", "ram", "rom", "flash", "storage", "cache", "bytes"];
         if canonical == "m"
@@ -1150,6 +1177,10 @@ mod tests {
         // Megabytes of memory written with a bare M.
         assert!(read("nRF52840+128M large memory, 16M Flash").is_empty());
         assert_eq!(read("HDMI Cable 5M Long").len(), 1);
+        // Lumens written with an L on a light; litres elsewhere.
+        let q = read("5G WiFi 9500L Movie Projector");
+        assert_eq!((q[0].0, q[0].1), (Dim::Brightness, 9500.0));
+        assert_eq!(read("Rain Barrel 1000L")[0].0, Dim::Volume);
         // Networks, sizes, versions and model numbers.
         assert!(read("Dual Band 2.4G and 5G, size M, HDMI 2.0, P6500").is_empty());
         assert!(read("Pack of 3, 720 pieces, 3-in-1 Charger, 2 in stock").is_empty());
