@@ -1454,3 +1454,23 @@ fn an_article_before_a_second_kind_counts_a_second_product() {
     );
     assert!(chargers.contains(&"T084"), "{}", out.reply);
 }
+
+#[test]
+fn a_second_product_the_shop_lacks_is_said_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant(dir.path());
+    // The shop has power banks but no toasters: the toaster is its own target, said
+    // missing, and no word of it narrows the power banks.
+    let out = say(&a, None, "c1", "a power bank and a toaster");
+    assert_eq!(
+        out.understanding.targets,
+        ["power bank", "toaster"],
+        "{}",
+        out.reply
+    );
+    assert_eq!(ids(&out), ["PB1"], "{}", out.reply);
+    assert!(out.reply.contains("“toaster”"), "{}", out.reply);
+    // Without an article the words stay one request.
+    let out = say(&a, None, "c2", "power bank toaster");
+    assert!(out.understanding.targets.is_empty(), "{}", out.reply);
+}

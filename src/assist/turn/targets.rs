@@ -228,12 +228,22 @@ impl Assistant {
             // A part names products by a kind or model the catalogue knows, or by
             // words one of its products has all of (a catalogue of German titles,
             // whose kinds are not known; a kind too rare to count as one).
+            // "kopfhörer und eine hülle dafür" where the shop has no cases: another
+            // product counted by its article, to be said missing, not a word of the
+            // headphones.
+            let counted_thing = !targets.is_empty()
+                && part
+                    .split_whitespace()
+                    .next()
+                    .is_some_and(|w| crate::nlu::rules::specs::ARTICLES.contains(&w))
+                && crate::nlu::lexicon::Lexicon::get().names_a_thing(&head(&part));
             let names = !constraint
                 && short
                 && (!models.is_empty()
                     || ((!english || self.heads_titles(&head(&part)))
                         && (kind.is_some() || self.has_all_words(lang, &part)))
-                    || (english && self.names_a_line(&part)));
+                    || (english && self.names_a_line(&part))
+                    || counted_thing);
             let joined = targets
                 .last()
                 .is_some_and(|prev| self.one_product(prev, &part));
