@@ -185,8 +185,9 @@ pub enum CartFact {
     /// The product's size or colour is open; the next message that names one adds it.
     WhichVersion {
         product: Arc<Product>,
-        /// The versions that fit what the shopper chose, by the open options only.
-        options: Vec<String>,
+        /// The versions that fit what the shopper chose, by the open options only
+        /// (size, colour), as the catalogue writes them.
+        options: Vec<(Option<String>, Option<String>)>,
     },
     Added {
         product: Arc<Product>,

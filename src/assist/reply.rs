@@ -294,7 +294,11 @@ impl Reply<'_> {
         match c {
             CartFact::WhichVersion { product, options } => self.t(
                 "which_version",
-                json!({"title": title(product, self.lang), "options": options.join(", ")}),
+                json!({"title": title(product, self.lang), "options": options
+                    .iter()
+                    .map(|(size, color)| size_and_color(size, color, " ", self.lang))
+                    .collect::<Vec<_>>()
+                    .join(", ")}),
             ),
             CartFact::Added {
                 product,
@@ -620,6 +624,59 @@ mod tests {
         assert_eq!(color_in("Midnight", Language::En), "Midnight");
         assert_eq!(color_in("Schwarz", Language::De), "Schwarz");
         assert_eq!(color_in("black", Language::En), "black");
+    }
+
+    #[test]
+    fn an_unstated_order_quotes_a_phrase_and_a_version_question_speaks_the_language() {
+        let templates = Templates::load(None).unwrap();
+        let de = Reply {
+            templates: &templates,
+            lang: Language::De,
+            channel: Channel::Text,
+        };
+        let en = Reply {
+            lang: Language::En,
+            ..de
+        };
+        let unstated = |word: &str| {
+            Fact::Discover(Discover::SortUnstated {
+                word: word.to_string(),
+            })
+        };
+        assert_eq!(
+            de.line(&unstated("schnellste")),
+            "Welches das schnellste ist, kann ich nicht sagen – keines gibt es an."
+        );
+        assert_eq!(
+            de.line(&unstated("meiste leistung")),
+            "Nach „meiste leistung“ kann ich sie nicht ordnen – keines gibt es an."
+        );
+        assert_eq!(
+            en.line(&unstated("most wattage")),
+            "I can't order them by “most wattage”: none of them states it."
+        );
+        let product: Product = serde_json::from_value(json!({
+            "id": "P1", "title": "T-Shirt Fjord", "price": 899, "currency": "EUR"
+        }))
+        .unwrap();
+        let product = std::sync::Arc::new(product);
+        let which = Fact::Cart(CartFact::WhichVersion {
+            product,
+            options: vec![
+                (Some("S".into()), Some("Dunkelblau".into())),
+                (Some("M".into()), Some("Schwarz".into())),
+            ],
+        });
+        assert!(
+            en.line(&which).ends_with("Available: S dark blue, M black."),
+            "{}",
+            en.line(&which)
+        );
+        assert!(
+            de.line(&which).ends_with("Verfügbar: S Dunkelblau, M Schwarz."),
+            "{}",
+            de.line(&which)
+        );
     }
 
     #[test]

@@ -515,6 +515,39 @@ fn pointing_at_a_shown_product_adds_it_as_shown_or_asks_only_what_is_open() {
 }
 
 #[test]
+fn the_cheapest_found_and_added_in_one_message_is_the_version_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant_in(dir.path());
+    // Power banks come in 10000 and 20000 mAh: an amount, not a fit, so the version
+    // shown as the cheapest goes into the cart and the order is only proposed.
+    let mut t = Talk::new(&a, Some("c-cheapest".into()), Channel::Text);
+    let out = t.say("die günstigste powerbank in den warenkorb und dann zur kasse");
+    let first = out.products.first().expect(&out.reply);
+    let cart = out.cart.as_ref().expect(&out.reply);
+    assert_eq!(cart.items.len(), 1, "{}", out.reply);
+    assert_eq!(cart.items[0].item.product_id, first.id);
+    assert_eq!(cart.items[0].item.variant_id, first.variant.id);
+    assert!(out.actions.iter().any(|x| x["type"] == "checkout.proposed"));
+    assert!(!out.actions.iter().any(|x| x["type"] == "order.placed"));
+
+    // A T-shirt's size is a fit nobody named: asked, with its colours in the
+    // conversation's language.
+    let mut t = Talk::new(&a, Some("c-shirt".into()), Channel::Text);
+    let out = t.say("add the cheapest t-shirt to my cart");
+    assert!(
+        out.cart.is_none() || out.cart.as_ref().unwrap().items.is_empty(),
+        "{}",
+        out.reply
+    );
+    let offered = out.reply.split("Available: ").nth(1).expect(&out.reply);
+    assert!(
+        !offered.contains("Schwarz") && !offered.contains("Rot"),
+        "{}",
+        out.reply
+    );
+}
+
+#[test]
 fn handoff_on_request_records_the_conversation() {
     let dir = tempfile::tempdir().unwrap();
     let a = assistant_in(dir.path());

@@ -54,7 +54,6 @@ impl Assistant {
             seen.dedup();
             seen.len() > 1
         };
-        let size_open = sizes.is_empty() && differ(|v| v.size.as_ref());
         let color_open = colors.is_empty() && differ(|v| v.color.as_ref());
         let shown = state
             .shown
@@ -62,8 +61,16 @@ impl Assistant {
             .chain(state.focused.as_ref())
             .find(|s| s.id == p.id)
             .and_then(|s| s.variant_id.as_deref())
-            .filter(|_| !size_open)
             .and_then(|id| fits.iter().find(|v| v.id == id));
+        // A size that is an amount (10000 / 20000 mAh, 250 / 500 g, 20 / 30 l) is a
+        // version the shown one stands for, not a fit nobody named (M or L, a shoe's
+        // 42, a duvet's 135 x 200 cm): the shown one is added.
+        let amounts = shown.is_some()
+            && fits
+                .iter()
+                .all(|v| v.size.as_deref().is_some_and(is_amount));
+        let size_open = sizes.is_empty() && !amounts && differ(|v| v.size.as_ref());
+        let shown = shown.filter(|_| !size_open);
         // The listing's own version: "LINDY 36920 0.5m … Cable" is the 0.5 m one of
         // its five lengths, and naming the listing names it.
         let titled = {
@@ -96,19 +103,15 @@ impl Assistant {
             } else {
                 stocked
             };
-            let mut options: Vec<String> = offer
+            let mut options: Vec<(Option<String>, Option<String>)> = offer
                 .iter()
                 .map(|v| {
-                    [
+                    (
                         v.size.clone().filter(|_| size_open),
                         v.color.clone().filter(|_| color_open),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" ")
+                    )
                 })
-                .filter(|s| !s.is_empty())
+                .filter(|(s, c)| s.is_some() || c.is_some())
                 .collect();
             let mut seen = std::collections::HashSet::new();
             options.retain(|o| seen.insert(o.clone()));
@@ -265,6 +268,33 @@ impl Assistant {
 
 /// Whether a product's title names this version: each of its size and colour (at
 /// least one, two characters or more) is in the title as words of their own.
+/// "10000 mAh", "500 g", "0,75 l", "45 W", "2 Personen": a number and a unit of an
+/// amount (capacity, energy, power, storage, weight, volume, people), not of a length.
+fn is_amount(size: &str) -> bool {
+    use crate::catalog::specs::{canonical_unit, dim_of_unit, Dim};
+    let size = size.trim();
+    let digits = size
+        .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
+        .unwrap_or(size.len());
+    let (number, unit) = size.split_at(digits);
+    !number.is_empty()
+        && number.replace(',', ".").parse::<f64>().is_ok()
+        && canonical_unit(unit.trim())
+            .and_then(dim_of_unit)
+            .is_some_and(|d| {
+                matches!(
+                    d,
+                    Dim::Capacity
+                        | Dim::Energy
+                        | Dim::Power
+                        | Dim::Storage
+                        | Dim::Weight
+                        | Dim::Volume
+                        | Dim::People
+                )
+            })
+}
+
 fn title_names_version(title: &str, v: &crate::catalog::Variant) -> bool {
     let title = format!(
         " {} ",
@@ -283,7 +313,7 @@ fn title_names_version(title: &str, v: &crate::catalog::Variant) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::title_names_version;
+    use super::{is_amount, title_names_version};
     use crate::catalog::Variant;
 
     fn v(size: Option<&str>, color: Option<&str>) -> Variant {
@@ -294,6 +324,33 @@ mod tests {
             stock: 1,
             price: None,
             gtin: None,
+        }
+    }
+
+    #[test]
+    fn an_amount_is_a_number_and_a_unit_of_how_much() {
+        for size in [
+            "10000 mAh",
+            "500 g",
+            "0,75 l",
+            "45 W",
+            "2 Personen",
+            "20000mAh",
+            "1 TB",
+        ] {
+            assert!(is_amount(size), "{size}");
+        }
+        for size in [
+            "M",
+            "XL",
+            "42",
+            "135 x 200 cm",
+            "2 m",
+            "Größe 4",
+            "20 Beutel",
+            "W32 L34",
+        ] {
+            assert!(!is_amount(size), "{size}");
         }
     }
 
