@@ -668,12 +668,14 @@ mod tests {
             ],
         });
         assert!(
-            en.line(&which).ends_with("Available: S dark blue, M black."),
+            en.line(&which)
+                .ends_with("Available: S dark blue, M black."),
             "{}",
             en.line(&which)
         );
         assert!(
-            de.line(&which).ends_with("Verfügbar: S Dunkelblau, M Schwarz."),
+            de.line(&which)
+                .ends_with("Verfügbar: S Dunkelblau, M Schwarz."),
             "{}",
             de.line(&which)
         );

@@ -46,6 +46,10 @@ pub struct Profile {
     /// whole title, folded ("regenjacke" of "Regenjacke Nordkap"): what it may share
     /// with other products of its type.
     pub stems: Vec<String>,
+    /// A line's names with a number its English title gives them, "line number",
+    /// folded ("flip 4" of "Cable for TCL Flip Pro, Flip, Alcatel Go Flip 4"), not a
+    /// number with its unit ("Cable 6 Feet").
+    pub numbered_lines: Vec<String>,
 }
 
 /// The most leading words of a title that may name its product type.
@@ -192,8 +196,41 @@ impl Profile {
                 .map(plain_words)
                 .filter(|b| !b.is_empty()),
             stems: title_stems(&p.title),
+            numbered_lines: if english {
+                numbered_lines(&p.title)
+            } else {
+                Vec::new()
+            },
         }
     }
+}
+
+/// "flip 4" of "… Alcatel Go Flip 4", "charge 5" of "JBL Charge 5 Portable …": a line
+/// word right before a number of one or two digits that no unit follows, folded.
+fn numbered_lines(title: &str) -> Vec<String> {
+    let tokens: Vec<&str> = title
+        .split(|c: char| !(c.is_alphanumeric() || c == '.'))
+        .map(|t| t.trim_matches('.'))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for (i, pair) in tokens.windows(2).enumerate() {
+        let (line, number) = (pair[0], pair[1]);
+        let unit_after = tokens
+            .get(i + 2)
+            .is_some_and(|u| crate::catalog::specs::canonical_unit(u).is_some());
+        if (1..=2).contains(&number.len())
+            && number.chars().all(|c| c.is_ascii_digit())
+            && is_line_word(line)
+            && !unit_after
+        {
+            let key = format!("{} {number}", fold(line));
+            if !out.contains(&key) {
+                out.push(key);
+            }
+        }
+    }
+    out
 }
 
 /// Whether a word is written in camel case, as brands name their lines ("iPad",
@@ -552,6 +589,9 @@ pub struct Vocabulary {
     /// How many products of each kind are on a shelf of each kind, keyed "kind
     /// shelf" ([`Profile::kinds_on_shelf`]).
     kind_shelves: HashMap<String, usize>,
+    /// How many English titles give each line a number, keyed "line number"
+    /// ([`Profile::numbered_lines`]).
+    numbered_lines: HashMap<String, usize>,
     products: usize,
     english: usize,
 }
@@ -595,6 +635,9 @@ impl Vocabulary {
         for k in p.kinds_on_shelf() {
             *self.kind_shelves.entry(k).or_default() += 1;
         }
+        for l in &p.numbered_lines {
+            *self.numbered_lines.entry(l.clone()).or_default() += 1;
+        }
     }
 
     pub fn remove(&mut self, p: &Profile) {
@@ -624,6 +667,7 @@ impl Vocabulary {
             (&mut self.leads, leads),
             (&mut self.mentions, &p.words),
             (&mut self.stems, &p.stems),
+            (&mut self.numbered_lines, &p.numbered_lines),
         ] {
             for w in words {
                 if let Some(n) = map.get_mut(w) {
@@ -1136,19 +1180,25 @@ impl Vocabulary {
             };
             // "jbl charge 4" where the shop has the Charge 5: another number of a
             // line its titles have.
+            // "jbl flip 5" where a title lists the "Go Flip 4" late in it: a number
+            // titles give the line, too.
             let of_a_known_line = || {
+                let line = fold(words[i - 1]);
                 letters == 0
                     && (1..=2).contains(&digits)
-                    && i > 0
                     && is_line_word(words[i - 1])
-                    && self.models.keys().any(|k| {
-                        k.strip_prefix(fold(words[i - 1]).as_str())
+                    && (self.models.keys().any(|k| {
+                        k.strip_prefix(line.as_str())
                             .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
-                    })
+                    }) || self.numbered_lines.keys().any(|k| {
+                        k.strip_prefix(line.as_str())
+                            .is_some_and(|n| n.starts_with(' '))
+                    }))
+                    && !self.numbered_lines.contains_key(&format!("{line} {w}"))
             };
             let model_like = (letters > 0 && digits >= 2)
                 || (letters == 0 && digits >= 3 && after_a_name())
-                || of_a_known_line();
+                || (i > 0 && of_a_known_line());
             // "144hz", "240fps", "12v": a number with a unit written on to it.
             let unit_on = {
                 let suffix = w.trim_start_matches(|c: char| c.is_ascii_digit());
@@ -1898,6 +1948,8 @@ mod tests {
             "Sony WH-1000XM4 Wireless Headphones",
             "Anker 313 Wireless Charger (Pad)",
             "JBL Charge 5 Portable Waterproof Speaker, 2 Pack",
+            "Type-C USB Charger Cable for TCL Flip Pro, Flip, Alcatel Go Flip 4",
+            "USB Cable 6 Feet, Braided",
         ] {
             v.add(&listing(title, "Speakers"));
         }
@@ -1912,6 +1964,11 @@ mod tests {
             vec!["5090"]
         );
         assert_eq!(v.unknown_models("samsung galaxy a99", uses), vec!["a99"]);
+        // A line a title numbers late in it ("Go Flip 4") has no other numbers; a
+        // length's number ("Cable 6 Feet") numbers no line.
+        assert_eq!(v.unknown_models("jbl flip 5", uses), vec!["5"]);
+        assert!(v.unknown_models("alcatel flip 4", uses).is_empty());
+        assert!(v.unknown_models("usb cable 3", uses).is_empty());
         // Known models, however written, are not unknown.
         for known in [
             "sony srs-xb33",
