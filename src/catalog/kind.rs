@@ -505,12 +505,36 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
             let after_slash = n == 0 && opened == Some('/');
             let mut words = Vec::new();
             let mut broke_at: Option<String> = None;
-            for w in piece.split_whitespace() {
+            let raw: Vec<&str> = piece.split_whitespace().collect();
+            let mut skip = 0;
+            for (k, w) in raw.iter().enumerate() {
                 let clean = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
                 if clean.is_empty() {
                     continue;
                 }
                 let folded = fold(clean);
+                // "… Gold Plated Cord Male to Male Video Audio": the ends a cable
+                // has come after its name, and what follows is what it carries.
+                // "Male to Female USB Extension Cable": before the name, they are
+                // passed over.
+                let gender = |w: &str| {
+                    let w = fold(w.trim_matches(|c: char| !c.is_alphanumeric()));
+                    w == "male" || w == "female"
+                };
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                if gender(clean) && raw.get(k + 1).is_some_and(|n| n.eq_ignore_ascii_case("to")) {
+                    if words.iter().any(|w: &String| may_head(w)) {
+                        broke_at = Some("with".to_string());
+                        break;
+                    }
+                    if raw.get(k + 2).is_some_and(|n| gender(n)) {
+                        skip = 2;
+                        continue;
+                    }
+                }
                 // "Plus" after a model is part of its name ("Crucial P3 Plus 4TB
                 // … SSD", "iPhone 15 Plus"), not a second thing.
                 let names_a_model = folded == "plus"
@@ -1178,6 +1202,18 @@ mod tests {
             vec!["band", "strap"]
         );
         assert_eq!(title_kinds("20x50", Some("Binoculars")), vec!["binocular"]);
+        // A cable's ends come after its name: the cord is what it is.
+        assert_eq!(
+            title_kinds(
+                "yanw 12' 3-RCA Gold Plated Cord Male to Male Video Audio for PC TV CAM DVD VCR",
+                None
+            ),
+            vec!["cord"]
+        );
+        assert_eq!(
+            title_kinds("Male to Female USB Extension Cable", None),
+            vec!["cable"]
+        );
         // A unit ends a phrase without being what the product is.
         assert_eq!(
             title_kinds("Moisturizing Conditioner, 16 Oz", None),

@@ -230,6 +230,8 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "meter" | "meters" | "metre" | "metres" | "metern" => "m",
         "ft" | "feet" | "foot" | "fuß" | "fuss" => "ft",
         "in" | "inch" | "inches" | "zoll" | "\"" | "”" | "''" => "in",
+        // "yanw 12' 3-RCA Cord": a foot's prime.
+        "'" | "’" => "ft",
         "mb" => "MB",
         "gb" | "gigabyte" | "gigabytes" => "GB",
         "tb" | "terabyte" | "terabytes" => "TB",
@@ -306,7 +308,7 @@ fn number_unit_re() -> &'static Regex {
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
             r"ounces?|millilit(?:er|re)s?|lit(?:er|re)s?|quarts?|qt|gallons?|gal|",
             r"lumens?|lm|hours?|hrs?|stunden|std|minutes?|minuten|mins?|days?|tagen?|tage|",
-            r"mah|ah|mbps|gbps|mbit|mhz|ghz|khz|hz|hertz|kw|wh|mm|cm|ft|in|mb|gb|tb|mp|kg|lbs?|oz|ml|m|w|v|p|k|g|l|h|a|\x22|”)",
+            r"mah|ah|mbps|gbps|mbit|mhz|ghz|khz|hz|hertz|kw|wh|mm|cm|ft|in|mb|gb|tb|mp|kg|lbs?|oz|ml|m|w|v|p|k|g|l|h|a|\x22|”|''|'|’)",
             r"(?:$|[^\w])"
         ))
         .expect("spec regex compiles")
@@ -986,6 +988,20 @@ mod tests {
             read("Kasa Smart Light Bulb KL125, A19, 800 lm"),
             vec![(Dim::Brightness, 800.0, "lm".to_string())]
         );
+    }
+
+    #[test]
+    fn a_prime_after_a_number_is_feet_and_two_are_inches() {
+        assert_eq!(
+            read("yanw 12' 3-RCA Gold Plated Cord Male to Male"),
+            vec![(Dim::Length, 3.658, "ft".to_string())]
+        );
+        assert_eq!(
+            read("Monitor 27'' IPS"),
+            vec![(Dim::Length, 0.686, "in".to_string())]
+        );
+        // An apostrophe of a word is no unit.
+        assert!(read("Men's 90's Retro Shirt").is_empty());
     }
 
     #[test]

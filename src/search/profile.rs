@@ -1046,8 +1046,11 @@ impl Vocabulary {
             // no title has it as one model, it is asked by line and number
             // ([`Self::requested_lines`]).
             let suffixes = model_suffixes(words.get(i + 2..).unwrap_or_default());
+            // "a 12 foot rca cord": a number with its unit is a length, not the
+            // "A12" of a Galaxy.
             let joined = words
                 .get(i + 1)
+                .filter(|_| !number_with_unit(&words, i + 1))
                 .map(|next| (fold(&format!("{w}{next}")), MODEL_SUFFIXES.contains(next)))
                 .and_then(|(j, suffix)| {
                     if suffixes.is_empty() {
@@ -1361,6 +1364,18 @@ const AFTER_THE_PRODUCT: &[&str] = &[
 
 /// The words of a request that may name a model, with their places: not a price,
 /// a size, an option's value nor a quantity with its unit.
+/// Whether the word at `i` is a number with its unit after it ("650 watt", "27
+/// inch"; "4070 in stock" is no length).
+fn number_with_unit(words: &[&str], i: usize) -> bool {
+    let w = words[i];
+    words.get(i + 1).is_some_and(|_| {
+        let after = words[i + 1..words.len().min(i + 3)].join(" ");
+        crate::catalog::specs::quantities(&format!("{w} {after}"))
+            .iter()
+            .any(|(_, r)| r.start == 0 && r.end > w.len())
+    })
+}
+
 fn model_candidates<'a>(words: &[&'a str]) -> Vec<(usize, &'a str)> {
     let mut out = Vec::new();
     for (i, w) in words.iter().enumerate() {
@@ -1378,12 +1393,7 @@ fn model_candidates<'a>(words: &[&'a str]) -> Vec<(usize, &'a str)> {
         let option_value = i > 0 && OPTION_WORDS.contains(&words[i - 1]);
         // "650 watt", "27 inch": a number with its unit after it is a spec.
         // The word after the unit too: "4070 in stock" is no length.
-        let with_unit = words.get(i + 1).is_some_and(|_| {
-            let after = words[i + 1..words.len().min(i + 3)].join(" ");
-            crate::catalog::specs::quantities(&format!("{w} {after}"))
-                .iter()
-                .any(|(_, r)| r.start == 0 && r.end > w.len())
-        });
+        let with_unit = number_with_unit(words, i);
         if option_value
             || with_unit
             || size_like(w)
@@ -1955,6 +1965,10 @@ mod tests {
         }
         let uses = |w: &str| ["sony", "anker", "rtx", "the", "charger", "speaker"].contains(&w);
         assert_eq!(v.requested_models("jbl charge 5"), vec!["charge5"]);
+        // An article before a length is no Galaxy "A12".
+        v.add(&listing("Case for Samsung Galaxy A12 5G", "Cases"));
+        assert!(v.requested_models("a 12 foot rca cord").is_empty());
+        assert_eq!(v.requested_models("galaxy a12 case"), vec!["a12"]);
         assert_eq!(v.unknown_models("jbl charge 4", uses), vec!["4"]);
         assert!(v.unknown_models("jbl charge 5", uses).is_empty());
         assert_eq!(v.unknown_models("sony srs-xb43", uses), vec!["srs-xb43"]);

@@ -1474,3 +1474,25 @@ fn a_second_product_the_shop_lacks_is_said_missing() {
     let out = say(&a, None, "c2", "power bank toaster");
     assert!(out.understanding.targets.is_empty(), "{}", out.reply);
 }
+
+#[test]
+fn a_cord_is_a_cable_and_a_prime_is_feet() {
+    let (_dir, a) = assistant_over(
+        r#"{"id":"R8","title":"8' FT RCA Cable 3 RCA Males Each End Composite Audio Video","price":1151,"currency":"USD","language":"en","category":["Electronics","RCA Cables"],"variants":[{"id":"R8-1","stock":3}]}
+{"id":"R12","title":"yanw 12' 3-RCA Gold Plated Cord Male to Male Video Audio for PC TV CAM DVD VCR","price":1399,"currency":"USD","language":"en","category":["Electronics","RCA Cables"],"variants":[{"id":"R12-1","stock":3}]}
+{"id":"GC","title":"Case for Samsung Galaxy A12 5G with Screen Protector","price":699,"currency":"USD","language":"en","category":["Electronics","Cases"],"variants":[{"id":"GC-1","stock":3}]}
+"#,
+    );
+    // The 12' cord is the one longer than 10 feet; an article before the length
+    // names no Galaxy A12.
+    for text in ["rca cable longer than 10 feet", "a 12 foot rca cord"] {
+        let out = say(&a, None, "c1", text);
+        assert_eq!(ids(&out), ["R12"], "{text}: {}", out.reply);
+    }
+    let out = say(&a, None, "c1", "the longest rca cable");
+    assert_eq!(ids(&out)[0], "R12", "{}", out.reply);
+    let out = say(&a, None, "c1", "rca cables");
+    let mut got = ids(&out);
+    got.sort();
+    assert_eq!(got, ["R12", "R8"], "{}", out.reply);
+}
