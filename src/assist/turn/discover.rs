@@ -185,10 +185,12 @@ fn superlative_count(normalised: &str) -> usize {
     let words: Vec<&str> = normalised.split_whitespace().collect();
     for (i, w) in words.iter().enumerate() {
         if crate::nlu::rules::is_superlative_word(w) {
-            if let Some(n) = i
-                .checked_sub(1)
-                .and_then(|j| words[j].parse::<usize>().ok())
-            {
+            // "the 3 cheapest", "the two cheapest", "die drei günstigsten".
+            if let Some(n) = i.checked_sub(1).and_then(|j| {
+                crate::nlu::numbers::digits_for_words(words[j])
+                    .parse::<usize>()
+                    .ok()
+            }) {
                 return n.clamp(1, PAGE);
             }
         }
@@ -1856,7 +1858,15 @@ impl Assistant {
 
 #[cfg(test)]
 mod tests {
-    use super::{asks_for_every, most_fitting, names_nothing, with_ideas_first};
+    use super::{asks_for_every, most_fitting, names_nothing, superlative_count, with_ideas_first};
+
+    #[test]
+    fn a_superlative_s_count_may_be_written_or_spelt() {
+        assert_eq!(superlative_count("the 3 cheapest remotes"), 3);
+        assert_eq!(superlative_count("the two cheapest remotes"), 2);
+        assert_eq!(superlative_count("die drei günstigsten kabel"), 3);
+        assert_eq!(superlative_count("the cheapest remote"), 1);
+    }
 
     #[test]
     fn a_request_for_the_cheapest_of_anything_names_nothing() {
