@@ -530,6 +530,16 @@ fn the_cheapest_found_and_added_in_one_message_is_the_version_shown() {
     assert!(out.actions.iter().any(|x| x["type"] == "checkout.proposed"));
     assert!(!out.actions.iter().any(|x| x["type"] == "order.placed"));
 
+    // A search that ends in going to the checkout buys what it found first.
+    let mut t = Talk::new(&a, Some("c-then-checkout".into()), Channel::Text);
+    let out = t.say("ich hätte gern die günstigste kaffeemaschine und dann bitte zur kasse");
+    let first = out.products.first().expect(&out.reply);
+    let cart = out.cart.as_ref().expect(&out.reply);
+    assert_eq!(cart.items.len(), 1, "{}", out.reply);
+    assert_eq!(cart.items[0].item.product_id, first.id);
+    assert!(out.actions.iter().any(|x| x["type"] == "checkout.proposed"));
+    assert!(!out.actions.iter().any(|x| x["type"] == "order.placed"));
+
     // A T-shirt's size is a fit nobody named: asked, with its colours in the
     // conversation's language.
     let mut t = Talk::new(&a, Some("c-shirt".into()), Channel::Text);

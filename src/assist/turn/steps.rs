@@ -39,7 +39,7 @@ fn checkout_words() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(concat!(
-            r"\b(?:and |then |und |dann )?(?:please )?(?:check ?out|proceed to (?:checkout|payment)",
+            r"\b(?:and |then |und |dann )?(?:please |bitte )?(?:check ?out|proceed to (?:checkout|payment)",
             r"|place the order|place my order|order it|buy it|zur kasse|bezahlen|bestellen)\b",
         ))
         .expect("checkout regex compiles")
@@ -49,11 +49,23 @@ fn checkout_words() -> &'static Regex {
 /// The steps of a message that asks to put something in the cart (or to check out)
 /// without pointing at a shown product, but naming one to look for.
 pub(super) fn of(u: &Understanding) -> Option<Steps> {
-    if !matches!(u.intent, Intent::AddToCart | Intent::Checkout) || u.slots.reference.is_some() {
+    let n = u.normalised.as_str();
+    // "die günstigste kaffeemaschine und dann zur kasse": a search that ends in
+    // going to the checkout asks for what it finds to be bought.
+    let then_checkout = u.intent == Intent::Search
+        && checkout_words().find_iter(n).last().is_some_and(|m| {
+            let joined = ["and ", "then ", "und ", "dann "]
+                .iter()
+                .any(|j| m.as_str().starts_with(j));
+            let rest = n[m.end()..].split_whitespace().collect::<Vec<_>>();
+            joined && rest.iter().all(|w| ["please", "bitte"].contains(w))
+        });
+    if !(matches!(u.intent, Intent::AddToCart | Intent::Checkout) || then_checkout)
+        || u.slots.reference.is_some()
+    {
         return None;
     }
-    let n = u.normalised.as_str();
-    let adds = cart_words().is_match(n) || u.intent == Intent::AddToCart;
+    let adds = cart_words().is_match(n) || u.intent == Intent::AddToCart || then_checkout;
     let checkout = checkout_words().is_match(n);
     if !adds {
         return None;
@@ -274,5 +286,21 @@ mod tests {
         );
         assert_eq!(steps("add the second one to my cart"), None);
         assert_eq!(steps("put it in my cart"), None);
+        // A search that ends in going to the checkout buys what it finds; one that
+        // only names ordering, or checks a product out, stays a search.
+        assert_eq!(
+            steps("the cheapest coffee machine and then check out"),
+            Some(("the cheapest coffee machine".into(), true))
+        );
+        let de = |text: &str| {
+            let u = crate::nlu::understand(text, Language::De, None);
+            of(&u).map(|s| (s.search, s.checkout))
+        };
+        assert_eq!(
+            de("die günstigste kaffeemaschine und dann bitte zur kasse"),
+            Some(("die günstigste kaffeemaschine".into(), true))
+        );
+        assert_eq!(de("ich möchte kaffee bestellen"), None);
+        assert_eq!(steps("check out the cheapest coffee machine"), None);
     }
 }
