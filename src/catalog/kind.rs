@@ -395,6 +395,10 @@ const REQUEST_NOUNS: &[&str] = &[
 pub fn singular(word: &str) -> String {
     let w = fold(word);
     let n = w.chars().count();
+    // Plurals of two-letter kinds ("compare the two tvs"); "pcs" are pieces.
+    if matches!(w.as_str(), "tvs" | "cds") {
+        return w[..w.len() - 1].to_string();
+    }
     if n <= 3 || w.ends_with("ss") || w.ends_with("us") || w.ends_with("is") {
         return w;
     }
@@ -526,7 +530,11 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
                     continue;
                 }
                 if gender(clean) && raw.get(k + 1).is_some_and(|n| n.eq_ignore_ascii_case("to")) {
-                    if words.iter().any(|w: &String| may_head(w)) {
+                    // Only after a name that says what it is ("Cord"), not a
+                    // brand's ("NavePoint HDMI 1.4 Male to Male Cable").
+                    let named = head_of(&words)
+                        .is_some_and(|h| crate::nlu::lexicon::Lexicon::get().names_a_thing(&h));
+                    if named {
                         broke_at = Some("with".to_string());
                         break;
                     }
@@ -1202,6 +1210,9 @@ mod tests {
             vec!["band", "strap"]
         );
         assert_eq!(title_kinds("20x50", Some("Binoculars")), vec!["binocular"]);
+        assert_eq!(singular("TVs"), "tv");
+        assert_eq!(singular("pcs"), "pcs");
+        assert_eq!(singular("bus"), "bus");
         // A cable's ends come after its name: the cord is what it is.
         assert_eq!(
             title_kinds(
@@ -1212,6 +1223,10 @@ mod tests {
         );
         assert_eq!(
             title_kinds("Male to Female USB Extension Cable", None),
+            vec!["cable"]
+        );
+        assert_eq!(
+            title_kinds("NavePoint HDMI 1.4 Male to Male Cable 30 Ft", None),
             vec!["cable"]
         );
         // A unit ends a phrase without being what the product is.

@@ -308,7 +308,7 @@ fn number_unit_re() -> &'static Regex {
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
             r"ounces?|millilit(?:er|re)s?|lit(?:er|re)s?|quarts?|qt|gallons?|gal|",
             r"lumens?|lm|hours?|hrs?|stunden|std|minutes?|minuten|mins?|days?|tagen?|tage|",
-            r"mah|ah|mbps|gbps|mbit|mhz|ghz|khz|hz|hertz|kw|wh|mm|cm|ft|in|mb|gb|tb|mp|kg|lbs?|oz|ml|m|w|v|p|k|g|l|h|a|\x22|”|''|'|’)",
+            r"mah|ah|mbps|gbps|mbit|mhz|ghz|khz|hz|hertz|kw|wh|mm|cm|ft|in|mb|gb|tb|mp|kg|lbs?|oz|ml|m|w|v|p|k|g|l|h|a|\x22|”|'|’)",
             r"(?:$|[^\w])"
         ))
         .expect("spec regex compiles")
@@ -363,6 +363,13 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
         let Some(canonical) = canonical_unit(written.trim()) else {
             continue;
         };
+        // A prime is feet, two are not ("1.69''" of a watch's screen).
+        if matches!(canonical, "ft")
+            && matches!(u.as_str(), "'" | "’")
+            && text[u.end()..].starts_with(['\'', '’', '"'])
+        {
+            continue;
+        }
         // "3-in-1", "2 in stock", "in the", "rtx 4070 in black" (nothing measures
         // hundreds of inches): no inches.
         let rest = text[u.end()..].trim_start_matches([' ', '-']);
@@ -991,15 +998,14 @@ mod tests {
     }
 
     #[test]
-    fn a_prime_after_a_number_is_feet_and_two_are_inches() {
+    fn a_prime_after_a_number_is_feet_and_two_are_left_alone() {
         assert_eq!(
             read("yanw 12' 3-RCA Gold Plated Cord Male to Male"),
             vec![(Dim::Length, 3.658, "ft".to_string())]
         );
-        assert_eq!(
-            read("Monitor 27'' IPS"),
-            vec![(Dim::Length, 0.686, "in".to_string())]
-        );
+        // Two primes after a watch's screen ("1.69''") are left alone: they
+        // would meet a case size asked in millimetres.
+        assert!(read("Smart Watch 1.69'' Full Touch Screen").is_empty());
         // An apostrophe of a word is no unit.
         assert!(read("Men's 90's Retro Shirt").is_empty());
     }

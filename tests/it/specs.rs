@@ -1496,3 +1496,18 @@ fn a_cord_is_a_cable_and_a_prime_is_feet() {
     got.sort();
     assert_eq!(got, ["R12", "R8"], "{}", out.reply);
 }
+
+#[test]
+fn a_comparison_of_a_kind_with_nothing_shown_finds_and_compares_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant(dir.path());
+    let out = say(&a, None, "c1", "compare the two tvs");
+    let mut got = ids(&out);
+    got.sort();
+    assert_eq!(got, ["TV1", "TV2"], "{}", out.reply);
+    assert!(out.reply.contains("cheaper by"), "{}", out.reply);
+    // The two cheapest of a kind, the count said after the superlative.
+    let out = say(&a, None, "c2", "compare the cheapest two hdmi cables");
+    assert_eq!(ids(&out), ["C01", "C30"], "{}", out.reply);
+    assert!(out.reply.contains("cheaper by"), "{}", out.reply);
+}

@@ -185,12 +185,19 @@ fn superlative_count(normalised: &str) -> usize {
     let words: Vec<&str> = normalised.split_whitespace().collect();
     for (i, w) in words.iter().enumerate() {
         if crate::nlu::rules::is_superlative_word(w) {
-            // "the 3 cheapest", "the two cheapest", "die drei günstigsten".
-            if let Some(n) = i.checked_sub(1).and_then(|j| {
-                crate::nlu::numbers::digits_for_words(words[j])
+            // "the 3 cheapest", "the two cheapest", "die drei günstigsten", "the
+            // cheapest two".
+            let count = |j: usize| {
+                crate::nlu::numbers::digits_for_words(words.get(j)?)
                     .parse::<usize>()
                     .ok()
-            }) {
+            };
+            // Not a spec after it: "the cheapest 2 tb ssd".
+            let spec_after = words
+                .get(i + 1..(i + 3).min(words.len()))
+                .is_some_and(|w| !crate::catalog::specs::quantities(&w.join(" ")).is_empty());
+            let after = (!spec_after).then(|| count(i + 1)).flatten();
+            if let Some(n) = i.checked_sub(1).and_then(count).or(after) {
                 return n.clamp(1, PAGE);
             }
         }
@@ -1806,6 +1813,21 @@ impl Assistant {
                 return Ok(());
             }
         }
+        // "compare the two external hard drives" with nothing shown yet: the kind
+        // it names is searched, and its first two compared.
+        if state.shown.is_empty() && self.shop.request_target(&u.normalised).0.is_some() {
+            let rest: Vec<&str> = u
+                .normalised
+                .split_whitespace()
+                .filter(|w| !["compare", "vergleiche", "vergleich", "vergleichen"].contains(w))
+                .collect();
+            let mut as_search = crate::nlu::understand(&rest.join(" "), ctx.lang, None);
+            as_search.intent = Intent::Search;
+            self.search(ctx, state, &as_search, out)?;
+            if state.shown.len() < 2 || out.products.iter().any(|p| !p.relaxed.is_empty()) {
+                return Ok(());
+            }
+        }
         let first =
             resolve(u, &state.shown, None).or_else(|| state.shown.first().map(|s| s.id.clone()));
         let second = state
@@ -1866,6 +1888,9 @@ mod tests {
         assert_eq!(superlative_count("the two cheapest remotes"), 2);
         assert_eq!(superlative_count("die drei günstigsten kabel"), 3);
         assert_eq!(superlative_count("the cheapest remote"), 1);
+        assert_eq!(superlative_count("compare the cheapest two projectors"), 2);
+        assert_eq!(superlative_count("the cheapest 2 tb ssd"), 1);
+        assert_eq!(superlative_count("the cheapest 55 inch tv"), 1);
     }
 
     #[test]

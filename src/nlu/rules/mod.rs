@@ -129,6 +129,8 @@ pub fn normalise(text: &str) -> String {
             "euro" | "euros" | "eur" => "eur",
             "dollar" | "dollars" | "bucks" | "usd" => "usd",
             "cent" | "cents" => "cent",
+            // A plural no stemmer takes back to its kind: "tvs" has no vowel to keep.
+            "tvs" => "tv",
             other => other,
         })
         .collect::<Vec<_>>()
