@@ -158,8 +158,9 @@ fn nothing_is_ordered_without_an_explicit_yes() {
     let dir = tempfile::tempdir().unwrap();
     let a = assistant_in(dir.path());
     let mut t = Talk::new(&a, Some("c2".into()), Channel::Text);
-    // Coffee comes in 250 g and 500 g: the assistant asks instead of choosing.
-    t.say("ich suche kaffeebohnen");
+    // Running shoes come in sizes nobody named: the assistant asks instead of
+    // choosing.
+    t.say("ich suche laufschuhe");
     let out = t.say("das erste in den warenkorb");
     assert!(
         out.actions.is_empty() && out.reply.contains("Ausführung"),
