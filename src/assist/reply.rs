@@ -604,6 +604,20 @@ fn date(ms: i64, lang: Language) -> String {
 mod tests {
     use super::*;
 
+    /// Written replies in German and in English.
+    fn written(templates: &Templates) -> (Reply<'_>, Reply<'_>) {
+        let de = Reply {
+            templates,
+            lang: Language::De,
+            channel: Channel::Text,
+        };
+        let en = Reply {
+            lang: Language::En,
+            ..de
+        };
+        (de, en)
+    }
+
     #[test]
     fn a_spec_s_words_are_german_in_a_german_reply() {
         assert_eq!(spec_said("= 4 people", Language::De), "= 4 Personen");
@@ -629,15 +643,7 @@ mod tests {
     #[test]
     fn an_unstated_order_quotes_a_phrase_and_a_version_question_speaks_the_language() {
         let templates = Templates::load(None).unwrap();
-        let de = Reply {
-            templates: &templates,
-            lang: Language::De,
-            channel: Channel::Text,
-        };
-        let en = Reply {
-            lang: Language::En,
-            ..de
-        };
+        let (de, en) = written(&templates);
         let unstated = |word: &str| {
             Fact::Discover(Discover::SortUnstated {
                 word: word.to_string(),
@@ -714,15 +720,7 @@ mod tests {
                 values: vec!["rot".into()],
             })),
         ];
-        let de = Reply {
-            templates: &templates,
-            lang: Language::De,
-            channel: Channel::Text,
-        };
-        let en = Reply {
-            lang: Language::En,
-            ..de
-        };
+        let (de, en) = written(&templates);
         assert_eq!(
             de.lines(&facts),
             [

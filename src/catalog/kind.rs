@@ -521,15 +521,13 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
                 // has come after its name, and what follows is what it carries.
                 // "Male to Female USB Extension Cable": before the name, they are
                 // passed over.
-                let gender = |w: &str| {
-                    let w = fold(w.trim_matches(|c: char| !c.is_alphanumeric()));
-                    w == "male" || w == "female"
-                };
                 if skip > 0 {
                     skip -= 1;
                     continue;
                 }
-                if gender(clean) && raw.get(k + 1).is_some_and(|n| n.eq_ignore_ascii_case("to")) {
+                if is_connector_gender(clean)
+                    && raw.get(k + 1).is_some_and(|n| n.eq_ignore_ascii_case("to"))
+                {
                     // Only after a name that says what it is ("Cord"), not a
                     // brand's ("NavePoint HDMI 1.4 Male to Male Cable").
                     let named = head_of(&words)
@@ -538,7 +536,7 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
                         broke_at = Some("with".to_string());
                         break;
                     }
-                    if raw.get(k + 2).is_some_and(|n| gender(n)) {
+                    if raw.get(k + 2).is_some_and(|n| is_connector_gender(n)) {
                         skip = 2;
                         continue;
                     }
@@ -580,6 +578,12 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
         }
     }
     out
+}
+
+/// "Male" or "Female", of a cable's ends ("Male to Female").
+fn is_connector_gender(word: &str) -> bool {
+    let w = fold(word.trim_matches(|c: char| !c.is_alphanumeric()));
+    w == "male" || w == "female"
 }
 
 /// "easy to install", "ready-to-use", "simple to clean": words about a product, in

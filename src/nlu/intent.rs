@@ -106,6 +106,12 @@ fn has<P: AsRef<str>>(padded: &str, phrases: &[P]) -> bool {
     })
 }
 
+/// Whether a word by itself is one of the phrases that ask for a comparison
+/// ("compare", "vergleiche"), as the intent rules read them.
+pub fn is_compare_word(word: &str) -> bool {
+    has(&format!(" {word} "), phrases::list("compare"))
+}
+
 /// The intent the rules are sure of, if any.
 pub fn rule_intent(normalised: &str, slots: &RuleSlots) -> Option<Intent> {
     let t = normalised.trim();
@@ -516,6 +522,16 @@ mod tests {
 
     fn intent(t: &str) -> Option<Intent> {
         rule_intent(&normalise(t), &extract(t))
+    }
+
+    #[test]
+    fn a_compare_word_is_one_of_the_compare_phrases() {
+        for w in ["compare", "vergleiche", "vergleich"] {
+            assert!(is_compare_word(w), "{w}");
+        }
+        for w in ["the", "tvs", "better"] {
+            assert!(!is_compare_word(w), "{w}");
+        }
     }
 
     #[test]

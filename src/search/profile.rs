@@ -205,14 +205,18 @@ impl Profile {
     }
 }
 
-/// "flip 4" of "… Alcatel Go Flip 4", "charge 5" of "JBL Charge 5 Portable …": a line
-/// word right before a number of one or two digits that no unit follows, folded.
-fn numbered_lines(title: &str) -> Vec<String> {
-    let tokens: Vec<&str> = title
+/// A title's words and numbers as written, a decimal point kept ("7.0", "Flip 4").
+fn title_tokens(title: &str) -> impl Iterator<Item = &str> {
+    title
         .split(|c: char| !(c.is_alphanumeric() || c == '.'))
         .map(|t| t.trim_matches('.'))
         .filter(|t| !t.is_empty())
-        .collect();
+}
+
+/// "flip 4" of "… Alcatel Go Flip 4", "charge 5" of "JBL Charge 5 Portable …": a line
+/// word right before a number of one or two digits that no unit follows, folded.
+fn numbered_lines(title: &str) -> Vec<String> {
+    let tokens: Vec<&str> = title_tokens(title).collect();
     let mut out: Vec<String> = Vec::new();
     for (i, pair) in tokens.windows(2).enumerate() {
         let (line, number) = (pair[0], pair[1]);
@@ -1240,11 +1244,7 @@ impl Vocabulary {
 /// each mention of the line, its numbers and the names of its models, up to the
 /// first other word. None when the title names no number of the line.
 pub fn line_numbers(title: &str, line: &str) -> Option<Vec<String>> {
-    let tokens: Vec<String> = title
-        .split(|c: char| !(c.is_alphanumeric() || c == '.'))
-        .map(|t| fold(t.trim_matches('.')))
-        .filter(|t| !t.is_empty())
-        .collect();
+    let tokens: Vec<String> = title_tokens(title).map(fold).collect();
     let mut out: Vec<String> = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
         if t != line {
@@ -1362,8 +1362,6 @@ const AFTER_THE_PRODUCT: &[&str] = &[
     "kompatibel",
 ];
 
-/// The words of a request that may name a model, with their places: not a price,
-/// a size, an option's value nor a quantity with its unit.
 /// Whether the word at `i` is a number with its unit after it ("650 watt", "27
 /// inch"; "4070 in stock" is no length).
 fn number_with_unit(words: &[&str], i: usize) -> bool {
@@ -1376,6 +1374,8 @@ fn number_with_unit(words: &[&str], i: usize) -> bool {
     })
 }
 
+/// The words of a request that may name a model, with their places: not a price,
+/// a size, an option's value nor a quantity with its unit.
 fn model_candidates<'a>(words: &[&'a str]) -> Vec<(usize, &'a str)> {
     let mut out = Vec::new();
     for (i, w) in words.iter().enumerate() {

@@ -266,24 +266,17 @@ impl Assistant {
     }
 }
 
-/// Whether a product's title names this version: each of its size and colour (at
-/// least one, two characters or more) is in the title as words of their own.
-/// "10000 mAh", "500 g", "0,75 l", "45 W", "2 Personen": a number and a unit of an
-/// amount (capacity, energy, power, storage, weight, volume, people), not of a length.
+/// "10000 mAh", "500 g", "0,75 l", "45 W", "2 Personen": one quantity, the whole
+/// size, of an amount (capacity, energy, power, storage, weight, volume, people),
+/// not of a length.
 fn is_amount(size: &str) -> bool {
-    use crate::catalog::specs::{canonical_unit, dim_of_unit, Dim};
+    use crate::catalog::specs::{quantities, Dim};
     let size = size.trim();
-    let digits = size
-        .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
-        .unwrap_or(size.len());
-    let (number, unit) = size.split_at(digits);
-    !number.is_empty()
-        && number.replace(',', ".").parse::<f64>().is_ok()
-        && canonical_unit(unit.trim())
-            .and_then(dim_of_unit)
-            .is_some_and(|d| {
-                matches!(
-                    d,
+    match quantities(size).as_slice() {
+        [(q, at)] => {
+            *at == (0..size.len())
+                && matches!(
+                    q.dim,
                     Dim::Capacity
                         | Dim::Energy
                         | Dim::Power
@@ -292,9 +285,13 @@ fn is_amount(size: &str) -> bool {
                         | Dim::Volume
                         | Dim::People
                 )
-            })
+        }
+        _ => false,
+    }
 }
 
+/// Whether a product's title names this version: each of its size and colour (at
+/// least one, two characters or more) is in the title as words of their own.
 fn title_names_version(title: &str, v: &crate::catalog::Variant) -> bool {
     let title = format!(
         " {} ",

@@ -1819,7 +1819,7 @@ impl Assistant {
             let rest: Vec<&str> = u
                 .normalised
                 .split_whitespace()
-                .filter(|w| !["compare", "vergleiche", "vergleich", "vergleichen"].contains(w))
+                .filter(|w| !crate::nlu::intent::is_compare_word(w))
                 .collect();
             let mut as_search = crate::nlu::understand(&rest.join(" "), ctx.lang, None);
             as_search.intent = Intent::Search;
