@@ -22,6 +22,11 @@ const TARGET_WORDS: &[&str] = &[
     "compatible",
     "fits",
     "fit",
+    // "Smart Plug Works with Alexa", "OTG Adapter Works for LG V30".
+    "works",
+    "designed",
+    // What follows is what the product serves: "Display Your PS4 VR Headset".
+    "your",
     "to",
     "from",
     "by",
@@ -465,6 +470,8 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
     // iPad, iPhone, Android, Microsoft Tablets", "for Sony DSC-R1, DSC-RX1, RX100 II
     // Pro Digital Cameras". It runs until a piece that starts a name of its own.
     let mut running = Running::None;
+    // How many things the running list has named so far.
+    let mut listed = 0;
     // A slash before a digit is a fraction or a ratio ("f/1.8G", "1/4 inch"), no
     // break between names ("Black/White", "Tough/Outdoor").
     let bytes = text.as_bytes();
@@ -553,7 +560,19 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
                 }
                 words.push(clean.to_string());
             }
-            if continues_list(running, &words, broke_at.is_some(), after_slash) {
+            if continues_list(running, &words, broke_at.is_some(), after_slash, listed) {
+                listed += 1;
+                continue;
+            }
+            listed = 1;
+            // "Charge, Showcase, and Display Your …": the last of a list of single
+            // words, what the product does, names nothing.
+            let ends_a_list = words
+                .first()
+                .is_some_and(|w| matches!(fold(w).as_str(), "and" | "und" | "or" | "oder"))
+                && out.last().is_some_and(|p: &Vec<String>| p.len() == 1);
+            if ends_a_list {
+                running = Running::None;
                 continue;
             }
             running = match broke_at.as_deref() {
@@ -562,7 +581,13 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
                     if piece.split_whitespace().any(|w| {
                         matches!(
                             fold(w).as_str(),
-                            "compatible" | "fits" | "fit" | "supports" | "kompatibel" | "passend"
+                            "compatible"
+                                | "fits"
+                                | "fit"
+                                | "works"
+                                | "supports"
+                                | "kompatibel"
+                                | "passend"
                         )
                     }) || piece_names_a_model(piece) =>
                 {
@@ -598,19 +623,27 @@ fn praise() -> &'static regex::Regex {
 
 /// Whether a piece goes on with the list the pieces before it run on: what a
 /// product is for goes on one word a piece ("for Mac, PC, Laptop"), or a few after a
-/// slash ("for Phone/TV Stick/Laptop/PS4").
+/// slash ("for Phone/TV Stick/Laptop/PS4"), or two once the list has named two
+/// ("Receiver Adapter for TV, Speakers,Home Theater,Headset"; "Earbuds for iPhone,
+/// Bluetooth Headphones" names headphones).
 fn continues_list(
     running: Running,
     words: &[String],
     has_target_word: bool,
     after_slash: bool,
+    listed: usize,
 ) -> bool {
     let has_digit = || words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()));
     match running {
         Running::None => false,
         Running::Fits => continues_fits_list(words, has_target_word),
         Running::Features => !has_target_word && (words.len() <= 2 || has_digit()),
-        Running::For => !has_target_word && (words.len() <= 1 || after_slash && words.len() <= 3),
+        Running::For => {
+            !has_target_word
+                && (words.len() <= 1
+                    || after_slash && words.len() <= 3
+                    || listed >= 2 && words.len() <= 2)
+        }
     }
 }
 
@@ -1301,6 +1334,26 @@ mod tests {
             ),
             vec!["player", "earbud", "headphone"]
         );
+        // What it serves, after "your" or "works for", and a list of what it is for
+        // that runs on through a name of two words, are no names of it.
+        assert_eq!(
+            title_kinds(
+                "PRO OTG Adapter Works for LG V30 for OTG and USB Type-C Braided Cable. Use with Devices Like Keyboard, Mouse, Zip, Gamepad, hdmi, More (Gray)",
+                None
+            ),
+            vec!["adapter"]
+        );
+        assert!(!title_kinds(
+            "Skywin PSVR Stand - Charge, Showcase, and Display Your PS4 VR Headset and Processor - Compatible with Playstation 4 PSVR",
+            None
+        )
+        .contains(&"headset".to_string()));
+        assert!(!title_kinds(
+            "Smof 5808 Home Stereo Wireless Receiver& Transmitter, apt-X HD/LL Support LCD Visual Screen Display Audio Receiver Adapter for TV, Speakers,Home Theater,Headset,Headphone",
+            None
+        )
+        .iter()
+        .any(|k| k == "headset" || k == "headphone"));
     }
 
     #[test]

@@ -1511,3 +1511,22 @@ fn a_comparison_of_a_kind_with_nothing_shown_finds_and_compares_it() {
     assert_eq!(ids(&out), ["C01", "C30"], "{}", out.reply);
     assert!(out.reply.contains("cheaper by"), "{}", out.reply);
 }
+
+#[test]
+fn a_price_order_said_as_an_order_lists_them_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant(dir.path());
+    // All of them, in that order, and "order" is no order to place.
+    let out = say(&a, None, "c1", "hdmi cables, order them by price");
+    assert_eq!(ids(&out), ["C01", "C30", "C50"], "{}", out.reply);
+    assert!(out.reply.contains("cheapest first"), "{}", out.reply);
+    let out = say(
+        &a,
+        None,
+        "c2",
+        "hdmi cables sorted by price from high to low",
+    );
+    assert_eq!(ids(&out), ["C50", "C30", "C01"], "{}", out.reply);
+    let out = say(&a, None, "c3", "hdmi kabel nach preis sortiert");
+    assert_eq!(ids(&out), ["C01", "C30", "C50"], "{}", out.reply);
+}

@@ -185,6 +185,13 @@ fn superlative_count(normalised: &str) -> usize {
     let words: Vec<&str> = normalised.split_whitespace().collect();
     for (i, w) in words.iter().enumerate() {
         if crate::nlu::rules::is_superlative_word(w) {
+            // "cheapest first", "sorted by price": an order over a page of them.
+            if words
+                .get(i + 1)
+                .is_some_and(|n| matches!(*n, "first" | "zuerst"))
+            {
+                return PAGE;
+            }
             // "the 3 cheapest", "the two cheapest", "die drei günstigsten", "the
             // cheapest two".
             let count = |j: usize| {
@@ -1891,6 +1898,11 @@ mod tests {
         assert_eq!(superlative_count("compare the cheapest two projectors"), 2);
         assert_eq!(superlative_count("the cheapest 2 tb ssd"), 1);
         assert_eq!(superlative_count("the cheapest 55 inch tv"), 1);
+        assert_eq!(superlative_count("hdmi cables cheapest first"), super::PAGE);
+        assert_eq!(
+            superlative_count("cables most expensive first"),
+            super::PAGE
+        );
     }
 
     #[test]

@@ -123,7 +123,7 @@ pub fn normalise(text: &str) -> String {
         .map(|(_, w)| *w)
         .collect();
     let joined = digits_for_words(&words.join(" "));
-    joined
+    let joined = joined
         .split_whitespace()
         .map(|w| match w {
             "euro" | "euros" | "eur" => "eur",
@@ -134,7 +134,33 @@ pub fn normalise(text: &str) -> String {
             other => other,
         })
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    sort_phrases(&joined)
+}
+
+/// A price order said as an order, not a superlative ("sorted by price", "order them
+/// by price high to low", "nach preis sortiert", "vom teuersten zum günstigsten"),
+/// written as the superlative it sorts by with "first": the products are listed in
+/// that order, a page of them ("cheapest first"), and "order" says no order intent.
+fn sort_phrases(text: &str) -> String {
+    static ASC: OnceLock<Regex> = OnceLock::new();
+    static DESC: OnceLock<Regex> = OnceLock::new();
+    // What sorts: "sorted by price", "order them by the price", "nach preis sortiert".
+    const BY_PRICE: &str = r"(?:(?:sort(?:ed)?|order(?:ed)?|rank(?:ed)?|arrange(?:d)?|list(?:ed)?)(?: them| it| these| those| all| all of them| the results| results)? by (?:the )?(?:lowest |highest )?price|(?:sortiert|sortieren|sortiere|sortier|geordnet|ordne|ordnen)(?: sie| die| alle| das)? nach (?:dem )?preis|nach (?:dem )?preis (?:sortiert|sortieren|geordnet|ordnen))";
+    let desc = re(
+        &DESC,
+        &format!(
+            r"\b(?:{BY_PRICE}(?: from)?(?: the)? high(?:est)?(?: price)? to(?: the)? low(?:est)?(?: price)?|{BY_PRICE} (?:descending|absteigend)|(?:price|preis) (?:from )?high(?:est)? to low(?:est)?|(?:price|preis) (?:descending|absteigend)|(?:highest|höchster) (?:price|preis) (?:first|zuerst)|from (?:the )?(?:most expensive|priciest)(?: to (?:the )?(?:cheapest|least expensive))?|vom teuersten(?: zum (?:günstigsten|billigsten))?)\b"
+        ),
+    );
+    let asc = re(
+        &ASC,
+        &format!(
+            r"\b(?:{BY_PRICE}(?:(?: from)?(?: the)? low(?:est)?(?: price)? to(?: the)? high(?:est)?(?: price)?| (?:ascending|aufsteigend))?|(?:price|preis) (?:from )?low(?:est)? to high(?:est)?|(?:price|preis) (?:ascending|aufsteigend)|(?:lowest|niedrigster) (?:price|preis) (?:first|zuerst)|from (?:the )?(?:cheapest|least expensive)(?: to (?:the )?(?:most expensive|priciest))?|vom (?:günstigsten|billigsten)(?: zum teuersten)?)\b"
+        ),
+    );
+    let text = desc.replace_all(text, "most expensive first");
+    asc.replace_all(&text, "cheapest first").into_owned()
 }
 
 /// Runs every rule over an utterance.

@@ -228,3 +228,40 @@ fn voice_transcripts_normalise() {
     );
     assert_eq!(normalise("uh under two hundred bucks"), "under 200 usd");
 }
+
+#[test]
+fn a_price_order_said_as_an_order_is_its_superlative_first() {
+    for (said, as_read) in [
+        (
+            "headphones under 100 dollars sorted by price",
+            "headphones under 100 usd cheapest first",
+        ),
+        (
+            "hdmi cables, order them by price",
+            "hdmi cables cheapest first",
+        ),
+        (
+            "speakers sorted by price from high to low",
+            "speakers most expensive first",
+        ),
+        ("list them by price high to low", "most expensive first"),
+        ("kameras price low to high", "kameras cheapest first"),
+        (
+            "hdmi kabel nach preis sortiert",
+            "hdmi kabel cheapest first",
+        ),
+        ("sortiere sie nach preis absteigend", "most expensive first"),
+        (
+            "kopfhörer vom teuersten zum günstigsten",
+            "kopfhörer most expensive first",
+        ),
+    ] {
+        assert_eq!(normalise(said), as_read, "{said}");
+    }
+    // A price said otherwise is left alone.
+    assert_eq!(
+        normalise("what is the price of the first"),
+        "what is the price of the first"
+    );
+    assert_eq!(normalise("the lowest price tv"), "the lowest price tv");
+}
