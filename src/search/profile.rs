@@ -962,9 +962,35 @@ impl Vocabulary {
 
     /// The kind a request asks for, when it names one this catalogue has.
     pub fn requested_kind(&self, normalised: &str) -> Option<String> {
+        // "which tv has the biggest screen": the measure a superlative sorts by is
+        // no kind, unless nothing else is ("the largest battery").
+        if let Some(by) = crate::nlu::rules::specs::spec_sort(normalised) {
+            let padded = format!(" {normalised} ");
+            let without = padded.replacen(&format!(" {} ", by.word), " ", 1);
+            // Unless the rest names what the shop only mentions ("which tv has the
+            // biggest screen" where titles only say what a stand holds).
+            let named = without.split_whitespace().any(|w| {
+                let one = crate::catalog::kind::singular(w);
+                !crate::nlu::understand::is_phrasing(w)
+                    && (self.mentions.contains_key(&one) || self.kinds.contains_key(&one))
+            });
+            if without != padded && named {
+                return self.kind_asked_in(without.trim());
+            }
+        }
+        self.kind_asked_in(normalised)
+    }
+
+    /// [`Self::requested_kind`] of the words as they are.
+    fn kind_asked_in(&self, normalised: &str) -> Option<String> {
         let plain = self.joined_kinds(&crate::nlu::rules::specs::without_specs(normalised));
         let plain = self.kinds_named_after(&plain);
         requested_kind(&plain, |w| {
+            // "welche powerbank hat die …": phrasing is no kind, nor what titles
+            // happen to write ("Die Cast").
+            if crate::nlu::understand::is_phrasing(w) {
+                return None;
+            }
             let narrower = narrower_kinds(w).iter().any(|n| self.is_kind(n));
             (narrower || self.mentions.contains_key(w) || self.kinds.contains_key(w))
                 .then(|| narrower || self.is_kind(w))
@@ -1743,6 +1769,39 @@ mod tests {
         ] {
             let models = title_models(title);
             assert!(models.is_empty(), "{title}: {models:?}");
+        }
+    }
+
+    #[test]
+    fn the_measure_a_superlative_sorts_by_is_no_kind() {
+        let (v, _) = shelved(&[
+            (
+                "Baseus Magnetic Power Bank, 10,000mAh Wireless Portable Charger",
+                "Batteries",
+            ),
+            ("Anker Power Bank 20000mAh Portable Charger", "Batteries"),
+            (
+                "Projector Screen 100 Inch Portable Foldable",
+                "Projection Screens",
+            ),
+            (
+                "Portable Projection Screen 4:3 Roll-Down",
+                "Projection Screens",
+            ),
+            ("AA Battery 24 Pack Alkaline", "Batteries"),
+            ("AAA Battery 12 Pack", "Batteries"),
+            ("Samsung 55 Inch Crystal UHD Smart TV", "Televisions"),
+            ("LG 65 Inch OLED TV", "Televisions"),
+            ("Die Cast Model Car 1:24", "Toys"),
+        ]);
+        for (asked, kind) in [
+            ("which power bank has the biggest capacity", "bank"),
+            ("welche power bank hat die größte kapazität", "bank"),
+            ("the largest battery", "battery"),
+            ("the projection screen with the biggest screen", "screen"),
+            ("which tv has the biggest screen", "tv"),
+        ] {
+            assert_eq!(v.requested_kind(asked).as_deref(), Some(kind), "{asked}");
         }
     }
 

@@ -661,6 +661,9 @@ const STOP: &[&str] = &[
     // have": voice drops the apostrophe.
     "that",
     "thats",
+    // "which power bank has the biggest capacity", "welche powerbank hat die meisten mah".
+    "has",
+    "hat",
     "which",
     "what",
     "whats",
