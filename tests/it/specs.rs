@@ -1530,3 +1530,21 @@ fn a_price_order_said_as_an_order_lists_them_in_it() {
     let out = say(&a, None, "c3", "hdmi kabel nach preis sortiert");
     assert_eq!(ids(&out), ["C01", "C30", "C50"], "{}", out.reply);
 }
+
+#[test]
+fn what_a_missing_thing_is_for_bounds_the_nearest_offered() {
+    let (_dir, a) = assistant_over(
+        r#"{"id":"D1","title":"Rexona Invisible Pure Deodorant Stick 40ml","price":3300,"currency":"USD","language":"en","category":["Beauty","Deodorant"],"variants":[{"id":"D1-1","stock":3}]}
+{"id":"M1","title":"Sturdy 72 inch Monopod Camera Stick with Quick Release","price":2795,"currency":"USD","language":"en","category":["Electronics","Monopods"],"variants":[{"id":"M1-1","stock":3}]}
+{"id":"S1","title":"Universal TV Stand Tabletop Base for 32 to 65 inch TVs","price":4299,"currency":"USD","language":"en","category":["Electronics","TV Stands"],"variants":[{"id":"S1-1","stock":3}]}
+{"id":"W1","title":"Walking Stick Foldable Aluminium Cane","price":1999,"currency":"USD","language":"en","category":["Health","Canes"],"variants":[{"id":"W1-1","stock":3}]}
+"#,
+    );
+    // No stick here is for a TV: none is offered as the nearest to a TV stick.
+    let out = say(&a, None, "c1", "a fire tv stick");
+    assert!(ids(&out).is_empty(), "{}", out.reply);
+    assert!(out.reply.contains("don't carry"), "{}", out.reply);
+    // A stick of a kind the shop has is found as it is.
+    let out = say(&a, None, "c2", "a walking stick");
+    assert_eq!(ids(&out), ["W1"], "{}", out.reply);
+}

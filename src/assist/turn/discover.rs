@@ -1494,9 +1494,23 @@ impl Assistant {
             .split_whitespace()
             .map(crate::catalog::kind::singular)
             .collect();
+        // A thing named before the head says what the head is for: the nearest to a
+        // "fire tv stick" have to do with a TV, not a deodorant stick.
+        let lexicon = crate::nlu::lexicon::Lexicon::get();
+        let things: Vec<String> = asked_words
+            .split_last()
+            .map(|(_, before)| {
+                before
+                    .iter()
+                    .filter(|w| lexicon.names_a_thing(w))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let of_the_thing = |h: &Hit| things.is_empty() || shares_a_word(h, &things);
         let hits: Vec<Hit> = hits
             .into_iter()
-            .filter(|h| shares_a_word(h, &asked_words))
+            .filter(|h| shares_a_word(h, &asked_words) && of_the_thing(h))
             .take(NEAREST)
             .collect();
         let hits = match head {
@@ -1507,7 +1521,11 @@ impl Assistant {
                     offset: 0,
                     ..state.search.query()
                 };
-                self.find(&q)?.hits
+                self.find(&q)?
+                    .hits
+                    .into_iter()
+                    .filter(of_the_thing)
+                    .collect()
             }
             _ => hits,
         };
