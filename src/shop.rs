@@ -397,6 +397,11 @@ impl Shop {
         self.index.names_only_what_fits(word)
     }
 
+    /// See [`crate::search::ProductIndex::departments_naming`].
+    pub fn departments_naming(&self, word: &str) -> std::collections::HashSet<String> {
+        self.index.departments_naming(word)
+    }
+
     /// See [`crate::search::ProductIndex::names_model_only_as_fit`].
     pub fn names_model_only_as_fit(&self, word: &str) -> bool {
         self.index.names_model_only_as_fit(word)

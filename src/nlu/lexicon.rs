@@ -41,6 +41,9 @@ pub struct Lexicon {
     /// outside `properties`: names of things a shop can lack ("tv", "dryer",
     /// "laptop", "fernseher").
     things: HashSet<String>,
+    /// Brands a shopper may name that a shop may lack, as the plain words a request
+    /// has them in ("western digital"), with their names ("Western Digital").
+    brands: Vec<(String, String)>,
 }
 
 #[derive(serde::Deserialize)]
@@ -54,6 +57,8 @@ struct File {
     properties: HashMap<String, Vec<String>>,
     #[serde(default)]
     synonyms: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    brands: Vec<String>,
 }
 
 /// One product word put into the catalogue's language, as `understanding` shows it.
@@ -81,6 +86,7 @@ impl Lexicon {
             de_en: mut words,
             mut properties,
             mut synonyms,
+            mut brands,
         } = parse(BUILT_IN, "built-in lexicon.toml")?;
         if let Some(dir) = dir {
             let path = dir.join("lexicon.toml");
@@ -91,12 +97,25 @@ impl Lexicon {
                     words.extend(shop.de_en);
                     properties.extend(shop.properties);
                     synonyms.extend(shop.synonyms);
+                    brands.extend(shop.brands);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(format!("{}: {e}", path.display())),
             }
         }
         let mut lexicon = Lexicon::default();
+        // As written and as a request has it without its apostrophe ("delonghi").
+        lexicon.brands = brands
+            .iter()
+            .flat_map(|b| {
+                let plain = crate::search::profile::plain_words;
+                let name = b.trim().to_string();
+                let spoken = plain(&b.replace(['\'', '’'], ""));
+                [(plain(b), name.clone()), (spoken, name)]
+            })
+            .filter(|(words, _)| !words.is_empty())
+            .collect();
+        lexicon.brands.dedup();
         for (word, others) in synonyms {
             let others: Vec<String> = others
                 .iter()
@@ -347,6 +366,18 @@ impl Lexicon {
     /// the head of a translation ("dryer" of "hair dryer"), or a German compound
     /// ending in one ("haartrockner"), but no property ("wireless") and no word of
     /// technology alone ("usb", "hdmi").
+    /// The brand of the list a request names (its plain words, see
+    /// [`crate::search::profile::plain_words`]), the longest where several are:
+    /// "a western digital ssd" → "Western Digital".
+    pub fn brand_named(&self, plain: &str) -> Option<&str> {
+        let padded = format!(" {plain} ");
+        self.brands
+            .iter()
+            .filter(|(words, _)| padded.contains(&format!(" {words} ")))
+            .max_by_key(|(words, _)| words.len())
+            .map(|(_, name)| name.as_str())
+    }
+
     pub fn names_a_thing(&self, word: &str) -> bool {
         let folded = fold(word);
         let thing = |w: &str| {
@@ -492,6 +523,20 @@ mod tests {
 
     fn tr(lx: &Lexicon, word: &str, uses: &dyn Fn(&str) -> u32) -> Option<String> {
         lx.translate(word, Language::De, uses)
+    }
+
+    #[test]
+    fn a_brand_of_the_list_is_named_by_its_plain_words() {
+        let l = Lexicon::load(None).unwrap();
+        assert_eq!(
+            l.brand_named("a western digital ssd"),
+            Some("Western Digital")
+        );
+        assert_eq!(l.brand_named("delonghi coffee machine"), Some("De'Longhi"));
+        assert_eq!(l.brand_named("sony headphones"), Some("Sony"));
+        // Everyday words are no brands, nor a brand inside a word.
+        assert_eq!(l.brand_named("a gift for my brother"), None);
+        assert_eq!(l.brand_named("samsonite suitcase"), None);
     }
 
     #[test]

@@ -945,6 +945,20 @@ impl ProductIndex {
         })
     }
 
+    /// The departments (first category levels) of the products whose titles have
+    /// `word` (singular, folded): where a "tv" is named (Electronics, Home &
+    /// Kitchen), not where sticks are deodorants. Reads every product.
+    pub fn departments_naming(&self, word: &str) -> std::collections::HashSet<String> {
+        use crate::catalog::kind::title_words;
+        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        products
+            .by_id
+            .values()
+            .filter(|p| title_words(&p.title).iter().any(|w| w == word))
+            .filter_map(|p| p.category.first().cloned())
+            .collect()
+    }
+
     /// Whether an English catalogue has `word` (folded) only in what its products
     /// fit or go with, never as a name, a brand or a kind: "roku" where HDMI cables
     /// are "for PS5, Roku, Apple TV" and nothing is a Roku.

@@ -1535,16 +1535,41 @@ fn a_price_order_said_as_an_order_lists_them_in_it() {
 fn what_a_missing_thing_is_for_bounds_the_nearest_offered() {
     let (_dir, a) = assistant_over(
         r#"{"id":"D1","title":"Rexona Invisible Pure Deodorant Stick 40ml","price":3300,"currency":"USD","language":"en","category":["Beauty","Deodorant"],"variants":[{"id":"D1-1","stock":3}]}
-{"id":"M1","title":"Sturdy 72 inch Monopod Camera Stick with Quick Release","price":2795,"currency":"USD","language":"en","category":["Electronics","Monopods"],"variants":[{"id":"M1-1","stock":3}]}
+{"id":"M1","title":"Sturdy 72 inch Monopod Camera Stick with Quick Release","price":2795,"currency":"USD","language":"en","category":["Camera & Photo","Monopods"],"variants":[{"id":"M1-1","stock":3}]}
 {"id":"S1","title":"Universal TV Stand Tabletop Base for 32 to 65 inch TVs","price":4299,"currency":"USD","language":"en","category":["Electronics","TV Stands"],"variants":[{"id":"S1-1","stock":3}]}
 {"id":"W1","title":"Walking Stick Foldable Aluminium Cane","price":1999,"currency":"USD","language":"en","category":["Health","Canes"],"variants":[{"id":"W1-1","stock":3}]}
 "#,
     );
-    // No stick here is for a TV: none is offered as the nearest to a TV stick.
+    // No stick here is in a department that names TVs: none is offered as the
+    // nearest to a TV stick.
     let out = say(&a, None, "c1", "a fire tv stick");
     assert!(ids(&out).is_empty(), "{}", out.reply);
     assert!(out.reply.contains("don't carry"), "{}", out.reply);
     // A stick of a kind the shop has is found as it is.
     let out = say(&a, None, "c2", "a walking stick");
     assert_eq!(ids(&out), ["W1"], "{}", out.reply);
+}
+
+#[test]
+fn a_known_brand_the_shop_has_none_of_the_kind_by_is_said_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    // No Sony in the shop: the SSDs by others, said and marked so.
+    let out = say(&a, None, "c1", "sony ssd");
+    assert!(!out.products.is_empty(), "{}", out.reply);
+    assert!(out.reply.contains("nothing by Sony"), "{}", out.reply);
+    assert!(
+        out.products.iter().all(|p| p.relaxed == ["brand"]),
+        "{}",
+        out.reply
+    );
+    // A brand the SSDs are by is no miss.
+    let out = say(&a, None, "c2", "samsung ssd");
+    assert!(!out.products.is_empty(), "{}", out.reply);
+    assert!(
+        out.products.iter().all(|p| p.relaxed.is_empty()),
+        "{}",
+        out.reply
+    );
+    assert!(!out.reply.contains("nothing by"), "{}", out.reply);
 }

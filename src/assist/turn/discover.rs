@@ -179,6 +179,28 @@ fn asked_model_phrase(normalised: &str, unknown: &[String]) -> String {
     }
 }
 
+/// The brand of the lexicon's list a request names where no product found names it
+/// in its title, brand or category: "sony ssd" over SSDs by Samsung and Crucial.
+fn brand_none_is_by(u: &Understanding, hits: &[Hit]) -> Option<String> {
+    use crate::search::profile::plain_words;
+    let brand = crate::nlu::lexicon::Lexicon::get().brand_named(&plain_words(&u.normalised))?;
+    let named = [
+        plain_words(brand),
+        plain_words(&brand.replace(['\'', '’'], "")),
+    ];
+    let names_it = |h: &Hit| {
+        let p = &h.product;
+        let text = format!(
+            " {} {} {} ",
+            plain_words(&p.title),
+            plain_words(p.brand.as_deref().unwrap_or("")),
+            plain_words(&p.category.join(" "))
+        );
+        named.iter().any(|b| text.contains(&format!(" {b} ")))
+    };
+    (!hits.iter().any(names_it)).then(|| brand.to_string())
+}
+
 /// How many products a superlative asks for: a number said with it ("the 3
 /// cheapest"), else one (and those tied with it).
 fn superlative_count(normalised: &str) -> usize {
@@ -875,6 +897,14 @@ impl Assistant {
             }
         }
         if !results.hits.is_empty() {
+            // A brand the shop has none of the kind by ("sony headphones" where the
+            // headphones are by others): said, and the others shown as such.
+            if new_search && state.search.brand.is_none() {
+                if let Some(brand) = brand_none_is_by(u, &results.hits) {
+                    self.relaxed(ctx, state, &results.hits, Relaxation::Brand { brand }, out);
+                    return Ok(());
+                }
+            }
             out.say(Fact::Discover(Discover::Found {
                 total: results.total,
                 changes,
@@ -1495,7 +1525,8 @@ impl Assistant {
             .map(crate::catalog::kind::singular)
             .collect();
         // A thing named before the head says what the head is for: the nearest to a
-        // "fire tv stick" have to do with a TV, not a deodorant stick.
+        // "fire tv stick" are in a department whose titles name TVs (Electronics),
+        // not deodorant sticks; those to "dress shirts" are in Clothing.
         let lexicon = crate::nlu::lexicon::Lexicon::get();
         let things: Vec<String> = asked_words
             .split_last()
@@ -1507,7 +1538,17 @@ impl Assistant {
                     .collect()
             })
             .unwrap_or_default();
-        let of_the_thing = |h: &Hit| things.is_empty() || shares_a_word(h, &things);
+        let departments: std::collections::HashSet<String> = things
+            .iter()
+            .flat_map(|t| self.shop.departments_naming(t))
+            .collect();
+        let of_the_thing = |h: &Hit| {
+            things.is_empty()
+                || h.product
+                    .category
+                    .first()
+                    .is_some_and(|d| departments.contains(d))
+        };
         let hits: Vec<Hit> = hits
             .into_iter()
             .filter(|h| shares_a_word(h, &asked_words) && of_the_thing(h))
