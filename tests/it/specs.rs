@@ -1573,3 +1573,15 @@ fn a_known_brand_the_shop_has_none_of_the_kind_by_is_said_missing() {
     );
     assert!(!out.reply.contains("nothing by"), "{}", out.reply);
 }
+
+#[test]
+fn a_length_asked_for_is_the_version_put_in_the_cart() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant(dir.path());
+    // The cable titled 50 feet also comes in 25: the 25 feet one was asked for.
+    let out = say(&a, None, "c1", "put 2 hdmi cables of 25 feet in my cart");
+    let cart = out.cart.as_ref().expect("a cart");
+    assert_eq!(cart.items.len(), 1, "{}", out.reply);
+    assert_eq!(cart.items[0].item.variant_id, "C50-25", "{}", out.reply);
+    assert_eq!(cart.items[0].item.quantity, 2, "{}", out.reply);
+}

@@ -44,6 +44,18 @@ impl Assistant {
                         .and_then(crate::catalog::colors::canonical_of_value)
                         .is_some_and(|c| colors.iter().any(|w| w == c))
             })
+            // A spec the search asked for fixes the versions that state it: "2 hdmi
+            // cables of 25 feet" adds the 25 feet one of a cable titled 50 feet (a
+            // size the shopper says now overrides it).
+            .filter(|v| {
+                let own = crate::catalog::specs::Specs::of_variant(v);
+                !u.slots.sizes.is_empty()
+                    || state
+                        .search
+                        .specs
+                        .iter()
+                        .all(|w| !own.has(w.dim) || own.of(w.dim).any(|q| w.met_by_quantity(q)))
+            })
             .collect();
         // Choose only what the shopper fixed. A product shown in a variant that fits is
         // added in it, unless its size is open (the fitting variants differ in a size
