@@ -757,13 +757,51 @@ pub fn title_kinds(title: &str, category_leaf: Option<&str>) -> Vec<String> {
                         .all(|(i, _)| words.get(i + 1).is_some_and(|n| may_head(n)))
                 })
         };
+        // The shelf's word in the title, not only in what it fits: an "OTG Adapter
+        // Works for … USB Type-C Braided Cable" on "Cables & Adapters" is no cable.
+        let named_words = words_before_fits(title);
         for p in shelf_phrases(leaf) {
             if let Some(h) = head_of(&p) {
-                let titled = (title_words.contains(&h) && !sorts_by(&h)) || joined.contains(&h);
+                let titled = (named_words.contains(&h) && !sorts_by(&h)) || joined.contains(&h);
                 if !out.contains(&h) && (named_none || titled) {
                     out.push(h);
                 }
             }
+        }
+    }
+    out
+}
+
+/// A title's words (singular, folded) that come before what it fits or serves in
+/// their piece (a piece ends at a comma, a bracket, a bar, a dash between spaces or a
+/// full stop): not those after "for", "works" or "your" once the piece has named
+/// something, nor after "compatible" once it has named more than a brand ("Adapter
+/// Works for LG V30 for OTG and USB Type-C Braided Cable" has no "cable" of its own).
+/// "SEGESTANA Compatible with Apple Watch Band …" opens a band's title, and "for
+/// iPhone 13 Case" a case's.
+fn words_before_fits(title: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for piece in title
+        .replace(". ", " | ")
+        .replace(" - ", " | ")
+        .split([',', ';', '|', '(', ')', '[', ']'])
+    {
+        let mut named = 0;
+        for raw in piece
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            let folded = fold(raw);
+            let ends = matches!(folded.as_str(), "for" | "fuer" | "works" | "your")
+                || raw.eq_ignore_ascii_case("für");
+            // "SEGESTANA Compatible with Apple Watch Band": after a brand alone, it
+            // opens the name.
+            let fits = matches!(folded.as_str(), "compatible" | "kompatibel");
+            if (ends && named > 0) || (fits && named > 1) {
+                break;
+            }
+            out.push(singular(raw));
+            named += 1;
         }
     }
     out
@@ -1354,6 +1392,25 @@ mod tests {
         )
         .iter()
         .any(|k| k == "headset" || k == "headphone"));
+        // A shelf's word only in what the title fits names nothing; a brand alone
+        // before "Compatible with" opens the name.
+        assert_eq!(
+            title_kinds(
+                "PRO OTG Adapter Works for LG V30 for OTG and USB Type-C Braided Cable. Use with Devices Like Keyboard",
+                Some("Cables & Adapters")
+            ),
+            vec!["adapter"]
+        );
+        assert!(title_kinds(
+            "SEGESTANA Compatible with Apple Watch Band Genuine Leather Strap for Women Men 44mm",
+            Some("Smartwatch Bands")
+        )
+        .contains(&"band".to_string()));
+        assert!(!title_kinds(
+            "Oculus Link Cable 16ft(5m), USB 3.2 Type A to C Cable, Fast Charging Compatible with Oculus Quest 2 VR Headset and Gaming PC",
+            Some("Headsets")
+        )
+        .contains(&"headset".to_string()));
     }
 
     #[test]

@@ -1585,3 +1585,27 @@ fn a_length_asked_for_is_the_version_put_in_the_cart() {
     assert_eq!(cart.items[0].item.variant_id, "C50-25", "{}", out.reply);
     assert_eq!(cart.items[0].item.quantity, 2, "{}", out.reply);
 }
+
+#[test]
+fn buying_what_a_message_names_puts_it_in_the_cart_and_proposes_the_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant(dir.path());
+    let out = say(&a, None, "c1", "buy the cheapest hdmi cable");
+    let cart = out.cart.as_ref().expect("a cart");
+    assert_eq!(cart.items.len(), 1, "{}", out.reply);
+    assert_eq!(cart.items[0].item.product_id, "C01", "{}", out.reply);
+    assert!(out.reply.contains("Shall I place it?"), "{}", out.reply);
+    // Counted, and in the length asked for.
+    let out = say(&a, None, "c2", "purchase 2 hdmi cables of 25 feet");
+    let cart = out.cart.as_ref().expect("a cart");
+    assert_eq!(cart.items[0].item.variant_id, "C50-25", "{}", out.reply);
+    assert_eq!(cart.items[0].item.quantity, 2, "{}", out.reply);
+    // A wish for one of a kind is a search: nothing goes into the cart.
+    let out = say(&a, None, "c3", "i want to buy a hdmi cable");
+    assert!(!out.products.is_empty(), "{}", out.reply);
+    assert!(
+        out.cart.as_ref().is_none_or(|c| c.items.is_empty()),
+        "{}",
+        out.reply
+    );
+}

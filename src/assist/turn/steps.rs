@@ -46,6 +46,48 @@ fn checkout_words() -> &'static Regex {
     })
 }
 
+/// A message that opens by buying what it names: "buy the cheapest usb c cable",
+/// "order the sandisk 64gb memory card", "can i purchase 2 hdmi cables", "kauf mir
+/// die günstigste powerbank", "ich möchte die jbl charge 5 bestellen". Returns where
+/// the product's words start and end. "I want to buy a speaker" (a wish, not a
+/// purchase), "order status" and "order number 123" are none.
+fn buys(n: &str) -> Option<(usize, usize)> {
+    static EN: OnceLock<Regex> = OnceLock::new();
+    static DE: OnceLock<Regex> = OnceLock::new();
+    let en = EN.get_or_init(|| {
+        Regex::new(concat!(
+            r"^(?:(?:please|ok|okay|now|so|then|and) )*",
+            r"(?P<wish>(?:id like to|i would like to|i want to|i wanna|let me|can i|could i|ill|i will) )?",
+            r"(?:please )?(?:buy|order|purchase)(?: me)? ",
+            r"(?P<what>the|this|that|these|those|a|an|one|some|\d+)\b",
+        ))
+        .expect("buying regex compiles")
+    });
+    let de = DE.get_or_init(|| {
+        Regex::new(concat!(
+            r"^(?:(?:bitte|ok|okay|dann|und) )*(?:kauf|kaufe|bestell|bestelle)(?: mir| bitte)* ",
+            r"(?:die|den|das|dem|eine|einen|ein|\d+)\b",
+            r"|^ich (?:möchte|will|würde gern|hätte gern) (?:die|den|das|\d+) .+ (?:kaufen|bestellen)(?: bitte)?$",
+        ))
+        .expect("buying regex compiles")
+    });
+    if let Some(c) = en.captures(n) {
+        let indefinite = matches!(&c["what"], "a" | "an" | "some" | "one");
+        if c.name("wish").is_some() && indefinite {
+            return None;
+        }
+        let what = c.name("what")?;
+        // The article stays with the words ("the cheapest …"): it is phrasing.
+        return Some((what.start(), n.len()));
+    }
+    let m = de.find(n)?;
+    let start = n[..m.end()]
+        .rfind(' ')
+        .filter(|_| !n.starts_with("ich "))
+        .map_or(0, |i| i + 1);
+    Some((start, n.len()))
+}
+
 /// The steps of a message that asks to put something in the cart (or to check out)
 /// without pointing at a shown product, but naming one to look for.
 pub(super) fn of(u: &Understanding) -> Option<Steps> {
@@ -60,16 +102,23 @@ pub(super) fn of(u: &Understanding) -> Option<Steps> {
             let rest = n[m.end()..].split_whitespace().collect::<Vec<_>>();
             joined && rest.iter().all(|w| ["please", "bitte"].contains(w))
         });
-    if !(matches!(u.intent, Intent::AddToCart | Intent::Checkout) || then_checkout)
+    let buying = buys(n).filter(|_| matches!(u.intent, Intent::Search | Intent::AddToCart));
+    if !(matches!(u.intent, Intent::AddToCart | Intent::Checkout)
+        || then_checkout
+        || buying.is_some())
         || u.slots.reference.is_some()
     {
         return None;
     }
-    let adds = cart_words().is_match(n) || u.intent == Intent::AddToCart || then_checkout;
-    let checkout = checkout_words().is_match(n);
+    let adds = cart_words().is_match(n)
+        || u.intent == Intent::AddToCart
+        || then_checkout
+        || buying.is_some();
+    let checkout = checkout_words().is_match(n) || buying.is_some();
     if !adds {
         return None;
     }
+    let n = buying.map_or(n, |(start, end)| &n[start..end]);
     let rest = checkout_words().replace_all(n, " ");
     let rest = cart_words().replace_all(&rest, " ");
     let mut words: Vec<&str> = rest.split_whitespace().collect();
@@ -302,5 +351,26 @@ mod tests {
         );
         assert_eq!(de("ich möchte kaffee bestellen"), None);
         assert_eq!(steps("check out the cheapest coffee machine"), None);
+        // Buying what a message names puts it in the cart and proposes the order;
+        // a wish for one of a kind is a search.
+        assert_eq!(
+            steps("buy the cheapest usb c cable"),
+            Some(("the cheapest usb c cable".into(), true))
+        );
+        assert_eq!(
+            steps("can i order 2 hdmi cables of 25 feet"),
+            Some(("2 hdmi cables of 25 feet".into(), true))
+        );
+        assert_eq!(steps("i want to buy a bluetooth speaker"), None);
+        assert_eq!(steps("where is my order"), None);
+        assert_eq!(steps("order status 12345"), None);
+        assert_eq!(
+            de("kauf mir die günstigste powerbank"),
+            Some(("die günstigste powerbank".into(), true))
+        );
+        assert_eq!(
+            de("ich möchte die jbl charge 5 bestellen"),
+            Some(("ich möchte die jbl charge 5".into(), true))
+        );
     }
 }

@@ -62,14 +62,18 @@ fn count(text: &str) -> Option<u32> {
     const CUES: &[&str] = &[
         "need", "want", "get", "buy", "add", "order", "the", "me", "brauche", "möchte", "moechte",
         "suche", "nehme", "kaufe", "bestelle", "die", "der", "das", "mir", "gern", "gerne", "put",
-        "take", "leg", "lege", "pack", "packe",
+        "take", "leg", "lege", "pack", "packe", "purchase", "kauf", "bestell",
+        // A count that opens the message: "2 hdmi cables of 25 feet".
+        "^",
     ];
     const NOT_COUNTED: &[&str] = &[
         "eur", "usd", "euro", "euros", "dollar", "dollars", "cent", "cents", "und", "and", "oder",
         "or", "bis", "to", "prozent", "percent", "jahre", "years", "year", "jahr", "monate",
         "months", "tage", "days", "uhr", "mal", "x",
     ];
-    let words: Vec<&str> = text.split_whitespace().collect();
+    let words: Vec<&str> = std::iter::once("^")
+        .chain(text.split_whitespace())
+        .collect();
     words.windows(3).find_map(|w| {
         let n: u32 = w[1].parse().ok()?;
         let counted = w[2].chars().all(char::is_alphabetic)

@@ -127,7 +127,12 @@ fn quantities_and_packs() {
     );
     assert_eq!(extract("the 3 cheapest hdmi cables").quantity, Some(3));
     assert_eq!(extract("die drei günstigsten kopfhörer").quantity, Some(3));
+    assert_eq!(extract("purchase 2 hdmi cables").quantity, Some(2));
+    assert_eq!(extract("2 hdmi cables of 25 feet").quantity, Some(2));
     for none in [
+        "2 tb ssd",
+        "65 inch tv",
+        "3 person tent",
         "i need 2 tb of storage",
         "the 313 wireless charger",
         "jbl charge 5 and a case",
