@@ -156,7 +156,22 @@ pub fn answer(u: &Understanding, product: &Product) -> Answer {
     if says(
         n,
         &[
-            "kostet", "preis", "price", "cost", "how much", "wie viel", "wieviel", "teuer",
+            "kostet",
+            "preis",
+            "price",
+            "cost",
+            "how much",
+            "wie viel",
+            "wieviel",
+            "teuer",
+            // "which one is cheaper?": its price says it.
+            "cheaper",
+            "cheapest",
+            "less expensive",
+            "more expensive",
+            "günstiger",
+            "billiger",
+            "teurer",
         ],
     ) {
         return Answer {

@@ -61,6 +61,10 @@ pub struct SessionState {
     /// Turns in a row without progress.
     pub stalls: u32,
     pub handoff: bool,
+    /// The two products the last comparison was of (ids), until products are shown
+    /// again: "which one is cheaper", "add the cheaper one" choose between them.
+    #[serde(default)]
+    pub compared: Vec<String>,
 }
 
 /// One message in.
@@ -912,6 +916,16 @@ impl Assistant {
                 return self.add(ctx, state, &add, out);
             }
         }
+        // "which one is cheaper?" after a comparison: the one of the two compared.
+        let of_compared;
+        let u = match self.of_the_compared(state, u) {
+            Some(pointed) => {
+                of_compared = pointed;
+                out.acted_as = Some(of_compared.intent);
+                &of_compared
+            }
+            None => u,
+        };
         // "acer p6500" names a product whose model looks like an order number.
         let as_search;
         let u = match self

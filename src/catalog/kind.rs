@@ -786,10 +786,10 @@ fn words_before_fits(title: &str) -> Vec<String> {
         .replace(" - ", " | ")
         .split([',', ';', '|', '(', ')', '[', ']'])
     {
-        let mut named = 0;
-        for raw in piece
+        for (named, raw) in piece
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
+            .enumerate()
         {
             let folded = fold(raw);
             let ends = matches!(folded.as_str(), "for" | "fuer" | "works" | "your")
@@ -801,7 +801,6 @@ fn words_before_fits(title: &str) -> Vec<String> {
                 break;
             }
             out.push(singular(raw));
-            named += 1;
         }
     }
     out

@@ -103,9 +103,8 @@ impl Lexicon {
                 Err(e) => return Err(format!("{}: {e}", path.display())),
             }
         }
-        let mut lexicon = Lexicon::default();
         // As written and as a request has it without its apostrophe ("delonghi").
-        lexicon.brands = brands
+        let mut brands: Vec<(String, String)> = brands
             .iter()
             .flat_map(|b| {
                 let plain = crate::search::profile::plain_words;
@@ -115,7 +114,11 @@ impl Lexicon {
             })
             .filter(|(words, _)| !words.is_empty())
             .collect();
-        lexicon.brands.dedup();
+        brands.dedup();
+        let mut lexicon = Lexicon {
+            brands,
+            ..Lexicon::default()
+        };
         for (word, others) in synonyms {
             let others: Vec<String> = others
                 .iter()

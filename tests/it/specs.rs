@@ -1609,3 +1609,23 @@ fn buying_what_a_message_names_puts_it_in_the_cart_and_proposes_the_order() {
         out.reply
     );
 }
+
+#[test]
+fn the_cheaper_one_after_a_comparison_is_the_cheaper_of_the_two() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant(dir.path());
+    // Three cables shown, the dearer two compared: "the cheaper one" is the cheaper
+    // of those two, not the cheapest shown.
+    let out = say(&a, None, "c1", "hdmi cables");
+    assert_eq!(out.products.len(), 3, "{}", out.reply);
+    let session = out.session_id.clone();
+    let s = Some(session.as_str());
+    let out = say(&a, s, "c1", "compare the qualgear and the navepoint");
+    assert!(out.reply.contains("cheaper by"), "{}", out.reply);
+    let out = say(&a, s, "c1", "which one is cheaper?");
+    assert!(out.reply.contains("NavePoint"), "{}", out.reply);
+    assert!(out.reply.contains("$10.80"), "{}", out.reply);
+    let out = say(&a, s, "c1", "add the cheaper one to my cart");
+    let cart = out.cart.as_ref().expect("a cart");
+    assert_eq!(cart.items[0].item.product_id, "C30", "{}", out.reply);
+}

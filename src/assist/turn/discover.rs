@@ -1706,6 +1706,7 @@ impl Assistant {
         hits: &[Hit],
         out: &mut Outcome,
     ) {
+        state.compared.clear();
         let max = if ctx.channel == Channel::Voice {
             3
         } else if !state.search.models.is_empty() || state.search.every {
@@ -1753,6 +1754,61 @@ impl Assistant {
             });
         }
         state.focused = state.shown.first().cloned();
+    }
+
+    /// After a comparison, a message that picks one of the two by price ("which one
+    /// is cheaper?", "add the cheaper one", "welches ist günstiger") points at that
+    /// one of them, not at the cheapest of all shown; a question of which is asks
+    /// about its price. None otherwise.
+    pub(super) fn of_the_compared(
+        &self,
+        state: &SessionState,
+        u: &Understanding,
+    ) -> Option<Understanding> {
+        static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        if state.compared.len() != 2 || u.slots.reference.is_some() {
+            return None;
+        }
+        let re = RE.get_or_init(|| {
+            regex::Regex::new(concat!(
+                r"\b(?:(?P<low>cheaper|cheapest|less expensive|more affordable|günstiger[enrs]?|",
+                r"günstigste[nrs]?|billiger[enrs]?|billigste[nrs]?|preiswerter[enrs]?)|",
+                r"(?P<high>more expensive|most expensive|dearer|pricier|teurer[enrs]?|teuerste[nrs]?))\b",
+            ))
+            .expect("comparative regex compiles")
+        });
+        let n = u.normalised.as_str();
+        let c = re.captures(n)?;
+        let question = n.split_whitespace().next().is_some_and(|w| {
+            matches!(
+                w,
+                "which" | "what" | "welche" | "welcher" | "welches" | "was"
+            )
+        });
+        let pointer = [" one", " of them", " of the two", " von beiden", " davon"]
+            .iter()
+            .any(|w| n.contains(w))
+            || matches!(u.intent, Intent::AddToCart | Intent::RemoveFromCart);
+        if !question && !pointer {
+            return None;
+        }
+        let pair: Vec<(usize, &Shown)> = state
+            .shown
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| state.compared.contains(&s.id))
+            .collect();
+        let chosen = if c.name("low").is_some() {
+            pair.iter().min_by_key(|(_, s)| s.price)
+        } else {
+            pair.iter().max_by_key(|(_, s)| s.price)
+        }?;
+        let mut pointed = u.clone();
+        pointed.slots.reference = Some(crate::nlu::rules::Reference::Ordinal(chosen.0 + 1));
+        if question || matches!(u.intent, Intent::Refine | Intent::Search) {
+            pointed.intent = Intent::ProductQuestion;
+        }
+        Some(pointed)
     }
 
     /// The product a message is about: a reference, else the focused product.
@@ -1866,6 +1922,7 @@ impl Assistant {
             if let Some((a, b)) = self.named_pair(&u.normalised) {
                 self.show(ctx, state, &[a.clone(), b.clone()], out);
                 let comparison = compare(&a.product, &b.product);
+                state.compared = vec![a.id.clone(), b.id.clone()];
                 out.say(Fact::Discover(Discover::Compared {
                     a: a.product.clone(),
                     b: b.product.clone(),
@@ -1894,13 +1951,29 @@ impl Assistant {
                 return Ok(());
             }
         }
-        let first =
-            resolve(u, &state.shown, None).or_else(|| state.shown.first().map(|s| s.id.clone()));
-        let second = state
-            .shown
-            .iter()
-            .map(|s| s.id.clone())
-            .find(|id| Some(id) != first.as_ref());
+        // "compare the qualgear and the navepoint": two shown products named by
+        // their titles' words.
+        let named = u
+            .slots
+            .reference
+            .is_none()
+            .then(|| self.shown_pair(state, &u.normalised))
+            .flatten();
+        let (first, second) = if let Some((a, b)) = named {
+            (
+                state.shown.get(a - 1).map(|s| s.id.clone()),
+                state.shown.get(b - 1).map(|s| s.id.clone()),
+            )
+        } else {
+            let first = resolve(u, &state.shown, None)
+                .or_else(|| state.shown.first().map(|s| s.id.clone()));
+            let second = state
+                .shown
+                .iter()
+                .map(|s| s.id.clone())
+                .find(|id| Some(id) != first.as_ref());
+            (first, second)
+        };
         let (Some(a), Some(b)) = (
             first.and_then(|id| self.shop.product(&id)),
             second.and_then(|id| self.shop.product(&id)),
@@ -1909,6 +1982,7 @@ impl Assistant {
             return Ok(());
         };
         let comparison = compare(&a, &b);
+        state.compared = vec![a.id.clone(), b.id.clone()];
         out.say(Fact::Discover(Discover::Compared { a, b, comparison }));
         out.progress = true;
         Ok(())
@@ -1940,6 +2014,57 @@ impl Assistant {
             let a = best(&normalised[..m.start()])?;
             let b = best(&normalised[m.end()..])?;
             (a.id != b.id).then_some((a, b))
+        })
+    }
+
+    /// The two shown products a comparison names by their titles' words ("compare
+    /// the qualgear and the navepoint"): each side names exactly one of them. Their
+    /// 1-based places in what was shown.
+    fn shown_pair(&self, state: &SessionState, normalised: &str) -> Option<(usize, usize)> {
+        use crate::catalog::kind::title_words;
+        static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        let apart = RE.get_or_init(|| {
+            regex::Regex::new(r"\b(?:and|vs|versus|or|with|to|und|oder|mit)\b")
+                .expect("comparison regex compiles")
+        });
+        let titles: Vec<Vec<String>> = state
+            .shown
+            .iter()
+            .map(|s| {
+                self.shop
+                    .product(&s.id)
+                    .map(|p| {
+                        title_words(&format!("{} {}", p.title, p.brand.as_deref().unwrap_or("")))
+                    })
+                    .unwrap_or_default()
+            })
+            .collect();
+        let one = |side: &str| -> Option<usize> {
+            let words: Vec<String> = title_words(side)
+                .into_iter()
+                .filter(|w| {
+                    w.chars().count() >= 3
+                        && !crate::nlu::intent::is_compare_word(w)
+                        && !crate::nlu::understand::is_phrasing(w)
+                        && !crate::nlu::language::is_common_word(w)
+                })
+                .collect();
+            if words.is_empty() {
+                return None;
+            }
+            let mut named = titles
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| words.iter().all(|w| t.contains(w)));
+            match (named.next(), named.next()) {
+                (Some((i, _)), None) => Some(i + 1),
+                _ => None,
+            }
+        };
+        apart.find_iter(normalised).find_map(|m| {
+            let a = one(&normalised[..m.start()])?;
+            let b = one(&normalised[m.end()..])?;
+            (a != b).then_some((a, b))
         })
     }
 }
