@@ -70,6 +70,9 @@ fn count(text: &str) -> Option<u32> {
         "eur", "usd", "euro", "euros", "dollar", "dollars", "cent", "cents", "und", "and", "oder",
         "or", "bis", "to", "prozent", "percent", "jahre", "years", "year", "jahr", "monate",
         "months", "tage", "days", "uhr", "mal", "x",
+        // A rating or a while, not a count of things: "fünf sterne für den service".
+        "sterne", "stars", "star", "punkte", "points", "wochen", "weeks", "stunden", "hours",
+        "minuten", "minutes", "tagen",
     ];
     let words: Vec<&str> = std::iter::once("^")
         .chain(text.split_whitespace())

@@ -133,6 +133,8 @@ fn quantities_and_packs() {
         "2 tb ssd",
         "65 inch tv",
         "3 person tent",
+        "fünf sterne für den service",
+        "5 stars for the delivery",
         "i need 2 tb of storage",
         "the 313 wireless charger",
         "jbl charge 5 and a case",
