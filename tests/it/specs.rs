@@ -1628,4 +1628,25 @@ fn the_cheaper_one_after_a_comparison_is_the_cheaper_of_the_two() {
     let out = say(&a, s, "c1", "add the cheaper one to my cart");
     let cart = out.cart.as_ref().expect("a cart");
     assert_eq!(cart.items[0].item.product_id, "C30", "{}", out.reply);
+    // Two places said are the two compared.
+    let out = say(&a, None, "c2", "hdmi cables");
+    let prices: Vec<i64> = out.products.iter().map(|p| p.price).collect();
+    let session = out.session_id.clone();
+    let out = say(&a, Some(&session), "c2", "compare the first and the third");
+    let by = (prices[0] - prices[2]).abs();
+    let said = format!("cheaper by ${}.{:02}", by / 100, by % 100);
+    assert!(out.reply.contains(&said), "{said}: {}", out.reply);
+}
+
+#[test]
+fn a_superlative_of_a_thing_the_shop_lacks_says_only_that_it_lacks_it() {
+    let (_dir, a) = assistant_over(
+        r#"{"id":"B1","title":"T54FJ Laptop Battery for Dell Latitude E6420 65Wh","price":2699,"currency":"USD","language":"en","category":["Electronics","Laptop Accessories","Batteries"],"variants":[{"id":"B1-1","stock":3}]}
+{"id":"B2","title":"Laptop Battery Compatible with HP 807956-001","price":2299,"currency":"USD","language":"en","category":["Electronics","Laptop Accessories","Batteries"],"variants":[{"id":"B2-1","stock":3}]}
+{"id":"S1","title":"Adjustable Laptop Stand Aluminium","price":2999,"currency":"USD","language":"en","category":["Electronics","Laptop Accessories","Stands"],"variants":[{"id":"S1-1","stock":3}]}
+"#,
+    );
+    let out = say(&a, None, "c1", "i want the lightest laptop you have");
+    assert!(out.reply.contains("don't carry"), "{}", out.reply);
+    assert!(!out.reply.contains("can't tell"), "{}", out.reply);
 }

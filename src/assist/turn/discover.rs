@@ -877,6 +877,10 @@ impl Assistant {
         // shown as if they were it.
         if new_search {
             if let Some((asked, head)) = self.not_carried(u) {
+                // "the lightest laptop" where there are none: that it is not carried
+                // says it, not that no laptop states its weight.
+                out.facts
+                    .retain(|f| !matches!(f, Fact::Discover(Discover::SortUnstated { .. })));
                 self.nearest_instead(ctx, state, asked, head, results.hits, out)?;
                 return Ok(());
             }
@@ -1958,7 +1962,12 @@ impl Assistant {
             .reference
             .is_none()
             .then(|| self.shown_pair(state, &u.normalised))
-            .flatten();
+            .flatten()
+            // "compare the second and the fourth": the two places said.
+            .or_else(|| match crate::nlu::rules::ordinals(&u.normalised)[..] {
+                [a, b, ..] if a != b && a.max(b) <= state.shown.len() => Some((a, b)),
+                _ => None,
+            });
         let (first, second) = if let Some((a, b)) = named {
             (
                 state.shown.get(a - 1).map(|s| s.id.clone()),

@@ -117,6 +117,14 @@ pub(super) const ORDINALS: &[(&str, usize)] = &[
 ];
 
 /// "das zweite", "den letzten", "the first one", "that one", "nummer 2".
+/// Every place a message points at by an ordinal, in its order: "compare the second
+/// and the fourth" → 2, 4.
+pub fn ordinals(text: &str) -> Vec<usize> {
+    text.split_whitespace()
+        .filter_map(|w| ORDINALS.iter().find(|(o, _)| *o == w).map(|(_, n)| *n))
+        .collect()
+}
+
 pub fn reference(text: &str) -> Option<Reference> {
     let words: Vec<&str> = text.split_whitespace().collect();
     for (i, w) in words.iter().enumerate() {

@@ -272,3 +272,10 @@ fn a_price_order_said_as_an_order_is_its_superlative_first() {
     );
     assert_eq!(normalise("the lowest price tv"), "the lowest price tv");
 }
+
+#[test]
+fn every_ordinal_of_a_message_in_its_order() {
+    assert_eq!(ordinals("compare the second and the fourth"), vec![2, 4]);
+    assert_eq!(ordinals("vergleiche das erste mit dem dritten"), vec![1, 3]);
+    assert_eq!(ordinals("compare the first two"), vec![1]);
+}
