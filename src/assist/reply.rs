@@ -275,12 +275,12 @@ impl Reply<'_> {
         let shared = if c.shared.is_empty() {
             String::new()
         } else {
-            let list: Vec<String> = c
-                .shared
-                .iter()
-                .map(|(k, va, vb)| format!("{k}: {} / {}", va.join(", "), vb.join(", ")))
-                .collect();
-            self.t("compare_shared", json!({"list": list.join("; ")}))
+            let list = shared_in_words(&c.shared);
+            if list.is_empty() {
+                String::new()
+            } else {
+                self.t("compare_shared", json!({"list": list.join("; ")}))
+            }
         };
         self.t(
             "compare",
@@ -600,6 +600,53 @@ fn date(ms: i64, lang: Language) -> String {
     }
 }
 
+/// What two compared products both have, as a shopper reads it: the values both
+/// share of each attribute ("wireless bluetooth, power bank"), a yes-or-no
+/// attribute by its name ("wasserdicht"), others by name and value ("material:
+/// cotton"). Values only one of them has are left out: the specs' differences say
+/// those.
+fn shared_in_words(shared: &[(String, Vec<String>, Vec<String>)]) -> Vec<String> {
+    use crate::catalog::text::fold;
+    let mut out = Vec::new();
+    for (key, va, vb) in shared {
+        let mut both: Vec<&String> = va
+            .iter()
+            .filter(|v| vb.iter().any(|w| fold(w) == fold(v)))
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        both.retain(|v| seen.insert(fold(v)));
+        if both.is_empty() {
+            continue;
+        }
+        let plain = |v: &str| matches!(fold(v).as_str(), "ja" | "yes" | "true");
+        let no = |v: &str| matches!(fold(v).as_str(), "nein" | "no" | "false");
+        if both.iter().all(|v| plain(v)) {
+            out.push(key.clone());
+        } else if both.iter().all(|v| no(v)) {
+            continue;
+        } else if matches!(
+            fold(key).as_str(),
+            "feature" | "features" | "merkmal" | "merkmale" | "attribute" | "attributes"
+        ) {
+            out.push(
+                both.iter()
+                    .map(|v| v.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+        } else {
+            out.push(format!(
+                "{key}: {}",
+                both.iter()
+                    .map(|v| v.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -616,6 +663,30 @@ mod tests {
             ..de
         };
         (de, en)
+    }
+
+    #[test]
+    fn what_two_compared_share_is_said_in_words() {
+        let v = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let shared = vec![
+            (
+                "feature".to_string(),
+                v(&["wireless bluetooth", "bluetooth speaker"]),
+                v(&["Bluetooth Speaker", "power bank"]),
+            ),
+            ("wasserdicht".to_string(), v(&["ja"]), v(&["ja"])),
+            ("kapuze".to_string(), v(&["nein"]), v(&["nein"])),
+            (
+                "material".to_string(),
+                v(&["cotton"]),
+                v(&["cotton", "wool"]),
+            ),
+            ("color".to_string(), v(&["red"]), v(&["blue"])),
+        ];
+        assert_eq!(
+            super::shared_in_words(&shared),
+            ["bluetooth speaker", "wasserdicht", "material: cotton"]
+        );
     }
 
     #[test]

@@ -1992,7 +1992,11 @@ impl Assistant {
         };
         let comparison = compare(&a, &b);
         state.compared = vec![a.id.clone(), b.id.clone()];
+        let differences = alternatives::differences(&a, &b);
         out.say(Fact::Discover(Discover::Compared { a, b, comparison }));
+        if !differences.is_empty() {
+            out.say(Fact::Discover(Discover::Differs { differences }));
+        }
         out.progress = true;
         Ok(())
     }
