@@ -620,6 +620,12 @@ fn shared_in_words(shared: &[(String, Vec<String>, Vec<String>)]) -> Vec<String>
         }
         let plain = |v: &str| matches!(fold(v).as_str(), "ja" | "yes" | "true");
         let no = |v: &str| matches!(fold(v).as_str(), "nein" | "no" | "false");
+        let values = || {
+            both.iter()
+                .map(|v| v.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         if both.iter().all(|v| plain(v)) {
             out.push(key.clone());
         } else if both.iter().all(|v| no(v)) {
@@ -628,20 +634,9 @@ fn shared_in_words(shared: &[(String, Vec<String>, Vec<String>)]) -> Vec<String>
             fold(key).as_str(),
             "feature" | "features" | "merkmal" | "merkmale" | "attribute" | "attributes"
         ) {
-            out.push(
-                both.iter()
-                    .map(|v| v.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            );
+            out.push(values());
         } else {
-            out.push(format!(
-                "{key}: {}",
-                both.iter()
-                    .map(|v| v.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+            out.push(format!("{key}: {}", values()));
         }
     }
     out

@@ -369,6 +369,15 @@ impl Lexicon {
     /// the head of a translation ("dryer" of "hair dryer"), or a German compound
     /// ending in one ("haartrockner"), but no property ("wireless") and no word of
     /// technology alone ("usb", "hdmi").
+    /// The plain words a brand of the list is written in ("de longhi", "delonghi"
+    /// for "De'Longhi").
+    pub fn brand_words<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> {
+        self.brands
+            .iter()
+            .filter(move |(_, n)| n == name)
+            .map(|(words, _)| words.as_str())
+    }
+
     /// The brand of the list a request names (its plain words, see
     /// [`crate::search::profile::plain_words`]), the longest where several are:
     /// "a western digital ssd" → "Western Digital".
@@ -536,6 +545,10 @@ mod tests {
             Some("Western Digital")
         );
         assert_eq!(l.brand_named("delonghi coffee machine"), Some("De'Longhi"));
+        assert_eq!(
+            l.brand_words("De'Longhi").collect::<Vec<_>>(),
+            ["de longhi", "delonghi"]
+        );
         assert_eq!(l.brand_named("sony headphones"), Some("Sony"));
         // Everyday words are no brands, nor a brand inside a word.
         assert_eq!(l.brand_named("a gift for my brother"), None);

@@ -515,6 +515,18 @@ fn pointing_at_a_shown_product_adds_it_as_shown_or_asks_only_what_is_open() {
     assert_eq!(variant.size.as_deref(), Some(size.as_str()));
 }
 
+/// The first product shown is the cart's only item, and the order is proposed, not
+/// placed. Returns that product.
+fn first_alone_in_cart_and_proposed(out: &TurnOutput) -> &shopassist::assist::turn::ProductOut {
+    let first = out.products.first().expect(&out.reply);
+    let cart = out.cart.as_ref().expect(&out.reply);
+    assert_eq!(cart.items.len(), 1, "{}", out.reply);
+    assert_eq!(cart.items[0].item.product_id, first.id);
+    assert!(out.actions.iter().any(|x| x["type"] == "checkout.proposed"));
+    assert!(!out.actions.iter().any(|x| x["type"] == "order.placed"));
+    first
+}
+
 #[test]
 fn the_cheapest_found_and_added_in_one_message_is_the_version_shown() {
     let dir = tempfile::tempdir().unwrap();
@@ -523,23 +535,14 @@ fn the_cheapest_found_and_added_in_one_message_is_the_version_shown() {
     // shown as the cheapest goes into the cart and the order is only proposed.
     let mut t = Talk::new(&a, Some("c-cheapest".into()), Channel::Text);
     let out = t.say("die günstigste powerbank in den warenkorb und dann zur kasse");
-    let first = out.products.first().expect(&out.reply);
+    let first = first_alone_in_cart_and_proposed(&out);
     let cart = out.cart.as_ref().expect(&out.reply);
-    assert_eq!(cart.items.len(), 1, "{}", out.reply);
-    assert_eq!(cart.items[0].item.product_id, first.id);
     assert_eq!(cart.items[0].item.variant_id, first.variant.id);
-    assert!(out.actions.iter().any(|x| x["type"] == "checkout.proposed"));
-    assert!(!out.actions.iter().any(|x| x["type"] == "order.placed"));
 
     // A search that ends in going to the checkout buys what it found first.
     let mut t = Talk::new(&a, Some("c-then-checkout".into()), Channel::Text);
     let out = t.say("ich hätte gern die günstigste kaffeemaschine und dann bitte zur kasse");
-    let first = out.products.first().expect(&out.reply);
-    let cart = out.cart.as_ref().expect(&out.reply);
-    assert_eq!(cart.items.len(), 1, "{}", out.reply);
-    assert_eq!(cart.items[0].item.product_id, first.id);
-    assert!(out.actions.iter().any(|x| x["type"] == "checkout.proposed"));
-    assert!(!out.actions.iter().any(|x| x["type"] == "order.placed"));
+    first_alone_in_cart_and_proposed(&out);
 
     // A T-shirt's size is a fit nobody named: asked, with its colours in the
     // conversation's language.

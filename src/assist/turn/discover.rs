@@ -183,11 +183,9 @@ fn asked_model_phrase(normalised: &str, unknown: &[String]) -> String {
 /// in its title, brand or category: "sony ssd" over SSDs by Samsung and Crucial.
 fn brand_none_is_by(u: &Understanding, hits: &[Hit]) -> Option<String> {
     use crate::search::profile::plain_words;
-    let brand = crate::nlu::lexicon::Lexicon::get().brand_named(&plain_words(&u.normalised))?;
-    let named = [
-        plain_words(brand),
-        plain_words(&brand.replace(['\'', '’'], "")),
-    ];
+    let lexicon = crate::nlu::lexicon::Lexicon::get();
+    let brand = lexicon.brand_named(&plain_words(&u.normalised))?;
+    let named: Vec<&str> = lexicon.brand_words(brand).collect();
     let names_it = |h: &Hit| {
         let p = &h.product;
         let text = format!(
@@ -199,6 +197,16 @@ fn brand_none_is_by(u: &Understanding, hits: &[Hit]) -> Option<String> {
         named.iter().any(|b| text.contains(&format!(" {b} ")))
     };
     (!hits.iter().any(names_it)).then(|| brand.to_string())
+}
+
+/// The words that part the two sides of a comparison ("the a35 and the a55", "rtx
+/// 4060 vs rx 7600").
+fn sides_apart() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"\b(?:and|vs|versus|or|with|to|und|oder|mit)\b")
+            .expect("comparison regex compiles")
+    })
 }
 
 /// How many products a superlative asks for: a number said with it ("the 3
@@ -2005,11 +2013,6 @@ impl Assistant {
     /// "rtx 4060 vs rx 7600"): each side's best listing of the models it names.
     /// None unless both sides name a model here and they are two products.
     fn named_pair(&self, normalised: &str) -> Option<(Hit, Hit)> {
-        static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-        let apart = RE.get_or_init(|| {
-            regex::Regex::new(r"\b(?:and|vs|versus|or|with|to|und|oder|mit)\b")
-                .expect("comparison regex compiles")
-        });
         let best = |side: &str| {
             let (_, models) = self.shop.request_target(side);
             if models.is_empty() {
@@ -2023,7 +2026,7 @@ impl Assistant {
             };
             self.find(&q).ok()?.hits.into_iter().next()
         };
-        apart.find_iter(normalised).find_map(|m| {
+        sides_apart().find_iter(normalised).find_map(|m| {
             let a = best(&normalised[..m.start()])?;
             let b = best(&normalised[m.end()..])?;
             (a.id != b.id).then_some((a, b))
@@ -2035,11 +2038,6 @@ impl Assistant {
     /// 1-based places in what was shown.
     fn shown_pair(&self, state: &SessionState, normalised: &str) -> Option<(usize, usize)> {
         use crate::catalog::kind::title_words;
-        static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-        let apart = RE.get_or_init(|| {
-            regex::Regex::new(r"\b(?:and|vs|versus|or|with|to|und|oder|mit)\b")
-                .expect("comparison regex compiles")
-        });
         let titles: Vec<Vec<String>> = state
             .shown
             .iter()
@@ -2074,7 +2072,7 @@ impl Assistant {
                 _ => None,
             }
         };
-        apart.find_iter(normalised).find_map(|m| {
+        sides_apart().find_iter(normalised).find_map(|m| {
             let a = one(&normalised[..m.start()])?;
             let b = one(&normalised[m.end()..])?;
             (a != b).then_some((a, b))

@@ -49,9 +49,9 @@ fn checkout_words() -> &'static Regex {
 /// A message that opens by buying what it names: "buy the cheapest usb c cable",
 /// "order the sandisk 64gb memory card", "can i purchase 2 hdmi cables", "kauf mir
 /// die günstigste powerbank", "ich möchte die jbl charge 5 bestellen". Returns where
-/// the product's words start and end. "I want to buy a speaker" (a wish, not a
-/// purchase), "order status" and "order number 123" are none.
-fn buys(n: &str) -> Option<(usize, usize)> {
+/// the product's words start (they run to the end). "I want to buy a speaker" (a
+/// wish, not a purchase), "order status" and "order number 123" are none.
+fn buys(n: &str) -> Option<usize> {
     static EN: OnceLock<Regex> = OnceLock::new();
     static DE: OnceLock<Regex> = OnceLock::new();
     let en = EN.get_or_init(|| {
@@ -78,14 +78,14 @@ fn buys(n: &str) -> Option<(usize, usize)> {
         }
         let what = c.name("what")?;
         // The article stays with the words ("the cheapest …"): it is phrasing.
-        return Some((what.start(), n.len()));
+        return Some(what.start());
     }
     let m = de.find(n)?;
     let start = n[..m.end()]
         .rfind(' ')
         .filter(|_| !n.starts_with("ich "))
         .map_or(0, |i| i + 1);
-    Some((start, n.len()))
+    Some(start)
 }
 
 /// The steps of a message that asks to put something in the cart (or to check out)
@@ -118,7 +118,7 @@ pub(super) fn of(u: &Understanding) -> Option<Steps> {
     if !adds {
         return None;
     }
-    let n = buying.map_or(n, |(start, end)| &n[start..end]);
+    let n = buying.map_or(n, |start| &n[start..]);
     let rest = checkout_words().replace_all(n, " ");
     let rest = cart_words().replace_all(&rest, " ");
     let mut words: Vec<&str> = rest.split_whitespace().collect();
@@ -319,7 +319,11 @@ mod tests {
     use super::*;
 
     fn steps(text: &str) -> Option<(String, bool)> {
-        let u = crate::nlu::understand(text, Language::En, None);
+        steps_in(text, Language::En)
+    }
+
+    fn steps_in(text: &str, lang: Language) -> Option<(String, bool)> {
+        let u = crate::nlu::understand(text, lang, None);
         of(&u).map(|s| (s.search, s.checkout))
     }
 
@@ -341,10 +345,7 @@ mod tests {
             steps("the cheapest coffee machine and then check out"),
             Some(("the cheapest coffee machine".into(), true))
         );
-        let de = |text: &str| {
-            let u = crate::nlu::understand(text, Language::De, None);
-            of(&u).map(|s| (s.search, s.checkout))
-        };
+        let de = |text: &str| steps_in(text, Language::De);
         assert_eq!(
             de("die günstigste kaffeemaschine und dann bitte zur kasse"),
             Some(("die günstigste kaffeemaschine".into(), true))
