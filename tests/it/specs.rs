@@ -303,6 +303,99 @@ fn several_steps_add_the_found_product_and_only_propose_the_order() {
     assert!(out.cart.is_none() || out.cart.unwrap().items.is_empty());
 }
 
+/// The ids of each group of a grouped answer, in order.
+fn groups_of(out: &TurnOutput) -> Vec<Vec<&str>> {
+    let mut groups: Vec<Vec<&str>> = Vec::new();
+    for p in &out.products {
+        let g = p
+            .group
+            .expect("every product of a grouped answer has its group");
+        if groups.len() <= g {
+            groups.resize(g + 1, Vec::new());
+        }
+        groups[g].push(p.id.as_str());
+    }
+    groups.iter_mut().for_each(|g| g.sort());
+    groups
+}
+
+#[test]
+fn what_one_target_is_for_the_bare_targets_beside_it_are_for_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    // A trailing "for …" holds for the bare kind before it, and a leading one for
+    // the bare kind after it; a charger fits the phone by its plug, as alone.
+    for text in [
+        "a case and a charger for my galaxy a35",
+        "i want a charger for the galaxy a35 and a case",
+    ] {
+        let out = say(&a, None, "g1", text);
+        let mut groups = groups_of(&out);
+        groups.sort();
+        assert_eq!(
+            groups,
+            [vec!["T081", "T082"], vec!["T084"]],
+            "{text}: {}",
+            out.reply
+        );
+    }
+    let out = say(&a, None, "g2", "a cpu and a motherboard for am5");
+    assert_eq!(
+        groups_of(&out),
+        [vec!["T005"], vec!["T022"]],
+        "{}",
+        out.reply
+    );
+    // Each target is read in the catalogue's words, as a message of its own: "ram"
+    // is its memory.
+    let out = say(&a, None, "g3", "a b650 motherboard and ddr5 ram");
+    assert_eq!(
+        groups_of(&out),
+        [vec!["T022"], vec!["T032", "T033"]],
+        "{}",
+        out.reply
+    );
+    // The watch's size is not the charger's: the charger made for the watch.
+    let out = say(
+        &a,
+        None,
+        "g4",
+        "a case for my apple watch 44mm and a charger for it",
+    );
+    assert_eq!(
+        groups_of(&out),
+        [vec!["T090", "T091"], vec!["T095"]],
+        "{}",
+        out.reply
+    );
+    // A target's head is no spec after it, and a count before a target counts
+    // another product, even of the same head; the count is no word of its name.
+    let out = say(&a, None, "g5", "hdmi cable 6 feet and a displayport cable");
+    assert_eq!(
+        groups_of(&out),
+        [vec!["T100"], vec!["T105"]],
+        "{}",
+        out.reply
+    );
+    let out = say(&a, None, "g6", "2 hdmi cables and 1 displayport cable");
+    assert_eq!(
+        out.understanding.targets,
+        ["hdmi cables", "displayport cable"],
+        "{}",
+        out.reply
+    );
+    assert_eq!(groups_of(&out)[1], ["T105"], "{}", out.reply);
+}
+
+#[test]
+fn a_size_in_the_unit_it_was_asked_in_is_that_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    // The 44/45/42 mm band is no 41 mm one, though 42 is within 3 % of 41.
+    let out = say(&a, None, "s1", "a band for my apple watch 41mm");
+    assert_eq!(ids(&out), ["T094"], "{}", out.reply);
+}
+
 #[test]
 fn several_targets_are_searched_and_shown_as_groups() {
     let dir = tempfile::tempdir().unwrap();

@@ -295,10 +295,10 @@ fn fitting_split(normalised: &str) -> Option<(&str, &str)> {
 /// A request for products that fit another one: the words asked for, the shopper's
 /// words for the product they must fit when named rather than pointed at, and that
 /// product.
-struct Fit<'a> {
-    words: &'a str,
-    named: Option<&'a str>,
-    product: &'a Product,
+pub(super) struct Fit<'a> {
+    pub(super) words: &'a str,
+    pub(super) named: Option<&'a str>,
+    pub(super) product: &'a Product,
 }
 
 /// How many of the request's words a hit matched.
@@ -647,7 +647,7 @@ impl Assistant {
     /// one": its socket; "a case for the galaxy a25": its model). `false` when that
     /// product names neither connector nor model; when no product of the kind names
     /// a connector it fits, the kind is searched as asked.
-    fn search_fitting(
+    pub(super) fn search_fitting(
         &self,
         ctx: &Ctx<'_>,
         state: &mut SessionState,
@@ -1058,7 +1058,14 @@ impl Assistant {
                 .map(|(_, r)| r.start);
             matches!((target, spec), (Some(t), Some(s)) if t < s)
         };
-        let relaxations = if for_target {
+        // Only what is made to a target's size is sized by it: "a charger for my
+        // apple watch 44mm" is a charger, whatever its length.
+        let sized_by_target = state
+            .search
+            .kind
+            .as_deref()
+            .is_none_or(|k| crate::search::profile::ACCESSORY_KINDS.contains(&k));
+        let relaxations = if for_target && sized_by_target {
             [RelaxStep::Kind, RelaxStep::SpecValues, RelaxStep::Specs]
         } else {
             [RelaxStep::SpecValues, RelaxStep::Specs, RelaxStep::Kind]

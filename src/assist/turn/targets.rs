@@ -143,7 +143,11 @@ fn label(target: &str) -> String {
         "max.",
     ];
     let words: Vec<&str> = target.split_whitespace().collect();
-    let start = words.iter().position(|w| !LEAD.contains(w)).unwrap_or(0);
+    // "2 hdmi cables": the count is said with the cart, not the name.
+    let start = words
+        .iter()
+        .position(|w| !LEAD.contains(w) && !w.chars().all(|c| c.is_ascii_digit()))
+        .unwrap_or(0);
     let end = words[start..]
         .iter()
         .position(|w| PRICE.contains(w))
@@ -154,7 +158,8 @@ fn label(target: &str) -> String {
 /// The word a target asks for: the last of its words before what it is for and
 /// before its price ("a case for my iphone 12" → "case"), singular.
 fn head(target: &str) -> String {
-    let named = label(target);
+    // "hdmi cable 6 feet" is a cable.
+    let named = label(&crate::nlu::rules::specs::without_specs(target));
     let padded = format!(" {named} ");
     let named = match target_tail(&padded) {
         Some(tail) => padded.split(tail).next().unwrap_or_default().to_string(),
@@ -271,14 +276,46 @@ impl Assistant {
         // "a usb c cable and a charger": an article before a later target counts
         // another product, though a "Charger to USB-C Cable" has both words.
         let counted = targets[1..].iter().any(|t| {
-            t.split_whitespace()
-                .next()
-                .is_some_and(|w| crate::nlu::rules::specs::ARTICLES.contains(&w))
+            t.split_whitespace().next().is_some_and(|w| {
+                crate::nlu::rules::specs::ARTICLES.contains(&w)
+                    || w.chars().all(|c| c.is_ascii_digit())
+            })
         });
-        if !pointed_back && !counted && self.a_title_names_all(&heads) {
+        // "an hdmi cable and a usb cable": one head twice is two of its kind, which
+        // any title of the kind would seem to name together.
+        let one_head = heads.iter().all(|h| *h == heads[0]);
+        if !pointed_back && !counted && !one_head && self.a_title_names_all(&heads) {
             return None;
         }
+        self.share_what_it_is_for(lang, &mut targets);
         Some(targets)
+    }
+
+    /// "a case and a charger for my galaxy a35", "a cpu and a motherboard for am5":
+    /// what one target is said to be for, the bare targets beside it are for too,
+    /// where this catalogue has such products (one of them names it, or it names a
+    /// model whose connectors they share). A bare target is a kind alone, no model of
+    /// its own and no "for" of its own.
+    fn share_what_it_is_for(&self, lang: Language, targets: &mut [String]) {
+        let tails: Vec<String> = targets
+            .iter()
+            .filter_map(|t| target_tail(&format!(" {t} ")).map(str::to_string))
+            .collect();
+        let [tail] = tails.as_slice() else {
+            return;
+        };
+        for t in targets.iter_mut() {
+            let (kind, models) = self.shop.request_target(t);
+            if kind.is_none() || !models.is_empty() || target_tail(&format!(" {t} ")).is_some() {
+                continue;
+            }
+            let with = format!("{t} {tail}");
+            let mut u = RulesReading::new(&with, lang).understanding();
+            u.intent = Intent::Search;
+            if self.named_to_fit(&u).is_some() || self.has_all_words(lang, &with) {
+                *t = with;
+            }
+        }
     }
 
     /// Whether a part is a product's name as titles write it, two words or more of
@@ -487,12 +524,33 @@ impl Assistant {
             if part.slots.price.is_none() {
                 part.slots.price = u.slots.price;
             }
+            // The catalogue's words for it, as a message of its own would have.
+            let part = self.in_catalogue_words(part);
             let mut sub = SessionState {
                 language: state.language,
                 ..Default::default()
             };
             let mut o = Outcome::default();
-            self.search_one(ctx, &mut sub, &part, &mut o)?;
+            // "a charger for my galaxy a35": what fits that phone, as alone.
+            let fitted = match self.named_to_fit(&part) {
+                Some((words, named, product)) => {
+                    let fit = super::discover::Fit {
+                        words,
+                        named,
+                        product: &product,
+                    };
+                    self.search_fitting(ctx, &mut sub, &part, fit, &mut o)?
+                }
+                None => false,
+            };
+            if !fitted {
+                o = Outcome::default();
+                sub = SessionState {
+                    language: state.language,
+                    ..Default::default()
+                };
+                self.search_one(ctx, &mut sub, &part, &mut o)?;
+            }
             let all = !sub.search.models.is_empty()
                 || sub.search.sort != crate::search::Sort::Relevance
                 || sub.search.spec_sort.is_some();
