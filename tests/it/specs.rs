@@ -545,6 +545,38 @@ fn a_cheaper_alternative_is_of_the_same_kind_and_says_what_differs() {
 }
 
 #[test]
+fn a_cheaper_alternative_said_after_the_product_fits_where_it_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    // "X but cheaper" and "a cheaper version of X" ask for alternatives, not X.
+    let out = say(
+        &a,
+        None,
+        "a1",
+        "something like the corsair rm750x but cheaper",
+    );
+    let got = ids(&out);
+    assert!(
+        got.contains(&"T050") && got.contains(&"T054") && !got.contains(&"T052"),
+        "{}",
+        out.reply
+    );
+    assert!(
+        out.products.iter().all(|p| p.price < 12999),
+        "{}",
+        out.reply
+    );
+    // The cheaper AM4 board; the cheaper LGA 1700 one fits no AM4 processor.
+    let out = say(
+        &a,
+        None,
+        "a2",
+        "is there a cheaper version of the asus tuf x570",
+    );
+    assert_eq!(ids(&out), ["T020"], "{}", out.reply);
+}
+
+#[test]
 fn the_title_outranks_the_shelf_and_what_a_product_fits_is_no_kind_of_it() {
     let dir = tempfile::tempdir().unwrap();
     let a = assistant(dir.path());

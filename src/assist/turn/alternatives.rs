@@ -22,7 +22,22 @@ fn cheaper_than() -> &'static Regex {
         Regex::new(concat!(
             r"\b(?:cheaper|less expensive|more affordable|günstigere[nrs]?|billigere[nrs]?|preiswertere[nrs]?|günstiger|billiger|preiswerter)",
             r"\s+(?:(?:alternatives?|options?|versions?|ones?|models?|products?|variante|varianten|alternativen?|modell|produkt)\s+)?",
-            r"(?:to|than|for|instead of|zu|zum|zur|als|für)\s+(?P<x>.+)$",
+            r"(?:to|than|for|of|instead of|zu|zum|zur|als|für|von)\s+(?P<x>.+)$",
+        ))
+        .expect("alternative regex compiles")
+    })
+}
+
+/// "something like the corsair rm750x but cheaper", "wie das galaxy a35, nur
+/// günstiger": X said first, "cheaper" after it.
+fn like_but_cheaper() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"^(?:.*?\b(?:something|anything|one|products?|etwas|so etwas|sowas|so was)\s+)?",
+            r"(?:(?:similar to|like|ähnlich wie|ähnlich|wie)\s+)(?P<x>.+?)\s+",
+            r"(?:but|just|only|aber|nur|doch)\s+(?:a bit\s+|a little\s+|etwas\s+)?",
+            r"(?:cheaper|less expensive|more affordable|günstiger|billiger|preiswerter)\b",
         ))
         .expect("alternative regex compiles")
     })
@@ -30,7 +45,9 @@ fn cheaper_than() -> &'static Regex {
 
 /// What a message wants a cheaper alternative to, as the shopper said it.
 pub(super) fn cheaper_alternative_to(normalised: &str) -> Option<String> {
-    let c = cheaper_than().captures(normalised)?;
+    let c = cheaper_than()
+        .captures(normalised)
+        .or_else(|| like_but_cheaper().captures(normalised))?;
     let x = c.name("x")?.as_str();
     let words: Vec<&str> = x
         .split_whitespace()
@@ -121,13 +138,26 @@ impl Assistant {
             limit: 20,
             ..Default::default()
         };
-        let hits: Vec<Hit> = self
+        let mut hits: Vec<Hit> = self
             .find(&q)?
             .hits
             .into_iter()
             .filter(|h| h.id != original.id && h.title != original.title && h.price < price)
-            .take(ALTERNATIVES)
             .collect();
+        // An alternative fits where the original does: a board for the same socket
+        // and memory, when some cheaper one does.
+        let platform: Vec<String> = Specs::of_product(&original)
+            .works_with
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        let fits = |h: &Hit| {
+            crate::catalog::specs::compatible(&Specs::of_product(&h.product).works_with, &platform)
+        };
+        if !platform.is_empty() && hits.iter().any(fits) {
+            hits.retain(fits);
+        }
+        hits.truncate(ALTERNATIVES);
         out.say(Fact::Discover(Discover::CheaperThan {
             product: original.clone(),
             price: Money::new(price, &currency),
@@ -188,6 +218,19 @@ mod tests {
             x("gibt es eine günstigere Alternative zur Nikon D7500").as_deref(),
             Some("nikon d7500")
         );
+        assert_eq!(
+            x("is there a cheaper version of the asus tuf x570").as_deref(),
+            Some("the asus tuf x570")
+        );
+        assert_eq!(
+            x("something like the corsair rm750x but cheaper").as_deref(),
+            Some("the corsair rm750x")
+        );
+        assert_eq!(
+            x("so etwas wie das galaxy a35, nur günstiger").as_deref(),
+            Some("das galaxy a35")
+        );
+        assert_eq!(x("a case like this but in blue"), None);
         assert_eq!(x("günstiger bitte"), None);
         assert_eq!(x("cheaper please"), None);
         assert_eq!(x("hdmi cable under 20 dollars"), None);

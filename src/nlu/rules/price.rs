@@ -118,7 +118,11 @@ pub fn price(text: &str) -> (Option<PriceRange>, Option<String>) {
         }
         let b_at = if is_cur(j + 1) { j + 2 } else { j + 1 };
         if let Some((b, ub)) = amount(&words[b_at.min(words.len())..]) {
-            if b >= a && (lead || is_money_context(b_at, ub) || currency.is_some()) {
+            // "between 25 and 30 inch" is a size.
+            let unit = words
+                .get(b_at + ub)
+                .is_some_and(|w| is_unit(w) || crate::catalog::specs::canonical_unit(w).is_some());
+            if b >= a && !unit && (lead || is_money_context(b_at, ub) || currency.is_some()) {
                 return (
                     Some(PriceRange {
                         min: Some(a),

@@ -39,6 +39,9 @@ fn english_price_limits() {
     assert_eq!((r.min, r.max), (Some(8000), Some(12000)));
     let r = extract("between $5 and $10").price.unwrap();
     assert_eq!((r.min, r.max), (Some(500), Some(1000)));
+    // A range with a unit after it is a size, not a price.
+    assert_eq!(extract("monitors between 25 and 30 inch").price, None);
+    assert_eq!(extract("ssd zwischen 1 und 2 tb").price, None);
     assert_eq!(extract("less than $40").currency.as_deref(), Some("USD"));
 }
 
