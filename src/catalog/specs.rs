@@ -322,6 +322,15 @@ fn resolution_re() -> &'static Regex {
     })
 }
 
+/// A Wi-Fi class: "AX1800", "AC1200", "BE9300" name the bands' combined rate in
+/// Mbit/s.
+fn wifi_class_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:ac|ax|be)(\d{3,5})\b").expect("wifi class regex compiles")
+    })
+}
+
 /// The lower end of a range that ends where `before` ends: "10-", "40 to ", "1 bis ".
 fn range_start(before: &str) -> Option<f64> {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -490,6 +499,23 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
                     dim: Dim::Resolution,
                     value: w.min(h),
                     unit: "p".to_string(),
+                    from: None,
+                },
+                c.get(0).map_or(0..0, |m| m.range()),
+            ));
+        }
+    }
+    // Classes start at AC600; "AC100-240V" is a mains input, no rate.
+    for c in wifi_class_re().captures_iter(text) {
+        let Some(rate) = c.get(1).and_then(|m| m.as_str().parse::<f64>().ok()) else {
+            continue;
+        };
+        if (600.0..=50_000.0).contains(&rate) {
+            out.push((
+                Quantity {
+                    dim: Dim::DataRate,
+                    value: rate,
+                    unit: "Mbps".to_string(),
                     from: None,
                 },
                 c.get(0).map_or(0..0, |m| m.range()),
@@ -1030,6 +1056,15 @@ mod tests {
                 (Dim::Length, 5.0, "m".to_string())
             ]
         );
+        assert_eq!(
+            read("ASUS RT-AX86U Pro AX5700 Dual Band Router"),
+            vec![(Dim::DataRate, 5700.0, "Mbps".to_string())]
+        );
+        assert_eq!(
+            read("Archer AX21 Router, 2.4 GHz band"),
+            read("2.4 GHz band")
+        );
+        assert_eq!(read("Power adapter AC100"), vec![]);
         assert_eq!(
             read("1200Mbps WiFi"),
             vec![(Dim::DataRate, 1200.0, "Mbps".to_string())]

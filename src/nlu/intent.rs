@@ -181,8 +181,37 @@ pub fn rule_intent(normalised: &str, slots: &RuleSlots) -> Option<Intent> {
         ],
     ) && has(&padded, &["wo", "where", "wann", "when", "status"]);
     // An id alone decides only in a short message: long ones carry product codes.
-    let bare_id =
-        slots.order_id.is_some() && words.len() <= 4 && !has(&padded, phrases::list("add"));
+    // "ax1800 router", "tp-link ac1200": a word beside the id that names something
+    // makes it a product's code.
+    let id_alone = slots.order_id.as_deref().is_some_and(|id| {
+        let id = id.to_lowercase();
+        words.iter().all(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            w.is_empty()
+                || w == id
+                || w.chars().any(|c| c.is_ascii_digit())
+                || crate::nlu::language::is_common_word(w)
+                || [
+                    "nr",
+                    "no",
+                    "number",
+                    "nummer",
+                    "id",
+                    "order",
+                    "bestellung",
+                    "status",
+                    "please",
+                    "bitte",
+                    "where",
+                    "wo",
+                    "hi",
+                    "hallo",
+                    "hello",
+                ]
+                .contains(&w)
+        })
+    });
+    let bare_id = id_alone && words.len() <= 4 && !has(&padded, phrases::list("add"));
     if has(&padded, phrases::list("order_status")) || about_order || bare_id {
         return Some(Intent::OrderStatus);
     }
@@ -617,8 +646,15 @@ mod tests {
             ("the second one please in my cart", AddToCart),
             ("put two anker 313 power banks in my cart", AddToCart),
             ("please put the usb cable in my basket", AddToCart),
+            // An id alone asks for its order; beside a word that names a thing it is
+            // that thing's code.
+            ("A-12345", OrderStatus),
+            ("12345678 please", OrderStatus),
         ] {
             assert_eq!(intent(t), Some(want), "{t}");
+        }
+        for t in ["ax1800 router", "tp-link ac1200"] {
+            assert_ne!(intent(t), Some(OrderStatus), "{t}");
         }
     }
 
