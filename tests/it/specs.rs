@@ -388,6 +388,51 @@ fn what_one_target_is_for_the_bare_targets_beside_it_are_for_too() {
 }
 
 #[test]
+fn a_model_named_with_a_kind_it_is_not_asks_for_what_fits_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    // No charger names the A35: the charger that fits the phone, as "a charger for
+    // the a35" would find; the phone is no charger.
+    let out = say(&a, None, "m1", "a35 charger");
+    assert_eq!(ids(&out), ["T084"], "{}", out.reply);
+    // A word of the model's own listing names that listing, and it goes into the
+    // cart with the other target; "i'll take" is no word of a product.
+    let out = say(
+        &a,
+        None,
+        "m2",
+        "put the anker 313 wireless charger stand and a 6 ft hdmi cable in my cart",
+    );
+    let cart = out.cart.as_ref().expect("a cart");
+    let mut in_cart: Vec<&str> = cart
+        .items
+        .iter()
+        .map(|i| i.item.product_id.as_str())
+        .collect();
+    in_cart.sort();
+    assert_eq!(in_cart, ["T088", "T100"], "{}", out.reply);
+    assert_eq!(
+        out.understanding.targets,
+        ["anker 313 wireless charger stand", "6 ft hdmi cable"]
+    );
+    let out = say(
+        &a,
+        None,
+        "m3",
+        "i'll take the galaxy a35 and a case for it, then checkout",
+    );
+    assert_eq!(
+        out.understanding.targets,
+        ["galaxy a35", "case for galaxy a35"],
+        "{}",
+        out.reply
+    );
+    // A laptop that has the card is still a laptop with it.
+    let out = say(&a, None, "m4", "rtx 4060 laptop");
+    assert_eq!(ids(&out), ["T134"], "{}", out.reply);
+}
+
+#[test]
 fn a_size_in_the_unit_it_was_asked_in_is_that_size() {
     let dir = tempfile::tempdir().unwrap();
     let a = tech_assistant(dir.path());

@@ -574,14 +574,10 @@ impl Assistant {
             let id = crate::assist::refine::resolve(u, &state.shown, state.focused.as_ref())?;
             Some((words, None, self.shop.product(&id)?))
         });
+        let targets = self.targets(ctx.lang, u);
         // "a case for the galaxy a35 and a 25w charger" is two targets, the second
         // no part of what the case must fit.
-        let fitting = pointed.or_else(|| {
-            self.targets(ctx.lang, u)
-                .is_none()
-                .then(|| self.named_to_fit(u))
-                .flatten()
-        });
+        let fitting = pointed.or_else(|| targets.is_none().then(|| self.named_to_fit(u)).flatten());
         let fitted = match fitting {
             Some((words, named, product)) => {
                 let fit = Fit {
@@ -593,8 +589,25 @@ impl Assistant {
             }
             None => false,
         };
+        // "a35 charger": what fits the model, as "a charger for the a35" would.
+        let model_then_kind = match fitted || targets.is_some() {
+            true => None,
+            false => self.model_then_kind(u)?,
+        };
+        let fitted = fitted
+            || match model_then_kind {
+                Some((kind, product)) => {
+                    let fit = Fit {
+                        words: &kind,
+                        named: None,
+                        product: &product,
+                    };
+                    self.search_fitting(ctx, state, u, fit, out)?
+                }
+                None => false,
+            };
         if !fitted {
-            match self.targets(ctx.lang, u) {
+            match targets {
                 Some(targets) => self.search_targets(ctx, state, u, targets, out)?,
                 None => self.search_one(ctx, state, u, out)?,
             }
@@ -721,6 +734,73 @@ impl Assistant {
         Ok(true)
     }
 
+    /// A kind named after a model of another kind, where no product of the kind
+    /// names the model ("a35 charger", "galaxy a35 ladegerät"): the kind, and the
+    /// model's own listing it must fit. None when the message says what it is for
+    /// ("for …"), or a listing of the model has the kind's word ("anker 313 wireless
+    /// charger stand").
+    fn model_then_kind(
+        &self,
+        u: &Understanding,
+    ) -> Result<Option<(String, Arc<Product>)>, TurnError> {
+        if fitting_split(&u.normalised).is_some() || u.intent != Intent::Search {
+            return Ok(None);
+        }
+        let (Some(kind), models) = self.shop.request_target(&u.normalised) else {
+            return Ok(None);
+        };
+        if models.is_empty()
+            || self.kind_has_models(&kind, &models)?
+            || self.a_listing_has_word(&kind, &models)?
+        {
+            return Ok(None);
+        }
+        let q = SearchQuery {
+            text: models.join(" "),
+            models: models.clone(),
+            limit: PAGE,
+            ..Default::default()
+        };
+        let itself = self.find(&q)?.hits.into_iter().find(|h| {
+            self.shop.is_model_itself(&h.id, &models)
+                && self.shop.kind_of(&h.id).as_deref() != Some(kind.as_str())
+        });
+        Ok(itself.map(|h| (kind, h.product)))
+    }
+
+    /// Whether no product of `kind` is one of `models`, but a listing of them has the
+    /// kind's word in its title.
+    fn a_listing_names_not_kind(&self, kind: &str, models: &[String]) -> Result<bool, TurnError> {
+        Ok(!self.kind_has_models(kind, models)? && self.a_listing_has_word(kind, models)?)
+    }
+
+    /// Whether a product of `kind` is one of `models`.
+    fn kind_has_models(&self, kind: &str, models: &[String]) -> Result<bool, TurnError> {
+        let q = SearchQuery {
+            text: format!("{} {kind}", models.join(" ")),
+            kind: Some(kind.to_string()),
+            models: models.to_vec(),
+            limit: 1,
+            ..Default::default()
+        };
+        Ok(!self.find(&q)?.hits.is_empty())
+    }
+
+    /// Whether a listing of `models` has `word` in its title.
+    fn a_listing_has_word(&self, word: &str, models: &[String]) -> Result<bool, TurnError> {
+        let q = SearchQuery {
+            text: word.to_string(),
+            models: models.to_vec(),
+            limit: PAGE,
+            ..Default::default()
+        };
+        Ok(self.find(&q)?.hits.iter().any(|h| {
+            h.title
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| crate::catalog::kind::singular(&w.to_lowercase()) == word)
+        }))
+    }
+
     /// The search of the words asked for in a fitting request, with the message's
     /// price limit; None when they name no product.
     fn fitting_part(&self, ctx: &Ctx<'_>, u: &Understanding, text: &str) -> Option<Understanding> {
@@ -785,6 +865,15 @@ impl Assistant {
                     ..wish
                 })
                 .collect();
+            // "anker 313 wireless charger stand": a word one of the model's own
+            // listings has ("Wireless Charger (Stand)") names that listing, not a
+            // kind the model is not.
+            let kind = match kind {
+                Some(k) if !models.is_empty() && self.a_listing_names_not_kind(&k, &models)? => {
+                    None
+                }
+                k => k,
+            };
             state.search.kind = kind.filter(|_| precise);
             state.search.models = models;
             state.search.every = asks_for_every(&u.normalised)

@@ -122,6 +122,20 @@ pub(super) fn of(u: &Understanding) -> Option<Steps> {
     let rest = checkout_words().replace_all(n, " ");
     let rest = cart_words().replace_all(&rest, " ");
     let mut words: Vec<&str> = rest.split_whitespace().collect();
+    // "i'll take the galaxy a35 …", "ich nehme das …": the taking goes.
+    let taking: &[&[&str]] = &[
+        &["ill", "take"],
+        &["i", "will", "take"],
+        &["ill", "have"],
+        &["i", "take"],
+        &["give", "me"],
+        &["ich", "nehme"],
+        &["ich", "nehm"],
+        &["gib", "mir"],
+    ];
+    if let Some(t) = taking.iter().find(|t| words.starts_with(t)) {
+        words.drain(..t.len());
+    }
     // "add the anker charger": the verb that began the message goes too.
     while words
         .first()
@@ -336,6 +350,10 @@ mod tests {
         assert_eq!(
             steps("add the anker 313 wireless charger to the cart and check out"),
             Some(("the anker 313 wireless charger".into(), true))
+        );
+        assert_eq!(
+            steps("i'll take the galaxy a35 and a case for it, then checkout"),
+            Some(("the galaxy a35 and a case for it".into(), true))
         );
         assert_eq!(steps("add the second one to my cart"), None);
         assert_eq!(steps("put it in my cart"), None);

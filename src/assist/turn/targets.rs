@@ -144,9 +144,14 @@ fn label(target: &str) -> String {
     ];
     let words: Vec<&str> = target.split_whitespace().collect();
     // "2 hdmi cables": the count is said with the cart, not the name.
-    let start = words
-        .iter()
-        .position(|w| !LEAD.contains(w) && !w.chars().all(|c| c.is_ascii_digit()))
+    let counted = |i: usize| {
+        words[i].chars().all(|c| c.is_ascii_digit())
+            && !words
+                .get(i + 1)
+                .is_some_and(|u| crate::catalog::specs::canonical_unit(u).is_some())
+    };
+    let start = (0..words.len())
+        .position(|i| !LEAD.contains(&words[i]) && !counted(i))
         .unwrap_or(0);
     let end = words[start..]
         .iter()
@@ -662,6 +667,8 @@ mod tests {
         assert_eq!(label("find all offers for the anker 313"), "anker 313");
         assert_eq!(label("eine regenjacke"), "regenjacke");
         assert_eq!(label("eine mütze unter 50 eur"), "mütze");
+        assert_eq!(label("2 hdmi cables"), "hdmi cables");
+        assert_eq!(label("a 6 ft hdmi cable"), "6 ft hdmi cable");
         assert_eq!(head("a case for my iphone 12"), "case");
         assert_eq!(head("long lasting aaa batteries"), "battery");
         assert_eq!(head("a charger price lower than 50 usd"), "charger");
