@@ -626,10 +626,19 @@ const SUPERLATIVES: &[(&[&str], &[Dim], bool)] = &[
             "most memory",
             "meisten speicher",
             "most capacity",
-            "biggest battery",
-            "largest battery",
         ],
         &[Dim::Storage, Dim::Capacity],
+        true,
+    ),
+    (
+        &[
+            "biggest battery",
+            "largest battery",
+            "größte akku",
+            "größten akku",
+            "größter akku",
+        ],
+        &[Dim::Capacity, Dim::Energy],
         true,
     ),
     (
@@ -726,6 +735,11 @@ const MEASURES: &[(&str, &[Dim])] = &[
     ("speicherplatz", &[Dim::Storage]),
     ("memory", &[Dim::Storage]),
     ("ram", &[Dim::Storage]),
+    ("vram", &[Dim::Storage]),
+    ("refresh", &[Dim::Frequency]),
+    ("hz", &[Dim::Frequency]),
+    ("bildwiederholrate", &[Dim::Frequency]),
+    ("bildwiederholfrequenz", &[Dim::Frequency]),
     ("resolution", &[Dim::Resolution, Dim::Megapixels]),
     ("auflösung", &[Dim::Resolution, Dim::Megapixels]),
     ("brightness", &[Dim::Brightness]),
@@ -969,9 +983,15 @@ mod tests {
         assert_eq!((s.dims, s.desc), (vec![Dim::Cores], true));
         let s = spec_sort("the heater with the lowest wattage").unwrap();
         assert_eq!((s.dims, s.desc), (vec![Dim::Power], false));
-        // "largest battery" is the table's, the longer phrase.
         let s = spec_sort("the phone with the biggest screen").unwrap();
         assert_eq!(s.dims, vec![Dim::Length]);
+        let s = spec_sort("monitor with the highest refresh rate").unwrap();
+        assert_eq!((s.dims, s.desc), (vec![Dim::Frequency], true));
+        let s = spec_sort("graphics card with the most vram").unwrap();
+        assert_eq!(s.dims, vec![Dim::Storage]);
+        // A battery's size is its charge, never the phone's storage.
+        let s = spec_sort("a phone with the biggest battery").unwrap();
+        assert_eq!(s.dims, vec![Dim::Capacity, Dim::Energy]);
         // Not a wish: a rating, or the most of something no spec measures.
         assert!(spec_sort("pressure washer 2000 max psi").is_none());
         assert!(spec_sort("the most popular headphones").is_none());
