@@ -619,6 +619,20 @@ fn a_cheaper_alternative_said_after_the_product_fits_where_it_does() {
         "is there a cheaper version of the asus tuf x570",
     );
     assert_eq!(ids(&out), ["T020"], "{}", out.reply);
+    // The same asked again "for less", in German.
+    let out = say(&a, None, "a3", "gibt es das galaxy a35 auch günstiger");
+    assert!(!ids(&out).contains(&"T072"), "{}", out.reply);
+    assert!(ids(&out).contains(&"T070"), "{}", out.reply);
+    // "passender" says it fits; it names no kind.
+    let out = say(
+        &a,
+        None,
+        "a4",
+        "passender arbeitsspeicher für das asus tuf x570",
+    );
+    let mut got = ids(&out);
+    got.sort();
+    assert_eq!(got, ["T030", "T031"], "{}", out.reply);
 }
 
 #[test]

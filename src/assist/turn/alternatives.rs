@@ -43,11 +43,26 @@ fn like_but_cheaper() -> &'static Regex {
     })
 }
 
+/// "gibt es das galaxy a35 auch günstiger", "do you have the jbl charge 5 any
+/// cheaper": X asked for again, for less.
+fn asked_cheaper() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"^(?:gibt es|hast du|haben sie|habt ihr|do you have|have you got|is there|can i get|kann ich)\s+",
+            r"(?P<x>.+?)\s+(?:auch |also |any |noch |even )?",
+            r"(?:cheaper|less expensive|günstiger|billiger|preiswerter)(?:\s+(?:somewhere|irgendwo|bitte|please))?$",
+        ))
+        .expect("alternative regex compiles")
+    })
+}
+
 /// What a message wants a cheaper alternative to, as the shopper said it.
 pub(super) fn cheaper_alternative_to(normalised: &str) -> Option<String> {
     let c = cheaper_than()
         .captures(normalised)
-        .or_else(|| like_but_cheaper().captures(normalised))?;
+        .or_else(|| like_but_cheaper().captures(normalised))
+        .or_else(|| asked_cheaper().captures(normalised))?;
     let x = c.name("x")?.as_str();
     let words: Vec<&str> = x
         .split_whitespace()
@@ -230,6 +245,15 @@ mod tests {
             x("so etwas wie das galaxy a35, nur günstiger").as_deref(),
             Some("das galaxy a35")
         );
+        assert_eq!(
+            x("gibt es das galaxy a35 auch günstiger").as_deref(),
+            Some("das galaxy a35")
+        );
+        assert_eq!(
+            x("do you have the jbl charge 5 any cheaper").as_deref(),
+            Some("the jbl charge 5")
+        );
+        assert_eq!(x("do you have hdmi cables"), None);
         assert_eq!(x("a case like this but in blue"), None);
         assert_eq!(x("günstiger bitte"), None);
         assert_eq!(x("cheaper please"), None);

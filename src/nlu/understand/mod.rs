@@ -521,6 +521,23 @@ fn common_prefix(a: &str, b: &str) -> usize {
 
 /// Request phrasing and glue of both languages: words of a search that name nothing.
 const STOP: &[&str] = &[
+    // "passender arbeitsspeicher für …", "suitable psu for …": that it fits is said
+    // by what follows, no word of the product.
+    "passende",
+    "passender",
+    "passendes",
+    "passenden",
+    "passendem",
+    "geeignete",
+    "geeigneter",
+    "geeignetes",
+    "geeigneten",
+    "kompatible",
+    "kompatibler",
+    "kompatibles",
+    "kompatiblen",
+    "suitable",
+    "matching",
     // "find all offers for …", "alle angebote für …", "every listing of …": the
     // request's quantifier and nouns, no product's words ("all" would match "Wall").
     "all",
