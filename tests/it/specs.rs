@@ -301,6 +301,15 @@ fn several_steps_add_the_found_product_and_only_propose_the_order() {
     // A pointing message with nothing named stays a plain cart request.
     let out = say(&a, None, "c5", "add it to my cart");
     assert!(out.cart.is_none() || out.cart.unwrap().items.is_empty());
+    // "the cheapest one" with nothing shown points at nothing: no cheapest of the
+    // whole shop goes into the cart.
+    let out = say(&a, None, "c5b", "add the cheapest one to the cart");
+    assert!(
+        out.cart.is_none() || out.cart.unwrap().items.is_empty(),
+        "{}",
+        out.reply
+    );
+    assert!(out.products.is_empty(), "{}", out.reply);
 }
 
 /// The ids of each group of a grouped answer, in order.

@@ -151,7 +151,14 @@ pub(super) fn of(u: &Understanding) -> Option<Steps> {
     }
     let search = words.join(" ");
     let pointing = ["it", "them", "that", "this", "one", "es", "ihn", "das"];
-    if words.len() < 2 || words.iter().all(|w| pointing.contains(w)) {
+    // "add the cheapest one to the cart" points at what was shown; it names nothing
+    // to look for.
+    let names_nothing = words.iter().all(|w| {
+        pointing.contains(w)
+            || ["the", "a", "an", "der", "die", "den", "ones"].contains(w)
+            || crate::nlu::rules::is_superlative_word(w)
+    });
+    if words.len() < 2 || names_nothing {
         return None;
     }
     let finds = n.split_whitespace().any(|w| {
@@ -356,6 +363,7 @@ mod tests {
             Some(("the galaxy a35 and a case for it".into(), true))
         );
         assert_eq!(steps("add the second one to my cart"), None);
+        assert_eq!(steps("add the cheapest one to the cart"), None);
         assert_eq!(steps("put it in my cart"), None);
         // A search that ends in going to the checkout buys what it finds; one that
         // only names ordering, or checks a product out, stays a search.
