@@ -394,6 +394,21 @@ fn what_one_target_is_for_the_bare_targets_beside_it_are_for_too() {
         out.reply
     );
     assert_eq!(groups_of(&out)[1], ["T105"], "{}", out.reply);
+    // German kinds in a shop of English titles split as English ones do.
+    let out = say(
+        &a,
+        None,
+        "g7",
+        "eine grafikkarte und ein netzteil mit mindestens 650 watt",
+    );
+    let groups = groups_of(&out);
+    assert_eq!(groups.len(), 2, "{}", out.reply);
+    assert!(
+        groups[0].iter().all(|id| id.starts_with("T01")),
+        "{}",
+        out.reply
+    );
+    assert_eq!(groups[1], ["T051", "T052", "T053"], "{}", out.reply);
 }
 
 #[test]

@@ -146,9 +146,9 @@ fn label(target: &str) -> String {
     // "2 hdmi cables": the count is said with the cart, not the name.
     let counted = |i: usize| {
         words[i].chars().all(|c| c.is_ascii_digit())
-            && !words
+            && words
                 .get(i + 1)
-                .is_some_and(|u| crate::catalog::specs::canonical_unit(u).is_some())
+                .is_none_or(|u| crate::catalog::specs::canonical_unit(u).is_none())
     };
     let start = (0..words.len())
         .position(|i| !LEAD.contains(&words[i]) && !counted(i))
@@ -250,7 +250,11 @@ impl Assistant {
             let names = !constraint
                 && short
                 && (!models.is_empty()
-                    || ((!english || self.heads_titles(&head(&part)))
+                    || ((!english
+                        || self.heads_titles(&head(&part))
+                        // "eine grafikkarte" in a shop of English titles: its kind
+                        // heads them.
+                        || kind.as_deref().is_some_and(|k| self.heads_titles(k)))
                         && (kind.is_some() || self.has_all_words(lang, &part)))
                     || (english && self.names_a_line(&part))
                     || counted_thing);
