@@ -1844,6 +1844,21 @@ fn the_cheaper_one_after_a_comparison_is_the_cheaper_of_the_two() {
     let by = (prices[0] - prices[2]).abs();
     let said = format!("cheaper by ${}.{:02}", by / 100, by % 100);
     assert!(out.reply.contains(&said), "{said}: {}", out.reply);
+    // "which of these" picks among all shown, never among the whole shop.
+    let out = say(&a, None, "c3", "hdmi cables");
+    let cheapest = out.products.iter().min_by_key(|p| p.price).unwrap().clone();
+    let session = out.session_id.clone();
+    let out = say(&a, Some(&session), "c3", "which of these is cheapest");
+    assert!(out.products.len() <= 1, "{}", out.reply);
+    assert!(out.reply.contains(&cheapest.title), "{}", out.reply);
+    let out = say(
+        &a,
+        Some(&session),
+        "c3",
+        "add the cheapest of them to my cart",
+    );
+    let cart = out.cart.as_ref().expect("a cart");
+    assert_eq!(cart.items[0].item.product_id, cheapest.id, "{}", out.reply);
 }
 
 #[test]

@@ -1867,14 +1867,33 @@ impl Assistant {
     /// After a comparison, a message that picks one of the two by price ("which one
     /// is cheaper?", "add the cheaper one", "welches ist günstiger") points at that
     /// one of them, not at the cheapest of all shown; a question of which is asks
-    /// about its price. None otherwise.
+    /// about its price. Said of all shown ("which of these is the cheapest", "welches
+    /// davon ist am günstigsten"), it picks among them, not among the whole shop.
+    /// None otherwise.
     pub(super) fn of_the_compared(
         &self,
         state: &SessionState,
         u: &Understanding,
     ) -> Option<Understanding> {
         static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-        if state.compared.len() != 2 || u.slots.reference.is_some() {
+        let n = u.normalised.as_str();
+        // "which of these is the cheapest": all shown are the pair.
+        let among_shown = state.compared.len() != 2
+            && state.shown.len() >= 2
+            && [
+                " of these",
+                " of them",
+                " of those",
+                " among them",
+                " among these",
+                " davon",
+                " von denen",
+                " von diesen",
+                " von ihnen",
+            ]
+            .iter()
+            .any(|w| format!(" {n} ").contains(&format!("{w} ")));
+        if (state.compared.len() != 2 && !among_shown) || u.slots.reference.is_some() {
             return None;
         }
         let re = RE.get_or_init(|| {
@@ -1885,7 +1904,6 @@ impl Assistant {
             ))
             .expect("comparative regex compiles")
         });
-        let n = u.normalised.as_str();
         let c = re.captures(n)?;
         let question = n.split_whitespace().next().is_some_and(|w| {
             matches!(
@@ -1904,7 +1922,7 @@ impl Assistant {
             .shown
             .iter()
             .enumerate()
-            .filter(|(_, s)| state.compared.contains(&s.id))
+            .filter(|(_, s)| among_shown || state.compared.contains(&s.id))
             .collect();
         let chosen = if c.name("low").is_some() {
             pair.iter().min_by_key(|(_, s)| s.price)
