@@ -38,6 +38,9 @@ pub enum Topic {
     Feature {
         name: String,
     },
+    /// What the product is, asked in general ("tell me more about the first one"):
+    /// its price, whether it is in stock, and its description's first sentences.
+    Overview,
     /// Nothing recognisable was asked.
     Unclear,
 }
@@ -117,6 +120,24 @@ pub fn answer(u: &Understanding, product: &Product) -> Answer {
         "stock",
         "available",
     ];
+    if says(
+        n,
+        &[
+            "tell me more",
+            "more about",
+            "more info",
+            "more details",
+            "details about",
+            "details on",
+            "erzähl mir mehr",
+            "mehr über",
+            "mehr infos",
+            "mehr details",
+            "mehr zu",
+        ],
+    ) {
+        return overview(product);
+    }
     let asks_stock = says(n, &stock_words)
         || (size.is_some() || color.is_some()) && !says(n, &["welche", "what", "which"]);
     if asks_stock {
@@ -202,6 +223,38 @@ pub fn answer(u: &Understanding, product: &Product) -> Answer {
         };
     }
     attribute(n, product)
+}
+
+/// The most characters of a description an overview says.
+const OVERVIEW_CHARS: usize = 300;
+
+/// The product in brief: values are its price in cents, "in stock" or "out of
+/// stock", and its description's whole sentences up to [`OVERVIEW_CHARS`] (none when
+/// it has no description).
+fn overview(product: &Product) -> Answer {
+    let description = product.description.trim();
+    let mut said = String::new();
+    for sentence in description.split_inclusive(['.', '!', '?']) {
+        if !said.is_empty() && said.len() + sentence.len() > OVERVIEW_CHARS {
+            break;
+        }
+        said.push_str(sentence);
+    }
+    let said: String = said.trim().chars().take(OVERVIEW_CHARS).collect();
+    let in_stock = product.variants.iter().any(|v| v.stock > 0);
+    let mut values = vec![
+        product.sale_price.unwrap_or(product.price).to_string(),
+        if in_stock { "in stock" } else { "out of stock" }.to_string(),
+    ];
+    if !said.is_empty() {
+        values.push(said);
+    }
+    Answer {
+        topic: Topic::Overview,
+        verdict: Verdict::Yes,
+        values,
+        source: "description".into(),
+    }
 }
 
 fn unknown(topic: Topic) -> Answer {

@@ -248,6 +248,20 @@ impl Reply<'_> {
             (Topic::Attribute { name }, Verdict::No) => {
                 self.t("answer_no", json!({"title": title, "name": name}))
             }
+            (Topic::Overview, _) => {
+                let cents: i64 = a
+                    .values
+                    .first()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(p.price);
+                let price = self.price(&Money::new(cents, &p.currency));
+                let in_stock = a.values.get(1).is_some_and(|v| v == "in stock");
+                let description = a.values.get(2).cloned().unwrap_or_default();
+                self.t(
+                    "overview",
+                    json!({"title": title, "price": price, "in_stock": in_stock, "description": description}),
+                )
+            }
             _ => self.t("answer_unknown", json!({"title": title})),
         }
     }

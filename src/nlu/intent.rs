@@ -307,6 +307,26 @@ pub fn rule_intent(normalised: &str, slots: &RuleSlots) -> Option<Intent> {
             .iter()
             .any(|w| phrases::list("this").iter().any(|p| p == *w));
     let brief = words.len() <= 10;
+    // "tell me more about the first one", "erzähl mir mehr über das zweite".
+    let more_about = has(
+        &padded,
+        &[
+            "tell me more",
+            "more about",
+            "more info",
+            "more details",
+            "details about",
+            "details on",
+            "erzähl mir mehr",
+            "mehr über",
+            "mehr infos",
+            "mehr details",
+            "mehr zu",
+        ],
+    );
+    if more_about && points && brief {
+        return Some(Intent::ProductQuestion);
+    }
     if question
         && points
         && brief
@@ -630,6 +650,8 @@ mod tests {
             ("hallo", Greeting),
             ("was ist der unterschied zwischen den beiden", Compare),
             ("ist der wasserdicht", ProductQuestion),
+            ("tell me more about the first one", ProductQuestion),
+            ("erzähl mir mehr über das zweite", ProductQuestion),
             ("is it in stock in 42", ProductQuestion),
             ("in schwarz", Refine),
             ("das zweite in 42", Refine),

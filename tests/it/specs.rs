@@ -457,6 +457,29 @@ fn a_model_named_with_a_kind_it_is_not_asks_for_what_fits_it() {
 }
 
 #[test]
+fn more_about_a_shown_product_says_its_price_stock_and_description() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    let out = say(&a, None, "o1", "external ssd");
+    let session = out.session_id.clone();
+    let out_of_stock = out
+        .products
+        .iter()
+        .position(|p| p.id == "T125")
+        .expect("the 1 TB T7 is shown");
+    let asked = format!("tell me more about number {}", out_of_stock + 1);
+    let out = say(&a, Some(&session), "o1", &asked);
+    assert!(out.products.len() <= 1, "{}", out.reply);
+    assert!(
+        out.reply.contains("$99.99")
+            && out.reply.contains("currently out of stock")
+            && out.reply.contains("1TB external SSD, USB-C."),
+        "{}",
+        out.reply
+    );
+}
+
+#[test]
 fn a_size_in_the_unit_it_was_asked_in_is_that_size() {
     let dir = tempfile::tempdir().unwrap();
     let a = tech_assistant(dir.path());
