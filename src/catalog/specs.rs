@@ -572,7 +572,12 @@ fn names_a_run(rest: &str) -> bool {
 /// lowercase, words apart).
 const CONNECTORS: &[(&str, &str)] = &[
     ("HDMI", r"hdmi"),
+    // A version said with its port is asked for: "hdmi 2.1 cable" (48 Gbps, 4K120).
+    ("HDMI 2.0", r"hdmi ?2\.0"),
+    ("HDMI 2.1", r"hdmi ?2\.1"),
     ("DisplayPort", r"display ?port|\bdp\b"),
+    ("DP 1.4", r"(?:display ?port|\bdp) ?1\.4"),
+    ("DP 2.1", r"(?:display ?port|\bdp) ?2\.1"),
     // "USB A to C", "Type A to C": both plugs.
     (
         "USB-C",
@@ -686,6 +691,8 @@ fn family(connector: &str) -> &'static str {
         c if c.starts_with("LGA") => "socket",
         "DDR3" | "DDR4" | "DDR5" => "memory",
         "HDMI" | "DisplayPort" => "video",
+        c if c.starts_with("HDMI ") => "hdmi version",
+        c if c.starts_with("DP ") => "displayport version",
         "USB-C" | "USB-A" | "Micro-USB" | "Lightning" | "Thunderbolt" => "usb",
         "SATA" | "NVMe" | "M.2" => "storage",
         "Qi" | "MagSafe" => "charging",
@@ -1196,6 +1203,14 @@ mod tests {
         assert_eq!(
             connectors("TP-Link AX1500 WiFi 6 Extender; WiFi 6E board; wlan 5 stick"),
             vec!["Wi-Fi 5", "Wi-Fi 6", "Wi-Fi 6E"]
+        );
+        assert_eq!(
+            connectors("Cable Matters 8K HDMI 2.1 Cable; DisplayPort Cable (DP 1.4, 8K)"),
+            vec!["HDMI", "HDMI 2.1", "DisplayPort", "DP 1.4"]
+        );
+        assert_eq!(
+            connectors("HDMI 2.1a, DisplayPort 1.4a"),
+            vec!["HDMI", "HDMI 2.1", "DisplayPort", "DP 1.4"]
         );
         assert!(connectors("AXE5400 tri-band").contains(&"Wi-Fi 6E"));
         assert!(!connectors("AXE5400 tri-band").contains(&"Wi-Fi 6"));

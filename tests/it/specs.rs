@@ -480,6 +480,21 @@ fn more_about_a_shown_product_says_its_price_stock_and_description() {
 }
 
 #[test]
+fn a_port_version_said_with_its_port_is_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    let out = say(&a, None, "v1", "hdmi 2.1 cable");
+    let mut got = ids(&out);
+    got.sort();
+    assert_eq!(got, ["T102", "T104"], "{}", out.reply);
+    let out = say(&a, None, "v2", "displayport 1.4 cable");
+    assert_eq!(ids(&out), ["T105"], "{}", out.reply);
+    // Without a version, every HDMI cable.
+    let out = say(&a, None, "v3", "hdmi cable");
+    assert_eq!(out.products.len(), 5, "{}", out.reply);
+}
+
+#[test]
 fn a_size_in_the_unit_it_was_asked_in_is_that_size() {
     let dir = tempfile::tempdir().unwrap();
     let a = tech_assistant(dir.path());
