@@ -120,22 +120,7 @@ pub fn answer(u: &Understanding, product: &Product) -> Answer {
         "stock",
         "available",
     ];
-    if says(
-        n,
-        &[
-            "tell me more",
-            "more about",
-            "more info",
-            "more details",
-            "details about",
-            "details on",
-            "erzähl mir mehr",
-            "mehr über",
-            "mehr infos",
-            "mehr details",
-            "mehr zu",
-        ],
-    ) {
+    if says(n, crate::nlu::intent::MORE_ABOUT) {
         return overview(product);
     }
     let asks_stock = says(n, &stock_words)

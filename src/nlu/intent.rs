@@ -7,6 +7,22 @@ use serde::{Deserialize, Serialize};
 use super::phrases;
 use super::rules::{Confirmation, RuleSlots};
 
+/// Asking for more about a product in general: "tell me more about the first one",
+/// "erzähl mir mehr über das zweite".
+pub const MORE_ABOUT: &[&str] = &[
+    "tell me more",
+    "more about",
+    "more info",
+    "more details",
+    "details about",
+    "details on",
+    "erzähl mir mehr",
+    "mehr über",
+    "mehr infos",
+    "mehr details",
+    "mehr zu",
+];
+
 /// Every intent the assistant handles.
 #[derive(
     Debug,
@@ -307,24 +323,7 @@ pub fn rule_intent(normalised: &str, slots: &RuleSlots) -> Option<Intent> {
             .iter()
             .any(|w| phrases::list("this").iter().any(|p| p == *w));
     let brief = words.len() <= 10;
-    // "tell me more about the first one", "erzähl mir mehr über das zweite".
-    let more_about = has(
-        &padded,
-        &[
-            "tell me more",
-            "more about",
-            "more info",
-            "more details",
-            "details about",
-            "details on",
-            "erzähl mir mehr",
-            "mehr über",
-            "mehr infos",
-            "mehr details",
-            "mehr zu",
-        ],
-    );
-    if more_about && points && brief {
+    if has(&padded, MORE_ABOUT) && points && brief {
         return Some(Intent::ProductQuestion);
     }
     if question

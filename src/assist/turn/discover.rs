@@ -804,6 +804,20 @@ impl Assistant {
     /// The search of the words asked for in a fitting request, with the message's
     /// price limit; None when they name no product.
     fn fitting_part(&self, ctx: &Ctx<'_>, u: &Understanding, text: &str) -> Option<Understanding> {
+        let part = self.search_part(ctx, u, text);
+        part.product_type.as_ref()?;
+        Some(part)
+    }
+
+    /// Words of a message searched as a message of their own (a fitting request's
+    /// words, one of several targets), in the catalogue's words and with the
+    /// message's price limit.
+    pub(super) fn search_part(
+        &self,
+        ctx: &Ctx<'_>,
+        u: &Understanding,
+        text: &str,
+    ) -> Understanding {
         let mut part = RulesReading::new(text, ctx.lang).understanding();
         part.intent = Intent::Search;
         // "a cpu for …" where CPUs are titled as processors.
@@ -812,11 +826,10 @@ impl Assistant {
             part.product_type =
                 crate::nlu::understand::rule_product_words(&part.normalised, &part.slots);
         }
-        part.product_type.as_ref()?;
         if part.slots.price.is_none() {
             part.slots.price = u.slots.price;
         }
-        Some(part)
+        part
     }
 
     /// The search for one target.

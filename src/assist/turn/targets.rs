@@ -524,21 +524,12 @@ impl Assistant {
         let mut first_search: Option<ActiveSearch> = None;
         let mut labels: Vec<String> = Vec::new();
         for (group, target) in targets.iter().enumerate() {
-            let mut part = RulesReading::new(target, ctx.lang).understanding();
-            part.intent = Intent::Search;
-            if part.product_type.is_none() {
-                part.product_type =
-                    crate::nlu::understand::rule_product_words(&part.normalised, &part.slots);
-            }
-            if part.slots.price.is_none() {
-                part.slots.price = u.slots.price;
-            }
-            // The catalogue's words for it, as a message of its own would have.
-            let part = self.in_catalogue_words(part);
-            let mut sub = SessionState {
+            let part = self.search_part(ctx, u, target);
+            let fresh = || SessionState {
                 language: state.language,
                 ..Default::default()
             };
+            let mut sub = fresh();
             let mut o = Outcome::default();
             // "a charger for my galaxy a35": what fits that phone, as alone.
             let fitted = match self.named_to_fit(&part) {
@@ -554,10 +545,7 @@ impl Assistant {
             };
             if !fitted {
                 o = Outcome::default();
-                sub = SessionState {
-                    language: state.language,
-                    ..Default::default()
-                };
+                sub = fresh();
                 self.search_one(ctx, &mut sub, &part, &mut o)?;
             }
             let all = !sub.search.models.is_empty()
