@@ -409,6 +409,23 @@ fn what_one_target_is_for_the_bare_targets_beside_it_are_for_too() {
         out.reply
     );
     assert_eq!(groups[1], ["T051", "T052", "T053"], "{}", out.reply);
+    // "for it" after a kind is for what that target found: the A25 is the phone
+    // under $300 with a case, and the RAM fits the first board shown.
+    let out = say(&a, None, "g8", "a phone under 300 and a case for it");
+    assert_eq!(groups_of(&out)[1], ["T080"], "{}", out.reply);
+    let out = say(&a, None, "g9", "ein handy unter 300 und eine hülle dafür");
+    assert_eq!(groups_of(&out)[1], ["T080"], "{}", out.reply);
+    let out = say(&a, None, "g10", "motherboards and ram for it");
+    assert!(
+        groups_of(&out)[1]
+            .iter()
+            .all(|id| ["T030", "T031"].contains(id)),
+        "{}",
+        out.reply
+    );
+    // A kind the shop lacks is said missing, not replaced by the maker's products.
+    let out = say(&a, None, "g11", "a laptop and a bag for it");
+    assert!(groups_of(&out).len() < 2, "{}", out.reply);
 }
 
 #[test]

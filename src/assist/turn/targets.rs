@@ -523,6 +523,8 @@ impl Assistant {
         let mut shown: Vec<Shown> = Vec::new();
         let mut first_search: Option<ActiveSearch> = None;
         let mut labels: Vec<String> = Vec::new();
+        // The products the target before found.
+        let mut found_before: Vec<Arc<Product>> = Vec::new();
         for (group, target) in targets.iter().enumerate() {
             let part = self.search_part(ctx, u, target);
             let fresh = || SessionState {
@@ -531,18 +533,50 @@ impl Assistant {
             };
             let mut sub = fresh();
             let mut o = Outcome::default();
-            // "a charger for my galaxy a35": what fits that phone, as alone.
-            let fitted = match self.named_to_fit(&part) {
-                Some((words, named, product)) => {
+            // "a phone under 300 and a case for it": a case for one of the phones
+            // found, the first that has one, not for any phone.
+            let words_for_found = labels.last().and_then(|prev| {
+                [" for ", " für "]
+                    .iter()
+                    .find_map(|w| part.normalised.strip_suffix(&format!("{w}{prev}")))
+                    .filter(|_| prev.split_whitespace().count() == 1)
+            });
+            // Only a kind this shop has: the maker's other products are no bag.
+            let asked_kind = words_for_found.and_then(|w| self.shop.request_target(w).0);
+            if let (Some(words), Some(kind)) = (words_for_found, &asked_kind) {
+                for product in &found_before {
+                    let mut s = fresh();
+                    let mut found = Outcome::default();
                     let fit = super::discover::Fit {
                         words,
-                        named,
-                        product: &product,
+                        named: None,
+                        product,
                     };
-                    self.search_fitting(ctx, &mut sub, &part, fit, &mut o)?
+                    let of_kind = |p: &crate::assist::turn::ProductOut| {
+                        p.relaxed.is_empty() && self.shop.kind_of(&p.id).as_ref() == Some(kind)
+                    };
+                    if self.search_fitting(ctx, &mut s, &part, fit, &mut found)?
+                        && found.products.iter().any(of_kind)
+                    {
+                        (sub, o) = (s, found);
+                        break;
+                    }
                 }
-                None => false,
-            };
+            }
+            // "a charger for my galaxy a35": what fits that phone, as alone.
+            let fitted = !o.products.is_empty();
+            let fitted = fitted
+                || match self.named_to_fit(&part) {
+                    Some((words, named, product)) => {
+                        let fit = super::discover::Fit {
+                            words,
+                            named,
+                            product: &product,
+                        };
+                        self.search_fitting(ctx, &mut sub, &part, fit, &mut o)?
+                    }
+                    None => false,
+                };
             if !fitted {
                 o = Outcome::default();
                 sub = fresh();
@@ -599,6 +633,13 @@ impl Assistant {
                     other => out.say(other),
                 }
             }
+            found_before = o
+                .products
+                .iter()
+                .take(keep)
+                .filter(|p| p.relaxed.is_empty())
+                .filter_map(|p| self.shop.product(&p.id))
+                .collect();
             for mut p in o.products.into_iter().take(keep) {
                 p.group = Some(group);
                 out.products.push(p);
