@@ -365,10 +365,6 @@ impl Lexicon {
             .collect()
     }
 
-    /// Whether `word` names a thing a shop may or may not carry: a German word or
-    /// the head of a translation ("dryer" of "hair dryer"), or a German compound
-    /// ending in one ("haartrockner"), but no property ("wireless") and no word of
-    /// technology alone ("usb", "hdmi").
     /// The plain words a brand of the list is written in ("de longhi", "delonghi"
     /// for "De'Longhi").
     pub fn brand_words<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> {
@@ -390,6 +386,10 @@ impl Lexicon {
             .map(|(_, name)| name.as_str())
     }
 
+    /// Whether `word` names a thing a shop may or may not carry: a German word or
+    /// the head of a translation ("dryer" of "hair dryer"), or a German compound
+    /// ending in one ("haartrockner"), but no property ("wireless") and no word of
+    /// technology alone ("usb", "hdmi").
     pub fn names_a_thing(&self, word: &str) -> bool {
         let folded = fold(word);
         let thing = |w: &str| {

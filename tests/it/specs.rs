@@ -328,6 +328,12 @@ fn groups_of(out: &TurnOutput) -> Vec<Vec<&str>> {
     groups
 }
 
+/// Says `text` in a new session and asserts the ids of each group, in order.
+fn assert_groups(a: &Assistant, customer: &str, text: &str, want: &[&[&str]]) {
+    let out = say(a, None, customer, text);
+    assert_eq!(groups_of(&out), want, "{}", out.reply);
+}
+
 #[test]
 fn what_one_target_is_for_the_bare_targets_beside_it_are_for_too() {
     let dir = tempfile::tempdir().unwrap();
@@ -348,43 +354,34 @@ fn what_one_target_is_for_the_bare_targets_beside_it_are_for_too() {
             out.reply
         );
     }
-    let out = say(&a, None, "g2", "a cpu and a motherboard for am5");
-    assert_eq!(
-        groups_of(&out),
-        [vec!["T005"], vec!["T022"]],
-        "{}",
-        out.reply
+    assert_groups(
+        &a,
+        "g2",
+        "a cpu and a motherboard for am5",
+        &[&["T005"], &["T022"]],
     );
     // Each target is read in the catalogue's words, as a message of its own: "ram"
     // is its memory.
-    let out = say(&a, None, "g3", "a b650 motherboard and ddr5 ram");
-    assert_eq!(
-        groups_of(&out),
-        [vec!["T022"], vec!["T032", "T033"]],
-        "{}",
-        out.reply
+    assert_groups(
+        &a,
+        "g3",
+        "a b650 motherboard and ddr5 ram",
+        &[&["T022"], &["T032", "T033"]],
     );
     // The watch's size is not the charger's: the charger made for the watch.
-    let out = say(
+    assert_groups(
         &a,
-        None,
         "g4",
         "a case for my apple watch 44mm and a charger for it",
-    );
-    assert_eq!(
-        groups_of(&out),
-        [vec!["T090", "T091"], vec!["T095"]],
-        "{}",
-        out.reply
+        &[&["T090", "T091"], &["T095"]],
     );
     // A target's head is no spec after it, and a count before a target counts
     // another product, even of the same head; the count is no word of its name.
-    let out = say(&a, None, "g5", "hdmi cable 6 feet and a displayport cable");
-    assert_eq!(
-        groups_of(&out),
-        [vec!["T100"], vec!["T105"]],
-        "{}",
-        out.reply
+    assert_groups(
+        &a,
+        "g5",
+        "hdmi cable 6 feet and a displayport cable",
+        &[&["T100"], &["T105"]],
     );
     let out = say(&a, None, "g6", "2 hdmi cables and 1 displayport cable");
     assert_eq!(

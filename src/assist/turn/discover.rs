@@ -1890,6 +1890,7 @@ impl Assistant {
     ) -> Option<Understanding> {
         static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
         let n = u.normalised.as_str();
+        let padded = format!(" {n} ");
         // "which of these is the cheapest": all shown are the pair.
         let among_shown = state.compared.len() != 2
             && state.shown.len() >= 2
@@ -1905,7 +1906,7 @@ impl Assistant {
                 " von ihnen",
             ]
             .iter()
-            .any(|w| format!(" {n} ").contains(&format!("{w} ")));
+            .any(|w| padded.contains(&format!("{w} ")));
         if (state.compared.len() != 2 && !among_shown) || u.slots.reference.is_some() {
             return None;
         }

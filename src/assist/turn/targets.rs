@@ -117,6 +117,11 @@ pub(super) fn parts(normalised: &str) -> Vec<String> {
     out
 }
 
+/// Whether a word is a count of things ("2 hdmi cables"), digits alone.
+fn is_count(word: &str) -> bool {
+    !word.is_empty() && word.chars().all(|c| c.is_ascii_digit())
+}
+
 /// A target as the reply names it: its words without the request around them ("find
 /// all offers for the anker 313" → "anker 313").
 fn label(target: &str) -> String {
@@ -145,7 +150,7 @@ fn label(target: &str) -> String {
     let words: Vec<&str> = target.split_whitespace().collect();
     // "2 hdmi cables": the count is said with the cart, not the name.
     let counted = |i: usize| {
-        words[i].chars().all(|c| c.is_ascii_digit())
+        is_count(words[i])
             && words
                 .get(i + 1)
                 .is_none_or(|u| crate::catalog::specs::canonical_unit(u).is_none())
@@ -285,10 +290,9 @@ impl Assistant {
         // "a usb c cable and a charger": an article before a later target counts
         // another product, though a "Charger to USB-C Cable" has both words.
         let counted = targets[1..].iter().any(|t| {
-            t.split_whitespace().next().is_some_and(|w| {
-                crate::nlu::rules::specs::ARTICLES.contains(&w)
-                    || w.chars().all(|c| c.is_ascii_digit())
-            })
+            t.split_whitespace()
+                .next()
+                .is_some_and(|w| crate::nlu::rules::specs::ARTICLES.contains(&w) || is_count(w))
         });
         // "an hdmi cable and a usb cable": one head twice is two of its kind, which
         // any title of the kind would seem to name together.
@@ -564,8 +568,7 @@ impl Assistant {
                 }
             }
             // "a charger for my galaxy a35": what fits that phone, as alone.
-            let fitted = !o.products.is_empty();
-            let fitted = fitted
+            let fitted = !o.products.is_empty()
                 || match self.named_to_fit(&part) {
                     Some((words, named, product)) => {
                         let fit = super::discover::Fit {

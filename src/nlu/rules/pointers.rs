@@ -116,7 +116,6 @@ pub(super) const ORDINALS: &[(&str, usize)] = &[
     ("5th", 5),
 ];
 
-/// "das zweite", "den letzten", "the first one", "that one", "nummer 2".
 /// Every place a message points at by an ordinal, in its order: "compare the second
 /// and the fourth" → 2, 4.
 pub fn ordinals(text: &str) -> Vec<usize> {
@@ -125,6 +124,7 @@ pub fn ordinals(text: &str) -> Vec<usize> {
         .collect()
 }
 
+/// "das zweite", "den letzten", "the first one", "that one", "nummer 2".
 pub fn reference(text: &str) -> Option<Reference> {
     let words: Vec<&str> = text.split_whitespace().collect();
     for (i, w) in words.iter().enumerate() {

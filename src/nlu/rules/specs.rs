@@ -54,18 +54,17 @@ impl SpecWish {
     /// range of what it fits ("for 40 to 86 inch TVs") when the wanted value is in
     /// it, or for a bound, when its end on that side meets it.
     pub fn met_by_quantity(&self, q: &Quantity) -> bool {
+        let x = self.wanted.value;
+        let eps = 1e-6 * x.abs().max(1.0);
         let Some(from) = q.from else {
             // The same unit said and written is the same number: a 41 mm band is no
             // 42 mm one. The 3 % of [`Self::met_by`] is for what a unit's change
             // rounds ("2 m" of a 6.6 ft cable).
             if self.op == SpecOp::About && self.wanted.unit.eq_ignore_ascii_case(&q.unit) {
-                let x = self.wanted.value;
-                return (q.value - x).abs() <= 0.01 * x.abs() + 1e-6 * x.abs().max(1.0);
+                return (q.value - x).abs() <= 0.01 * x.abs() + eps;
             }
             return self.met_by(q.value);
         };
-        let x = self.wanted.value;
-        let eps = 1e-6 * x.abs().max(1.0);
         match self.op {
             SpecOp::AtLeast | SpecOp::MoreThan => self.met_by(q.value),
             SpecOp::AtMost | SpecOp::LessThan => self.met_by(from),
