@@ -704,6 +704,12 @@ fn family(connector: &str) -> &'static str {
     }
 }
 
+/// Whether a connector is a version of a port ("HDMI 2.1", "DP 1.4"), which a
+/// product may meet without its title saying so.
+pub fn is_version(connector: &str) -> bool {
+    family(connector).ends_with(" version")
+}
+
 /// Whether a product naming `connectors` fits one naming `with` ("ram for this
 /// motherboard"): they share at least one, and in no family do both name one
 /// without naming the same.

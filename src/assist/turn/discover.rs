@@ -15,6 +15,9 @@ enum RelaxStep {
     /// The specs with units, keeping the connectors ("a usb c cable at least 2
     /// meters": the USB-C cables, not the HDMI ones).
     SpecValues,
+    /// The version of a port, keeping the port ("hdmi 2.0 cable" where no title
+    /// says 2.0: the HDMI cables, not every cable).
+    Versions,
     Specs,
     Kind,
 }
@@ -901,8 +904,12 @@ impl Assistant {
         }
         // How many a superlative shows: "the cheapest cable" one (and those tied with
         // it), "the 3 cheapest" three.
-        let wanted = superlative_count(&u.normalised);
         let spec_sort = state.search.spec_sort.clone();
+        let wanted = if spec_sort.as_ref().is_some_and(|s| s.page) {
+            PAGE
+        } else {
+            superlative_count(&u.normalised)
+        };
         let mut first_shown = state.search.best_shown;
         let results = match (state.search.sort, &spec_sort) {
             (Sort::PriceAsc | Sort::PriceDesc, _) => {
@@ -1168,9 +1175,19 @@ impl Assistant {
             .as_deref()
             .is_none_or(|k| crate::search::profile::ACCESSORY_KINDS.contains(&k));
         let relaxations = if for_target && sized_by_target {
-            [RelaxStep::Kind, RelaxStep::SpecValues, RelaxStep::Specs]
+            [
+                RelaxStep::Kind,
+                RelaxStep::SpecValues,
+                RelaxStep::Versions,
+                RelaxStep::Specs,
+            ]
         } else {
-            [RelaxStep::SpecValues, RelaxStep::Specs, RelaxStep::Kind]
+            [
+                RelaxStep::SpecValues,
+                RelaxStep::Versions,
+                RelaxStep::Specs,
+                RelaxStep::Kind,
+            ]
         };
         for step in relaxations {
             let (q, dropped) = match step {
@@ -1185,6 +1202,27 @@ impl Assistant {
                         Relaxation::Specs {
                             specs: state.search.specs.iter().map(|w| w.as_said()).collect(),
                         },
+                    )
+                }
+                RelaxStep::Versions
+                    if state
+                        .search
+                        .connectors
+                        .iter()
+                        .any(|c| crate::catalog::specs::is_version(c)) =>
+                {
+                    let (versions, ports): (Vec<String>, Vec<String>) = state
+                        .search
+                        .connectors
+                        .iter()
+                        .cloned()
+                        .partition(|c| crate::catalog::specs::is_version(c));
+                    (
+                        SearchQuery {
+                            connectors: ports,
+                            ..state.search.query()
+                        },
+                        Relaxation::Specs { specs: versions },
                     )
                 }
                 // A connector counts as a spec: "usb c charger" where no charger's
@@ -1221,7 +1259,10 @@ impl Assistant {
                 _ => continue,
             };
             let mut hits = self.find(&q)?.hits;
-            if matches!(step, RelaxStep::SpecValues | RelaxStep::Specs) {
+            if matches!(
+                step,
+                RelaxStep::SpecValues | RelaxStep::Versions | RelaxStep::Specs
+            ) {
                 nearest_to_wishes(&mut hits, &state.search.specs);
             }
             if !hits.is_empty() {

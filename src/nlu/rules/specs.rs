@@ -117,6 +117,10 @@ pub struct SpecSort {
     pub desc: bool,
     /// The word that asked for it ("largest", "schnellste").
     pub word: String,
+    /// A wish for much rather than for the most ("a high refresh rate", "a big
+    /// battery"): a page in that order, not the first alone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub page: bool,
 }
 
 const AT_LEAST: &[&str] = &[
@@ -675,6 +679,7 @@ pub fn spec_sort(normalised: &str) -> Option<SpecSort> {
                         dims: dims.to_vec(),
                         desc: *desc,
                         word: w.to_string(),
+                        page: false,
                     },
                 ));
             }
@@ -713,6 +718,26 @@ const MOST: &[(&str, bool)] = &[
     ("niedrigsten", false),
     ("geringste", false),
     ("geringsten", false),
+];
+
+/// Words that ask for much (or little) of the measure that follows them, not for the
+/// most: "a monitor with a high refresh rate", "ein akku mit hoher kapazität".
+const MUCH: &[(&str, bool)] = &[
+    ("high", true),
+    ("big", true),
+    ("large", true),
+    ("hohe", true),
+    ("hoher", true),
+    ("hohem", true),
+    ("hohen", true),
+    ("großer", true),
+    ("große", true),
+    ("großem", true),
+    ("low", false),
+    ("niedrige", false),
+    ("niedriger", false),
+    ("niedrigem", false),
+    ("niedrigen", false),
 ];
 
 /// What a measure is called, beside its units, with the dimensions it may mean.
@@ -765,7 +790,8 @@ const MEASURES: &[(&str, &[Dim])] = &[
 fn measure_superlative(padded: &str) -> Option<(usize, SpecSort)> {
     let words: Vec<&str> = padded.split_whitespace().collect();
     for (i, w) in words.iter().enumerate() {
-        let Some(&(_, desc)) = MOST.iter().find(|(m, _)| m == w) else {
+        let most = MOST.iter().find(|(m, _)| m == w);
+        let Some(&(_, desc)) = most.or_else(|| MUCH.iter().find(|(m, _)| m == w)) else {
             continue;
         };
         // "2000 max psi", "20v max": a rating, not a wish for the most.
@@ -775,6 +801,10 @@ fn measure_superlative(padded: &str) -> Option<(usize, SpecSort)> {
         let Some(next) = words.get(i + 1).filter(|_| !after_a_number) else {
             continue;
         };
+        // "high speed hdmi cable": a class of product, not a wish for speed.
+        if most.is_none() && matches!(*next, "speed" | "geschwindigkeit") {
+            continue;
+        }
         let dims: Vec<Dim> = match crate::catalog::specs::canonical_unit(next)
             .and_then(crate::catalog::specs::dim_of_unit)
         {
@@ -791,6 +821,7 @@ fn measure_superlative(padded: &str) -> Option<(usize, SpecSort)> {
                 dims,
                 desc,
                 word: phrase,
+                page: most.is_none(),
             },
         ));
     }
