@@ -950,29 +950,53 @@ pub fn shelf_kind(leaf: &str) -> Option<String> {
 /// (`None`: never) and, if so, whether it is a kind of product there: "projector
 /// screen" names a screen, and when screens are no kind here, it names none.
 pub fn requested_kind(normalised: &str, known: impl Fn(&str) -> Option<bool>) -> Option<String> {
+    requested_kind_with(normalised, known, |_| true)
+}
+
+/// [`requested_kind`], where `a_thing` says whether a known word that is no kind
+/// names a thing of its own before "for" ("a sleeve for my laptop" asks for no
+/// laptop), or is another name of a kind that is read later ("ram for my board").
+pub fn requested_kind_with(
+    normalised: &str,
+    known: impl Fn(&str) -> Option<bool>,
+    a_thing: impl Fn(&str) -> bool,
+) -> Option<String> {
     let words: Vec<&str> = normalised.split_whitespace().collect();
     let mut phrase: Vec<&str> = Vec::new();
-    let flush = |phrase: &mut Vec<&str>| -> Option<String> {
+    // The phrase's last word the shop knows, and whether it is a kind.
+    let flush = |phrase: &mut Vec<&str>| -> Option<(String, bool)> {
         let found = phrase
             .iter()
             .rev()
             .map(|w| singular(w))
             .filter(|w| may_head(w) && !REQUEST_NOUNS.contains(&w.as_str()))
-            .find_map(|w| known(&w).map(|kind| (w, kind)))
-            .and_then(|(w, kind)| kind.then_some(w));
+            .find_map(|w| known(&w).map(|kind| (w, kind)));
         phrase.clear();
         found
     };
     for w in words {
         if is_target_word(w) {
-            if let Some(k) = flush(&mut phrase) {
-                return Some(k);
+            match flush(&mut phrase) {
+                Some((k, true)) => return Some(k),
+                // "a sleeve for my laptop": a thing the titles name, though no
+                // kind, is asked for; what it is for is not.
+                Some((thing, false)) if is_for(w) && a_thing(&thing) => return None,
+                _ => {}
             }
             continue;
         }
         phrase.push(w);
     }
-    flush(&mut phrase)
+    flush(&mut phrase).and_then(|(w, kind)| kind.then_some(w))
+}
+
+/// Whether a target word says what the thing before it is for ("for", "für",
+/// "compatible", "fits"), not what it has or joins ("with", "to").
+fn is_for(word: &str) -> bool {
+    matches!(
+        fold(word).as_str(),
+        "for" | "fur" | "compatible" | "fits" | "fit"
+    )
 }
 
 /// The words a request names the thing it wants with: its first run of words that
@@ -1464,6 +1488,22 @@ mod tests {
             Some("cable")
         );
         assert_eq!(requested_kind("something nice", known), None);
+        // A thing the titles name, though no kind, is asked for, not what it is for;
+        // what a thing joins is no such target.
+        let sleeve = |w: &str| match w {
+            "sleeve" | "hdmi" => Some(false),
+            "laptop" | "adapter" => Some(true),
+            _ => None,
+        };
+        assert_eq!(requested_kind("a sleeve for my laptop", sleeve), None);
+        assert_eq!(
+            requested_kind("a laptop for my son", sleeve).as_deref(),
+            Some("laptop")
+        );
+        assert_eq!(
+            requested_kind("hdmi to usb c adapter", sleeve).as_deref(),
+            Some("adapter")
+        );
         // The head is a word the shop uses but sells none of: no kind, not its modifier.
         assert_eq!(requested_kind("projector screen", known), None);
     }

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::catalog::kind::{first_phrase, phrase_words, requested_kind, title_kinds};
+use crate::catalog::kind::{first_phrase, phrase_words, requested_kind_with, title_kinds};
 use crate::catalog::specs::Specs;
 use crate::catalog::text::fold;
 use crate::catalog::Product;
@@ -985,7 +985,7 @@ impl Vocabulary {
     fn kind_asked_in(&self, normalised: &str) -> Option<String> {
         let plain = self.joined_kinds(&crate::nlu::rules::specs::without_specs(normalised));
         let plain = self.kinds_named_after(&plain);
-        requested_kind(&plain, |w| {
+        let known = |w: &str| {
             // "welche powerbank hat die …": phrasing is no kind, nor what titles
             // happen to write ("Die Cast").
             if crate::nlu::understand::is_phrasing(w) {
@@ -994,7 +994,15 @@ impl Vocabulary {
             let narrower = narrower_kinds(w).iter().any(|n| self.is_kind(n));
             (narrower || self.mentions.contains_key(w) || self.kinds.contains_key(w))
                 .then(|| narrower || self.is_kind(w))
-        })
+        };
+        // "ram for this board" where RAM is sold as "… Memory": a synonym of a kind
+        // is read as that kind later, so it names no thing of its own here.
+        let a_thing = |w: &str| {
+            crate::nlu::lexicon::Lexicon::get()
+                .synonym_of_kind(w, &|k| self.is_kind(k))
+                .is_none()
+        };
+        requested_kind_with(&plain, known, a_thing)
     }
 
     /// A request that asks for a word things are named after "for" another product,

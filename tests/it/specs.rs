@@ -316,9 +316,12 @@ fn several_steps_add_the_found_product_and_only_propose_the_order() {
 fn groups_of(out: &TurnOutput) -> Vec<Vec<&str>> {
     let mut groups: Vec<Vec<&str>> = Vec::new();
     for p in &out.products {
-        let g = p
-            .group
-            .expect("every product of a grouped answer has its group");
+        let g = p.group.unwrap_or_else(|| {
+            panic!(
+                "every product of a grouped answer has its group: {}",
+                out.reply
+            )
+        });
         if groups.len() <= g {
             groups.resize(g + 1, Vec::new());
         }
@@ -506,6 +509,100 @@ fn a_port_version_said_with_its_port_is_asked_for() {
     // Without a version, every HDMI cable.
     let out = say(&a, None, "v3", "hdmi cable");
     assert_eq!(out.products.len(), 5, "{}", out.reply);
+}
+
+#[test]
+fn a_port_version_no_title_names_relaxes_to_the_port() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    // No title says HDMI 2.0: the HDMI cables, not every cable, and the reply says
+    // only the version was dropped.
+    let out = say(&a, None, "v1", "hdmi 2.0 cable");
+    assert_eq!(out.products.len(), 5, "{}", out.reply);
+    assert!(
+        out.products
+            .iter()
+            .all(|p| p.title.contains("HDMI") && p.relaxed == ["specs"]),
+        "{}",
+        out.reply
+    );
+    assert!(
+        out.reply.contains("nothing with HDMI 2.0 –"),
+        "{}",
+        out.reply
+    );
+}
+
+#[test]
+fn a_wish_for_much_of_a_measure_orders_a_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    // Every monitor, highest refresh rate first (not only the first).
+    let out = say(&a, None, "r1", "a monitor with a high refresh rate");
+    assert_eq!(out.products.len(), 5, "{}", out.reply);
+    assert!(out.products[0].title.contains("165Hz"), "{}", out.reply);
+    assert!(
+        out.products[1..3].iter().all(|p| p.title.contains("144Hz")),
+        "{}",
+        out.reply
+    );
+    let out = say(&a, None, "r2", "a power bank with a big battery");
+    assert!(out.products.len() >= 3, "{}", out.reply);
+    assert!(out.products[0].title.contains("24,000mAh"), "{}", out.reply);
+    // "high speed" names a class of cable: not sorted, nothing dropped.
+    let out = say(&a, None, "r3", "high speed hdmi cable");
+    assert!(out.products.len() >= 3, "{}", out.reply);
+    let plan = out.understanding.plan.as_ref().expect("a plan");
+    assert!(plan.targets[0].order.is_none(), "{plan:?}");
+}
+
+#[test]
+fn a_thing_titles_name_for_a_kind_is_that_thing() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    // "sleeve" heads no title ("Laptop Sleeve … Case"): the sleeve, not laptops.
+    let out = say(&a, None, "l1", "a sleeve for my laptop");
+    assert_eq!(ids(&out), ["T135"], "{}", out.reply);
+    let out = say(&a, None, "l2", "a laptop and a sleeve for it");
+    let sleeves: Vec<&str> = out
+        .products
+        .iter()
+        .filter(|p| p.group == Some(1))
+        .map(|p| p.id.as_str())
+        .collect();
+    assert_eq!(sleeves, ["T135"], "{}", out.reply);
+    assert!(
+        out.products
+            .iter()
+            .filter(|p| p.group == Some(0))
+            .all(|p| p.title.contains("Laptop") && p.id != "T135"),
+        "{}",
+        out.reply
+    );
+}
+
+#[test]
+fn specs_alone_after_a_target_are_another_of_its_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    assert_groups(
+        &a,
+        "m1",
+        "2 sandisk memory cards 128gb and one 256gb",
+        &[&["T123"], &["T124"]],
+    );
+    let out = say(&a, None, "m2", "a 1tb ssd and a 2tb one");
+    let groups = groups_of(&out);
+    assert_eq!(groups.len(), 2, "{}", out.reply);
+    assert!(
+        out.products
+            .iter()
+            .all(|p| p
+                .title
+                .contains(if p.group == Some(0) { "1TB" } else { "2TB" })),
+        "{}",
+        out.reply
+    );
 }
 
 #[test]

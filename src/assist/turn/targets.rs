@@ -122,6 +122,32 @@ fn is_count(word: &str) -> bool {
     !word.is_empty() && word.chars().all(|c| c.is_ascii_digit())
 }
 
+/// The specs of a part that says nothing else ("one 256gb", "a 2tb one", "zwei mit
+/// 64 gb"): its words but the count, the articles and "one".
+fn specs_alone(part: &str) -> Option<String> {
+    const FILLER: &[&str] = &[
+        "one", "ones", "a", "an", "another", "also", "with", "in", "ein", "eine", "einen", "noch",
+        "mit",
+    ];
+    if crate::catalog::specs::quantities(part).is_empty() {
+        return None;
+    }
+    let said = crate::nlu::rules::specs::without_specs(part);
+    let filler =
+        |w: &str| FILLER.contains(&w) || is_count(&crate::nlu::numbers::digits_for_words(w));
+    if !said.split_whitespace().all(filler) {
+        return None;
+    }
+    let words: Vec<&str> = part.split_whitespace().collect();
+    let specs: Vec<&str> = words
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| !(filler(w) && (*i == 0 || FILLER.contains(w))))
+        .map(|(_, w)| *w)
+        .collect();
+    Some(specs.join(" "))
+}
+
 /// A target as the reply names it: its words without the request around them ("find
 /// all offers for the anker 313" → "anker 313").
 fn label(target: &str) -> String {
@@ -219,6 +245,17 @@ impl Assistant {
         let mut leading: Vec<String> = Vec::new();
         for part in parts {
             let mut part = part;
+            // "2 memory cards 128gb and one 256gb", "a 1tb ssd and a 2tb one": specs
+            // alone are another of the target before, in those specs.
+            if let (Some(prev), Some(specs)) = (targets.last(), specs_alone(&part)) {
+                let prev = crate::nlu::rules::specs::without_specs(&label(prev));
+                let count = part
+                    .split_whitespace()
+                    .next()
+                    .map(crate::nlu::numbers::digits_for_words)
+                    .filter(|w| is_count(w) && w != "1");
+                part = [count.as_deref().unwrap_or("a"), &prev, &specs].join(" ");
+            }
             let (kind, models) = self.shop.request_target(&part);
             // "galaxy a25 and a35": a bare model takes the words the one before had.
             if kind.is_none() && !models.is_empty() && part.split_whitespace().count() == 1 {
@@ -251,7 +288,14 @@ impl Assistant {
                     .split_whitespace()
                     .next()
                     .is_some_and(|w| crate::nlu::rules::specs::ARTICLES.contains(&w))
-                && crate::nlu::lexicon::Lexicon::get().names_a_thing(&head(&part));
+                && {
+                    let head = head(&part);
+                    crate::nlu::lexicon::Lexicon::get().names_a_thing(&head)
+                        // "a laptop and a sleeve for it": a word titles have
+                        // ("Laptop Sleeve … Case"), though it heads none.
+                        || (self.shop.word_uses(&crate::catalog::text::fold(&head)) > 0
+                            && self.has_all_words(lang, &part))
+                };
             let names = !constraint
                 && short
                 && (!models.is_empty()
