@@ -369,6 +369,15 @@ pub fn rule_intent(normalised: &str, slots: &RuleSlots) -> Option<Intent> {
             return Some(Intent::Refine);
         }
     }
+    // Only specs with their units: "with 16gb", "and at least 27 inch", "mit
+    // mindestens 650 watt".
+    if !super::rules::specs::spec_wishes(t).is_empty()
+        && super::rules::specs::without_specs(t)
+            .split_whitespace()
+            .all(is_constraint_word)
+    {
+        return Some(Intent::Refine);
+    }
     if has(&padded, phrases::list("search")) {
         return Some(Intent::Search);
     }

@@ -606,6 +606,37 @@ fn specs_alone_after_a_target_are_another_of_its_kind() {
 }
 
 #[test]
+fn a_superlative_or_a_spec_alone_narrows_what_was_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    let first = say(&a, None, "n1", "graphics card");
+    let session = first.session_id.clone();
+    assert!(first.products.len() >= 5, "{}", first.reply);
+    // "one" is no product: the cheapest graphics card, not the shop's cheapest.
+    let out = say(&a, Some(&session), "n1", "the cheapest one");
+    assert_eq!(out.products.len(), 1, "{}", out.reply);
+    assert!(out.products[0].title.contains("RX 7600"), "{}", out.reply);
+    // A spec with its unit alone refines the search; it is no question off topic.
+    let out = say(&a, Some(&session), "n1", "with 12gb");
+    assert_eq!(out.products.len(), 1, "{}", out.reply);
+    assert!(
+        out.products[0].title.contains("RTX 4070 12GB"),
+        "{}",
+        out.reply
+    );
+    let first = say(&a, None, "n2", "ssd");
+    let out = say(&a, Some(&first.session_id), "n2", "mit mindestens 2 tb");
+    assert!(!out.products.is_empty(), "{}", out.reply);
+    assert!(
+        out.products
+            .iter()
+            .all(|p| p.title.contains("2TB") || p.title.contains("4TB")),
+        "{}",
+        out.reply
+    );
+}
+
+#[test]
 fn a_size_in_the_unit_it_was_asked_in_is_that_size() {
     let dir = tempfile::tempdir().unwrap();
     let a = tech_assistant(dir.path());

@@ -750,6 +750,11 @@ pub fn rule_product_words(normalised: &str, slots: &RuleSlots) -> Option<String>
         }
         out.push(bare.to_string());
     }
+    // "the cheapest one", "show me other ones": a pointer, no product ("one piece
+    // swimsuit" is one).
+    if matches!(out.as_slice(), [w] if w == "one" || w == "ones") {
+        return None;
+    }
     (!out.is_empty()).then(|| out.join(" "))
 }
 
