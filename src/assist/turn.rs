@@ -427,7 +427,19 @@ impl Assistant {
         if state.search.text.is_empty() && state.shown.is_empty() {
             reading.refine_as_search();
         }
-        let first = self.in_catalogue_words(reading.understanding());
+        // "what about samsung", "und von lg?": a brand of the shop alone, after a
+        // search, narrows it (it searched every product of the brand).
+        let brand = (!state.search.text.is_empty() && !state.shown.is_empty())
+            .then(|| self.brand_alone(reading.normalised()))
+            .flatten();
+        if brand.is_some() {
+            reading.refine();
+        }
+        let mut first = self.in_catalogue_words(reading.understanding());
+        if let Some(brand) = brand {
+            first.brand = Some(brand);
+            first.product_type = None;
+        }
         // The model reads an open message, and a search that asks for what fits (its
         // ideas of products for a need or a gift); the rules' intent stands there.
         let model = self.llm.get().filter(|_| {
@@ -563,6 +575,67 @@ impl Assistant {
                 handoff: state.handoff,
             })
         })
+    }
+
+    /// The brand of a message that names one of the shop's brands and nothing else
+    /// but follow-up words ("what about samsung", "any from lg?", "und von anker");
+    /// a brand alone is a search of its own.
+    fn brand_alone(&self, normalised: &str) -> Option<String> {
+        const FOLLOW_UP: &[&str] = &[
+            "what",
+            "about",
+            "how",
+            "and",
+            "from",
+            "by",
+            "any",
+            "anything",
+            "something",
+            "maybe",
+            "or",
+            "instead",
+            "rather",
+            "please",
+            "ones",
+            "one",
+            "those",
+            "then",
+            "do",
+            "you",
+            "have",
+            "made",
+            "und",
+            "von",
+            "lieber",
+            "auch",
+            "was",
+            "ist",
+            "mit",
+            "wie",
+            "wäre",
+            "es",
+            "oder",
+            "stattdessen",
+            "bitte",
+            "etwas",
+            "eher",
+            "dann",
+            "gibt",
+            "das",
+            "die",
+            "den",
+            "der",
+            "vielleicht",
+            "habt",
+            "ihr",
+            "haben",
+            "sie",
+        ];
+        let brand = self.shop.requested_brand(normalised)?;
+        let plain = crate::search::profile::plain_words(normalised);
+        let rest = format!(" {plain} ").replacen(&format!(" {brand} "), " ", 1);
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        (!words.is_empty() && words.iter().all(|w| FOLLOW_UP.contains(w))).then_some(brand)
     }
 
     /// `u` with its product words in the catalogue's language: "ich suche ein

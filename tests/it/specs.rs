@@ -637,6 +637,33 @@ fn a_superlative_or_a_spec_alone_narrows_what_was_shown() {
 }
 
 #[test]
+fn a_brand_asked_after_a_search_narrows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    let first = say(&a, None, "b1", "monitor");
+    let session = first.session_id.clone();
+    // The brand's monitors, not everything the brand makes.
+    let out = say(&a, Some(&session), "b1", "what about samsung");
+    assert_eq!(out.products.len(), 1, "{}", out.reply);
+    assert!(out.products[0].title.contains("Monitor"), "{}", out.reply);
+    let out = say(&a, Some(&session), "b1", "und von lg?");
+    assert_eq!(out.products.len(), 1, "{}", out.reply);
+    assert!(
+        out.products[0].title.starts_with("LG 27GL83A"),
+        "{}",
+        out.reply
+    );
+    // A brand alone starts a search of its own.
+    let out = say(&a, Some(&session), "b1", "samsung");
+    assert!(out.products.len() > 1, "{}", out.reply);
+    assert!(
+        out.products.iter().all(|p| p.title.contains("Samsung")),
+        "{}",
+        out.reply
+    );
+}
+
+#[test]
 fn a_size_in_the_unit_it_was_asked_in_is_that_size() {
     let dir = tempfile::tempdir().unwrap();
     let a = tech_assistant(dir.path());

@@ -182,6 +182,17 @@ impl RulesReading {
         }
     }
 
+    /// The message as the rules read it: lowercase, numbers as digits.
+    pub fn normalised(&self) -> &str {
+        &self.normalised
+    }
+
+    /// Reads the message as a refinement of the search before, which the caller has
+    /// found it to be ("what about samsung" after monitors).
+    pub fn refine(&mut self) {
+        self.rule = Some(Intent::Refine);
+    }
+
     /// Whether the model reads this message: the rules know no intent for it.
     ///
     /// The model reads only messages without an intent cue the rules know: every
