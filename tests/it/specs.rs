@@ -549,6 +549,31 @@ fn a_wish_for_much_of_a_measure_orders_a_page() {
     let out = say(&a, None, "r2", "a power bank with a big battery");
     assert!(out.products.len() >= 3, "{}", out.reply);
     assert!(out.products[0].title.contains("24,000mAh"), "{}", out.reply);
+    // A long battery life: those that state a run time first, longest first, then
+    // the others, claimed nothing of.
+    let catalog = r#"{"id":"E1","title":"Wireless Earbuds, 20H Playtime, Bluetooth 5.3","price":2999,"currency":"USD","language":"en","category":["Electronics","Headphones"],"variants":[{"id":"E1-1","stock":5}]}
+{"id":"E2","title":"Wireless Earbuds with 40 Hours Playtime, IPX7","price":3999,"currency":"USD","language":"en","category":["Electronics","Headphones"],"variants":[{"id":"E2-1","stock":5}]}
+{"id":"E3","title":"Wireless Earbuds for Sport, Touch Control","price":1999,"currency":"USD","language":"en","category":["Electronics","Headphones"],"variants":[{"id":"E3-1","stock":5}]}
+"#;
+    let (_d, e) = assistant_over(catalog);
+    for text in [
+        "wireless earbuds with a long battery life",
+        "wireless earbuds mit langer akkulaufzeit",
+    ] {
+        let out = say(&e, None, "r4", text);
+        assert_eq!(ids(&out), ["E2", "E1", "E3"], "{text}: {}", out.reply);
+        let measured = |r: &String| r.chars().next().is_some_and(|c| c.is_ascii_digit());
+        assert!(
+            measured(&out.products[0].reasons[0]),
+            "{:?}",
+            out.products[0].reasons
+        );
+        assert!(
+            !out.products[2].reasons.iter().any(measured),
+            "{:?}",
+            out.products[2].reasons
+        );
+    }
     // "high speed" names a class of cable: not sorted, nothing dropped.
     let out = say(&a, None, "r3", "high speed hdmi cable");
     assert!(out.products.len() >= 3, "{}", out.reply);

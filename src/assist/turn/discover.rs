@@ -1837,7 +1837,12 @@ impl Assistant {
         let Some(dim) = dim.filter(|d| hits.iter().any(|h| spec_of(h, *d).is_some())) else {
             return Ok(hits);
         };
-        let mut hits: Vec<(crate::catalog::specs::Quantity, Hit)> = hits
+        // A wish for much ("a long battery life") keeps those that state none after
+        // the others, in their order: no claim is made of them.
+        let (stated, unstated): (Vec<Hit>, Vec<Hit>) =
+            hits.into_iter().partition(|h| measure_of(h, dim).is_some());
+        let unstated = if by.page { unstated } else { Vec::new() };
+        let mut hits: Vec<(crate::catalog::specs::Quantity, Hit)> = stated
             .into_iter()
             .filter_map(|h| measure_of(&h, dim).map(|q| (q, h)))
             .collect();
@@ -1857,6 +1862,7 @@ impl Assistant {
                 h.reasons.insert(0, Reason::Measured { value });
                 h
             })
+            .chain(unstated)
             .collect())
     }
 

@@ -669,7 +669,11 @@ pub fn spec_sort(normalised: &str) -> Option<SpecSort> {
     let padded = format!(" {normalised} ");
     // Longer phrases first: "largest battery" before "largest".
     let mut best: Option<(usize, SpecSort)> = None;
-    for (words, dims, desc) in SUPERLATIVES {
+    let phrases = SUPERLATIVES
+        .iter()
+        .map(|p| (p, false))
+        .chain(MUCH_PHRASES.iter().map(|p| (p, true)));
+    for ((words, dims, desc), page) in phrases {
         for w in *words {
             if padded.contains(&format!(" {w} ")) && best.as_ref().is_none_or(|(l, _)| w.len() > *l)
             {
@@ -679,7 +683,7 @@ pub fn spec_sort(normalised: &str) -> Option<SpecSort> {
                         dims: dims.to_vec(),
                         desc: *desc,
                         word: w.to_string(),
-                        page: false,
+                        page,
                     },
                 ));
             }
@@ -719,6 +723,27 @@ const MOST: &[(&str, bool)] = &[
     ("geringste", false),
     ("geringsten", false),
 ];
+
+/// Phrases that ask for much of a spec, not the most ("earbuds with a long battery
+/// life"): a page in that order, as [`MUCH`] before a measure.
+const MUCH_PHRASES: &[(&[&str], &[Dim], bool)] = &[(
+    &[
+        "long battery life",
+        "long battery",
+        "long run time",
+        "long runtime",
+        "long playtime",
+        "long play time",
+        "lange akkulaufzeit",
+        "langer akkulaufzeit",
+        "langen akkulaufzeit",
+        "lange laufzeit",
+        "langer laufzeit",
+        "langen laufzeit",
+    ],
+    &[Dim::RunTime],
+    true,
+)];
 
 /// Words that ask for much (or little) of the measure that follows them, not for the
 /// most: "a monitor with a high refresh rate", "ein akku mit hoher kapazität".
