@@ -689,6 +689,25 @@ fn a_brand_asked_after_a_search_narrows_it() {
 }
 
 #[test]
+fn a_missing_kind_is_offered_what_has_every_port_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    // No hubs: the USB-C to HDMI adapter does the job, marked as another kind.
+    let out = say(&a, None, "h1", "a usb c hub with hdmi");
+    assert!(out.reply.contains("We don't carry “hub”"), "{}", out.reply);
+    assert_eq!(out.products.len(), 1, "{}", out.reply);
+    assert!(
+        out.products[0].title.contains("USB-C to HDMI Adapter")
+            && out.products[0].relaxed == ["kind"],
+        "{}",
+        out.reply
+    );
+    // One port alone names no job: no cable or monitor offered as a hub.
+    let out = say(&a, None, "h2", "usb c hub");
+    assert!(out.products.is_empty(), "{}", out.reply);
+}
+
+#[test]
 fn a_size_in_the_unit_it_was_asked_in_is_that_size() {
     let dir = tempfile::tempdir().unwrap();
     let a = tech_assistant(dir.path());

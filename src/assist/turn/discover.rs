@@ -1711,9 +1711,17 @@ impl Assistant {
                     .first()
                     .is_some_and(|d| departments.contains(d))
         };
+        // What names every port asked for, two or more, does the job: "a usb c hub
+        // with hdmi" where the shop has a "USB-C to HDMI Adapter" (one port alone
+        // is any cable or monitor with it).
+        let ports = &state.search.connectors;
+        let has_the_ports = |h: &Hit| {
+            let named = Specs::of_product(&h.product).connectors;
+            ports.len() >= 2 && ports.iter().all(|p| named.contains(&p.as_str()))
+        };
         let hits: Vec<Hit> = hits
             .into_iter()
-            .filter(|h| shares_a_word(h, &asked_words) && of_the_thing(h))
+            .filter(|h| (shares_a_word(h, &asked_words) || has_the_ports(h)) && of_the_thing(h))
             .take(NEAREST)
             .collect();
         let hits = match head {
