@@ -844,11 +844,18 @@ impl ProductIndex {
         let Some(at) = words.iter().rposition(|w| *w == head) else {
             return false;
         };
+        // "usb-c hub": a hyphenated word is known by its parts, as titles write them.
+        let known = |w: &str| {
+            self.word_uses(w) > 0 || {
+                let mut parts = w.split('-').filter(|p| p.chars().count() >= 2).peekable();
+                parts.peek().is_some() && w.contains('-') && parts.all(|p| self.word_uses(p) > 0)
+            }
+        };
         let known_before = words[..at]
             .iter()
             .rev()
             .find(|w| w.chars().count() >= 2)
-            .is_some_and(|w| self.word_uses(w) > 0);
+            .is_some_and(|w| known(w));
         known_before && self.is_unknown_word(&head)
     }
 

@@ -702,6 +702,14 @@ fn a_missing_kind_is_offered_what_has_every_port_asked_for() {
         "{}",
         out.reply
     );
+    // Written with a hyphen, and in German, the same.
+    let out = say(&a, None, "h3", "ein usb-c hub mit hdmi");
+    assert!(
+        out.reply.contains("„usb-c hub“ führen wir leider nicht"),
+        "{}",
+        out.reply
+    );
+    assert_eq!(out.products[0].relaxed, ["kind"], "{}", out.reply);
     // One port alone names no job: no cable or monitor offered as a hub.
     let out = say(&a, None, "h2", "usb c hub");
     assert!(out.products.is_empty(), "{}", out.reply);
