@@ -608,9 +608,10 @@ const CONNECTORS: &[(&str, &str)] = &[
     ("LGA 1700", r"\blga ?1700\b"),
     ("LGA 1851", r"\blga ?1851\b"),
     ("LGA 2066", r"\blga ?2066\b"),
-    ("DDR3", r"\bddr3"),
-    ("DDR4", r"\bddr4"),
-    ("DDR5", r"\bddr5"),
+    // "ddr four" said: "ddr 4", not the "DDR 4GB" of a size.
+    ("DDR3", r"\bddr3|\bddr 3\b"),
+    ("DDR4", r"\bddr4|\bddr 4\b"),
+    ("DDR5", r"\bddr5|\bddr 5\b"),
     ("PCIe", r"\bpci[ -]?e\b|pcie ?\d"),
     // Wireless generations, also by the router classes that imply them ("AX1800").
     ("Wi-Fi 5", r"(?:wi-?fi|wlan) ?5\b"),
@@ -1201,6 +1202,9 @@ mod tests {
             vec!["NVMe", "AM4", "DDR4", "PCIe"]
         );
         assert_eq!(connectors("Intel LGA 1700 board"), vec!["LGA 1700"]);
+        // Said apart, as voice writes it; a size after "DDR" is no generation.
+        assert_eq!(connectors("ram ddr 4"), vec!["DDR4"]);
+        assert!(connectors("DDR 4GB RAM").is_empty());
         assert_eq!(
             connectors("USB 3.2 Gen 1 Type A to C Cable"),
             vec!["USB-C", "USB-A"]

@@ -716,6 +716,27 @@ fn a_missing_kind_is_offered_what_has_every_port_asked_for() {
 }
 
 #[test]
+fn a_memory_generation_said_apart_is_that_generation() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    // Voice writes "ddr four": the DDR4 module of 16 GB, not "nothing with 16 GB".
+    let out = say(&a, None, "d1", "sixteen gigabytes of ram ddr four");
+    assert_eq!(out.products.len(), 1, "{}", out.reply);
+    assert!(
+        out.products[0].title.contains("16GB (2x8GB) DDR4"),
+        "{}",
+        out.reply
+    );
+    let out = say(&a, None, "d2", "arbeitsspeicher ddr fünf");
+    assert!(!out.products.is_empty(), "{}", out.reply);
+    assert!(
+        out.products.iter().all(|p| p.title.contains("DDR5")),
+        "{}",
+        out.reply
+    );
+}
+
+#[test]
 fn a_size_in_the_unit_it_was_asked_in_is_that_size() {
     let dir = tempfile::tempdir().unwrap();
     let a = tech_assistant(dir.path());

@@ -123,8 +123,25 @@ pub fn normalise(text: &str) -> String {
         .map(|(_, w)| *w)
         .collect();
     let joined = digits_for_words(&words.join(" "));
+    let said: Vec<&str> = joined.split_whitespace().collect();
+    let joined = said
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| {
+            // "ddr four" said is the "DDR4" titles write: one word.
+            let generation = |w: &str| matches!(w, "3" | "4" | "5");
+            match *w {
+                "ddr" if said.get(i + 1).is_some_and(|n| generation(n)) => {
+                    Some(format!("ddr{}", said[i + 1]))
+                }
+                n if generation(n) && i > 0 && said[i - 1] == "ddr" => None,
+                other => Some(other.to_string()),
+            }
+        })
+        .collect::<Vec<_>>();
     let joined = joined
-        .split_whitespace()
+        .iter()
+        .map(String::as_str)
         .map(|w| match w {
             "euro" | "euros" | "eur" => "eur",
             "dollar" | "dollars" | "bucks" | "usd" => "usd",
