@@ -77,12 +77,20 @@ fn count(text: &str) -> Option<u32> {
     let words: Vec<&str> = std::iter::once("^")
         .chain(text.split_whitespace())
         .collect();
-    words.windows(3).find_map(|w| {
+    (0..words.len().saturating_sub(2)).find_map(|i| {
+        let w = &words[i..];
         let n: u32 = w[1].parse().ok()?;
         let counted = w[2].chars().all(char::is_alphabetic)
             && !NOT_COUNTED.contains(&w[2])
             && crate::catalog::specs::quantities(&format!("{} {}", w[1], w[2])).is_empty();
-        (CUES.contains(&w[0]) && (2..=20).contains(&n) && counted).then_some(n)
+        // "put 2 10 feet hdmi cables in my cart": a count of things with a spec.
+        let of_a_spec = || {
+            w.get(3).is_some_and(|unit| {
+                w[2].parse::<f64>().is_ok()
+                    && !crate::catalog::specs::quantities(&format!("{} {unit}", w[2])).is_empty()
+            })
+        };
+        (CUES.contains(&w[0]) && (2..=20).contains(&n) && (counted || of_a_spec())).then_some(n)
     })
 }
 

@@ -132,6 +132,10 @@ fn quantities_and_packs() {
     assert_eq!(extract("die drei günstigsten kopfhörer").quantity, Some(3));
     assert_eq!(extract("purchase 2 hdmi cables").quantity, Some(2));
     assert_eq!(extract("2 hdmi cables of 25 feet").quantity, Some(2));
+    assert_eq!(
+        extract("put two 10 feet hdmi cables in my cart").quantity,
+        Some(2)
+    );
     for none in [
         "2 tb ssd",
         "65 inch tv",
