@@ -216,7 +216,7 @@ const OVERVIEW_CHARS: usize = 300;
 /// The product in brief: values are its price in cents, "in stock" or "out of
 /// stock", and its description's whole sentences up to [`OVERVIEW_CHARS`] (none when
 /// it has no description).
-fn overview(product: &Product) -> Answer {
+pub fn overview(product: &Product) -> Answer {
     let description = product.description.trim();
     let mut said = String::new();
     for sentence in description.split_inclusive(['.', '!', '?']) {

@@ -577,6 +577,72 @@ impl Assistant {
         })
     }
 
+    /// The shown product a message picks and says nothing else of: an ordinal
+    /// and words that only pick ("doch lieber die erste", "actually the first
+    /// one", "nein, das zweite").
+    fn picked_alone(
+        &self,
+        state: &SessionState,
+        u: &Understanding,
+    ) -> Option<(crate::assist::refine::Shown, Arc<Product>)> {
+        const PICKING: &[&str] = &[
+            "doch",
+            "lieber",
+            "eher",
+            "nein",
+            "nee",
+            "no",
+            "nope",
+            "actually",
+            "rather",
+            "instead",
+            "stattdessen",
+            "then",
+            "dann",
+            "the",
+            "one",
+            "die",
+            "das",
+            "den",
+            "der",
+            "nehmen",
+            "wir",
+            "i",
+            "prefer",
+            "maybe",
+            "vielleicht",
+            "oh",
+            "ok",
+            "okay",
+            "hmm",
+            "please",
+            "bitte",
+            "wait",
+            "moment",
+            "besser",
+            "better",
+        ];
+        if !matches!(
+            u.slots.reference,
+            Some(crate::nlu::rules::Reference::Ordinal(_) | crate::nlu::rules::Reference::Last)
+        ) {
+            return None;
+        }
+        let ordinals = crate::nlu::rules::ordinals(&u.normalised).len();
+        let picking = u.normalised.split_whitespace().all(|w| {
+            PICKING.contains(&w)
+                || !crate::nlu::rules::ordinals(w).is_empty()
+                || matches!(w, "last" | "letzte" | "letzten" | "letztes")
+        });
+        if ordinals > 1 || !picking {
+            return None;
+        }
+        let id = crate::assist::refine::resolve(u, &state.shown, state.focused.as_ref())?;
+        let shown = state.shown.iter().find(|s| s.id == id)?.clone();
+        let p = self.shop.product(&id)?;
+        Some((shown, p))
+    }
+
     /// The brand of a message that names one of the shop's brands and nothing else
     /// but follow-up words ("what about samsung", "any from lg?", "und von anker");
     /// a brand alone is a search of its own.
@@ -1079,7 +1145,34 @@ impl Assistant {
                 out.say(Fact::Greeting);
                 out.progress = true;
             }
-            Intent::Search | Intent::Refine => self.search(ctx, state, u, out)?,
+            Intent::Search | Intent::Refine if self.picked_alone(state, u).is_some() => {
+                // "lieber die erste", "actually the first one": that product, in brief,
+                // and in focus (it searched for "lieber erste").
+                if let Some((shown, p)) = self.picked_alone(state, u) {
+                    state.focused = Some(shown);
+                    out.say(Fact::Discover(Discover::Answer {
+                        answer: crate::assist::answer::overview(&p),
+                        product: p,
+                    }));
+                    out.progress = true;
+                }
+            }
+            Intent::Search | Intent::Refine => {
+                // "die zweite in größe m", "the second one in black": the list in
+                // that size, with the one pointed at in focus, so "in den warenkorb"
+                // adds it (it added the first).
+                let pointed = (u.intent == Intent::Refine
+                    && u.slots.reference.is_some()
+                    && (!u.slots.sizes.is_empty() || !u.slots.colors.is_empty()))
+                .then(|| crate::assist::refine::resolve(u, &state.shown, state.focused.as_ref()))
+                .flatten();
+                self.search(ctx, state, u, out)?;
+                if let Some(id) = pointed {
+                    if let Some(s) = state.shown.iter().find(|s| s.id == id) {
+                        state.focused = Some(s.clone());
+                    }
+                }
+            }
             Intent::ProductQuestion => self.question(state, u, out),
             Intent::Compare => self.compare(ctx, state, u, out)?,
             Intent::AddToCart => self.add(ctx, state, u, out)?,

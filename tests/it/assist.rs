@@ -515,6 +515,42 @@ fn pointing_at_a_shown_product_adds_it_as_shown_or_asks_only_what_is_open() {
     assert_eq!(variant.size.as_deref(), Some(size.as_str()));
 }
 
+#[test]
+fn a_pick_with_a_size_or_alone_puts_that_product_in_focus() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant_in(dir.path());
+    // "die zweite in größe m": the list in M, the second in focus; "in den warenkorb"
+    // adds it, not the first.
+    let mut t = Talk::new(&a, Some("c-pick".into()), Channel::Text);
+    let shown = t.say("Ich suche eine Regenjacke");
+    assert!(shown.products.len() >= 2, "{}", shown.reply);
+    let in_m = t.say("die zweite in größe m");
+    let second = in_m
+        .products
+        .iter()
+        .find(|p| p.id == shown.products[1].id)
+        .expect("the second is still shown");
+    assert_eq!(second.variant.size.as_deref(), Some("M"), "{}", in_m.reply);
+    let out = t.say("in den warenkorb");
+    let cart = out.cart.expect("added");
+    assert_eq!(cart.items.len(), 1, "{}", out.reply);
+    assert_eq!(cart.items[0].item.product_id, second.id, "{}", out.reply);
+    assert_eq!(cart.items[0].item.variant_id, second.variant.id);
+    // "actually the first one": that product in brief, no search for "actually".
+    let mut t = Talk::new(&a, Some("c-pick2".into()), Channel::Text);
+    let shown = t.say("rain jacket");
+    let named = shown
+        .reply
+        .split("1. ")
+        .nth(1)
+        .and_then(|l| l.split(" by ").next());
+    let named = named.expect("the first is listed").to_string();
+    let out = t.say("actually the first one");
+    assert!(out.products.len() <= 1, "{}", out.reply);
+    assert!(out.reply.starts_with(&named), "{named}: {}", out.reply);
+    assert!(out.cart.is_none(), "{}", out.reply);
+}
+
 /// The first product shown is the cart's only item, and the order is proposed, not
 /// placed. Returns that product.
 fn first_alone_in_cart_and_proposed(out: &TurnOutput) -> &shopassist::assist::turn::ProductOut {
