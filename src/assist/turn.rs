@@ -579,12 +579,12 @@ impl Assistant {
 
     /// The shown product a message picks and says nothing else of: an ordinal
     /// and words that only pick ("doch lieber die erste", "actually the first
-    /// one", "nein, das zweite").
+    /// one").
     fn picked_alone(
         &self,
         state: &SessionState,
         u: &Understanding,
-    ) -> Option<(crate::assist::refine::Shown, Arc<Product>)> {
+    ) -> Option<(Shown, Arc<Product>)> {
         const PICKING: &[&str] = &[
             "doch",
             "lieber",
@@ -637,7 +637,7 @@ impl Assistant {
         if ordinals > 1 || !picking {
             return None;
         }
-        let id = crate::assist::refine::resolve(u, &state.shown, state.focused.as_ref())?;
+        let id = resolve(u, &state.shown, state.focused.as_ref())?;
         let shown = state.shown.iter().find(|s| s.id == id)?.clone();
         let p = self.shop.product(&id)?;
         Some((shown, p))
@@ -1145,10 +1145,10 @@ impl Assistant {
                 out.say(Fact::Greeting);
                 out.progress = true;
             }
-            Intent::Search | Intent::Refine if self.picked_alone(state, u).is_some() => {
+            Intent::Search | Intent::Refine => match self.picked_alone(state, u) {
                 // "lieber die erste", "actually the first one": that product, in brief,
                 // and in focus (it searched for "lieber erste").
-                if let Some((shown, p)) = self.picked_alone(state, u) {
+                Some((shown, p)) => {
                     state.focused = Some(shown);
                     out.say(Fact::Discover(Discover::Answer {
                         answer: crate::assist::answer::overview(&p),
@@ -1156,23 +1156,23 @@ impl Assistant {
                     }));
                     out.progress = true;
                 }
-            }
-            Intent::Search | Intent::Refine => {
-                // "die zweite in größe m", "the second one in black": the list in
-                // that size, with the one pointed at in focus, so "in den warenkorb"
-                // adds it (it added the first).
-                let pointed = (u.intent == Intent::Refine
-                    && u.slots.reference.is_some()
-                    && (!u.slots.sizes.is_empty() || !u.slots.colors.is_empty()))
-                .then(|| crate::assist::refine::resolve(u, &state.shown, state.focused.as_ref()))
-                .flatten();
-                self.search(ctx, state, u, out)?;
-                if let Some(id) = pointed {
-                    if let Some(s) = state.shown.iter().find(|s| s.id == id) {
-                        state.focused = Some(s.clone());
+                None => {
+                    // "die zweite in größe m", "the second one in black": the list in
+                    // that size, with the one pointed at in focus, so "in den
+                    // warenkorb" adds it (it added the first).
+                    let pointed = (u.intent == Intent::Refine
+                        && u.slots.reference.is_some()
+                        && (!u.slots.sizes.is_empty() || !u.slots.colors.is_empty()))
+                    .then(|| resolve(u, &state.shown, state.focused.as_ref()))
+                    .flatten();
+                    self.search(ctx, state, u, out)?;
+                    if let Some(id) = pointed {
+                        if let Some(s) = state.shown.iter().find(|s| s.id == id) {
+                            state.focused = Some(s.clone());
+                        }
                     }
                 }
-            }
+            },
             Intent::ProductQuestion => self.question(state, u, out),
             Intent::Compare => self.compare(ctx, state, u, out)?,
             Intent::AddToCart => self.add(ctx, state, u, out)?,
