@@ -310,12 +310,16 @@ pub fn rule_intent(normalised: &str, slots: &RuleSlots) -> Option<Intent> {
     if super::rules::says_superlative(t) && slots.reference.is_none() {
         return Some(Intent::Search);
     }
-    let question = words
-        .first()
+    // "und ist die wasserdicht", "and does it have hdmi": a question after a
+    // conjunction is one all the same.
+    let opening = words
+        .iter()
+        .find(|w| !matches!(**w, "und" | "and" | "aber" | "but" | "so" | "ok" | "okay"));
+    let question = opening
         .is_some_and(|w| phrases::list("question_starts").iter().any(|p| p == *w))
         || t.ends_with('?');
     // "ist der noch da?", "ist die zweite auch in 42 da?": is it available.
-    if matches!(words.first(), Some(&"ist") | Some(&"sind")) && words.last() == Some(&"da") {
+    if matches!(opening, Some(&"ist") | Some(&"sind")) && words.last() == Some(&"da") {
         return Some(Intent::ProductQuestion);
     }
     let points = slots.reference.is_some()

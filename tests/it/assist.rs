@@ -551,6 +551,28 @@ fn a_pick_with_a_size_or_alone_puts_that_product_in_focus() {
     assert!(out.cart.is_none(), "{}", out.reply);
 }
 
+#[test]
+fn a_question_after_a_conjunction_is_about_the_focused_product_and_a_place_not_shown_is_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant_in(dir.path());
+    let mut t = Talk::new(&a, Some("c-and".into()), Channel::Text);
+    let shown = t.say("ich brauche laufschuhe größe 42");
+    assert!(shown.products.len() >= 2, "{}", shown.reply);
+    // "und ist die wasserdicht" asks about the shoe in focus; it searched for
+    // "wasserdicht".
+    let out = t.say("und ist die wasserdicht");
+    assert!(out.products.len() <= 1, "{}", out.reply);
+    assert!(out.reply.contains("Laufschuh"), "{}", out.reply);
+    // A place beyond those shown is no product, not the one in focus.
+    let beyond = format!("was kostet nummer {}", shown.products.len().min(9) + 1);
+    let out = t.say(&beyond);
+    assert!(
+        out.reply.starts_with("Welches Produkt meinen Sie?"),
+        "{}",
+        out.reply
+    );
+}
+
 /// The first product shown is the cart's only item, and the order is proposed, not
 /// placed. Returns that product.
 fn first_alone_in_cart_and_proposed(out: &TurnOutput) -> &shopassist::assist::turn::ProductOut {

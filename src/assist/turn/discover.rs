@@ -2008,6 +2008,11 @@ impl Assistant {
 
     /// The product a message is about: a reference, else the focused product.
     pub(super) fn target(&self, state: &SessionState, u: &Understanding) -> Option<Arc<Product>> {
+        // "die dritte" where two were shown points at none: not at the focused one.
+        if matches!(u.slots.reference, Some(crate::nlu::rules::Reference::Ordinal(n)) if n > state.shown.len())
+        {
+            return None;
+        }
         let id = resolve(u, &state.shown, state.focused.as_ref())
             .or_else(|| state.focused.as_ref().map(|f| f.id.clone()))?;
         self.shop.product(&id)
