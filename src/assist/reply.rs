@@ -544,6 +544,23 @@ fn color_in(value: &str, lang: Language) -> String {
             if let Some(shaded) = shaded.filter(|_| lang == Language::En) {
                 return shaded;
             }
+            // German colour names with no canonical colour of their own.
+            const NAMED: &[(&str, &str)] = &[
+                ("olivgrün", "olive green"),
+                ("anthrazit", "anthracite"),
+                ("türkis", "turquoise"),
+                ("bordeaux", "burgundy"),
+                ("marine", "navy"),
+                ("senfgelb", "mustard yellow"),
+                ("mintgrün", "mint green"),
+            ];
+            if let Some((_, en)) = NAMED
+                .iter()
+                .find(|(de, _)| *de == lower)
+                .filter(|_| lang == Language::En)
+            {
+                return en.to_string();
+            }
             match canonical_color(&lower) {
                 Some(c) if lang == Language::En && german_name(c) == lower => c.to_string(),
                 Some(c) if lang == Language::De && c == lower => {
@@ -712,9 +729,11 @@ mod tests {
         assert_eq!(color_in("Schwarz", Language::En), "black");
         assert_eq!(color_in("Schwarz/Weiß", Language::En), "black/white");
         assert_eq!(color_in("Dunkelblau", Language::En), "dark blue");
+        assert_eq!(color_in("Olivgrün", Language::En), "olive green");
+        assert_eq!(color_in("Anthrazit", Language::En), "anthracite");
+        assert_eq!(color_in("Anthrazit", Language::De), "Anthrazit");
         assert_eq!(color_in("Black", Language::De), "Schwarz");
         // Shades and names of the catalogue's own stay as written.
-        assert_eq!(color_in("Olivgrün", Language::En), "Olivgrün");
         assert_eq!(color_in("Midnight", Language::En), "Midnight");
         assert_eq!(color_in("Schwarz", Language::De), "Schwarz");
         assert_eq!(color_in("black", Language::En), "black");

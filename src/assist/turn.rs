@@ -1182,7 +1182,7 @@ impl Assistant {
                 out.say(Fact::Cart(if cart.items.is_empty() {
                     CartFact::Empty
                 } else {
-                    CartFact::Contents(cart.clone())
+                    CartFact::Contents(self.in_words_of(ctx.lang, cart.clone()))
                 }));
                 out.cart = Some(cart);
                 out.progress = true;

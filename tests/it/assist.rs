@@ -573,6 +573,37 @@ fn a_question_after_a_conjunction_is_about_the_focused_product_and_a_place_not_s
     );
 }
 
+#[test]
+fn the_cart_and_the_checkout_name_items_in_the_shoppers_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant_in(dir.path());
+    let mut t = Talk::new(&a, Some("c-en-cart".into()), Channel::Text);
+    let shown = t.say("i need a hiking backpack");
+    let named = shown
+        .reply
+        .split("1. ")
+        .nth(1)
+        .and_then(|l| l.split(" by ").next());
+    let named = named.expect("the first is listed").to_string();
+    assert!(named.starts_with("Hiking backpack"), "{}", shown.reply);
+    t.say("add the first one to my cart");
+    for text in ["what's in my cart", "checkout"] {
+        let out = t.say(text);
+        assert!(
+            out.reply.contains(&format!("1× {named} (")),
+            "{text}: {}",
+            out.reply
+        );
+        assert!(
+            !out.reply.contains("Wanderrucksack"),
+            "{text}: {}",
+            out.reply
+        );
+    }
+    let out = t.say("no");
+    assert!(out.actions.iter().all(|x| x["type"] != "order.placed"));
+}
+
 /// The first product shown is the cart's only item, and the order is proposed, not
 /// placed. Returns that product.
 fn first_alone_in_cart_and_proposed(out: &TurnOutput) -> &shopassist::assist::turn::ProductOut {

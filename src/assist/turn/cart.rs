@@ -203,7 +203,9 @@ impl Assistant {
             if cart.items.is_empty() {
                 out.say(Fact::Cart(CartFact::Empty));
             } else {
-                out.say(Fact::Cart(CartFact::Contents(cart)));
+                out.say(Fact::Cart(CartFact::Contents(
+                    self.in_words_of(ctx.lang, cart),
+                )));
             }
             return Ok(());
         };
@@ -214,11 +216,26 @@ impl Assistant {
         )?;
         out.actions.push(json!({"type": "cart.remove", "product_id": line.item.product_id, "variant_id": line.item.variant_id}));
         out.say(Fact::Cart(CartFact::Removed {
-            title: line.item.title.clone(),
+            title: self
+                .shop
+                .product(&line.item.product_id)
+                .map_or_else(|| line.item.title.clone(), |p| title(&p, ctx.lang)),
         }));
         out.cart = Some(cart);
         out.progress = true;
         Ok(())
+    }
+
+    /// A cart as the reply names its items: in the shopper's language where the
+    /// product has an English title ("Hiking backpack Aurora", not the
+    /// "Wanderrucksack Aurora" stored with the line).
+    pub(super) fn in_words_of(&self, lang: Language, mut cart: Cart) -> Cart {
+        for line in &mut cart.items {
+            if let Some(p) = self.shop.product(&line.item.product_id) {
+                line.item.title = title(&p, lang);
+            }
+        }
+        cart
     }
 
     pub(super) fn checkout(
@@ -232,7 +249,7 @@ impl Assistant {
                 let cart = self.orders.cart(&ctx.cart_owner)?;
                 out.actions.push(json!({"type": "checkout.proposed", "total": p.total, "currency": p.currency, "expires_at": p.expires_at}));
                 out.say(Fact::Cart(CartFact::Proposed {
-                    cart: cart.clone(),
+                    cart: self.in_words_of(ctx.lang, cart.clone()),
                     total: Money::new(p.total, &p.currency),
                 }));
                 state.pending_checkout = Some(p.token);
@@ -267,7 +284,7 @@ impl Assistant {
             Err(OrderError::CartChanged { proposal }) => {
                 let cart = self.orders.cart(&ctx.cart_owner)?;
                 out.say(Fact::Cart(CartFact::Proposed {
-                    cart,
+                    cart: self.in_words_of(ctx.lang, cart),
                     total: Money::new(proposal.total, &proposal.currency),
                 }));
                 state.pending_checkout = Some(proposal.token);
