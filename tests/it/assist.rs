@@ -515,6 +515,17 @@ fn pointing_at_a_shown_product_adds_it_as_shown_or_asks_only_what_is_open() {
     assert_eq!(variant.size.as_deref(), Some(size.as_str()));
 }
 
+/// The name the reply gives the first product it lists ("1. Rain jacket Elbe by …"
+/// → "Rain jacket Elbe"): the title in the shopper's language.
+fn first_listed(reply: &str) -> String {
+    reply
+        .split("1. ")
+        .nth(1)
+        .and_then(|l| l.split(" by ").next())
+        .expect("the first is listed")
+        .to_string()
+}
+
 #[test]
 fn a_pick_with_a_size_or_alone_puts_that_product_in_focus() {
     let dir = tempfile::tempdir().unwrap();
@@ -539,12 +550,7 @@ fn a_pick_with_a_size_or_alone_puts_that_product_in_focus() {
     // "actually the first one": that product in brief, no search for "actually".
     let mut t = Talk::new(&a, Some("c-pick2".into()), Channel::Text);
     let shown = t.say("rain jacket");
-    let named = shown
-        .reply
-        .split("1. ")
-        .nth(1)
-        .and_then(|l| l.split(" by ").next());
-    let named = named.expect("the first is listed").to_string();
+    let named = first_listed(&shown.reply);
     let out = t.say("actually the first one");
     assert!(out.products.len() <= 1, "{}", out.reply);
     assert!(out.reply.starts_with(&named), "{named}: {}", out.reply);
@@ -579,12 +585,7 @@ fn the_cart_and_the_checkout_name_items_in_the_shoppers_language() {
     let a = assistant_in(dir.path());
     let mut t = Talk::new(&a, Some("c-en-cart".into()), Channel::Text);
     let shown = t.say("i need a hiking backpack");
-    let named = shown
-        .reply
-        .split("1. ")
-        .nth(1)
-        .and_then(|l| l.split(" by ").next());
-    let named = named.expect("the first is listed").to_string();
+    let named = first_listed(&shown.reply);
     assert!(named.starts_with("Hiking backpack"), "{}", shown.reply);
     t.say("add the first one to my cart");
     for text in ["what's in my cart", "checkout"] {
