@@ -427,3 +427,55 @@ fn a_name_written_as_one_word_or_two_finds_both() {
         assert_eq!(ids(text), ["T1", "T2"], "{text}");
     }
 }
+
+/// Forty raincoats of the same words and price, imported in five commits (five
+/// segments) in the given batch order.
+fn twins_imported(order: &[usize]) -> (tempfile::TempDir, Shop) {
+    let (dir, shop) = fresh_shop();
+    let lines: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                r#"{{"id":"T{i:02}","title":"Regenjacke Basic","price":4999,"currency":"EUR","category":["Bekleidung","Jacken"],"variants":[{{"id":"T{i:02}-M","size":"M","stock":3}}]}}"#
+            )
+        })
+        .collect();
+    let (ps, _) = import_str(&lines.join("\n"), Format::Jsonl, &ImportOptions::default()).unwrap();
+    for &batch in order {
+        shop.apply(&ps[batch * 8..batch * 8 + 8], &[]).unwrap();
+    }
+    (dir, shop)
+}
+
+#[test]
+fn products_of_equal_score_come_back_in_one_order_from_any_build() {
+    let (_a, first) = twins_imported(&[0, 1, 2, 3, 4]);
+    let (_b, second) = twins_imported(&[4, 2, 0, 3, 1]);
+    let ids = |shop: &Shop, query: &SearchQuery| -> Vec<String> {
+        shop.search(query)
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect()
+    };
+    for query in [
+        SearchQuery {
+            limit: 5,
+            ..q("Regenjacke")
+        },
+        SearchQuery {
+            limit: 5,
+            sort: Sort::PriceAsc,
+            ..q("Regenjacke")
+        },
+        SearchQuery {
+            limit: 5,
+            sort: Sort::PriceDesc,
+            ..q("Jacke")
+        },
+    ] {
+        let a = ids(&first, &query);
+        assert_eq!(a.len(), 5, "{query:?}");
+        assert_eq!(a, ids(&second, &query), "{query:?}");
+    }
+}

@@ -36,7 +36,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, Order, TantivyDocument, Term};
+use tantivy::{DocAddress, TantivyDocument, Term};
 
 use super::compound::{fold, words};
 use super::index::{facet_key, product_colors, IndexError, ProductIndex};
@@ -283,27 +283,14 @@ impl ProductIndex {
         let mut fetch = (want * 4 + 50).min(MAX_CANDIDATES);
         loop {
             let candidates: Vec<(f32, DocAddress)> = match (q.sort, has_text) {
-                (Sort::PriceAsc, _) => by_fast(&searcher, &query, fetch, "price_lo", Order::Asc)?,
-                (Sort::PriceDesc, _) => by_fast(&searcher, &query, fetch, "price_lo", Order::Desc)?,
-                (Sort::Rating, _) => searcher
-                    .search(
-                        &query,
-                        &TopDocs::with_limit(fetch)
-                            .order_by_fast_field::<f64>("rating", Order::Desc),
-                    )?
-                    .into_iter()
-                    .map(|(r, a)| (r as f32, a))
-                    .collect(),
-                (Sort::Relevance, true) => searcher.search(&query, &TopDocs::with_limit(fetch))?,
+                (Sort::PriceAsc, _) => top_docs(&searcher, &query, fetch, Rank::PriceAsc)?,
+                (Sort::PriceDesc, _) => top_docs(&searcher, &query, fetch, Rank::PriceDesc)?,
+                (Sort::Rating, _) => top_docs(&searcher, &query, fetch, Rank::Rating)?,
+                (Sort::Relevance, true) => top_docs(&searcher, &query, fetch, Rank::Score)?,
                 // No words to rank by: best-rated first.
-                (Sort::Relevance, false) => searcher
-                    .search(
-                        &query,
-                        &TopDocs::with_limit(fetch)
-                            .order_by_fast_field::<f64>("rating", Order::Desc),
-                    )?
+                (Sort::Relevance, false) => top_docs(&searcher, &query, fetch, Rank::Rating)?
                     .into_iter()
-                    .map(|(r, a)| (1.0 + r as f32 / 100.0, a))
+                    .map(|(r, a)| (1.0 + r / 100.0, a))
                     .collect(),
             };
             let exhausted = candidates.len() < fetch;

@@ -120,19 +120,65 @@ pub(super) fn matched_terms(p: &Product, text: &str, an: &mut Analyzers) -> Vec<
     out
 }
 
-pub(super) fn by_fast(
+/// What the lexical candidates are ranked by before their cut.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Rank {
+    /// BM25.
+    Score,
+    /// The lowest price, cheapest first.
+    PriceAsc,
+    /// The lowest price, dearest first.
+    PriceDesc,
+    /// Rating, best first.
+    Rating,
+}
+
+/// The best `fetch` documents for `query` by `rank`, with their rank value (BM25, the
+/// price in cents or the rating) as score. Ties go to the lower product key, so
+/// products of equal score come back in the same order from every build of the index:
+/// the order of segments follows their random ids, and a cut through a tie (the demo
+/// catalogue has many products of the same words) otherwise took different products
+/// from one process start to the next.
+pub(super) fn top_docs(
     searcher: &tantivy::Searcher,
     query: &dyn Query,
     fetch: usize,
-    field: &str,
-    order: Order,
+    rank: Rank,
 ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+    use std::cmp::Reverse;
+    let collector = TopDocs::with_limit(fetch).tweak_score(move |seg: &tantivy::SegmentReader| {
+        let fast = seg.fast_fields();
+        let key = fast.u64("id_key").ok();
+        let price = fast.i64("price_lo").ok();
+        let rating = fast.f64("rating").ok();
+        move |doc: tantivy::DocId, score: tantivy::Score| {
+            // Larger is better; a document without the value goes last.
+            let value = match rank {
+                Rank::Score => f64::from(score),
+                Rank::PriceAsc | Rank::PriceDesc => match price.as_ref().and_then(|c| c.first(doc))
+                {
+                    Some(p) if matches!(rank, Rank::PriceAsc) => -(p as f64),
+                    Some(p) => p as f64,
+                    None => f64::NEG_INFINITY,
+                },
+                Rank::Rating => rating
+                    .as_ref()
+                    .and_then(|c| c.first(doc))
+                    .unwrap_or(f64::NEG_INFINITY),
+            };
+            let key = key.as_ref().and_then(|c| c.first(doc)).unwrap_or(u64::MAX);
+            (value, Reverse(key))
+        }
+    });
     Ok(searcher
-        .search(
-            query,
-            &TopDocs::with_limit(fetch).order_by_fast_field::<i64>(field, order),
-        )?
+        .search(query, &collector)?
         .into_iter()
-        .map(|(p, a)| (p as f32, a))
+        .map(|((value, _), addr)| {
+            let value = match rank {
+                Rank::PriceAsc => -value,
+                _ => value,
+            };
+            (value as f32, addr)
+        })
         .collect())
 }
