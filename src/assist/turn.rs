@@ -821,7 +821,15 @@ impl Assistant {
         }
         if let Some(head) = asked.pop() {
             if heads(&head) == 0 && !translated.iter().any(|t| t.from == head) {
-                if let Some(to) = lexicon.synonym_of_kind(&head, &|w| heads(w) > 0) {
+                // A German plural of an English catalogue's kind: "monitore" are
+                // its monitors (an English plural is read as such already), said
+                // alone too, where no word tells the language.
+                let german_plural = (self.shop.language() == Language::En)
+                    .then(|| crate::nlu::lexicon::german_singular(&head, &|w| heads(w) > 0))
+                    .flatten();
+                if let Some(to) =
+                    german_plural.or_else(|| lexicon.synonym_of_kind(&head, &|w| heads(w) > 0))
+                {
                     translated.push(crate::nlu::lexicon::Translation { from: head, to });
                 }
             }

@@ -476,6 +476,20 @@ fn last_parts(folded: &str) -> impl Iterator<Item = &str> {
         .take_while(|head| head.chars().count() >= 4)
 }
 
+/// The singular of `word` taken as a German plural ("monitore" → "monitor",
+/// "prozessoren" → "prozessor") that `is_kind` knows, when the word itself is none.
+pub fn german_singular(word: &str, is_kind: &dyn Fn(&str) -> bool) -> Option<String> {
+    let folded = fold(word);
+    if is_kind(&folded) {
+        return None;
+    }
+    let base = bases(&folded)
+        .skip(1)
+        .find(|b| is_kind(b))
+        .map(str::to_string);
+    base
+}
+
 /// A folded word and the base forms it may have under a German ending.
 fn bases(folded: &str) -> impl Iterator<Item = &str> {
     std::iter::once(folded).chain(ENDINGS.iter().filter_map(move |e| {

@@ -689,6 +689,32 @@ fn a_brand_asked_after_a_search_narrows_it() {
 }
 
 #[test]
+fn a_german_plural_of_an_english_kind_is_that_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    // "Monitore" are the monitors of an English catalogue ("„monitore“ führen wir
+    // leider nicht" before), said in a sentence or alone.
+    let out = say(&a, None, "g1", "zeig mir alle monitore von samsung");
+    assert_eq!(out.products.len(), 1, "{}", out.reply);
+    assert!(
+        out.products[0].title.starts_with("Samsung"),
+        "{}",
+        out.reply
+    );
+    assert!(out.products[0].title.contains("Monitor"), "{}", out.reply);
+    let out = say(&a, None, "g2", "monitore");
+    assert!(out.products.len() > 3, "{}", out.reply);
+    assert!(
+        out.products.iter().all(|p| p.title.contains("Monitor")),
+        "{}",
+        out.reply
+    );
+    // A kind the shop lacks stays lacking in the plural.
+    let out = say(&a, None, "g3", "ich suche drucker");
+    assert!(out.products.is_empty(), "{}", out.reply);
+}
+
+#[test]
 fn a_missing_kind_is_offered_what_has_every_port_asked_for() {
     let dir = tempfile::tempdir().unwrap();
     let a = tech_assistant(dir.path());
