@@ -689,6 +689,42 @@ fn a_brand_asked_after_a_search_narrows_it() {
 }
 
 #[test]
+fn a_range_with_and_is_one_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    // "between 1 and 2 tb" was two searches ("ssd between 1", "ssd between 1 tb");
+    // with both ends' units it was "nothing with 1 TB, 2 TB".
+    for (customer, text) in [
+        ("r1", "ssd between 1 and 2 tb"),
+        ("r2", "an ssd between 1tb and 2tb"),
+        ("r3", "ssd zwischen 1 tb und 2 tb"),
+    ] {
+        let out = say(&a, None, customer, text);
+        assert!(
+            out.products.iter().all(|p| p.group.is_none()),
+            "{text}: {}",
+            out.reply
+        );
+        assert_eq!(out.products.len(), 5, "{text}: {}", out.reply);
+        assert!(
+            out.products
+                .iter()
+                .all(|p| p.title.contains("SSD")
+                    && (p.title.contains("1TB") || p.title.contains("2TB"))),
+            "{text}: {}",
+            out.reply
+        );
+        for end in ["1TB", "2TB"] {
+            assert!(
+                out.products.iter().any(|p| p.title.contains(end)),
+                "{text}: {}",
+                out.reply
+            );
+        }
+    }
+}
+
+#[test]
 fn a_german_plural_of_an_english_kind_is_that_kind() {
     let dir = tempfile::tempdir().unwrap();
     let a = tech_assistant(dir.path());

@@ -75,7 +75,7 @@ fn target_tail(part: &str) -> Option<&str> {
 /// "and", "und", commas …, with "for it" replaced by what the part before was for.
 pub(super) fn parts(normalised: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for raw in separators().split(normalised) {
+    for raw in split_parts(normalised) {
         let raw = raw
             .trim()
             .trim_matches(|c: char| c == '.' || c == '!' || c == '?');
@@ -115,6 +115,30 @@ pub(super) fn parts(normalised: &str) -> Vec<String> {
         out.push(part.split_whitespace().collect::<Vec<_>>().join(" "));
     }
     out
+}
+
+/// `normalised` cut at its [`separators`], but not at the "and" of a range ("ssd
+/// between 1 and 2 tb", "zwischen 100 und 200 euro"): that is one request.
+fn split_parts(normalised: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for m in separators().find_iter(normalised) {
+        let before: Vec<&str> = normalised[..m.start()].split_whitespace().collect();
+        // "between 1 and", "zwischen 1 tb und".
+        let range = matches!(m.as_str().trim(), "and" | "und")
+            && (2..=3).any(|back| {
+                before.len() >= back
+                    && ["between", "zwischen"].contains(&before[before.len() - back])
+                    && before[before.len() - back + 1].starts_with(|c: char| c.is_ascii_digit())
+            });
+        if range {
+            continue;
+        }
+        parts.push(&normalised[start..m.start()]);
+        start = m.end();
+    }
+    parts.push(&normalised[start..]);
+    parts
 }
 
 /// Whether a word is a count of things ("2 hdmi cables"), digits alone.

@@ -234,13 +234,61 @@ pub fn spec_wishes(normalised: &str) -> Vec<SpecWish> {
 fn wishes_at(normalised: &str) -> Vec<(SpecWish, std::ops::Range<usize>)> {
     // A request's range is read by its words ("between 1 and 2 tb"), into a wish
     // with two ends.
-    quantities(normalised)
-        .into_iter()
-        .filter_map(|(q, range)| {
-            let q = Quantity { from: None, ..q };
-            Some((wish(normalised, q, &range)?, range))
-        })
-        .collect()
+    let said = quantities(normalised);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < said.len() {
+        let (q, range) = (&said[i].0, &said[i].1);
+        // Both ends with their unit: "between 1tb and 2tb", "zwischen 1 tb und 2 tb",
+        // "from 500gb to 1tb".
+        if let Some((high, high_range)) = said.get(i + 1) {
+            let link = normalised[range.end..high_range.start].trim();
+            let opened = normalised[..range.start]
+                .split_whitespace()
+                .last()
+                .is_some_and(|w| ["between", "zwischen", "from", "von"].contains(&w));
+            let joins = match link {
+                "and" | "und" => opened,
+                "to" | "bis" | "-" => true,
+                _ => false,
+            };
+            if joins && high.dim == q.dim {
+                // The phrase starts at "between" when it opens it.
+                let head = normalised[..range.start].trim_end();
+                let start = if opened {
+                    head.rfind(' ').map_or(0, |i| i + 1)
+                } else {
+                    range.start
+                };
+                out.push((
+                    SpecWish {
+                        dim: q.dim,
+                        op: SpecOp::Between,
+                        wanted: Quantity {
+                            from: None,
+                            ..q.clone()
+                        },
+                        high: Some(Quantity {
+                            from: None,
+                            ..high.clone()
+                        }),
+                    },
+                    start..high_range.end,
+                ));
+                i += 2;
+                continue;
+            }
+        }
+        let q = Quantity {
+            from: None,
+            ..q.clone()
+        };
+        if let Some(w) = wish(normalised, q, range) {
+            out.push((w, range.clone()));
+        }
+        i += 1;
+    }
+    out
 }
 
 /// The constraint a quantity at `range` of the message asks for, if it is one.
@@ -881,6 +929,20 @@ mod tests {
         let w = one("ssd between 1 and 2 tb");
         assert_eq!(w.op, SpecOp::Between);
         assert!(w.met_by(1000.0) && w.met_by(2000.0) && !w.met_by(512.0));
+        // Both ends with their unit are one range, not two sizes.
+        for text in [
+            "an ssd between 1tb and 2tb",
+            "ssd zwischen 1 tb und 2 tb",
+            "ssd from 1tb to 2tb",
+        ] {
+            let w = one(text);
+            assert_eq!(w.op, SpecOp::Between, "{text}");
+            assert!(w.met_by(1000.0) && w.met_by(2000.0), "{text}");
+            assert!(!w.met_by(512.0) && !w.met_by(4000.0), "{text}");
+        }
+        assert_eq!(without_specs("an ssd between 1tb and 2tb"), "an ssd");
+        // Without "between", "and" joins two things.
+        assert_eq!(spec_wishes("a 1tb ssd and a 2tb ssd").len(), 2);
         let w = one("power bank 10,000mah");
         assert_eq!(w.op, SpecOp::About);
         assert!(w.met_by(10000.0) && !w.met_by(10400.0));
