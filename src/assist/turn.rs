@@ -377,6 +377,26 @@ fn asked_head(said: &str) -> Option<String> {
         .map(|head| singular(&fold(head)))
 }
 
+/// The kind a pair names when its last word only says how it is sold ("ram kit",
+/// "ssd bundle", "battery pack") and this shop has no such kind: the first word,
+/// or its synonym that is a kind here ("ram kit" → "memory" where memory is sold
+/// as "… Desktop Memory").
+fn packed_kind(
+    pair: &str,
+    heads: &dyn Fn(&str) -> usize,
+    lexicon: &crate::nlu::lexicon::Lexicon,
+) -> Option<String> {
+    const PACKS: &[&str] = &["kit", "kits", "bundle", "bundles", "pack", "packs", "combo"];
+    let (first, last) = pair.split_once(' ')?;
+    if !PACKS.contains(&last) || heads(last) > 0 {
+        return None;
+    }
+    if heads(first) > 0 {
+        return Some(first.to_string());
+    }
+    lexicon.synonym_of_kind(first, &|w| heads(w) > 0)
+}
+
 /// Checks everything a turn takes before the turn writes anything: the text, the
 /// session id and the customer id (the same check as every other entry point's).
 pub fn check_input(input: &TurnInput) -> Result<(), TurnError> {
@@ -815,6 +835,9 @@ impl Assistant {
             .filter(|p| !translated.iter().any(|t| t.from == *p));
         if let Some(pair) = pair {
             if let Some(to) = lexicon.synonym_of_kind(&pair, &|w| heads(w) > 0) {
+                translated.push(crate::nlu::lexicon::Translation { from: pair, to });
+                asked.clear();
+            } else if let Some(to) = packed_kind(&pair, &heads, lexicon) {
                 translated.push(crate::nlu::lexicon::Translation { from: pair, to });
                 asked.clear();
             }

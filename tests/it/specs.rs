@@ -725,6 +725,26 @@ fn a_range_with_and_is_one_request() {
 }
 
 #[test]
+fn a_kit_of_a_kind_is_that_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    // Memory is sold as "… Desktop Memory": "ram kit" was "We don't carry ram kit".
+    let out = say(&a, None, "k1", "ram kit ddr5");
+    assert_eq!(out.products.len(), 2, "{}", out.reply);
+    assert!(
+        out.products
+            .iter()
+            .all(|p| p.title.contains("DDR5") && p.title.contains("Memory")),
+        "{}",
+        out.reply
+    );
+    let out = say(&a, None, "k2", "a ram kit ddr5 32gb and add it to my cart");
+    let cart = out.cart.as_ref().expect("a cart");
+    assert_eq!(cart.items.len(), 1, "{}", out.reply);
+    assert_eq!(cart.items[0].item.product_id, "T032", "{}", out.reply);
+}
+
+#[test]
 fn a_german_plural_of_an_english_kind_is_that_kind() {
     let dir = tempfile::tempdir().unwrap();
     let a = tech_assistant(dir.path());
