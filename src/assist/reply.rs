@@ -477,6 +477,12 @@ impl Reply<'_> {
                     sort: Sort::PriceDesc,
                 } => Some(self.t("change_dearest_first", json!({}))),
                 Change::SortedBySpec { word } => {
+                    // "am größten" sorts "größte zuerst", not "größten zuerst".
+                    let inflected = word.ends_with("sten") || word.ends_with("ßten");
+                    let word = match word.strip_suffix('n') {
+                        Some(stem) if inflected && self.lang == Language::De => stem.to_string(),
+                        _ => word.clone(),
+                    };
                     Some(self.t("change_spec_first", json!({ "word": word })))
                 }
                 Change::Specs { specs } => Some(

@@ -1657,6 +1657,11 @@ fn the_most_of_a_unit_sorts_by_it_and_says_each_value() {
     );
     let out = say(&a, None, "c-least", "the power bank with the lowest mah");
     assert_eq!(ids(&out).first().copied(), Some("T120"), "{}", out.reply);
+    // The reply names the order in the shopper's words, as a German sorts:
+    // "größte zuerst" for "am größten" ("größten zuerst" before).
+    let out = say(&a, None, "c-groesste", "welcher monitor ist am größten");
+    assert!(out.products[0].title.contains("34 Inch"), "{}", out.reply);
+    assert!(out.reply.contains("(größte zuerst)"), "{}", out.reply);
 }
 
 /// A superlative that names no product orders the whole catalogue: "cheapest thing
