@@ -745,6 +745,24 @@ fn a_kit_of_a_kind_is_that_kind() {
 }
 
 #[test]
+fn a_limit_that_blocks_every_word_is_relaxed_not_the_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    // The only braided USB-C cable costs $12.99: the $9.99 one, not braided, was
+    // shown as a match. The limit is what blocked it, and the reply says so.
+    let out = say(&a, None, "l1", "a braided usb c cable under 11 dollars");
+    assert_eq!(ids(&out), ["T106"], "{}", out.reply);
+    assert_eq!(out.products[0].relaxed, ["price"], "{}", out.reply);
+    // A word the description says counts: "16gb ram" of a laptop titled "16GB DDR4".
+    let out = say(&a, None, "l2", "a laptop with 16gb ram under 600");
+    assert_eq!(ids(&out), ["T130"], "{}", out.reply);
+    assert!(out.products[0].relaxed.is_empty(), "{}", out.reply);
+    // Without the feature, the cheap one is the match.
+    let out = say(&a, None, "l3", "usb c cable under 11 dollars");
+    assert_eq!(ids(&out), ["T107"], "{}", out.reply);
+}
+
+#[test]
 fn a_german_plural_of_an_english_kind_is_that_kind() {
     let dir = tempfile::tempdir().unwrap();
     let a = tech_assistant(dir.path());

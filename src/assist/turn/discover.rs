@@ -324,6 +324,34 @@ fn matched_words_but(h: &Hit, said: &[&str]) -> usize {
         .count()
 }
 
+/// Whether a product's text (title, description, shelves, attributes) has every
+/// product word of `text`, loosely (as part of a longer word too): "16gb ram" is
+/// said by a laptop's description, where its title says "16GB DDR4".
+fn says_every_word(h: &Hit, text: &str) -> bool {
+    use crate::catalog::text::fold;
+    let p = &h.product;
+    let mut body = format!(
+        "{} {} {} {}",
+        p.title,
+        p.title_en.as_deref().unwrap_or(""),
+        p.description,
+        p.category.join(" ")
+    );
+    for (k, vs) in &p.attributes {
+        body.push(' ');
+        body.push_str(k);
+        body.push(' ');
+        body.push_str(&vs.join(" "));
+    }
+    let body = fold(&body);
+    text.split_whitespace()
+        .filter(|w| !crate::nlu::rules::is_superlative_word(w))
+        .all(|w| {
+            let w = fold(w);
+            body.contains(&w) || body.contains(&crate::catalog::kind::singular(&w))
+        })
+}
+
 /// Whether a hit can stand in for a thing the shop lacks: it has one of the
 /// request's words and one of `asked` (the thing's own words, not what it is for:
 /// no TV in place of "a soundbar for my samsung tv") as words of its own (title,
@@ -970,7 +998,21 @@ impl Assistant {
                         .hits
                         .retain(|h| !state.shown.iter().any(|s| s.id == h.id));
                 }
-                if by_words {
+                if by_words
+                    && q.price_max.is_some()
+                    && product_word_count(&q.text) >= 2
+                    && !found.hits.iter().any(|h| says_every_word(h, &q.text))
+                    && self.every_word_without_limit(&q)?
+                {
+                    // "a bluetooth speaker under 30 dollars" where every bluetooth
+                    // speaker costs more: the limit blocked them, not the words,
+                    // and a speaker without bluetooth is no match. Nothing found;
+                    // the limit is relaxed below.
+                    crate::search::SearchResults {
+                        hits: Vec::new(),
+                        total: 0,
+                    }
+                } else if by_words {
                     only_those_with_every_word(found, &q.text)
                 } else if !q.models.is_empty() && q.offset == 0 {
                     // The model's listings with the most words of the request:
@@ -1784,6 +1826,21 @@ impl Assistant {
             ..q
         };
         Ok(self.find(&q)?.hits)
+    }
+
+    /// Whether the request `q` without its price limit finds products with every
+    /// one of its words.
+    fn every_word_without_limit(&self, q: &SearchQuery) -> Result<bool, TurnError> {
+        let q = SearchQuery {
+            price_max: None,
+            offset: 0,
+            ..q.clone()
+        };
+        Ok(self
+            .find(&q)?
+            .hits
+            .iter()
+            .any(|h| says_every_word(h, &q.text)))
     }
 
     /// The best matches of `q` (see [`best_matched`]), ordered by price (cheapest
