@@ -763,6 +763,29 @@ fn a_limit_that_blocks_every_word_is_relaxed_not_the_words() {
 }
 
 #[test]
+fn cheap_ones_are_a_page_cheapest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = tech_assistant(dir.path());
+    // "a cheap monitor" was in relevance order ($329.99 before $89.99).
+    for (customer, text) in [
+        ("p1", "a cheap monitor"),
+        ("p2", "ich suche einen günstigen monitor"),
+    ] {
+        let out = say(&a, None, customer, text);
+        assert!(out.products.len() > 3, "{text}: {}", out.reply);
+        let prices: Vec<i64> = out.products.iter().map(|p| p.price).collect();
+        let mut sorted = prices.clone();
+        sorted.sort();
+        assert_eq!(prices, sorted, "{text}: {}", out.reply);
+        assert!(
+            out.products.iter().all(|p| p.title.contains("Monitor")),
+            "{text}: {}",
+            out.reply
+        );
+    }
+}
+
+#[test]
 fn a_german_plural_of_an_english_kind_is_that_kind() {
     let dir = tempfile::tempdir().unwrap();
     let a = tech_assistant(dir.path());

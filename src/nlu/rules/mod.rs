@@ -177,7 +177,15 @@ fn sort_phrases(text: &str) -> String {
         ),
     );
     let text = desc.replace_all(text, "most expensive first");
-    asc.replace_all(&text, "cheapest first").into_owned()
+    let text = asc.replace_all(&text, "cheapest first");
+    // "a cheap projector", "einen günstigen beamer": a page, cheapest first (not
+    // "günstiger", a comparison as often as not, nor "budget", a sum).
+    static CHEAP: OnceLock<Regex> = OnceLock::new();
+    let cheap = re(
+        &CHEAP,
+        r"\b(?:cheap|inexpensive|affordable|low cost|low-cost|günstige?[nms]?|billige?[nms]?|preiswerte?[nms]?)\b",
+    );
+    cheap.replace_all(&text, "cheapest first").into_owned()
 }
 
 /// Runs every rule over an utterance.

@@ -278,6 +278,19 @@ fn a_price_order_said_as_an_order_is_its_superlative_first() {
         "what is the price of the first"
     );
     assert_eq!(normalise("the lowest price tv"), "the lowest price tv");
+    // A wish for cheap ones is a page of them, cheapest first; a comparison and a
+    // budget are not.
+    for (said, as_read) in [
+        ("a cheap projector", "a cheapest first projector"),
+        ("affordable hdmi cable", "cheapest first hdmi cable"),
+        ("einen günstigen beamer", "einen cheapest first beamer"),
+        ("billige kopfhörer", "cheapest first kopfhörer"),
+    ] {
+        assert_eq!(normalise(said), as_read, "{said}");
+    }
+    for said in ["gibt es das günstiger", "my budget is 50 usd"] {
+        assert_eq!(normalise(said), said);
+    }
 }
 
 #[test]
