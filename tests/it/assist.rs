@@ -822,3 +822,26 @@ fn injected_instructions_in_product_texts_change_no_cart_and_place_no_order() {
     t.say("zur kasse");
     assert_eq!(orders_of(&a, "buyer"), 0);
 }
+
+/// A yes-word before a choice of another product is no yes: "ok dann den
+/// leichteren" after the checkout was proposed placed the order.
+#[test]
+fn a_choice_after_ok_does_not_place_the_pending_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant_in(dir.path());
+    let mut t = Talk::new(&a, Some("kunde-ok".into()), Channel::Text);
+    t.say("rucksack");
+    let out = t.say("den ersten in den warenkorb");
+    assert_eq!(out.cart.as_ref().unwrap().items.len(), 1, "{}", out.reply);
+    let out = t.say("zur kasse");
+    assert_eq!(out.actions[0]["type"], "checkout.proposed", "{}", out.reply);
+    for choice in ["ok dann den leichteren", "ok the second one then"] {
+        let out = t.say(choice);
+        assert!(
+            out.actions.iter().all(|x| x["type"] != "order.placed"),
+            "{choice}: {}",
+            out.reply
+        );
+        assert_eq!(orders_of(&a, "kunde-ok"), 0, "{choice}: {}", out.reply);
+    }
+}

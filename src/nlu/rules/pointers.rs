@@ -252,9 +252,31 @@ pub fn confirmation(text: &str) -> Option<Confirmation> {
         (_, Some(n)) if words[n] == "nicht" && n > 0 => None,
         (Some(y), Some(n)) if y < n => None,
         (_, Some(_)) => Some(Confirmation::No),
+        // "ok dann den leichteren", "ok the second one then": a choice of another
+        // product, not a yes (it placed the pending order).
+        (Some(_), None) if picks_another(t, &words) => None,
         (Some(_), None) => Some(Confirmation::Yes),
         _ => None,
     }
+}
+
+/// Whether a message points at a product or compares ("den zweiten", "that one",
+/// "den leichteren", "the cheaper one", "instead"): it chooses, it does not confirm.
+fn picks_another(text: &str, words: &[&str]) -> bool {
+    if reference(text).is_some() {
+        return true;
+    }
+    words.iter().enumerate().any(|(i, w)| {
+        let next = words.get(i + 1).copied().unwrap_or("");
+        matches!(*w, "instead" | "rather" | "another" | "other" | "stattdessen" | "andere" | "anderen")
+            // German comparatives as chosen: "den leichteren", "die günstigere".
+            || (w.chars().count() >= 7 && (w.ends_with("eren") || w.ends_with("ere")))
+            // English ones before "one": "the lighter one", "a bigger one".
+            || (matches!(next, "one" | "ones")
+                && *w != "order"
+                && w.chars().count() >= 5
+                && w.ends_with("er"))
+    })
 }
 
 /// Order ids: "bestellung 123456", "order #A-12345", "AB12345".

@@ -205,6 +205,30 @@ fn yes_and_no() {
         extract("ja das passt").confirmation,
         Some(Confirmation::Yes)
     );
+    // A yes-word before a choice of another product is no yes: "ok dann den
+    // leichteren" placed the pending order.
+    for choice in [
+        "ok dann den leichteren",
+        "ok the lighter one then",
+        "ja aber den zweiten",
+        "ok the second one",
+        "sure, the cheaper one",
+        "ok lieber die günstigere",
+        "yes but the other one instead",
+    ] {
+        assert_eq!(extract(choice).confirmation, None, "{choice}");
+    }
+    for y in [
+        "ja bitte bestellen",
+        "yes please place the order",
+        "ok mach das",
+        "ja, verbindlich bestellen",
+        "yes go ahead",
+        "okay order it",
+        "yes order one",
+    ] {
+        assert_eq!(extract(y).confirmation, Some(Confirmation::Yes), "{y}");
+    }
 }
 
 #[test]
