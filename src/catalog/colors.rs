@@ -94,7 +94,9 @@ fn compound_color(w: &str) -> Option<&'static str> {
         .chain(std::iter::once(w));
     for s in stem {
         for (canonical, words) in COLORS {
-            for word in words.iter().filter(|w| !ENGLISH_ONLY.contains(w)) {
+            // "natur" ends words that name no colour: "Signatur", "Signature".
+            let compounds = |w: &&&str| !ENGLISH_ONLY.contains(w) && **w != "natur";
+            for word in words.iter().filter(compounds) {
                 if let Some(prefix) = s.strip_suffix(word) {
                     if prefix.chars().count() >= 3 && prefix.chars().all(char::is_alphabetic) {
                         return Some(canonical);
@@ -217,6 +219,8 @@ mod tests {
             "karotte",
             "paperwhite",
             "hundred",
+            "signature",
+            "signatur",
         ] {
             assert_eq!(canonical_color(w), None, "{w}");
         }

@@ -404,6 +404,13 @@ pub fn singular(word: &str) -> String {
     if matches!(w.as_str(), "tvs" | "cds") {
         return w[..w.len() - 1].to_string();
     }
+    // "lens" is no plural of a "len"; "lenses" are lenses, not "lense"s.
+    if w == "lenses" {
+        return "lens".to_string();
+    }
+    if w == "lens" || w == "series" || w == "species" || w == "news" {
+        return w;
+    }
     if n <= 3 || w.ends_with("ss") || w.ends_with("us") || w.ends_with("is") {
         return w;
     }
@@ -669,13 +676,21 @@ fn piece_names_a_model(piece: &str) -> bool {
     })
 }
 
-/// The head of a phrase: its last word that may be one.
+/// The head of a phrase: its last word that may be one. The word that qualifies an
+/// edition or version is none ("Kindle Paperwhite Signature Edition" is a Paperwhite,
+/// "Limited Edition" no "limited").
 fn head_of(words: &[String]) -> Option<String> {
     words
         .iter()
+        .enumerate()
         .rev()
-        .find(|w| may_head(w))
-        .map(|w| singular(w))
+        .filter(|(i, _)| {
+            !words
+                .get(i + 1)
+                .is_some_and(|next| matches!(fold(next).as_str(), "edition" | "version"))
+        })
+        .find(|(_, w)| may_head(w))
+        .map(|(_, w)| singular(w))
 }
 
 /// The words of a title's first phrase, singular and folded: a product is also of a
@@ -1185,11 +1200,14 @@ mod tests {
             &path("Electronics > Home Audio > Speakers > Sound Bars")
         )
         .is_empty());
-        assert!(upper_shelf_kinds(
-            "Nikon AF-S FX NIKKOR 50mm f/1.4G Lens with Auto Focus for Nikon DSLR Cameras",
-            &path("Electronics > Camera & Photo > Lenses > Camera Lenses > SLR Camera Lenses")
-        )
-        .is_empty());
+        // A lens for cameras is a lens, no camera.
+        assert_eq!(
+            upper_shelf_kinds(
+                "Nikon AF-S FX NIKKOR 50mm f/1.4G Lens with Auto Focus for Nikon DSLR Cameras",
+                &path("Electronics > Camera & Photo > Lenses > Camera Lenses > SLR Camera Lenses")
+            ),
+            vec!["lens"]
+        );
         assert!(upper_shelf_kinds(
             "Bit Set, 40 Piece",
             &path("Power Tools > Accessories > Bits")
@@ -1311,6 +1329,16 @@ mod tests {
         assert_eq!(singular("TVs"), "tv");
         assert_eq!(singular("pcs"), "pcs");
         assert_eq!(singular("bus"), "bus");
+        assert_eq!(singular("Lenses"), "lens");
+        assert_eq!(singular("lens"), "lens");
+        // What qualifies an edition is no kind: both Kindles are Paperwhites.
+        assert_eq!(
+            title_kinds(
+                "Kindle Paperwhite Signature Edition (32 GB), 7-inch, Wireless Charging",
+                Some("E-Readers")
+            )[0],
+            "paperwhite"
+        );
         // A cable's ends come after its name: the cord is what it is.
         assert_eq!(
             title_kinds(
