@@ -591,6 +591,12 @@ const CONNECTORS: &[(&str, &str)] = &[
     ("Lightning", r"lightning"),
     ("Thunderbolt", r"thunderbolt"),
     ("Ethernet", r"ethernet|rj[ -]?45"),
+    // Network cable categories: "Cat 6", "CAT6", "Cat.6a" ("cat 6a" is no "cat 6").
+    ("Cat5e", r"\bcat[ .-]?5e\b"),
+    ("Cat6", r"\bcat[ .-]?6\b"),
+    ("Cat6a", r"\bcat[ .-]?6a\b"),
+    ("Cat7", r"\bcat[ .-]?7\b"),
+    ("Cat8", r"\bcat[ .-]?8\b"),
     ("3.5 mm jack", r"3\.5 ?mm"),
     ("RCA", r"\brca\b"),
     ("XLR", r"\bxlr\b"),
@@ -699,6 +705,7 @@ fn family(connector: &str) -> &'static str {
         "Qi" | "MagSafe" => "charging",
         "3.5 mm jack" | "RCA" | "XLR" => "audio",
         c if c.starts_with("Wi-Fi") => "wifi",
+        c if c.starts_with("Cat") => "network cable",
         "PCIe" => "bus",
         "Desktop" | "Laptop" => "platform",
         _ => "other",
@@ -1210,6 +1217,16 @@ mod tests {
             vec!["USB-C", "USB-A"]
         );
         assert_eq!(connectors("for LGA1200 and AM4"), vec!["AM4", "LGA 1200"]);
+        // Network cable categories, one each: "Cat 6a" is no "Cat 6".
+        assert_eq!(
+            connectors("Cat 6 Ethernet Cable 50 ft"),
+            vec!["Ethernet", "Cat6"]
+        );
+        assert_eq!(
+            connectors("CAT8 cable; cat.6a patch; cat5e"),
+            vec!["Cat5e", "Cat6a", "Cat8"]
+        );
+        assert!(connectors("cat food 6 kg").is_empty());
         assert_eq!(
             connectors("TP-Link AX1500 WiFi 6 Extender; WiFi 6E board; wlan 5 stick"),
             vec!["Wi-Fi 5", "Wi-Fi 6", "Wi-Fi 6E"]
