@@ -412,6 +412,12 @@ impl Shop {
         self.index.titles_have(phrase)
     }
 
+    /// Whether one title has every word (see
+    /// [`crate::search::ProductIndex::a_title_has_every`]).
+    pub fn a_title_has_every(&self, words: &[&str]) -> bool {
+        self.index.a_title_has_every(words)
+    }
+
     /// How many titles have `phrase`, counted up to `up_to` (see
     /// [`crate::search::ProductIndex::titles_with`]).
     pub fn titles_with(&self, phrase: &str, up_to: usize) -> usize {

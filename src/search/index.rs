@@ -769,8 +769,11 @@ impl ProductIndex {
             // A kind only ever named after what a title is ("Smart Watch …, Sleep
             // Monitor") is a feature of those, not a monitor the shop carries.
             let leads = v.leads_as_kind(&one).max(v.leads_as_kind(&head));
+            // A word that leads a title as what it is ("Nylon Sport Loop Band
+            // Compatible with Apple Watch") is a kind there, however often other
+            // titles use it for a feature ("Dual Band Router").
             let kind = heads > 0
-                && (v.is_kind(&one) || v.is_kind(&head) || heads >= 3)
+                && (v.is_kind(&one) || v.is_kind(&head) || heads >= 3 || leads > 0)
                 && (leads > 0 || heads >= 3);
             // "phone" where the titles say "Smartphone".
             let narrower = crate::search::profile::narrower_kinds(&one)
@@ -1034,27 +1037,23 @@ impl ProductIndex {
     pub fn titles_with(&self, phrase: &str, up_to: usize) -> usize {
         let phrase = format!(" {} ", phrase.trim());
         let products = self.products.read().unwrap_or_else(|p| p.into_inner());
-        let has = |p: &std::sync::Arc<Product>| {
-            let t: String = p
-                .title
-                .to_lowercase()
-                .chars()
-                .map(|c| {
-                    if c.is_alphanumeric() || c == '&' {
-                        c
-                    } else {
-                        ' '
-                    }
-                })
-                .collect();
-            format!(" {} ", t.split_whitespace().collect::<Vec<_>>().join(" ")).contains(&phrase)
-        };
         products
             .by_id
             .values()
-            .filter(|p| has(p))
+            .filter(|p| spaced_title(p).contains(&phrase))
             .take(up_to)
             .count()
+    }
+
+    /// Whether one product title has every word of `words` (lowercase), in any order:
+    /// "sandisk extreme pro" names the "SanDisk 128GB Extreme PRO …" card.
+    pub fn a_title_has_every(&self, words: &[&str]) -> bool {
+        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        !words.is_empty()
+            && products.by_id.values().any(|p| {
+                let t = spaced_title(p);
+                words.iter().all(|w| t.contains(&format!(" {w} ")))
+            })
     }
 
     /// Whether most of the catalogue is written in English: a new conversation whose
@@ -1206,4 +1205,22 @@ fn typo_of<'a>(speller: &'a Speller, word: &str) -> Option<&'a str> {
         && !speller.knows(&crate::catalog::kind::singular(word))
         && !crate::nlu::lexicon::Lexicon::get().lists(word);
     typo.then(|| speller.correct(word)).flatten()
+}
+
+/// A product's title, lowercase, its words apart and between spaces (" anker 313 … "):
+/// what a phrase of a request is looked for in.
+fn spaced_title(p: &Product) -> String {
+    let t: String = p
+        .title
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '&' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    format!(" {} ", t.split_whitespace().collect::<Vec<_>>().join(" "))
 }

@@ -274,6 +274,25 @@ fn fits_word() -> &'static regex::Regex {
     })
 }
 
+/// Whether a request asks for `kind` before a word of fitting and names every one of
+/// `models` after it: "a lens for the canon r50", "ein akku für die z fc".
+fn kind_for_models(normalised: &str, kind: &str, models: &[String]) -> bool {
+    use crate::catalog::text::fold;
+    let Some(at) = fits_word().find(normalised) else {
+        return false;
+    };
+    let before = &normalised[..at.start()];
+    let after = fold(&normalised[at.end()..]);
+    let squeezed: String = after.split_whitespace().collect();
+    before
+        .split_whitespace()
+        .any(|w| crate::catalog::kind::singular(w) == kind)
+        && models.iter().all(|m| {
+            let m = fold(m);
+            after.contains(&m) || squeezed.contains(&m.replace([' ', '-'], ""))
+        })
+}
+
 /// "ram for the first one", "eine cpu passend zu diesem": the words of what is asked
 /// for, before those that point at a shown product it must fit.
 fn fitting_words(u: &Understanding) -> Option<&str> {
@@ -753,9 +772,10 @@ impl Assistant {
         }
         // No product of the kind names a connector or the model it fits: the kind
         // as asked, by the maker's word too ("charger for the galaxy a25": the
-        // Samsung charger first).
+        // Samsung charger first). The maker goes first: the words end in the kind
+        // ("canon a lens", not "a lens canon", which asks for no kind).
         let text = match &pointed.brand {
-            Some(b) if by_model => format!("{words} {}", crate::catalog::text::fold(b)),
+            Some(b) if by_model => format!("{} {words}", crate::catalog::text::fold(b)),
             _ => words.to_string(),
         };
         let Some(part) = self.fitting_part(ctx, u, &text) else {
@@ -912,8 +932,14 @@ impl Assistant {
             // "anker 313 wireless charger stand": a word one of the model's own
             // listings has ("Wireless Charger (Stand)") names that listing, not a
             // kind the model is not.
+            // "a lens for the canon r50" asks for a lens to fit the camera, whatever
+            // the camera's own listing comes with.
             let kind = match kind {
-                Some(k) if !models.is_empty() && self.a_listing_names_not_kind(&k, &models)? => {
+                Some(k)
+                    if !models.is_empty()
+                        && !kind_for_models(&u.normalised, &k, &models)
+                        && self.a_listing_names_not_kind(&k, &models)? =>
+                {
                     None
                 }
                 k => k,
@@ -1622,6 +1648,11 @@ impl Assistant {
         });
         if kind.is_none() && !models.is_empty() && !asks_what_fits && models.iter().all(fits_only) {
             return Some((asked_model_phrase(&u.normalised, &models), None));
+        }
+        // "fujifilm xt5": a model a title is, named with its brand and no kind, is
+        // carried whatever the words beside it are.
+        if kind.is_none() && models.iter().any(|m| !fits_only(m)) {
+            return None;
         }
         let (asked, carried) = match self.carried(u) {
             Some(c) => c,

@@ -39,8 +39,9 @@ fn checkout_words() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(concat!(
-            r"\b(?:and |then |und |dann )?(?:please |bitte )?(?:check ?out|proceed to (?:checkout|payment)",
-            r"|place the order|place my order|order it|buy it|zur kasse|bezahlen|bestellen)\b",
+            r"\b(?:and |then |und |dann )?(?:please |bitte )?(?:(?:go|head|proceed|take me) to (?:the )?check ?out",
+            r"|check ?out|proceed to payment|place the order|place my order|order it|buy it",
+            r"|(?:geh |gehe |gehen wir )?zur kasse|bezahlen|bestellen)\b",
         ))
         .expect("checkout regex compiles")
     })
@@ -265,6 +266,24 @@ impl Assistant {
         Some(search)
     }
 
+    /// Whether words name a product by its brand and the words of its title, with no
+    /// kind or model number ("the sandisk 128gb extreme pro", "the samsung evo
+    /// select"): a brand of this shop and at least one more word, all in one title.
+    fn names_by_brand(&self, search: &str) -> bool {
+        let Some(brand) = self.shop.requested_brand(search) else {
+            return false;
+        };
+        let plain = crate::nlu::rules::specs::without_specs(search);
+        let words: Vec<&str> = plain
+            .split_whitespace()
+            .filter(|w| !crate::nlu::language::is_common_word(w))
+            .collect();
+        let beside_brand = words
+            .iter()
+            .any(|w| !brand.split_whitespace().any(|b| b == *w));
+        beside_brand && self.shop.a_title_has_every(&words)
+    }
+
     /// Runs a message's steps: the search, the first product into the cart, and the
     /// checkout proposal. `false` when the search names nothing this shop has (the
     /// message is then handled as a plain cart request).
@@ -278,7 +297,11 @@ impl Assistant {
     ) -> Result<bool, TurnError> {
         let (kind, models) = self.shop.request_target(&steps.search);
         let superlative = crate::nlu::rules::says_superlative(&steps.search);
-        if kind.is_none() && models.is_empty() && !superlative {
+        if kind.is_none()
+            && models.is_empty()
+            && !superlative
+            && !self.names_by_brand(&steps.search)
+        {
             return Ok(false);
         }
         let mut search = crate::nlu::understand(&steps.search, ctx.lang, None);
@@ -361,6 +384,17 @@ mod tests {
         assert_eq!(
             steps("i'll take the galaxy a35 and a case for it, then checkout"),
             Some(("the galaxy a35 and a case for it".into(), true))
+        );
+        assert_eq!(
+            steps("add the sandisk 128gb extreme pro to my cart and go to checkout"),
+            Some(("the sandisk 128gb extreme pro".into(), true))
+        );
+        assert_eq!(
+            steps_in(
+                "leg die rtx 4070 in den warenkorb und geh zur kasse",
+                Language::De
+            ),
+            Some(("die rtx 4070".into(), true))
         );
         assert_eq!(steps("add the second one to my cart"), None);
         assert_eq!(steps("add the cheapest one to the cart"), None);
