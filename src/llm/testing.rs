@@ -16,6 +16,42 @@ pub(crate) fn load_qwen2(bytes: &[u8]) -> super::qwen2::ModelWeights {
     super::qwen2::ModelWeights::from_gguf(content, &mut file, &Device::Cpu).unwrap()
 }
 
+/// Standard normal draws from a seed (xorshift64*, Box–Muller): test weights that are
+/// the same on every run.
+struct Normal {
+    state: u64,
+    spare: Option<f32>,
+}
+
+impl Normal {
+    fn new(seed: u64) -> Self {
+        Normal {
+            state: seed.max(1),
+            spare: None,
+        }
+    }
+
+    /// A uniform draw in (0, 1].
+    fn uniform(&mut self) -> f64 {
+        self.state ^= self.state >> 12;
+        self.state ^= self.state << 25;
+        self.state ^= self.state >> 27;
+        let x = self.state.wrapping_mul(0x2545_f491_4f6c_dd1d);
+        ((x >> 11) as f64 + 1.0) / (1u64 << 53) as f64
+    }
+
+    fn next(&mut self) -> f32 {
+        if let Some(z) = self.spare.take() {
+            return z;
+        }
+        let (u, v) = (self.uniform(), self.uniform());
+        let r = (-2.0 * u.ln()).sqrt();
+        let a = std::f64::consts::TAU * v;
+        self.spare = Some((r * a.sin()) as f32);
+        (r * a.cos()) as f32
+    }
+}
+
 /// The bytes of a two-layer Qwen2 GGUF file with random weights: matrices in
 /// `weights` (F32, or a quantized type when `hidden` and `ffn` are multiples of its
 /// block), norms and biases in f32; 4 query heads share 2 key/value heads.
@@ -29,8 +65,13 @@ fn tiny_qwen2_files(weights: GgmlDType, hidden: usize, ffn: usize) -> (Vec<u8>, 
     let dev = Device::Cpu;
     let (vocab, heads, kv_heads) = (48usize, 4u32, 2u32);
     let kv_dim = hidden / heads as usize * kv_heads as usize;
-    let t = |dims: &[usize]| {
-        let x = Tensor::randn(0f32, 0.3, dims, &dev).unwrap();
+    // Seeded, so that every run checks the same model: candle's CPU `randn` cannot
+    // be seeded, and a bound on how close two kernels come held for most draws only.
+    let mut draws = Normal::new(0x5eed_0f_c0ffee);
+    let mut t = |dims: &[usize]| {
+        let n = dims.iter().product::<usize>();
+        let values: Vec<f32> = (0..n).map(|_| 0.3 * draws.next()).collect();
+        let x = Tensor::from_vec(values, dims, &dev).unwrap();
         let dtype = if dims.len() == 2 {
             weights
         } else {
