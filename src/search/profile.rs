@@ -50,6 +50,9 @@ pub struct Profile {
     /// folded ("flip 4" of "Cable for TCL Flip Pro, Flip, Alcatel Go Flip 4"), not a
     /// number with its unit ("Cable 6 Feet").
     pub numbered_lines: Vec<String>,
+    /// Models its description says it is for ("Toner … for HL-L2350DW, HL-L2390DW"):
+    /// what it fits when a kind is asked for them, never what it is.
+    pub described_fits: Vec<String>,
 }
 
 /// The most leading words of a title that may name its product type.
@@ -201,8 +204,35 @@ impl Profile {
             } else {
                 Vec::new()
             },
+            described_fits: described_fits(&p.description),
         }
     }
+}
+
+/// The models a description names after "for", "compatible with" or "fits", up to
+/// the end of that sentence: tokens of letters and digits that are no quantity
+/// ("for HL-L2350DW, HL-L2390DW." → "hl-l2350dw", "l2350dw", …; "for 45mm" none).
+fn described_fits(description: &str) -> Vec<String> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)\b(?:for|compatible with|fits|für|passend für|kompatibel mit) ([^.;!?]*)",
+        )
+        .expect("fits regex compiles")
+    });
+    let mut out: Vec<String> = Vec::new();
+    for c in re.captures_iter(description) {
+        for t in model_tokens(&c[1]) {
+            let letters = t.chars().any(char::is_alphabetic);
+            let digits_then = t.trim_start_matches(|c: char| c.is_ascii_digit() || c == ',');
+            let quantity = digits_then.len() < t.len()
+                && crate::catalog::specs::canonical_unit(digits_then).is_some();
+            if letters && !quantity && !out.contains(&t) {
+                out.push(t);
+            }
+        }
+    }
+    out
 }
 
 /// A title's words and numbers as written, a decimal point kept ("7.0", "Flip 4").
@@ -1698,6 +1728,23 @@ mod tests {
         let kinds = vec!["bracelet".to_string()];
         let words = name_uses("Fitness Watch 1.69inch Smart Bracelet", &kinds);
         assert!(words.contains(&"watch".to_string()), "{words:?}");
+    }
+
+    #[test]
+    fn a_description_says_which_models_a_product_is_for() {
+        assert_eq!(
+            described_fits("Yields about 3,000 pages; for HL-L2350DW, HL-L2390DW."),
+            vec!["hl-l2350dw", "l2350dw", "hl-l2390dw", "l2390dw"]
+        );
+        // Sizes and powers are no models; nothing after the sentence's end is.
+        assert!(
+            described_fits("A case for 45mm and 44mm watches, 20W. Fits ET-2800 too")
+                .contains(&"et-2800".to_string())
+        );
+        assert!(!described_fits("A case for 45mm and 44mm watches, 20W.")
+            .iter()
+            .any(|m| m.contains("mm")));
+        assert!(described_fits("Shock-proof, made in 2023.").is_empty());
     }
 
     #[test]

@@ -202,9 +202,12 @@ impl ProductIndex {
                 .models
                 .iter()
                 .all(|m| crate::search::profile::split_line_model(m).is_some());
+            // A kind asked for a model ("toner for my brother hl-l2350dw") is also
+            // met by a product whose description says it is for that model.
             if !q.models.is_empty()
                 && !q.models.iter().any(|m| {
                     profile.models.contains(m)
+                        || (q.kind.is_some() && profile.described_fits.contains(m))
                         || (lines_only && crate::search::profile::names_line_model(&p.title, m))
                 })
             {
@@ -382,7 +385,11 @@ impl ProductIndex {
             if !shared.is_empty() {
                 reasons.push(Reason::Fits { connectors: shared });
             }
-            if let Some(m) = q.models.iter().find(|m| pr.models.contains(m)) {
+            if let Some(m) = q
+                .models
+                .iter()
+                .find(|m| pr.models.contains(m) || pr.described_fits.contains(m))
+            {
                 reasons.push(Reason::Model { token: m.clone() });
             }
         }
