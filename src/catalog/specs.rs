@@ -61,10 +61,14 @@ pub enum Dim {
     Voltage,
     /// A processor's cores ("6-Core", "16 Cores", "8 Kerne").
     Cores,
+    /// A mouse sensor's resolution, in dots per inch ("25K DPI", "8000 DPI").
+    Dpi,
+    /// How fast a printer prints, in pages a minute ("32 pages per minute", "40 ppm").
+    PrintSpeed,
 }
 
 impl Dim {
-    pub const ALL: [Dim; 18] = [
+    pub const ALL: [Dim; 20] = [
         Dim::Length,
         Dim::Storage,
         Dim::Frequency,
@@ -83,6 +87,8 @@ impl Dim {
         Dim::People,
         Dim::Voltage,
         Dim::Cores,
+        Dim::Dpi,
+        Dim::PrintSpeed,
     ];
 
     /// The field name used in the index and the API (`length`, `data_rate`).
@@ -106,6 +112,8 @@ impl Dim {
             Dim::People => "people",
             Dim::Voltage => "voltage",
             Dim::Cores => "cores",
+            Dim::Dpi => "dpi",
+            Dim::PrintSpeed => "print_speed",
         }
     }
 }
@@ -210,6 +218,9 @@ fn unit(written: &str) -> Option<(Dim, f64)> {
         "people" => (Dim::People, 1.0),
         "V" => (Dim::Voltage, 1.0),
         "cores" => (Dim::Cores, 1.0),
+        "DPI" => (Dim::Dpi, 1.0),
+        "kDPI" => (Dim::Dpi, 1000.0),
+        "ppm" => (Dim::PrintSpeed, 1.0),
         _ => return None,
     })
 }
@@ -277,6 +288,9 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "day" | "days" | "tag" | "tage" | "tagen" => "days",
         "v" | "volt" | "volts" | "vdc" | "vac" => "V",
         "core" | "cores" | "kern" | "kerne" | "kernen" => "cores",
+        "dpi" => "DPI",
+        "k dpi" | "kdpi" => "kDPI",
+        "ppm" | "ipm" | "pages per minute" | "seiten pro minute" => "ppm",
         _ => return None,
     })
 }
@@ -302,7 +316,7 @@ fn number_unit_re() -> &'static Regex {
             r"(?i)(?:^|[^\w.,])",
             r"(\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?)",
             r"\s?-?\s?",
-            r"(fl\.? ?oz|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)s?|centimet(?:er|re)s?|zentimeter|",
+            r"(fl\.? ?oz|k ?dpi|dpi|ppm|ipm|pages per minute|seiten pro minute|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)s?|centimet(?:er|re)s?|zentimeter|",
             r"max\.? psi|psi|bar|peak amps?|amperes?|amps?|persons?|people|personen|volts?|vdc|vac|cores?|kerne?n?|",
             r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|",
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
@@ -933,6 +947,18 @@ mod tests {
         );
         // Days that say nothing of a battery: a return window, shipping.
         assert!(read("30 day returns, ships in 2 days").is_empty());
+    }
+
+    #[test]
+    fn a_sensor_s_dpi_and_a_printer_s_pages_a_minute_are_read() {
+        let dpi = |x: f64, u: &str| vec![(Dim::Dpi, x, u.to_string())];
+        assert_eq!(read("Wired Gaming Mouse, 25K DPI"), dpi(25000.0, "kDPI"));
+        assert_eq!(read("up to 25,600 DPI"), dpi(25600.0, "DPI"));
+        let ppm = |x: f64| vec![(Dim::PrintSpeed, x, "ppm".to_string())];
+        assert_eq!(read("Up to 40 ppm, Ethernet"), ppm(40.0));
+        assert_eq!(read("up to 32 pages per minute"), ppm(32.0));
+        // "25K" alone is no resolution and no DPI.
+        assert!(read("HERO 25K sensor").is_empty());
     }
 
     #[test]

@@ -2319,6 +2319,14 @@ fn a_seventh_catalogue_is_read_as_its_shoppers_ask() {
     assert_eq!(ids(&out), ["P069"], "{}", out.reply);
     assert!(out.products[0].relaxed.is_empty(), "{}", out.reply);
 
+    // A sensor's DPI and a printer's pages a minute are specs to sort and filter by.
+    let out = say(&a, None, "f7", "welche maus hat die höchste dpi");
+    assert_eq!(ids(&out), ["P056"], "{}", out.reply);
+    let out = say(&a, None, "f8", "a printer faster than 30 pages per minute");
+    let mut found = ids(&out);
+    found.sort();
+    assert_eq!(found, ["P072", "P073"], "{}", out.reply);
+
     let report = rules_only_report("photo");
     assert!(report.f1 >= 0.9, "{report}");
 }

@@ -351,6 +351,8 @@ fn wish(normalised: &str, q: Quantity, range: &std::ops::Range<usize>) -> Option
             | Dim::People
             | Dim::Voltage
             | Dim::Cores
+            | Dim::Dpi
+            | Dim::PrintSpeed
     ) || (q.dim == Dim::Length && matches!(q.unit.as_str(), "mm" | "ft" | "m"))
         || q.dim == Dim::Power
         // "pressure cooker 8 quart": an appliance's size; beauty sizes are in oz or ml.
@@ -630,7 +632,7 @@ const SUPERLATIVES: &[(&[&str], &[Dim], bool)] = &[
             "schnellstes",
             "schnellster",
         ],
-        &[Dim::DataRate, Dim::Frequency, Dim::Power],
+        &[Dim::DataRate, Dim::Frequency, Dim::Power, Dim::PrintSpeed],
         true,
     ),
     (
