@@ -566,6 +566,10 @@ fn names_a_run(rest: &str) -> bool {
         "run",
         "running",
         "listening",
+        // A drone's "38-min Flight Time".
+        "flight",
+        "flugzeit",
+        "flugdauer",
         "talk",
         "music",
         "use",
@@ -1060,6 +1064,10 @@ mod tests {
             vec![(Dim::RunTime, 1.0, "min".to_string())]
         );
         assert!(read("charges in 90 minutes").is_empty());
+        assert_eq!(
+            read("DJI Mini 3 Drone, 38-min Flight Time"),
+            vec![(Dim::RunTime, 0.633, "min".to_string())]
+        );
         assert_eq!(
             read("Epson Home Cinema 2350, 2,800 Lumens"),
             vec![(Dim::Brightness, 2800.0, "lm".to_string())]

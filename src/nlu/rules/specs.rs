@@ -514,10 +514,13 @@ const RUN_TIME_WORDS: &[&str] = &[
     "play",
     "time",
     "runtime",
+    "flight",
+    "max",
     "akku",
     "akkulaufzeit",
     "laufzeit",
     "spielzeit",
+    "flugzeit",
 ];
 
 /// Where the words that go with a quantity start: a comparison ("longer than",
@@ -603,6 +606,16 @@ const SUPERLATIVES: &[(&[&str], &[Dim], bool)] = &[
             "run the longest",
             "lasts the longest",
             "last the longest",
+            "flies the longest",
+            "fly the longest",
+            "plays the longest",
+            "play the longest",
+            "longest flight time",
+            "longest playtime",
+            "longest play time",
+            "fliegt am längsten",
+            "längste flugzeit",
+            "längsten flugzeit",
             "longest run time",
             "longest runtime",
             "longest battery life",
@@ -1027,6 +1040,10 @@ mod tests {
             "headphones with"
         );
         assert_eq!(
+            without_specs("drone with more than 30 minutes of flight time"),
+            "drone with"
+        );
+        assert_eq!(
             spec_sort("the brightest projector").map(|s| s.dims),
             Some(vec![Dim::Brightness])
         );
@@ -1074,6 +1091,11 @@ mod tests {
         assert_eq!(by.dims, vec![Dim::RunTime]);
         assert_eq!(
             spec_sort("die längste akkulaufzeit").unwrap().dims,
+            vec![Dim::RunTime]
+        );
+        // A drone's flight time is how long it runs.
+        assert_eq!(
+            spec_sort("which drone flies the longest").unwrap().dims,
             vec![Dim::RunTime]
         );
         assert_eq!(
