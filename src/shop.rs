@@ -412,6 +412,12 @@ impl Shop {
         self.index.titles_have(phrase)
     }
 
+    /// The words titles write a model token as (see
+    /// [`crate::search::ProductIndex::spelt_out_model`]).
+    pub fn spelt_out_model(&self, token: &str) -> Option<String> {
+        self.index.spelt_out_model(token)
+    }
+
     /// Whether one title has every word (see
     /// [`crate::search::ProductIndex::a_title_has_every`]).
     pub fn a_title_has_every(&self, words: &[&str]) -> bool {

@@ -857,6 +857,15 @@ impl Assistant {
                 }
             }
         }
+        // "bose qc45" where the title says "QuietComfort 45".
+        for token in u.normalised.split_whitespace() {
+            if let Some(to) = self.shop.spelt_out_model(token) {
+                translated.push(crate::nlu::lexicon::Translation {
+                    from: token.to_string(),
+                    to,
+                });
+            }
+        }
         if translated.is_empty() {
             return u;
         }

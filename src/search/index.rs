@@ -1045,6 +1045,53 @@ impl ProductIndex {
             .count()
     }
 
+    /// The words titles write a model token as, when no title has the token itself
+    /// but one abbreviates it so: "qc45" for "QuietComfort 45" (the capitals of a
+    /// camel-case word, then its number), "a7" for "Alpha 7" where no title says
+    /// "a7" (a word's first letter). Lowercase; `None` where no title abbreviates it.
+    pub fn spelt_out_model(&self, token: &str) -> Option<String> {
+        let split = token.find(|c: char| c.is_ascii_digit())?;
+        let (letters, digits) = token.split_at(split);
+        let plain = |s: &str, f: fn(&char) -> bool| !s.is_empty() && s.chars().all(|c| f(&c));
+        if !plain(letters, char::is_ascii_lowercase)
+            || letters.len() > 3
+            || !plain(digits, char::is_ascii_digit)
+            || digits.len() > 4
+        {
+            return None;
+        }
+        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        if !products.vocabulary.requested_models(token).is_empty() {
+            return None;
+        }
+        // What a word abbreviates to: its capitals when camel-case ("QuietComfort"
+        // → "qc"; "iPhone" → "p", so no "i7" is an iPhone 7), else its first letter.
+        let initials = |w: &str| -> String {
+            let capitals: String = w.chars().filter(char::is_ascii_uppercase).collect();
+            if w.chars().skip(1).any(|c| c.is_ascii_uppercase()) {
+                capitals.to_lowercase()
+            } else {
+                w.chars()
+                    .next()
+                    .map(|c| c.to_ascii_lowercase().to_string())
+                    .unwrap_or_default()
+            }
+        };
+        products.by_id.values().find_map(|p| {
+            let words: Vec<&str> = p
+                .title
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            words.windows(2).find_map(|pair| {
+                let (word, number) = (pair[0], pair[1]);
+                let long = word.chars().count() >= 4 && word.chars().all(char::is_alphabetic);
+                (long && number == digits && initials(word) == letters)
+                    .then(|| format!("{} {number}", word.to_lowercase()))
+            })
+        })
+    }
+
     /// Whether one product title has every word of `words` (lowercase), in any order:
     /// "sandisk extreme pro" names the "SanDisk 128GB Extreme PRO …" card.
     pub fn a_title_has_every(&self, words: &[&str]) -> bool {

@@ -2327,6 +2327,22 @@ fn a_seventh_catalogue_is_read_as_its_shoppers_ask() {
     found.sort();
     assert_eq!(found, ["P072", "P073"], "{}", out.reply);
 
+    // A model written as its line's initials and number: "QuietComfort 45".
+    let out = say(&a, None, "f9", "do you have the bose qc45");
+    assert_eq!(ids(&out), ["P024"], "{}", out.reply);
+    // A verb after a kind is no kind the shop lacks; a drone flies as long as it runs.
+    let out = say(&a, None, "f10", "which drone flies the longest");
+    assert_eq!(ids(&out), ["P036"], "{}", out.reply);
+    let out = say(
+        &a,
+        None,
+        "f11",
+        "drone with more than 30 minutes of flight time",
+    );
+    let mut found = ids(&out);
+    found.sort();
+    assert_eq!(found, ["P034", "P035", "P036"], "{}", out.reply);
+
     let report = rules_only_report("photo");
     assert!(report.f1 >= 0.9, "{report}");
 }

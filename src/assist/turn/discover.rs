@@ -1660,6 +1660,15 @@ impl Assistant {
             None => {
                 let asked = asked_words(&u.normalised);
                 let head = asked.last()?;
+                // "which drone flies the longest": a word after a kind the shop
+                // carries that names no thing is what the kind does, not a kind.
+                let lexicon = crate::nlu::lexicon::Lexicon::get();
+                let before = &asked[..asked.len() - 1];
+                if !before.is_empty()
+                    && self.shop.carries(before, |w| lexicon.names_a_thing(w)) == Some(Carried::Yes)
+                {
+                    return None;
+                }
                 // "roku ultra" where cables are "for PS5, Roku, Apple TV" and
                 // nothing is a Roku.
                 let fits_only = asked.iter().any(|w| {
