@@ -117,8 +117,16 @@ pub(super) fn parts(normalised: &str) -> Vec<String> {
     out
 }
 
+/// Words that start another thing after the "and" of a list of what a product has:
+/// an article, a count or a pointer ("… with hdmi and a webcam").
+const FEATURE_LIST_ENDS: &[&str] = &[
+    "a", "an", "some", "another", "the", "also", "one", "two", "three", "ein", "eine", "einen",
+    "einem", "noch", "auch", "zwei", "drei", "dazu", "then", "dann",
+];
+
 /// `normalised` cut at its [`separators`], but not at the "and" of a range ("ssd
-/// between 1 and 2 tb", "zwischen 100 und 200 euro"): that is one request.
+/// between 1 and 2 tb", "zwischen 100 und 200 euro") nor at one that goes on with
+/// what a product has ("a hub with hdmi and sd card reader"): those are one request.
 fn split_parts(normalised: &str) -> Vec<&str> {
     let mut parts = Vec::new();
     let mut start = 0;
@@ -131,7 +139,20 @@ fn split_parts(normalised: &str) -> Vec<&str> {
                     && ["between", "zwischen"].contains(&before[before.len() - back])
                     && before[before.len() - back + 1].starts_with(|c: char| c.is_ascii_digit())
             });
-        if range {
+        // "a hub with hdmi and sd card reader", "laptop mit 16 gb ram und ssd": what
+        // follows "with" goes on with the things it has, unless the next words
+        // start another thing ("… with hdmi and a webcam").
+        let after = normalised[m.end()..]
+            .split_whitespace()
+            .next()
+            .unwrap_or("");
+        let features = matches!(m.as_str().trim(), "and" | "und")
+            && before[before.len().saturating_sub(4)..]
+                .iter()
+                .any(|w| matches!(*w, "with" | "mit"))
+            && !FEATURE_LIST_ENDS.contains(&after)
+            && !is_count(after);
+        if range || features {
             continue;
         }
         parts.push(&normalised[start..m.start()]);
@@ -768,6 +789,20 @@ mod tests {
             ["a jbl charge 5", "a case for jbl charge 5"]
         );
         assert_eq!(parts("usb cable"), ["usb cable"]);
+        // What a product has, listed after "with", is one request; another thing
+        // after it is another.
+        assert_eq!(
+            parts("hub with hdmi and sd card reader"),
+            ["hub with hdmi and sd card reader"]
+        );
+        assert_eq!(
+            parts("ein laptop mit 16 gb ram und ssd"),
+            ["ein laptop mit 16 gb ram und ssd"]
+        );
+        assert_eq!(
+            parts("a laptop with 16gb ram and a bag for it"),
+            ["a laptop with 16gb ram", "a bag for laptop with 16gb ram"]
+        );
         assert_eq!(label("find all offers for the anker 313"), "anker 313");
         assert_eq!(label("eine regenjacke"), "regenjacke");
         assert_eq!(label("eine mütze unter 50 eur"), "mütze");
