@@ -2343,6 +2343,28 @@ fn a_seventh_catalogue_is_read_as_its_shoppers_ask() {
     found.sort();
     assert_eq!(found, ["P034", "P035", "P036"], "{}", out.reply);
 
+    // A comparison of two products named by brand and line words, no model number.
+    let out = say(
+        &a,
+        None,
+        "f12",
+        "compare the bose qc45 and the sony wh-1000xm4",
+    );
+    assert_eq!(ids(&out), ["P024", "P023"], "{}", out.reply);
+    assert!(out.reply.contains("cheaper by $0.99"), "{}", out.reply);
+    // What a hub has, listed after "with", is one request, not a hub and a card.
+    let out = say(&a, None, "f13", "hub with hdmi and sd card reader");
+    assert!(
+        out.products.iter().all(|p| p.group.is_none()),
+        "{}",
+        out.reply
+    );
+    assert!(
+        out.products.iter().all(|p| p.title.contains("Hub")),
+        "{}",
+        out.reply
+    );
+
     let report = rules_only_report("photo");
     assert!(report.f1 >= 0.9, "{report}");
 }

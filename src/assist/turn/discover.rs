@@ -2301,7 +2301,7 @@ impl Assistant {
         let best = |side: &str| {
             let (_, models) = self.shop.request_target(side);
             if models.is_empty() {
-                return None;
+                return self.titled_alone(side);
             }
             let q = SearchQuery {
                 text: side.to_string(),
@@ -2316,6 +2316,49 @@ impl Assistant {
             let b = best(&normalised[m.end()..])?;
             (a.id != b.id).then_some((a, b))
         })
+    }
+
+    /// The one product whose title has every word of `side` that names something
+    /// (a model's initials spelt out: "the bose qc45" → "bose quietcomfort 45"), when
+    /// those are two or more words and no other title has them all.
+    fn titled_alone(&self, side: &str) -> Option<Hit> {
+        let spelt: Vec<String> = side
+            .split_whitespace()
+            .map(|w| {
+                self.shop
+                    .spelt_out_model(w)
+                    .unwrap_or_else(|| w.to_string())
+            })
+            .collect();
+        let spelt = spelt.join(" ");
+        let words: Vec<&str> = spelt
+            .split_whitespace()
+            .filter(|w| {
+                !crate::nlu::language::is_common_word(w)
+                    && !crate::nlu::intent::is_compare_word(w)
+                    && !crate::nlu::understand::is_phrasing(w)
+            })
+            .collect();
+        if words.len() < 2 || !self.shop.a_title_has_every(&words) {
+            return None;
+        }
+        let q = SearchQuery {
+            text: words.join(" "),
+            limit: PAGE,
+            ..Default::default()
+        };
+        let titled = |h: &Hit| {
+            let title = format!(
+                " {} ",
+                crate::catalog::kind::title_words(&h.title).join(" ")
+            );
+            words
+                .iter()
+                .all(|w| title.contains(&format!(" {} ", crate::catalog::kind::singular(w))))
+        };
+        let mut hits = self.find(&q).ok()?.hits.into_iter().filter(titled);
+        let one = hits.next()?;
+        hits.next().is_none().then_some(one)
     }
 
     /// The two shown products a comparison names by their titles' words ("compare
