@@ -828,11 +828,15 @@ impl Vocabulary {
 
     /// Whether a word names a kind of product here: the head of at least a third of
     /// the titles that use it ("cable" is; "charge", in "JBL Charge 5" and "Charge,
-    /// Showcase", is a name or a feature).
+    /// Showcase", is a name or a feature), or what some title leads with as what it
+    /// is ("Nylon Sport Loop Band …" where routers are "Dual Band").
     pub fn is_kind(&self, word: &str) -> bool {
         let kinds = self.heads(word);
         let mentions = self.mentions.get(word).copied().unwrap_or(0);
-        kinds > 0 && kinds * 3 >= mentions
+        // What a title leads with as what it is ("Smart Mirror TV for Bathroom" where
+        // every other title is a "TV Stand"), unless it is a maker's name.
+        let leads = self.leads_as_kind(word) > 0 && !self.brands.contains_key(word);
+        kinds > 0 && (kinds * 3 >= mentions || leads)
     }
 
     /// Whether a product is an accessory of a model a request names without a kind
