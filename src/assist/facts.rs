@@ -160,8 +160,9 @@ pub enum Relaxation {
     },
     /// The specs asked for ("= 44 mm"): no product of the kind states them.
     Specs { specs: Vec<String> },
-    /// The kind of product: the shop has none that fits; these are other kinds.
-    Kind { kind: String },
+    /// The kind of product: the shop has none that fits (none for the models in
+    /// `fits`, when the search named some); these are other kinds.
+    Kind { kind: String, fits: Vec<String> },
     /// The brand: none of the kind is by it or names it; these are by others.
     Brand { brand: String },
 }

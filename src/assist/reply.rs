@@ -179,8 +179,11 @@ impl Reply<'_> {
                         ),
                         self.t("relaxed_specs_instead", json!({})),
                     ),
-                    Relaxation::Kind { kind } => (
-                        self.t("relaxed_kind_dropped", json!({"kind": kind})),
+                    Relaxation::Kind { kind, fits } => (
+                        self.t(
+                            "relaxed_kind_dropped",
+                            json!({"kind": kind, "fits": fits.join(" ")}),
+                        ),
                         self.t("relaxed_kind_instead", json!({})),
                     ),
                     Relaxation::Brand { brand } => (

@@ -1320,8 +1320,11 @@ impl Assistant {
                         kind: None,
                         ..state.search.query()
                     },
+                    // "a case for the galaxy s21" where cases are for other
+                    // phones: the shop has cases, not one for that model.
                     Relaxation::Kind {
                         kind: state.search.kind.clone().unwrap_or_default(),
+                        fits: state.search.models.clone(),
                     },
                 ),
                 _ => continue,
