@@ -262,6 +262,9 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "mb/s" if word == "Mb/s" => "Mbps",
         "mb/s" => "MB/s",
         "gbps" | "gbit/s" => "Gbps",
+        // Rates said in words: "200 megabytes per second", "zweihundert megabyte pro
+        // sekunde", "100 megabits a second".
+        w if rate_in_words(w).is_some() => rate_in_words(w)?,
         "gb/s" => "GB/s",
         "p" => "p",
         "k" if word == "K" || word == "k" => "K",
@@ -295,6 +298,23 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
     })
 }
 
+/// The canonical unit of a data rate said in words ("megabytes per second" →
+/// "MB/s", "gigabit pro sekunde" → "Gbps").
+fn rate_in_words(lower: &str) -> Option<&'static str> {
+    let (amount, per) = lower.split_once(' ')?;
+    let per = per.trim();
+    if !["per second", "pro sekunde", "a second", "je sekunde"].contains(&per) {
+        return None;
+    }
+    Some(match amount.trim_end_matches('s') {
+        "megabyte" | "mb" => "MB/s",
+        "gigabyte" | "gb" => "GB/s",
+        "megabit" => "Mbps",
+        "gigabit" => "Gbps",
+        _ => return None,
+    })
+}
+
 /// Resolutions written with "p" that are resolutions, and the "K" names we read.
 fn plausible(q: &Quantity) -> bool {
     match q.unit.as_str() {
@@ -316,7 +336,7 @@ fn number_unit_re() -> &'static Regex {
             r"(?i)(?:^|[^\w.,])",
             r"(\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?)",
             r"\s?-?\s?",
-            r"(fl\.? ?oz|k ?dpi|dpi|ppm|ipm|pages per minute|seiten pro minute|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)s?|centimet(?:er|re)s?|zentimeter|",
+            r"(fl\.? ?oz|(?:mega|giga)(?:bytes?|bits?) (?:per|pro|a|je) (?:second|sekunde)|[mg]b (?:per|pro) (?:second|sekunde)|k ?dpi|dpi|ppm|ipm|pages per minute|seiten pro minute|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)s?|centimet(?:er|re)s?|zentimeter|",
             r"max\.? psi|psi|bar|peak amps?|amperes?|amps?|persons?|people|personen|volts?|vdc|vac|cores?|kerne?n?|",
             r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|",
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
@@ -961,6 +981,15 @@ mod tests {
         let ppm = |x: f64| vec![(Dim::PrintSpeed, x, "ppm".to_string())];
         assert_eq!(read("Up to 40 ppm, Ethernet"), ppm(40.0));
         assert_eq!(read("up to 32 pages per minute"), ppm(32.0));
+        // A data rate said in words.
+        assert_eq!(
+            read("mindestens 200 megabyte pro sekunde"),
+            vec![(Dim::DataRate, 1600.0, "MB/s".to_string())]
+        );
+        assert_eq!(
+            read("100 megabits per second"),
+            vec![(Dim::DataRate, 100.0, "Mbps".to_string())]
+        );
         // "25K" alone is no resolution and no DPI.
         assert!(read("HERO 25K sensor").is_empty());
     }
