@@ -317,11 +317,24 @@ impl ProductIndex {
                     _ => {}
                 }
                 let vector = pending.take().and_then(|h| h.join().ok().flatten());
+                let lexical = hits.len();
                 if let (true, Some(v)) = (q.sort == Sort::Relevance && has_text, vector) {
                     let semantic = self.semantic_hits(q, &v, &mut an)?;
                     hits = fusion::fuse(hits, semantic, &q.text);
                 }
-                let total = hits.len();
+                // Found: what has the asked words, and the neighbours in meaning up
+                // to this page. On a small shop every product is some neighbour of
+                // a word ("toner" was "60 matching products" of 80).
+                let neighbours_shown = hits
+                    .iter()
+                    .take(want)
+                    .filter(|h| {
+                        h.reasons
+                            .iter()
+                            .any(|r| matches!(r, Reason::Semantic { .. }))
+                    })
+                    .count();
+                let total = (lexical + neighbours_shown).min(hits.len());
                 // Matched words only for the page shown: analysing every candidate's
                 // texts would cost more than the search.
                 let hits = hits
