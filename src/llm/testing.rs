@@ -67,7 +67,7 @@ fn tiny_qwen2_files(weights: GgmlDType, hidden: usize, ffn: usize) -> (Vec<u8>, 
     let kv_dim = hidden / heads as usize * kv_heads as usize;
     // Seeded, so that every run checks the same model: candle's CPU `randn` cannot
     // be seeded, and a bound on how close two kernels come held for most draws only.
-    let mut draws = Normal::new(0x5eed_0f_c0ffee);
+    let mut draws = Normal::new(0x5eed_0fc0_ffee);
     let mut t = |dims: &[usize]| {
         let n = dims.iter().product::<usize>();
         let values: Vec<f32> = (0..n).map(|_| 0.3 * draws.next()).collect();

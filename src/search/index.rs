@@ -772,9 +772,7 @@ impl ProductIndex {
             // A word that leads a title as what it is ("Nylon Sport Loop Band
             // Compatible with Apple Watch") is a kind there, however often other
             // titles use it for a feature ("Dual Band Router").
-            let kind = heads > 0
-                && (v.is_kind(&one) || v.is_kind(&head) || heads >= 3 || leads > 0)
-                && (leads > 0 || heads >= 3);
+            let kind = heads > 0 && (leads > 0 || heads >= 3);
             // "phone" where the titles say "Smartphone".
             let narrower = crate::search::profile::narrower_kinds(&one)
                 .iter()
