@@ -215,6 +215,22 @@ impl Lexicon {
         let known = |w: &str| uses(w) > 0;
         // A form of a word the catalogue has ("laufschuhe" for "Laufschuh") is its
         // own: the index's stemming finds it.
+        // A word listed as it is said, which the catalogue does not use, is
+        // translated whatever its base names there: "beamer" is a projector, not a
+        // "beam" (of a "Sonos Beam").
+        if uses(&folded) == 0 {
+            let listed = |side: &HashMap<String, Vec<String>>| {
+                side.get(&folded).and_then(|alternatives| {
+                    alternatives
+                        .iter()
+                        .find(|t| t.split_whitespace().all(|w| known(&fold(w))))
+                        .cloned()
+                })
+            };
+            if let Some(t) = listed(&self.de_en).or_else(|| listed(&self.en_de)) {
+                return Some(t);
+            }
+        }
         let used = bases(&folded).map(uses).max().unwrap_or(0);
         if used > 0 {
             let side = match from {
@@ -602,6 +618,17 @@ mod tests {
             "no tripod in this catalogue"
         );
         assert_eq!(tr(&lx, "warenkorb", &knows), None);
+    }
+
+    #[test]
+    fn a_listed_word_is_translated_though_its_base_is_another_title_word() {
+        let lx = Lexicon::load(None).unwrap();
+        // "Sonos Beam" and projectors: a "beamer" is a projector.
+        let knows = english(&["beam", "projector", "soundbar"]);
+        assert_eq!(tr(&lx, "beamer", &knows).as_deref(), Some("projector"));
+        // Said as the catalogue writes it, it stays.
+        let knows = english(&["beamer", "projector"]);
+        assert_eq!(tr(&lx, "beamer", &knows), None);
     }
 
     #[test]
