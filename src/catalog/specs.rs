@@ -133,6 +133,32 @@ pub struct Quantity {
     pub from: Option<f64>,
 }
 
+/// The amounts of working memory a text states: a size in GB or TB followed by
+/// "RAM", a DDR generation or "memory" ("16GB RAM", "32GB (2x16GB) DDR5", "8GB
+/// unified memory"), not a "memory card" or "memory stick".
+pub fn memory_in(text: &str) -> Vec<Quantity> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)\b(\d+(?:\.\d+)?)\s?(gb|tb)\b\s*(?:\(\s*\d+\s*x\s*\d+\s*gb\s*\)\s*)?(?:of\s+)?(?:unified\s+)?(?:ram|(?:lp)?ddr\d\w*|memory|arbeitsspeicher)\b(\s+(?:card|cards|stick|sticks|karte))?",
+        )
+        .expect("memory pattern compiles")
+    });
+    re.captures_iter(text)
+        .filter(|c| c.get(3).is_none())
+        .filter_map(|c| {
+            let n: f64 = c[1].parse().ok()?;
+            let tb = c[2].eq_ignore_ascii_case("tb");
+            Some(Quantity {
+                dim: Dim::Storage,
+                value: if tb { n * 1000.0 } else { n },
+                unit: if tb { "TB" } else { "GB" }.to_string(),
+                from: None,
+            })
+        })
+        .collect()
+}
+
 impl Quantity {
     /// The value in the unit it was written in.
     pub fn in_own_unit(&self) -> f64 {
@@ -252,9 +278,10 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "ghz" => "GHz",
         "w" | "watt" | "watts" => "W",
         "kw" | "kilowatt" => "kW",
-        "mah" => "mAh",
-        "ah" => "Ah",
-        "wh" => "Wh",
+        "mah" | "milliamperestunden" | "milliampere hours" | "milliamp hours"
+        | "milliampere hour" | "milliamp hour" => "mAh",
+        "ah" | "amperestunden" | "ampere hours" | "amp hours" => "Ah",
+        "wh" | "wattstunden" | "watt hours" | "watt hour" => "Wh",
         "mbps" | "mbit/s" | "mbit" => "Mbps",
         // Megabits with a small b after a capital M ("Mb/s"); megabytes a second
         // otherwise: what a card's or a drive's speed is written in, and what a
@@ -336,7 +363,7 @@ fn number_unit_re() -> &'static Regex {
             r"(?i)(?:^|[^\w.,])",
             r"(\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?)",
             r"\s?-?\s?",
-            r"(fl\.? ?oz|(?:mega|giga)(?:bytes?|bits?) (?:per|pro|a|je) (?:second|sekunde)|[mg]b (?:per|pro) (?:second|sekunde)|k ?dpi|dpi|ppm|ipm|pages per minute|seiten pro minute|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)s?|centimet(?:er|re)s?|zentimeter|",
+            r"(fl\.? ?oz|milliamperestunden|milliamp(?:ere)? hours?|amperestunden|amp(?:ere)? hours?|wattstunden|watt hours?|(?:mega|giga)(?:bytes?|bits?) (?:per|pro|a|je) (?:second|sekunde)|[mg]b (?:per|pro) (?:second|sekunde)|k ?dpi|dpi|ppm|ipm|pages per minute|seiten pro minute|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)s?|centimet(?:er|re)s?|zentimeter|",
             r"max\.? psi|psi|bar|peak amps?|amperes?|amps?|persons?|people|personen|volts?|vdc|vac|cores?|kerne?n?|",
             r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|",
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
@@ -781,6 +808,10 @@ pub struct Specs {
     /// AM4 … supports DDR4 memory"): what it fits, for [`compatible`], never what a
     /// filter says it has.
     pub works_with: Vec<&'static str>,
+    /// Its working memory ("16GB RAM", "32GB (2x16GB) DDR5", "8GB unified memory"),
+    /// also among its storage values: what "16gb ram" asks of a laptop whose
+    /// "512GB SSD" is no memory.
+    pub memory: Vec<Quantity>,
 }
 
 /// How far specs were read from a catalogue: products in all, those with any value,
@@ -935,6 +966,7 @@ impl Specs {
         mark_connectors(&head, &mut found);
         s.works_with = marked_connectors(&found);
         s.works_with.extend(platforms(&p.title));
+        s.memory = memory_in(&p.title);
         s
     }
 
@@ -992,6 +1024,25 @@ mod tests {
         );
         // "25K" alone is no resolution and no DPI.
         assert!(read("HERO 25K sensor").is_empty());
+    }
+
+    #[test]
+    fn working_memory_is_read_apart_from_storage() {
+        let gb = |q: &[Quantity]| q.iter().map(|q| q.value).collect::<Vec<_>>();
+        assert_eq!(gb(&memory_in("Laptop, M2 chip, 8GB RAM, 256GB SSD")), [8.0]);
+        assert_eq!(
+            gb(&memory_in("Gaming Laptop, RTX 4060, 16GB DDR5, 1TB SSD")),
+            [16.0]
+        );
+        assert_eq!(
+            gb(&memory_in(
+                "Vengeance LPX 32GB (2x16GB) DDR4 3600MHz Desktop Memory"
+            )),
+            [32.0]
+        );
+        assert_eq!(gb(&memory_in("MacBook Pro, 18GB unified memory")), [18.0]);
+        assert!(memory_in("SanDisk 128GB Memory Card").is_empty());
+        assert!(memory_in("Samsung T7 Portable SSD 1TB").is_empty());
     }
 
     #[test]

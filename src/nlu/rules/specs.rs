@@ -31,6 +31,11 @@ pub struct SpecWish {
     /// The upper end for `Between`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub high: Option<Quantity>,
+    /// A size of working memory ("16gb ram", "32 gb ddr5", "16 gb arbeitsspeicher"):
+    /// met by what a product states as its memory where it states one
+    /// ([`crate::catalog::specs::Specs::memory`]), not by its SSD.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub memory: bool,
 }
 
 impl SpecWish {
@@ -272,6 +277,7 @@ fn wishes_at(normalised: &str) -> Vec<(SpecWish, std::ops::Range<usize>)> {
                             from: None,
                             ..high.clone()
                         }),
+                        memory: says_memory(&normalised[high_range.end..]),
                     },
                     start..high_range.end,
                 ));
@@ -313,6 +319,7 @@ fn wish(normalised: &str, q: Quantity, range: &std::ops::Range<usize>) -> Option
                 ..q.clone()
             },
             high: Some(q),
+            memory: says_memory(after),
         });
     }
     let op = if OR_MORE.iter().any(|w| after.starts_with(w))
@@ -366,11 +373,26 @@ fn wish(normalised: &str, q: Quantity, range: &std::ops::Range<usize>) -> Option
         return None;
     }
     Some(SpecWish {
+        memory: q.dim == Dim::Storage && says_memory(after),
         dim: q.dim,
         op,
         wanted: q,
         high: None,
     })
+}
+
+/// Whether the words after a size name working memory: "ram", "of ram", "ddr5",
+/// "memory" (not "memory card"), "arbeitsspeicher".
+fn says_memory(after: &str) -> bool {
+    let mut words = after.split_whitespace().skip_while(|w| *w == "of");
+    match words.next() {
+        Some("ram" | "arbeitsspeicher" | "unified") => true,
+        Some("memory") => !words
+            .next()
+            .is_some_and(|w| w.starts_with("card") || w.starts_with("stick")),
+        Some(w) => w.starts_with("ddr") || w.starts_with("lpddr"),
+        None => false,
+    }
 }
 
 /// Things whose size in inches is their screen's: a bare "27 inch" with one of them
@@ -422,7 +444,15 @@ pub fn without_specs(normalised: &str) -> String {
         // and what runs with a run time ("35 hours of battery life").
         let rest = &normalised[range.end..];
         let next = rest.split_whitespace().next().unwrap_or("");
+        // "a laptop with 16gb ram": the memory a thing has, not a thing of its own
+        // (as "32gb ddr5 ram" or "ram 32gb" is).
+        let feature = normalised[..start]
+            .split_whitespace()
+            .last()
+            .is_some_and(|w| ["with", "mit", "has", "hat", "having"].contains(&w));
         let end = if DIMENSION_WORDS.contains(&next) {
+            range.end + rest.find(next).unwrap_or(0) + next.len()
+        } else if wish.memory && feature && ["ram", "memory", "arbeitsspeicher"].contains(&next) {
             range.end + rest.find(next).unwrap_or(0) + next.len()
         } else if wish.dim == Dim::RunTime {
             let mut end = range.end;
@@ -924,6 +954,40 @@ mod tests {
         let mut w = spec_wishes(text);
         assert_eq!(w.len(), 1, "{text}: {w:?}");
         w.remove(0)
+    }
+
+    #[test]
+    fn a_size_of_ram_asks_for_memory_not_storage() {
+        for text in [
+            "laptop with at least 16gb ram",
+            "a laptop with 16 gb of ram",
+            "notebook mit 16 gb arbeitsspeicher",
+            "32gb ddr5 ram",
+        ] {
+            let w = one(text);
+            assert!(w.memory && w.dim == Dim::Storage, "{text}: {w:?}");
+        }
+        assert!(!one("memory card with 64gb").memory);
+        assert!(!one("128gb memory card").memory);
+        assert!(!one("laptop with a 1tb ssd").memory);
+        // The memory a thing has is no thing of its own; RAM asked for is.
+        let plain = without_specs("laptop with at least 16gb ram");
+        assert!(
+            plain.contains("laptop") && !plain.contains("ram"),
+            "{plain}"
+        );
+        assert!(without_specs("32gb ddr5 ram").contains("ram"));
+    }
+
+    #[test]
+    fn milliamp_hours_and_watt_hours_said_in_words() {
+        let w = one("ein handy mit mindestens 5000 milliamperestunden akku");
+        assert_eq!(
+            (w.dim, w.op, w.wanted.value),
+            (Dim::Capacity, SpecOp::AtLeast, 5000.0)
+        );
+        let w = one("a power station with 500 watt hours");
+        assert_eq!((w.dim, w.wanted.value), (Dim::Energy, 500.0));
     }
 
     #[test]

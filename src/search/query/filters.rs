@@ -245,8 +245,15 @@ impl ProductIndex {
         // by one of the product's.
         let spec_value = |v: &Variant, wish: &crate::nlu::rules::specs::SpecWish| {
             let own = crate::catalog::specs::Specs::of_variant(v);
+            let memory = profile
+                .as_ref()
+                .map(|pr| pr.specs.memory.clone())
+                .filter(|m| wish.memory && !m.is_empty());
             let values: Vec<_> = if own.has(wish.dim) {
                 own.of(wish.dim).cloned().collect()
+            } else if let Some(memory) = memory {
+                // "16gb ram": the memory it states, not its "512GB SSD".
+                memory
             } else {
                 profile
                     .as_ref()
