@@ -957,6 +957,16 @@ pub fn shelf_kind(leaf: &str) -> Option<String> {
     shelf_phrases(leaf).first().and_then(|p| head_of(p))
 }
 
+/// The shelf's kind written as one word, where the title's kinds have it so ("Sound
+/// Bars" over "… Smart Soundbar …" or "… Sound Bar …", both soundbars by
+/// [`joined_heads`]): what the product is as a shopper's "soundbar" asks for it.
+pub fn shelf_joined_kind(leaf: &str, kinds: &[String]) -> Option<String> {
+    shelf_phrases(leaf)
+        .first()
+        .and_then(|p| joined_head(p))
+        .filter(|j| kinds.contains(j))
+}
+
 /// The kind a shopper asks for: in the first phrase of the request that names one,
 /// its last word the catalogue uses — "hdmi cable" asks for a cable, "the cheapest
 /// wifi extender please" for an extender, "a case for my apple watch" for a case,

@@ -29,6 +29,9 @@ pub struct Profile {
     pub first_phrase: Vec<String>,
     /// The kind its category's last level names, for English texts.
     pub shelf: Option<String>,
+    /// That kind written as one word where its title's kinds have it so ("soundbar"
+    /// on "Sound Bars"): what it is, as [`Self::shelf`] is.
+    pub shelf_joined: Option<String>,
     /// The distinct words of its English title, singular and folded.
     pub words: Vec<String>,
     /// Whether its texts are English.
@@ -128,6 +131,11 @@ impl Profile {
             .last()
             .filter(|_| english)
             .and_then(|leaf| crate::catalog::kind::shelf_kind(leaf));
+        let shelf_joined = p
+            .category
+            .last()
+            .filter(|_| english)
+            .and_then(|leaf| crate::catalog::kind::shelf_joined_kind(leaf, &kinds));
         let accessory = shelf
             .as_ref()
             .or(kinds.first())
@@ -186,6 +194,7 @@ impl Profile {
             named_by_line,
             first_phrase,
             shelf,
+            shelf_joined,
             accessory,
             words,
             kinds,
@@ -278,11 +287,13 @@ fn is_camel_case(word: &str) -> bool {
 }
 
 impl Profile {
-    /// Its first kind and its shelf's kind, once each.
+    /// Its first kind and its shelf's kind (also written as one word), once each.
     fn first_kinds(&self) -> Vec<String> {
         let mut out: Vec<String> = self.kinds.first().into_iter().cloned().collect();
-        if let Some(s) = self.shelf.as_ref().filter(|s| !out.contains(s)) {
-            out.push(s.clone());
+        for s in [&self.shelf, &self.shelf_joined].into_iter().flatten() {
+            if !out.contains(s) {
+                out.push(s.clone());
+            }
         }
         out
     }

@@ -266,22 +266,23 @@ impl Assistant {
         Some(search)
     }
 
-    /// Whether words name a product by its brand and the words of its title, with no
-    /// kind or model number ("the sandisk 128gb extreme pro", "the samsung evo
-    /// select"): a brand of this shop and at least one more word, all in one title.
-    fn names_by_brand(&self, search: &str) -> bool {
-        let Some(brand) = self.shop.requested_brand(search) else {
-            return false;
-        };
+    /// Whether words name a product by the words of its title, with no kind or model
+    /// number: a brand of this shop and at least one more word ("the sandisk 128gb
+    /// extreme pro", "the samsung evo select"), or two words or more ("die xbox series s",
+    /// whose "s" is no size here), all in one title.
+    fn names_by_title(&self, search: &str) -> bool {
         let plain = crate::nlu::rules::specs::without_specs(search);
         let words: Vec<&str> = plain
             .split_whitespace()
             .filter(|w| !crate::nlu::language::is_common_word(w))
             .collect();
-        let beside_brand = words
-            .iter()
-            .any(|w| !brand.split_whitespace().any(|b| b == *w));
-        beside_brand && self.shop.a_title_has_every(&words)
+        let by_brand = self.shop.requested_brand(search).is_some_and(|brand| {
+            words
+                .iter()
+                .any(|w| !brand.split_whitespace().any(|b| b == *w))
+        });
+        let named = words.iter().filter(|w| w.chars().count() >= 2).count() >= 2;
+        (by_brand || named) && self.shop.a_title_has_every(&words)
     }
 
     /// Runs a message's steps: the search, the first product into the cart, and the
@@ -300,7 +301,7 @@ impl Assistant {
         if kind.is_none()
             && models.is_empty()
             && !superlative
-            && !self.names_by_brand(&steps.search)
+            && !self.names_by_title(&steps.search)
         {
             return Ok(false);
         }

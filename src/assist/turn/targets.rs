@@ -390,6 +390,7 @@ impl Assistant {
             return None;
         }
         self.share_what_it_is_for(lang, &mut targets);
+        self.accessories_for_the_one_before(lang, &mut targets);
         Some(targets)
     }
 
@@ -420,19 +421,50 @@ impl Assistant {
         }
     }
 
+    /// "galaxy s24 and a case": a bare accessory (a case, a cover, a screen
+    /// protector: made to go with another product) after a product named by its model
+    /// or its line is for that product, where this catalogue has one that says so.
+    fn accessories_for_the_one_before(&self, lang: Language, targets: &mut [String]) {
+        for i in 1..targets.len() {
+            let (kind, models) = self.shop.request_target(&targets[i]);
+            let accessory = kind
+                .as_deref()
+                .is_some_and(|k| crate::search::profile::ACCESSORY_KINDS.contains(&k));
+            if !accessory
+                || !models.is_empty()
+                || target_tail(&format!(" {} ", targets[i])).is_some()
+            {
+                continue;
+            }
+            let before = &targets[i - 1];
+            let named = !self.shop.request_target(before).1.is_empty() || self.names_a_line(before);
+            if !named || target_tail(&format!(" {before} ")).is_some() {
+                continue;
+            }
+            let before: Vec<&str> = before
+                .split_whitespace()
+                .skip_while(|w| crate::nlu::rules::specs::ARTICLES.contains(w))
+                .collect();
+            let with = format!("{} for {}", targets[i], before.join(" "));
+            if self.has_all_words(lang, &with) {
+                targets[i] = with;
+            }
+        }
+    }
+
     /// Whether a part is a product's name as titles write it, two words or more of
     /// letters after its article, the first no common word: "airpods pro" of "Apple
-    /// AirPods Pro (2nd Generation) Wireless Earbuds", "sonos one", which name no
-    /// kind.
+    /// AirPods Pro (2nd Generation) Wireless Earbuds", "sonos one", "xbox series s",
+    /// which name no kind.
     fn names_a_line(&self, part: &str) -> bool {
         let words: Vec<&str> = part
             .split_whitespace()
             .skip_while(|w| ["a", "an", "the", "some", "my"].contains(w))
             .collect();
+        // A line's letter may close it ("xbox series s").
         words.len() >= 2
-            && words
-                .iter()
-                .all(|w| crate::catalog::text::is_word_of_letters(w))
+            && crate::catalog::text::is_word_of_letters(words[0])
+            && words.iter().all(|w| w.chars().all(char::is_alphabetic))
             && !crate::nlu::language::is_common_word(words[0])
             && self.shop.titles_have(&words.join(" "))
     }

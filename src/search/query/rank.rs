@@ -108,9 +108,11 @@ pub(super) fn matched_terms(p: &Product, text: &str, an: &mut Analyzers) -> Vec<
     let folded = fold(&body);
     let mut out = Vec::new();
     for w in text.split_whitespace() {
+        // Inside a longer word only from three letters on: a compound's part
+        // ("jacke" of "regenjacke"), not the "x" of "xbox" for "series x".
         let hit = tokens(&mut an.de, w)
             .iter()
-            .any(|t| de.contains(t) || folded.contains(t.as_str()))
+            .any(|t| de.contains(t) || t.chars().count() >= 3 && folded.contains(t.as_str()))
             || tokens(&mut an.en, w).iter().any(|t| en.contains(t));
         let clean = w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
         if hit && !clean.is_empty() && !out.contains(&clean) {
