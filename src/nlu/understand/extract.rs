@@ -193,7 +193,6 @@ fn validate_list(v: &Value, key: &str, min: usize, max: usize) -> Result<(), Str
     }
 }
 
-/// Checks a uses example against [`uses_schema`].
 /// Checks a choice example: a product type's name, as the judgement reads one.
 fn validate_choice(v: &Value) -> Result<(), String> {
     match v.as_str().map(str::trim) {
@@ -206,6 +205,7 @@ fn validate_choice(v: &Value) -> Result<(), String> {
     }
 }
 
+/// Checks a uses example against [`uses_schema`].
 fn validate_uses(v: &Value) -> Result<(), String> {
     validate_list(v, "uses", MIN_USES, MAX_USES)
 }
