@@ -782,12 +782,39 @@ pub fn spec_sort(normalised: &str) -> Option<SpecSort> {
             }
         }
     }
-    if let Some((len, by)) = measure_superlative(&padded) {
+    if let Some((len, by)) = measure_superlative(&padded).or_else(|| long_line(&padded)) {
         if best.as_ref().is_none_or(|(l, _)| len > *l) {
             best = Some((len, by));
         }
     }
     best.map(|(_, s)| s)
+}
+
+/// "a long hdmi cable", "ein langes netzwerkkabel": much length of a thing whose
+/// length is what it is bought by (a cable, a cord, a hose), a page longest first.
+/// Not a "long dress" or a "long sleeve shirt".
+fn long_line(padded: &str) -> Option<(usize, SpecSort)> {
+    const LONG: &[&str] = &[
+        "long", "lang", "lange", "langes", "langer", "langen", "langem",
+    ];
+    const LINES: &[&str] = &["cable", "cord", "kabel", "hose", "schlauch", "leitung"];
+    let words: Vec<&str> = padded.split_whitespace().collect();
+    let at = words.iter().position(|w| LONG.contains(w))?;
+    let line = words[at + 1..]
+        .iter()
+        .take(3)
+        .any(|w| LINES.iter().any(|l| w.trim_end_matches('s').ends_with(l)));
+    line.then(|| {
+        (
+            words[at].len(),
+            SpecSort {
+                dims: vec![Dim::Length],
+                desc: true,
+                word: words[at].to_string(),
+                page: true,
+            },
+        )
+    })
 }
 
 /// Words that ask for the most of what follows them, and whether most (else least).
@@ -1197,6 +1224,16 @@ mod tests {
         // A battery's size is its charge, never the phone's storage.
         let s = spec_sort("a phone with the biggest battery").unwrap();
         assert_eq!(s.dims, vec![Dim::Capacity, Dim::Energy]);
+        // Much length of a cable or a hose, not of a dress.
+        for text in ["a long hdmi cable", "ich brauche ein langes netzwerkkabel"] {
+            let by = spec_sort(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(
+                (by.dims.as_slice(), by.desc, by.page),
+                (&[Dim::Length][..], true, true)
+            );
+        }
+        assert!(spec_sort("a long dress").is_none());
+        assert!(spec_sort("long sleeve shirt").is_none());
         // Not a wish: a rating, or the most of something no spec measures.
         assert!(spec_sort("pressure washer 2000 max psi").is_none());
         assert!(spec_sort("the most popular headphones").is_none());
