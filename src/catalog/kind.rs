@@ -18,6 +18,8 @@ use super::text::{fold, is_word_of_letters};
 const TARGET_WORDS: &[&str] = &[
     "for",
     "with",
+    // "which phone has the biggest battery": what it has, as "with".
+    "has",
     "w",
     "compatible",
     "fits",

@@ -546,9 +546,12 @@ impl ProductIndex {
     pub fn kind_of(&self, id: &str) -> Option<String> {
         let products = self.products.read().unwrap_or_else(|p| p.into_inner());
         let p = products.profile(id)?;
-        p.shelf
-            .clone()
-            .filter(|s| products.vocabulary.is_of_kind(&p, s))
+        // The shelf's kind, as one word too ("Sonos Beam … Soundbar" on "Sound
+        // Bars" is a soundbar, not a beam).
+        let of_kind =
+            |s: &Option<String>| s.clone().filter(|s| products.vocabulary.is_of_kind(&p, s));
+        of_kind(&p.shelf)
+            .or_else(|| of_kind(&p.shelf_joined))
             .or_else(|| p.kinds.first().cloned())
     }
 

@@ -2413,4 +2413,10 @@ fn an_eighth_catalogue_is_read_as_its_shoppers_ask() {
     let text = "ein handy mit mindestens fünftausend milliamperestunden akku";
     let out = say(&a, None, "e8", text);
     assert_eq!(ids(&out), ["E019"], "{}", out.reply);
+    // The measure a superlative sorts by is no thing asked for.
+    let out = say(&a, None, "e9", "which phone has the biggest battery");
+    assert_eq!(ids(&out), ["E019"], "{}", out.reply);
+    // A soundbar named by its line ("Sonos Beam") is a soundbar, not a beam.
+    let out = say(&a, None, "e10", "a cheaper alternative to the sonos beam");
+    assert_eq!(ids(&out), ["E033"], "{}", out.reply);
 }

@@ -152,11 +152,14 @@ fn spec_key(h: &Hit, by: &SpecSort) -> Option<f64> {
 /// colours and sizes.
 pub(super) fn asked_words(normalised: &str) -> Vec<String> {
     use crate::nlu::rules;
+    // "which phone has the biggest battery": the measure sorted by is no thing.
+    let sorted = rules::specs::spec_sort(normalised).is_some();
     let filler = |w: &str| {
         let (wanted, excluded) = rules::colors(w);
         crate::nlu::language::is_common_word(w)
             || crate::nlu::understand::is_phrasing(w)
             || rules::is_superlative_word(w)
+            || sorted && rules::specs::is_measure_word(w)
             || !wanted.is_empty()
             || !excluded.is_empty()
             || !rules::sizes(w).is_empty()

@@ -885,6 +885,12 @@ const MUCH: &[(&str, bool)] = &[
     ("niedrigen", false),
 ];
 
+/// Whether a word names a measure ("battery", "speicher", "screen"): what a
+/// superlative sorts by, no thing asked for ("which phone has the biggest battery").
+pub fn is_measure_word(word: &str) -> bool {
+    MEASURES.iter().any(|(w, _)| *w == word)
+}
+
 /// What a measure is called, beside its units, with the dimensions it may mean.
 const MEASURES: &[(&str, &[Dim])] = &[
     ("wattage", &[Dim::Power]),
