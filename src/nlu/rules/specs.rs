@@ -450,9 +450,8 @@ pub fn without_specs(normalised: &str) -> String {
             .split_whitespace()
             .last()
             .is_some_and(|w| ["with", "mit", "has", "hat", "having"].contains(&w));
-        let end = if DIMENSION_WORDS.contains(&next) {
-            range.end + rest.find(next).unwrap_or(0) + next.len()
-        } else if wish.memory && feature && ["ram", "memory", "arbeitsspeicher"].contains(&next) {
+        let memory = wish.memory && feature && ["ram", "memory", "arbeitsspeicher"].contains(&next);
+        let end = if DIMENSION_WORDS.contains(&next) || memory {
             range.end + rest.find(next).unwrap_or(0) + next.len()
         } else if wish.dim == Dim::RunTime {
             let mut end = range.end;
