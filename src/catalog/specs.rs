@@ -448,12 +448,14 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
             .next()
             .unwrap_or("")
             .to_lowercase();
+        // "das iphone 15 in schwarz": a colour, no inches.
         if u.as_str().eq_ignore_ascii_case("in")
             && (rest.starts_with(|c: char| c.is_ascii_digit())
                 || [
                     "stock", "one", "the", "a", "an", "my", "your", "size", "store",
                 ]
                 .contains(&next_word.as_str())
+                || super::colors::canonical_color(&next_word).is_some()
                 || parse_number(num.as_str()).is_some_and(|n| n >= 300.0))
         {
             continue;
@@ -1024,6 +1026,13 @@ mod tests {
         );
         // "25K" alone is no resolution and no DPI.
         assert!(read("HERO 25K sensor").is_empty());
+    }
+
+    #[test]
+    fn a_number_before_in_and_a_colour_is_no_size() {
+        assert!(quantities("das iphone 15 in schwarz").is_empty());
+        assert!(quantities("galaxy s24 in black").is_empty());
+        assert_eq!(quantities("a 27 in monitor").len(), 1);
     }
 
     #[test]
