@@ -213,24 +213,20 @@ impl Lexicon {
             return None;
         }
         let known = |w: &str| uses(w) > 0;
-        // A form of a word the catalogue has ("laufschuhe" for "Laufschuh") is its
-        // own: the index's stemming finds it.
         // A word listed as it is said, which the catalogue does not use, is
         // translated whatever its base names there: "beamer" is a projector, not a
         // "beam" (of a "Sonos Beam").
         if uses(&folded) == 0 {
             let listed = |side: &HashMap<String, Vec<String>>| {
-                side.get(&folded).and_then(|alternatives| {
-                    alternatives
-                        .iter()
-                        .find(|t| t.split_whitespace().all(|w| known(&fold(w))))
-                        .cloned()
-                })
+                side.get(&folded)
+                    .and_then(|alternatives| Self::first_known(alternatives, &known))
             };
             if let Some(t) = listed(&self.de_en).or_else(|| listed(&self.en_de)) {
                 return Some(t);
             }
         }
+        // A form of a word the catalogue has ("laufschuhe" for "Laufschuh") is its
+        // own: the index's stemming finds it.
         let used = bases(&folded).map(uses).max().unwrap_or(0);
         if used > 0 {
             let side = match from {
@@ -309,12 +305,15 @@ impl Lexicon {
     ) -> Option<String> {
         bases(folded)
             .filter_map(|base| side.get(base))
-            .find_map(|alternatives| {
-                alternatives
-                    .iter()
-                    .find(|t| t.split_whitespace().all(|w| known(&fold(w))))
-                    .cloned()
-            })
+            .find_map(|alternatives| Self::first_known(alternatives, known))
+    }
+
+    /// The first of a word's alternatives whose words the catalogue all knows.
+    fn first_known(alternatives: &[String], known: &dyn Fn(&str) -> bool) -> Option<String> {
+        alternatives
+            .iter()
+            .find(|t| t.split_whitespace().all(|w| known(&fold(w))))
+            .cloned()
     }
 
     /// Whether the list has `word` on either side, as a base form, one word of a

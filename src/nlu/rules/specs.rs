@@ -446,11 +446,12 @@ pub fn without_specs(normalised: &str) -> String {
         let next = rest.split_whitespace().next().unwrap_or("");
         // "a laptop with 16gb ram": the memory a thing has, not a thing of its own
         // (as "32gb ddr5 ram" or "ram 32gb" is).
-        let feature = normalised[..start]
-            .split_whitespace()
-            .last()
-            .is_some_and(|w| ["with", "mit", "has", "hat", "having"].contains(&w));
-        let memory = wish.memory && feature && ["ram", "memory", "arbeitsspeicher"].contains(&next);
+        let memory = wish.memory
+            && ["ram", "memory", "arbeitsspeicher"].contains(&next)
+            && normalised[..start]
+                .split_whitespace()
+                .last()
+                .is_some_and(|w| ["with", "mit", "has", "hat", "having"].contains(&w));
         let end = if DIMENSION_WORDS.contains(&next) || memory {
             range.end + rest.find(next).unwrap_or(0) + next.len()
         } else if wish.dim == Dim::RunTime {

@@ -245,22 +245,16 @@ impl ProductIndex {
         // by one of the product's.
         let spec_value = |v: &Variant, wish: &crate::nlu::rules::specs::SpecWish| {
             let own = crate::catalog::specs::Specs::of_variant(v);
-            let memory = profile
-                .as_ref()
-                .map(|pr| pr.specs.memory.clone())
-                .filter(|m| wish.memory && !m.is_empty());
-            let values: Vec<_> = if own.has(wish.dim) {
-                own.of(wish.dim).cloned().collect()
-            } else if let Some(memory) = memory {
-                // "16gb ram": the memory it states, not its "512GB SSD".
-                memory
-            } else {
-                profile
-                    .as_ref()
-                    .map(|pr| pr.specs.of(wish.dim).cloned().collect())
-                    .unwrap_or_default()
-            };
-            values.into_iter().find(|x| wish.met_by_quantity(x))
+            let met = |x: &&crate::catalog::specs::Quantity| wish.met_by_quantity(x);
+            if own.has(wish.dim) {
+                return own.of(wish.dim).find(met).cloned();
+            }
+            let pr = profile.as_ref()?;
+            // "16gb ram": the memory it states, not its "512GB SSD".
+            if wish.memory && !pr.specs.memory.is_empty() {
+                return pr.specs.memory.iter().find(met).cloned();
+            }
+            pr.specs.of(wish.dim).find(met).cloned()
         };
         let variant_ok = |v: &Variant| {
             // A variant without a colour takes the colour its title names; one whose
