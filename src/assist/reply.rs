@@ -514,6 +514,9 @@ fn spec_said(spec: &str, lang: Language) -> String {
             let unit = match unit {
                 "people" => "Personen",
                 "cores" => "Kerne",
+                "ports" => "Anschlüsse",
+                "outlets" => "Steckdosen",
+                "sheets" => "Blatt",
                 "days" => "Tage",
                 "in" => "Zoll",
                 other => other,

@@ -65,10 +65,17 @@ pub enum Dim {
     Dpi,
     /// How fast a printer prints, in pages a minute ("32 pages per minute", "40 ppm").
     PrintSpeed,
+    /// How many ports a switch or a hub has ("8 Port", "4-Port USB 3.0 Hub").
+    Ports,
+    /// How many sockets a power strip or a UPS has ("11-Outlet", "7 Outlets").
+    Outlets,
+    /// Sheets of paper: a ream's count ("500 Sheets") or what a shredder takes at
+    /// once ("12-Sheet").
+    Sheets,
 }
 
 impl Dim {
-    pub const ALL: [Dim; 20] = [
+    pub const ALL: [Dim; 23] = [
         Dim::Length,
         Dim::Storage,
         Dim::Frequency,
@@ -89,6 +96,9 @@ impl Dim {
         Dim::Cores,
         Dim::Dpi,
         Dim::PrintSpeed,
+        Dim::Ports,
+        Dim::Outlets,
+        Dim::Sheets,
     ];
 
     /// The field name used in the index and the API (`length`, `data_rate`).
@@ -114,6 +124,9 @@ impl Dim {
             Dim::Cores => "cores",
             Dim::Dpi => "dpi",
             Dim::PrintSpeed => "print_speed",
+            Dim::Ports => "ports",
+            Dim::Outlets => "outlets",
+            Dim::Sheets => "sheets",
         }
     }
 }
@@ -218,6 +231,8 @@ fn unit(written: &str) -> Option<(Dim, f64)> {
         "mAh" => (Dim::Capacity, 1.0),
         "Ah" => (Dim::Capacity, 1000.0),
         "Wh" => (Dim::Energy, 1.0),
+        // A surge protector's rating: energy, as a battery's watt hours are.
+        "J" => (Dim::Energy, 1.0 / 3600.0),
         "Mbps" => (Dim::DataRate, 1.0),
         "Gbps" => (Dim::DataRate, 1000.0),
         "MB/s" => (Dim::DataRate, 8.0),
@@ -247,6 +262,9 @@ fn unit(written: &str) -> Option<(Dim, f64)> {
         "DPI" => (Dim::Dpi, 1.0),
         "kDPI" => (Dim::Dpi, 1000.0),
         "ppm" => (Dim::PrintSpeed, 1.0),
+        "ports" => (Dim::Ports, 1.0),
+        "outlets" => (Dim::Outlets, 1.0),
+        "sheets" => (Dim::Sheets, 1.0),
         _ => return None,
     })
 }
@@ -321,6 +339,10 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "dpi" => "DPI",
         "k dpi" | "kdpi" => "kDPI",
         "ppm" | "ipm" | "pages per minute" | "seiten pro minute" => "ppm",
+        "port" | "ports" | "anschluss" | "anschlüsse" | "anschlüssen" => "ports",
+        "outlet" | "outlets" | "steckdose" | "steckdosen" => "outlets",
+        "sheet" | "sheets" | "blatt" => "sheets",
+        "joule" | "joules" => "J",
         _ => return None,
     })
 }
@@ -363,7 +385,7 @@ fn number_unit_re() -> &'static Regex {
             r"(?i)(?:^|[^\w.,])",
             r"(\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?)",
             r"\s?-?\s?",
-            r"(fl\.? ?oz|milliamperestunden|milliamp(?:ere)? hours?|amperestunden|amp(?:ere)? hours?|wattstunden|watt hours?|(?:mega|giga)(?:bytes?|bits?) (?:per|pro|a|je) (?:second|sekunde)|[mg]b (?:per|pro) (?:second|sekunde)|k ?dpi|dpi|ppm|ipm|pages per minute|seiten pro minute|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)s?|centimet(?:er|re)s?|zentimeter|",
+            r"(fl\.? ?oz|milliamperestunden|milliamp(?:ere)? hours?|amperestunden|amp(?:ere)? hours?|wattstunden|watt hours?|(?:mega|giga)(?:bytes?|bits?) (?:per|pro|a|je) (?:second|sekunde)|[mg]b (?:per|pro) (?:second|sekunde)|k ?dpi|dpi|ppm|ipm|pages per minute|seiten pro minute|ports?|outlets?|steckdosen?|anschl(?:uss|üssen?)|sheets?|blatt|joules?|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)s?|centimet(?:er|re)s?|zentimeter|",
             r"max\.? psi|psi|bar|peak amps?|amperes?|amps?|persons?|people|personen|volts?|vdc|vac|cores?|kerne?n?|",
             r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|",
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
@@ -1052,6 +1074,39 @@ mod tests {
         assert_eq!(gb(&memory_in("MacBook Pro, 18GB unified memory")), [18.0]);
         assert!(memory_in("SanDisk 128GB Memory Card").is_empty());
         assert!(memory_in("Samsung T7 Portable SSD 1TB").is_empty());
+    }
+
+    #[test]
+    fn ports_outlets_sheets_and_joules_are_read() {
+        let one = |d: Dim, x: f64, u: &str| vec![(d, x, u.to_string())];
+        assert_eq!(
+            read("TP-Link TL-SG108 8 Port Gigabit Ethernet Switch"),
+            one(Dim::Ports, 8.0, "ports")
+        );
+        assert_eq!(
+            read("Anker 4-Port USB 3.0 Hub"),
+            one(Dim::Ports, 4.0, "ports")
+        );
+        assert_eq!(
+            read("11-Outlet Surge Protector"),
+            one(Dim::Outlets, 11.0, "outlets")
+        );
+        assert_eq!(
+            read("Steckdosenleiste 6 Steckdosen"),
+            one(Dim::Outlets, 6.0, "outlets")
+        );
+        assert_eq!(
+            read("12-Sheet Cross-Cut Shredder"),
+            one(Dim::Sheets, 12.0, "sheets")
+        );
+        assert_eq!(
+            read("Kopierpapier 500 Blatt"),
+            one(Dim::Sheets, 500.0, "sheets")
+        );
+        // Joules are energy: 2880 J is 0.8 Wh.
+        let j = read("Power Strip, 2880 Joules");
+        assert_eq!((j[0].0, j[0].2.as_str()), (Dim::Energy, "J"));
+        assert!((j[0].1 - 0.8).abs() < 1e-9, "{j:?}");
     }
 
     #[test]

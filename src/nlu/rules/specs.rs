@@ -360,6 +360,9 @@ fn wish(normalised: &str, q: Quantity, range: &std::ops::Range<usize>) -> Option
             | Dim::Cores
             | Dim::Dpi
             | Dim::PrintSpeed
+            | Dim::Ports
+            | Dim::Outlets
+            | Dim::Sheets
     ) || (q.dim == Dim::Length && matches!(q.unit.as_str(), "mm" | "ft" | "m"))
         || q.dim == Dim::Power
         // "pressure cooker 8 quart": an appliance's size; beauty sizes are in oz or ml.
@@ -1028,6 +1031,15 @@ mod tests {
         let w = one("hdmi cable longer than 20 feet");
         assert_eq!((w.dim, w.op), (Dim::Length, SpecOp::MoreThan));
         assert!(w.met_by(15.24) && !w.met_by(6.096) && !w.met_by(0.3048));
+        let w = one("switch with at least 16 ports");
+        assert_eq!((w.dim, w.op), (Dim::Ports, SpecOp::AtLeast));
+        assert!(w.met_by(24.0) && !w.met_by(8.0));
+        let w = one("steckdosenleiste mit mindestens 8 steckdosen");
+        assert_eq!((w.dim, w.op), (Dim::Outlets, SpecOp::AtLeast));
+        // Joules are compared as energy: 2880 J meet 2000 J, 790 J do not.
+        let w = one("surge protector with at least 2000 joules");
+        assert_eq!((w.dim, w.op), (Dim::Energy, SpecOp::AtLeast));
+        assert!(w.met_by(2880.0 / 3600.0) && !w.met_by(790.0 / 3600.0));
         let w = one("monitor mindestens 27 zoll");
         assert_eq!((w.dim, w.op), (Dim::Length, SpecOp::AtLeast));
         assert!(w.met_by(0.6858) && !w.met_by(0.6));
@@ -1219,6 +1231,8 @@ mod tests {
         assert_eq!((s.dims, s.desc), (vec![Dim::Capacity], true));
         let s = spec_sort("welche cpu hat die meisten kerne").unwrap();
         assert_eq!((s.dims, s.desc), (vec![Dim::Cores], true));
+        let s = spec_sort("switch with the most ports").unwrap();
+        assert_eq!((s.dims, s.desc), (vec![Dim::Ports], true));
         let s = spec_sort("the heater with the lowest wattage").unwrap();
         assert_eq!((s.dims, s.desc), (vec![Dim::Power], false));
         let s = spec_sort("the phone with the biggest screen").unwrap();
