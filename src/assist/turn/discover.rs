@@ -142,9 +142,13 @@ fn nearest_to_wishes(hits: &mut [Hit], wishes: &[crate::nlu::rules::specs::SpecW
     });
 }
 
-/// The value a spec order sorts a hit by.
+/// The value a spec order sorted a hit by: the one [`Assistant::best_by_spec`] put
+/// first among its reasons, else its first of the order's dimensions.
 fn spec_key(h: &Hit, by: &SpecSort) -> Option<f64> {
-    by.dims.iter().find_map(|d| spec_of(h, *d))
+    match h.reasons.first() {
+        Some(Reason::Measured { value }) => Some(value.value),
+        _ => by.dims.iter().find_map(|d| spec_of(h, *d)),
+    }
 }
 
 /// The words a request names its thing by, its head last (see
@@ -735,30 +739,53 @@ impl Assistant {
         // Without a connector, what it is for is its model ("a case for the first
         // one" after the Galaxy A25: a case for the a25).
         let by_model = with.is_empty() || accessory;
-        let (text, with) = if by_model {
-            let (_, models) = self
-                .shop
-                .request_target(&crate::catalog::text::fold(&pointed.title));
-            if models.is_empty() {
-                return Ok(false);
-            }
-            (format!("{words} for {}", models.join(" ")), Vec::new())
-        } else {
-            (words.to_string(), with)
-        };
-        let Some(mut part) = self.fitting_part(ctx, u, &text) else {
+        let (_, models) = self
+            .shop
+            .request_target(&crate::catalog::text::fold(&pointed.title));
+        if by_model && models.is_empty() {
             return Ok(false);
+        }
+        // What is made for the model first, where products of another kind name it
+        // or its series (toner "for HP LaserJet Pro M404" for the M404n, whatever
+        // ports the printer has), then what shares its connectors.
+        // Its names, not its socket or memory ("ddr4", the "1700" of "LGA 1700").
+        let names: Vec<String> = models
+            .iter()
+            .filter(|m| {
+                m.chars().any(|c| c.is_ascii_alphabetic())
+                    && crate::catalog::specs::connectors(m).is_empty()
+            })
+            .cloned()
+            .collect();
+        let own_kind = self.shop.kind_of(&pointed.id);
+        let named_by_kind = match kind.as_deref() {
+            Some(k) if !by_model && !names.is_empty() && Some(k) != own_kind.as_deref() => {
+                self.kind_has_models(k, &names)?
+                    || match self.series_of(&names) {
+                        Some(series) => self.kind_has_models(k, &series)?,
+                        None => false,
+                    }
+            }
+            _ => false,
         };
-        part.compatible = with;
-        let mut fitting = state.clone();
-        let mut o = Outcome::default();
-        self.search_one(ctx, &mut fitting, &part, &mut o)?;
-        if o.products.iter().any(|p| p.relaxed.is_empty()) {
-            *state = fitting;
-            out.facts.extend(o.facts);
-            out.products.extend(o.products);
-            out.progress |= o.progress;
-            return Ok(true);
+        let by_name = (!models.is_empty() && (by_model || named_by_kind))
+            .then(|| (format!("{words} for {}", models.join(" ")), Vec::new()));
+        let by_connector = (!by_model).then(|| (words.to_string(), with));
+        for (text, with) in by_name.into_iter().chain(by_connector) {
+            let Some(mut part) = self.fitting_part(ctx, u, &text) else {
+                return Ok(false);
+            };
+            part.compatible = with;
+            let mut fitting = state.clone();
+            let mut o = Outcome::default();
+            self.search_one(ctx, &mut fitting, &part, &mut o)?;
+            if o.products.iter().any(|p| p.relaxed.is_empty()) {
+                *state = fitting;
+                out.facts.extend(o.facts);
+                out.products.extend(o.products);
+                out.progress |= o.progress;
+                return Ok(true);
+            }
         }
         if by_model && accessory {
             // A case for another phone fits nobody's: said, not shown.
@@ -786,6 +813,26 @@ impl Assistant {
         };
         self.search_one(ctx, state, &part, out)?;
         Ok(true)
+    }
+
+    /// The series models belong to, where the shop names it apart: each model with
+    /// its closing letters left off ("m404n" → "m404", "9015e" → "9015"), where
+    /// that is a model here too. None when no model has one.
+    fn series_of(&self, models: &[String]) -> Option<Vec<String>> {
+        let series: Vec<String> = models
+            .iter()
+            .filter_map(|m| {
+                let stem = m.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+                let letters = m.len() - stem.len();
+                ((1..=2).contains(&letters)
+                    && stem.len() >= 3
+                    && stem.ends_with(|c: char| c.is_ascii_digit()))
+                .then_some(stem)
+            })
+            .filter(|stem| self.shop.request_target(stem).1.iter().any(|m| m == stem))
+            .map(str::to_string)
+            .collect();
+        (!series.is_empty()).then_some(series)
     }
 
     /// A kind named after a model of another kind, where no product of the kind
@@ -1143,6 +1190,28 @@ impl Assistant {
                 self.show(ctx, state, &hits, out);
                 out.progress = true;
                 return Ok(());
+            }
+        }
+        // Nothing of the kind names the model, but its series: toner "for HP
+        // LaserJet Pro M404" fits the M404n asked for. Nothing is relaxed.
+        if state.search.kind.is_some() {
+            if let Some(series) = self.series_of(&state.search.models) {
+                let q = SearchQuery {
+                    models: series.clone(),
+                    ..state.search.query()
+                };
+                let hits = self.find(&q)?.hits;
+                if !hits.is_empty() {
+                    state.search.models = series;
+                    out.say(Fact::Discover(Discover::Found {
+                        total: hits.len(),
+                        changes,
+                        currency: hits[0].currency.clone(),
+                    }));
+                    self.show(ctx, state, &hits, out);
+                    out.progress = true;
+                    return Ok(());
+                }
             }
         }
         // Nothing: relax the least important constraint — the price limit, then the
@@ -1935,12 +2004,17 @@ impl Assistant {
         by: &SpecSort,
     ) -> Result<Vec<Hit>, TurnError> {
         let hits = best_matched_but(self.pool(q)?, &by.word);
+        // The dimension the products differ in ("the largest nas hard drive": by
+        // its 4 or 8 TB, not the 3.5 inches they all have), then the one most of
+        // them state, then the first the word names.
         let dim = by
             .dims
             .iter()
             .max_by_key(|d| {
+                let values: Vec<f64> = hits.iter().filter_map(|h| spec_of(h, **d)).collect();
                 (
-                    hits.iter().filter(|h| spec_of(h, **d).is_some()).count(),
+                    values.iter().any(|v| *v != values[0]),
+                    values.len(),
                     std::cmp::Reverse(by.dims.iter().position(|x| x == *d)),
                 )
             })
