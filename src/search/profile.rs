@@ -1473,9 +1473,14 @@ fn model_candidates<'a>(words: &[&'a str]) -> Vec<(usize, &'a str)> {
         // "650 watt", "27 inch": a number with its unit after it is a spec.
         // The word after the unit too: "4070 in stock" is no length.
         let with_unit = number_with_unit(words, i);
+        // A size's letter before a number may open a model written apart: the "x
+        // 20" of a spoken "deco x twenty".
+        let opens_model = words
+            .get(i + 1)
+            .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()));
         if option_value
             || with_unit
-            || size_like(w)
+            || (size_like(w) && !opens_model)
             || !crate::catalog::specs::quantities(w).is_empty()
         {
             continue;
@@ -1949,6 +1954,17 @@ mod tests {
         };
         assert!(lenient.met_by("Wall Charger, 24W"));
         assert!(lenient.met_by("Wall Charger for iPhone and Android"));
+    }
+
+    #[test]
+    fn a_size_letter_before_a_number_opens_a_model_written_apart() {
+        let mut v = Vocabulary::default();
+        v.add(&Profile {
+            models: title_models("TP-Link Deco X20 AX1800 Mesh WiFi 6 System"),
+            ..Default::default()
+        });
+        assert_eq!(v.requested_models("show me the deco x 20"), vec!["x20"]);
+        assert!(v.requested_models("a jacket in xl 42").is_empty());
     }
 
     #[test]
