@@ -2420,3 +2420,44 @@ fn an_eighth_catalogue_is_read_as_its_shoppers_ask() {
     let out = say(&a, None, "e10", "a cheaper alternative to the sonos beam");
     assert_eq!(ids(&out), ["E033"], "{}", out.reply);
 }
+
+/// A ninth hand-written catalogue (office_catalog.jsonl: networking, printers and
+/// their supplies, shredders, webcams, keyboards, mice, hubs, power protection, NAS),
+/// its requests written before the code ran on them. Each assertion failed on the
+/// first run.
+#[test]
+fn a_ninth_catalogue_is_read_as_its_shoppers_ask() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = catalogue_assistant(dir.path(), "office");
+    fn sorted(out: &TurnOutput) -> Vec<&str> {
+        let mut found = ids(out);
+        found.sort();
+        found
+    }
+    // Ports, outlets, sheets and joules are specs to filter and sort by.
+    let out = say(&a, None, "o1", "switch with at least 16 ports");
+    assert_eq!(sorted(&out), ["N014", "N015"], "{}", out.reply);
+    let out = say(&a, None, "o2", "switch with the most ports");
+    assert_eq!(ids(&out), ["N015"], "{}", out.reply);
+    let out = say(&a, None, "o3", "shredder with at least 12 sheets");
+    assert_eq!(sorted(&out), ["N043", "N044"], "{}", out.reply);
+    let out = say(&a, None, "o4", "surge protector with at least 2000 joules");
+    assert_eq!(ids(&out), ["N061"], "{}", out.reply);
+    // A superlative sorts by what the products differ in: terabytes, not the
+    // 3.5 inches every drive has.
+    let out = say(&a, None, "o5", "largest nas hard drive");
+    assert_eq!(ids(&out), ["N065"], "{}", out.reply);
+    // Supplies for a model fit its series where nothing names the model itself.
+    let out = say(&a, None, "o6", "toner for the hp laserjet pro m404n");
+    assert_eq!(ids(&out), ["N032"], "{}", out.reply);
+    let out = say(&a, None, "o7", "ink cartridges for hp officejet pro 9015e");
+    assert_eq!(sorted(&out), ["N035", "N036"], "{}", out.reply);
+    // German supplies, and a spoken model.
+    let out = say(&a, None, "o8", "tinte für den epson et-2800");
+    assert_eq!(ids(&out), ["N038"], "{}", out.reply);
+    let out = say(&a, None, "o9", "show me the deco x twenty");
+    assert_eq!(ids(&out), ["N005"], "{}", out.reply);
+
+    let report = rules_only_report("office");
+    assert!(report.f1 >= 0.95, "{report}");
+}
