@@ -517,6 +517,7 @@ fn spec_said(spec: &str, lang: Language) -> String {
                 "ports" => "Anschlüsse",
                 "outlets" => "Steckdosen",
                 "sheets" => "Blatt",
+                "cups" => "Tassen",
                 "days" => "Tage",
                 "in" => "Zoll",
                 other => other,

@@ -72,10 +72,20 @@ pub enum Dim {
     /// Sheets of paper: a ream's count ("500 Sheets") or what a shredder takes at
     /// once ("12-Sheet").
     Sheets,
+    /// How fast a drive or a fan turns, in turns a minute ("5400 RPM").
+    Rpm,
+    /// How loud it is, in decibels ("25 dB", "quieter than 40 db").
+    Noise,
+    /// Frames a second of a camera or a screen ("1080p/30fps", "60 fps").
+    FrameRate,
+    /// How many cups a coffee maker or a kettle makes ("12-Cup").
+    Cups,
+    /// The floor area it covers, in square metres ("Covers up to 1500 sq. ft").
+    Area,
 }
 
 impl Dim {
-    pub const ALL: [Dim; 23] = [
+    pub const ALL: [Dim; 28] = [
         Dim::Length,
         Dim::Storage,
         Dim::Frequency,
@@ -99,6 +109,11 @@ impl Dim {
         Dim::Ports,
         Dim::Outlets,
         Dim::Sheets,
+        Dim::Rpm,
+        Dim::Noise,
+        Dim::FrameRate,
+        Dim::Cups,
+        Dim::Area,
     ];
 
     /// The field name used in the index and the API (`length`, `data_rate`).
@@ -127,6 +142,11 @@ impl Dim {
             Dim::Ports => "ports",
             Dim::Outlets => "outlets",
             Dim::Sheets => "sheets",
+            Dim::Rpm => "rpm",
+            Dim::Noise => "noise",
+            Dim::FrameRate => "frame_rate",
+            Dim::Cups => "cups",
+            Dim::Area => "area",
         }
     }
 }
@@ -265,6 +285,12 @@ fn unit(written: &str) -> Option<(Dim, f64)> {
         "ports" => (Dim::Ports, 1.0),
         "outlets" => (Dim::Outlets, 1.0),
         "sheets" => (Dim::Sheets, 1.0),
+        "rpm" => (Dim::Rpm, 1.0),
+        "dB" => (Dim::Noise, 1.0),
+        "fps" => (Dim::FrameRate, 1.0),
+        "cups" => (Dim::Cups, 1.0),
+        "sq ft" => (Dim::Area, 0.092_903),
+        "m²" => (Dim::Area, 1.0),
         _ => return None,
     })
 }
@@ -343,6 +369,12 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "outlet" | "outlets" | "steckdose" | "steckdosen" => "outlets",
         "sheet" | "sheets" | "blatt" => "sheets",
         "joule" | "joules" => "J",
+        "rpm" | "u/min" => "rpm",
+        "db" | "decibel" | "decibels" | "dezibel" => "dB",
+        "fps" | "frames per second" | "bilder pro sekunde" => "fps",
+        "cup" | "cups" | "tasse" | "tassen" => "cups",
+        "sq ft" | "sq. ft" | "sq.ft" | "sqft" | "square feet" | "square foot" => "sq ft",
+        "m²" | "m2" | "qm" | "square meters" | "square metres" | "quadratmeter" => "m²",
         _ => return None,
     })
 }
@@ -385,7 +417,7 @@ fn number_unit_re() -> &'static Regex {
             r"(?i)(?:^|[^\w.,])",
             r"(\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?)",
             r"\s?-?\s?",
-            r"(fl\.? ?oz|milliamperestunden|milliamp(?:ere)? hours?|amperestunden|amp(?:ere)? hours?|wattstunden|watt hours?|(?:mega|giga)(?:bytes?|bits?) (?:per|pro|a|je) (?:second|sekunde)|[mg]b (?:per|pro) (?:second|sekunde)|k ?dpi|dpi|ppm|ipm|pages per minute|seiten pro minute|ports?|outlets?|steckdosen?|anschl(?:uss|üssen?)|sheets?|blatt|joules?|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)s?|centimet(?:er|re)s?|zentimeter|",
+            r"(fl\.? ?oz|milliamperestunden|milliamp(?:ere)? hours?|amperestunden|amp(?:ere)? hours?|wattstunden|watt hours?|(?:mega|giga)(?:bytes?|bits?) (?:per|pro|a|je) (?:second|sekunde)|[mg]b (?:per|pro) (?:second|sekunde)|k ?dpi|dpi|ppm|ipm|pages per minute|seiten pro minute|ports?|outlets?|steckdosen?|anschl(?:uss|üssen?)|sheets?|blatt|joules?|rpm|u/min|decibels?|dezibel|db|fps|frames per second|bilder pro sekunde|cups?|tassen?|sq\.? ?ft\.?|sqft|square f(?:ee|oo)t|m²|qm|square met(?:er|re)s|quadratmeter|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)s?|centimet(?:er|re)s?|zentimeter|",
             r"max\.? psi|psi|bar|peak amps?|amperes?|amps?|persons?|people|personen|volts?|vdc|vac|cores?|kerne?n?|",
             r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|",
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
@@ -1103,6 +1135,24 @@ mod tests {
             read("Kopierpapier 500 Blatt"),
             one(Dim::Sheets, 500.0, "sheets")
         );
+        assert_eq!(
+            read("NAS Hard Drive, 5400 RPM"),
+            one(Dim::Rpm, 5400.0, "rpm")
+        );
+        assert_eq!(read("Quiet fan, 25 dB"), one(Dim::Noise, 25.0, "dB"));
+        assert_eq!(
+            read("HD Pro Webcam, 1080p/30fps"),
+            [
+                (Dim::Resolution, 1080.0, "p".to_string()),
+                (Dim::FrameRate, 30.0, "fps".to_string())
+            ]
+        );
+        assert_eq!(read("12-Cup Coffee Maker"), one(Dim::Cups, 12.0, "cups"));
+        assert_eq!(
+            read("Covers up to 2,500 Sq.Ft"),
+            one(Dim::Area, 232.258, "sq ft")
+        );
+        assert_eq!(read("Mesh WLAN für 200 qm"), one(Dim::Area, 200.0, "m²"));
         // Joules are energy: 2880 J is 0.8 Wh.
         let j = read("Power Strip, 2880 Joules");
         assert_eq!((j[0].0, j[0].2.as_str()), (Dim::Energy, "J"));

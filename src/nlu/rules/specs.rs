@@ -210,6 +210,8 @@ const LESS_THAN: &[&str] = &[
     "thinner than",
     "narrower than",
     "slower than",
+    "quieter than",
+    "leiser als",
     "dünner als",
     "schmaler als",
 ];
@@ -363,6 +365,11 @@ fn wish(normalised: &str, q: Quantity, range: &std::ops::Range<usize>) -> Option
             | Dim::Ports
             | Dim::Outlets
             | Dim::Sheets
+            | Dim::Rpm
+            | Dim::Noise
+            | Dim::FrameRate
+            | Dim::Cups
+            | Dim::Area
     ) || (q.dim == Dim::Length && matches!(q.unit.as_str(), "mm" | "ft" | "m"))
         || q.dim == Dim::Power
         // "pressure cooker 8 quart": an appliance's size; beauty sizes are in oz or ml.
@@ -684,6 +691,11 @@ const SUPERLATIVES: &[(&[&str], &[Dim], bool)] = &[
     (
         &["lightest", "leichteste", "leichtesten", "leichtestes"],
         &[Dim::Weight],
+        false,
+    ),
+    (
+        &["quietest", "leiseste", "leisesten", "leisestes"],
+        &[Dim::Noise],
         false,
     ),
     (
@@ -1040,6 +1052,13 @@ mod tests {
         let w = one("surge protector with at least 2000 joules");
         assert_eq!((w.dim, w.op), (Dim::Energy, SpecOp::AtLeast));
         assert!(w.met_by(2880.0 / 3600.0) && !w.met_by(790.0 / 3600.0));
+        let w = one("a fan quieter than 30 db");
+        assert_eq!((w.dim, w.op), (Dim::Noise, SpecOp::LessThan));
+        let w = one("nas drive with at least 7200 rpm");
+        assert_eq!((w.dim, w.op), (Dim::Rpm, SpecOp::AtLeast));
+        let w = one("mesh wifi that covers at least 3000 sq ft");
+        assert_eq!((w.dim, w.op), (Dim::Area, SpecOp::AtLeast));
+        assert!(w.met_by(300.0) && !w.met_by(200.0));
         let w = one("monitor mindestens 27 zoll");
         assert_eq!((w.dim, w.op), (Dim::Length, SpecOp::AtLeast));
         assert!(w.met_by(0.6858) && !w.met_by(0.6));
@@ -1231,6 +1250,8 @@ mod tests {
         assert_eq!((s.dims, s.desc), (vec![Dim::Capacity], true));
         let s = spec_sort("welche cpu hat die meisten kerne").unwrap();
         assert_eq!((s.dims, s.desc), (vec![Dim::Cores], true));
+        let s = spec_sort("the quietest fan").unwrap();
+        assert_eq!((s.dims, s.desc), (vec![Dim::Noise], false));
         let s = spec_sort("switch with the most ports").unwrap();
         assert_eq!((s.dims, s.desc), (vec![Dim::Ports], true));
         let s = spec_sort("the heater with the lowest wattage").unwrap();
