@@ -815,6 +815,24 @@ impl Assistant {
         Ok(true)
     }
 
+    /// Says how many were found and shows them, as found (nothing relaxed).
+    fn found(
+        &self,
+        ctx: &Ctx<'_>,
+        state: &mut SessionState,
+        hits: &[Hit],
+        changes: Vec<Change>,
+        out: &mut Outcome,
+    ) {
+        out.say(Fact::Discover(Discover::Found {
+            total: hits.len(),
+            changes,
+            currency: hits[0].currency.clone(),
+        }));
+        self.show(ctx, state, hits, out);
+        out.progress = true;
+    }
+
     /// The series models belong to, where the shop names it apart: each model with
     /// its closing letters left off ("m404n" → "m404", "9015e" → "9015"), where
     /// that is a model here too. None when no model has one.
@@ -1124,14 +1142,8 @@ impl Assistant {
             let ideas = self.idea_hits(state, u)?;
             if !ideas.is_empty() {
                 let hits = with_ideas_first(ideas, results.hits, |h| h.id.as_str());
-                out.say(Fact::Discover(Discover::Found {
-                    total: hits.len(),
-                    changes,
-                    currency: hits[0].currency.clone(),
-                }));
-                self.show(ctx, state, &hits, out);
+                self.found(ctx, state, &hits, changes, out);
                 ask_about_gift(state, u, out);
-                out.progress = true;
                 return Ok(());
             }
         }
@@ -1182,13 +1194,7 @@ impl Assistant {
             if !hits.is_empty() {
                 state.search.kind = Some(kind);
                 state.search.text = q.text;
-                out.say(Fact::Discover(Discover::Found {
-                    total: hits.len(),
-                    changes,
-                    currency: hits[0].currency.clone(),
-                }));
-                self.show(ctx, state, &hits, out);
-                out.progress = true;
+                self.found(ctx, state, &hits, changes, out);
                 return Ok(());
             }
         }
@@ -1203,13 +1209,7 @@ impl Assistant {
                 let hits = self.find(&q)?.hits;
                 if !hits.is_empty() {
                     state.search.models = series;
-                    out.say(Fact::Discover(Discover::Found {
-                        total: hits.len(),
-                        changes,
-                        currency: hits[0].currency.clone(),
-                    }));
-                    self.show(ctx, state, &hits, out);
-                    out.progress = true;
+                    self.found(ctx, state, &hits, changes, out);
                     return Ok(());
                 }
             }
