@@ -374,7 +374,8 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "fps" | "frames per second" | "bilder pro sekunde" => "fps",
         "cup" | "cups" | "tasse" | "tassen" => "cups",
         "sq ft" | "sq. ft" | "sq.ft" | "sqft" | "square feet" | "square foot" => "sq ft",
-        "m²" | "m2" | "qm" | "square meters" | "square metres" | "quadratmeter" => "m²",
+        // Not "m2": that is an M.2 slot or drive.
+        "m²" | "qm" | "square meters" | "square metres" | "quadratmeter" => "m²",
         _ => return None,
     })
 }
