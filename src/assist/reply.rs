@@ -518,6 +518,8 @@ fn spec_said(spec: &str, lang: Language) -> String {
                 "outlets" => "Steckdosen",
                 "sheets" => "Blatt",
                 "cups" => "Tassen",
+                "channels" => "Kanäle",
+                "pack" => "Stück",
                 "days" => "Tage",
                 "in" => "Zoll",
                 other => other,

@@ -82,10 +82,17 @@ pub enum Dim {
     Cups,
     /// The floor area it covers, in square metres ("Covers up to 1500 sq. ft").
     Area,
+    /// Audio channels of a receiver or an amplifier ("5.2 Channel", "4-Channel").
+    Channels,
+    /// A wire's gauge, American Wire Gauge ("16-Gauge", "12 AWG"): the lower, the
+    /// thicker.
+    Gauge,
+    /// How many come in the package ("48-Pack", "2-Pack", "100 Count").
+    Pack,
 }
 
 impl Dim {
-    pub const ALL: [Dim; 28] = [
+    pub const ALL: [Dim; 31] = [
         Dim::Length,
         Dim::Storage,
         Dim::Frequency,
@@ -114,6 +121,9 @@ impl Dim {
         Dim::FrameRate,
         Dim::Cups,
         Dim::Area,
+        Dim::Channels,
+        Dim::Gauge,
+        Dim::Pack,
     ];
 
     /// The field name used in the index and the API (`length`, `data_rate`).
@@ -147,6 +157,9 @@ impl Dim {
             Dim::FrameRate => "frame_rate",
             Dim::Cups => "cups",
             Dim::Area => "area",
+            Dim::Channels => "channels",
+            Dim::Gauge => "gauge",
+            Dim::Pack => "pack",
         }
     }
 }
@@ -291,6 +304,9 @@ fn unit(written: &str) -> Option<(Dim, f64)> {
         "cups" => (Dim::Cups, 1.0),
         "sq ft" => (Dim::Area, 0.092_903),
         "m²" => (Dim::Area, 1.0),
+        "channels" => (Dim::Channels, 1.0),
+        "AWG" => (Dim::Gauge, 1.0),
+        "pack" => (Dim::Pack, 1.0),
         _ => return None,
     })
 }
@@ -376,6 +392,9 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "sq ft" | "sq. ft" | "sq.ft" | "sqft" | "square feet" | "square foot" => "sq ft",
         // Not "m2": that is an M.2 slot or drive.
         "m²" | "qm" | "square meters" | "square metres" | "quadratmeter" => "m²",
+        "channel" | "channels" | "kanal" | "kanäle" | "kanälen" => "channels",
+        "awg" | "gauge" => "AWG",
+        "pack" | "packs" | "pk" | "count" | "er-pack" | "er pack" => "pack",
         _ => return None,
     })
 }
@@ -418,7 +437,7 @@ fn number_unit_re() -> &'static Regex {
             r"(?i)(?:^|[^\w.,])",
             r"(\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?)",
             r"\s?-?\s?",
-            r"(fl\.? ?oz|milliamperestunden|milliamp(?:ere)? hours?|amperestunden|amp(?:ere)? hours?|wattstunden|watt hours?|(?:mega|giga)(?:bytes?|bits?) (?:per|pro|a|je) (?:second|sekunde)|[mg]b (?:per|pro) (?:second|sekunde)|k ?dpi|dpi|ppm|ipm|pages per minute|seiten pro minute|ports?|outlets?|steckdosen?|anschl(?:uss|üssen?)|sheets?|blatt|joules?|rpm|u/min|decibels?|dezibel|db|fps|frames per second|bilder pro sekunde|cups?|tassen?|sq\.? ?ft\.?|sqft|square f(?:ee|oo)t|m²|qm|square met(?:er|re)s|quadratmeter|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)s?|centimet(?:er|re)s?|zentimeter|",
+            r"(fl\.? ?oz|milliamperestunden|milliamp(?:ere)? hours?|amperestunden|amp(?:ere)? hours?|wattstunden|watt hours?|(?:mega|giga)(?:bytes?|bits?) (?:per|pro|a|je) (?:second|sekunde)|[mg]b (?:per|pro) (?:second|sekunde)|k ?dpi|dpi|ppm|ipm|pages per minute|seiten pro minute|ports?|outlets?|steckdosen?|anschl(?:uss|üssen?)|sheets?|blatt|joules?|rpm|u/min|decibels?|dezibel|db|fps|frames per second|bilder pro sekunde|cups?|tassen?|channels?|kan(?:al|älen?)|awg|gauge|er[- ]pack|packs?|pk|count|sq\.? ?ft\.?|sqft|square f(?:ee|oo)t|m²|qm|square met(?:er|re)s|quadratmeter|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)s?|centimet(?:er|re)s?|zentimeter|",
             r"max\.? psi|psi|bar|peak amps?|amperes?|amps?|persons?|people|personen|volts?|vdc|vac|cores?|kerne?n?|",
             r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|",
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
@@ -1154,6 +1173,21 @@ mod tests {
             one(Dim::Area, 232.258, "sq ft")
         );
         assert_eq!(read("Mesh WLAN für 200 qm"), one(Dim::Area, 200.0, "m²"));
+        assert_eq!(
+            read("Sony STR-DH590 5.2 Channel Surround Sound AV Receiver"),
+            one(Dim::Channels, 5.2, "channels")
+        );
+        assert_eq!(
+            read("CX 4-Channel Car Amplifier"),
+            one(Dim::Channels, 4.0, "channels")
+        );
+        assert_eq!(read("16-Gauge Speaker Wire"), one(Dim::Gauge, 16.0, "AWG"));
+        assert_eq!(read("12 AWG Speaker Wire"), one(Dim::Gauge, 12.0, "AWG"));
+        assert_eq!(read("AA Batteries, 48-Pack"), one(Dim::Pack, 48.0, "pack"));
+        assert_eq!(
+            read("AA Batterien im 24er Pack"),
+            one(Dim::Pack, 24.0, "pack")
+        );
         // Joules are energy: 2880 J is 0.8 Wh.
         let j = read("Power Strip, 2880 Joules");
         assert_eq!((j[0].0, j[0].2.as_str()), (Dim::Energy, "J"));

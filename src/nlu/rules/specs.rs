@@ -370,6 +370,9 @@ fn wish(normalised: &str, q: Quantity, range: &std::ops::Range<usize>) -> Option
             | Dim::FrameRate
             | Dim::Cups
             | Dim::Area
+            | Dim::Channels
+            | Dim::Gauge
+            | Dim::Pack
     ) || (q.dim == Dim::Length && matches!(q.unit.as_str(), "mm" | "ft" | "m"))
         || q.dim == Dim::Power
         // "pressure cooker 8 quart": an appliance's size; beauty sizes are in oz or ml.
