@@ -168,6 +168,15 @@ pub fn sizes(text: &str) -> Vec<String> {
     )
     .captures_iter(text)
     {
+        // Part of a model written with a hyphen ("r2-500x1") is no size.
+        let whole = m.get(0).map_or(0, |g| g.start());
+        if text[..whole]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '-')
+        {
+            continue;
+        }
         let dims: Vec<&str> = [m.get(1), m.get(2), m.get(3)]
             .into_iter()
             .flatten()
