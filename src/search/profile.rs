@@ -876,7 +876,9 @@ impl Vocabulary {
     /// phrase names it without going on to another kind ("Fitness Watch 1.69inch" is
     /// a watch, "Watch Bands" are bands).
     pub fn is_of_kind(&self, p: &Profile, kind: &str) -> bool {
-        let shelved = |k: &str| p.shelf.as_deref() == Some(k) && self.titled_by_name(p);
+        let shelved = |k: &str| {
+            p.shelf.as_deref() == Some(k) && (self.titled_by_name(p) || self.shelf_only(k))
+        };
         let of = |k: &str| {
             self.is_of_kind_as_titled(p, k)
                 || shelved(k)
@@ -910,6 +912,15 @@ impl Vocabulary {
     /// 64GB"). Such a product is of the kind its shelf names ("Tablets",
     /// "Smartphones"), where a title that says what it is ("Telescopes for Kids …"
     /// on Binoculars, "Universal Kickstand" on Stands) outranks its shelf.
+    /// Whether a word is a shelf's kind that no title names or mentions ("Car
+    /// Stereos" over "… Digital Media Receiver" and "… CD Receiver"): the shop's only
+    /// word for what those products are, so a shopper's "car stereo" asks for them.
+    fn shelf_only(&self, word: &str) -> bool {
+        self.shelves.get(word).is_some_and(|n| *n > 0)
+            && self.heads(word) == 0
+            && !self.mentions.contains_key(word)
+    }
+
     fn titled_by_name(&self, p: &Profile) -> bool {
         // A title of a word or two ("Vostoktech", pen tips on Tablets) says too
         // little to take its shelf's word for it.
@@ -1037,8 +1048,9 @@ impl Vocabulary {
                 return None;
             }
             let narrower = narrower_kinds(w).iter().any(|n| self.is_kind(n));
-            (narrower || self.mentions.contains_key(w) || self.kinds.contains_key(w))
-                .then(|| narrower || self.is_kind(w))
+            let shelf_only = self.shelf_only(w);
+            (narrower || shelf_only || self.mentions.contains_key(w) || self.kinds.contains_key(w))
+                .then(|| narrower || shelf_only || self.is_kind(w))
         };
         // "ram for this board" where RAM is sold as "… Memory": a synonym of a kind
         // is read as that kind later, so it names no thing of its own here.
