@@ -1773,7 +1773,9 @@ impl Assistant {
         // Words that are a title's own, in its order ("weber original kettle",
         // "jetboil flash", "hydro flask"): a product named, whatever its last word
         // names elsewhere.
-        if carried != Carried::Yes && self.titled_by(&asked) {
+        if carried != Carried::Yes
+            && (self.titled_by(&asked) || self.titled_with_feature(&u.normalised, &asked))
+        {
             return None;
         }
         match carried {
@@ -2270,6 +2272,22 @@ impl Assistant {
     /// product's own name ("weber original kettle", "yeti tundra").
     fn titled_by(&self, asked: &[String]) -> bool {
         asked.len() >= 2 && self.shop.titles_have(&asked.join(" "))
+    }
+
+    /// Whether the asked words with the feature word before them in the message are a
+    /// title's own: "led strip" of "Govee LED Strip Lights" asks for what the shop
+    /// calls so, though "led" is a feature and "strip" alone no kind.
+    fn titled_with_feature(&self, normalised: &str, asked: &[String]) -> bool {
+        let words: Vec<&str> = normalised.split_whitespace().collect();
+        let Some(first) = asked.first() else {
+            return false;
+        };
+        words.windows(2).any(|w| {
+            w[1] == first.as_str()
+                && self
+                    .shop
+                    .titles_have(&format!("{} {}", w[0], asked.join(" ")))
+        })
     }
 
     pub(super) fn question(&self, state: &mut SessionState, u: &Understanding, out: &mut Outcome) {
