@@ -776,14 +776,7 @@ impl Assistant {
                 return Ok(false);
             };
             part.compatible = with;
-            let mut fitting = state.clone();
-            let mut o = Outcome::default();
-            self.search_one(ctx, &mut fitting, &part, &mut o)?;
-            if o.products.iter().any(|p| p.relaxed.is_empty()) {
-                *state = fitting;
-                out.facts.extend(o.facts);
-                out.products.extend(o.products);
-                out.progress |= o.progress;
+            if self.search_found(ctx, state, &part, out)? {
                 return Ok(true);
             }
         }
@@ -804,14 +797,44 @@ impl Assistant {
         // as asked, by the maker's word too ("charger for the galaxy a25": the
         // Samsung charger first). The maker goes first: the words end in the kind
         // ("canon a lens", not "a lens canon", which asks for no kind).
-        let text = match &pointed.brand {
-            Some(b) if by_model => format!("{} {words}", crate::catalog::text::fold(b)),
-            _ => words.to_string(),
-        };
-        let Some(part) = self.fitting_part(ctx, u, &text) else {
+        // The maker is a preference, not a constraint: where it makes none of the
+        // kind ("xlr cable for the scarlett 2i2", no Focusrite cables), the kind as
+        // asked is the answer, not products shown apart as of another brand.
+        if let Some(b) = pointed.brand.as_ref().filter(|_| by_model) {
+            let text = format!("{} {words}", crate::catalog::text::fold(b));
+            if let Some(part) = self.fitting_part(ctx, u, &text) {
+                if self.search_found(ctx, state, &part, out)? {
+                    return Ok(true);
+                }
+            }
+        }
+        let Some(part) = self.fitting_part(ctx, u, words) else {
             return Ok(false);
         };
         self.search_one(ctx, state, &part, out)?;
+        Ok(true)
+    }
+
+    /// Runs a search and keeps its turn only when it found something as asked (a
+    /// product not shown apart as relaxed); otherwise leaves `state` and `out` as
+    /// they were, for the next way of asking.
+    fn search_found(
+        &self,
+        ctx: &Ctx<'_>,
+        state: &mut SessionState,
+        part: &Understanding,
+        out: &mut Outcome,
+    ) -> Result<bool, TurnError> {
+        let mut tried = state.clone();
+        let mut o = Outcome::default();
+        self.search_one(ctx, &mut tried, part, &mut o)?;
+        if !o.products.iter().any(|p| p.relaxed.is_empty()) {
+            return Ok(false);
+        }
+        *state = tried;
+        out.facts.extend(o.facts);
+        out.products.extend(o.products);
+        out.progress |= o.progress;
         Ok(true)
     }
 
