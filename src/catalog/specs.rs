@@ -434,7 +434,9 @@ fn number_unit_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(concat!(
-            r"(?i)(?:^|[^\w.,])",
+            // Not after a letter and a hyphen: the "51M" of "Klipsch R-51M" is a
+            // model, no 51 metres; "10-20 ft" is still a range.
+            r"(?i)(?:^|^-|[^\w.,-]|[^\p{L}-]-)",
             r"(\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?)",
             r"\s?-?\s?",
             r"(fl\.? ?oz|milliamperestunden|milliamp(?:ere)? hours?|amperestunden|amp(?:ere)? hours?|wattstunden|watt hours?|(?:mega|giga)(?:bytes?|bits?) (?:per|pro|a|je) (?:second|sekunde)|[mg]b (?:per|pro) (?:second|sekunde)|k ?dpi|dpi|ppm|ipm|pages per minute|seiten pro minute|ports?|outlets?|steckdosen?|anschl(?:uss|üssen?)|sheets?|blatt|joules?|rpm|u/min|decibels?|dezibel|db|fps|frames per second|bilder pro sekunde|cups?|tassen?|channels?|kan(?:al|älen?)|awg|gauge|er[- ]pack|packs?|pk|count|sq\.? ?ft\.?|sqft|square f(?:ee|oo)t|m²|qm|square met(?:er|re)s|quadratmeter|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)s?|centimet(?:er|re)s?|zentimeter|",
@@ -1182,6 +1184,7 @@ mod tests {
             one(Dim::Channels, 4.0, "channels")
         );
         assert_eq!(read("16-Gauge Speaker Wire"), one(Dim::Gauge, 16.0, "AWG"));
+        assert!(read("Klipsch R-51M Bookshelf Speakers").is_empty());
         assert_eq!(read("12 AWG Speaker Wire"), one(Dim::Gauge, 12.0, "AWG"));
         assert_eq!(read("AA Batteries, 48-Pack"), one(Dim::Pack, 48.0, "pack"));
         assert_eq!(
