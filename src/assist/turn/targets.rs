@@ -378,10 +378,13 @@ impl Assistant {
         let pointed_back = pointing_back().is_match(&u.normalised);
         // "a usb c cable and a charger": an article before a later target counts
         // another product, though a "Charger to USB-C Cable" has both words.
+        // So does a later target named as one model ("eneloop aa batteries and the
+        // bq-cc55 charger", though the charger's title has "eneloop" and "battery").
         let counted = targets[1..].iter().any(|t| {
-            t.split_whitespace()
-                .next()
-                .is_some_and(|w| crate::nlu::rules::specs::ARTICLES.contains(&w) || is_count(w))
+            let first = t.split_whitespace().next();
+            first.is_some_and(|w| crate::nlu::rules::specs::ARTICLES.contains(&w) || is_count(w))
+                || first.is_some_and(|w| matches!(w, "the" | "den" | "die" | "das" | "dem"))
+                    && !self.shop.request_target(t).1.is_empty()
         });
         // "an hdmi cable and a usb cable": one head twice is two of its kind, which
         // any title of the kind would seem to name together.
