@@ -663,6 +663,9 @@ impl Assistant {
                 }
                 None => false,
             };
+        // "replacement needle for the at-lp60x", "something for the at-lp60x": no
+        // kind of this shop asked for, a model named to fit.
+        let fitted = fitted || (targets.is_none() && self.made_for_named(ctx, state, u, out));
         if !fitted {
             match targets {
                 Some(targets) => self.search_targets(ctx, state, u, targets, out)?,
@@ -676,6 +679,62 @@ impl Assistant {
         }
         plan.steps = vec![crate::nlu::understand::plan::Step::Show];
         Ok(())
+    }
+
+    /// Shows what titles say is made for a model a request names after a fitting
+    /// word, when the words before it ask for no kind of this shop ("replacement
+    /// needle for the at-lp60x" where the needle is a "Replacement Stylus for
+    /// AT-LP60X"): those products, not the model itself. `false` (nothing shown)
+    /// when the words name a kind or a model, or nothing is made for it.
+    fn made_for_named(
+        &self,
+        ctx: &Ctx<'_>,
+        state: &mut SessionState,
+        u: &Understanding,
+        out: &mut Outcome,
+    ) -> bool {
+        let Some((words, named)) = fitting_split(&u.normalised) else {
+            return false;
+        };
+        // "all offers for the anker 313", "alle angebote für den brother tn760" ask
+        // for the model's own listings.
+        const LISTINGS: &[&str] = &[
+            "offer", "offers", "listing", "listings", "deal", "deals", "price", "prices",
+            "angebot", "angebote", "preis", "preise",
+        ];
+        if words.split_whitespace().any(|w| LISTINGS.contains(&w)) {
+            return false;
+        }
+        let (kind, own_models) = self.shop.request_target(words);
+        let (_, models) = self.shop.request_target(named);
+        if kind.is_some() || !own_models.is_empty() || models.is_empty() {
+            return false;
+        }
+        // By the model's words, not as a model: a search for the model finds the
+        // listings that are it.
+        let q = SearchQuery {
+            text: named.to_string(),
+            limit: PAGE * 4,
+            ..Default::default()
+        };
+        let Ok(found) = self.find(&q) else {
+            return false;
+        };
+        let made_for: Vec<Hit> = found
+            .hits
+            .into_iter()
+            .filter(|h| {
+                !self.shop.is_model_itself(&h.id, &models)
+                    && crate::search::profile::title_models(&h.title)
+                        .iter()
+                        .any(|m| models.contains(m))
+            })
+            .collect();
+        if made_for.is_empty() {
+            return false;
+        }
+        self.found(ctx, state, &made_for, Vec::new(), out);
+        true
     }
 
     /// The product of this shop a search names after a fitting word, when the words
