@@ -558,11 +558,12 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
                     }
                 }
                 // "Plus" after a model is part of its name ("Crucial P3 Plus 4TB
-                // … SSD", "iPhone 15 Plus"), not a second thing.
+                // … SSD", "iPhone 15 Plus"), not a second thing; so is a line's
+                // "Plus" before its size ("Hue Lightstrip Plus 1m Extension").
+                let with_digit = |w: &str| w.chars().any(|c| c.is_ascii_digit());
                 let names_a_model = folded == "plus"
-                    && words
-                        .last()
-                        .is_some_and(|w: &String| w.chars().any(|c| c.is_ascii_digit()));
+                    && (words.last().is_some_and(|w: &String| with_digit(w))
+                        || !words.is_empty() && raw.get(k + 1).is_some_and(|n| with_digit(n)));
                 if is_target_word(clean) && !names_a_model {
                     broke_at = Some(folded);
                     break;
@@ -1387,6 +1388,11 @@ mod tests {
                 None
             )[0],
             "ssd"
+        );
+        // So is a line's "Plus" before its size.
+        assert_eq!(
+            title_kinds("Philips Hue Lightstrip Plus 1m Extension", None),
+            vec!["extension"]
         );
         assert_eq!(
             title_kinds(
