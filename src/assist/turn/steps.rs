@@ -298,15 +298,18 @@ impl Assistant {
     ) -> Result<bool, TurnError> {
         let (kind, models) = self.shop.request_target(&steps.search);
         let superlative = crate::nlu::rules::says_superlative(&steps.search);
+        let mut search = crate::nlu::understand(&steps.search, ctx.lang, None);
+        search.intent = Intent::Search;
+        // "the philips hue bridge and the hue lightstrip plus 2m": several products,
+        // each named by its title's words.
         if kind.is_none()
             && models.is_empty()
             && !superlative
             && !self.names_by_title(&steps.search)
+            && self.targets(ctx.lang, &search).is_none()
         {
             return Ok(false);
         }
-        let mut search = crate::nlu::understand(&steps.search, ctx.lang, None);
-        search.intent = Intent::Search;
         if search.product_type.is_none() {
             search.product_type =
                 crate::nlu::understand::rule_product_words(&search.normalised, &search.slots);

@@ -341,9 +341,18 @@ impl Assistant {
                         || (self.shop.word_uses(&crate::catalog::text::fold(&head)) > 0
                             && self.has_all_words(lang, &part))
                 };
+            // "… and the hue lightstrip plus 2m": a product named by its title's
+            // words after "the", though its last word heads no title.
+            let the_named = !targets.is_empty()
+                && part
+                    .split_whitespace()
+                    .next()
+                    .is_some_and(|w| matches!(w, "the" | "den" | "die" | "das" | "dem"))
+                && self.has_all_words(lang, &part);
             let names = !constraint
                 && short
                 && (!models.is_empty()
+                    || the_named
                     || ((!english
                         || self.heads_titles(&head(&part))
                         // "eine grafikkarte" in a shop of English titles: its kind
