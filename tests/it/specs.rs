@@ -423,9 +423,13 @@ fn what_one_target_is_for_the_bare_targets_beside_it_are_for_too() {
         "{}",
         out.reply
     );
-    // A kind the shop lacks is said missing, not replaced by the maker's products.
+    // A kind the shop lacks is said missing, not replaced by the maker's products:
+    // the nearest is what sits on its "Laptop Bags" shelf.
     let out = say(&a, None, "g11", "a laptop and a bag for it");
-    assert!(groups_of(&out).len() < 2, "{}", out.reply);
+    assert!(out.reply.contains("We don't carry “bag”"), "{}", out.reply);
+    if let Some(nearest) = groups_of(&out).get(1) {
+        assert_eq!(nearest, &["T135"], "{}", out.reply);
+    }
 }
 
 #[test]
@@ -2460,4 +2464,90 @@ fn a_ninth_catalogue_is_read_as_its_shoppers_ask() {
 
     let report = rules_only_report("office");
     assert!(report.f1 >= 0.95, "{report}");
+}
+
+/// A tenth hand-written catalogue (sound_catalog.jsonl: car audio and electronics,
+/// home and studio audio, smart lighting, batteries), its requests written before
+/// the code ran on them. Each assertion failed on the first run.
+#[test]
+fn a_tenth_catalogue_is_read_as_its_shoppers_ask() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = catalogue_assistant(dir.path(), "sound");
+    fn sorted(out: &TurnOutput) -> Vec<&str> {
+        let mut found = ids(out);
+        found.sort();
+        found
+    }
+    // A model with a hyphen and a number is no size and no length.
+    let out = say(&a, None, "s1", "rockford fosgate r2-500x1");
+    assert_eq!(ids(&out), ["C015"], "{}", out.reply);
+    let out = say(
+        &a,
+        None,
+        "s2",
+        "audio-technica at-lp120xusb and klipsch r-51m",
+    );
+    assert_eq!(sorted(&out), ["C035", "C041"], "{}", out.reply);
+    // The shelf names what no title does.
+    let out = say(&a, None, "s3", "car stereo");
+    assert_eq!(
+        sorted(&out),
+        ["C001", "C002", "C003", "C004", "C005"],
+        "{}",
+        out.reply
+    );
+    // Channels, gauge and pack counts are specs.
+    let out = say(&a, None, "s4", "av receiver with 7.2 channels");
+    assert_eq!(ids(&out), ["C032"], "{}", out.reply);
+    let out = say(&a, None, "s5", "speaker wire 12 gauge");
+    assert_eq!(ids(&out), ["C045"], "{}", out.reply);
+    let out = say(&a, None, "s6", "aa batteries 48 pack");
+    assert_eq!(ids(&out), ["C068"], "{}", out.reply);
+    // What the shop calls "LED Strip Lights" is carried.
+    let out = say(&a, None, "s7", "longest led strip");
+    assert_eq!(ids(&out).first(), Some(&"C060"), "{}", out.reply);
+    // What fits a model nothing names: the kind asked, not "nothing by the maker".
+    let out = say(&a, None, "s8", "xlr cable for the scarlett 2i2");
+    assert_eq!(sorted(&out), ["C049", "C050"], "{}", out.reply);
+    // What titles say is made for a named model, not the model itself.
+    let out = say(&a, None, "s9", "replacement needle for the at-lp60x");
+    assert_eq!(ids(&out), ["C043"], "{}", out.reply);
+    // A line's "Plus" before its size is its name.
+    let out = say(&a, None, "s10", "extension for the philips hue lightstrip");
+    assert_eq!(ids(&out), ["C062"], "{}", out.reply);
+    // A later target named as one model, or after "the", is a product of its own.
+    let out = say(
+        &a,
+        None,
+        "s11",
+        "eneloop aa batteries and the bq-cc55 charger",
+    );
+    assert_eq!(sorted(&out), ["C070", "C072"], "{}", out.reply);
+    let out = say(
+        &a,
+        None,
+        "s12",
+        "add the philips hue bridge and the hue lightstrip plus 2m to my cart",
+    );
+    assert!(
+        out.reply.contains("Philips Hue Bridge is in your cart")
+            && out
+                .reply
+                .contains("Lightstrip Plus 2m Base Kit is in your cart"),
+        "{}",
+        out.reply
+    );
+    // German: a compound the lexicon knows, a dative unit.
+    let out = say(
+        &a,
+        None,
+        "s13",
+        "lautsprecherkabel mit mindestens 50 metern",
+    );
+    assert_eq!(ids(&out), ["C046"], "{}", out.reply);
+    let out = say(&a, None, "s14", "teuerster autolautsprecher");
+    assert_eq!(ids(&out).first(), Some(&"C009"), "{}", out.reply);
+
+    let report = rules_only_report("sound");
+    assert!(report.f1 >= 0.93, "{report}");
 }
