@@ -905,13 +905,6 @@ impl Vocabulary {
                 .any(|k| of_name(k))
     }
 
-    /// Whether a title names its product by a line's name, not by a kind: its first
-    /// head heads at most [`MAX_LISTINGS_OF_A_NAME`] titles and no shelf, and is
-    /// written in camel case or is no thing the lexicon knows ("Apple iPad (10th
-    /// Generation) 10.9-inch", "Kobo Clara 2E eReader", "Motorola Moto G Play 2024,
-    /// 64GB"). Such a product is of the kind its shelf names ("Tablets",
-    /// "Smartphones"), where a title that says what it is ("Telescopes for Kids …"
-    /// on Binoculars, "Universal Kickstand" on Stands) outranks its shelf.
     /// Whether a word is a shelf's kind that no title names or mentions ("Car
     /// Stereos" over "… Digital Media Receiver" and "… CD Receiver"): the shop's only
     /// word for what those products are, so a shopper's "car stereo" asks for them.
@@ -921,6 +914,13 @@ impl Vocabulary {
             && !self.mentions.contains_key(word)
     }
 
+    /// Whether a title names its product by a line's name, not by a kind: its first
+    /// head heads at most [`MAX_LISTINGS_OF_A_NAME`] titles and no shelf, and is
+    /// written in camel case or is no thing the lexicon knows ("Apple iPad (10th
+    /// Generation) 10.9-inch", "Kobo Clara 2E eReader", "Motorola Moto G Play 2024,
+    /// 64GB"). Such a product is of the kind its shelf names ("Tablets",
+    /// "Smartphones"), where a title that says what it is ("Telescopes for Kids …"
+    /// on Binoculars, "Universal Kickstand" on Stands) outranks its shelf.
     fn titled_by_name(&self, p: &Profile) -> bool {
         // A title of a word or two ("Vostoktech", pen tips on Tablets) says too
         // little to take its shelf's word for it.

@@ -665,7 +665,7 @@ impl Assistant {
             };
         // "replacement needle for the at-lp60x", "something for the at-lp60x": no
         // kind of this shop asked for, a model named to fit.
-        let fitted = fitted || (targets.is_none() && self.made_for_named(ctx, state, u, out));
+        let fitted = fitted || (targets.is_none() && self.made_for_named(ctx, state, u, out)?);
         if !fitted {
             match targets {
                 Some(targets) => self.search_targets(ctx, state, u, targets, out)?,
@@ -692,9 +692,9 @@ impl Assistant {
         state: &mut SessionState,
         u: &Understanding,
         out: &mut Outcome,
-    ) -> bool {
+    ) -> Result<bool, TurnError> {
         let Some((words, named)) = fitting_split(&u.normalised) else {
-            return false;
+            return Ok(false);
         };
         // "all offers for the anker 313", "alle angebote für den brother tn760" ask
         // for the model's own listings.
@@ -703,12 +703,12 @@ impl Assistant {
             "angebot", "angebote", "preis", "preise",
         ];
         if words.split_whitespace().any(|w| LISTINGS.contains(&w)) {
-            return false;
+            return Ok(false);
         }
         let (kind, own_models) = self.shop.request_target(words);
         let (_, models) = self.shop.request_target(named);
         if kind.is_some() || !own_models.is_empty() || models.is_empty() {
-            return false;
+            return Ok(false);
         }
         // By the model's words, not as a model: a search for the model finds the
         // listings that are it.
@@ -717,10 +717,8 @@ impl Assistant {
             limit: PAGE * 4,
             ..Default::default()
         };
-        let Ok(found) = self.find(&q) else {
-            return false;
-        };
-        let made_for: Vec<Hit> = found
+        let made_for: Vec<Hit> = self
+            .find(&q)?
             .hits
             .into_iter()
             .filter(|h| {
@@ -731,10 +729,10 @@ impl Assistant {
             })
             .collect();
         if made_for.is_empty() {
-            return false;
+            return Ok(false);
         }
         self.found(ctx, state, &made_for, Vec::new(), out);
-        true
+        Ok(true)
     }
 
     /// The product of this shop a search names after a fitting word, when the words
@@ -853,12 +851,12 @@ impl Assistant {
             return Ok(true);
         }
         // No product of the kind names a connector or the model it fits: the kind
-        // as asked, by the maker's word too ("charger for the galaxy a25": the
-        // Samsung charger first). The maker goes first: the words end in the kind
-        // ("canon a lens", not "a lens canon", which asks for no kind).
-        // The maker is a preference, not a constraint: where it makes none of the
-        // kind ("xlr cable for the scarlett 2i2", no Focusrite cables), the kind as
-        // asked is the answer, not products shown apart as of another brand.
+        // as asked, by the maker's word first ("charger for the galaxy a25": the
+        // Samsung charger), its word before the kind ("canon a lens", not "a lens
+        // canon", which asks for no kind). The maker is a preference, not a
+        // constraint: where it makes none of the kind ("xlr cable for the scarlett
+        // 2i2", no Focusrite cables), the kind as asked is the answer, not products
+        // shown apart as of another brand.
         if let Some(b) = pointed.brand.as_ref().filter(|_| by_model) {
             let text = format!("{} {words}", crate::catalog::text::fold(b));
             if let Some(part) = self.fitting_part(ctx, u, &text) {

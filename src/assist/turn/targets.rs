@@ -117,6 +117,10 @@ pub(super) fn parts(normalised: &str) -> Vec<String> {
     out
 }
 
+/// The definite articles that open a product named as one ("… and the bq-cc55
+/// charger").
+const DEFINITE: &[&str] = &["the", "den", "die", "das", "dem"];
+
 /// Words that start another thing after the "and" of a list of what a product has:
 /// an article, a count or a pointer ("… with hdmi and a webcam").
 const FEATURE_LIST_ENDS: &[&str] = &[
@@ -347,7 +351,7 @@ impl Assistant {
                 && part
                     .split_whitespace()
                     .next()
-                    .is_some_and(|w| matches!(w, "the" | "den" | "die" | "das" | "dem"))
+                    .is_some_and(|w| DEFINITE.contains(&w))
                 && self.has_all_words(lang, &part);
             let names = !constraint
                 && short
@@ -392,7 +396,7 @@ impl Assistant {
         let counted = targets[1..].iter().any(|t| {
             let first = t.split_whitespace().next();
             first.is_some_and(|w| crate::nlu::rules::specs::ARTICLES.contains(&w) || is_count(w))
-                || first.is_some_and(|w| matches!(w, "the" | "den" | "die" | "das" | "dem"))
+                || first.is_some_and(|w| DEFINITE.contains(&w))
                     && !self.shop.request_target(t).1.is_empty()
         });
         // "an hdmi cable and a usb cable": one head twice is two of its kind, which
