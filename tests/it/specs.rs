@@ -2547,6 +2547,15 @@ fn a_tenth_catalogue_is_read_as_its_shoppers_ask() {
     assert_eq!(ids(&out), ["C046"], "{}", out.reply);
     let out = say(&a, None, "s14", "teuerster autolautsprecher");
     assert_eq!(ids(&out).first(), Some(&"C009"), "{}", out.reply);
+    // A cheaper one of its sort sits on its shelf, though its title names it
+    // otherwise ("… Car GPS Navigation" beside the "… GPS Navigator").
+    let out = say(
+        &a,
+        None,
+        "s15",
+        "a cheaper alternative to the garmin drivesmart 66",
+    );
+    assert_eq!(ids(&out), ["C030"], "{}", out.reply);
 
     let report = rules_only_report("sound");
     assert!(report.f1 >= 0.93, "{report}");

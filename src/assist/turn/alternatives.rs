@@ -153,12 +153,26 @@ impl Assistant {
             limit: 20,
             ..Default::default()
         };
-        let mut hits: Vec<Hit> = self
-            .find(&q)?
-            .hits
-            .into_iter()
-            .filter(|h| h.id != original.id && h.title != original.title && h.price < price)
-            .collect();
+        let other = |h: &Hit| h.id != original.id && h.title != original.title && h.price < price;
+        let mut hits: Vec<Hit> = self.find(&q)?.hits.into_iter().filter(other).collect();
+        // No cheaper one of its kind: what sits on its shelf is of its sort, though
+        // its title names it otherwise ("… Car GPS Navigation" beside the "… GPS
+        // Navigator" on "GPS Navigators").
+        if hits.is_empty() {
+            if let Some(shelf) = original.category.last() {
+                let q = SearchQuery {
+                    kind: None,
+                    limit: 50,
+                    ..q
+                };
+                hits = self
+                    .find(&q)?
+                    .hits
+                    .into_iter()
+                    .filter(|h| other(h) && h.product.category.last() == Some(shelf))
+                    .collect();
+            }
+        }
         // An alternative fits where the original does: a board for the same socket
         // and memory, when some cheaper one does.
         let platform: Vec<String> = Specs::of_product(&original)
