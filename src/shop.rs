@@ -387,6 +387,11 @@ impl Shop {
         self.index.part_uses(word)
     }
 
+    /// See [`crate::search::ProductIndex::shelf_only`].
+    pub fn shelf_only(&self, word: &str) -> bool {
+        self.index.shelf_only(word)
+    }
+
     /// How many titles `word` (singular, lowercase) heads as their kind.
     pub fn heads(&self, word: &str) -> usize {
         self.index.heads(word)

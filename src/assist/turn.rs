@@ -810,7 +810,12 @@ impl Assistant {
             .flatten()
             .collect::<Vec<_>>()
             .join(" ");
-        let uses = |w: &str| self.shop.word_uses(w);
+        // A shelf's kind no title names is a word of the shop's too ("Autoradio" →
+        // "car stereo" where the receivers sit on "Car Stereos").
+        let uses = |w: &str| {
+            let shelf = self.shop.shelf_only(&crate::catalog::kind::singular(w));
+            self.shop.word_uses(w).max(u32::from(shelf))
+        };
         let lexicon = crate::nlu::lexicon::Lexicon::get();
         let mut translated = lexicon.translations(&words, u.language, &uses);
         // A word the shop writes only in compounds ("kaffee" of "Kaffeebohnen") is
@@ -834,7 +839,9 @@ impl Assistant {
             .and_then(|at| Some(format!("{} {}", said.get(at.checked_sub(1)?)?, said[at])))
             .filter(|p| !translated.iter().any(|t| t.from == *p));
         if let Some(pair) = pair {
-            if let Some(to) = lexicon.synonym_of_kind(&pair, &|w| heads(w) > 0) {
+            let kind_here =
+                |w: &str| heads(w) > 0 || self.shop.shelf_only(&crate::catalog::kind::singular(w));
+            if let Some(to) = lexicon.synonym_of_kind(&pair, &kind_here) {
                 translated.push(crate::nlu::lexicon::Translation { from: pair, to });
                 asked.clear();
             } else if let Some(to) = packed_kind(&pair, &heads, lexicon) {

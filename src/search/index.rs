@@ -775,7 +775,8 @@ impl ProductIndex {
             // A word that leads a title as what it is ("Nylon Sport Loop Band
             // Compatible with Apple Watch") is a kind there, however often other
             // titles use it for a feature ("Dual Band Router").
-            let kind = heads > 0 && (leads > 0 || heads >= 3);
+            // A shelf's kind no title names ("Car Stereos") is carried too.
+            let kind = heads > 0 && (leads > 0 || heads >= 3) || v.shelf_only(&one);
             // "phone" where the titles say "Smartphone".
             let narrower = crate::search::profile::narrower_kinds(&one)
                 .iter()
@@ -929,6 +930,16 @@ impl ProductIndex {
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .part_uses(word)
+    }
+
+    /// Whether `word` (singular, folded) is a shelf's kind that no title names (see
+    /// [`crate::search::profile::Vocabulary::shelf_only`]).
+    pub fn shelf_only(&self, word: &str) -> bool {
+        self.products
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .vocabulary
+            .shelf_only(word)
     }
 
     /// How many titles `word` (singular, lowercase) heads as their kind.

@@ -908,7 +908,7 @@ impl Vocabulary {
     /// Whether a word is a shelf's kind that no title names or mentions ("Car
     /// Stereos" over "… Digital Media Receiver" and "… CD Receiver"): the shop's only
     /// word for what those products are, so a shopper's "car stereo" asks for them.
-    fn shelf_only(&self, word: &str) -> bool {
+    pub fn shelf_only(&self, word: &str) -> bool {
         self.shelves.get(word).is_some_and(|n| *n > 0)
             && self.heads(word) == 0
             && !self.mentions.contains_key(word)
