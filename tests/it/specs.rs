@@ -2547,6 +2547,24 @@ fn a_tenth_catalogue_is_read_as_its_shoppers_ask() {
     assert_eq!(ids(&out), ["C046"], "{}", out.reply);
     let out = say(&a, None, "s14", "teuerster autolautsprecher");
     assert_eq!(ids(&out).first(), Some(&"C009"), "{}", out.reply);
+    // The shelf's word is the shop's, in German and by a synonym; a record player
+    // is a turntable.
+    let out = say(
+        &a,
+        None,
+        "s16",
+        "ich brauche ein autoradio mit apple carplay",
+    );
+    assert_eq!(sorted(&out), ["C001", "C002", "C003"], "{}", out.reply);
+    let out = say(&a, None, "s17", "car radio");
+    assert_eq!(
+        sorted(&out),
+        ["C001", "C002", "C003", "C004", "C005"],
+        "{}",
+        out.reply
+    );
+    let out = say(&a, None, "s18", "do you have a record player");
+    assert_eq!(sorted(&out), ["C040", "C041", "C042"], "{}", out.reply);
     // A cheaper one of its sort sits on its shelf, though its title names it
     // otherwise ("… Car GPS Navigation" beside the "… GPS Navigator").
     let out = say(
