@@ -32,6 +32,9 @@ pub struct Profile {
     /// That kind written as one word where its title's kinds have it so ("soundbar"
     /// on "Sound Bars"): what it is, as [`Self::shelf`] is.
     pub shelf_joined: Option<String>,
+    /// Its shelf's kind when its title has that word too, as a name or not
+    /// ("microwave" of "… Microwave Popcorn Singles" on "Popcorn › Microwave").
+    pub shelf_titled: Option<String>,
     /// The distinct words of its English title, singular and folded.
     pub words: Vec<String>,
     /// Whether its texts are English.
@@ -190,9 +193,13 @@ impl Profile {
                 .split(|c: char| !c.is_alphanumeric())
                 .any(|w| is_camel_case(w) && crate::catalog::kind::singular(w) == *k)
         });
+        let shelf_titled = shelf
+            .clone()
+            .filter(|k| crate::catalog::kind::title_words(&p.title).contains(k));
         Profile {
             named_by_line,
             first_phrase,
+            shelf_titled,
             shelf,
             shelf_joined,
             accessory,
@@ -628,6 +635,9 @@ pub struct Vocabulary {
     stems: HashMap<String, usize>,
     /// How many products are on a shelf of each kind ([`Profile::shelf`]).
     shelves: HashMap<String, usize>,
+    /// How many of those have the shelf's word in their title
+    /// ([`Profile::shelf_titled`]).
+    titled_shelves: HashMap<String, usize>,
     /// How many titles name their kind after each word ("ink cartridge"), keyed
     /// "word kind" ([`Profile::named_kind`]).
     modifiers: HashMap<String, usize>,
@@ -674,6 +684,9 @@ impl Vocabulary {
         if let Some(s) = &p.shelf {
             *self.shelves.entry(s.clone()).or_default() += 1;
         }
+        if let Some(s) = &p.shelf_titled {
+            *self.titled_shelves.entry(s.clone()).or_default() += 1;
+        }
         if let Some(m) = p.named_kind() {
             *self.modifiers.entry(m).or_default() += 1;
         }
@@ -697,6 +710,7 @@ impl Vocabulary {
         };
         let brand: Vec<String> = p.brand.iter().cloned().collect();
         let shelf: Vec<String> = p.shelf.iter().cloned().collect();
+        let titled_shelf: Vec<String> = p.shelf_titled.iter().cloned().collect();
         let named: Vec<String> = p.named_kind().into_iter().collect();
         let on_shelf = p.kinds_on_shelf();
         let firsts = p.first_kinds();
@@ -704,6 +718,7 @@ impl Vocabulary {
             (&mut self.firsts, &firsts),
             (&mut self.kind_shelves, &on_shelf),
             (&mut self.shelves, &shelf),
+            (&mut self.titled_shelves, &titled_shelf),
             (&mut self.modifiers, &named),
             (&mut self.brands, &brand),
             (&mut self.kinds, &p.kinds),
@@ -905,13 +920,16 @@ impl Vocabulary {
                 .any(|k| of_name(k))
     }
 
-    /// Whether a word is a shelf's kind that no title names or mentions ("Car
-    /// Stereos" over "… Digital Media Receiver" and "… CD Receiver"): the shop's only
-    /// word for what those products are, so a shopper's "car stereo" asks for them.
+    /// Whether a word is a shelf's kind that no title names or has ("Car Stereos"
+    /// over "… Digital Media Receiver" and "… CD Receiver"): the shop's only word
+    /// for what those products are, so a shopper's "car stereo" asks for them. Not a
+    /// word the titles on it put before their name ("Popcorn › Microwave" over "…
+    /// Microwave Popcorn Singles").
     pub fn shelf_only(&self, word: &str) -> bool {
         self.shelves.get(word).is_some_and(|n| *n > 0)
             && self.heads(word) == 0
             && !self.mentions.contains_key(word)
+            && self.titled_shelves.get(word).is_none_or(|n| *n == 0)
     }
 
     /// Whether a title names its product by a line's name, not by a kind: its first
