@@ -11,6 +11,7 @@ pub mod constrain;
 pub mod generate;
 pub mod gguf;
 pub mod kernels;
+mod llama;
 pub mod model;
 pub mod prompt_cache;
 mod qwen2;

@@ -10,12 +10,12 @@ use std::str::FromStr;
 use candle_core::quantized::gguf_file;
 use candle_core::quantized::tokenizer::TokenizerFromGguf;
 use candle_core::{Device, Tensor};
-use candle_transformers::models::{quantized_gemma3, quantized_llama, quantized_qwen3};
+use candle_transformers::models::{quantized_gemma3, quantized_qwen3};
 use tokenizers::Tokenizer;
 
 use super::gguf::{read_header, LoadError};
 use super::prompt_cache::PromptCache;
-use super::qwen2;
+use super::{llama, qwen2};
 
 /// Where the model runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +55,7 @@ impl fmt::Display for DeviceChoice {
 /// the KV cache, which is how a cached prompt prefix is reused.
 #[derive(Debug, Clone)]
 pub enum Weights {
-    Llama(quantized_llama::ModelWeights),
+    Llama(llama::ModelWeights),
     Qwen2(qwen2::ModelWeights),
     /// Upstream candle; on CPU its KV cache concatenates, so a clone is independent.
     Qwen3(quantized_qwen3::ModelWeights),
@@ -241,7 +241,7 @@ impl Model {
         let architecture = header.architecture.clone();
         let weights = match architecture.as_str() {
             "llama" => Weights::Llama(
-                quantized_llama::ModelWeights::from_gguf(header.content, &mut reader, device)
+                llama::ModelWeights::from_gguf(header.content, &mut reader, device)
                     .map_err(|e| damaged(e.to_string()))?,
             ),
             "qwen2" => Weights::Qwen2(

@@ -227,14 +227,17 @@ fn qwen3_and_gemma3_reach_their_loaders_and_phi3_is_refused() {
 
 #[test]
 fn dequantised_weights_compute_nearly_the_same_logits_and_leave_the_environment_alone() {
+    // The shared quantised model first: candle reads the variable that
+    // `load_dequantised` sets once per thread, so a load on another thread while it
+    // is set would be dequantised too.
+    let m = model();
     // What a GPU loads (Model::load there): the same file with f32 weight matrices.
     let before = std::env::var_os("CANDLE_DEQUANTIZE_ALL");
     let f32_model = Model::load_dequantised(&common::test_model(), &Device::Cpu).unwrap();
     assert!(f32_model.dequantised);
-    assert!(!model().dequantised, "the CPU keeps the file's formats");
+    assert!(!m.dequantised, "the CPU keeps the file's formats");
     assert_eq!(std::env::var_os("CANDLE_DEQUANTIZE_ALL"), before);
 
-    let m = model();
     let tokens = m
         .encode(&chat(
             "You are a shop assistant.",
