@@ -2571,6 +2571,12 @@ fn a_tenth_catalogue_is_read_as_its_shoppers_ask() {
         "a cheaper alternative to the garmin drivesmart 66",
     );
     assert_eq!(ids(&out), ["C030"], "{}", out.reply);
+    // A limit that blocks every product the words describe is relaxed, said as
+    // such: a wired charger whose text mentions "wireless earbuds" is no wireless
+    // charger.
+    let out = say(&a, None, "s19", "a wireless car charger under 30 dollars");
+    assert_eq!(ids(&out), ["C022"], "{}", out.reply);
+    assert_eq!(out.products[0].relaxed, ["price"], "{}", out.reply);
 
     let report = rules_only_report("sound");
     assert!(report.f1 >= 0.93, "{report}");

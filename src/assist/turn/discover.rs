@@ -350,32 +350,57 @@ fn matched_words_but(h: &Hit, said: &[&str]) -> usize {
         .count()
 }
 
-/// Whether a product's text (title, description, shelves, attributes) has every
-/// product word of `text`, loosely (as part of a longer word too): "16gb ram" is
-/// said by a laptop's description, where its title says "16GB DDR4".
-fn says_every_word(h: &Hit, text: &str) -> bool {
-    use crate::catalog::text::fold;
-    let p = &h.product;
+/// A product's title (both languages), shelves and attributes, and its description
+/// where `description`, folded as the index folds words.
+fn product_text(p: &Product, description: bool) -> String {
     let mut body = format!(
-        "{} {} {} {}",
+        "{} {} {}",
         p.title,
         p.title_en.as_deref().unwrap_or(""),
-        p.description,
         p.category.join(" ")
     );
+    if description {
+        body.push(' ');
+        body.push_str(&p.description);
+    }
     for (k, vs) in &p.attributes {
         body.push(' ');
         body.push_str(k);
         body.push(' ');
         body.push_str(&vs.join(" "));
     }
-    let body = fold(&body);
-    text.split_whitespace()
+    crate::catalog::text::fold(&body)
+}
+
+/// Whether a product's text (title, shelves, attributes) has every product word of
+/// `text`, loosely (as part of a longer word too), or its description has them as
+/// the phrase they are: "16gb ram" is said by a laptop's description, where its
+/// title says "16GB DDR4"; a power supply "for … wireless router" is no "wireless
+/// charger".
+fn says_every_word(h: &Hit, text: &str) -> bool {
+    use crate::catalog::text::fold;
+    let p = &h.product;
+    let body = product_text(p, false);
+    let words: Vec<String> = text
+        .split_whitespace()
         .filter(|w| !crate::nlu::rules::is_superlative_word(w))
-        .all(|w| {
-            let w = fold(w);
-            body.contains(&w) || body.contains(&crate::catalog::kind::singular(&w))
-        })
+        .map(fold)
+        .collect();
+    let said_by =
+        |body: &str, w: &str| body.contains(w) || body.contains(&crate::catalog::kind::singular(w));
+    if words.iter().all(|w| said_by(&body, w)) {
+        return true;
+    }
+    // Words only, one space between them, as the request's are.
+    let plain = |t: &str| {
+        fold(t)
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let phrase = plain(&words.join(" "));
+    !phrase.is_empty() && said_by(&plain(&p.description), &phrase)
 }
 
 /// Whether a hit can stand in for a thing the shop lacks: it has one of the
@@ -554,6 +579,77 @@ fn only_those_with_every_word(
         hits.len()
     };
     crate::search::SearchResults { total, hits }
+}
+
+/// The words of the features a request asks for with "with" or "mit", up to the
+/// next part of the request ("dash cam with gps": gps; "a jacket with a hood under
+/// 50 euros": hood): words of three letters or more and of letters only, articles
+/// left out, none from a number on (a spec's: "with a 21 inch deck").
+fn features_asked(normalised: &str) -> Vec<String> {
+    const ENDS: &[&str] = &[
+        "and", "or", "for", "under", "below", "over", "above", "in", "that", "which", "but",
+        "from", "und", "oder", "für", "unter", "über", "bis", "im", "aber", "von", "ab", "to",
+        "zu", "at", "as",
+    ];
+    const ARTICLES: &[&str] = &[
+        "the", "one", "its", "some", "any", "ein", "eine", "einem", "einen", "einer", "der", "die",
+        "das", "dem", "den", "etwas",
+    ];
+    let words: Vec<&str> = normalised.split_whitespace().collect();
+    let Some(at) = words.iter().position(|w| matches!(*w, "with" | "mit")) else {
+        return Vec::new();
+    };
+    words[at + 1..]
+        .iter()
+        .take_while(|w| !ENDS.contains(w) && !matches!(**w, "with" | "mit"))
+        // "with a 21 inch deck": from a number on, the words are a spec's.
+        .take_while(|w| !w.chars().any(|c| c.is_ascii_digit()))
+        .filter(|w| {
+            w.chars().count() >= 3 && w.chars().all(char::is_alphabetic) && !ARTICLES.contains(w)
+        })
+        .map(|w| w.to_string())
+        .collect()
+}
+
+/// Whether a hit's text (title, description, shelves, attributes) names every
+/// feature, loosely (as part of a longer word too).
+fn has_features(h: &Hit, features: &[String]) -> bool {
+    use crate::catalog::text::fold;
+    let body = product_text(&h.product, true);
+    features.iter().all(|f| {
+        let f = fold(f);
+        body.contains(&f) || body.contains(&crate::catalog::kind::singular(&f))
+    })
+}
+
+/// Only the hits that have every feature asked for ([`has_features`]), where some
+/// do and some do not: a dash cam "with gps" whose description says "GPS" is one,
+/// the one that says nothing of it is not. Where none does, the page stays as it is
+/// (the shop's texts may just not say it).
+fn only_those_with(
+    found: crate::search::SearchResults,
+    features: &[String],
+) -> crate::search::SearchResults {
+    if features.is_empty() {
+        return found;
+    }
+    let with = found
+        .hits
+        .iter()
+        .filter(|h| has_features(h, features))
+        .count();
+    if with == 0 || with == found.hits.len() {
+        return found;
+    }
+    let hits: Vec<Hit> = found
+        .hits
+        .into_iter()
+        .filter(|h| has_features(h, features))
+        .collect();
+    crate::search::SearchResults {
+        total: hits.len(),
+        hits,
+    }
 }
 
 /// The ideas' best products first, one of each idea (a gift request gets several
@@ -1113,6 +1209,7 @@ impl Assistant {
             superlative_count(&u.normalised)
         };
         let mut first_shown = state.search.best_shown;
+        let mut limit_blocked = false;
         let results = match (state.search.sort, &spec_sort) {
             (Sort::PriceAsc | Sort::PriceDesc, _) => {
                 let q = state.search.query();
@@ -1172,22 +1269,28 @@ impl Assistant {
                         .hits
                         .retain(|h| !state.shown.iter().any(|s| s.id == h.id));
                 }
+                let features = features_asked(&u.normalised);
+                let meets = |h: &Hit| {
+                    says_every_word(h, &q.text)
+                        || !features.is_empty() && has_features(h, &features)
+                };
                 if by_words
                     && q.price_max.is_some()
                     && product_word_count(&q.text) >= 2
-                    && !found.hits.iter().any(|h| says_every_word(h, &q.text))
-                    && self.every_word_without_limit(&q)?
+                    && !found.hits.iter().any(meets)
+                    && self.any_without_limit(&q, meets)?
                 {
                     // "a bluetooth speaker under 30 dollars" where every bluetooth
                     // speaker costs more: the limit blocked them, not the words,
                     // and a speaker without bluetooth is no match. Nothing found;
-                    // the limit is relaxed below.
+                    // the limit is relaxed below, before any other reading.
+                    limit_blocked = true;
                     crate::search::SearchResults {
                         hits: Vec::new(),
                         total: 0,
                     }
                 } else if by_words {
-                    only_those_with_every_word(found, &q.text)
+                    only_those_with(only_those_with_every_word(found, &q.text), &features)
                 } else if !q.models.is_empty() && q.offset == 0 {
                     // The model's listings with the most words of the request:
                     // "anker 313 wireless charger" is not the Anker 313 wall charger.
@@ -1263,8 +1366,9 @@ impl Assistant {
         }
         // Nothing of the kind by its word, but of its synonym: "apple 20w charger"
         // where Apple's is titled "20W USB-C Power Adapter". The same request, read
-        // in the shop's words; nothing is relaxed.
-        if let Some((kind, synonym)) = self.kind_by_synonym(state) {
+        // in the shop's words; nothing is relaxed. Not where the limit blocked what
+        // the words describe: a power adapter is no "wireless charger" either.
+        if let Some((kind, synonym)) = self.kind_by_synonym(state).filter(|_| !limit_blocked) {
             let q = SearchQuery {
                 kind: Some(kind.clone()),
                 text: format!("{} {synonym}", state.search.text),
@@ -1302,7 +1406,15 @@ impl Assistant {
                 price_max: None,
                 ..state.search.query()
             };
-            let (hits, _) = self.best_by_price(q, false)?;
+            let (mut hits, _) = self.best_by_price(q, false)?;
+            if limit_blocked {
+                // Those the words describe, not those the limit let through.
+                let features = features_asked(&u.normalised);
+                hits.retain(|h| {
+                    says_every_word(h, &state.search.text)
+                        || !features.is_empty() && has_features(h, &features)
+                });
+            }
             if let Some(first) = hits.first() {
                 let dropped = Relaxation::Price {
                     max: Money::new(max, &first.currency),
@@ -2025,19 +2137,19 @@ impl Assistant {
         Ok(self.find(&q)?.hits)
     }
 
-    /// Whether the request `q` without its price limit finds products with every
-    /// one of its words.
-    fn every_word_without_limit(&self, q: &SearchQuery) -> Result<bool, TurnError> {
+    /// Whether the request `q` without its price limit finds products that `meet`
+    /// it.
+    fn any_without_limit(
+        &self,
+        q: &SearchQuery,
+        meets: impl Fn(&Hit) -> bool,
+    ) -> Result<bool, TurnError> {
         let q = SearchQuery {
             price_max: None,
             offset: 0,
             ..q.clone()
         };
-        Ok(self
-            .find(&q)?
-            .hits
-            .iter()
-            .any(|h| says_every_word(h, &q.text)))
+        Ok(self.find(&q)?.hits.iter().any(meets))
     }
 
     /// The best matches of `q` (see [`best_matched`]), ordered by price (cheapest
@@ -2588,7 +2700,29 @@ impl Assistant {
 
 #[cfg(test)]
 mod tests {
-    use super::{asks_for_every, most_fitting, names_nothing, superlative_count, with_ideas_first};
+    use super::{
+        asks_for_every, features_asked, most_fitting, names_nothing, superlative_count,
+        with_ideas_first,
+    };
+
+    #[test]
+    fn the_features_asked_for_are_the_words_after_with_up_to_the_next_part() {
+        assert_eq!(features_asked("dash cam with gps"), ["gps"]);
+        assert_eq!(
+            features_asked("a jacket with a hood under 50 euros"),
+            ["hood"]
+        );
+        assert_eq!(
+            features_asked("dash cam with front and rear camera"),
+            ["front"]
+        );
+        assert_eq!(
+            features_asked("eine jacke mit kapuze für kinder"),
+            ["kapuze"]
+        );
+        assert!(features_asked("lawn mower with a 21 inch deck").is_empty());
+        assert!(features_asked("a cheap dash cam").is_empty());
+    }
 
     #[test]
     fn a_superlative_s_count_may_be_written_or_spelt() {
