@@ -608,7 +608,7 @@ fn size_like(token: &str) -> bool {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
         regex::Regex::new(
-            r"^(?:\d?x+(?:l|s|-?large|-?small|-?tall|-?big)?|\d+x\d+(?:\.\d+)?(?:in|cm|ft)?|\d+(?:x?l|xs|xxl))$",
+            r"^(?:\d?x+(?:l|s|-?large|-?small|-?tall|-?big)?|\d+(?:\.\d+)?x\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?)?(?:in|cm|mm|ft)?|\d+(?:x?l|xs|xxl))$",
         )
         .expect("size regex compiles")
     })

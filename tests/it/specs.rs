@@ -2458,6 +2458,22 @@ fn a_ninth_catalogue_is_read_as_its_shoppers_ask() {
     assert_eq!(ids(&out), ["N038"], "{}", out.reply);
     let out = say(&a, None, "o9", "show me the deco x twenty");
     assert_eq!(ids(&out), ["N005"], "{}", out.reply);
+    // Dimensions the titles state are found, not "nothing in 8.5x11", and no
+    // model the shop lacks.
+    for (session, text) in [("o10", "8.5x11 copy paper"), ("o11", "8.5 x 11 paper")] {
+        let out = say(&a, None, session, text);
+        assert_eq!(
+            sorted(&out),
+            ["N039", "N040", "N041"],
+            "{text}: {}",
+            out.reply
+        );
+        assert!(
+            out.products.iter().all(|p| p.relaxed.is_empty()),
+            "{}",
+            out.reply
+        );
+    }
 
     let report = rules_only_report("office");
     assert!(report.f1 >= 0.95, "{report}");
@@ -2574,6 +2590,11 @@ fn a_tenth_catalogue_is_read_as_its_shoppers_ask() {
     // A limit that blocks every product the words describe is relaxed, said as
     // such: a wired charger whose text mentions "wireless earbuds" is no wireless
     // charger.
+    // Dimensions a title states with inch marks, typed or said.
+    for (session, text) in [("s20", "6x9 speakers"), ("s21", "six by nine car speakers")] {
+        let out = say(&a, None, session, text);
+        assert_eq!(ids(&out), ["C009"], "{text}: {}", out.reply);
+    }
     let out = say(&a, None, "s19", "a wireless car charger under 30 dollars");
     assert_eq!(ids(&out), ["C022"], "{}", out.reply);
     assert_eq!(out.products[0].relaxed, ["price"], "{}", out.reply);

@@ -581,6 +581,38 @@ fn only_those_with_every_word(
     crate::search::SearchResults { total, hits }
 }
 
+/// Whether a title states the dimensions `size` ("8.5x11", "6x9", "100x45cm"; as
+/// [`crate::nlu::rules::variants::sizes`] writes them) in that order: "8.5 x 11",
+/// '6"x9"', "6 x 9 inch", "100 x 45 cm".
+fn states_dims(title: &str, size: &str) -> bool {
+    use std::sync::OnceLock;
+    static DIMS: OnceLock<regex::Regex> = OnceLock::new();
+    let number = |t: &str| t.replace(',', ".").parse::<f64>().ok();
+    let asked: Vec<f64> = size
+        .trim_end_matches(|c: char| c.is_alphabetic())
+        .split('x')
+        .filter_map(number)
+        .collect();
+    if asked.len() < 2 {
+        return false;
+    }
+    let re = DIMS.get_or_init(|| {
+        let mark = r#"(?:"|''|”|″|\s?(?:in|inch|inches|cm|mm))?"#;
+        regex::Regex::new(&format!(
+            r"(?i)(\d+(?:[.,]\d+)?){mark}\s*[x×]\s*(\d+(?:[.,]\d+)?){mark}(?:\s*[x×]\s*(\d+(?:[.,]\d+)?))?"
+        ))
+        .expect("dimensions pattern")
+    });
+    re.captures_iter(title).any(|c| {
+        let said: Vec<f64> = [c.get(1), c.get(2), c.get(3)]
+            .into_iter()
+            .flatten()
+            .filter_map(|g| number(g.as_str()))
+            .collect();
+        said.len() >= asked.len() && said.iter().zip(&asked).all(|(a, b)| a == b)
+    })
+}
+
 /// The words of the features a request asks for with "with" or "mit", up to the
 /// next part of the request ("dash cam with gps": gps; "a jacket with a hood under
 /// 50 euros": hood): words of three letters or more and of letters only, articles
@@ -612,14 +644,27 @@ fn features_asked(normalised: &str) -> Vec<String> {
 }
 
 /// Whether a hit's text (title, description, shelves, attributes) names every
-/// feature, loosely (as part of a longer word too).
+/// feature, loosely (its stem, as part of a longer word too).
 fn has_features(h: &Hit, features: &[String]) -> bool {
     use crate::catalog::text::fold;
     let body = product_text(&h.product, true);
-    features.iter().all(|f| {
-        let f = fold(f);
-        body.contains(&f) || body.contains(&crate::catalog::kind::singular(&f))
-    })
+    features
+        .iter()
+        .all(|f| body.contains(&feature_stem(&fold(f))))
+}
+
+/// A feature word without its ending, as texts spell it either way: "cancel" of
+/// "noise cancelling" and of "noise canceling", "pocket" of "pockets".
+fn feature_stem(word: &str) -> String {
+    let stem = ["ing", "ed", "es", "s"]
+        .iter()
+        .find_map(|e| word.strip_suffix(e).filter(|s| s.chars().count() >= 4))
+        .unwrap_or(word);
+    let mut chars: Vec<char> = stem.chars().collect();
+    if chars.len() >= 5 && chars[chars.len() - 1] == chars[chars.len() - 2] {
+        chars.pop();
+    }
+    chars.into_iter().collect()
 }
 
 /// Only the hits that have every feature asked for ([`has_features`]), where some
@@ -1432,6 +1477,23 @@ impl Assistant {
                 _ => continue,
             };
             let hits = self.find(&q)?.hits;
+            // Dimensions no version has are a title's: "8.5x11 paper", "6x9 car
+            // speakers" of '… 6"x9" …'. Those that state them are found.
+            let dims = |h: &Hit| values.iter().any(|v| states_dims(&h.title, v));
+            let stated: Vec<Hit> = if option == "size" {
+                let every = SearchQuery {
+                    limit: EVERY_LISTING,
+                    offset: 0,
+                    ..q.clone()
+                };
+                self.find(&every)?.hits.into_iter().filter(dims).collect()
+            } else {
+                Vec::new()
+            };
+            if !stated.is_empty() {
+                self.found(ctx, state, &stated, changes, out);
+                return Ok(());
+            }
             if !hits.is_empty() {
                 let dropped = Relaxation::Versions { option, values };
                 self.relaxed(ctx, state, &hits, dropped, out);
@@ -2701,9 +2763,32 @@ impl Assistant {
 #[cfg(test)]
 mod tests {
     use super::{
-        asks_for_every, features_asked, most_fitting, names_nothing, superlative_count,
-        with_ideas_first,
+        asks_for_every, feature_stem, features_asked, most_fitting, names_nothing, states_dims,
+        superlative_count, with_ideas_first,
     };
+
+    #[test]
+    fn a_title_states_dimensions_with_or_without_marks_and_spaces() {
+        assert!(states_dims("HP Printer Paper, 8.5 x 11, 20 lb", "8.5x11"));
+        assert!(states_dims(
+            "Pioneer TS-A6990F 6\"x9\" 5-Way Coaxial Car Speakers",
+            "6x9"
+        ));
+        assert!(states_dims("Tarp 10 x 12 ft, Waterproof", "10x12"));
+        assert!(states_dims("Shelf 100 x 45 x 45 cm", "100x45x45cm"));
+        assert!(!states_dims("Pioneer 6.5\" Speakers", "6x9"));
+        assert!(!states_dims("Paper 11 x 17", "8.5x11"));
+        assert!(!states_dims("Paper 8.5 x 14", "8.5x11"));
+    }
+
+    #[test]
+    fn a_feature_s_stem_is_spelt_either_way() {
+        assert_eq!(feature_stem("cancelling"), "cancel");
+        assert_eq!(feature_stem("canceling"), "cancel");
+        assert_eq!(feature_stem("pockets"), "pocket");
+        assert_eq!(feature_stem("gps"), "gps");
+        assert_eq!(feature_stem("hood"), "hood");
+    }
 
     #[test]
     fn the_features_asked_for_are_the_words_after_with_up_to_the_next_part() {

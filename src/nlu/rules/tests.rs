@@ -112,6 +112,10 @@ fn sizes_in_both_languages() {
     assert_eq!(extract("size 8.5 wide").sizes, vec!["8.5", "wide"]);
     assert_eq!(extract("queen size bed sheets").sizes, vec!["queen size"]);
     assert_eq!(extract("ein tisch 100x45x45cm").sizes, vec!["100x45x45cm"]);
+    // Said: "by", "mal".
+    assert_eq!(extract("6 by 9 car speakers").sizes, vec!["6x9"]);
+    assert_eq!(extract("ein teppich 160 mal 230").sizes, vec!["160x230"]);
+    assert!(extract("speakers by pioneer").sizes.is_empty());
     // A model with a hyphen is no size.
     assert!(extract("rockford fosgate r2-500x1").sizes.is_empty());
     assert_eq!(extract("women's shorts size: 3x-large").sizes, vec!["3XL"]);

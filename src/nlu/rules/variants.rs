@@ -24,7 +24,7 @@ pub fn colors(text: &str) -> (Vec<String>, Vec<String>) {
 }
 
 /// Sizes: clothing letters, EU shoe sizes after a size word, "größe m", "size 8.5",
-/// bed sizes, and dimensions like "100x45x45cm".
+/// bed sizes, and dimensions like "100x45x45cm" (also said: "6 by 9", "6 mal 9").
 pub fn sizes(text: &str) -> Vec<String> {
     static DIM: OnceLock<Regex> = OnceLock::new();
     let words: Vec<&str> = text.split_whitespace().collect();
@@ -164,7 +164,7 @@ pub fn sizes(text: &str) -> Vec<String> {
     }
     for m in re(
         &DIM,
-        r"\b(\d+(?:[.,]\d+)?)\s*x\s*(\d+(?:[.,]\d+)?)(?:\s*x\s*(\d+(?:[.,]\d+)?))?\s*(cm|mm|m)?\b",
+        r"\b(\d+(?:[.,]\d+)?)\s*(?:x|×|\sby\s|\smal\s)\s*(\d+(?:[.,]\d+)?)(?:\s*(?:x|×|\sby\s|\smal\s)\s*(\d+(?:[.,]\d+)?))?\s*(cm|mm|m)?\b",
     )
     .captures_iter(text)
     {
