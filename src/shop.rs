@@ -382,6 +382,11 @@ impl Shop {
         self.index.word_uses(word)
     }
 
+    /// See [`crate::search::ProductIndex::property_uses`].
+    pub fn property_uses(&self, word: &str) -> u32 {
+        self.index.property_uses(word)
+    }
+
     /// See [`crate::search::ProductIndex::part_uses`].
     pub fn part_uses(&self, word: &str) -> u32 {
         self.index.part_uses(word)

@@ -811,10 +811,14 @@ impl Assistant {
             .collect::<Vec<_>>()
             .join(" ");
         // A shelf's kind no title names is a word of the shop's too ("Autoradio" →
-        // "car stereo" where the receivers sit on "Car Stereos").
+        // "car stereo" where the receivers sit on "Car Stereos"), and so is a
+        // property its data gives ("waterproof" → "wasserdicht: ja").
         let uses = |w: &str| {
             let shelf = self.shop.shelf_only(&crate::catalog::kind::singular(w));
-            self.shop.word_uses(w).max(u32::from(shelf))
+            self.shop
+                .word_uses(w)
+                .max(u32::from(shelf))
+                .max(self.shop.property_uses(&crate::catalog::text::fold(w)))
         };
         let lexicon = crate::nlu::lexicon::Lexicon::get();
         let mut translated = lexicon.translations(&words, u.language, &uses);

@@ -924,6 +924,15 @@ impl ProductIndex {
             .uses(word)
     }
 
+    /// How many products have the property `word` (folded) by their data
+    /// ("wasserdicht: ja").
+    pub fn property_uses(&self, word: &str) -> u32 {
+        self.speller
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .property_uses(word)
+    }
+
     /// How many products have `word` (folded) as a part of a German compound.
     pub fn part_uses(&self, word: &str) -> u32 {
         self.speller
@@ -1183,7 +1192,8 @@ fn dir_size(dir: &Path) -> u64 {
 
 /// Teaches the speller a product's title, brand and category words (folded, not
 /// stemmed: a typo changes what a stemmer makes of a word), and apart from them the
-/// parts of its German compounds ([`Speller::part_uses`]).
+/// parts of its German compounds ([`Speller::part_uses`]) and the properties it has
+/// ([`Speller::property_uses`]).
 fn learn_spelling(speller: &mut Speller, p: &Product, d: &Decompounder) {
     let parts: Vec<String> = compound_vocabulary(p)
         .flat_map(|t| [d.modifiers_of(t), d.heads_of(t)])
@@ -1194,6 +1204,23 @@ fn learn_spelling(speller: &mut Speller, p: &Product, d: &Decompounder) {
         .flat_map(super::compound::words)
         .collect();
     speller.add_document(words.iter().map(String::as_str));
+    // The properties it has ("wasserdicht: ja", "kapuze: yes"): the shop's words
+    // for a translation ("waterproof" is its "wasserdicht").
+    let has = |vs: &Vec<String>| {
+        vs.iter().any(|v| {
+            matches!(
+                crate::catalog::text::fold(v.trim()).as_str(),
+                "ja" | "yes" | "true"
+            )
+        })
+    };
+    let properties: Vec<String> = p
+        .attributes
+        .iter()
+        .filter(|(_, vs)| has(vs))
+        .map(|(k, _)| crate::catalog::text::fold(k.trim()))
+        .collect();
+    speller.add_properties(properties.iter().map(String::as_str));
 }
 
 /// The texts whose words teach the decompounder: titles and category names.

@@ -16,6 +16,10 @@ pub struct Speller {
     /// correction ("kochen" is no misspelt "kocher" of "Wasserkocher") nor a word a
     /// title has.
     parts: HashMap<String, u32>,
+    /// Properties products have by their data ("wasserdicht: ja"), by the number of
+    /// products having them: the shop's words for a translation, kept apart from
+    /// the titles' words (a "Regenhülle" property makes no "hülle" a product).
+    properties: HashMap<String, u32>,
 }
 
 impl Speller {
@@ -46,6 +50,21 @@ impl Speller {
                 *self.parts.entry(p.to_string()).or_default() += 1;
             }
         }
+    }
+
+    /// Counts one product's properties (each once per product).
+    pub fn add_properties<'a>(&mut self, properties: impl IntoIterator<Item = &'a str>) {
+        let mut seen = std::collections::HashSet::new();
+        for p in properties {
+            if seen.insert(p) {
+                *self.properties.entry(p.to_string()).or_default() += 1;
+            }
+        }
+    }
+
+    /// How many products have the property `word` by their data.
+    pub fn property_uses(&self, word: &str) -> u32 {
+        self.properties.get(word).copied().unwrap_or(0)
     }
 
     /// Whether the word occurs in the catalogue.

@@ -202,6 +202,34 @@ fn no_results_relaxes_the_price_and_says_by_how_much() {
 }
 
 #[test]
+fn a_property_asked_for_is_one_the_products_data_says_they_have() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = assistant_in(dir.path());
+    // English over the German catalogue ("waterproof" is its "wasserdicht", "hood"
+    // its "kapuze"), and German with an adjective's ending: never a jacket whose data
+    // says "wasserdicht: nein", though its text has the word.
+    for (text, property) in [
+        ("waterproof jacket under fifty euros", "wasserdicht"),
+        ("wasserdichte jacke unter 50 euro", "wasserdicht"),
+        ("a rain jacket with a hood under 60 euros", "kapuze"),
+    ] {
+        let mut t = Talk::new(&a, None, Channel::Text);
+        let out = t.say(text);
+        assert!(!out.products.is_empty(), "{text}: {}", out.reply);
+        for p in &out.products {
+            let product = a.shop.product(&p.id).unwrap();
+            assert_eq!(
+                product.attributes.get(property).map(Vec::as_slice),
+                Some(&["ja".to_string()][..]),
+                "{text}: {}",
+                p.title
+            );
+            assert!(p.price <= 6000, "{text}: {}", p.title);
+        }
+    }
+}
+
+#[test]
 fn a_relaxed_price_keeps_the_product_and_marks_what_was_relaxed() {
     let dir = tempfile::tempdir().unwrap();
     let a = assistant_in(dir.path());

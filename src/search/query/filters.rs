@@ -174,6 +174,11 @@ impl ProductIndex {
         if !q.lines.iter().all(|wish| wish.met_by(&p.title)) {
             return None;
         }
+        // "wasserdicht" asked of a jacket whose data says "wasserdicht: nein": its
+        // text has the word, the product lacks the property.
+        if denies_a_word(p, &q.text) {
+            return None;
+        }
         let want_sizes = &q.sizes;
         let title_colors = product_colors(p);
         // Kind, model and specs, from what the index knows of the product.
@@ -414,4 +419,22 @@ impl ProductIndex {
             coverage: 1.0,
         })
     }
+}
+
+/// Whether the product's data says it lacks a property the request names: an
+/// attribute named by one of `text`'s words ("wasserdicht", or with an adjective's
+/// ending: "wasserdichte") whose every value is "no" ("nein", "false").
+fn denies_a_word(p: &crate::catalog::Product, text: &str) -> bool {
+    use crate::catalog::text::fold;
+    let no = |v: &String| matches!(fold(v.trim()).as_str(), "nein" | "no" | "false");
+    let words: Vec<String> = text.split_whitespace().map(fold).collect();
+    let names = |key: &str| {
+        words.iter().any(|w| {
+            w.strip_prefix(key)
+                .is_some_and(|ending| matches!(ending, "" | "e" | "er" | "en" | "es" | "em"))
+        })
+    };
+    p.attributes
+        .iter()
+        .any(|(k, vs)| !vs.is_empty() && vs.iter().all(no) && names(&fold(k)))
 }
