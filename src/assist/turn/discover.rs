@@ -653,6 +653,13 @@ fn has_features(h: &Hit, features: &[String]) -> bool {
         .all(|f| body.contains(&feature_stem(&fold(f))))
 }
 
+/// Whether a hit is what the request's words describe: it says every word of
+/// `text` ([`says_every_word`]) or has every feature asked for with "with"
+/// ([`has_features`]).
+fn described_by(h: &Hit, text: &str, features: &[String]) -> bool {
+    says_every_word(h, text) || !features.is_empty() && has_features(h, features)
+}
+
 /// A feature word without its ending, as texts spell it either way: "cancel" of
 /// "noise cancelling" and of "noise canceling", "pocket" of "pockets".
 fn feature_stem(word: &str) -> String {
@@ -678,19 +685,16 @@ fn only_those_with(
     if features.is_empty() {
         return found;
     }
-    let with = found
-        .hits
-        .iter()
-        .filter(|h| has_features(h, features))
-        .count();
-    if with == 0 || with == found.hits.len() {
-        return found;
-    }
-    let hits: Vec<Hit> = found
+    let total = found.total;
+    let (hits, without): (Vec<Hit>, Vec<Hit>) = found
         .hits
         .into_iter()
-        .filter(|h| has_features(h, features))
-        .collect();
+        .partition(|h| has_features(h, features));
+    // None or all: the page as it was (one side is all of it, in its order).
+    if hits.is_empty() || without.is_empty() {
+        let hits = if hits.is_empty() { without } else { hits };
+        return crate::search::SearchResults { total, hits };
+    }
     crate::search::SearchResults {
         total: hits.len(),
         hits,
@@ -1315,10 +1319,7 @@ impl Assistant {
                         .retain(|h| !state.shown.iter().any(|s| s.id == h.id));
                 }
                 let features = features_asked(&u.normalised);
-                let meets = |h: &Hit| {
-                    says_every_word(h, &q.text)
-                        || !features.is_empty() && has_features(h, &features)
-                };
+                let meets = |h: &Hit| described_by(h, &q.text, &features);
                 if by_words
                     && q.price_max.is_some()
                     && product_word_count(&q.text) >= 2
@@ -1455,10 +1456,7 @@ impl Assistant {
             if limit_blocked {
                 // Those the words describe, not those the limit let through.
                 let features = features_asked(&u.normalised);
-                hits.retain(|h| {
-                    says_every_word(h, &state.search.text)
-                        || !features.is_empty() && has_features(h, &features)
-                });
+                hits.retain(|h| described_by(h, &state.search.text, &features));
             }
             if let Some(first) = hits.first() {
                 let dropped = Relaxation::Price {
