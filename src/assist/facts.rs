@@ -80,6 +80,9 @@ pub enum Discover {
         changes: Vec<Change>,
         /// The currency of the products found, for the limits said back.
         currency: String,
+        /// How many a superlative shows of the `total` ("the cheapest cable": the
+        /// first of 3), when that is fewer; `None` for a page of results.
+        best: Option<usize>,
     },
     /// One shown product (numbered from 1) in the variant chosen for the shopper.
     Shown {
@@ -97,6 +100,8 @@ pub enum Discover {
         total: Option<usize>,
         changes: Vec<Change>,
         currency: String,
+        /// As in [`Discover::Found`].
+        best: Option<usize>,
     },
     /// The heading of cheaper alternatives to a product (none found: `found` 0).
     CheaperThan {

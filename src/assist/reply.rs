@@ -83,18 +83,20 @@ impl Reply<'_> {
                 total,
                 changes,
                 currency,
+                best,
             } => self.t(
                 "results",
-                json!({"total": total, "changes": self.describe(changes, currency)}),
+                json!({"total": total, "best": best, "changes": self.describe(changes, currency)}),
             ),
             Discover::Group {
                 target,
                 total,
                 changes,
                 currency,
+                best,
             } => self.t(
                 "results_for",
-                json!({"target": target, "total": total, "changes": self.describe(changes, currency)}),
+                json!({"target": target, "total": total, "best": best, "changes": self.describe(changes, currency)}),
             ),
             Discover::CheaperThan {
                 product,
@@ -824,6 +826,7 @@ mod tests {
                 total: 2,
                 changes: changes.clone(),
                 currency: "EUR".into(),
+                best: None,
             }),
             Fact::Discover(Discover::Relaxed(Relaxation::Price {
                 max: Money::new(100, "EUR"),

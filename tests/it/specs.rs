@@ -1115,6 +1115,15 @@ fn german_product_words_search_an_english_catalogue() {
     let out = say(&a, None, "c9", "cheapest hdmi cable");
     let said = serde_json::to_value(&out.understanding).unwrap();
     assert!(said.get("translated").is_none(), "{said}");
+    // One is shown of those that match, and the reply says so: not "3 matching
+    // products" above one.
+    assert_eq!(out.products.len(), 1, "{}", out.reply);
+    assert!(
+        out.reply.starts_with("The first of ")
+            && out.reply.contains(" matching products (cheapest first):"),
+        "{}",
+        out.reply
+    );
 }
 
 #[test]

@@ -225,10 +225,13 @@ fn superlative_count(normalised: &str) -> usize {
     let words: Vec<&str> = normalised.split_whitespace().collect();
     for (i, w) in words.iter().enumerate() {
         if crate::nlu::rules::is_superlative_word(w) {
-            // "cheapest first", "sorted by price": an order over a page of them.
+            // "cheapest first", "jacken, günstigste zuerst", "cheapest ones first":
+            // an order over a page of them.
             if words
-                .get(i + 1)
-                .is_some_and(|n| matches!(*n, "first" | "zuerst"))
+                .iter()
+                .skip(i + 1)
+                .take(3)
+                .any(|n| matches!(*n, "first" | "zuerst"))
             {
                 return PAGE;
             }
@@ -1053,6 +1056,7 @@ impl Assistant {
             total: hits.len(),
             changes,
             currency: hits[0].currency.clone(),
+            best: None,
         }));
         self.show(ctx, state, hits, out);
         out.progress = true;
@@ -1385,10 +1389,15 @@ impl Assistant {
                     return Ok(());
                 }
             }
+            // "the cheapest usb c cable": the first of the 3 that match, not "3
+            // matching products" above one.
+            let best =
+                (wanted < PAGE && results.hits.len() < results.total).then_some(results.hits.len());
             out.say(Fact::Discover(Discover::Found {
                 total: results.total,
                 changes,
                 currency: results.hits[0].currency.clone(),
+                best,
             }));
             self.show(ctx, state, &results.hits, out);
             // Offers of one model, not products that fit it ("charger for iphone
@@ -1709,6 +1718,7 @@ impl Assistant {
                 total: hits.len(),
                 changes,
                 currency: hits[0].currency.clone(),
+                best: None,
             }));
             self.show(ctx, state, &hits, out);
         }
@@ -2817,6 +2827,11 @@ mod tests {
         assert_eq!(superlative_count("the cheapest 2 tb ssd"), 1);
         assert_eq!(superlative_count("the cheapest 55 inch tv"), 1);
         assert_eq!(superlative_count("hdmi cables cheapest first"), super::PAGE);
+        assert_eq!(superlative_count("günstigste jacken zuerst"), super::PAGE);
+        assert_eq!(
+            superlative_count("the cheapest ones first please"),
+            super::PAGE
+        );
         assert_eq!(
             superlative_count("cables most expensive first"),
             super::PAGE

@@ -731,12 +731,13 @@ impl Assistant {
                     total,
                     changes,
                     currency,
-                }) => Some((*total, changes.clone(), currency.clone())),
+                    best,
+                }) => Some((*total, changes.clone(), currency.clone(), *best)),
                 _ => None,
             });
-            let (total, changes, currency) = match found {
-                Some((t, c, cur)) => (Some(t), c, cur),
-                None => (None, Vec::new(), String::new()),
+            let (total, changes, currency, best) = match found {
+                Some((t, c, cur, best)) => (Some(t), c, cur, best),
+                None => (None, Vec::new(), String::new(), None),
             };
             let label = label(target);
             out.say(Fact::Discover(Discover::Group {
@@ -744,6 +745,7 @@ impl Assistant {
                 total,
                 changes,
                 currency,
+                best,
             }));
             for f in o.facts {
                 match f {
