@@ -104,7 +104,9 @@ impl Speller {
     }
 
     /// The best correction for an unknown word: the smallest edit distance allowed for
-    /// its length (1 from 4 letters, 2 from 8), then the most used.
+    /// its length (1 from 4 letters, 2 from 8), then the most used. Two edits keep the
+    /// first letter, which typing and hearing rarely get wrong: "grilling" is no
+    /// misspelt "filling".
     pub fn correct(&self, word: &str) -> Option<&str> {
         if self.knows(word) {
             return None;
@@ -122,6 +124,9 @@ impl Speller {
                 let Some(d) = distance(&w, cand, max) else {
                     continue;
                 };
+                if d == 2 && !cand.starts_with(w[0]) {
+                    continue;
+                }
                 let better = match best {
                     None => true,
                     Some((bd, bdf, _)) => d < bd || (d == bd && *df > bdf),
@@ -195,6 +200,13 @@ mod tests {
         );
         assert_eq!(s.correct("xyzzyxx"), None);
         assert_eq!(s.correct("hos"), None, "too short to correct");
+        let s = speller(&["filling cream", "kopfhoerer"]);
+        assert_eq!(
+            s.correct("grilling"),
+            None,
+            "two edits keep the first letter"
+        );
+        assert_eq!(s.correct("kopfhorrer"), Some("kopfhoerer"));
     }
 
     #[test]

@@ -133,12 +133,16 @@ impl ProductIndex {
                 add(f.category_de, &cde, 1.8);
                 add(f.brand, &cplain, 1.8);
             }
+            // Two edits for a word are the speller's, which keeps the first letter: a
+            // fuzzy query cannot, and "grilling" matched "filling". A model's token
+            // has no correction but this ("wh1000xm4" for "WH-1000XM4").
             for t in &de {
                 let n = t.chars().count();
+                let model = t.chars().any(|c| c.is_ascii_digit());
                 let distance = match n {
                     0..=3 => continue,
-                    4..=7 => 1,
-                    _ => 2,
+                    8.. if model => 2,
+                    _ => 1,
                 };
                 // Fuzzy matches score a constant (no idf), hence the high boost.
                 let q = FuzzyTermQuery::new(Term::from_field_text(f.title_de, t), distance, true);
