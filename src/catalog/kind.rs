@@ -1020,7 +1020,7 @@ pub fn requested_kind_with(
 
 /// Whether a target word says what the thing before it is for ("for", "für",
 /// "compatible", "fits"), not what it has or joins ("with", "to").
-fn is_for(word: &str) -> bool {
+pub(crate) fn is_for(word: &str) -> bool {
     matches!(
         fold(word).as_str(),
         "for" | "fur" | "compatible" | "fits" | "fit"

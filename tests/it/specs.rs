@@ -1124,6 +1124,10 @@ fn german_product_words_search_an_english_catalogue() {
         "{}",
         out.reply
     );
+    // A page in the search's order is products found.
+    let out = say(&a, None, "c9", "hdmi cable");
+    assert!(out.products.len() > 1, "{}", out.reply);
+    assert!(out.reply.starts_with("I found "), "{}", out.reply);
 }
 
 #[test]
@@ -2198,6 +2202,15 @@ fn a_known_brand_the_shop_has_none_of_the_kind_by_is_said_missing() {
         out.reply
     );
     assert!(!out.reply.contains("nothing by"), "{}", out.reply);
+    // A brand after "for" is what the product is for, not its maker.
+    let out = say(&a, None, "c3", "an ssd for my sony laptop");
+    assert!(!out.products.is_empty(), "{}", out.reply);
+    assert!(!out.reply.contains("nothing by"), "{}", out.reply);
+    assert!(
+        out.products.iter().all(|p| p.relaxed.is_empty()),
+        "{}",
+        out.reply
+    );
 }
 
 #[test]

@@ -194,7 +194,14 @@ fn asked_model_phrase(normalised: &str, unknown: &[String]) -> String {
 fn brand_none_is_by(u: &Understanding, hits: &[Hit]) -> Option<String> {
     use crate::search::profile::plain_words;
     let lexicon = crate::nlu::lexicon::Lexicon::get();
-    let brand = lexicon.brand_named(&plain_words(&u.normalised))?;
+    // A brand after "for" is what the product is for, not its maker: "a memory card
+    // for my sony camera" asks for no Sony card.
+    let words = plain_words(&u.normalised);
+    let own: Vec<&str> = words
+        .split_whitespace()
+        .take_while(|w| !crate::catalog::kind::is_for(w))
+        .collect();
+    let brand = lexicon.brand_named(&own.join(" "))?;
     let named: Vec<&str> = lexicon.brand_words(brand).collect();
     let names_it = |h: &Hit| {
         let p = &h.product;
@@ -1391,8 +1398,8 @@ impl Assistant {
             }
             // "the cheapest usb c cable": the first of the 3 that match, not "3
             // matching products" above one.
-            let best =
-                (wanted < PAGE && results.hits.len() < results.total).then_some(results.hits.len());
+            let best = (!by_relevance && wanted < PAGE && results.hits.len() < results.total)
+                .then_some(results.hits.len());
             out.say(Fact::Discover(Discover::Found {
                 total: results.total,
                 changes,
