@@ -442,6 +442,7 @@ impl ActiveSearch {
             compatible: self.compatible.clone(),
             lines: self.lines.clone(),
             prefer: self.wishes.clone(),
+            spec_sort: self.spec_sort.clone(),
             limit: PAGE,
             offset: self.page * PAGE,
             ..Default::default()

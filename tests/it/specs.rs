@@ -2223,6 +2223,11 @@ fn a_length_asked_for_is_the_version_put_in_the_cart() {
     assert_eq!(cart.items.len(), 1, "{}", out.reply);
     assert_eq!(cart.items[0].item.variant_id, "C50-25", "{}", out.reply);
     assert_eq!(cart.items[0].item.quantity, 2, "{}", out.reply);
+    // The longest cable is shown in its longest version, not its first.
+    let out = say(&a, None, "c2", "which hdmi cable is the longest");
+    assert_eq!(ids(&out), ["C50"], "{}", out.reply);
+    assert_eq!(out.products[0].variant.size.as_deref(), Some("50 feet"));
+    assert!(out.reply.contains("(50 feet)"), "{}", out.reply);
 }
 
 #[test]

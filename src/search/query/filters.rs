@@ -282,11 +282,28 @@ impl ProductIndex {
             color_ok && not_color_ok && size_ok && price_ok && stock_ok && specs_ok
         };
         // Among the variants that satisfy every constraint: the one whose size and
-        // colour the shopper named most closely, then in stock, then the cheapest.
+        // colour the shopper named most closely, then the one with the most (least)
+        // of a spec the products are ordered by ("the longest hdmi cable": its 100
+        // feet, not its 25), then in stock, then the cheapest.
         let wishes = Wishes::new(&q.prefer);
         let named = |v: &Variant| {
             v.size.as_deref().map_or(0, |s| wishes.score(s))
                 + v.color.as_deref().map_or(0, |c| wishes.score(c))
+        };
+        let extreme = |v: &Variant| {
+            let Some(by) = &q.spec_sort else { return 0 };
+            let own = crate::catalog::specs::Specs::of_variant(v);
+            by.dims
+                .iter()
+                .find_map(|d| own.max(*d))
+                .map_or(i64::MAX, |x| {
+                    let key = (x.value * 1e6) as i64;
+                    if by.desc {
+                        -key
+                    } else {
+                        key
+                    }
+                })
         };
         let variant = p
             .variants
@@ -295,6 +312,7 @@ impl ProductIndex {
             .min_by_key(|v| {
                 (
                     std::cmp::Reverse(named(v)),
+                    extreme(v),
                     v.stock == 0,
                     p.effective_price(v),
                 )

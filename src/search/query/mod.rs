@@ -114,6 +114,11 @@ pub struct SearchQuery {
     /// filter.
     #[serde(default)]
     pub prefer: String,
+    /// A superlative over a spec ("the longest hdmi cable"): among a product's
+    /// variants, the one with the most (or least) of it is the one shown. Never a
+    /// filter; the order of the products is the caller's.
+    #[serde(default)]
+    pub spec_sort: Option<crate::nlu::rules::specs::SpecSort>,
     pub limit: usize,
     #[serde(default)]
     pub offset: usize,
