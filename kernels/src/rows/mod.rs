@@ -13,12 +13,12 @@
 //! precomputed 16-value sums instead of a second multiply per value; Q8_0 and Q5_0
 //! × Q8_0 a block of 32 at a time, the weights' signs moved onto the activations.
 //! A CPU with AVX2 and FMA but no AVX-512 VNNI runs the same sums with
-//! `vpmaddubsw` ([`avx2`]); any other the portable kernels (`Kernel::Portable`, for
+//! `vpmaddubsw` (`avx2`); any other the portable kernels (`Kernel::Portable`, for
 //! tests) or candle's. Rows are split over rayon's pool, which lives as long as the
 //! process.
 //!
 //! Several activation rows (a prompt, a scoring pass) times Q8_0 or Q5_0 weights go
-//! through [`tiles`]: 16 weight rows laid out once for `vpdpbusd`, four activation
+//! through `tiles`: 16 weight rows laid out once for `vpdpbusd`, four activation
 //! rows against them at a time. For Q4_K and Q6_K prompts candle's repacked tiles
 //! do the same and run as before; so do candle's kernels for prompts without VNNI
 //! and for other formats. `BENCHMARKS.md` has the figures.
@@ -561,7 +561,7 @@ unsafe fn dot_q6k_vnni(w: &[BlockQ6K], a: &[BlockQ8K]) -> f32 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kernel {
     Vnni,
-    /// AVX2 and FMA without AVX-512 VNNI: the one-row kernels of [`avx2`].
+    /// AVX2 and FMA without AVX-512 VNNI: the one-row kernels of `avx2`.
     Avx2,
     Portable,
 }
