@@ -114,6 +114,11 @@ const NOT_HEADS: &[&str] = &[
     "portable",
     "wireless",
     "universal",
+    // "… Universal 100-240V 50/60Hz AC Input": a spec, no name.
+    "input",
+    "output",
+    "ac",
+    "dc",
     "professional",
     "heavy",
     "duty",
@@ -474,6 +479,11 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
     // "Easy to Install", "Ready to Use": praise, not a target ("Rain Bird 32ETI
     // Easy to Install In-Ground Automatic Sprinkler System Kit" is a kit).
     let text = &*praise().replace_all(text, " ");
+    // A scraped listing's title may run on into its description ("Canon - Ef 40Mm
+    // F/2.8 STM Lens Product Description: Canon - Ef 40Mm F/2.8."): no name there.
+    let text = description_start()
+        .find(text)
+        .map_or(text, |m| &text[..m.start()]);
     let mut out = Vec::new();
     // Whether the pieces now run on a list of what the product fits: "Compatible with
     // iPad, iPhone, Android, Microsoft Tablets", "for Sony DSC-R1, DSC-RX1, RX100 II
@@ -613,6 +623,16 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
         }
     }
     out
+}
+
+/// Where a title runs on into the listing's description ("… Lens Product
+/// Description: …", "… About this item …").
+fn description_start() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"(?i)\b(?:product description|about this item)\b")
+            .expect("description regex compiles")
+    })
 }
 
 /// "Male" or "Female", of a cable's ends ("Male to Female").
@@ -932,11 +952,33 @@ fn joined_neighbours(words: &[String]) -> Vec<String> {
 /// Clamps"). A name of letters a hyphen parts is one word ("E-Readers" →
 /// "EReaders"): titles and shoppers write it "eReader" as often, and a title's
 /// words are split at hyphens, so the shelf's kind is the word written whole.
+///
+/// A level that joins modifiers to a plural name is one phrase, that name's:
+/// "Skylight & UV Filters" holds filters, "Sofa & Console Tables" tables and no
+/// sofas, "Point & Shoot Digital Cameras" cameras. Two plurals ("Filters &
+/// Accessories", "Hooks & Hangers") or a last name of one word ("Shampoo &
+/// Conditioner") are two.
 fn shelf_phrases(level: &str) -> Vec<Vec<String>> {
-    phrases(&level.replace('&', ","))
+    let mut phrases: Vec<Vec<String>> = phrases(&level.replace('&', ","))
         .into_iter()
         .map(|p| p.into_iter().map(|w| unhyphenated(&w)).collect())
-        .collect()
+        .collect();
+    let plural = |w: &String| {
+        let f = fold(w);
+        f.ends_with('s') && singular(&f) != f
+    };
+    let joined = match phrases.as_slice() {
+        [first, .., last] => {
+            last.len() >= 2
+                && last.last().is_some_and(plural)
+                && first.last().is_some_and(|w| !plural(w))
+        }
+        _ => false,
+    };
+    if joined {
+        phrases.drain(..phrases.len() - 1);
+    }
+    phrases
 }
 
 /// A word of letters parted by hyphens written whole ("E-Readers" → "EReaders");
@@ -1552,5 +1594,52 @@ mod tests {
         );
         // The head is a word the shop uses but sells none of: no kind, not its modifier.
         assert_eq!(requested_kind("projector screen", known), None);
+    }
+
+    #[test]
+    fn a_shelf_joining_modifiers_to_a_plural_names_that_plural() {
+        assert_eq!(
+            shelf_kind("Skylight & UV Filters").as_deref(),
+            Some("filter")
+        );
+        assert_eq!(
+            shelf_kind("TV Ceiling & Wall Mounts").as_deref(),
+            Some("mount")
+        );
+        // Two names stay two.
+        assert_eq!(
+            shelf_kind("Filters & Accessories").as_deref(),
+            Some("filter")
+        );
+        assert_eq!(
+            shelf_kind("Shampoo & Conditioner").as_deref(),
+            Some("shampoo")
+        );
+        // A sofa table on "Sofa & Console Tables" is a table and no sofa.
+        let kinds = title_kinds(
+            "Rustic Luxe Large Wooden Sofa Table, Gray",
+            Some("Sofa & Console Tables"),
+        );
+        assert!(kinds.contains(&"table".to_string()), "{kinds:?}");
+        assert!(!kinds.contains(&"sofa".to_string()), "{kinds:?}");
+    }
+
+    #[test]
+    fn specs_and_a_scraped_description_name_no_kind() {
+        let kinds = title_kinds(
+            "Nobsound DC 19V 4.74A 90W Power Supply Power Adapter Charger Universal 100-240V 50/60Hz AC Input for Amplifier",
+            None,
+        );
+        assert_eq!(
+            kinds.first().map(String::as_str),
+            Some("charger"),
+            "{kinds:?}"
+        );
+        let kinds = title_kinds(
+            "Canon - Ef 40Mm F/2.8 STM Lens Product Description: Canon - Ef 40Mm F/2.8.",
+            None,
+        );
+        assert!(kinds.contains(&"lens".to_string()), "{kinds:?}");
+        assert!(!kinds.contains(&"description".to_string()), "{kinds:?}");
     }
 }

@@ -279,6 +279,25 @@ fn name_cheapest_offer(out: &mut Outcome) {
     out.say(Fact::Discover(Discover::CheapestOffer { numbers, price }));
 }
 
+/// A brand the lexicon knows among the first words of a title ("Canon EOS Rebel
+/// T7i …" → Canon), not one it is made for ("Replacement Remote for Samsung …").
+fn title_brand(title: &str) -> Option<String> {
+    let lead: Vec<&str> = title
+        .split_whitespace()
+        .take_while(|w| {
+            !matches!(
+                crate::catalog::text::fold(w).as_str(),
+                "for" | "compatible" | "fits" | "für"
+            )
+        })
+        .take(3)
+        .collect();
+    let plain = crate::search::profile::plain_words(&lead.join(" "));
+    crate::nlu::lexicon::Lexicon::get()
+        .brand_named(&plain)
+        .map(str::to_string)
+}
+
 /// The words that say a product must fit another one: "for", "compatible with",
 /// "passend zu".
 fn fits_word() -> &'static regex::Regex {
@@ -1012,8 +1031,14 @@ impl Assistant {
         // constraint: where it makes none of the kind ("xlr cable for the scarlett
         // 2i2", no Focusrite cables), the kind as asked is the answer, not products
         // shown apart as of another brand.
-        if let Some(b) = pointed.brand.as_ref().filter(|_| by_model) {
-            let text = format!("{} {words}", crate::catalog::text::fold(b));
+        // A catalogue without brand fields (WebShop's) names the maker at the start
+        // of the title: "Canon EOS Rebel T7i DSLR Camera …".
+        let brand = pointed
+            .brand
+            .clone()
+            .or_else(|| title_brand(&pointed.title));
+        if let Some(b) = brand.filter(|_| by_model) {
+            let text = format!("{} {words}", crate::catalog::text::fold(&b));
             if let Some(part) = self.fitting_part(ctx, u, &text) {
                 if self.search_found(ctx, state, &part, out)? {
                     return Ok(true);
