@@ -993,6 +993,11 @@ impl Specs {
         })
     }
 
+    /// The least of a dimension it states.
+    pub fn min(&self, dim: Dim) -> Option<&Quantity> {
+        self.of(dim).min_by(|a, b| a.value.total_cmp(&b.value))
+    }
+
     fn add_text(&mut self, text: &str, only_new: bool) {
         let known: Vec<Dim> = self.values.iter().map(|q| q.dim).collect();
         for (q, _) in quantities(text) {

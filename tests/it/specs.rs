@@ -2228,6 +2228,11 @@ fn a_length_asked_for_is_the_version_put_in_the_cart() {
     assert_eq!(ids(&out), ["C50"], "{}", out.reply);
     assert_eq!(out.products[0].variant.size.as_deref(), Some("50 feet"));
     assert!(out.reply.contains("(50 feet)"), "{}", out.reply);
+    // The shortest first: the cable sold in 25 and 50 feet is 25 feet short, and
+    // shown so, before the 30 feet one.
+    let out = say(&a, None, "c3", "hdmi cables, shortest first");
+    assert_eq!(ids(&out), ["C01", "C50", "C30"], "{}", out.reply);
+    assert_eq!(out.products[1].variant.size.as_deref(), Some("25 feet"));
 }
 
 #[test]

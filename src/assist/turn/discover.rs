@@ -124,10 +124,24 @@ fn spec_of(h: &Hit, dim: Dim) -> Option<f64> {
 
 /// [`spec_of`], as the quantity written.
 fn measure_of(h: &Hit, dim: Dim) -> Option<crate::catalog::specs::Quantity> {
-    std::iter::once(Specs::of_product(&h.product))
+    measure_by(h, dim, true)
+}
+
+/// A hit's value of a dimension for a superlative: the most its listing offers, or
+/// for the least ("the shortest") the least: a cable sold in 25 and 50 feet is 25
+/// feet short.
+fn measure_by(h: &Hit, dim: Dim, most: bool) -> Option<crate::catalog::specs::Quantity> {
+    let values = std::iter::once(Specs::of_product(&h.product))
         .chain(h.product.variants.iter().map(Specs::of_variant))
-        .filter_map(|s| s.max(dim).cloned())
-        .max_by(|a, b| a.value.total_cmp(&b.value))
+        .filter_map(|s| if most { s.max(dim) } else { s.min(dim) }.cloned());
+    let by = |a: &crate::catalog::specs::Quantity, b: &crate::catalog::specs::Quantity| {
+        a.value.total_cmp(&b.value)
+    };
+    if most {
+        values.max_by(by)
+    } else {
+        values.min_by(by)
+    }
 }
 
 /// Hits shown after no product met the specs asked for: those whose value comes
@@ -1827,7 +1841,12 @@ impl Assistant {
         // Judged on the model's own English: "ich bin zu einem Ball eingeladen" is
         // read as a football where "I am invited to a ball" is not (BENCHMARKS.md).
         let judged = english.as_deref().unwrap_or(text);
-        let fit = extractor.fit(model, judged, &names).unwrap_or_else(|e| {
+        let judged = if ideas.is_empty() {
+            judged.to_string()
+        } else {
+            format!("{judged} (something like: {})", ideas.join(", "))
+        };
+        let fit = extractor.fit(model, &judged, &names).unwrap_or_else(|e| {
             tracing::warn!(error = %e, "the model's judgement of the types failed");
             vec![0.0; names.len()]
         });
@@ -2325,7 +2344,7 @@ impl Assistant {
         let unstated = if by.page { unstated } else { Vec::new() };
         let mut hits: Vec<(crate::catalog::specs::Quantity, Hit)> = stated
             .into_iter()
-            .filter_map(|h| measure_of(&h, dim).map(|q| (q, h)))
+            .filter_map(|h| measure_by(&h, dim, by.desc).map(|q| (q, h)))
             .collect();
         // Ties keep the relevance order.
         hits.sort_by(|a, b| {
