@@ -2634,3 +2634,23 @@ fn a_tenth_catalogue_is_read_as_its_shoppers_ask() {
     let report = rules_only_report("sound");
     assert!(report.f1 >= 0.93, "{report}");
 }
+
+/// A catalogue without brand fields (as WebShop's) names the maker at the head of
+/// a title: a request naming a brand shows what leads with it first, and a lens for
+/// a Canon camera is a Canon lens, not a Nikon one.
+#[test]
+fn a_maker_at_the_head_of_a_title_stands_in_for_a_missing_brand_field() {
+    let (_dir, a) = assistant_over(
+        r#"{"id":"F1","title":"New Compatible for Sony Playstation 4 PS4 Pro Cooling Fan Sony","price":1999,"currency":"USD","language":"en","category":["Electronics","Fans"],"variants":[{"id":"F1-1","stock":5}]}
+{"id":"S1","title":"Sony Extra Bass Portable Bluetooth Speaker Black","price":10849,"currency":"USD","language":"en","category":["Electronics","Speakers"],"variants":[{"id":"S1-1","stock":5}]}
+{"id":"K1","title":"Canon EOS Rebel T7i DSLR Camera with 18-55mm Lens (US Model)","price":64900,"currency":"USD","language":"en","category":["Electronics","Cameras"],"variants":[{"id":"K1-1","stock":5}]}
+{"id":"L1","title":"Nikon 50mm f/1.8G AF-S NIKKOR Lens for Nikon DSLR Cameras","price":21695,"currency":"USD","language":"en","category":["Electronics","Lenses"],"variants":[{"id":"L1-1","stock":5}]}
+{"id":"L2","title":"Canon EF 40mm f/2.8 STM Lens","price":32599,"currency":"USD","language":"en","category":["Electronics","Lenses"],"variants":[{"id":"L2-1","stock":5}]}
+"#,
+    );
+    let out = say(&a, None, "c1", "do you have anything from sony");
+    assert_eq!(ids(&out).first(), Some(&"S1"), "{}", out.reply);
+    assert!(ids(&out).contains(&"F1"), "{}", out.reply);
+    let out = say(&a, None, "c2", "a lens for my canon eos rebel t7i");
+    assert_eq!(ids(&out), ["L2"], "{}", out.reply);
+}

@@ -293,6 +293,26 @@ fn name_cheapest_offer(out: &mut Outcome) {
     out.say(Fact::Discover(Discover::CheapestOffer { numbers, price }));
 }
 
+/// In a catalogue without brand fields, the products whose title leads with the
+/// brand a request names go first: "anything from sony" shows Sony's camera before a
+/// fan "Compatible for Sony Playstation". The order among each stays.
+fn made_by_first(u: &Understanding, hits: &mut [Hit]) {
+    let lexicon = crate::nlu::lexicon::Lexicon::get();
+    let words = crate::search::profile::plain_words(&u.normalised);
+    let own: Vec<&str> = words
+        .split_whitespace()
+        .take_while(|w| !crate::catalog::kind::is_for(w))
+        .collect();
+    let Some(brand) = lexicon.brand_named(&own.join(" ")) else {
+        return;
+    };
+    if hits.iter().any(|h| h.product.brand.is_some()) {
+        return;
+    }
+    // A stable sort: those made by it, then the rest, each in its order.
+    hits.sort_by_key(|h| title_brand(&h.product.title).as_deref() != Some(brand));
+}
+
 /// A brand the lexicon knows among the first words of a title ("Canon EOS Rebel
 /// T7i …" → Canon), not one it is made for ("Replacement Remote for Samsung …").
 fn title_brand(title: &str) -> Option<String> {
@@ -1309,7 +1329,7 @@ impl Assistant {
         };
         let mut first_shown = state.search.best_shown;
         let mut limit_blocked = false;
-        let results = match (state.search.sort, &spec_sort) {
+        let mut results = match (state.search.sort, &spec_sort) {
             (Sort::PriceAsc | Sort::PriceDesc, _) => {
                 let q = state.search.query();
                 let (offset, desc) = (q.offset, state.search.sort == Sort::PriceDesc);
@@ -1434,6 +1454,9 @@ impl Assistant {
                     self.relaxed(ctx, state, &results.hits, Relaxation::Brand { brand }, out);
                     return Ok(());
                 }
+            }
+            if by_relevance && state.search.brand.is_none() {
+                made_by_first(u, &mut results.hits);
             }
             // "the cheapest usb c cable": the first of the 3 that match, not "3
             // matching products" above one.
