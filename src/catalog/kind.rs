@@ -119,6 +119,8 @@ const NOT_HEADS: &[&str] = &[
     "output",
     "ac",
     "dc",
+    // "… NIKKOR Lens U.S.A. Warranty with …"
+    "warranty",
     "professional",
     "heavy",
     "duty",
