@@ -1864,12 +1864,7 @@ impl Assistant {
         // Judged on the model's own English: "ich bin zu einem Ball eingeladen" is
         // read as a football where "I am invited to a ball" is not (BENCHMARKS.md).
         let judged = english.as_deref().unwrap_or(text);
-        let judged = if ideas.is_empty() {
-            judged.to_string()
-        } else {
-            format!("{judged} (something like: {})", ideas.join(", "))
-        };
-        let fit = extractor.fit(model, &judged, &names).unwrap_or_else(|e| {
+        let fit = extractor.fit(model, judged, &names).unwrap_or_else(|e| {
             tracing::warn!(error = %e, "the model's judgement of the types failed");
             vec![0.0; names.len()]
         });
