@@ -1009,11 +1009,7 @@ impl Vocabulary {
         // a few words on, up to a spec or model: "TV Wall Mount" is a mount, while
         // "Fitness Watch 1.69inch Smart Bracelet" stays a watch.
         // The kind may be two words of the phrase written as one ("Sound Bar" for
-        // "soundbar"). Nor does a word name its product when the title's own head
-        // follows it: "… Soundbar Home Theater TV Strong Bass Sound Bar" is no TV,
-        // "Industrial Sofa Console Table" no sofa, "DLP Projector DMD Board Chip" no
-        // projector; unless the title names it again ("… Sound Bar USB Powered
-        // Soundbar Speaker" is a soundbar as well as a speaker).
+        // "soundbar").
         let words = &p.first_phrase;
         let joined = |i: usize| {
             words.get(i + 1).is_some_and(|next| {
@@ -1028,20 +1024,13 @@ impl Vocabulary {
             } else {
                 return false;
             };
-            let rest: Vec<&String> = words[after..]
-                .iter()
-                .take_while(|next| !next.chars().any(|c| c.is_ascii_digit()))
-                .collect();
-            let named_again = rest.iter().any(|w| w.as_str() == kind)
-                || rest
-                    .windows(2)
-                    .any(|w| crate::catalog::kind::singular(&format!("{}{}", w[0], w[1])) == kind);
             words
                 .get(after)
                 .is_none_or(|next| !self.kinds.contains_key(next.as_str()))
-                && !rest.iter().any(|next| {
-                    goes_with_another(next) || (p.kinds.first() == Some(*next) && !named_again)
-                })
+                && !words[after..]
+                    .iter()
+                    .take_while(|next| !next.chars().any(|c| c.is_ascii_digit()))
+                    .any(|next| goes_with_another(next))
         })
     }
 
@@ -2097,31 +2086,6 @@ mod tests {
             "Sound Bars",
         );
         assert!(v.is_of_kind(&bundle, "soundbar"), "{:?}", bundle.kinds);
-        // A word the title's own head follows names no kind of it, unless the title
-        // names it again.
-        let stuffed = listing(
-            "Mingbao Hi-Fi Stereo Speaker Wireless Soundbar Home Theater TV Strong Bass Sound Bar",
-            "Sound Bars",
-        );
-        let sofa_table = listing(
-            "Industrial Sofa Console Table for Entryway",
-            "Console Tables",
-        );
-        let computer_bar = listing(
-            "WSSBK Portable Speaker Bar Computer Sound Bar USB Powered Soundbar Speaker for PC TV",
-            "Computer Speakers",
-        );
-        for p in [&stuffed, &sofa_table, &computer_bar] {
-            v.add(p);
-        }
-        assert!(!v.is_of_kind(&stuffed, "tv"), "{:?}", stuffed.kinds);
-        assert!(v.is_of_kind(&stuffed, "soundbar"), "{:?}", stuffed.kinds);
-        assert!(!v.is_of_kind(&sofa_table, "sofa"), "{:?}", sofa_table.kinds);
-        assert!(
-            v.is_of_kind(&computer_bar, "soundbar"),
-            "{:?}",
-            computer_bar.kinds
-        );
         // A shopper writes it apart where titles write it as one word: that word is
         // the kind asked for, which the parted titles are too, not "bar".
         assert_eq!(v.requested_kind("a sound bar").as_deref(), Some("soundbar"));
