@@ -210,12 +210,7 @@ fn brand_none_is_by(u: &Understanding, hits: &[Hit]) -> Option<String> {
     let lexicon = crate::nlu::lexicon::Lexicon::get();
     // A brand after "for" is what the product is for, not its maker: "a memory card
     // for my sony camera" asks for no Sony card.
-    let words = plain_words(&u.normalised);
-    let own: Vec<&str> = words
-        .split_whitespace()
-        .take_while(|w| !crate::catalog::kind::is_for(w))
-        .collect();
-    let brand = lexicon.brand_named(&own.join(" "))?;
+    let brand = maker_named(&u.normalised)?;
     let named: Vec<&str> = lexicon.brand_words(brand).collect();
     let names_it = |h: &Hit| {
         let p = &h.product;
@@ -297,13 +292,7 @@ fn name_cheapest_offer(out: &mut Outcome) {
 /// brand a request names go first: "anything from sony" shows Sony's camera before a
 /// fan "Compatible for Sony Playstation". The order among each stays.
 fn made_by_first(u: &Understanding, hits: &mut [Hit]) {
-    let lexicon = crate::nlu::lexicon::Lexicon::get();
-    let words = crate::search::profile::plain_words(&u.normalised);
-    let own: Vec<&str> = words
-        .split_whitespace()
-        .take_while(|w| !crate::catalog::kind::is_for(w))
-        .collect();
-    let Some(brand) = lexicon.brand_named(&own.join(" ")) else {
+    let Some(brand) = maker_named(&u.normalised) else {
         return;
     };
     if hits.iter().any(|h| h.product.brand.is_some()) {
@@ -316,20 +305,20 @@ fn made_by_first(u: &Understanding, hits: &mut [Hit]) {
 /// A brand the lexicon knows among the first words of a title ("Canon EOS Rebel
 /// T7i …" → Canon), not one it is made for ("Replacement Remote for Samsung …").
 fn title_brand(title: &str) -> Option<String> {
-    let lead: Vec<&str> = title
+    let plain = crate::search::profile::plain_words(title);
+    let lead: Vec<&str> = plain.split_whitespace().take(3).collect();
+    maker_named(&lead.join(" ")).map(str::to_string)
+}
+
+/// The brand of the lexicon's list a text names as the maker: before any "for",
+/// "compatible" or "fits" ("a memory card for my sony camera" names no maker).
+fn maker_named(text: &str) -> Option<&'static str> {
+    let words = crate::search::profile::plain_words(text);
+    let own: Vec<&str> = words
         .split_whitespace()
-        .take_while(|w| {
-            !matches!(
-                crate::catalog::text::fold(w).as_str(),
-                "for" | "compatible" | "fits" | "für"
-            )
-        })
-        .take(3)
+        .take_while(|w| !crate::catalog::kind::is_for(w))
         .collect();
-    let plain = crate::search::profile::plain_words(&lead.join(" "));
-    crate::nlu::lexicon::Lexicon::get()
-        .brand_named(&plain)
-        .map(str::to_string)
+    crate::nlu::lexicon::Lexicon::get().brand_named(&own.join(" "))
 }
 
 /// The words that say a product must fit another one: "for", "compatible with",
