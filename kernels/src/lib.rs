@@ -10,9 +10,12 @@
 //! the blocks' float parts are summed one by one in candle's order, so a product is
 //! the same to the last bit as candle's and the model's text does not change.
 //!
+//! [`attention`] is one new token's attention over a KV cache, in plain loops.
+//!
 //! [`rows`] holds the row products for the default model's formats (Q4_K, Q6_K) and
 //! for Q8_0 and Q5_0, with AVX-512 VNNI or AVX2, which the model code calls directly.
 
+pub mod attention;
 pub mod rows;
 
 use candle_core::quantized::k_quants::{self as k, GgmlType};

@@ -2,8 +2,9 @@
 //! (`models/quantized_llama.rs`, MIT OR Apache-2.0). Changes, each marked "not
 //! upstream": Q4_1 weights multiply with the SIMD kernel of `shopassist-kernels`
 //! (candle's is the scalar reference; the product is the same to the last bit, so
-//! the text is too); the GGML-file loader is left out (we read GGUF only), and so are
-//! upstream's tests of candle-transformers' own mask helper.
+//! the text is too); the KV cache is written in place and one token's attention runs
+//! on its memory (`super::kv_cache`, shared with `qwen2`); the GGML-file loader is
+//! left out (we read GGUF only), and so are upstream's tests of candle-transformers' own mask helper.
 //! Keep it in step with upstream.
 #![allow(clippy::all)]
 
@@ -16,6 +17,8 @@ use candle_core as candle;
 use candle_nn::{Embedding, Module};
 use candle_transformers::quantized_nn::RmsNorm;
 use candle_transformers::utils;
+
+use super::kv_cache::KvCache;
 
 pub const MAX_SEQ_LEN: usize = 4096;
 
@@ -157,7 +160,7 @@ struct LayerWeights {
     cos: Tensor,
     sin: Tensor,
     neg_inf: Tensor,
-    kv_cache: Option<(Tensor, Tensor)>,
+    kv_cache: Option<KvCache>,
     span_attn: tracing::Span,
     span_rot: tracing::Span,
     span_mlp: tracing::Span,
@@ -212,19 +215,23 @@ impl LayerWeights {
         let q = self.apply_rotary_emb(&q, index_pos)?;
         let k = self.apply_rotary_emb(&k, index_pos)?;
 
-        let (k, v) = match &self.kv_cache {
-            None => (k, v),
-            Some((k_cache, v_cache)) => {
-                if index_pos == 0 {
-                    (k, v)
-                } else {
-                    let k = Tensor::cat(&[k_cache, &k], 2)?;
-                    let v = Tensor::cat(&[v_cache, &v], 2)?;
-                    (k, v)
-                }
+        // Not upstream: keys and values are written in place, and one token attends
+        // over them in plain loops ([`KvCache`]). Upstream concatenates the whole cache
+        // and multiplies with candle's matmul, which reads /proc/cpuinfo each call.
+        let cache = match &mut self.kv_cache {
+            Some(cache) if index_pos > 0 => {
+                cache.append(&k, &v)?;
+                cache
             }
+            slot => slot.insert(KvCache::new(&k, &v)?),
         };
-        self.kv_cache = Some((k.clone(), v.clone()));
+        if seq_len == 1 && b_sz == 1 {
+            if let Some(y) = cache.attend_one(&q, self.n_head, self.head_dim)? {
+                let y = Tensor::from_vec(y, (b_sz, seq_len, n_embd), x.device())?;
+                return self.attention_wo.forward(&y);
+            }
+        }
+        let (k, v) = (cache.keys()?.contiguous()?, cache.values()?.contiguous()?);
 
         let y = if q.device().is_metal() && seq_len == 1 {
             // SDPA will do MQA for us

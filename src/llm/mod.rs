@@ -4,13 +4,13 @@
 //! likelihood of given continuations ([`score`]); prompt prefixes' states are kept on
 //! disk across restarts ([`prompt_cache`]). The hot path is ours where candle's was
 //! the bottleneck: quantized products ([`kernels`]), one token's attention over the KV
-//! cache (`attention`), and the token embedding kept quantized (`token_embedding`).
+//! cache (`kv_cache`, in `shopassist_kernels::attention`), and the token embedding kept quantized (`token_embedding`).
 
-mod attention;
 pub mod constrain;
 pub mod generate;
 pub mod gguf;
 pub mod kernels;
+mod kv_cache;
 mod llama;
 pub mod model;
 pub mod prompt_cache;

@@ -22,6 +22,7 @@ use std::collections::HashMap;
 
 // Not upstream: the weight products run our own kernels where they are faster.
 use super::kernels::matmul;
+use super::kv_cache::KvCache;
 // Not upstream: the token embedding is not dequantised at load.
 use super::token_embedding::TokenEmbedding;
 
@@ -162,126 +163,6 @@ impl LayerWeights {
         let y = y.transpose(1, 2)?.reshape(&[b_sz, seq_len, n_embd])?;
         let y = matmul(&self.attention_wo, &y)?;
         Ok(y)
-    }
-}
-
-/// Not upstream: one layer's keys and values (`1 × kv_heads × tokens × head_dim`),
-/// written in place into buffers with room for more. Upstream concatenates, which
-/// copies the whole cache twice a layer for every token (for the 1.5B model at 450
-/// tokens, ~50 MB of memory traffic a token).
-///
-/// A clone shares what is written so far, read-only: its `writable` is its length, so
-/// its first append moves the keys and values to buffers of its own, while the
-/// original writes only past that length, which the clone does not see. That keeps
-/// a cached prompt prefix intact under any number of requests that continue it.
-#[derive(Debug)]
-struct KvCache {
-    k: Tensor,
-    v: Tensor,
-    len: usize,
-    /// Positions this cache may write in its buffers (≤ their size).
-    writable: usize,
-}
-
-impl KvCache {
-    /// Room added when the buffers are full, in tokens.
-    const GROW: usize = 256;
-
-    /// A cache of the first pass's keys and values, with room to grow.
-    fn new(k: &Tensor, v: &Tensor) -> Result<KvCache> {
-        // Empty, and writing nothing in place: the append lays out the buffers.
-        let mut cache = KvCache {
-            k: k.clone(),
-            v: v.clone(),
-            len: 0,
-            writable: 0,
-        };
-        cache.append(k, v)?;
-        Ok(cache)
-    }
-
-    /// A cache holding `k` and `v` (`1 × kv_heads × tokens × head_dim`), which it
-    /// never writes into.
-    fn frozen(k: Tensor, v: Tensor) -> KvCache {
-        let len = k.dim(2).unwrap_or(0);
-        KvCache {
-            k,
-            v,
-            len,
-            writable: len,
-        }
-    }
-
-    fn append(&mut self, k: &Tensor, v: &Tensor) -> Result<()> {
-        let add = k.dim(2)?;
-        if self.len + add > self.writable {
-            let writable = self.len + add + Self::GROW;
-            let grow = |old: &Tensor| -> Result<Tensor> {
-                let (b, h, _, d) = old.dims4()?;
-                let new = Tensor::zeros((b, h, writable, d), old.dtype(), old.device())?;
-                if self.len > 0 {
-                    new.slice_set(&old.narrow(2, 0, self.len)?.contiguous()?, 2, 0)?;
-                }
-                Ok(new)
-            };
-            self.k = grow(&self.k)?;
-            self.v = grow(&self.v)?;
-            self.writable = writable;
-        }
-        self.k.slice_set(&k.contiguous()?, 2, self.len)?;
-        self.v.slice_set(&v.contiguous()?, 2, self.len)?;
-        self.len += add;
-        Ok(())
-    }
-
-    /// One token's attention (queries `1 × n_head × 1 × head_dim`) computed on the
-    /// buffers directly ([`super::attention`]), or `None` where
-    /// they are not plain f32 memory on the CPU.
-    fn attend_one(&self, q: &Tensor, n_head: usize, head_dim: usize) -> Result<Option<Vec<f32>>> {
-        let (ks, kl) = self.k.storage_and_layout();
-        let (vs, vl) = self.v.storage_and_layout();
-        let (candle::Storage::Cpu(k), candle::Storage::Cpu(v)) = (&*ks, &*vs) else {
-            return Ok(None);
-        };
-        if self.k.dtype() != DType::F32 || !kl.is_contiguous() || !vl.is_contiguous() {
-            return Ok(None);
-        }
-        let (_, kv_heads, rows, _) = self.k.dims4()?;
-        let size = kv_heads * rows * head_dim;
-        let (k, v) = (k.as_slice::<f32>()?, v.as_slice::<f32>()?);
-        let keys = super::attention::Cache {
-            data: &k[kl.start_offset()..kl.start_offset() + size],
-            room: rows,
-            len: self.len,
-        };
-        let values = super::attention::Cache {
-            data: &v[vl.start_offset()..vl.start_offset() + size],
-            room: rows,
-            len: self.len,
-        };
-        let q = q.flatten_all()?.to_vec1::<f32>()?;
-        Ok(Some(super::attention::one_token(
-            &q, &keys, &values, n_head, kv_heads, head_dim,
-        )))
-    }
-
-    fn keys(&self) -> Result<Tensor> {
-        self.k.narrow(2, 0, self.len)
-    }
-
-    fn values(&self) -> Result<Tensor> {
-        self.v.narrow(2, 0, self.len)
-    }
-}
-
-impl Clone for KvCache {
-    fn clone(&self) -> Self {
-        KvCache {
-            k: self.k.clone(),
-            v: self.v.clone(),
-            len: self.len,
-            writable: self.len,
-        }
     }
 }
 
