@@ -10,6 +10,14 @@ use shopassist::models::{KnownModel, KNOWN_MODELS};
 mod cli;
 use cli::*;
 
+/// How often candle's idle worker threads check for work before they sleep; its
+/// default of 25,000 keeps a worker spinning (and the caller spinning on it) while
+/// search and HTTP threads need the cores: with one other busy thread on 2 cores,
+/// constrained generation ran 5× slower (BENCHMARKS.md). Alone, 1,000 costs nothing.
+/// `.cargo/config.toml` gives the tests and benchmarks the same value.
+const SPIN_LIMIT: &str = "CANDLE_BARRIER_POOL_SPIN_LIMIT";
+const SPIN_LIMIT_DEFAULT: &str = "1000";
+
 /// A local, self-hosted shopping assistant daemon.
 #[derive(Parser)]
 #[command(name = "shopassist", version, about)]
@@ -212,10 +220,21 @@ fn main() -> ExitCode {
         eprintln!("error: {e}");
         return ExitCode::from(2);
     }
+    // We are still single-threaded here: the variables candle reads are set before
+    // any thread or pool exists.
     if config.threads > 0 {
-        // candle's CPU kernels size their thread pool from this variable; set it
-        // before any pool exists (we are still single-threaded here).
+        // candle's CPU kernels size their thread pool from this variable.
         std::env::set_var("RAYON_NUM_THREADS", config.threads.to_string());
+    } else if std::env::var_os("RAYON_NUM_THREADS").is_none() {
+        // Without it, candle counts the physical cores by reading /proc/cpuinfo at
+        // every float matmul: dozens of times a token, a sixth of the test model's
+        // generation time on 2 cores (BENCHMARKS.md), more where cpuinfo is long.
+        // Its own count, taken once.
+        let n = candle_core::utils::get_num_threads();
+        std::env::set_var("RAYON_NUM_THREADS", n.to_string());
+    }
+    if std::env::var_os(SPIN_LIMIT).is_none() {
+        std::env::set_var(SPIN_LIMIT, SPIN_LIMIT_DEFAULT);
     }
     match cli.command {
         Command::Serve { .. } => serve(config),
