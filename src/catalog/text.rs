@@ -7,6 +7,17 @@ pub fn is_word_of_letters(word: &str) -> bool {
     word.chars().count() >= 2 && word.chars().all(char::is_alphabetic)
 }
 
+/// The most letters a word may have to be split into the parts of a compound or
+/// translated: the longest German compounds in use have about 35. A longer "word" is a
+/// code or noise, and reading every split of it takes time that grows with its square
+/// (a message of one 2,000-letter word took 180 ms of a release build's turn).
+pub const LONGEST_WORD: usize = 40;
+
+/// Whether `word` is longer than any word to split or translate ([`LONGEST_WORD`]).
+pub fn too_long_for_a_word(word: &str) -> bool {
+    word.chars().nth(LONGEST_WORD).is_some()
+}
+
 /// Lowercases and folds a word the way the index does (ä → a, ö → o, ü → u, ß → ss).
 pub fn fold(word: &str) -> String {
     let mut out = String::with_capacity(word.len());

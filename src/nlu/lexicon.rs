@@ -209,7 +209,10 @@ impl Lexicon {
         uses: &dyn Fn(&str) -> u32,
     ) -> Option<String> {
         let folded = fold(word);
-        if folded.chars().count() < 3 || folded.chars().any(|c| !c.is_alphabetic() && c != '-') {
+        if folded.chars().count() < 3
+            || crate::catalog::text::too_long_for_a_word(&folded)
+            || folded.chars().any(|c| !c.is_alphabetic() && c != '-')
+        {
             return None;
         }
         let known = |w: &str| uses(w) > 0;
@@ -483,11 +486,15 @@ const ADJECTIVE_ENDINGS: &[&str] = &["able", "ible"];
 /// The last parts a German compound may end in, longest first, of four letters or
 /// more after a first part of three or more ("haartrockner" → "trockner", …).
 fn last_parts(folded: &str) -> impl Iterator<Item = &str> {
-    folded
-        .char_indices()
+    let word = if crate::catalog::text::too_long_for_a_word(folded) {
+        ""
+    } else {
+        folded
+    };
+    word.char_indices()
         .map(|(i, _)| i)
         .skip(3)
-        .map(move |cut| &folded[cut..])
+        .map(move |cut| &word[cut..])
         .take_while(|head| head.chars().count() >= 4)
 }
 
@@ -685,6 +692,21 @@ mod tests {
         // A listed compound the shop has the translation of is translated.
         let knows = english(&["cabinet", "fridge"]);
         assert_eq!(tr(&lx, "kühlschrank", &knows).as_deref(), Some("fridge"));
+    }
+
+    /// Past the longest word a compound may be, a "word" is no compound: its splits
+    /// are not read (each costs time, and all of them the square of its length).
+    #[test]
+    fn a_word_longer_than_any_compound_is_not_split() {
+        let lx = Lexicon::load(None).unwrap();
+        let knows = english(&["phone", "case"]);
+        let long = |n: usize| format!("{}hülle", "x".repeat(n - "hülle".chars().count()));
+        let at_most = long(crate::catalog::text::LONGEST_WORD);
+        assert_eq!(tr(&lx, &at_most, &knows).as_deref(), Some("case"));
+        let longer = long(crate::catalog::text::LONGEST_WORD + 1);
+        assert_eq!(tr(&lx, &longer, &knows), None);
+        assert_eq!(last_parts(&fold(&longer)).count(), 0);
+        assert!(last_parts(&fold(&at_most)).any(|p| p == "hulle"));
     }
 
     #[test]

@@ -821,6 +821,11 @@ impl ProductIndex {
         }
         // The last part of a compound that the shop has: "sportschuhe" → "schuhe".
         let base = modifier.map(|_| head.clone()).or_else(|| {
+            let one = if crate::catalog::text::too_long_for_a_word(&one) {
+                ""
+            } else {
+                one.as_str()
+            };
             one.char_indices()
                 .map(|(i, _)| &one[i..])
                 .skip(3)
