@@ -10,14 +10,6 @@ use shopassist::models::{KnownModel, KNOWN_MODELS};
 mod cli;
 use cli::*;
 
-/// How often candle's idle worker threads check for work before they sleep; its
-/// default of 25,000 keeps a worker spinning (and the caller spinning on it) while
-/// search and HTTP threads need the cores: with one other busy thread on 2 cores,
-/// constrained generation ran 5× slower (BENCHMARKS.md). Alone, 1,000 costs nothing.
-/// `.cargo/config.toml` gives the tests and benchmarks the same value.
-const SPIN_LIMIT: &str = "CANDLE_BARRIER_POOL_SPIN_LIMIT";
-const SPIN_LIMIT_DEFAULT: &str = "1000";
-
 /// A local, self-hosted shopping assistant daemon.
 #[derive(Parser)]
 #[command(name = "shopassist", version, about)]
@@ -232,9 +224,6 @@ fn main() -> ExitCode {
         // Its own count, taken once.
         let n = candle_core::utils::get_num_threads();
         std::env::set_var("RAYON_NUM_THREADS", n.to_string());
-    }
-    if std::env::var_os(SPIN_LIMIT).is_none() {
-        std::env::set_var(SPIN_LIMIT, SPIN_LIMIT_DEFAULT);
     }
     match cli.command {
         Command::Serve { .. } => serve(config),
