@@ -219,9 +219,10 @@ fn main() -> ExitCode {
         std::env::set_var("RAYON_NUM_THREADS", config.threads.to_string());
     } else if std::env::var_os("RAYON_NUM_THREADS").is_none() {
         // Without it, candle counts the physical cores by reading /proc/cpuinfo at
-        // every float matmul: dozens of times a token, a sixth of the test model's
-        // generation time on 2 cores (BENCHMARKS.md), more where cpuinfo is long.
-        // Its own count, taken once.
+        // every float matmul (prompts, the embedding model): 41,904 reads in 30 s
+        // of the test model's generation before its attention became ours
+        // (BENCHMARKS.md), each longer where there are more cores. Its own count,
+        // taken once.
         let n = candle_core::utils::get_num_threads();
         std::env::set_var("RAYON_NUM_THREADS", n.to_string());
     }

@@ -4,7 +4,8 @@
 //! (candle's is the scalar reference; the product is the same to the last bit, so
 //! the text is too); the KV cache is written in place and one token's attention runs
 //! on its memory (`super::kv_cache`, shared with `qwen2`); the GGML-file loader is
-//! left out (we read GGUF only), and so are upstream's tests of candle-transformers' own mask helper.
+//! left out (we read GGUF only), and so are upstream's tests of candle-transformers'
+//! own mask helper.
 //! Keep it in step with upstream.
 #![allow(clippy::all)]
 
