@@ -18,6 +18,18 @@ pub fn too_long_for_a_word(word: &str) -> bool {
     word.chars().nth(LONGEST_WORD).is_some()
 }
 
+/// The last parts a German compound may end in, longest first, of four letters or
+/// more after a first part of three or more ("haartrockner" → "trockner", …); none
+/// for a word [too long](too_long_for_a_word) to be one.
+pub fn last_parts(word: &str) -> impl Iterator<Item = &str> {
+    let word = if too_long_for_a_word(word) { "" } else { word };
+    word.char_indices()
+        .map(|(i, _)| i)
+        .skip(3)
+        .map(move |cut| &word[cut..])
+        .take_while(|part| part.chars().count() >= 4)
+}
+
 /// Lowercases and folds a word the way the index does (ä → a, ö → o, ü → u, ß → ss).
 pub fn fold(word: &str) -> String {
     let mut out = String::with_capacity(word.len());

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use super::Language;
-use crate::catalog::text::fold;
+use crate::catalog::text::{fold, last_parts};
 
 const BUILT_IN: &str = include_str!("../../prompts/lexicon.toml");
 
@@ -482,21 +482,6 @@ impl Lexicon {
 
 /// Endings of English adjectives, whose last letters may spell a thing ("comfort-able").
 const ADJECTIVE_ENDINGS: &[&str] = &["able", "ible"];
-
-/// The last parts a German compound may end in, longest first, of four letters or
-/// more after a first part of three or more ("haartrockner" → "trockner", …).
-fn last_parts(folded: &str) -> impl Iterator<Item = &str> {
-    let word = if crate::catalog::text::too_long_for_a_word(folded) {
-        ""
-    } else {
-        folded
-    };
-    word.char_indices()
-        .map(|(i, _)| i)
-        .skip(3)
-        .map(move |cut| &word[cut..])
-        .take_while(|head| head.chars().count() >= 4)
-}
 
 /// The singular of `word` taken as a German plural ("monitore" → "monitor",
 /// "prozessoren" → "prozessor") that `is_kind` knows, when the word itself is none.

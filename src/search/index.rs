@@ -821,15 +821,7 @@ impl ProductIndex {
         }
         // The last part of a compound that the shop has: "sportschuhe" → "schuhe".
         let base = modifier.map(|_| head.clone()).or_else(|| {
-            let one = if crate::catalog::text::too_long_for_a_word(&one) {
-                ""
-            } else {
-                one.as_str()
-            };
-            one.char_indices()
-                .map(|(i, _)| &one[i..])
-                .skip(3)
-                .take_while(|h| h.chars().count() >= 4)
+            crate::catalog::text::last_parts(&one)
                 .find(|h| is_thing(h) && has(h))
                 .map(str::to_string)
         });
