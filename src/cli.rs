@@ -353,6 +353,8 @@ pub(crate) fn chat(
     }
     let channel = if voice { Channel::Voice } else { Channel::Text };
     let mut session: Option<String> = None;
+    // The last turn's understanding, for `/plan`.
+    let mut last_plan: Option<serde_json::Value> = None;
     let stdin = std::io::stdin();
     let mut out = std::io::stdout();
     loop {
@@ -369,6 +371,13 @@ pub(crate) fn chat(
                 session = None;
                 continue;
             }
+            "/plan" => {
+                match &last_plan {
+                    Some(plan) => writeln!(out, "{}", serde_json::to_string_pretty(plan)?)?,
+                    None => writeln!(out, "no turn yet")?,
+                }
+                continue;
+            }
             text => match assistant.turn(TurnInput {
                 session_id: session.clone(),
                 customer_id: Some(customer.to_string()),
@@ -378,6 +387,7 @@ pub(crate) fn chat(
             }) {
                 Ok(turn) => {
                     session = Some(turn.session_id.clone());
+                    last_plan = Some(serde_json::to_value(&turn.understanding)?);
                     writeln!(out, "{}", turn.reply)?;
                     if turn.handoff {
                         writeln!(out, "[handed to a person]")?;

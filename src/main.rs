@@ -71,6 +71,7 @@ enum Command {
     },
     /// Talk to the assistant in the terminal, without a server: the same engine,
     /// catalogue (data_dir) and database as `serve`. `/new` starts a new session,
+    /// `/plan` shows how the last message was understood (the turn's `understanding`),
     /// `/quit` (or end of input) leaves.
     Chat {
         /// Understand with the rules alone (no model).
