@@ -198,6 +198,8 @@ pub enum CartFact {
     Added {
         product: Arc<Product>,
         variant: Option<Variant>,
+        /// How many were put in with this step.
+        quantity: i64,
         total: Money,
     },
     Removed {

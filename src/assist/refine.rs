@@ -242,13 +242,7 @@ impl ActiveSearch {
                 changes.push(Change::NewSearch { text });
             }
         }
-        let sort = if says(n, crate::nlu::rules::CHEAPEST) {
-            Some(crate::search::Sort::PriceAsc)
-        } else if says(n, crate::nlu::rules::DEAREST) {
-            Some(crate::search::Sort::PriceDesc)
-        } else {
-            None
-        };
+        let sort = price_order(n);
         if let Some(sort) = sort.filter(|s| *s != self.sort) {
             self.sort = sort;
             self.spec_sort = None;
@@ -504,6 +498,18 @@ pub fn resolve(u: &Understanding, shown: &[Shown], focused: Option<&Shown>) -> O
         return shown.iter().max_by_key(|s| s.price).map(|s| s.id.clone());
     }
     None
+}
+
+/// The price order a message asks for: "the cheapest", "am günstigsten" ascending,
+/// "the most expensive" descending.
+pub(crate) fn price_order(normalised: &str) -> Option<crate::search::Sort> {
+    if says(normalised, crate::nlu::rules::CHEAPEST) {
+        Some(crate::search::Sort::PriceAsc)
+    } else if says(normalised, crate::nlu::rules::DEAREST) {
+        Some(crate::search::Sort::PriceDesc)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

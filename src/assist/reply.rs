@@ -322,10 +322,11 @@ impl Reply<'_> {
             CartFact::Added {
                 product,
                 variant,
+                quantity,
                 total,
             } => self.t(
                 "added",
-                json!({"title": title(product, self.lang), "variant": variant_label(variant.as_ref(), self.lang), "total": self.price(total)}),
+                json!({"title": title(product, self.lang), "variant": variant_label(variant.as_ref(), self.lang), "quantity": quantity, "total": self.price(total)}),
             ),
             CartFact::Removed { title } => self.t("removed", json!({ "title": title })),
             CartFact::Empty => self.t("cart_empty", json!({})),

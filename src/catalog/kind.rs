@@ -121,6 +121,10 @@ const NOT_HEADS: &[&str] = &[
     "dc",
     // "… NIKKOR Lens U.S.A. Warranty with …"
     "warranty",
+    // "Triple Monitor Mount Stand Free Standing with …": how it stands.
+    "free",
+    "standing",
+    "freestanding",
     "professional",
     "heavy",
     "duty",
@@ -1643,5 +1647,14 @@ mod tests {
         );
         assert!(kinds.contains(&"lens".to_string()), "{kinds:?}");
         assert!(!kinds.contains(&"description".to_string()), "{kinds:?}");
+    }
+
+    #[test]
+    fn how_a_thing_stands_names_no_kind() {
+        let kinds = title_kinds(
+            "EZM Deluxe Triple Monitor Mount Stand Free Standing with Grommet Mount Option Supports up to 3 28\" (002-0020)",
+            None,
+        );
+        assert_eq!(kinds, ["stand"]);
     }
 }

@@ -244,12 +244,24 @@ pub fn rule_intent(normalised: &str, slots: &RuleSlots) -> Option<Intent> {
         }
     }
     // "the second one please in my cart" puts something in; "what's in my cart" looks.
-    // "put two anker power banks in my cart" names what it puts in.
-    let put_verb = words.iter().take(2).any(|w| {
-        matches!(
-            *w,
-            "put" | "place" | "stick" | "throw" | "drop" | "leg" | "lege" | "tu" | "tue" | "packe"
-        )
+    // "put two anker power banks in my cart" names what it puts in, as does a step
+    // after another ("find the cheapest hdmi cable and put two in my cart").
+    let put_verb = words.iter().enumerate().any(|(i, w)| {
+        let starts = i < 2 || matches!(words[i - 1], "and" | "und" | "then" | "dann");
+        starts
+            && matches!(
+                *w,
+                "put"
+                    | "place"
+                    | "stick"
+                    | "throw"
+                    | "drop"
+                    | "leg"
+                    | "lege"
+                    | "tu"
+                    | "tue"
+                    | "packe"
+            )
     });
     let puts_in =
         has(&padded, phrases::list("cart_add")) && (slots.reference.is_some() || put_verb);
@@ -680,6 +692,10 @@ mod tests {
             ("the second one please in my cart", AddToCart),
             ("put two anker 313 power banks in my cart", AddToCart),
             ("please put the usb cable in my basket", AddToCart),
+            (
+                "find the cheapest hdmi cable and put 2 in my cart",
+                AddToCart,
+            ),
             // An id alone asks for its order; beside a word that names a thing it is
             // that thing's code.
             ("A-12345", OrderStatus),

@@ -2654,3 +2654,55 @@ fn a_maker_at_the_head_of_a_title_stands_in_for_a_missing_brand_field() {
     let out = say(&a, None, "c2", "a lens for my canon eos rebel t7i");
     assert_eq!(ids(&out), ["L2"], "{}", out.reply);
 }
+
+#[test]
+fn fits_says_what_for_says_and_the_cheapest_thing_for_a_model_is_in_price_order() {
+    let (_dir, a) = assistant_over(
+        r#"{"id":"H1","title":"4K HDMI Cable 1ft, High-Speed HDMI 2.0, for Playstation PS5, Xbox, Roku","price":1549,"currency":"USD","language":"en","category":["Electronics","Cables"],"variants":[{"id":"H1-1","stock":5}]}
+{"id":"F1","title":"Cooling Fan Stand for PS5 Console with 3 Fans","price":2599,"currency":"USD","language":"en","category":["Electronics","Fans"],"variants":[{"id":"F1-1","stock":5}]}
+{"id":"G1","title":"Charging Station for PS5 Controller, Dual Charger Dock","price":1999,"currency":"USD","language":"en","category":["Electronics","Chargers"],"variants":[{"id":"G1-1","stock":5}]}
+{"id":"T1","title":"Universal TV Stand Tabletop TV Stand for 32 to 65 inch Flat Screen TV","price":4299,"currency":"USD","language":"en","category":["Electronics","TV Stands"],"variants":[{"id":"T1-1","stock":5}]}
+{"id":"T2","title":"Universal TV Stand with Wall Mount for 40 to 86 inch TVs, Height Adjustable","price":7395,"currency":"USD","language":"en","category":["Electronics","TV Stands"],"variants":[{"id":"T2-1","stock":5}]}
+{"id":"M1","title":"Deluxe Triple Monitor Mount Stand Free Standing with Grommet Mount Option","price":10000,"currency":"USD","language":"en","category":["Electronics","Monitor Accessories"],"variants":[{"id":"M1-1","stock":5}]}
+"#,
+    );
+    // Nothing of a kind is asked for, only what it is for: in price order, and the
+    // plan says so.
+    let out = say(
+        &a,
+        None,
+        "c1",
+        "what is the cheapest thing you have for a ps5",
+    );
+    assert_eq!(ids(&out), ["H1"], "{}", out.reply);
+    assert!(out.reply.contains("cheapest first"), "{}", out.reply);
+    let plan = serde_json::to_value(&out.understanding.plan).unwrap();
+    assert_eq!(plan["targets"][0]["order"]["by"], "price", "{plan}");
+    let out = say(&a, None, "c2", "the most expensive thing for a ps5");
+    assert_eq!(ids(&out), ["F1"], "{}", out.reply);
+    // "that fits" is "for": no word of the products'.
+    let out = say(&a, None, "c3", "which tv stand fits the biggest tv");
+    assert_eq!(ids(&out).first(), Some(&"T2"), "{}", out.reply);
+    assert_eq!(
+        out.understanding.product_type.as_deref(),
+        Some("tv stand biggest tv")
+    );
+    // A stand "Free Standing" is a stand.
+    let out = say(&a, None, "c4", "monitor stand");
+    assert_eq!(ids(&out), ["M1"], "{}", out.reply);
+    // A count put in the cart after a search: two of what it found, said as two.
+    let out = say(
+        &a,
+        None,
+        "c5",
+        "find the cheapest hdmi cable and put two in my cart",
+    );
+    let cart = out.cart.as_ref().expect("a cart");
+    let lines: Vec<(&str, u32)> = cart
+        .items
+        .iter()
+        .map(|l| (l.item.product_id.as_str(), l.item.quantity))
+        .collect();
+    assert_eq!(lines, [("H1", 2)], "{}", out.reply);
+    assert!(out.reply.contains("2 × "), "{}", out.reply);
+}

@@ -152,6 +152,7 @@ impl Assistant {
                 out.actions.push(json!({"type": "cart.add", "product_id": p.id, "variant_id": variant_id, "quantity": action.quantity}));
                 out.say(Fact::Cart(CartFact::Added {
                     variant: p.variant(&variant_id).cloned(),
+                    quantity: action.quantity,
                     total: Money::new(cart.total, &cart.currency),
                     product: p,
                 }));

@@ -928,7 +928,44 @@ impl Assistant {
         if made_for.is_empty() {
             return Ok(false);
         }
-        self.found(ctx, state, &made_for, Vec::new(), out);
+        // "the cheapest thing you have for a ps5": in price order, the first (and
+        // those tied with it) shown.
+        let order = crate::assist::refine::price_order(&u.normalised);
+        out.plan.get_or_insert_with(Default::default).targets.push(
+            crate::nlu::understand::plan::Target {
+                words: named.to_string(),
+                models: models.clone(),
+                order: order.map(|s| crate::nlu::understand::plan::Order::Price {
+                    desc: s == Sort::PriceDesc,
+                }),
+                quantity: u.slots.quantity,
+                ..Default::default()
+            },
+        );
+        let Some(sort) = order else {
+            self.found(ctx, state, &made_for, Vec::new(), out);
+            return Ok(true);
+        };
+        state.search.sort = sort;
+        let mut made_for = made_for;
+        if sort == Sort::PriceDesc {
+            made_for.sort_by_key(|h| std::cmp::Reverse(h.price));
+        } else {
+            made_for.sort_by_key(|h| h.price);
+        }
+        let total = made_for.len();
+        let mut first_shown = 0;
+        let wanted = superlative_count(&u.normalised);
+        let hits = page_of_best(made_for, 0, wanted, &mut first_shown, |h| h.price as f64);
+        state.search.best_shown = first_shown;
+        out.say(Fact::Discover(Discover::Found {
+            total,
+            changes: vec![Change::Sorted { sort }],
+            currency: hits[0].currency.clone(),
+            best: (hits.len() < total).then_some(hits.len()),
+        }));
+        self.show(ctx, state, &hits, out);
+        out.progress = true;
         Ok(true)
     }
 
@@ -1617,10 +1654,7 @@ impl Assistant {
         // to the target, so there the kind goes first (its 44 mm bands).
         let for_target = {
             let w = format!(" {} ", state.search.wishes);
-            let target = [" for ", " für ", " compatible ", " passend "]
-                .iter()
-                .filter_map(|t| w.find(t))
-                .min();
+            let target = fits_word().find(&w).map(|m| m.start());
             let spec = crate::catalog::specs::quantities(&w)
                 .first()
                 .map(|(_, r)| r.start);

@@ -25,7 +25,8 @@ fn cart_words() -> &'static Regex {
     RE.get_or_init(|| {
         Regex::new(concat!(
             r"\b(?:and |then |und |dann )?(?:also )?(?:add|put|place|leg|lege|pack|packe|tu|tue)",
-            r"(?: it| them| that| this| one| es| sie| ihn| das)?(?: all)?",
+            // "put 2 in my cart", "add 2 of them to my cart": the count is the quantity's.
+            r"(?: \d{1,2}(?: of)?)?(?: it| them| that| this| one| es| sie| ihn| das)?(?: all)?",
             r"(?: to| in| into| zu| in den| in meinen)?(?: my| the| den| meinen| meinem)? ",
             r"(?:shopping )?(?:cart|basket|warenkorb|korb)\b",
             r"|\b(?:and |then |und |dann )?(?:add|put) (?:it|them|that|this|one)\b",

@@ -90,7 +90,18 @@ fn count(text: &str) -> Option<u32> {
                     && !crate::catalog::specs::quantities(&format!("{} {unit}", w[2])).is_empty()
             })
         };
-        (CUES.contains(&w[0]) && (2..=20).contains(&n) && (counted || of_a_spec())).then_some(n)
+        // "add 2 to my cart", "put 2 in my basket": a count of what was asked or shown.
+        let into_the_cart = || {
+            matches!(w[2], "to" | "in" | "into" | "zum" | "ins" | "den")
+                && w[3..]
+                    .iter()
+                    .take(2)
+                    .any(|c| matches!(*c, "cart" | "basket" | "warenkorb" | "korb"))
+        };
+        (CUES.contains(&w[0])
+            && (2..=20).contains(&n)
+            && (counted || of_a_spec() || into_the_cart()))
+        .then_some(n)
     })
 }
 

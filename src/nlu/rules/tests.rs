@@ -142,9 +142,18 @@ fn quantities_and_packs() {
         extract("put two 10 feet hdmi cables in my cart").quantity,
         Some(2)
     );
+    // A count put in the cart: "2 in" is no length there.
+    assert_eq!(
+        extract("find the cheapest hdmi cable and put two in my cart").quantity,
+        Some(2)
+    );
+    assert_eq!(extract("and add 2 to my cart").quantity, Some(2));
+    assert_eq!(extract("leg zwei in den warenkorb").quantity, Some(2));
     for none in [
         "2 tb ssd",
         "65 inch tv",
+        "a tv stand for 2 to 5 in",
+        "add 2 to 3 meter cables",
         "3 person tent",
         "fünf sterne für den service",
         "5 stars for the delivery",

@@ -707,6 +707,13 @@ const STOP: &[&str] = &[
     "kostet",
     "something",
     "anything",
+    // "a tv stand that fits my 75 inch tv", "eine passende hülle": what it fits,
+    // said as "for" is ("fit" and "fitting" name products: "slim fit", "pipe fitting").
+    "fits",
+    "passt",
+    "passend",
+    "passende",
+    "passenden",
 ];
 
 /// Whether a word (lowercase) is request phrasing or glue ("ich", "suche", "habt",
