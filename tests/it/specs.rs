@@ -2660,6 +2660,7 @@ fn fits_says_what_for_says_and_the_cheapest_thing_for_a_model_is_in_price_order(
     let (_dir, a) = assistant_over(
         r#"{"id":"H1","title":"4K HDMI Cable 1ft, High-Speed HDMI 2.0, for Playstation PS5, Xbox, Roku","price":1549,"currency":"USD","language":"en","category":["Electronics","Cables"],"variants":[{"id":"H1-1","stock":5}]}
 {"id":"F1","title":"Cooling Fan Stand for PS5 Console with 3 Fans","price":2599,"currency":"USD","language":"en","category":["Electronics","Fans"],"variants":[{"id":"F1-1","stock":5}]}
+{"id":"A1","title":"2Pack Airpods Pro Case, Silicone Cover with Keychain for Kids Teens(PS5 Game Controller+Helmet)","price":1199,"currency":"USD","language":"en","category":["Electronics","Cases"],"variants":[{"id":"A1-1","stock":5}]}
 {"id":"G1","title":"Charging Station for PS5 Controller, Dual Charger Dock","price":1999,"currency":"USD","language":"en","category":["Electronics","Chargers"],"variants":[{"id":"G1-1","stock":5}]}
 {"id":"T1","title":"Universal TV Stand Tabletop TV Stand for 32 to 65 inch Flat Screen TV","price":4299,"currency":"USD","language":"en","category":["Electronics","TV Stands"],"variants":[{"id":"T1-1","stock":5}]}
 {"id":"T2","title":"Universal TV Stand with Wall Mount for 40 to 86 inch TVs, Height Adjustable","price":7395,"currency":"USD","language":"en","category":["Electronics","TV Stands"],"variants":[{"id":"T2-1","stock":5}]}
@@ -2667,7 +2668,7 @@ fn fits_says_what_for_says_and_the_cheapest_thing_for_a_model_is_in_price_order(
 "#,
     );
     // Nothing of a kind is asked for, only what it is for: in price order, and the
-    // plan says so.
+    // plan says so. A case whose brackets show a PS5 controller is for none.
     let out = say(
         &a,
         None,

@@ -333,6 +333,34 @@ fn fits_word() -> &'static regex::Regex {
     })
 }
 
+/// A title without what it says in brackets, unless the brackets say what it fits:
+/// "Skin Set for Kids (PS5 Game Controller+Helmet)" shows a PS5 and is made for
+/// none, where "Skin (compatible with PS5)" is.
+fn outside_brackets_but_fits(title: &str) -> String {
+    let lower = title.to_lowercase();
+    let mut out = String::with_capacity(lower.len());
+    let mut rest = lower.as_str();
+    while let Some(open) = rest.find(['(', '[']) {
+        out.push_str(&rest[..open]);
+        let close = if rest[open..].starts_with('(') {
+            ')'
+        } else {
+            ']'
+        };
+        let end = rest[open..]
+            .find(close)
+            .map_or(rest.len(), |e| open + e + 1);
+        let inside = &rest[open..end];
+        if fits_word().is_match(inside) {
+            out.push_str(inside);
+        }
+        out.push(' ');
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Whether a request asks for `kind` before a word of fitting and names every one of
 /// `models` after it: "a lens for the canon r50", "ein akku für die z fc".
 fn kind_for_models(normalised: &str, kind: &str, models: &[String]) -> bool {
@@ -920,7 +948,7 @@ impl Assistant {
             .into_iter()
             .filter(|h| {
                 !self.shop.is_model_itself(&h.id, &models)
-                    && crate::search::profile::title_models(&h.title)
+                    && crate::search::profile::title_models(&outside_brackets_but_fits(&h.title))
                         .iter()
                         .any(|m| models.contains(m))
             })

@@ -301,6 +301,8 @@ impl Assistant {
         let superlative = crate::nlu::rules::says_superlative(&steps.search);
         let mut search = crate::nlu::understand(&steps.search, ctx.lang, None);
         search.intent = Intent::Search;
+        // "… and put two in my cart": the count said with the cart words.
+        search.slots.quantity = search.slots.quantity.or(u.slots.quantity);
         // "the philips hue bridge and the hue lightstrip plus 2m": several products,
         // each named by its title's words.
         if kind.is_none()
