@@ -1238,7 +1238,17 @@ impl Vocabulary {
         let candidates = model_candidates(&words);
         let mut out = Vec::new();
         for (i, n) in candidates {
-            let Some(line) = i.checked_sub(1).map(|j| words[j]) else {
+            // "ipad pro 11", "ipad mini 6": the line before the word of its range, as
+            // titles write it ("iPad Pro 11 inch", where [`line_numbers`] skips "pro").
+            let back = match i.checked_sub(2).map(|j| (words[j], fold(words[j + 1]))) {
+                Some((line, between))
+                    if MODEL_SUFFIXES.contains(&between.as_str()) && is_line_word(line) =>
+                {
+                    2
+                }
+                _ => 1,
+            };
+            let Some(line) = i.checked_sub(back).map(|j| words[j]) else {
                 continue;
             };
             let line_fold = fold(line);
@@ -1361,7 +1371,14 @@ pub fn line_numbers(title: &str, line: &str) -> Option<Vec<String>> {
         }
         let after = &tokens[i + 1..];
         for (k, next) in after.iter().enumerate() {
-            if next.len() <= 3 && next.chars().all(|c| c.is_ascii_digit()) {
+            // A size of the line written with its decimal ("iPad Pro 10.5") is one
+            // of its numbers too, not the end of the list.
+            let decimal = next.split_once('.').is_some_and(|(a, b)| {
+                (1..=2).contains(&a.len())
+                    && b.len() == 1
+                    && a.chars().chain(b.chars()).all(|c| c.is_ascii_digit())
+            });
+            if decimal || next.len() <= 3 && next.chars().all(|c| c.is_ascii_digit()) {
                 // "15 Pro" is the 15 Pro, not the 15: the number with its suffixes.
                 let number = format!("{next}{}", model_suffixes(&after[k + 1..]));
                 if !out.contains(&number) {
@@ -1984,6 +2001,21 @@ mod tests {
         };
         assert!(lenient.met_by("Wall Charger, 24W"));
         assert!(lenient.met_by("Wall Charger for iPhone and Android"));
+        // A word of the line's range between line and number, and a size with its
+        // decimal among the numbers a title lists.
+        let uses = |w: &str| ["ipad", "protector"].contains(&w);
+        let lines = v.requested_lines("screen protector for ipad pro 11", uses);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert_eq!(
+            (lines[0].line.as_str(), lines[0].number.as_str()),
+            ("ipad", "11")
+        );
+        let for_11 = LineWish {
+            named: true,
+            ..lines[0].clone()
+        };
+        assert!(for_11.met_by("Screen Protector Compatible with iPad Pro 11 inch 2020"));
+        assert!(!for_11.met_by("Screen Protector for iPad Air 3 and iPad Pro 10.5 (2017)"));
     }
 
     #[test]
