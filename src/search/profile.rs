@@ -1372,11 +1372,14 @@ pub fn line_numbers(title: &str, line: &str) -> Option<Vec<String>> {
         let after = &tokens[i + 1..];
         for (k, next) in after.iter().enumerate() {
             // A size of the line written with its decimal ("iPad Pro 10.5") is one
-            // of its numbers too, not the end of the list.
+            // of its numbers too, not the end of the list; with its unit after it
+            // ("iPhone Xs Max 6.5 Inch") it is a screen's size.
             let decimal = next.split_once('.').is_some_and(|(a, b)| {
                 (1..=2).contains(&a.len())
                     && b.len() == 1
                     && a.chars().chain(b.chars()).all(|c| c.is_ascii_digit())
+            }) && !after.get(k + 1).is_some_and(|u| {
+                matches!(u.as_str(), "inch" | "inches" | "in" | "zoll" | "cm" | "mm")
             });
             if decimal || next.len() <= 3 && next.chars().all(|c| c.is_ascii_digit()) {
                 // "15 Pro" is the 15 Pro, not the 15: the number with its suffixes.
