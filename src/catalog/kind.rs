@@ -1051,6 +1051,14 @@ pub fn requested_kind_with(
         found
     };
     for w in words {
+        // "the biggest bottle of shampoo": what comes in it is asked for.
+        if phrase
+            .last()
+            .is_some_and(|l| holds_what_follows(l, Some(w)))
+        {
+            phrase.clear();
+            continue;
+        }
         if is_target_word(w) {
             match flush(&mut phrase) {
                 Some((k, true)) => return Some(k),
@@ -1075,6 +1083,18 @@ pub(crate) fn is_for(word: &str) -> bool {
     )
 }
 
+/// What things come in or by, asked for before "of" the thing: "a bottle of shampoo".
+const CONTAINERS: &[&str] = &[
+    "bottle", "bottles", "pack", "packs", "box", "boxes", "can", "cans", "jar", "jars", "tube",
+    "tubes", "bag", "bags", "carton", "cartons", "roll", "rolls", "pair", "pairs", "set", "sets",
+];
+
+/// Whether `word` is a container a request asks for the contents of, "of" after it:
+/// "the biggest bottle of shampoo" asks for shampoo.
+pub(crate) fn holds_what_follows(word: &str, next: Option<&str>) -> bool {
+    next == Some("of") && CONTAINERS.contains(&word)
+}
+
 /// The words a request names the thing it wants with: its first run of words that
 /// are not `filler`, the last of them its head ("do you have a hair dryer please" →
 /// "hair dryer", "the cheapest tv" → "tv", "a case for my apple watch" → "case",
@@ -1086,10 +1106,21 @@ pub(crate) fn is_for(word: &str) -> bool {
 /// "für das büro im herbst einen eleganten mantel" → "eleganten mantel", "for my
 /// iphone a cable" → "cable". Where nothing follows but phrasing, the opening run is
 /// the thing ("für meinen sohn" → "sohn"); a later run with a target of its own
-/// ("for my son something to play with") leaves it so too.
+/// ("for my son something to play with") leaves it so too. A container asked for
+/// before "of" is what comes in it: "the biggest bottle of shampoo" → "shampoo".
 pub fn asked_phrase(normalised: &str, filler: impl Fn(&str) -> bool) -> Vec<String> {
     let words: Vec<&str> = normalised.split_whitespace().collect();
     let (run, end) = phrase_run(&words, 0, &filler);
+    // "the biggest bottle of shampoo", "a pack of aa batteries": what comes in it.
+    if run
+        .last()
+        .is_some_and(|h| holds_what_follows(h, words.get(end).copied()))
+    {
+        let (inside, _) = phrase_run(&words, end + 1, &filler);
+        if !inside.is_empty() {
+            return inside;
+        }
+    }
     let opens_with_target = words
         .iter()
         .take_while(|w| run.first().is_none_or(|r| r != *w))
@@ -1570,6 +1601,16 @@ mod tests {
         assert_eq!(
             requested_kind("which is the largest tv you have", known).as_deref(),
             Some("tv")
+        );
+        // What comes in a container is asked for, where the shop sells both.
+        let both = |w: &str| ["bottle", "shampoo"].contains(&w).then_some(true);
+        assert_eq!(
+            requested_kind("the biggest bottle of shampoo", both).as_deref(),
+            Some("shampoo")
+        );
+        assert_eq!(
+            requested_kind("travel bottles for shampoo", both).as_deref(),
+            Some("bottle")
         );
         assert_eq!(
             requested_kind("i need 2 hdmi cables", known).as_deref(),

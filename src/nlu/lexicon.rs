@@ -487,7 +487,9 @@ const ADJECTIVE_ENDINGS: &[&str] = &["able", "ible"];
 /// "prozessoren" → "prozessor") that `is_kind` knows, when the word itself is none.
 pub fn german_singular(word: &str, is_kind: &dyn Fn(&str) -> bool) -> Option<String> {
     let folded = fold(word);
-    if is_kind(&folded) {
+    // An English word of the list is no German plural: "dryer" is no "dry", where
+    // titles end "… Protects Dry, Cracked Skin".
+    if is_kind(&folded) || Lexicon::get().english.contains(&folded) {
         return None;
     }
     let base = bases(&folded)
@@ -677,6 +679,18 @@ mod tests {
         // A listed compound the shop has the translation of is translated.
         let knows = english(&["cabinet", "fridge"]);
         assert_eq!(tr(&lx, "kühlschrank", &knows).as_deref(), Some("fridge"));
+    }
+
+    #[test]
+    fn an_english_word_of_the_list_is_no_german_plural() {
+        let kinds = |w: &str| ["monitor", "dry", "print"].contains(&w);
+        assert_eq!(
+            german_singular("monitore", &kinds).as_deref(),
+            Some("monitor")
+        );
+        // "dryer" of "hair dryer", "printer": English words, whatever their stems head.
+        assert_eq!(german_singular("dryer", &kinds), None);
+        assert_eq!(german_singular("printer", &kinds), None);
     }
 
     /// Past the longest word a compound may be, a "word" is no compound: its splits

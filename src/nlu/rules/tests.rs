@@ -102,6 +102,12 @@ fn colours_with_german_inflection_and_negation() {
     assert_eq!(extract("und das ganze in grün?").colors, vec!["green"]);
     assert_eq!(extract("in navy blue please").colors, vec!["navy", "blue"]);
     assert!(extract("wo bleibt meine bestellung").colors.is_empty());
+    // A colour word that closes the product's name is the product.
+    assert!(extract("face cream for dry skin").colors.is_empty());
+    assert!(extract("hand cream").colors.is_empty());
+    assert_eq!(extract("a sweater in cream").colors, vec!["beige"]);
+    assert_eq!(extract("cream sweater").colors, vec!["beige"]);
+    assert_eq!(extract("black and cream").colors, vec!["black", "beige"]);
 }
 
 #[test]

@@ -10,6 +10,9 @@ pub fn colors(text: &str) -> (Vec<String>, Vec<String>) {
         let Some(c) = canonical_color(w) else {
             continue;
         };
+        if names_the_thing(&words, i) {
+            continue;
+        }
         let negated = i > 0
             && matches!(
                 words[i - 1],
@@ -21,6 +24,34 @@ pub fn colors(text: &str) -> (Vec<String>, Vec<String>) {
         }
     }
     (want, not)
+}
+
+/// Colour words that name things too ("face cream", "hand cream", "beach sand").
+const THING_COLORS: &[&str] = &[
+    "cream", "creme", "sand", "olive", "mint", "rose", "orange", "camel", "cognac", "petrol",
+    "charcoal", "marine",
+];
+
+/// Whether the colour word at `i` closes a product's name rather than naming its
+/// colour: one of [`THING_COLORS`] after a word of the name, with nothing after it
+/// but the words that start what the product is for or has ("face cream for dry
+/// skin"), where "a sweater in cream" and "cream sweater" want the colour.
+fn names_the_thing(words: &[&str], i: usize) -> bool {
+    const BEFORE_A_COLOR: &[&str] = &[
+        "in", "and", "or", "und", "oder", "color", "colour", "farbe", "not", "nicht", "no", "kein",
+        "keine", "ohne", "without",
+    ];
+    const AFTER_THE_NAME: &[&str] = &[
+        "for", "with", "under", "below", "that", "which", "please", "für", "fur", "mit", "unter",
+        "bitte", "from", "by", "to",
+    ];
+    let Some(prev) = i.checked_sub(1).map(|j| words[j]) else {
+        return false;
+    };
+    THING_COLORS.contains(&words[i])
+        && !BEFORE_A_COLOR.contains(&prev)
+        && canonical_color(prev).is_none()
+        && words.get(i + 1).is_none_or(|n| AFTER_THE_NAME.contains(n))
 }
 
 /// Sizes: clothing letters, EU shoe sizes after a size word, "größe m", "size 8.5",

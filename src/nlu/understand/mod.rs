@@ -747,11 +747,17 @@ pub fn without_recipients(normalised: &str) -> String {
 pub fn rule_product_words(normalised: &str, slots: &RuleSlots) -> Option<String> {
     let mut out = Vec::new();
     let mut previous = "";
-    for w in without_recipients(normalised).split_whitespace() {
+    let text = without_recipients(normalised);
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for (i, w) in words.iter().enumerate() {
         let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
         let after_option = OPTION_WORDS.contains(&previous);
         previous = bare;
+        // "a bottle of shampoo", "a pack of aa batteries": what comes in it.
+        let container = crate::catalog::kind::holds_what_follows(bare, words.get(i + 1).copied())
+            && words.len() > i + 2;
         if bare.is_empty()
+            || container
             || STOP.contains(&bare)
             // Superlatives sort; they name no product.
             || rules::CHEAPEST.contains(&bare)
