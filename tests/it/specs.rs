@@ -2707,3 +2707,28 @@ fn fits_says_what_for_says_and_the_cheapest_thing_for_a_model_is_in_price_order(
     assert_eq!(lines, [("H1", 2)], "{}", out.reply);
     assert!(out.reply.contains("2 × "), "{}", out.reply);
 }
+
+#[test]
+fn a_length_no_product_has_shows_the_nearest_of_all_that_match() {
+    let mut rows = String::new();
+    for (i, ft) in [1, 2, 3, 4, 5, 6].iter().enumerate() {
+        rows.push_str(&format!(
+            r#"{{"id":"S{i}","title":"HDMI Cable {ft}ft, HDMI to HDMI Cable","price":{},"currency":"USD","language":"en","category":["Electronics","HDMI Cables"],"variants":[{{"id":"S{i}-1","stock":5}}]}}
+"#,
+            799 + i
+        ));
+    }
+    rows.push_str(r#"{"id":"N1","title":"NavePoint HDMI 1.4 Male to Male Cable Black 30 Ft Woven Black Blue for Home Theater Projectors and Receivers","price":1080,"currency":"USD","language":"en","category":["Electronics","HDMI Cables"],"variants":[{"id":"N1-1","stock":5}]}
+"#);
+    let (_dir, a) = assistant_over(&rows);
+    // Nothing is 10 m: the 30 ft cable is nearest, though six shorter titles say
+    // "hdmi cable" more often.
+    let out = say(&a, None, "c1", "i need a 10 meter hdmi cable");
+    assert_eq!(ids(&out).first(), Some(&"N1"), "{}", out.reply);
+    assert!(
+        out.products.iter().all(|p| !p.relaxed.is_empty()),
+        "{}",
+        out.reply
+    );
+    assert!(out.products.len() <= 5, "{}", out.reply);
+}

@@ -1782,12 +1782,28 @@ impl Assistant {
                 ),
                 _ => continue,
             };
-            let mut hits = self.find(&q)?.hits;
-            if matches!(
+            let spec_step = matches!(
                 step,
                 RelaxStep::SpecValues | RelaxStep::Versions | RelaxStep::Specs
-            ) {
+            );
+            // The nearest values among all that match, not among the first page:
+            // "a 10 meter hdmi cable" is nearer a 30 ft one than a 0.5 m one.
+            let nearest = spec_step && !state.search.specs.is_empty();
+            let q = if nearest {
+                SearchQuery {
+                    limit: BEST_POOL,
+                    offset: 0,
+                    ..q
+                }
+            } else {
+                q
+            };
+            let mut hits = self.find(&q)?.hits;
+            if spec_step {
                 nearest_to_wishes(&mut hits, &state.search.specs);
+            }
+            if nearest {
+                hits.truncate(PAGE);
             }
             if !hits.is_empty() {
                 self.relaxed(ctx, state, &hits, dropped, out);
