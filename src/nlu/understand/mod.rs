@@ -646,6 +646,13 @@ const STOP: &[&str] = &[
     "size",
     "color",
     "colour",
+    // "a sand colored sofa": the colour's, not the sofa's word.
+    "colored",
+    "coloured",
+    "farbig",
+    "farbige",
+    "farbigen",
+    "farbenen",
     "with",
     "without",
     "not",

@@ -160,6 +160,21 @@ fn without_a_model_product_words_come_from_the_rules() {
 }
 
 #[test]
+fn a_container_and_the_word_colored_are_no_product_words() {
+    let words = |t: &str| {
+        let u = understand(t, Language::En, None);
+        u.product_type
+    };
+    assert_eq!(
+        words("the biggest bottle of shampoo").as_deref(),
+        Some("biggest shampoo")
+    );
+    assert_eq!(words("a sand colored sofa").as_deref(), Some("sofa"));
+    // A bottle alone is the thing.
+    assert_eq!(words("travel bottles").as_deref(), Some("travel bottles"));
+}
+
+#[test]
 fn a_model_is_a_product_word_and_a_number_with_its_unit_is_not() {
     let words = |t: &str| rule_product_words(t, &RuleSlots::default());
     // A bare model is a search, not a question of what to look for.
