@@ -83,6 +83,21 @@ const SYNONYMS: &[&[&str]] = &[
     &["spülmaschinenfest", "dishwasher safe", "dishwasher"],
 ];
 
+/// An attribute's name in the reply's language, where it is one of [`SYNONYMS`]
+/// (German first, English second): "waterproof" in English for the data's or the
+/// lexicon's "wasserdicht", and the other way round; any other name as it is.
+pub(crate) fn attribute_name(name: &str, lang: crate::nlu::Language) -> String {
+    let folded = fold(name);
+    SYNONYMS
+        .iter()
+        .find(|g| g.iter().any(|s| fold(s) == folded))
+        .and_then(|g| match lang {
+            crate::nlu::Language::De => g.first(),
+            crate::nlu::Language::En => g.get(1).or(g.first()),
+        })
+        .map_or_else(|| name.to_string(), |s| s.to_string())
+}
+
 fn is_yes(v: &str) -> Option<bool> {
     match fold(v).as_str() {
         "ja" | "yes" | "true" | "wahr" | "y" | "1" => Some(true),
@@ -473,6 +488,15 @@ mod tests {
 
     fn ask(q: &str) -> Answer {
         answer(&understand(q, Language::De, None), &jacket())
+    }
+
+    #[test]
+    fn an_attribute_is_named_in_the_replys_language() {
+        assert_eq!(attribute_name("wasserdicht", Language::En), "waterproof");
+        assert_eq!(attribute_name("waterproof", Language::De), "wasserdicht");
+        assert_eq!(attribute_name("Kapuze", Language::En), "hood");
+        // A name of the shop's own that no group has stays as it is.
+        assert_eq!(attribute_name("Material", Language::En), "Material");
     }
 
     #[test]

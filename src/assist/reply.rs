@@ -239,6 +239,7 @@ impl Reply<'_> {
                 // A yes/no attribute's value is the verdict itself.
                 let plain = values.eq_ignore_ascii_case("ja") || values.eq_ignore_ascii_case("yes");
                 let values = if plain { String::new() } else { values };
+                let name = crate::assist::answer::attribute_name(name, self.lang);
                 self.t(
                     "answer_yes",
                     json!({"title": title, "name": name, "values": values}),
@@ -251,6 +252,7 @@ impl Reply<'_> {
                 self.t("feature_unknown", json!({"title": title, "name": name}))
             }
             (Topic::Attribute { name }, Verdict::No) => {
+                let name = crate::assist::answer::attribute_name(name, self.lang);
                 self.t("answer_no", json!({"title": title, "name": name}))
             }
             (Topic::Overview, _) => {
