@@ -2732,3 +2732,48 @@ fn a_length_no_product_has_shows_the_nearest_of_all_that_match() {
     );
     assert!(out.products.len() <= 5, "{}", out.reply);
 }
+
+#[test]
+fn a_later_product_named_by_its_maker_is_another_product() {
+    let (_dir, a) = assistant_over(
+        r#"{"id":"J5","title":"JBL Charge 5 Portable Waterproof Wireless Bluetooth Speaker Bundle with Hardshell Case","price":17999,"currency":"USD","language":"en","category":["Electronics","Speakers"],"variants":[{"id":"J5-1","stock":5}]}
+{"id":"S1","title":"Sony Extra Bass Portable Bluetooth Speaker Black - SRS-XB33/BC (Renewed)","price":10849,"currency":"USD","language":"en","category":["Electronics","Speakers"],"variants":[{"id":"S1-1","stock":5}]}
+{"id":"D1","title":"80W Bluetooth Speaker, Desong Portable Wireless Speaker","price":9999,"currency":"USD","language":"en","category":["Electronics","Speakers"],"variants":[{"id":"D1-1","stock":5}]}
+"#,
+    );
+    // The JBL's title has "speaker", but "the sony speaker" is a second product.
+    let out = say(
+        &a,
+        None,
+        "c1",
+        "put the jbl charge 5 and the sony speaker in my cart",
+    );
+    assert_eq!(groups_of(&out), [vec!["J5"], vec!["S1"]], "{}", out.reply);
+    let cart = out.cart.as_ref().expect("a cart");
+    let mut in_cart: Vec<&str> = cart
+        .items
+        .iter()
+        .map(|l| l.item.product_id.as_str())
+        .collect();
+    in_cart.sort();
+    assert_eq!(in_cart, ["J5", "S1"], "{}", out.reply);
+    // Which of two named is cheaper compares them, in either language.
+    for (customer, text) in [
+        (
+            "c2",
+            "which is cheaper, the sony speaker or the jbl charge 5",
+        ),
+        (
+            "c3",
+            "welcher ist günstiger, der sony lautsprecher oder die jbl charge 5",
+        ),
+    ] {
+        let out = say(&a, None, customer, text);
+        assert_eq!(ids(&out), ["S1", "J5"], "{}", out.reply);
+        assert!(
+            out.reply.contains("71,50") || out.reply.contains("71.50"),
+            "{}",
+            out.reply
+        );
+    }
+}

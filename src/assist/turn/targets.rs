@@ -393,11 +393,15 @@ impl Assistant {
         // another product, though a "Charger to USB-C Cable" has both words.
         // So does a later target named as one model ("eneloop aa batteries and the
         // bq-cc55 charger", though the charger's title has "eneloop" and "battery").
+        // So does a later target named by its maker ("the jbl charge 5 and the sony
+        // speaker", though the JBL's title has "speaker").
         let counted = targets[1..].iter().any(|t| {
             let first = t.split_whitespace().next();
             first.is_some_and(|w| crate::nlu::rules::specs::ARTICLES.contains(&w) || is_count(w))
                 || first.is_some_and(|w| DEFINITE.contains(&w))
-                    && !self.shop.request_target(t).1.is_empty()
+                    && (!self.shop.request_target(t).1.is_empty()
+                        || self.shop.requested_brand(t).is_some()
+                        || crate::nlu::lexicon::Lexicon::get().brand_named(t).is_some())
         });
         // "an hdmi cable and a usb cable": one head twice is two of its kind, which
         // any title of the kind would seem to name together.
