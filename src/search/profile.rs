@@ -1378,8 +1378,8 @@ pub fn line_numbers(title: &str, line: &str) -> Option<Vec<String>> {
                 (1..=2).contains(&a.len())
                     && b.len() == 1
                     && a.chars().chain(b.chars()).all(|c| c.is_ascii_digit())
-            }) && !after.get(k + 1).is_some_and(|u| {
-                matches!(u.as_str(), "inch" | "inches" | "in" | "zoll" | "cm" | "mm")
+            }) && !after.get(k + 1).is_some_and(|unit| {
+                !crate::catalog::specs::quantities(&format!("{next} {unit}")).is_empty()
             });
             if decimal || next.len() <= 3 && next.chars().all(|c| c.is_ascii_digit()) {
                 // "15 Pro" is the 15 Pro, not the 15: the number with its suffixes.

@@ -312,7 +312,7 @@ fn title_brand(title: &str) -> Option<String> {
 
 /// The brand of the lexicon's list a text names as the maker: before any "for",
 /// "compatible" or "fits" ("a memory card for my sony camera" names no maker).
-fn maker_named(text: &str) -> Option<&'static str> {
+pub(super) fn maker_named(text: &str) -> Option<&'static str> {
     let words = crate::search::profile::plain_words(text);
     let own: Vec<&str> = words
         .split_whitespace()
@@ -331,6 +331,16 @@ fn fits_word() -> &'static regex::Regex {
         )
         .expect("fitting regex compiles")
     })
+}
+
+/// Hits in price order, dearest first with `desc`; ties in price keep the order
+/// they had (relevance).
+fn sort_by_price(hits: &mut [Hit], desc: bool) {
+    if desc {
+        hits.sort_by_key(|h| std::cmp::Reverse(h.price));
+    } else {
+        hits.sort_by_key(|h| h.price);
+    }
 }
 
 /// A title without what it says in brackets, unless the brackets say what it fits:
@@ -976,11 +986,7 @@ impl Assistant {
         };
         state.search.sort = sort;
         let mut made_for = made_for;
-        if sort == Sort::PriceDesc {
-            made_for.sort_by_key(|h| std::cmp::Reverse(h.price));
-        } else {
-            made_for.sort_by_key(|h| h.price);
-        }
+        sort_by_price(&mut made_for, sort == Sort::PriceDesc);
         let total = made_for.len();
         let mut first_shown = 0;
         let wanted = superlative_count(&u.normalised);
@@ -2384,12 +2390,7 @@ impl Assistant {
             return Ok((found.hits, found.total));
         }
         let mut hits = best_matched(self.pool(q)?);
-        // Ties in price keep the relevance order.
-        if desc {
-            hits.sort_by_key(|h| std::cmp::Reverse(h.price));
-        } else {
-            hits.sort_by_key(|h| h.price);
-        }
+        sort_by_price(&mut hits, desc);
         let total = hits.len();
         Ok((hits, total))
     }

@@ -401,7 +401,7 @@ impl Assistant {
                 || first.is_some_and(|w| DEFINITE.contains(&w))
                     && (!self.shop.request_target(t).1.is_empty()
                         || self.shop.requested_brand(t).is_some()
-                        || crate::nlu::lexicon::Lexicon::get().brand_named(t).is_some())
+                        || super::discover::maker_named(t).is_some())
         });
         // "an hdmi cable and a usb cable": one head twice is two of its kind, which
         // any title of the kind would seem to name together.
