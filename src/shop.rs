@@ -424,8 +424,8 @@ impl Shop {
 
     /// The words titles write a model token as (see
     /// [`crate::search::ProductIndex::spelt_out_model`]).
-    pub fn spelt_out_model(&self, token: &str) -> Option<String> {
-        self.index.spelt_out_model(token)
+    pub fn spelt_out_model(&self, token: &str, before: Option<&str>) -> Option<String> {
+        self.index.spelt_out_model(token, before)
     }
 
     /// Whether one title has every word (see

@@ -869,8 +869,10 @@ impl Assistant {
             }
         }
         // "bose qc45" where the title says "QuietComfort 45".
-        for token in u.normalised.split_whitespace() {
-            if let Some(to) = self.shop.spelt_out_model(token) {
+        let said: Vec<&str> = u.normalised.split_whitespace().collect();
+        for (i, token) in said.iter().enumerate() {
+            let before = i.checked_sub(1).map(|j| said[j]);
+            if let Some(to) = self.shop.spelt_out_model(token, before) {
                 translated.push(crate::nlu::lexicon::Translation {
                     from: token.to_string(),
                     to,

@@ -1067,7 +1067,10 @@ impl ProductIndex {
     /// but one abbreviates it so: "qc45" for "QuietComfort 45" (the capitals of a
     /// camel-case word, then its number), "a7" for "Alpha 7" where no title says
     /// "a7" (a word's first letter). Lowercase; `None` where no title abbreviates it.
-    pub fn spelt_out_model(&self, token: &str) -> Option<String> {
+    /// A name word said before the token (`before`: "bose" of "bose qc45") must be in
+    /// the title too: "galaxy s7" is no "Apple Watch Series 7". Of several titles,
+    /// the expansion most of them write.
+    pub fn spelt_out_model(&self, token: &str, before: Option<&str>) -> Option<String> {
         let split = token.find(|c: char| c.is_ascii_digit())?;
         let (letters, digits) = token.split_at(split);
         let plain = |s: &str, f: fn(&char) -> bool| !s.is_empty() && s.chars().all(|c| f(&c));
@@ -1095,19 +1098,35 @@ impl ProductIndex {
                     .unwrap_or_default()
             }
         };
-        products.by_id.values().find_map(|p| {
+        let before = before.filter(|w| {
+            w.chars().count() >= 2
+                && w.chars().all(char::is_alphabetic)
+                && !crate::nlu::language::is_common_word(w)
+        });
+        let mut found: HashMap<String, usize> = HashMap::new();
+        for p in products.by_id.values() {
             let words: Vec<&str> = p
                 .title
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
                 .collect();
-            words.windows(2).find_map(|pair| {
+            if before.is_some_and(|b| !words.iter().any(|w| w.eq_ignore_ascii_case(b))) {
+                continue;
+            }
+            let spelt = words.windows(2).find_map(|pair| {
                 let (word, number) = (pair[0], pair[1]);
                 let long = word.chars().count() >= 4 && word.chars().all(char::is_alphabetic);
                 (long && number == digits && initials(word) == letters)
                     .then(|| format!("{} {number}", word.to_lowercase()))
-            })
-        })
+            });
+            if let Some(spelt) = spelt {
+                *found.entry(spelt).or_default() += 1;
+            }
+        }
+        found
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+            .map(|(spelt, _)| spelt)
     }
 
     /// Whether one product title has every word of `words` (lowercase), in any order:

@@ -1324,6 +1324,8 @@ impl Vocabulary {
             };
             let model_like = (letters > 0 && digits >= 2)
                 || (letters == 0 && digits >= 3 && after_a_name())
+                // "galaxy s7", "moto g5": a letter and a digit after a line's name.
+                || ((1..=2).contains(&letters) && digits == 1 && after_a_name())
                 || (i > 0 && of_a_known_line());
             // "144hz", "240fps", "12v": a number with a unit written on to it.
             let unit_on = {
@@ -2188,6 +2190,12 @@ mod tests {
             vec!["5090"]
         );
         assert_eq!(v.unknown_models("samsung galaxy a99", uses), vec!["a99"]);
+        // A letter and one digit after a line's name is a model too; alone, or after
+        // a common word, it is none.
+        let uses_galaxy = |w: &str| uses(w) || w == "galaxy";
+        assert_eq!(v.unknown_models("galaxy s7", uses_galaxy), vec!["s7"]);
+        assert!(v.unknown_models("the s7", uses_galaxy).is_empty());
+        assert!(v.unknown_models("galaxy s7", uses).is_empty());
         // A line a title numbers late in it ("Go Flip 4") has no other numbers; a
         // length's number ("Cable 6 Feet") numbers no line.
         assert_eq!(v.unknown_models("jbl flip 5", uses), vec!["5"]);

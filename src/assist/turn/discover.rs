@@ -2112,6 +2112,19 @@ impl Assistant {
         if !unknown.is_empty() && models.is_empty() {
             return Some((asked_model_phrase(&u.normalised, &unknown), None));
         }
+        // "a case for the galaxy s7": an accessory is made for its model, and no
+        // title names that model.
+        let accessory = kind
+            .as_deref()
+            .is_some_and(|k| crate::search::profile::ACCESSORY_KINDS.contains(&k));
+        if accessory && models.is_empty() {
+            if let Some(m) = fits_word().find(&u.normalised) {
+                let unknown = self.shop.unknown_models(&u.normalised[m.end()..]);
+                if !unknown.is_empty() {
+                    return Some((asked_model_phrase(&u.normalised, &unknown), None));
+                }
+            }
+        }
         // A model that titles only name as what products fit ("the ps5" where an
         // HDMI cable is "for Playstation PS5, PS4, Xbox"), asked without a kind.
         let fits_only = |m: &String| {
@@ -2819,11 +2832,14 @@ impl Assistant {
     /// (a model's initials spelt out: "the bose qc45" → "bose quietcomfort 45"), when
     /// those are two or more words and no other title has them all.
     fn titled_alone(&self, side: &str) -> Option<Hit> {
-        let spelt: Vec<String> = side
-            .split_whitespace()
-            .map(|w| {
+        let said: Vec<&str> = side.split_whitespace().collect();
+        let spelt: Vec<String> = said
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let before = i.checked_sub(1).map(|j| said[j]);
                 self.shop
-                    .spelt_out_model(w)
+                    .spelt_out_model(w, before)
                     .unwrap_or_else(|| w.to_string())
             })
             .collect();
