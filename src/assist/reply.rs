@@ -584,12 +584,7 @@ fn color_in(value: &str, lang: Language) -> String {
             match canonical_color(&lower) {
                 Some(c) if lang == Language::En && german_name(c) == lower => c.to_string(),
                 Some(c) if lang == Language::De && c == lower => {
-                    let de = german_name(c);
-                    let mut chars = de.chars();
-                    chars
-                        .next()
-                        .map(|f| f.to_uppercase().chain(chars).collect())
-                        .unwrap_or_default()
+                    crate::catalog::text::capitalised(german_name(c))
                 }
                 _ => word.to_string(),
             }

@@ -30,6 +30,16 @@ pub fn last_parts(word: &str) -> impl Iterator<Item = &str> {
         .take_while(|part| part.chars().count() >= 4)
 }
 
+/// `word` with its first letter a capital ("hülle" → "Hülle"), as German writes a
+/// noun.
+pub fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|f| f.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// Lowercases and folds a word the way the index does (ä → a, ö → o, ü → u, ß → ss).
 pub fn fold(word: &str) -> String {
     let mut out = String::with_capacity(word.len());

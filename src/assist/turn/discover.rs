@@ -156,6 +156,32 @@ fn nearest_to_wishes(hits: &mut [Hit], wishes: &[crate::nlu::rules::specs::SpecW
     });
 }
 
+/// A kind in the shopper's own word, where this turn put their word into the
+/// catalogue's language ("hülle" for "case"): the reply names what they asked for.
+fn kind_as_said(u: &Understanding, kind: &str) -> String {
+    u.translated
+        .iter()
+        .find(|t| t.to.split_whitespace().last() == Some(kind))
+        .map_or_else(
+            || kind.to_string(),
+            |t| match u.language {
+                // A German noun is written with its capital.
+                Language::De => crate::catalog::text::capitalised(&t.from),
+                Language::En => t.from.clone(),
+            },
+        )
+}
+
+/// `words` of the request with the shopper's own words back where this turn put
+/// them into the catalogue's language: "hülle für galaxy s7", not "case für …".
+fn words_as_said(u: &Understanding, words: &str) -> String {
+    let mut padded = format!(" {words} ");
+    for t in &u.translated {
+        padded = padded.replace(&format!(" {} ", t.to), &format!(" {} ", t.from));
+    }
+    padded.trim().to_string()
+}
+
 /// The value a spec order sorted a hit by: the one [`Assistant::best_by_spec`] put
 /// first among its reasons, else its first of the order's dimensions.
 fn spec_key(h: &Hit, by: &SpecSort) -> Option<f64> {
@@ -1494,6 +1520,12 @@ impl Assistant {
                 out.facts
                     .retain(|f| !matches!(f, Fact::Discover(Discover::SortUnstated { .. })));
                 self.nearest_instead(ctx, state, asked, head, results.hits, out)?;
+                // Said in the shopper's words: "hülle für galaxy s7", not "case für".
+                for f in &mut out.facts {
+                    if let Fact::Discover(Discover::NotCarried { asked, .. }) = f {
+                        *asked = words_as_said(u, asked);
+                    }
+                }
                 return Ok(());
             }
         }
@@ -1782,7 +1814,7 @@ impl Assistant {
                     // "a case for the galaxy s21" where cases are for other
                     // phones: the shop has cases, not one for that model.
                     Relaxation::Kind {
-                        kind: state.search.kind.clone().unwrap_or_default(),
+                        kind: kind_as_said(u, state.search.kind.as_deref().unwrap_or_default()),
                         fits: state.search.models.clone(),
                     },
                 ),
