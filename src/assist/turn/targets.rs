@@ -406,7 +406,16 @@ impl Assistant {
         // "an hdmi cable and a usb cable": one head twice is two of its kind, which
         // any title of the kind would seem to name together.
         let one_head = heads.iter().all(|h| *h == heads[0]);
-        if !pointed_back && !counted && !one_head && self.a_title_names_all(&heads) {
+        // "galaxy a12 case and screen protector": accessories each for the model
+        // named first, though a title bundles them ("Case with Screen Protector").
+        let accessories_of_a_model = self.model_before_accessory(&targets[0]).is_some()
+            && targets[1..].iter().all(|t| self.bare_accessory(t));
+        if !pointed_back
+            && !counted
+            && !one_head
+            && !accessories_of_a_model
+            && self.a_title_names_all(&heads)
+        {
             return None;
         }
         self.share_what_it_is_for(lang, &mut targets);
@@ -444,32 +453,66 @@ impl Assistant {
     /// "galaxy s24 and a case": a bare accessory (a case, a cover, a screen
     /// protector: made to go with another product) after a product named by its model
     /// or its line is for that product, where this catalogue has one that says so.
+    /// The model an accessory named first is for goes with the bare accessories
+    /// after it too ("galaxy a12 case and screen protector": a screen protector for
+    /// the galaxy a12).
     fn accessories_for_the_one_before(&self, lang: Language, targets: &mut [String]) {
+        let lead = self.model_before_accessory(&targets[0]);
         for i in 1..targets.len() {
-            let (kind, models) = self.shop.request_target(&targets[i]);
-            let accessory = kind
-                .as_deref()
-                .is_some_and(|k| crate::search::profile::ACCESSORY_KINDS.contains(&k));
-            if !accessory
-                || !models.is_empty()
-                || target_tail(&format!(" {} ", targets[i])).is_some()
-            {
+            if !self.bare_accessory(&targets[i]) {
                 continue;
             }
-            let before = &targets[i - 1];
-            let named = !self.shop.request_target(before).1.is_empty() || self.names_a_line(before);
-            if !named || target_tail(&format!(" {before} ")).is_some() {
-                continue;
-            }
-            let before: Vec<&str> = before
-                .split_whitespace()
-                .skip_while(|w| crate::nlu::rules::specs::ARTICLES.contains(w))
-                .collect();
-            let with = format!("{} for {}", targets[i], before.join(" "));
+            let before = match &lead {
+                Some(model) => model.clone(),
+                None => {
+                    let before = &targets[i - 1];
+                    let named =
+                        !self.shop.request_target(before).1.is_empty() || self.names_a_line(before);
+                    if !named || target_tail(&format!(" {before} ")).is_some() {
+                        continue;
+                    }
+                    before
+                        .split_whitespace()
+                        .skip_while(|w| crate::nlu::rules::specs::ARTICLES.contains(w))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                }
+            };
+            let with = format!("{} for {before}", targets[i]);
             if self.has_all_words(lang, &with) {
                 targets[i] = with;
             }
         }
+    }
+
+    /// Whether a target is an accessory's kind alone (a case, a screen protector),
+    /// no model and nothing it is said to be for.
+    fn bare_accessory(&self, target: &str) -> bool {
+        let (kind, models) = self.shop.request_target(target);
+        kind.as_deref()
+            .is_some_and(|k| crate::search::profile::ACCESSORY_KINDS.contains(&k))
+            && models.is_empty()
+            && target_tail(&format!(" {target} ")).is_none()
+    }
+
+    /// The model an accessory is named after, before its kind: "galaxy a12" of
+    /// "a galaxy a12 case".
+    fn model_before_accessory(&self, target: &str) -> Option<String> {
+        let (kind, models) = self.shop.request_target(target);
+        let accessory = kind
+            .as_deref()
+            .is_some_and(|k| crate::search::profile::ACCESSORY_KINDS.contains(&k));
+        if !accessory || models.is_empty() || target_tail(&format!(" {target} ")).is_some() {
+            return None;
+        }
+        let words: Vec<&str> = target
+            .split_whitespace()
+            .skip_while(|w| crate::nlu::rules::specs::ARTICLES.contains(w))
+            .collect();
+        let last = words
+            .iter()
+            .rposition(|w| models.iter().any(|m| m.eq_ignore_ascii_case(w)))?;
+        (last + 1 < words.len()).then(|| words[..=last].join(" "))
     }
 
     /// Whether a part is a product's name as titles write it, two words or more of
