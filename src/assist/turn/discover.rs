@@ -2585,6 +2585,17 @@ impl Assistant {
             ]
             .iter()
             .any(|w| padded.contains(&format!("{w} ")));
+        // "which one is cheaper?" after a list of more than two, no pair compared
+        // and nothing named: the one of those shown.
+        // "which is the cheapest" asks the whole shop, in price order.
+        let which_of_shown = !among_shown
+            && state.compared.len() != 2
+            && state.shown.len() > 2
+            && n.split_whitespace().count() <= 4
+            && n.split_whitespace()
+                .next()
+                .is_some_and(|w| matches!(w, "which" | "welche" | "welcher" | "welches"));
+        let among_shown = among_shown || which_of_shown;
         if (state.compared.len() != 2 && !among_shown) || u.slots.reference.is_some() {
             return None;
         }
@@ -2597,6 +2608,17 @@ impl Assistant {
             .expect("comparative regex compiles")
         });
         let c = re.captures(n)?;
+        let superlative = c.get(0).is_some_and(|m| {
+            let w = m.as_str();
+            w == "cheapest"
+                || w.starts_with("most ")
+                || ["günstigst", "billigst", "teuerst"]
+                    .iter()
+                    .any(|s| w.starts_with(s))
+        });
+        if which_of_shown && superlative {
+            return None;
+        }
         let question = n.split_whitespace().next().is_some_and(|w| {
             matches!(
                 w,
