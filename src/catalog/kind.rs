@@ -647,13 +647,15 @@ fn is_connector_gender(word: &str) -> bool {
     w == "male" || w == "female"
 }
 
-/// "easy to install", "ready-to-use", "simple to clean": words about a product, in
-/// any title, that are neither its name nor a target.
+/// "easy to install", "ready-to-use", "simple to clean", "made in usa": words about
+/// a product, in any title, that are neither its name nor a target.
 fn praise() -> &'static regex::Regex {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
-        regex::Regex::new(r"(?i)\b(?:easy|ready|simple|quick|fast)[ -]to[ -][a-z]+\b")
-            .expect("praise regex compiles")
+        regex::Regex::new(
+            r"(?i)\b(?:(?:easy|ready|simple|quick|fast)[ -]to[ -][a-z]+|made in (?:the )?[a-z]+)\b",
+        )
+        .expect("praise regex compiles")
     })
 }
 
@@ -1349,6 +1351,18 @@ mod tests {
                 None
             ),
             vec!["kit"]
+        );
+        // Nor is where it is made: no "made" among the kinds.
+        assert_eq!(
+            title_kinds(
+                "Holiday Candle - 8.5 Inch Glass Votive - Made in The USA",
+                None
+            ),
+            vec!["candle", "votive"]
+        );
+        assert_eq!(
+            title_kinds("Black Made in USA Coaxial Cable", None),
+            vec!["cable"]
         );
         // What it plays from, after "for" and slashes, is no kind of it.
         assert_eq!(

@@ -2777,3 +2777,131 @@ fn a_later_product_named_by_its_maker_is_another_product() {
         );
     }
 }
+
+#[test]
+fn accessories_named_after_a_model_and_models_no_title_has_are_read_as_said() {
+    let row = |id: &str, title: &str, shelf: &str, price: u32| {
+        format!(
+            r#"{{"id":"{id}","title":"{title}","price":{price},"currency":"USD","language":"en","category":["Electronics","{shelf}"],"variants":[{{"id":"{id}-1","stock":5}}]}}
+"#
+        )
+    };
+    let rows = [
+        row(
+            "C1",
+            "Mac Bean Case for Samsung Galaxy A12 5G Case with Tempered Glass Screen Protector",
+            "Cases",
+            699,
+        ),
+        row(
+            "P1",
+            "2 Pack Screen Protector for Samsung Galaxy A12 5G Tempered Glass, Case Friendly",
+            "Screen Protectors",
+            650,
+        ),
+        row(
+            "W7",
+            "Case for Apple Watch Series 7 45mm, Hard PC Bumper",
+            "Cases",
+            1299,
+        ),
+        row(
+            "PS1",
+            "Mean Well NDR-480-24 480W 24VDC DIN Rail Power Supply",
+            "Power Supplies",
+            10800,
+        ),
+        row(
+            "PF",
+            "27pcs Checkered Flag Cupcake Toppers, Race Car Party Supplies",
+            "Party Supplies",
+            949,
+        ),
+        row(
+            "PV",
+            "Hair Growth Vitamins, Biotin Supplement Capsules, 90 Day Supply",
+            "Vitamins",
+            2999,
+        ),
+        row(
+            "T1",
+            "Tablet PC 8GB, 7 inch Android, Dual SIM",
+            "Tablets",
+            10000,
+        ),
+        row(
+            "T2",
+            "Android Tablet, 7Inch Tablet PC 1GB + 8GB Dual Camera WiFi",
+            "Tablets",
+            8999,
+        ),
+        row(
+            "T3",
+            "Samsung Galaxy Tab A 8 inch Tablet 32GB",
+            "Tablets",
+            14999,
+        ),
+        row(
+            "XS",
+            "XTRONS 7 Inch Touch Screen Car Stereo",
+            "Car Stereos",
+            25999,
+        ),
+        row(
+            "ME",
+            "Moto Edge 2021 Case with HD Screen Protectors, Military-Grade Bumper",
+            "Cases",
+            995,
+        ),
+        row(
+            "SC",
+            "Projector Screen 100 inch, Foldable Portable Screen",
+            "Projector Screens",
+            2599,
+        ),
+    ]
+    .concat();
+    let (_dir, a) = assistant_over(&rows);
+    // The model an accessory is named after holds for the accessories after it,
+    // though one title bundles a case and a screen protector.
+    let out = say(&a, None, "c1", "galaxy a12 case and screen protector");
+    assert_eq!(groups_of(&out), [vec!["C1"], vec!["P1"]], "{}", out.reply);
+    // "galaxy s7" is a model no title has (not the watch's "Series 7"): no case
+    // for it is claimed, and the shopper's own words say what is missing.
+    let out = say(&a, None, "c2", "case for galaxy s7");
+    assert!(
+        out.products.iter().all(|p| !p.relaxed.is_empty()),
+        "{}",
+        out.reply
+    );
+    assert!(out.reply.contains("galaxy s7"), "{}", out.reply);
+    let out = say(&a, None, "c3", "hülle für galaxy s7");
+    assert!(
+        out.products.iter().all(|p| !p.relaxed.is_empty()),
+        "{}",
+        out.reply
+    );
+    assert!(out.reply.contains("hülle für galaxy s7"), "{}", out.reply);
+    // A number with its unit after "and" goes on with what the tablet has.
+    let out = say(&a, None, "c4", "tablet with 8gb and 7 inch screen");
+    assert!(
+        out.products.iter().all(|p| p.group.is_none()),
+        "{}",
+        out.reply
+    );
+    let mut found = ids(&out);
+    found.sort();
+    assert_eq!(found, ["T1", "T2"], "{}", out.reply);
+    // "which one is cheaper" after a list of three: the cheapest of those shown.
+    let out = say(&a, None, "c5", "show me tablets");
+    assert_eq!(out.products.len(), 3, "{}", out.reply);
+    let out = say(&a, Some(&out.session_id), "c5", "which one is cheaper");
+    assert!(
+        out.reply.starts_with("Android Tablet") && out.reply.contains("89.99"),
+        "{}",
+        out.reply
+    );
+    // A spec no power supply has: the power supplies, not party supplies or vitamins.
+    let out = say(&a, None, "c6", "90w power supply");
+    assert_eq!(ids(&out), ["PS1"], "{}", out.reply);
+}

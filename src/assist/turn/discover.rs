@@ -1836,7 +1836,15 @@ impl Assistant {
             } else {
                 q
             };
-            let mut hits = self.find(&q)?.hits;
+            let found = self.find(&q)?;
+            // Those with every word asked, as a search without the spec shows them:
+            // "a 90w power supply" is a power supply of other wattage, not party
+            // supplies.
+            let mut hits = if spec_step {
+                only_those_with_every_word(found, &q.text).hits
+            } else {
+                found.hits
+            };
             if spec_step {
                 nearest_to_wishes(&mut hits, &state.search.specs);
             }

@@ -146,16 +146,18 @@ fn split_parts(normalised: &str) -> Vec<&str> {
         // "a hub with hdmi and sd card reader", "laptop mit 16 gb ram und ssd": what
         // follows "with" goes on with the things it has, unless the next words
         // start another thing ("… with hdmi and a webcam").
-        let after = normalised[m.end()..]
-            .split_whitespace()
+        let mut next = normalised[m.end()..].split_whitespace();
+        let after = next.next().unwrap_or("");
+        // "… with 8gb and 7 inch screen": a number with its unit is a spec, no count.
+        let measure = next
             .next()
-            .unwrap_or("");
+            .is_some_and(|u| crate::catalog::specs::canonical_unit(u).is_some());
         let features = matches!(m.as_str().trim(), "and" | "und")
             && before[before.len().saturating_sub(4)..]
                 .iter()
                 .any(|w| matches!(*w, "with" | "mit"))
             && !FEATURE_LIST_ENDS.contains(&after)
-            && !is_count(after);
+            && (!is_count(after) || measure);
         if range || features {
             continue;
         }
@@ -895,6 +897,15 @@ mod tests {
         assert_eq!(
             parts("ein laptop mit 16 gb ram und ssd"),
             ["ein laptop mit 16 gb ram und ssd"]
+        );
+        // A number with its unit goes on with what it has; a count starts another.
+        assert_eq!(
+            parts("tablet with 8gb and 7 inch screen"),
+            ["tablet with 8gb and 7 inch screen"]
+        );
+        assert_eq!(
+            parts("a tablet with 8gb and 2 cases"),
+            ["a tablet with 8gb", "2 cases"]
         );
         assert_eq!(
             parts("a laptop with 16gb ram and a bag for it"),
