@@ -1052,13 +1052,17 @@ pub fn requested_kind_with(
         phrase.clear();
         found
     };
-    for w in words {
+    for (i, &w) in words.iter().enumerate() {
         // "the biggest bottle of shampoo": what comes in it is asked for.
         if phrase
             .last()
             .is_some_and(|l| holds_what_follows(l, Some(w)))
         {
             phrase.clear();
+            continue;
+        }
+        // "a daybed twin size": the size's word is no kind.
+        if crate::nlu::rules::opens_a_size(w, words.get(i + 1).copied()) {
             continue;
         }
         if is_target_word(w) {

@@ -442,7 +442,13 @@ impl ProductIndex {
         }
         // One facet per canonical size token, so "8.5" finds "8.5 Wide" in the index
         // as `size_matches` does in the exact check.
-        let mut size_tokens: Vec<String> = p.sizes().iter().flat_map(|s| size_tokens(s)).collect();
+        let mut size_tokens: Vec<String> = p
+            .sizes()
+            .into_iter()
+            .map(|s| s.to_string())
+            .chain(title_sizes(p))
+            .flat_map(|s| size_tokens(&s))
+            .collect();
         size_tokens.sort_unstable();
         size_tokens.dedup();
         for t in size_tokens {
@@ -1278,6 +1284,25 @@ pub fn facet_key(s: &str) -> String {
 /// Sizes compare case-insensitively and with '.' for decimals: "42,5" = "42.5".
 /// Canonical colours of a product: its variants' colours, or, when no variant has
 /// one, colours named in its title.
+/// The bed sizes a title names ("Daybed Frame Twin Size"), as a request's are read
+/// ("twin size"), for a product whose versions name no size: a daybed sold in one
+/// size says it in its title.
+pub fn title_sizes(p: &Product) -> Vec<String> {
+    if !p.sizes().is_empty() {
+        return Vec::new();
+    }
+    let words: Vec<String> = p
+        .title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    crate::nlu::rules::sizes(&words.join(" "))
+        .into_iter()
+        .filter(|s| s.ends_with(" size"))
+        .collect()
+}
+
 pub fn product_colors(p: &Product) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = p
         .colors()

@@ -2859,6 +2859,18 @@ fn accessories_named_after_a_model_and_models_no_title_has_are_read_as_said() {
             "Projector Screens",
             2599,
         ),
+        row(
+            "DB",
+            "Wooden Daybed Frame Twin Size, Full Wooden Slats Support",
+            "Bed Frames",
+            21999,
+        ),
+        row(
+            "PB",
+            "Queen Size Platform Bed, Metal Bed Frame with Headboard",
+            "Bed Frames",
+            18999,
+        ),
     ]
     .concat();
     let (_dir, a) = assistant_over(&rows);
@@ -2904,4 +2916,11 @@ fn accessories_named_after_a_model_and_models_no_title_has_are_read_as_said() {
     // A spec no power supply has: the power supplies, not party supplies or vitamins.
     let out = say(&a, None, "c6", "90w power supply");
     assert_eq!(ids(&out), ["PS1"], "{}", out.reply);
+    // A bed size in a title is the size of a product sold in no other; its word
+    // in a request is no kind.
+    let out = say(&a, None, "c7", "daybed twin size");
+    assert_eq!(ids(&out), ["DB"], "{}", out.reply);
+    assert!(out.products[0].relaxed.is_empty(), "{}", out.reply);
+    let out = say(&a, None, "c8", "bed frame in queen size");
+    assert_eq!(ids(&out), ["PB"], "{}", out.reply);
 }

@@ -117,6 +117,10 @@ fn sizes_in_both_languages() {
     assert_eq!(extract("a shirt in XL").sizes, vec!["XL"]);
     assert_eq!(extract("size 8.5 wide").sizes, vec!["8.5", "wide"]);
     assert_eq!(extract("queen size bed sheets").sizes, vec!["queen size"]);
+    // Its word opens the size: no product word.
+    assert!(opens_a_size("queen", Some("size")));
+    assert!(!opens_a_size("queen", Some("bed")));
+    assert!(!opens_a_size("daybed", Some("size")));
     assert_eq!(extract("ein tisch 100x45x45cm").sizes, vec!["100x45x45cm"]);
     // Said: "by", "mal".
     assert_eq!(extract("6 by 9 car speakers").sizes, vec!["6x9"]);

@@ -54,6 +54,13 @@ fn names_the_thing(words: &[&str], i: usize) -> bool {
         && words.get(i + 1).is_none_or(|n| AFTER_THE_NAME.contains(n))
 }
 
+/// Whether `word` opens a size said with "size" after it ("twin size", "queen
+/// size"): a size's word, no product's.
+pub fn opens_a_size(word: &str, next: Option<&str>) -> bool {
+    let said = format!("{word} size");
+    next == Some("size") && sizes(&said).contains(&said)
+}
+
 /// Sizes: clothing letters, EU shoe sizes after a size word, "größe m", "size 8.5",
 /// bed sizes, and dimensions like "100x45x45cm" (also said: "6 by 9", "6 mal 9").
 pub fn sizes(text: &str) -> Vec<String> {

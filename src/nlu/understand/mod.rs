@@ -776,6 +776,8 @@ pub fn rule_product_words(normalised: &str, slots: &RuleSlots) -> Option<String>
             || !rules::colors(bare).1.is_empty()
             || slots.exclude.iter().any(|e| e == bare)
             || !rules::sizes(bare).is_empty()
+            // "a daybed twin size": the bed size's word is no product either.
+            || rules::opens_a_size(bare, words.get(i + 1).copied())
         {
             continue;
         }

@@ -181,6 +181,7 @@ impl ProductIndex {
         }
         let want_sizes = &q.sizes;
         let title_colors = product_colors(p);
+        let title_sizes = crate::search::index::title_sizes(p);
         // Kind, model and specs, from what the index knows of the product.
         let profile = if q.kind.is_some()
             || !q.models.is_empty()
@@ -270,10 +271,15 @@ impl ProductIndex {
             };
             let color_ok = want_colors.is_empty() || colors.iter().any(|c| want_colors.contains(c));
             let not_color_ok = !colors.iter().any(|c| not_colors.contains(c));
+            // A variant without a size takes the size its title names.
+            let sizes: Vec<&str> = match v.size.as_deref() {
+                Some(s) => vec![s],
+                None => title_sizes.iter().map(String::as_str).collect(),
+            };
             let size_ok = want_sizes.is_empty()
-                || v.size
-                    .as_deref()
-                    .is_some_and(|s| want_sizes.iter().any(|w| size_matches(w, s)));
+                || sizes
+                    .iter()
+                    .any(|s| want_sizes.iter().any(|w| size_matches(w, s)));
             let price = p.effective_price(v);
             let price_ok =
                 q.price_max.is_none_or(|m| price <= m) && q.price_min.is_none_or(|m| price >= m);
