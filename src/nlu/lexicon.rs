@@ -611,6 +611,10 @@ mod tests {
             "no tripod in this catalogue"
         );
         assert_eq!(tr(&lx, "warenkorb", &knows), None);
+        // A compound whose last part is listed is not that part where it is listed
+        // itself: a "Nachttisch" is a nightstand, not any table.
+        let knows = english(&["table", "nightstand"]);
+        assert_eq!(tr(&lx, "nachttisch", &knows).as_deref(), Some("nightstand"));
     }
 
     #[test]
