@@ -20,6 +20,7 @@ const TARGET_WORDS: &[&str] = &[
     "with",
     // "which phone has the biggest battery": what it has, as "with".
     "has",
+    "have",
     "w",
     "compatible",
     "fits",
@@ -52,6 +53,8 @@ const TARGET_WORDS: &[&str] = &[
     "kompatibel",
     "ohne",
     "von",
+    // "ein Stuhl aus Leder": what it is made of follows.
+    "aus",
 ];
 
 /// Whether a word ends a product phrase and starts its target ([`TARGET_WORDS`]):
@@ -63,6 +66,8 @@ fn is_target_word(word: &str) -> bool {
 
 /// Words that are never the head: sizes, counts, colours, marketing and units.
 const NOT_HEADS: &[&str] = &[
+    // "Scrub Made with Organic Ingredients", "a tripod made of carbon fiber".
+    "made",
     "pack",
     // "Microwave Popcorn Singles": single-serve packs of it.
     "single",
@@ -1641,6 +1646,39 @@ mod tests {
             Some("cable")
         );
         assert_eq!(requested_kind("something nice", known), None);
+        // What a thing is made of, or a bed size, is no kind of it.
+        let made = |w: &str| {
+            ["stuhl", "leder", "daybed", "twin"]
+                .contains(&w)
+                .then_some(true)
+        };
+        assert_eq!(
+            requested_kind("ein stuhl aus leder", made).as_deref(),
+            Some("stuhl")
+        );
+        assert_eq!(
+            requested_kind("daybed twin size", made).as_deref(),
+            Some("daybed")
+        );
+        // What a product has is no kind of it.
+        let charging = |w: &str| match w {
+            "bank" => Some(true),
+            "charging" | "baseus" => Some(false),
+            _ => None,
+        };
+        assert_eq!(
+            requested_kind(
+                "does the baseus power bank have wireless charging",
+                charging
+            )
+            .as_deref(),
+            Some("bank")
+        );
+        let tripod = |w: &str| ["tripod", "made", "fiber"].contains(&w).then_some(true);
+        assert_eq!(
+            requested_kind("a tripod made of carbon fiber", tripod).as_deref(),
+            Some("tripod")
+        );
         // A thing the titles name, though no kind, is asked for, not what it is for;
         // what a thing joins is no such target.
         let sleeve = |w: &str| match w {
