@@ -327,13 +327,16 @@ fn attribute(n: &str, product: &Product) -> Answer {
             };
         }
     }
-    // The description, word by word.
-    let desc: Vec<String> = product
-        .description
-        .split(|c: char| !c.is_alphanumeric() && c != '-')
-        .filter(|w| !w.is_empty())
-        .map(fold)
-        .collect();
+    // The title and the description, word by word ("JBL Charge 5 Portable
+    // Waterproof Speaker" says it is waterproof).
+    let split = |t: &str| -> Vec<String> {
+        t.split(|c: char| !c.is_alphanumeric() && c != '-')
+            .filter(|w| !w.is_empty())
+            .map(fold)
+            .collect()
+    };
+    let title_words = split(&product.title).len();
+    let desc: Vec<String> = split(&format!("{} {}", product.title, product.description));
     for group in &asked {
         for s in *group {
             let s = fold(s);
@@ -356,7 +359,11 @@ fn attribute(n: &str, product: &Product) -> Answer {
                     },
                     verdict: if negated { Verdict::No } else { Verdict::Yes },
                     values: Vec::new(),
-                    source: "description".into(),
+                    source: if i < title_words {
+                        "title".into()
+                    } else {
+                        "description".into()
+                    },
                 };
             }
         }
@@ -518,6 +525,15 @@ mod tests {
             (Verdict::No, "description"),
             "negated"
         );
+        // A title says it as well as a description does.
+        let mut speaker = jacket();
+        speaker.title = "JBL Charge 5 Portable Waterproof Speaker".into();
+        speaker.attributes.clear();
+        let a = answer(
+            &understand("is it waterproof", Language::En, None),
+            &speaker,
+        );
+        assert_eq!((a.verdict, a.source.as_str()), (Verdict::Yes, "title"));
         let a = ask("ist die vegan");
         assert_eq!(
             (a.verdict, a.source.as_str()),

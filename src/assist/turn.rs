@@ -1152,7 +1152,7 @@ impl Assistant {
         let u = if u.intent == Intent::Search
             && u.sources.get("intent") != Some(&crate::nlu::Source::Rules)
             && crate::nlu::intent::asks_yes_or_no(&u.normalised)
-            && !self.shop.request_target(&u.normalised).1.is_empty()
+            && self.names_one_product(&u.normalised)
         {
             about_model = Understanding {
                 intent: Intent::ProductQuestion,
@@ -1175,9 +1175,14 @@ impl Assistant {
         // "how much is the greenworks 80v mower?" asks about the product it names:
         // found and shown, then the question answered about the first found.
         if unreferred && self.names_another_product(state, u) {
+            // "is the baseus power bank waterproof": the product by its maker and
+            // kind, not what is asked of it.
+            let product_type = self
+                .product_by_maker(&u.normalised)
+                .or_else(|| crate::nlu::understand::rule_product_words(&u.normalised, &u.slots));
             let as_search = Understanding {
                 intent: Intent::Search,
-                product_type: crate::nlu::understand::rule_product_words(&u.normalised, &u.slots),
+                product_type,
                 ..u.clone()
             };
             self.search(ctx, state, &as_search, out)?;

@@ -2924,3 +2924,77 @@ fn accessories_named_after_a_model_and_models_no_title_has_are_read_as_said() {
     let out = say(&a, None, "c8", "bed frame in queen size");
     assert_eq!(ids(&out), ["PB"], "{}", out.reply);
 }
+
+#[test]
+fn a_question_about_a_product_named_by_its_maker_and_kind_is_answered_about_it() {
+    let row = |id: &str, title: &str, shelf: &str, price: u32| {
+        format!(
+            r#"{{"id":"{id}","title":"{title}","price":{price},"currency":"USD","language":"en","category":["Electronics","{shelf}"],"variants":[{{"id":"{id}-1","stock":5}}]}}
+"#
+        )
+    };
+    let rows = [
+        row(
+            "BP",
+            "Baseus Magnetic Power Bank, 10,000mAh MagSafe Wireless Portable Charger",
+            "Power Banks",
+            3999,
+        ),
+        row(
+            "AP",
+            "Anker Power Bank 20000mAh, Portable Charger with USB-C",
+            "Power Banks",
+            4599,
+        ),
+        row(
+            "WC",
+            "Anker 313 Wireless Charger Pad, Qi-Certified Wireless Charging",
+            "Chargers",
+            1599,
+        ),
+        row(
+            "JB",
+            "JBL Charge 5 Portable Waterproof Wireless Bluetooth Speaker",
+            "Speakers",
+            17999,
+        ),
+        row(
+            "SP",
+            "Desong 80W Portable Wireless Bluetooth Speaker",
+            "Speakers",
+            9999,
+        ),
+        row("TL", "Leupold Tripod, Carbon Fiber Kit", "Tripods", 34999),
+        row(
+            "TB",
+            "Benro A2573F Aluminium Tripod with S6PRO Video Head",
+            "Tripods",
+            31495,
+        ),
+        row(
+            "SC",
+            "Pearl Scrub Made with Organic Ingredients, 170ml",
+            "Scrubs",
+            4800,
+        ),
+    ]
+    .concat();
+    let (_dir, a) = assistant_over(&rows);
+    // A maker and a kind after "the" name one product: the question is about it,
+    // not a search for everything wireless.
+    let out = say(
+        &a,
+        None,
+        "c1",
+        "does the baseus power bank have wireless charging",
+    );
+    assert_eq!(ids(&out), ["BP"], "{}", out.reply);
+    let out = say(&a, None, "c2", "ist der jbl lautsprecher wasserdicht");
+    assert_eq!(ids(&out), ["JB"], "{}", out.reply);
+    assert!(out.reply.contains("Ja"), "{}", out.reply);
+    // What a product is made of is no kind: the tripods, not the scrub "Made
+    // with" organic ingredients.
+    let out = say(&a, None, "c3", "i want a tripod made of carbon fiber");
+    assert_eq!(ids(&out).first(), Some(&"TL"), "{}", out.reply);
+    assert!(!ids(&out).contains(&"SC"), "{}", out.reply);
+}

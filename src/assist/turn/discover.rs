@@ -2687,9 +2687,39 @@ impl Assistant {
         }
         state.shown.is_empty()
             && state.focused.is_none()
-            && (self.titled_by(&asked_words(&u.normalised))
+            && (self.names_one_product(&u.normalised)
+                || self.titled_by(&asked_words(&u.normalised))
                 || self.not_carried(u).is_some()
                 || self.carried(u).is_some_and(|(_, c)| c == Carried::Yes))
+    }
+
+    /// Whether a message names one product of this shop: by a model ("does the
+    /// galaxy a25 have 5g"), or by its maker and its kind after a definite article
+    /// ("is the baseus power bank waterproof", "ist der jbl lautsprecher
+    /// wasserdicht").
+    pub(super) fn names_one_product(&self, normalised: &str) -> bool {
+        !self.shop.request_target(normalised).1.is_empty()
+            || self.product_by_maker(normalised).is_some()
+    }
+
+    /// The words that name one product by its maker and kind after a definite
+    /// article, through the kind ("baseus power bank" of "does the baseus power
+    /// bank have wireless charging"): what to search for, not what is asked of it.
+    pub(super) fn product_by_maker(&self, normalised: &str) -> Option<String> {
+        let kind = self.shop.request_target(normalised).0?;
+        self.shop
+            .requested_brand(normalised)
+            .or_else(|| maker_named(normalised).map(str::to_string))?;
+        let words: Vec<&str> = normalised.split_whitespace().collect();
+        let start = words
+            .iter()
+            .position(|w| matches!(*w, "the" | "der" | "die" | "das" | "den" | "dem"))?
+            + 1;
+        let end = words
+            .iter()
+            .rposition(|w| crate::catalog::kind::singular(w) == kind)
+            .filter(|e| *e >= start)?;
+        Some(words[start..=end].join(" "))
     }
 
     /// Whether a question's search found the one product it is about: one found,
