@@ -142,7 +142,7 @@ impl Profile {
         let accessory = shelf
             .as_ref()
             .or(kinds.first())
-            .is_some_and(|k| ACCESSORY_KINDS.contains(&k.as_str()));
+            .is_some_and(|k| is_accessory_kind(k));
         // A level above the shelf names a kind the shelf is a sort of, unless the
         // shelf holds what goes with it ("Camera Mounts & Clamps" are no cameras).
         if english && !accessory && !shelf.as_deref().is_some_and(goes_with_another) {
@@ -166,9 +166,7 @@ impl Profile {
         if !accessory {
             let first = kinds.first().cloned();
             kinds.retain(|k| {
-                Some(k) == first.as_ref()
-                    || Some(k) == shelf.as_ref()
-                    || !ACCESSORY_KINDS.contains(&k.as_str())
+                Some(k) == first.as_ref() || Some(k) == shelf.as_ref() || !is_accessory_kind(k)
             });
         }
         let first_phrase = if english {
@@ -352,6 +350,11 @@ fn end_code_models(title: &str) -> Vec<String> {
 /// names a model ("Galaxy A25 Screen Protector") is not that model. Chargers, cables
 /// and stands are not among them: they carry model names of their own ("Anker 313
 /// Wireless Charger (Stand)").
+/// Whether a kind is one of [`ACCESSORY_KINDS`]: made to go with another product.
+pub fn is_accessory_kind(kind: &str) -> bool {
+    ACCESSORY_KINDS.contains(&kind)
+}
+
 pub const ACCESSORY_KINDS: &[&str] = &[
     "case",
     "cover",
@@ -388,7 +391,7 @@ const COMPANION_KINDS: &[&str] = &[
 /// Whether a kind is made to go with another product: an accessory or a companion
 /// ("Laptop Bag", "TV Wall Mount").
 fn goes_with_another(kind: &str) -> bool {
-    ACCESSORY_KINDS.contains(&kind) || COMPANION_KINDS.contains(&kind)
+    is_accessory_kind(kind) || COMPANION_KINDS.contains(&kind)
 }
 
 /// Kinds that English writes as one word with the kind they are a sort of: a

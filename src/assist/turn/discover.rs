@@ -1086,7 +1086,7 @@ impl Assistant {
         let (kind, _) = self.shop.request_target(words);
         let accessory = kind
             .as_deref()
-            .is_some_and(|k| crate::search::profile::ACCESSORY_KINDS.contains(&k));
+            .is_some_and(crate::search::profile::is_accessory_kind);
         // Without a connector, what it is for is its model ("a case for the first
         // one" after the Galaxy A25: a case for the a25).
         let by_model = with.is_empty() || accessory;
@@ -1362,7 +1362,7 @@ impl Assistant {
             let lines = self.shop.requested_lines(&u.normalised);
             let accessory = kind
                 .as_deref()
-                .is_some_and(|k| crate::search::profile::ACCESSORY_KINDS.contains(&k));
+                .is_some_and(crate::search::profile::is_accessory_kind);
             let for_it = |line: &str| {
                 fits_word().find(&u.normalised).is_some_and(|m| {
                     u.normalised[m.end()..]
@@ -1732,7 +1732,7 @@ impl Assistant {
             .search
             .kind
             .as_deref()
-            .is_none_or(|k| crate::search::profile::ACCESSORY_KINDS.contains(&k));
+            .is_none_or(crate::search::profile::is_accessory_kind);
         let relaxations = if for_target && sized_by_target {
             [
                 RelaxStep::Kind,
@@ -2156,7 +2156,7 @@ impl Assistant {
         // title names that model.
         let accessory = kind
             .as_deref()
-            .is_some_and(|k| crate::search::profile::ACCESSORY_KINDS.contains(&k));
+            .is_some_and(crate::search::profile::is_accessory_kind);
         if accessory && models.is_empty() {
             if let Some(m) = fits_word().find(&u.normalised) {
                 let unknown = self.shop.unknown_models(&u.normalised[m.end()..]);
@@ -2713,7 +2713,7 @@ impl Assistant {
         let words: Vec<&str> = normalised.split_whitespace().collect();
         let start = words
             .iter()
-            .position(|w| matches!(*w, "the" | "der" | "die" | "das" | "den" | "dem"))?
+            .position(|w| super::targets::DEFINITE.contains(w))?
             + 1;
         let end = words
             .iter()

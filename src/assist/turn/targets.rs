@@ -119,7 +119,7 @@ pub(super) fn parts(normalised: &str) -> Vec<String> {
 
 /// The definite articles that open a product named as one ("… and the bq-cc55
 /// charger").
-const DEFINITE: &[&str] = &["the", "den", "die", "das", "dem"];
+pub(super) const DEFINITE: &[&str] = &["the", "der", "den", "die", "das", "dem"];
 
 /// Words that start another thing after the "and" of a list of what a product has:
 /// an article, a count or a pointer ("… with hdmi and a webcam").
@@ -492,7 +492,7 @@ impl Assistant {
     fn bare_accessory(&self, target: &str) -> bool {
         let (kind, models) = self.shop.request_target(target);
         kind.as_deref()
-            .is_some_and(|k| crate::search::profile::ACCESSORY_KINDS.contains(&k))
+            .is_some_and(crate::search::profile::is_accessory_kind)
             && models.is_empty()
             && target_tail(&format!(" {target} ")).is_none()
     }
@@ -501,10 +501,12 @@ impl Assistant {
     /// "a galaxy a12 case".
     fn model_before_accessory(&self, target: &str) -> Option<String> {
         let (kind, models) = self.shop.request_target(target);
-        let accessory = kind
+        if !kind
             .as_deref()
-            .is_some_and(|k| crate::search::profile::ACCESSORY_KINDS.contains(&k));
-        if !accessory || models.is_empty() || target_tail(&format!(" {target} ")).is_some() {
+            .is_some_and(crate::search::profile::is_accessory_kind)
+            || models.is_empty()
+            || target_tail(&format!(" {target} ")).is_some()
+        {
             return None;
         }
         let words: Vec<&str> = target

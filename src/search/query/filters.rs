@@ -235,7 +235,7 @@ impl ProductIndex {
             let asks_accessory = q
                 .kind
                 .as_deref()
-                .is_some_and(|k| crate::search::profile::ACCESSORY_KINDS.contains(&k));
+                .is_some_and(crate::search::profile::is_accessory_kind);
             if !asks_accessory && products.vocabulary.is_accessory_of(&profile, &q.models) {
                 return None;
             }
