@@ -181,7 +181,13 @@ impl ProductIndex {
         }
         let want_sizes = &q.sizes;
         let title_colors = product_colors(p);
-        let title_sizes = crate::search::index::title_sizes(p);
+        // Read from the title only when a size is asked: this runs for every
+        // candidate of every search.
+        let title_sizes = if want_sizes.is_empty() {
+            Vec::new()
+        } else {
+            crate::search::index::title_sizes(p)
+        };
         // Kind, model and specs, from what the index knows of the product.
         let profile = if q.kind.is_some()
             || !q.models.is_empty()
