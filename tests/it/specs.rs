@@ -2778,94 +2778,97 @@ fn a_later_product_named_by_its_maker_is_another_product() {
     }
 }
 
+/// One JSONL row of an English electronics catalogue: a product with one version
+/// in stock, on the shelf `shelf`.
+fn electronics_row(id: &str, title: &str, shelf: &str, price: u32) -> String {
+    format!(
+        r#"{{"id":"{id}","title":"{title}","price":{price},"currency":"USD","language":"en","category":["Electronics","{shelf}"],"variants":[{{"id":"{id}-1","stock":5}}]}}
+"#
+    )
+}
+
 #[test]
 fn accessories_named_after_a_model_and_models_no_title_has_are_read_as_said() {
-    let row = |id: &str, title: &str, shelf: &str, price: u32| {
-        format!(
-            r#"{{"id":"{id}","title":"{title}","price":{price},"currency":"USD","language":"en","category":["Electronics","{shelf}"],"variants":[{{"id":"{id}-1","stock":5}}]}}
-"#
-        )
-    };
     let rows = [
-        row(
+        electronics_row(
             "C1",
             "Mac Bean Case for Samsung Galaxy A12 5G Case with Tempered Glass Screen Protector",
             "Cases",
             699,
         ),
-        row(
+        electronics_row(
             "P1",
             "2 Pack Screen Protector for Samsung Galaxy A12 5G Tempered Glass, Case Friendly",
             "Screen Protectors",
             650,
         ),
-        row(
+        electronics_row(
             "W7",
             "Case for Apple Watch Series 7 45mm, Hard PC Bumper",
             "Cases",
             1299,
         ),
-        row(
+        electronics_row(
             "PS1",
             "Mean Well NDR-480-24 480W 24VDC DIN Rail Power Supply",
             "Power Supplies",
             10800,
         ),
-        row(
+        electronics_row(
             "PF",
             "27pcs Checkered Flag Cupcake Toppers, Race Car Party Supplies",
             "Party Supplies",
             949,
         ),
-        row(
+        electronics_row(
             "PV",
             "Hair Growth Vitamins, Biotin Supplement Capsules, 90 Day Supply",
             "Vitamins",
             2999,
         ),
-        row(
+        electronics_row(
             "T1",
             "Tablet PC 8GB, 7 inch Android, Dual SIM",
             "Tablets",
             10000,
         ),
-        row(
+        electronics_row(
             "T2",
             "Android Tablet, 7Inch Tablet PC 1GB + 8GB Dual Camera WiFi",
             "Tablets",
             8999,
         ),
-        row(
+        electronics_row(
             "T3",
             "Samsung Galaxy Tab A 8 inch Tablet 32GB",
             "Tablets",
             14999,
         ),
-        row(
+        electronics_row(
             "XS",
             "XTRONS 7 Inch Touch Screen Car Stereo",
             "Car Stereos",
             25999,
         ),
-        row(
+        electronics_row(
             "ME",
             "Moto Edge 2021 Case with HD Screen Protectors, Military-Grade Bumper",
             "Cases",
             995,
         ),
-        row(
+        electronics_row(
             "SC",
             "Projector Screen 100 inch, Foldable Portable Screen",
             "Projector Screens",
             2599,
         ),
-        row(
+        electronics_row(
             "DB",
             "Wooden Daybed Frame Twin Size, Full Wooden Slats Support",
             "Bed Frames",
             21999,
         ),
-        row(
+        electronics_row(
             "PB",
             "Queen Size Platform Bed, Metal Bed Frame with Headboard",
             "Bed Frames",
@@ -2927,51 +2930,45 @@ fn accessories_named_after_a_model_and_models_no_title_has_are_read_as_said() {
 
 #[test]
 fn a_question_about_a_product_named_by_its_maker_and_kind_is_answered_about_it() {
-    let row = |id: &str, title: &str, shelf: &str, price: u32| {
-        format!(
-            r#"{{"id":"{id}","title":"{title}","price":{price},"currency":"USD","language":"en","category":["Electronics","{shelf}"],"variants":[{{"id":"{id}-1","stock":5}}]}}
-"#
-        )
-    };
     let rows = [
-        row(
+        electronics_row(
             "BP",
             "Baseus Magnetic Power Bank, 10,000mAh MagSafe Wireless Portable Charger",
             "Power Banks",
             3999,
         ),
-        row(
+        electronics_row(
             "AP",
             "Anker Power Bank 20000mAh, Portable Charger with USB-C",
             "Power Banks",
             4599,
         ),
-        row(
+        electronics_row(
             "WC",
             "Anker 313 Wireless Charger Pad, Qi-Certified Wireless Charging",
             "Chargers",
             1599,
         ),
-        row(
+        electronics_row(
             "JB",
             "JBL Charge 5 Portable Waterproof Wireless Bluetooth Speaker",
             "Speakers",
             17999,
         ),
-        row(
+        electronics_row(
             "SP",
             "Desong 80W Portable Wireless Bluetooth Speaker",
             "Speakers",
             9999,
         ),
-        row("TL", "Leupold Tripod, Carbon Fiber Kit", "Tripods", 34999),
-        row(
+        electronics_row("TL", "Leupold Tripod, Carbon Fiber Kit", "Tripods", 34999),
+        electronics_row(
             "TB",
             "Benro A2573F Aluminium Tripod with S6PRO Video Head",
             "Tripods",
             31495,
         ),
-        row(
+        electronics_row(
             "SC",
             "Pearl Scrub Made with Organic Ingredients, 170ml",
             "Scrubs",
