@@ -784,6 +784,11 @@ pub fn title_kinds(title: &str, category_leaf: Option<&str>) -> Vec<String> {
             }
         }
     }
+    // "New Compatible for Sony Playstation 4 PS4 Pro CUH-7015b … Cooling Fan": a
+    // title that opens with what it fits names itself at its end.
+    if out.is_empty() {
+        out.extend(closing_head(title));
+    }
     if let Some(leaf) = category_leaf {
         let title_words = title_words(title);
         // English writes some kinds as one word or two ("Soundbars" on the shelf,
@@ -811,9 +816,29 @@ pub fn title_kinds(title: &str, category_leaf: Option<&str>) -> Vec<String> {
         // The shelf's word in the title, not only in what it fits: an "OTG Adapter
         // Works for … USB Type-C Braided Cable" on "Cables & Adapters" is no cable.
         let named_words = words_before_fits(title);
+        let shelf_heads: Vec<String> = shelf_phrases(leaf)
+            .iter()
+            .filter_map(|p| head_of(p))
+            .collect();
+        // A shelf of two kinds whose title puts one before the other names the
+        // second: a "Battery Charger" on "Batteries & Chargers" is a charger.
+        let before_another = |h: &str| {
+            let mut at = title_words
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| w.as_str() == h)
+                .peekable();
+            at.peek().is_some()
+                && at.all(|(i, _)| {
+                    title_words
+                        .get(i + 1)
+                        .is_some_and(|n| n != h && shelf_heads.contains(n))
+                })
+        };
         for p in shelf_phrases(leaf) {
             if let Some(h) = head_of(&p) {
-                let titled = (named_words.contains(&h) && !sorts_by(&h)) || joined.contains(&h);
+                let titled = (named_words.contains(&h) && !sorts_by(&h) && !before_another(&h))
+                    || joined.contains(&h);
                 if !out.contains(&h) && (named_none || titled) {
                     out.push(h);
                 }
@@ -821,6 +846,25 @@ pub fn title_kinds(title: &str, category_leaf: Option<&str>) -> Vec<String> {
         }
     }
     out
+}
+
+/// The word a title that opens with what it fits ("Compatible for …", "New
+/// Compatible with …", "For …") ends in, where it is a word of letters: its kind.
+fn closing_head(title: &str) -> Option<String> {
+    let words: Vec<&str> = title
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let opens_with_fit = words.iter().take(3).any(|w| is_for(w));
+    let last = words.last()?;
+    (opens_with_fit
+        && words.len() >= 4
+        && last.chars().count() >= 3
+        && last.chars().all(char::is_alphabetic)
+        && !is_for(last)
+        && crate::catalog::colors::canonical_color(last).is_none()
+        && !crate::nlu::language::is_common_word(&fold(last)))
+    .then(|| singular(last))
 }
 
 /// A title's words (singular, folded) that come before what it fits or serves in
@@ -1441,6 +1485,26 @@ mod tests {
             vec!["band", "strap"]
         );
         assert_eq!(title_kinds("20x50", Some("Binoculars")), vec!["binocular"]);
+        // A title that opens with what it fits names itself at its end.
+        assert_eq!(
+            title_kinds(
+                "New Compatible for Sony Playstation 4 PS4 Pro CUH-7015b 7000 Cooling Fan",
+                None
+            ),
+            vec!["fan"]
+        );
+        // A shelf of two kinds: the one the title puts before the other names it.
+        let charger = title_kinds(
+            "DEWALT 20V MAX Battery Charger DCB112",
+            Some("Batteries & Chargers"),
+        );
+        assert!(charger.contains(&"charger".to_string()));
+        assert!(!charger.contains(&"battery".to_string()));
+        assert!(title_kinds(
+            "DEWALT 20V MAX 5.0Ah Lithium Ion Battery DCB205",
+            Some("Batteries & Chargers")
+        )
+        .contains(&"battery".to_string()));
         assert_eq!(singular("TVs"), "tv");
         assert_eq!(singular("pcs"), "pcs");
         assert_eq!(singular("bus"), "bus");

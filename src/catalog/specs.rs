@@ -288,6 +288,7 @@ fn unit(written: &str) -> Option<(Dim, f64)> {
         "min" => (Dim::RunTime, 1.0 / 60.0),
         "psi" => (Dim::Pressure, 1.0),
         "bar" => (Dim::Pressure, 14.503_8),
+        "Pa" => (Dim::Pressure, 1.0 / 6_894.76),
         "A" => (Dim::Current, 1.0),
         "people" => (Dim::People, 1.0),
         "V" => (Dim::Voltage, 1.0),
@@ -321,8 +322,10 @@ pub fn dim_of_unit(canonical: &str) -> Option<Dim> {
 pub fn canonical_unit(word: &str) -> Option<&'static str> {
     let lower = word.to_lowercase();
     Some(match lower.as_str() {
-        "mm" | "millimeter" | "millimeters" | "millimetre" | "millimetres" | "millimeter." => "mm",
-        "cm" | "centimeter" | "centimeters" | "centimetre" | "centimetres" | "zentimeter" => "cm",
+        "mm" | "millimeter" | "millimeters" | "millimetre" | "millimetres" | "millimeter."
+        | "millimetern" => "mm",
+        "cm" | "centimeter" | "centimeters" | "centimetre" | "centimetres" | "zentimeter"
+        | "zentimetern" => "cm",
         "m" if word == "m" || word == "M" => "m",
         "meter" | "meters" | "metre" | "metres" | "metern" => "m",
         "ft" | "feet" | "foot" | "fuß" | "fuss" => "ft",
@@ -363,7 +366,7 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "oz" | "ounce" | "ounces" => "oz",
         "ml" | "milliliter" | "milliliters" | "millilitre" => "ml",
         "l" if word == "l" || word == "L" => "l",
-        "liter" | "liters" | "litre" | "litres" => "l",
+        "liter" | "liters" | "litre" | "litres" | "litern" => "l",
         "fl oz" | "fl. oz" | "fl.oz" | "floz" => "fl oz",
         "qt" | "quart" | "quarts" => "qt",
         "gal" | "gallon" | "gallons" => "gal",
@@ -372,6 +375,9 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "min" | "mins" | "minute" | "minutes" | "minuten" => "min",
         "psi" | "max psi" => "psi",
         "bar" => "bar",
+        // A vacuum's suction: "2700 Pa", "2000 pa"; a "PA Speaker" is sound.
+        "pa" if word != "PA" => "Pa",
+        "pascal" | "pascals" => "Pa",
         "a" if word == "A" => "A",
         "amp" | "amps" | "ampere" | "amperes" | "peak amp" | "peak amps" => "A",
         "person" | "persons" | "people" | "personen" => "people",
@@ -439,11 +445,11 @@ fn number_unit_re() -> &'static Regex {
             r"(?i)(?:^|^-|[^\w.,-]|[^\p{L}-]-)",
             r"(\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?)",
             r"\s?-?\s?",
-            r"(fl\.? ?oz|milliamperestunden|milliamp(?:ere)? hours?|amperestunden|amp(?:ere)? hours?|wattstunden|watt hours?|(?:mega|giga)(?:bytes?|bits?) (?:per|pro|a|je) (?:second|sekunde)|[mg]b (?:per|pro) (?:second|sekunde)|k ?dpi|dpi|ppm|ipm|pages per minute|seiten pro minute|ports?|outlets?|steckdosen?|anschl(?:uss|üssen?)|sheets?|blatt|joules?|rpm|u/min|decibels?|dezibel|db|fps|frames per second|bilder pro sekunde|cups?|tassen?|channels?|kan(?:al|älen?)|awg|gauge|er[- ]pack|packs?|pk|count|sq\.? ?ft\.?|sqft|square f(?:ee|oo)t|m²|qm|square met(?:er|re)s|quadratmeter|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)s?|centimet(?:er|re)s?|zentimeter|",
-            r"max\.? psi|psi|bar|peak amps?|amperes?|amps?|persons?|people|personen|volts?|vdc|vac|cores?|kerne?n?|",
+            r"(fl\.? ?oz|milliamperestunden|milliamp(?:ere)? hours?|amperestunden|amp(?:ere)? hours?|wattstunden|watt hours?|(?:mega|giga)(?:bytes?|bits?) (?:per|pro|a|je) (?:second|sekunde)|[mg]b (?:per|pro) (?:second|sekunde)|k ?dpi|dpi|ppm|ipm|pages per minute|seiten pro minute|ports?|outlets?|steckdosen?|anschl(?:uss|üssen?)|sheets?|blatt|joules?|rpm|u/min|decibels?|dezibel|db|fps|frames per second|bilder pro sekunde|cups?|tassen?|channels?|kan(?:al|älen?)|awg|gauge|er[- ]pack|packs?|pk|count|sq\.? ?ft\.?|sqft|square f(?:ee|oo)t|m²|qm|square met(?:er|re)s|quadratmeter|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)[sn]?|centimet(?:er|re)s?|zentimetern?|",
+            r"max\.? psi|psi|bar|pascals?|pa|peak amps?|amperes?|amps?|persons?|people|personen|volts?|vdc|vac|cores?|kerne?n?|",
             r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|",
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
-            r"ounces?|millilit(?:er|re)s?|lit(?:er|re)s?|quarts?|qt|gallons?|gal|",
+            r"ounces?|millilit(?:er|re)s?|lit(?:er|re)[sn]?|quarts?|qt|gallons?|gal|",
             r"lumens?|lm|hours?|hrs?|stunden|std|minutes?|minuten|mins?|days?|tagen?|tage|",
             r"mah|ah|mbps|gbps|mbit|mhz|ghz|khz|hz|hertz|kw|wh|mm|cm|ft|in|mb|gb|tb|mp|kg|lbs?|oz|ml|m|w|v|p|k|g|l|h|a|\x22|”|'|’)",
             r"(?:$|[^\w])"
@@ -506,7 +512,12 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
         at = u.end();
         // "fl oz" and friends may be written with a dot or a space.
         let written = u.as_str().replace(". ", " ").replace('.', " ");
-        let Some(canonical) = canonical_unit(written.trim()) else {
+        // "1500a" as a shopper types it: amps written on to hundreds of them (a
+        // "Pixel 3a" is a model).
+        let amps_on = written == "a"
+            && u.start() == num.end()
+            && parse_number(num.as_str()).is_some_and(|n| n >= 100.0);
+        let Some(canonical) = canonical_unit(written.trim()).or(amps_on.then_some("A")) else {
             continue;
         };
         // A prime is feet, two are not ("1.69''" of a watch's screen).
@@ -1243,6 +1254,17 @@ mod tests {
             read("Kärcher K5 Hochdruckreiniger, 145 bar"),
             one(Dim::Pressure, 2103.051, "bar")
         );
+        // A vacuum's suction in pascals; a PA speaker is sound.
+        let suction = read("Roborock Q5 Robot Vacuum, 2700 Pa Suction");
+        assert_eq!(suction.len(), 1);
+        assert_eq!(suction[0].2, "Pa");
+        assert_eq!(suction[0].1, 0.392);
+        assert!(read("Pyle 2 PA Speakers").is_empty());
+        // Amps a shopper writes on to hundreds of them; a phone's "3a" is a model.
+        assert_eq!(read("jump starter 1500a"), one(Dim::Current, 1500.0, "A"));
+        assert!(read("Google Pixel 3a, 64GB")
+            .iter()
+            .all(|q| q.0 != Dim::Current));
         // A bar's furniture and a bar of soap are no pressure.
         assert!(read("Set of 2 Bar Stools, 24 Height").is_empty());
         assert!(read("Dove Beauty Bar, 4 Bar Soap").is_empty());
@@ -1563,6 +1585,15 @@ mod tests {
 
     #[test]
     fn appliance_and_tool_units_are_read() {
+        // German datives: "mit mindestens 6 Litern", "aus 40 Zentimetern".
+        assert_eq!(
+            read("mit 6 Litern, 40 Zentimetern, 8 Millimetern"),
+            vec![
+                (Dim::Volume, 6000.0, "l".to_string()),
+                (Dim::Length, 0.4, "cm".to_string()),
+                (Dim::Length, 0.008, "mm".to_string())
+            ]
+        );
         assert_eq!(
             read("Air Fryer, 4 Quart, Kettle 1.8L, 5-Qt, 2 gal"),
             vec![

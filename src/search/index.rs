@@ -406,7 +406,12 @@ impl ProductIndex {
             let german = format!("{} {category}", p.title);
             (d.heads_of(&german), d.modifiers_of(&german))
         };
-        let joined = super::compound::joined_pairs(&title).join(" ");
+        // A model's short name ("PS5" of "PlayStation 5") finds it by words.
+        let mut joined = super::compound::joined_pairs(&title);
+        joined.extend(super::profile::line_aliases(&super::profile::title_models(
+            &p.title,
+        )));
+        let joined = joined.join(" ");
         let mut doc = doc!(
             f.id => p.id.clone(),
             f.id_key => id_key(&p.id),
@@ -952,6 +957,15 @@ impl ProductIndex {
             .unwrap_or_else(|p| p.into_inner())
             .vocabulary
             .shelf_only(word)
+    }
+
+    /// See [`crate::search::profile::Vocabulary::is_numbered_line`].
+    pub fn is_numbered_line(&self, word: &str) -> bool {
+        self.products
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .vocabulary
+            .is_numbered_line(word)
     }
 
     /// How many titles `word` (singular, lowercase) heads as their kind.

@@ -178,6 +178,7 @@ impl Profile {
         let lead_models = if english {
             let mut lead = title_models(&first_phrase.join(" "));
             lead.extend(end_code_models(&p.title));
+            lead.extend(code_after_name_models(&p.title));
             models
                 .iter()
                 .filter(|m| lead.contains(m))
@@ -236,14 +237,43 @@ fn described_fits(description: &str) -> Vec<String> {
     });
     let mut out: Vec<String> = Vec::new();
     for c in re.captures_iter(description) {
+        // "Fits Roomba 614, 650 and 694": numbers after a line's name are its models,
+        // where a number alone ("for 2 people", "for 45mm") is none.
+        let numbered = numbered_line_list(&c[1]);
         for t in model_tokens(&c[1]) {
-            let letters = t.chars().any(char::is_alphabetic);
+            let letters = t.chars().any(char::is_alphabetic) || numbered.contains(&t);
             let digits_then = t.trim_start_matches(|c: char| c.is_ascii_digit() || c == ',');
             let quantity = digits_then.len() < t.len()
                 && crate::catalog::specs::canonical_unit(digits_then).is_some();
             if letters && !quantity && !out.contains(&t) {
                 out.push(t);
             }
+        }
+    }
+    out
+}
+
+/// The numbers of three or four digits a text lists after a capitalised name
+/// ("Roomba 614, 650, 675 and 694" → all four), up to the list's end.
+fn numbered_line_list(text: &str) -> Vec<String> {
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let number = |w: &str| (3..=4).contains(&w.len()) && w.chars().all(|c| c.is_ascii_digit());
+    let mut out = Vec::new();
+    let mut listing = false;
+    for (i, w) in words.iter().enumerate() {
+        if number(w) {
+            let named = i > 0
+                && words[i - 1].chars().next().is_some_and(char::is_uppercase)
+                && words[i - 1].chars().all(char::is_alphabetic);
+            listing = listing || named;
+            if listing {
+                out.push(w.to_string());
+            }
+        } else if !matches!(fold(w).as_str(), "and" | "or" | "und" | "oder") {
+            listing = false;
         }
     }
     out
@@ -283,7 +313,7 @@ fn numbered_lines(title: &str) -> Vec<String> {
 
 /// Whether a word is written in camel case, as brands name their lines ("iPad",
 /// "AirPods", "PlayStation"), not as English writes a noun ("Telescopes", "TV").
-fn is_camel_case(word: &str) -> bool {
+pub fn is_camel_case(word: &str) -> bool {
     let chars: Vec<char> = word.chars().collect();
     chars.iter().all(|c| c.is_alphabetic())
         && chars
@@ -293,6 +323,18 @@ fn is_camel_case(word: &str) -> bool {
 
 impl Profile {
     /// Its first kind and its shelf's kind (also written as one word), once each.
+    /// Its lead models with its first kind, "model kind" ("ps5 station" of "PS5
+    /// Controller Charging Station").
+    fn lead_kinds(&self) -> Vec<String> {
+        let Some(kind) = self.kinds.first() else {
+            return Vec::new();
+        };
+        self.lead_models
+            .iter()
+            .map(|m| format!("{m} {kind}"))
+            .collect()
+    }
+
     fn first_kinds(&self) -> Vec<String> {
         let mut out: Vec<String> = self.kinds.first().into_iter().cloned().collect();
         for s in [&self.shelf, &self.shelf_joined].into_iter().flatten() {
@@ -344,6 +386,38 @@ fn end_code_models(title: &str) -> Vec<String> {
         return Vec::new();
     }
     title_models(inner)
+}
+
+/// The model code a title's first piece closes with, after the name, as listings
+/// write a product's own code: "DEWALT 20V MAX Cordless Drill/Driver Kit DCD771C2,
+/// 1/2 inch, …" is the DCD771C2 as much as "DEWALT DCD771C2 20V MAX Cordless Drill
+/// Kit". Not a spec written in one ("…, 7-1/4 inch Saw 15Amp," is no model).
+fn code_after_name_models(title: &str) -> Vec<String> {
+    let first = title
+        .split(" - ")
+        .next()
+        .and_then(|t| t.split([',', '(', '[', '|', ';']).next())
+        .unwrap_or_default();
+    let words: Vec<&str> = first.split_whitespace().collect();
+    let Some(last) = words.last().filter(|_| words.len() >= 3) else {
+        return Vec::new();
+    };
+    // "Wireless Charger for Galaxy S21," names what it fits.
+    let fits = words
+        .iter()
+        .any(|w| crate::catalog::kind::is_for(w) || fold(w) == "with");
+    if fits {
+        return Vec::new();
+    }
+    let letters = last.chars().filter(|c| c.is_alphabetic()).count();
+    // Nor a socket or port it has ("… Desktop Processor 12 Cores up to 4.8GHz AM4").
+    if letters == 0
+        || !crate::catalog::specs::quantities(last).is_empty()
+        || !crate::catalog::specs::connectors(last).is_empty()
+    {
+        return Vec::new();
+    }
+    title_models(last)
 }
 
 /// Kinds of product made to protect, wear or hold another one: a listing of one that
@@ -519,8 +593,42 @@ pub fn title_models(title: &str) -> Vec<String> {
             }
         }
     }
+    for alias in line_aliases(&out) {
+        if !out.contains(&alias) {
+            out.push(alias);
+        }
+    }
     out
 }
+
+/// The other names of models a line is also written short for: "PlayStation 5"
+/// ("playstation5") is the "PS5" accessories are for, and the other way round.
+pub fn line_aliases(models: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for m in models {
+        for (line, short) in SHORT_LINE_NAMES {
+            let other = |from: &str, to: &str| {
+                // One digit, then a suffix of the line's ("ps4pro").
+                m.strip_prefix(from)
+                    .filter(|n| {
+                        let mut c = n.chars();
+                        c.next().is_some_and(|d| d.is_ascii_digit())
+                            && c.all(|l| l.is_ascii_alphabetic())
+                    })
+                    .map(|n| format!("{to}{n}"))
+            };
+            if let Some(alias) = other(line, short).or_else(|| other(short, line)) {
+                if !out.contains(&alias) {
+                    out.push(alias);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Lines a number's model is also written short for: "PS5" for "PlayStation 5".
+const SHORT_LINE_NAMES: &[(&str, &str)] = &[("playstation", "ps")];
 
 /// Words a small number after which is no model of a line: counts, generations,
 /// versions and technologies ("Pack 2", "Gen 4", "Bluetooth 5", "Android 10").
@@ -632,6 +740,9 @@ pub struct Vocabulary {
     devices: HashMap<String, usize>,
     /// How many listings that are no accessory name each model first.
     leads: HashMap<String, usize>,
+    /// The same, by the listing's first kind, keyed "model kind"
+    /// ([`Profile::lead_kinds`]).
+    lead_kinds: HashMap<String, usize>,
     /// How many products have each brand (folded).
     brands: HashMap<String, usize>,
     /// How many titles start with each stem (see [`Profile::stems`]).
@@ -673,6 +784,9 @@ impl Vocabulary {
         if !p.accessory {
             for m in &p.lead_models {
                 *self.leads.entry(m.clone()).or_default() += 1;
+            }
+            for k in p.lead_kinds() {
+                *self.lead_kinds.entry(k).or_default() += 1;
             }
         }
         for w in &p.words {
@@ -717,7 +831,13 @@ impl Vocabulary {
         let named: Vec<String> = p.named_kind().into_iter().collect();
         let on_shelf = p.kinds_on_shelf();
         let firsts = p.first_kinds();
+        let lead_kinds = if p.accessory {
+            Vec::new()
+        } else {
+            p.lead_kinds()
+        };
         for (map, words) in [
+            (&mut self.lead_kinds, &lead_kinds),
             (&mut self.firsts, &firsts),
             (&mut self.kind_shelves, &on_shelf),
             (&mut self.shelves, &shelf),
@@ -844,6 +964,13 @@ impl Vocabulary {
         self.kinds.get(word).copied().unwrap_or(0)
     }
 
+    /// Whether titles give a line of this name numbers ("iPhone 13", "Galaxy S24"):
+    /// a word that names devices, not a use or a place.
+    pub fn is_numbered_line(&self, word: &str) -> bool {
+        let prefix = format!("{word} ");
+        self.numbered_lines.keys().any(|k| k.starts_with(&prefix))
+    }
+
     /// How many products a word is the first kind or the shelf's kind of.
     pub fn leads_as_kind(&self, word: &str) -> usize {
         self.firsts.get(word).copied().unwrap_or(0)
@@ -877,6 +1004,37 @@ impl Vocabulary {
             && models
                 .iter()
                 .any(|m| p.models.contains(m) && self.devices.get(m).is_some_and(|n| *n > 0))
+    }
+
+    /// Whether a product is made to go with the models a request names, though its
+    /// title leads with one: "PS5 Controller Charging Station" where more listings
+    /// that lead with "PS5" are of another kind (the consoles). Not the "Anker 313
+    /// Wireless Charger" where every 313 is a charger, nor one of two kinds as many
+    /// listings have.
+    pub fn made_for_another_kind(&self, p: &Profile, models: &[String]) -> bool {
+        // What it is: its title's first kind or its shelf's ("Graphics Cards" for
+        // "MSI … Graphics Card Ventus 2X").
+        let own = p.first_kinds();
+        if own.is_empty() {
+            return false;
+        }
+        models
+            .iter()
+            .filter(|m| p.lead_models.contains(m))
+            .any(|m| {
+                let prefix = format!("{m} ");
+                let count = |kind: &str| {
+                    self.lead_kinds
+                        .get(&format!("{m} {kind}"))
+                        .copied()
+                        .unwrap_or(0)
+                };
+                let mine = own.iter().map(|k| count(k)).max().unwrap_or(0);
+                self.lead_kinds.iter().any(|(key, n)| {
+                    key.strip_prefix(&prefix)
+                        .is_some_and(|k| !own.iter().any(|o| o == k) && *n > mine)
+                })
+            })
     }
 
     /// Whether a product only mentions the models a request names, where other
@@ -1027,9 +1185,17 @@ impl Vocabulary {
             } else {
                 return false;
             };
-            words
-                .get(after)
-                .is_none_or(|next| !self.kinds.contains_key(next.as_str()))
+            // "Controller Charging Station": a kind after a word of what it does is
+            // what the title is.
+            let kind_at = |i: usize| {
+                words
+                    .get(i)
+                    .is_some_and(|w| self.kinds.contains_key(w.as_str()))
+            };
+            let doing_then_kind =
+                words.get(after).is_some_and(|w| w.ends_with("ing")) && kind_at(after + 1);
+            !kind_at(after)
+                && !doing_then_kind
                 && !words[after..]
                     .iter()
                     .take_while(|next| !next.chars().any(|c| c.is_ascii_digit()))
@@ -1820,6 +1986,12 @@ mod tests {
             .iter()
             .any(|m| m.contains("mm")));
         assert!(described_fits("Shock-proof, made in 2023.").is_empty());
+        // Numbers listed after a line's name are its models; a count is none.
+        assert_eq!(
+            described_fits("Fits Roomba 614, 650, 675, 690 and 694."),
+            vec!["614", "650", "675", "690", "694"]
+        );
+        assert!(described_fits("A tent for 4 people and 2000 mm of rain.").is_empty());
     }
 
     #[test]
@@ -2241,6 +2413,72 @@ mod tests {
         p.language = "en".into();
         p.category = vec!["Electronics".into(), shelf.into()];
         Profile::of(&p)
+    }
+
+    #[test]
+    fn a_code_closing_the_titles_name_is_its_model() {
+        assert_eq!(
+            code_after_name_models("DEWALT 20V MAX Cordless Drill/Driver Kit DCD771C2, 1/2 inch"),
+            vec!["dcd771c2"]
+        );
+        let drill = listing(
+            "DEWALT 20V MAX Cordless Drill/Driver Kit DCD771C2, 1/2 inch, 2 Batteries",
+            "Drills",
+        );
+        assert!(drill.lead_models.contains(&"dcd771c2".to_string()));
+        // What a product fits, and a spec written in one, are no code of its own.
+        assert!(code_after_name_models("Wireless Charger for Galaxy S21, 15W").is_empty());
+        assert!(code_after_name_models("Samsung Portable SSD T7 1TB, USB-C").is_empty());
+        assert!(code_after_name_models(
+            "AMD Ryzen 9 5900X Desktop Processor up to 4.8GHz AM4 (Renewed)"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn a_companion_led_by_a_model_others_are_is_made_for_it() {
+        let consoles = [
+            listing("Sony PlayStation 5 Console, Disc Edition", "Consoles"),
+            listing("Sony PlayStation 5 Digital Edition Console", "Consoles"),
+        ];
+        let station = listing(
+            "PS5 Controller Charging Station, Dual Charger",
+            "Accessories",
+        );
+        // The short name and the long one are one model.
+        assert!(consoles[0].models.contains(&"ps5".to_string()));
+        assert!(station.models.contains(&"playstation5".to_string()));
+        assert!(listing("Cooling Fan for PS4 Pro", "Fans")
+            .models
+            .contains(&"playstation4pro".to_string()));
+        let mut v = Vocabulary::default();
+        for c in &consoles {
+            v.add(c);
+        }
+        v.add(&station);
+        let ps5 = vec!["ps5".to_string()];
+        assert!(v.made_for_another_kind(&station, &ps5));
+        assert!(!v.made_for_another_kind(&consoles[0], &ps5));
+        // Where every listing of the model is of its kind, it is the model.
+        let chargers = [
+            listing("Anker 313 Wireless Charger (Pad)", "Chargers"),
+            listing("Anker 313 Wireless Charger (Stand)", "Chargers"),
+        ];
+        let mut v = Vocabulary::default();
+        for c in &chargers {
+            v.add(c);
+        }
+        assert!(!v.made_for_another_kind(&chargers[0], &["313".to_string()]));
+        // Removing the consoles leaves the station the only listing of the PS5.
+        let mut v = Vocabulary::default();
+        for c in &consoles {
+            v.add(c);
+        }
+        v.add(&station);
+        for c in &consoles {
+            v.remove(c);
+        }
+        assert!(!v.made_for_another_kind(&station, &ps5));
     }
 
     #[test]

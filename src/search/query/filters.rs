@@ -246,7 +246,12 @@ impl ProductIndex {
                 return None;
             }
             // "rtx 4060" asks for the cards titled so, not a laptop that has one.
-            if q.kind.is_none() && products.vocabulary.only_mentions(&profile, &q.models) {
+            if q.kind.is_none()
+                && (products.vocabulary.only_mentions(&profile, &q.models)
+                    || products
+                        .vocabulary
+                        .made_for_another_kind(&profile, &q.models))
+            {
                 return None;
             }
             Some(profile)
