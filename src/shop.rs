@@ -402,6 +402,16 @@ impl Shop {
         self.index.heads(word)
     }
 
+    /// See [`crate::search::profile::Vocabulary::is_numbered_line`].
+    pub fn is_numbered_line(&self, word: &str) -> bool {
+        self.index.is_numbered_line(word)
+    }
+
+    /// See [`crate::search::ProductIndex::kind_has_word`].
+    pub fn kind_has_word(&self, kind: &str, word: &str) -> bool {
+        self.index.kind_has_word(kind, word)
+    }
+
     /// See [`crate::search::ProductIndex::names_only_what_fits`].
     pub fn names_only_what_fits(&self, word: &str) -> bool {
         self.index.names_only_what_fits(word)

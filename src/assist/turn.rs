@@ -367,6 +367,21 @@ fn problem_or_job(normalised: &str) -> bool {
     crate::nlu::intent::names_a_need(&padded)
 }
 
+/// Whether a request names `brand` (plain words) only after a word that says what
+/// the product must fit: "a blade for my skil circular saw", not "a skil saw".
+fn names_only_after_for(normalised: &str, brand: &str) -> bool {
+    let plain = crate::search::profile::plain_words(normalised);
+    let words: Vec<&str> = plain.split_whitespace().collect();
+    let brand: Vec<&str> = brand.split_whitespace().collect();
+    let Some(at) = words
+        .windows(brand.len().max(1))
+        .position(|w| w == brand.as_slice())
+    else {
+        return false;
+    };
+    words[..at].iter().any(|w| crate::catalog::kind::is_for(w))
+}
+
 /// The word a search asks for, its head, singular and folded ("kleider" → …,
 /// "dresses" → "dress").
 fn asked_head(said: &str) -> Option<String> {
@@ -740,7 +755,16 @@ impl Assistant {
                 // Several models that one product of the brand has together are
                 // its name ("viofo a119 mini 2"), not the other brand's "Mini 2".
                 let one_name = models.len() >= 2 && self.shop.brand_has_all(&brand, &models);
-                if (kind.is_some() && models.is_empty()) || one_name {
+                // "a blade for my skil circular saw": a maker named after "for" is
+                // the other product's, and binds only where it makes some of the
+                // kind (DEWALT batteries for a DEWALT drill).
+                let of_another = kind.as_deref().is_some_and(|k| {
+                    names_only_after_for(&u.normalised, &brand)
+                        && !brand
+                            .split_whitespace()
+                            .all(|w| self.shop.kind_has_word(k, w))
+                });
+                if (kind.is_some() && models.is_empty() && !of_another) || one_name {
                     u.brand = Some(brand);
                 }
             }

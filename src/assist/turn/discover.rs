@@ -697,6 +697,107 @@ fn only_those_with_every_word(
     crate::search::SearchResults { total, hits }
 }
 
+/// "a controller for my xbox series x": where some products found name every word
+/// of what they must fit (in the title or the description), those, not another
+/// console's controller that shares the kind. Only for a product named (`names_a_product`),
+/// not a use ("a headset for the office"). A model or spec of it ("44mm",
+/// "hl-l2350dw") is matched elsewhere, as titles write it several ways.
+fn only_those_naming_what_they_fit(
+    found: crate::search::SearchResults,
+    normalised: &str,
+    names_a_product: impl Fn(&str) -> bool,
+) -> crate::search::SearchResults {
+    use crate::catalog::kind::title_words;
+    let Some((_, named)) = fitting_split(normalised) else {
+        return found;
+    };
+    // Or a line the products write as one ("my iphone": "iPhone").
+    let camel = |word: &str| {
+        found.hits.iter().any(|h| {
+            format!("{} {}", h.product.title, h.product.description)
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| crate::search::profile::is_camel_case(w) && w.eq_ignore_ascii_case(word))
+        })
+    };
+    let said: Vec<String> = title_words(named)
+        .into_iter()
+        .filter(|w| !crate::nlu::language::is_common_word(w))
+        .collect();
+    let line = said.len() == 1 && camel(&said[0]);
+    if !line && !names_a_product(named) {
+        return found;
+    }
+    let words: Vec<String> = title_words(named)
+        .into_iter()
+        .filter(|w| {
+            !w.chars().any(|c| c.is_ascii_digit())
+                && !crate::nlu::language::is_common_word(w)
+                && !crate::nlu::understand::is_phrasing(w)
+        })
+        .collect();
+    if words.is_empty() {
+        return found;
+    }
+    let has = |h: &Hit| {
+        let text = title_words(&product_text(&h.product, true));
+        words.iter().all(|w| text.contains(w))
+    };
+    let with = found.hits.iter().filter(|h| has(h)).count();
+    if with == 0 || with == found.hits.len() {
+        return found;
+    }
+    let hits: Vec<Hit> = found.hits.into_iter().filter(has).collect();
+    crate::search::SearchResults {
+        total: hits.len(),
+        hits,
+    }
+}
+
+/// A line closed by a letter ("xbox series x", "galaxy tab s"), as titles write it:
+/// the listings whose titles have it, not the line's other letters ("Series S") nor
+/// what only names the line ("Xbox Wireless Controller"). The letter is too short for
+/// the index to search by.
+fn only_those_of_a_lettered_line(
+    found: crate::search::SearchResults,
+    normalised: &str,
+    titles_have: impl Fn(&str) -> bool,
+) -> crate::search::SearchResults {
+    use crate::search::profile::plain_words;
+    let asked = asked_words(normalised);
+    let words: Vec<&str> = normalised.split_whitespace().collect();
+    let Some(start) = asked
+        .first()
+        .and_then(|a| words.iter().position(|w| w == a))
+    else {
+        return found;
+    };
+    let letter = |w: &str| w.chars().count() == 1 && w.chars().all(|c| c.is_ascii_alphabetic());
+    // The letter closes the request ("usb c cable" and "vitamin c serum" name a
+    // feature and go on to their kind).
+    let closes = |end: usize| {
+        words[end + 1..]
+            .iter()
+            .all(|w| crate::nlu::language::is_common_word(w))
+    };
+    let phrase = (start + 1..words.len().min(start + 4))
+        .filter(|end| letter(words[*end]) && closes(*end))
+        .map(|end| plain_words(&words[start..=end].join(" ")))
+        .find(|phrase| titles_have(phrase));
+    let Some(phrase) = phrase else {
+        return found;
+    };
+    let has =
+        |h: &Hit| format!(" {} ", plain_words(&h.product.title)).contains(&format!(" {phrase} "));
+    if !found.hits.iter().any(has) {
+        return found;
+    }
+    let hits: Vec<Hit> = found.hits.into_iter().filter(has).collect();
+    crate::search::SearchResults {
+        total: hits.len(),
+        hits,
+    }
+}
+
 /// Whether a title states the dimensions `size` ("8.5x11", "6x9", "100x45cm"; as
 /// [`crate::nlu::rules::variants::sizes`] writes them) in that order: "8.5 x 11",
 /// '6"x9"', "6 x 9 inch", "100 x 45 cm".
@@ -1041,7 +1142,7 @@ impl Assistant {
     ) -> Option<(&'u str, Option<&'u str>, Arc<Product>)> {
         let (words, named) = fitting_split(&u.normalised)?;
         let (kind, own_models) = self.shop.request_target(words);
-        let (_, models) = self.shop.request_target(named);
+        let (named_kind, models) = self.shop.request_target(named);
         if kind.is_none() || !own_models.is_empty() || models.is_empty() {
             return None;
         }
@@ -1051,14 +1152,29 @@ impl Assistant {
             limit: PAGE,
             ..Default::default()
         };
+        let kind_of = |h: &Hit| {
+            self.shop
+                .request_target(&crate::catalog::text::fold(&h.title))
+                .0
+        };
+        let hits = self.find(&q).ok()?.hits;
         // The model itself: what a case for it or a headset that names it fits is
         // not what it fits.
-        let hit = self.find(&q).ok()?.hits.into_iter().find(|h| {
-            let (of_kind, _) = self
-                .shop
-                .request_target(&crate::catalog::text::fold(&h.title));
-            of_kind != kind && self.shop.is_model_itself(&h.id, &models)
-        })?;
+        let itself = hits
+            .iter()
+            .find(|h| kind_of(h) != kind && self.shop.is_model_itself(&h.id, &models));
+        // "ram for an am5 motherboard": a kind named by its socket is any of them,
+        // and what it takes is what they have in common.
+        let by_socket = || {
+            let sockets = models
+                .iter()
+                .all(|m| !crate::catalog::specs::connectors(m).is_empty());
+            let of = named_kind
+                .as_ref()
+                .filter(|k| sockets && Some(*k) != kind.as_ref())?;
+            hits.iter().find(|h| kind_of(h).as_ref() == Some(of))
+        };
+        let hit = itself.or_else(by_socket)?.clone();
         tracing::debug!(asked = words, fits = %hit.title, "a product named to fit");
         Some((words, Some(named), hit.product))
     }
@@ -1492,6 +1608,12 @@ impl Assistant {
                         total: 0,
                     }
                 } else if by_words {
+                    let found = only_those_of_a_lettered_line(found, &u.normalised, |phrase| {
+                        self.shop.titles_have(phrase)
+                    });
+                    let found = only_those_naming_what_they_fit(found, &u.normalised, |named| {
+                        self.names_a_product(named)
+                    });
                     only_those_with(only_those_with_every_word(found, &q.text), &features)
                 } else if !q.models.is_empty() && q.offset == 0 {
                     // The model's listings with the most words of the request:
@@ -2774,6 +2896,23 @@ impl Assistant {
 
     /// Whether two or more asked words stand in that order in some title: a
     /// product's own name ("weber original kettle", "yeti tundra").
+    /// Whether words name a product this shop has: a kind or model it knows,
+    /// several words a title has in that order ("xbox series x"), or a line its
+    /// titles number ("iphone").
+    fn names_a_product(&self, words: &str) -> bool {
+        let (kind, models) = self.shop.request_target(words);
+        let plain = crate::search::profile::plain_words(words);
+        let named: Vec<&str> = plain
+            .split_whitespace()
+            .filter(|w| !crate::nlu::language::is_common_word(w))
+            .collect();
+        kind.is_some()
+            || !models.is_empty()
+            || (named.len() >= 2 && self.shop.titles_have(&named.join(" ")))
+            // "my iphone": a line the titles number.
+            || (named.len() == 1 && self.shop.is_numbered_line(named[0]))
+    }
+
     fn titled_by(&self, asked: &[String]) -> bool {
         asked.len() >= 2 && self.shop.titles_have(&asked.join(" "))
     }

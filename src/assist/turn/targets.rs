@@ -94,13 +94,20 @@ pub(super) fn parts(normalised: &str) -> Vec<String> {
             target_tail(p).map(str::to_string).or_else(|| {
                 let named = label(p);
                 // A model token, or a name ending in its number ("jbl charge 5",
-                // "iphone 12").
+                // "iphone 12") or letter.
                 let numbered = named.split_whitespace().count() >= 2
                     && named
                         .split_whitespace()
                         .last()
                         .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()));
-                let model = numbered || !crate::search::profile::model_tokens(&named).is_empty();
+                // A line closed by its letter ("xbox series x").
+                let lettered = named.split_whitespace().count() >= 2
+                    && named.split_whitespace().last().is_some_and(|w| {
+                        w.chars().count() == 1 && w.chars().all(char::is_alphabetic)
+                    });
+                let model = numbered
+                    || lettered
+                    || !crate::search::profile::model_tokens(&named).is_empty();
                 let word = if german { "für" } else { "for" };
                 // "a tablet and a case for it": a case for a tablet.
                 let thing = named.split_whitespace().count() == 1
@@ -522,15 +529,24 @@ impl Assistant {
     /// Whether a part is a product's name as titles write it, two words or more of
     /// letters after its article, the first no common word: "airpods pro" of "Apple
     /// AirPods Pro (2nd Generation) Wireless Earbuds", "sonos one", "xbox series s",
-    /// which name no kind.
+    /// which name no kind, also with a spec ("instant pot duo 6 quart").
     fn names_a_line(&self, part: &str) -> bool {
-        let words: Vec<&str> = part
+        // Its specs are no part of the name ("instant pot duo 6 quart").
+        let plain = crate::nlu::rules::specs::without_specs(part);
+        let words: Vec<&str> = plain
             .split_whitespace()
             .skip_while(|w| ["a", "an", "the", "some", "my"].contains(w))
             .collect();
-        // A line's letter may close it ("xbox series s").
+        // A line's letter may close it ("xbox series s"), or open a longer one ("g pro
+        // x superlight").
+        let opens = |w: &str| {
+            crate::catalog::text::is_word_of_letters(w)
+                || (words.len() >= 3
+                    && w.chars().count() == 1
+                    && w.chars().all(char::is_alphabetic))
+        };
         words.len() >= 2
-            && crate::catalog::text::is_word_of_letters(words[0])
+            && opens(words[0])
             && words.iter().all(|w| w.chars().all(char::is_alphabetic))
             && !crate::nlu::language::is_common_word(words[0])
             && self.shop.titles_have(&words.join(" "))

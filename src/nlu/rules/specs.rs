@@ -702,6 +702,12 @@ const SUPERLATIVES: &[(&[&str], &[Dim], bool)] = &[
         false,
     ),
     (
+        // A speaker's loudness is its output power, where titles state it.
+        &["loudest", "lauteste", "lautesten", "lautester"],
+        &[Dim::Power, Dim::Noise],
+        true,
+    ),
+    (
         &["heaviest", "schwerste", "schwersten"],
         &[Dim::Weight],
         true,
@@ -1177,6 +1183,11 @@ mod tests {
         assert_eq!(
             spec_sort("the brightest projector").map(|s| s.dims),
             Some(vec![Dim::Brightness])
+        );
+        // Loudness is output power where titles state it.
+        assert_eq!(
+            spec_sort("which bluetooth speaker is the loudest").map(|s| (s.dims, s.desc)),
+            Some((vec![Dim::Power, Dim::Noise], true))
         );
         assert_eq!(
             without_specs("tablet with at least a 10 inch screen"),
