@@ -3430,6 +3430,14 @@ fn a_board_named_by_its_socket_takes_what_its_listings_share_and_loudness_is_pow
             2999,
             "Noise-cancelling microphone.",
         ),
+        described_row(
+            "W1",
+            "Sport Band Compatible with Apple Watch Band 44mm 45mm",
+            "Generic",
+            &["Electronics", "Smartwatch Bands"],
+            999,
+            "Soft silicone band.",
+        ),
     ]
     .concat();
     let (_dir, a) = assistant_over(&rows);
@@ -3454,4 +3462,16 @@ fn a_board_named_by_its_socket_takes_what_its_listings_share_and_loudness_is_pow
     let mut found = ids(&out);
     found.sort();
     assert_eq!(found, ["O1", "O2"], "{}", out.reply);
+    // A band for a maker's watch no product names is no band the shop has: the
+    // nearest shown apart.
+    let out = say(&a, None, "s7", "band for my fitbit");
+    assert!(out.reply.contains("band for my fitbit"), "{}", out.reply);
+    assert!(
+        out.products.iter().all(|p| !p.relaxed.is_empty()),
+        "{}",
+        out.reply
+    );
+    let out = say(&a, None, "s8", "band for my apple watch");
+    assert_eq!(ids(&out), ["W1"], "{}", out.reply);
+    assert!(out.products[0].relaxed.is_empty(), "{}", out.reply);
 }

@@ -2281,9 +2281,23 @@ impl Assistant {
             .is_some_and(crate::search::profile::is_accessory_kind);
         if accessory && models.is_empty() {
             if let Some(m) = fits_word().find(&u.normalised) {
-                let unknown = self.shop.unknown_models(&u.normalised[m.end()..]);
+                let after = &u.normalised[m.end()..];
+                let unknown = self.shop.unknown_models(after);
                 if !unknown.is_empty() {
                     return Some((asked_model_phrase(&u.normalised, &unknown), None));
+                }
+                // "a band for my fitbit": a maker no product here names, so nothing
+                // made for its devices.
+                let plain = crate::search::profile::plain_words(after);
+                let lexicon = crate::nlu::lexicon::Lexicon::get();
+                if let Some(brand) = lexicon.brand_named(&plain) {
+                    let words: Vec<String> = crate::search::profile::plain_words(brand)
+                        .split_whitespace()
+                        .map(String::from)
+                        .collect();
+                    if words.iter().all(|w| self.shop.word_uses(w) == 0) {
+                        return Some((asked_model_phrase(&u.normalised, &words), None));
+                    }
                 }
             }
         }
