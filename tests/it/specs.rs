@@ -3438,6 +3438,14 @@ fn a_board_named_by_its_socket_takes_what_its_listings_share_and_loudness_is_pow
             999,
             "Soft silicone band.",
         ),
+        described_row(
+            "IC",
+            "iPad Case 9.7 inch, 360 Degree Rotating Stand Cover",
+            "Generic",
+            &["Electronics", "Tablet Cases"],
+            1599,
+            "Fits the iPad 9.7 inch.",
+        ),
     ]
     .concat();
     let (_dir, a) = assistant_over(&rows);
@@ -3474,4 +3482,14 @@ fn a_board_named_by_its_socket_takes_what_its_listings_share_and_loudness_is_pow
     let out = say(&a, None, "s8", "band for my apple watch");
     assert_eq!(ids(&out), ["W1"], "{}", out.reply);
     assert!(out.products[0].relaxed.is_empty(), "{}", out.reply);
+    // A case for a kind of product the shop has, that no case is made for.
+    let out = say(&a, None, "s9", "case for my headset");
+    assert!(out.reply.contains("case for my headset"), "{}", out.reply);
+    assert!(
+        out.products.iter().all(|p| !p.relaxed.is_empty()),
+        "{}",
+        out.reply
+    );
+    let out = say(&a, None, "s10", "case for my ipad");
+    assert_eq!(ids(&out), ["IC"], "{}", out.reply);
 }

@@ -2286,6 +2286,28 @@ impl Assistant {
                 if !unknown.is_empty() {
                     return Some((asked_model_phrase(&u.normalised, &unknown), None));
                 }
+                // "a case for my sony headphones" where no case names headphones:
+                // a kind of product the shop has, that none of the accessories is
+                // made for.
+                let (host, host_models) = self.shop.request_target(after);
+                if let (Some(host), Some(k)) = (host.as_deref(), kind.as_deref()) {
+                    let none_for_it = host_models.is_empty()
+                        && host != k
+                        && self.shop.heads(host) > 0
+                        && !self.shop.kind_has_word(k, host);
+                    if none_for_it {
+                        let asked = asked_words(&u.normalised);
+                        let from = asked.first().and_then(|a| {
+                            u.normalised
+                                .split_whitespace()
+                                .position(|w| w == a.as_str())
+                        });
+                        let words: Vec<&str> = u.normalised.split_whitespace().collect();
+                        if let Some(from) = from {
+                            return Some((words[from..].join(" "), None));
+                        }
+                    }
+                }
                 // "a band for my fitbit": a maker no product here names, so nothing
                 // made for its devices.
                 let plain = crate::search::profile::plain_words(after);

@@ -110,8 +110,11 @@ pub(super) fn parts(normalised: &str) -> Vec<String> {
                     || !crate::search::profile::model_tokens(&named).is_empty();
                 let word = if german { "für" } else { "for" };
                 // "a tablet and a case for it": a case for a tablet.
-                let thing = named.split_whitespace().count() == 1
-                    && crate::catalog::text::is_word_of_letters(&named);
+                // "sony headphones and a case for them": a case for them.
+                let thing = named.split_whitespace().count() <= 3
+                    && named
+                        .split_whitespace()
+                        .all(crate::catalog::text::is_word_of_letters);
                 (model || thing).then(|| format!("{word} {named}"))
             })
         });
