@@ -7,6 +7,12 @@ pub fn is_word_of_letters(word: &str) -> bool {
     word.chars().count() >= 2 && word.chars().all(char::is_alphabetic)
 }
 
+/// Whether a word is one letter alone, as a line's letter ("Series X", "G Pro").
+pub fn is_single_letter(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(char::is_alphabetic) && chars.next().is_none()
+}
+
 /// The most letters a word may have to be split into the parts of a compound or
 /// translated: the longest German compounds in use have about 35. A longer "word" is a
 /// code or noise, and reading every split of it takes time that grows with its square

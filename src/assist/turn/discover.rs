@@ -771,7 +771,6 @@ fn only_those_of_a_lettered_line(
     else {
         return found;
     };
-    let letter = |w: &str| w.chars().count() == 1 && w.chars().all(|c| c.is_ascii_alphabetic());
     // The letter closes the request ("usb c cable" and "vitamin c serum" name a
     // feature and go on to their kind).
     let closes = |end: usize| {
@@ -780,7 +779,7 @@ fn only_those_of_a_lettered_line(
             .all(|w| crate::nlu::language::is_common_word(w))
     };
     let phrase = (start + 1..words.len().min(start + 4))
-        .filter(|end| letter(words[*end]) && closes(*end))
+        .filter(|end| crate::catalog::text::is_single_letter(words[*end]) && closes(*end))
         .map(|end| plain_words(&words[start..=end].join(" ")))
         .find(|phrase| titles_have(phrase));
     let Some(phrase) = phrase else {
@@ -2286,40 +2285,8 @@ impl Assistant {
                 if !unknown.is_empty() {
                     return Some((asked_model_phrase(&u.normalised, &unknown), None));
                 }
-                // "a case for my sony headphones" where no case names headphones:
-                // a kind of product the shop has, that none of the accessories is
-                // made for.
-                let (host, host_models) = self.shop.request_target(after);
-                if let (Some(host), Some(k)) = (host.as_deref(), kind.as_deref()) {
-                    let none_for_it = host_models.is_empty()
-                        && host != k
-                        && self.shop.heads(host) > 0
-                        && !self.shop.kind_has_word(k, host);
-                    if none_for_it {
-                        let asked = asked_words(&u.normalised);
-                        let from = asked.first().and_then(|a| {
-                            u.normalised
-                                .split_whitespace()
-                                .position(|w| w == a.as_str())
-                        });
-                        let words: Vec<&str> = u.normalised.split_whitespace().collect();
-                        if let Some(from) = from {
-                            return Some((words[from..].join(" "), None));
-                        }
-                    }
-                }
-                // "a band for my fitbit": a maker no product here names, so nothing
-                // made for its devices.
-                let plain = crate::search::profile::plain_words(after);
-                let lexicon = crate::nlu::lexicon::Lexicon::get();
-                if let Some(brand) = lexicon.brand_named(&plain) {
-                    let words: Vec<String> = crate::search::profile::plain_words(brand)
-                        .split_whitespace()
-                        .map(String::from)
-                        .collect();
-                    if words.iter().all(|w| self.shop.word_uses(w) == 0) {
-                        return Some((asked_model_phrase(&u.normalised, &words), None));
-                    }
+                if let Some(asked) = self.nothing_made_for(u, kind.as_deref(), after) {
+                    return Some((asked, None));
                 }
             }
         }
@@ -2930,8 +2897,43 @@ impl Assistant {
         out.progress = true;
     }
 
-    /// Whether two or more asked words stand in that order in some title: a
-    /// product's own name ("weber original kettle", "yeti tundra").
+    /// What an accessory is asked for (`after` its fitting word) that no product
+    /// here is made for, said as the shopper's words from the thing asked on: a kind
+    /// of product the shop has that none of the accessories names ("a case for my
+    /// sony headphones"), or a maker no product names ("a band for my fitbit").
+    fn nothing_made_for(
+        &self,
+        u: &Understanding,
+        kind: Option<&str>,
+        after: &str,
+    ) -> Option<String> {
+        let (host, host_models) = self.shop.request_target(after);
+        if let (Some(host), Some(k)) = (host.as_deref(), kind) {
+            let none_for_it = host_models.is_empty()
+                && host != k
+                && self.shop.heads(host) > 0
+                && !self.shop.kind_has_word(k, host);
+            if none_for_it {
+                let asked = asked_words(&u.normalised);
+                let words: Vec<&str> = u.normalised.split_whitespace().collect();
+                let from = asked
+                    .first()
+                    .and_then(|a| words.iter().position(|w| *w == a.as_str()))?;
+                return Some(words[from..].join(" "));
+            }
+        }
+        let lexicon = crate::nlu::lexicon::Lexicon::get();
+        let brand = lexicon.brand_named(&crate::search::profile::plain_words(after))?;
+        let words: Vec<String> = crate::search::profile::plain_words(brand)
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        words
+            .iter()
+            .all(|w| self.shop.word_uses(w) == 0)
+            .then(|| asked_model_phrase(&u.normalised, &words))
+    }
+
     /// Whether words name a product this shop has: a kind or model it knows,
     /// several words a title has in that order ("xbox series x"), or a line its
     /// titles number ("iphone").
@@ -2949,6 +2951,8 @@ impl Assistant {
             || (named.len() == 1 && self.shop.is_numbered_line(named[0]))
     }
 
+    /// Whether two or more asked words stand in that order in some title: a
+    /// product's own name ("weber original kettle", "yeti tundra").
     fn titled_by(&self, asked: &[String]) -> bool {
         asked.len() >= 2 && self.shop.titles_have(&asked.join(" "))
     }

@@ -102,9 +102,10 @@ pub(super) fn parts(normalised: &str) -> Vec<String> {
                         .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()));
                 // A line closed by its letter ("xbox series x").
                 let lettered = named.split_whitespace().count() >= 2
-                    && named.split_whitespace().last().is_some_and(|w| {
-                        w.chars().count() == 1 && w.chars().all(char::is_alphabetic)
-                    });
+                    && named
+                        .split_whitespace()
+                        .last()
+                        .is_some_and(crate::catalog::text::is_single_letter);
                 let model = numbered
                     || lettered
                     || !crate::search::profile::model_tokens(&named).is_empty();
@@ -544,9 +545,7 @@ impl Assistant {
         // x superlight").
         let opens = |w: &str| {
             crate::catalog::text::is_word_of_letters(w)
-                || (words.len() >= 3
-                    && w.chars().count() == 1
-                    && w.chars().all(char::is_alphabetic))
+                || (words.len() >= 3 && crate::catalog::text::is_single_letter(w))
         };
         words.len() >= 2
             && opens(words[0])
