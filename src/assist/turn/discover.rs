@@ -2909,7 +2909,10 @@ impl Assistant {
     ) -> Option<String> {
         let (host, host_models) = self.shop.request_target(after);
         if let (Some(host), Some(k)) = (host.as_deref(), kind) {
+            // With a spec ("… apple watch 44mm") the search relaxes the kind
+            // itself and shows what fits apart.
             let none_for_it = host_models.is_empty()
+                && crate::catalog::specs::quantities(after).is_empty()
                 && host != k
                 && self.shop.heads(host) > 0
                 && !self.shop.kind_has_word(k, host);
