@@ -816,10 +816,8 @@ pub fn title_kinds(title: &str, category_leaf: Option<&str>) -> Vec<String> {
         // The shelf's word in the title, not only in what it fits: an "OTG Adapter
         // Works for … USB Type-C Braided Cable" on "Cables & Adapters" is no cable.
         let named_words = words_before_fits(title);
-        let shelf_heads: Vec<String> = shelf_phrases(leaf)
-            .iter()
-            .filter_map(|p| head_of(p))
-            .collect();
+        let phrases = shelf_phrases(leaf);
+        let shelf_heads: Vec<String> = phrases.iter().filter_map(|p| head_of(p)).collect();
         // A shelf of two kinds whose title puts one before the other names the
         // second: a "Battery Charger" on "Batteries & Chargers" is a charger.
         let before_another = |h: &str| {
@@ -835,7 +833,7 @@ pub fn title_kinds(title: &str, category_leaf: Option<&str>) -> Vec<String> {
                         .is_some_and(|n| n != h && shelf_heads.contains(n))
                 })
         };
-        for p in shelf_phrases(leaf) {
+        for p in phrases {
             if let Some(h) = head_of(&p) {
                 let titled = (named_words.contains(&h) && !sorts_by(&h) && !before_another(&h))
                     || joined.contains(&h);

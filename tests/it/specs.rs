@@ -118,6 +118,13 @@ fn ids(out: &TurnOutput) -> Vec<&str> {
     out.products.iter().map(|p| p.id.as_str()).collect()
 }
 
+/// The ids of the products shown, in id order: for requests whose answer is a set.
+fn sorted(out: &TurnOutput) -> Vec<&str> {
+    let mut found = ids(out);
+    found.sort();
+    found
+}
+
 #[test]
 fn specs_with_units_filter_and_say_the_value_that_met_them() {
     let dir = tempfile::tempdir().unwrap();
@@ -1477,8 +1484,7 @@ fn a_range_a_product_fits_and_a_refresh_rate_are_specs() {
     assert!(out.reply.contains("(= 15 in)"), "{}", out.reply);
     // Refresh rates in Hz: a bound, and a value no monitor has, said.
     let out = say(&a, None, "c12", "monitor with at least 144 hz");
-    let mut found = ids(&out);
-    found.sort();
+    let found = sorted(&out);
     assert_eq!(found, ["T062", "T064", "T065"], "{}", out.reply);
     let out = say(&a, None, "c12", "a 240hz monitor");
     assert!(
@@ -1847,8 +1853,7 @@ fn a_question_about_a_model_listed_twice_is_answered_for_each_listing() {
         assert_eq!(answers, 2, "{}", out.reply);
     };
     let out = say(&a, None, "a1", "is the galaxy a25 in stock");
-    let mut found = ids(&out);
-    found.sort();
+    let found = sorted(&out);
     assert_eq!(found, ["T070", "T071"], "{}", out.reply);
     answered_twice(&out, "Yes, Samsung Galaxy A25");
     let out = say(&a, None, "a2", "does the galaxy a25 have 5g");
@@ -2329,8 +2334,7 @@ fn a_seventh_catalogue_is_read_as_its_shoppers_ask() {
     let out = say(&a, None, "f1", "a lens for the canon r50");
     assert_eq!(ids(&out), ["P009"], "{}", out.reply);
     let out = say(&a, None, "f2", "kindle paperwhite");
-    let mut found = ids(&out);
-    found.sort();
+    let found = sorted(&out);
     assert_eq!(found, ["P061", "P062"], "{}", out.reply);
     assert!(!out.reply.contains("beige"), "{}", out.reply);
     let out = say(&a, None, "f3", "fujifilm xt5");
@@ -2356,8 +2360,7 @@ fn a_seventh_catalogue_is_read_as_its_shoppers_ask() {
     let out = say(&a, None, "f7", "welche maus hat die höchste dpi");
     assert_eq!(ids(&out), ["P056"], "{}", out.reply);
     let out = say(&a, None, "f8", "a printer faster than 30 pages per minute");
-    let mut found = ids(&out);
-    found.sort();
+    let found = sorted(&out);
     assert_eq!(found, ["P072", "P073"], "{}", out.reply);
 
     // A model written as its line's initials and number: "QuietComfort 45".
@@ -2372,8 +2375,7 @@ fn a_seventh_catalogue_is_read_as_its_shoppers_ask() {
         "f11",
         "drone with more than 30 minutes of flight time",
     );
-    let mut found = ids(&out);
-    found.sort();
+    let found = sorted(&out);
     assert_eq!(found, ["P034", "P035", "P036"], "{}", out.reply);
 
     // A comparison of two products named by brand and line words, no model number.
@@ -2409,11 +2411,6 @@ fn a_seventh_catalogue_is_read_as_its_shoppers_ask() {
 fn an_eighth_catalogue_is_read_as_its_shoppers_ask() {
     let dir = tempfile::tempdir().unwrap();
     let a = catalogue_assistant(dir.path(), "electro");
-    fn sorted(out: &TurnOutput) -> Vec<&str> {
-        let mut found = ids(out);
-        found.sort();
-        found
-    }
     // "Soundbar" and "Sound Bar" on a "Sound Bars" shelf are one kind the shop has.
     let out = say(&a, None, "e1", "soundbar");
     assert_eq!(sorted(&out), ["E032", "E033"], "{}", out.reply);
@@ -2462,11 +2459,6 @@ fn an_eighth_catalogue_is_read_as_its_shoppers_ask() {
 fn a_ninth_catalogue_is_read_as_its_shoppers_ask() {
     let dir = tempfile::tempdir().unwrap();
     let a = catalogue_assistant(dir.path(), "office");
-    fn sorted(out: &TurnOutput) -> Vec<&str> {
-        let mut found = ids(out);
-        found.sort();
-        found
-    }
     // Ports, outlets, sheets and joules are specs to filter and sort by.
     let out = say(&a, None, "o1", "switch with at least 16 ports");
     assert_eq!(sorted(&out), ["N014", "N015"], "{}", out.reply);
@@ -2518,11 +2510,6 @@ fn a_ninth_catalogue_is_read_as_its_shoppers_ask() {
 fn a_tenth_catalogue_is_read_as_its_shoppers_ask() {
     let dir = tempfile::tempdir().unwrap();
     let a = catalogue_assistant(dir.path(), "sound");
-    fn sorted(out: &TurnOutput) -> Vec<&str> {
-        let mut found = ids(out);
-        found.sort();
-        found
-    }
     // A model with a hyphen and a number is no size and no length.
     let out = say(&a, None, "s1", "rockford fosgate r2-500x1");
     assert_eq!(ids(&out), ["C015"], "{}", out.reply);
@@ -2904,8 +2891,7 @@ fn accessories_named_after_a_model_and_models_no_title_has_are_read_as_said() {
         "{}",
         out.reply
     );
-    let mut found = ids(&out);
-    found.sort();
+    let found = sorted(&out);
     assert_eq!(found, ["T1", "T2"], "{}", out.reply);
     // "which one is cheaper" after a list of three: the cheapest of those shown.
     let out = say(&a, None, "c5", "show me tablets");
@@ -3125,11 +3111,6 @@ fn tools_and_their_parts_are_found_by_the_code_after_the_name_and_by_what_they_f
     ]
     .concat();
     let (_dir, a) = assistant_over(&rows);
-    let sorted = |out: &TurnOutput| {
-        let mut found: Vec<String> = ids(out).iter().map(|s| s.to_string()).collect();
-        found.sort();
-        found
-    };
     // A model code closing the title's name is that listing's model, as one that
     // opens it: both listings of the DCD771C2.
     let out = say(&a, None, "t1", "dewalt dcd771c2");
@@ -3281,11 +3262,6 @@ fn consoles_named_by_line_letter_or_short_name_and_lists_of_named_products() {
     ]
     .concat();
     let (_dir, a) = assistant_over(&rows);
-    let sorted = |out: &TurnOutput| {
-        let mut found: Vec<String> = ids(out).iter().map(|s| s.to_string()).collect();
-        found.sort();
-        found
-    };
     // A line closed by a letter: its listings, not the line's other letter nor
     // what only names the line.
     let out = say(&a, None, "g1", "xbox series x");
@@ -3467,8 +3443,7 @@ fn a_board_named_by_its_socket_takes_what_its_listings_share_and_loudness_is_pow
     let out = say(&a, None, "s5", "a cable for my iphone");
     assert_eq!(ids(&out), ["L1"], "{}", out.reply);
     let out = say(&a, None, "s6", "headset for the office");
-    let mut found = ids(&out);
-    found.sort();
+    let found = sorted(&out);
     assert_eq!(found, ["O1", "O2"], "{}", out.reply);
     // A band for a maker's watch no product names is no band the shop has: the
     // nearest shown apart.

@@ -711,6 +711,10 @@ fn only_those_naming_what_they_fit(
     let Some((_, named)) = fitting_split(normalised) else {
         return found;
     };
+    let said: Vec<String> = title_words(named)
+        .into_iter()
+        .filter(|w| !crate::nlu::language::is_common_word(w))
+        .collect();
     // Or a line the products write as one ("my iphone": "iPhone").
     let camel = |word: &str| {
         found.hits.iter().any(|h| {
@@ -719,34 +723,37 @@ fn only_those_naming_what_they_fit(
                 .any(|w| crate::search::profile::is_camel_case(w) && w.eq_ignore_ascii_case(word))
         })
     };
-    let said: Vec<String> = title_words(named)
-        .into_iter()
-        .filter(|w| !crate::nlu::language::is_common_word(w))
-        .collect();
     let line = said.len() == 1 && camel(&said[0]);
     if !line && !names_a_product(named) {
         return found;
     }
-    let words: Vec<String> = title_words(named)
-        .into_iter()
+    let words: Vec<&String> = said
+        .iter()
         .filter(|w| {
-            !w.chars().any(|c| c.is_ascii_digit())
-                && !crate::nlu::language::is_common_word(w)
-                && !crate::nlu::understand::is_phrasing(w)
+            !w.chars().any(|c| c.is_ascii_digit()) && !crate::nlu::understand::is_phrasing(w)
         })
         .collect();
     if words.is_empty() {
         return found;
     }
-    let has = |h: &Hit| {
-        let text = title_words(&product_text(&h.product, true));
-        words.iter().all(|w| text.contains(w))
-    };
-    let with = found.hits.iter().filter(|h| has(h)).count();
+    let naming: Vec<bool> = found
+        .hits
+        .iter()
+        .map(|h| {
+            let text = title_words(&product_text(&h.product, true));
+            words.iter().all(|w| text.contains(w))
+        })
+        .collect();
+    let with = naming.iter().filter(|n| **n).count();
     if with == 0 || with == found.hits.len() {
         return found;
     }
-    let hits: Vec<Hit> = found.hits.into_iter().filter(has).collect();
+    let hits: Vec<Hit> = found
+        .hits
+        .into_iter()
+        .zip(naming)
+        .filter_map(|(h, n)| n.then_some(h))
+        .collect();
     crate::search::SearchResults {
         total: hits.len(),
         hits,
@@ -2917,12 +2924,12 @@ impl Assistant {
                 && self.shop.heads(host) > 0
                 && !self.shop.kind_has_word(k, host);
             if none_for_it {
-                let asked = asked_words(&u.normalised);
-                let words: Vec<&str> = u.normalised.split_whitespace().collect();
-                let from = asked
-                    .first()
-                    .and_then(|a| words.iter().position(|w| *w == a.as_str()))?;
-                return Some(words[from..].join(" "));
+                let host_words: Vec<String> = after
+                    .split_whitespace()
+                    .map(crate::catalog::text::fold)
+                    .filter(|w| !crate::nlu::language::is_common_word(w))
+                    .collect();
+                return Some(asked_model_phrase(&u.normalised, &host_words));
             }
         }
         let lexicon = crate::nlu::lexicon::Lexicon::get();
