@@ -412,6 +412,11 @@ impl Shop {
         self.index.kind_has_word(kind, word)
     }
 
+    /// See [`crate::search::ProductIndex::kind_has_words`].
+    pub fn kind_has_words(&self, kind: &str, words: &[&str]) -> bool {
+        self.index.kind_has_words(kind, words)
+    }
+
     /// See [`crate::search::ProductIndex::names_only_what_fits`].
     pub fn names_only_what_fits(&self, word: &str) -> bool {
         self.index.names_only_what_fits(word)

@@ -429,6 +429,10 @@ pub fn singular(word: &str) -> String {
     if w == "lens" || w == "series" || w == "species" || w == "news" {
         return w;
     }
+    // German glass: "Panzerglas", "Schutzglas".
+    if w.ends_with("glas") {
+        return w;
+    }
     if n <= 3 || w.ends_with("ss") || w.ends_with("us") || w.ends_with("is") {
         return w;
     }
@@ -899,6 +903,252 @@ fn words_before_fits(title: &str) -> Vec<String> {
     out
 }
 
+/// Shelves that say only that a product goes with others ("Kopfhörer-Zubehör",
+/// "Sonstiges"): no kind.
+const GENERIC_SHELVES: &[&str] = &[
+    "zubehor",
+    "zubehoer",
+    "sonstiges",
+    "diverses",
+    "ersatzteile",
+    "accessories",
+];
+
+/// Words that end the name of a German title: what follows is what it fits, has or
+/// comes in ("Hülle für iPhone 15 Pro", "Saugroboter mit Wischfunktion").
+const GERMAN_NAME_ENDS: &[&str] = &[
+    "fur",
+    "fuer",
+    "mit",
+    "ohne",
+    "inkl",
+    "inklusive",
+    "passend",
+    "kompatibel",
+    "aus",
+    "im",
+    "in",
+    "von",
+    "for",
+    "with",
+    "compatible",
+];
+
+/// The kinds a product titled in German is, from its title and its shelf (the
+/// category's last level). German writes the kind as the last part of a compound
+/// ("Handkreissäge" on "Sägen" is a "Handkreissäge" and a "Säge"), and a title
+/// often names it after the brand and line, then its model and specs ("Bosch
+/// Stichsäge PST 900 PEL (620 Watt, …)"). So:
+/// - each word of the title's name (before "für", "mit", "ohne" …, brackets left
+///   out) that ends in the shelf's word is of that kind, and of its own compound;
+/// - where none does and the title opens with its maker, the name's last German
+///   noun is its kind ("Roborock Q7 Max Saugroboter mit Wischfunktion" on
+///   "Staubsauger"), with an accessory's word it ends in ("… Ersatzfilter" is a
+///   filter), and so where the name ends at what it is for ("Kopfhörer Tasche für
+///   Sony …" is a bag); a title that opens with its kind ends in a name
+///   ("Kopfhörer Lumen" on "Audio"), so it takes only its shelf's;
+/// - a shelf's word the title does not write is returned apart ([`GermanKinds::shelf`]),
+///   unless the title names an accessory of another shelf's things ("Kopfhörer
+///   Tasche" is no headphone, "Hülle" on "Smartphones" no phone): it is a kind only
+///   where other titles name it ("Apple AirPods Pro" on "Kopfhörer" beside "Sony …
+///   Kopfhörer"), not a room or an area ("Küche", "Audio"). A shelf that says only
+///   "Zubehör" names no kind.
+///
+/// Kinds are [`singular`], as requests' words are read, so "Säge" is "sage".
+pub fn german_title_kinds(
+    title: &str,
+    category_leaf: Option<&str>,
+    brand: Option<&str>,
+) -> GermanKinds {
+    let brand_words: Vec<String> = brand
+        .map(|b| b.split_whitespace().map(fold).collect())
+        .unwrap_or_default();
+    // The shelf's words, each in the forms its singular may take ("Sägen" → "sägen",
+    // "säge"; "Akkus" → "akku").
+    let shelf_forms: Vec<Vec<String>> = category_leaf
+        .map(|leaf| {
+            leaf.split(['&', ',', '/'])
+                .flat_map(|piece| piece.split(" und "))
+                .filter_map(|piece| piece.split_whitespace().last())
+                .filter_map(|w| w.rsplit('-').next())
+                .map(fold)
+                .filter(|w| w.chars().count() >= 2 && !GENERIC_SHELVES.contains(&w.as_str()))
+                .map(|w| {
+                    let mut forms = vec![w.clone()];
+                    forms.extend(plural_stems(&w).map(str::to_string));
+                    forms.extend(w.strip_suffix('s').map(str::to_string));
+                    forms.retain(|f| f.chars().count() >= 2);
+                    forms
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let name = german_name(title);
+    // Each word of the name, hyphenated ones whole and by their last part.
+    let words: Vec<&str> = name
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .map(|w| w.trim_matches('-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    let push = |k: String, out: &mut Vec<String>| {
+        if !out.contains(&k) {
+            out.push(k);
+        }
+    };
+    let mut shelf_named = Vec::new();
+    for w in &words {
+        let whole = fold(&w.replace('-', ""));
+        // Each part of a hyphenated word ("Stichsägeblätter-Set").
+        let parts: Vec<String> = w.split('-').map(fold).collect();
+        for forms in &shelf_forms {
+            // The longest form the word ends in: "stichsäge" ends in "säge", not
+            // only in "säg".
+            let form = forms
+                .iter()
+                .filter(|f| {
+                    whole.ends_with(f.as_str()) || parts.iter().any(|p| p.ends_with(f.as_str()))
+                })
+                .max_by_key(|f| f.len());
+            if let Some(form) = form {
+                push(singular(&whole), &mut out);
+                push(singular(form), &mut out);
+                shelf_named.push(form.clone());
+            }
+        }
+    }
+    let mut accessory = false;
+    // A title that opens with its maker names its kind after the maker and line
+    // ("Roborock Q7 Max Saugroboter"); one that opens with its kind names the
+    // product after it ("Kopfhörer Lumen"), and its last word is a name, no kind.
+    let opens_with_brand = words
+        .first()
+        .is_some_and(|w| brand_words.contains(&fold(w)));
+    // "Ersatzfilter für Dyson V15", "Kopfhörer Tasche für Sony …": what comes before
+    // what it is for is the product.
+    let own_words = german_own_part(title).split_whitespace().count();
+    let made_for = title
+        .split_whitespace()
+        .nth(own_words)
+        .is_some_and(|w| matches!(fold(w).as_str(), "fur" | "fuer" | "passend" | "kompatibel"));
+    if out.is_empty() && (opens_with_brand || made_for) {
+        // The name's last German noun: a capital, then small letters, each part of
+        // a hyphenated word so ("Akku-Staubsauger"), no brand, unit or colour.
+        let noun = words.iter().rev().find(|w| {
+            let folded = fold(w);
+            w.split('-').all(|part| {
+                let mut chars = part.chars();
+                chars.next().is_some_and(char::is_uppercase)
+                    && part.chars().count() >= 2
+                    && chars.all(char::is_lowercase)
+            }) && folded.chars().count() >= 4
+                && !brand_words.contains(&folded)
+                && !crate::nlu::language::is_common_word(&folded)
+                && crate::catalog::colors::canonical_color(&folded).is_none()
+                && crate::catalog::specs::quantities(&format!("1 {w}")).is_empty()
+        });
+        if let Some(noun) = noun {
+            let whole = fold(&noun.replace('-', ""));
+            push(singular(&whole), &mut out);
+            if let Some(part) = crate::search::profile::ACCESSORY_KINDS
+                .iter()
+                .find(|a| a.len() >= 4 && whole.ends_with(*a))
+            {
+                accessory = true;
+                push(singular(part), &mut out);
+            }
+        }
+    }
+    // A shelf of two kinds ("Akkus & Ladegeräte") whose title names one: that one,
+    // already taken.
+    let shelf_forms: &[Vec<String>] = if shelf_named.is_empty() {
+        &shelf_forms
+    } else {
+        &[]
+    };
+    let mut shelf: Vec<String> = Vec::new();
+    for forms in shelf_forms {
+        // Not in the title: the form a German plural's singular most likely takes
+        // ("Hüllen" → "hülle", "Monitore" stays, "Akkus" → "akku").
+        let w = &forms[0];
+        let stem = |end: &str| w.strip_suffix(end).filter(|s| s.chars().count() >= 3);
+        let form = forms
+            .iter()
+            .skip(1)
+            .find(|f| {
+                Some(f.as_str()) == stem("s")
+                    || (w.ends_with("en") && Some(f.as_str()) == stem("n"))
+            })
+            .unwrap_or(w);
+        let shelf_accessory = crate::search::profile::ACCESSORY_KINDS
+            .iter()
+            .any(|a| form.ends_with(a));
+        if (!accessory || shelf_accessory) && !shelf.contains(&singular(form)) {
+            shelf.push(singular(form));
+        }
+    }
+    GermanKinds { named: out, shelf }
+}
+
+/// What a German title is ([`german_title_kinds`]).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct GermanKinds {
+    /// The kinds its title names, the first first.
+    pub named: Vec<String>,
+    /// Its shelf's kinds, which its title does not write.
+    pub shelf: Vec<String>,
+}
+
+/// A German title up to the first word that starts what it fits or has ("für",
+/// "mit", "ohne"): the part that names the product itself, models after a comma
+/// included ("Anker USB C Ladegerät 65W, 735 Nano II").
+pub fn german_own_part(title: &str) -> String {
+    let mut own: Vec<&str> = Vec::new();
+    for w in title.split_whitespace() {
+        let folded = fold(w.trim_matches(|c: char| !c.is_alphanumeric()));
+        if !own.is_empty() && GERMAN_NAME_ENDS.contains(&folded.as_str()) {
+            break;
+        }
+        own.push(w);
+    }
+    own.join(" ")
+}
+
+/// A German title's name: up to its first comma (not one between digits, "2,0 Ah")
+/// and the first word that starts what it fits or has ("für", "mit", "ohne"), with
+/// what brackets hold left out ("(2x16GB)", "(750 Watt, im Koffer)").
+fn german_name(title: &str) -> String {
+    let mut plain = String::with_capacity(title.len());
+    let mut depth = 0usize;
+    let chars: Vec<char> = title.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                let digits = i > 0
+                    && chars[i - 1].is_ascii_digit()
+                    && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+                if !digits {
+                    break;
+                }
+                plain.push(c);
+            }
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    let mut name: Vec<&str> = Vec::new();
+    for w in plain.split_whitespace() {
+        let folded = fold(w.trim_end_matches('.'));
+        if !name.is_empty() && GERMAN_NAME_ENDS.contains(&folded.as_str()) {
+            break;
+        }
+        name.push(w);
+    }
+    name.join(" ")
+}
+
 /// The heads of a title's phrases written together with the word before each
 /// ("Sound Bar" → "soundbar", "Smart Watch" → "smartwatch"), when both are words of
 /// letters: kinds English writes as one word or two, so that a shopper's "soundbar"
@@ -1255,6 +1505,93 @@ fn phrase_run(words: &[&str], from: usize, filler: &impl Fn(&str) -> bool) -> (V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_german_title_s_kind_is_the_compound_that_ends_in_its_shelf_s_word() {
+        // The kinds the title names, and its shelf's that it does not write.
+        let kinds = |title: &str, leaf: &str, brand: &str| {
+            let k = german_title_kinds(title, Some(leaf), Some(brand));
+            (k.named, k.shelf)
+        };
+        let v = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // The compound and the shelf's word it ends in; brackets are no name.
+        assert_eq!(
+            kinds(
+                "Bosch Stichsäge PST 900 PEL (620 Watt, Schnitttiefe 90 mm)",
+                "Sägen",
+                "Bosch"
+            ),
+            (v(&["stichsage", "sage"]), v(&[]))
+        );
+        assert_eq!(
+            kinds(
+                "Makita Akku-Bohrschrauber DDF485Z, 50 Nm, ohne Akku",
+                "Bohrschrauber",
+                "Makita"
+            ),
+            (v(&["akkubohrschrauber", "bohrschrauber"]), v(&[]))
+        );
+        // A shelf of two kinds; what it charges ("für 18V Akkus") is not it.
+        assert_eq!(
+            kinds(
+                "Bosch Schnellladegerät GAL 18V-40 für 18V Akkus",
+                "Akkus & Ladegeräte",
+                "Bosch"
+            ),
+            (v(&["schnellladegerat", "ladegerat"]), v(&[]))
+        );
+        // Blades for saws are no saw.
+        assert_eq!(
+            kinds(
+                "Bosch Stichsägeblätter-Set für Holz",
+                "Sägeblätter",
+                "Bosch"
+            ),
+            (v(&["stichsageblatterset", "sageblatter"]), v(&[]))
+        );
+        // No word of the shelf's: the maker's title names its kind after the line;
+        // the shelf's word comes apart.
+        assert_eq!(
+            kinds(
+                "Roborock Q7 Max Saugroboter mit Wischfunktion, 4200 Pa",
+                "Staubsauger",
+                "Roborock"
+            ),
+            (v(&["saugroboter"]), v(&["staubsauger"]))
+        );
+        // What comes before what it is for is the product; an accessory keeps no
+        // other shelf's kind, and "Zubehör" names none.
+        assert_eq!(
+            kinds(
+                "Kopfhörer Tasche für Sony WH-1000XM5",
+                "Kopfhörer-Zubehör",
+                "Geekria"
+            ),
+            (v(&["tasche"]), v(&[]))
+        );
+        assert_eq!(
+            kinds(
+                "Ersatzfilter für Dyson V15 Detect, 2 Stück",
+                "Staubsauger",
+                "Generic"
+            ),
+            (v(&["ersatzfilter", "filter"]), v(&[]))
+        );
+        // A title that opens with its kind ends in a name, no kind: only the shelf.
+        assert_eq!(
+            kinds("Kopfhörer Lumen", "Audio", "Volta"),
+            (v(&[]), v(&["audio"]))
+        );
+        assert_eq!(
+            kinds("Daunenjacke Amrum", "Jacken", "Alpenwind"),
+            (v(&["daunenjacke", "jacke"]), v(&[]))
+        );
+        // A German plural shelf the title does not write takes its likely singular.
+        assert_eq!(
+            kinds("Apple AirPods Pro (2. Generation)", "Hüllen", "Apple"),
+            (v(&[]), v(&["hulle"]))
+        );
+    }
 
     #[test]
     fn a_request_names_its_thing_by_the_last_words_of_its_first_phrase() {

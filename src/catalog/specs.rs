@@ -89,10 +89,12 @@ pub enum Dim {
     Gauge,
     /// How many come in the package ("48-Pack", "2-Pack", "100 Count").
     Pack,
+    /// Turning force of a drill or a driver, in newton metres ("55 Nm").
+    Torque,
 }
 
 impl Dim {
-    pub const ALL: [Dim; 31] = [
+    pub const ALL: [Dim; 32] = [
         Dim::Length,
         Dim::Storage,
         Dim::Frequency,
@@ -124,6 +126,7 @@ impl Dim {
         Dim::Channels,
         Dim::Gauge,
         Dim::Pack,
+        Dim::Torque,
     ];
 
     /// The field name used in the index and the API (`length`, `data_rate`).
@@ -160,6 +163,7 @@ impl Dim {
             Dim::Channels => "channels",
             Dim::Gauge => "gauge",
             Dim::Pack => "pack",
+            Dim::Torque => "torque",
         }
     }
 }
@@ -308,6 +312,7 @@ fn unit(written: &str) -> Option<(Dim, f64)> {
         "channels" => (Dim::Channels, 1.0),
         "AWG" => (Dim::Gauge, 1.0),
         "pack" => (Dim::Pack, 1.0),
+        "Nm" => (Dim::Torque, 1.0),
         _ => return None,
     })
 }
@@ -378,6 +383,7 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         // A vacuum's suction: "2700 Pa", "2000 pa"; a "PA Speaker" is sound.
         "pa" if word != "PA" => "Pa",
         "pascal" | "pascals" => "Pa",
+        "nm" | "newtonmeter" | "newton meter" | "newton meters" => "Nm",
         "a" if word == "A" => "A",
         "amp" | "amps" | "ampere" | "amperes" | "peak amp" | "peak amps" => "A",
         "person" | "persons" | "people" | "personen" => "people",
@@ -443,10 +449,10 @@ fn number_unit_re() -> &'static Regex {
             // Not after a letter and a hyphen: the "51M" of "Klipsch R-51M" is a
             // model, no 51 metres; "10-20 ft" is still a range.
             r"(?i)(?:^|^-|[^\w.,-]|[^\p{L}-]-)",
-            r"(\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?)",
+            r"(\d{1,3}(?:,\d{3})+|[1-9]\d{0,2}(?:\.\d{3})+|\d+(?:[.,]\d+)?)",
             r"\s?-?\s?",
             r"(fl\.? ?oz|milliamperestunden|milliamp(?:ere)? hours?|amperestunden|amp(?:ere)? hours?|wattstunden|watt hours?|(?:mega|giga)(?:bytes?|bits?) (?:per|pro|a|je) (?:second|sekunde)|[mg]b (?:per|pro) (?:second|sekunde)|k ?dpi|dpi|ppm|ipm|pages per minute|seiten pro minute|ports?|outlets?|steckdosen?|anschl(?:uss|üssen?)|sheets?|blatt|joules?|rpm|u/min|decibels?|dezibel|db|fps|frames per second|bilder pro sekunde|cups?|tassen?|channels?|kan(?:al|älen?)|awg|gauge|er[- ]pack|packs?|pk|count|sq\.? ?ft\.?|sqft|square f(?:ee|oo)t|m²|qm|square met(?:er|re)s|quadratmeter|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)[sn]?|centimet(?:er|re)s?|zentimetern?|",
-            r"max\.? psi|psi|bar|pascals?|pa|peak amps?|amperes?|amps?|persons?|people|personen|volts?|vdc|vac|cores?|kerne?n?|",
+            r"max\.? psi|psi|bar|pascals?|pa|newton ?met(?:er|re)s?|nm|peak amps?|amperes?|amps?|persons?|people|personen|volts?|vdc|vac|cores?|kerne?n?|",
             r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|",
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
             r"ounces?|millilit(?:er|re)s?|lit(?:er|re)[sn]?|quarts?|qt|gallons?|gal|",
@@ -486,8 +492,22 @@ fn range_start(before: &str) -> Option<f64> {
         .and_then(|m| parse_number(m.as_str()))
 }
 
-/// Parses a written number: "10,000" (thousands), "2,5" (German decimal), "0.5".
+/// Parses a written number: "10,000" (thousands), "2,5" (German decimal), "0.5",
+/// "24.000" (German thousands, where the last group ends in two zeros: "4.125 Ounce"
+/// and "6.875 in" stay fractions).
 pub fn parse_number(s: &str) -> Option<f64> {
+    let groups: Vec<&str> = s.split('.').collect();
+    let german_thousands = !s.contains(',')
+        && !s.starts_with('0')
+        && groups.len() >= 2
+        && (1..=3).contains(&groups[0].len())
+        && groups[1..]
+            .iter()
+            .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+        && groups.last().is_some_and(|g| g.ends_with("00"));
+    if german_thousands {
+        return s.replace('.', "").parse().ok();
+    }
     let thousands = s.len() > 4
         && s.split(',').skip(1).all(|g| g.len() == 3)
         && s.contains(',')
@@ -1086,6 +1106,26 @@ mod tests {
             .into_iter()
             .map(|(q, _)| (q.dim, (q.value * 1000.0).round() / 1000.0, q.unit))
             .collect()
+    }
+
+    #[test]
+    fn german_thousands_and_torque_are_read() {
+        // "24.000 mAh" is twenty-four thousand; "4.125 Ounce" stays a fraction.
+        assert_eq!(
+            read("Anker 737 Powerbank 24.000 mAh"),
+            [(Dim::Capacity, 24_000.0, "mAh".to_string())]
+        );
+        assert_eq!(
+            read("Cracker Jack, 4.125 Ounce"),
+            [(Dim::Weight, 116.942, "oz".to_string())]
+        );
+        assert_eq!(parse_number("7.000"), Some(7000.0));
+        assert_eq!(parse_number("0.500"), Some(0.5));
+        assert_eq!(parse_number("2,0"), Some(2.0));
+        assert_eq!(
+            read("Akku-Bohrschrauber 18 V, 55 Nm")[1],
+            (Dim::Torque, 55.0, "Nm".to_string())
+        );
     }
 
     #[test]

@@ -487,7 +487,13 @@ impl ProductIndex {
                     let phrasing = crate::nlu::language::is_common_word(w)
                         || crate::nlu::understand::is_phrasing(w)
                         || crate::catalog::kind::is_request_noun(w);
-                    match (!phrasing).then(|| typo_of(&speller, w)).flatten() {
+                    // A word the shop lacks that differs from a kind in its first
+                    // letter is a word of its own: "suppe" is no misspelt "puppe".
+                    let typo = (!phrasing)
+                        .then(|| typo_of(&speller, w))
+                        .flatten()
+                        .filter(|c| c.chars().next() == w.chars().next());
+                    match typo {
                         Some(c) => {
                             corrected = true;
                             c.to_string()
@@ -981,14 +987,23 @@ impl ProductIndex {
     /// its category path: no "tv stick" among the deodorant and blush sticks, while
     /// an "iPhone 11 Case" on "Cell Phones & Accessories" is a phone case.
     pub fn kind_has_word(&self, kind: &str, word: &str) -> bool {
+        self.kind_has_words(kind, &[word])
+    }
+
+    /// Whether some one product of `kind` has all of `words` (singular, folded) in
+    /// its title and category path together: a case for Sony headphones, not one
+    /// case naming headphones and another Sony.
+    pub fn kind_has_words(&self, kind: &str, words: &[&str]) -> bool {
         use crate::catalog::kind::title_words;
         let products = self.products.read().unwrap_or_else(|p| p.into_inner());
         products.profiles.iter().any(|(key, profile)| {
             products.vocabulary.is_of_kind(profile, kind)
                 && products.by_key(*key).is_some_and(|p| {
-                    std::iter::once(&p.title)
+                    let has: Vec<String> = std::iter::once(&p.title)
                         .chain(&p.category)
-                        .any(|t| title_words(t).iter().any(|w| w == word))
+                        .flat_map(|t| title_words(t))
+                        .collect();
+                    words.iter().all(|w| has.iter().any(|h| h == w))
                 })
         })
     }

@@ -35,6 +35,10 @@ pub struct Profile {
     /// Its shelf's kind when its title has that word too, as a name or not
     /// ("microwave" of "… Microwave Popcorn Singles" on "Popcorn › Microwave").
     pub shelf_titled: Option<String>,
+    /// A German title's shelf kinds that its title does not write ("kopfhorer" of
+    /// "Apple AirPods Pro" on "Kopfhörer"): of that kind only where other titles
+    /// name it ([`Vocabulary::is_of_kind`]).
+    pub shelf_untitled: Vec<String>,
     /// The distinct words of its English title, singular and folded.
     pub words: Vec<String>,
     /// Whether its texts are English.
@@ -100,10 +104,19 @@ impl ShopType {
 impl Profile {
     pub fn of(p: &Product) -> Profile {
         let english = p.language == "en";
-        let kinds = if english {
-            title_kinds(&p.title, p.category.last().map(String::as_str))
-        } else {
-            Vec::new()
+        let german = (!english).then(|| {
+            crate::catalog::kind::german_title_kinds(
+                &p.title,
+                p.category.last().map(String::as_str),
+                p.brand.as_deref(),
+            )
+        });
+        let (kinds, shelf_untitled) = match german {
+            Some(g) => (g.named, g.shelf),
+            None => (
+                title_kinds(&p.title, p.category.last().map(String::as_str)),
+                Vec::new(),
+            ),
         };
         let mut words: Vec<String> = if english {
             name_uses(&p.title, &kinds)
@@ -185,7 +198,14 @@ impl Profile {
                 .cloned()
                 .collect()
         } else {
-            models.clone()
+            // A German title's own models are those of its name: "Ersatzfilter für
+            // Dyson V15 Detect" is no V15.
+            let lead = title_models(&crate::catalog::kind::german_own_part(&p.title));
+            models
+                .iter()
+                .filter(|m| lead.contains(m))
+                .cloned()
+                .collect()
         };
         let named_by_line = kinds.first().is_some_and(|k| {
             p.title
@@ -199,6 +219,7 @@ impl Profile {
             named_by_line,
             first_phrase,
             shelf_titled,
+            shelf_untitled,
             shelf,
             shelf_joined,
             accessory,
@@ -453,7 +474,22 @@ pub const ACCESSORY_KINDS: &[&str] = &[
     "liner",
     "refill",
     "cartridge",
+    // German, folded: "Hülle", "Etui", "Schutzfolie", "Panzerglas", "Displayschutz".
+    "hulle",
+    "etui",
+    "folie",
+    "panzerglas",
+    "schutzglas",
+    "displayschutz",
 ];
+
+/// Whether a product of `kind` asked "for" another is made for that one: an
+/// accessory, or a bag or stand ("a bag for my tripod" is a tripod bag, not a make-up
+/// bag). Chargers, cables and batteries are left out: a plain USB-C charger fits a
+/// phone whose name it never says.
+pub fn is_made_for_a_host(kind: &str) -> bool {
+    is_accessory_kind(kind) || ["bag", "backpack", "stand"].contains(&kind)
+}
 
 /// Other kinds named after the product they go with ("Laptop Bag", "Phone Charger",
 /// "Camera Battery"), which a title's first phrase names after that product.
@@ -1055,9 +1091,13 @@ impl Vocabulary {
         let shelved = |k: &str| {
             p.shelf.as_deref() == Some(k) && (self.titled_by_name(p) || self.shelf_only(k))
         };
+        // A German shelf's kind that other titles name.
+        let shelved_untitled =
+            |k: &str| p.shelf_untitled.iter().any(|s| s == k) && self.kinds.contains_key(k);
         let of = |k: &str| {
             self.is_of_kind_as_titled(p, k)
                 || shelved(k)
+                || shelved_untitled(k)
                 || narrower_kinds(k)
                     .iter()
                     .any(|n| self.is_of_kind_as_titled(p, n) || shelved(n))
@@ -1238,6 +1278,27 @@ impl Vocabulary {
             let shelf_only = self.shelf_only(w);
             (narrower || shelf_only || self.mentions.contains_key(w) || self.kinds.contains_key(w))
                 .then(|| narrower || shelf_only || self.is_kind(w))
+        };
+        // A German plural ("monitore", "sägen", "hüllen") asks for the kind its
+        // singular names, in a shop whose titles are mostly not English ("women"
+        // is no "wome" there).
+        let plain = if self.mostly_english() {
+            plain
+        } else {
+            plain
+                .split_whitespace()
+                .map(|w| {
+                    let one = crate::catalog::kind::singular(w);
+                    if known(&one).is_some() {
+                        return w.to_string();
+                    }
+                    let stem = crate::catalog::kind::plural_stems(&one)
+                        .find(|s| known(s) == Some(true))
+                        .map(str::to_string);
+                    stem.unwrap_or_else(|| w.to_string())
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
         };
         // "ram for this board" where RAM is sold as "… Memory": a synonym of a kind
         // is read as that kind later, so it names no thing of its own here.

@@ -3468,3 +3468,249 @@ fn a_board_named_by_its_socket_takes_what_its_listings_share_and_loudness_is_pow
     let out = say(&a, None, "s10", "case for my ipad");
     assert_eq!(ids(&out), ["IC"], "{}", out.reply);
 }
+
+/// A row of a catalogue titled in German, in euros.
+fn german_row(id: &str, title: &str, brand: &str, category: &[&str], price: u32) -> String {
+    let row = serde_json::json!({
+        "id": id, "title": title, "brand": brand, "category": category,
+        "price": price, "currency": "EUR", "language": "de", "description": "",
+        "variants": [{"id": format!("{id}-1"), "stock": 5}],
+    });
+    format!("{row}\n")
+}
+
+#[test]
+fn german_titles_name_their_kind_in_the_compound_and_german_numbers_and_torque_are_specs() {
+    let saws = ["Baumarkt", "Elektrowerkzeuge", "Sägen"];
+    let drivers = ["Baumarkt", "Elektrowerkzeuge", "Bohrschrauber"];
+    let packs = ["Baumarkt", "Elektrowerkzeuge", "Akkus & Ladegeräte"];
+    let banks = ["Elektronik", "Powerbanks"];
+    let vacuums = ["Haushalt", "Staubsauger"];
+    let parts = ["Haushalt", "Staubsauger-Zubehör"];
+    let rows = [
+        german_row(
+            "S1",
+            "Metabo Kappsäge KS 216 M (1350 Watt, Sägeblatt 216 mm)",
+            "Metabo",
+            &saws,
+            16900,
+        ),
+        german_row(
+            "S2",
+            "Einhell Tauchsäge TE-PS 165 mit Führungsschiene",
+            "Einhell",
+            &saws,
+            11900,
+        ),
+        german_row(
+            "S3",
+            "Bosch Sägeblatt-Set für Kappsägen, 3-teilig",
+            "Bosch",
+            &["Baumarkt", "Sägeblätter"],
+            2999,
+        ),
+        german_row(
+            "D1",
+            "Metabo Akku-Bohrschrauber BS 18 L (18 V, 60 Nm, inkl. 2x 2,0 Ah Akku)",
+            "Metabo",
+            &drivers,
+            15900,
+        ),
+        german_row(
+            "D2",
+            "Ryobi Akku-Bohrschrauber R18DD3 18 V, 30 Nm, ohne Akku",
+            "Ryobi",
+            &drivers,
+            5900,
+        ),
+        german_row(
+            "A1",
+            "Ryobi Akku RB18L40 18 V 4,0 Ah",
+            "Ryobi",
+            &packs,
+            6900,
+        ),
+        german_row(
+            "A2",
+            "Metabo Schnellladegerät ASC 145 für 12-36 V Akkus",
+            "Metabo",
+            &packs,
+            5900,
+        ),
+        german_row(
+            "P1",
+            "Xiaomi Powerbank 10.000 mAh, USB-C",
+            "Xiaomi",
+            &banks,
+            1999,
+        ),
+        german_row(
+            "P2",
+            "Baseus Powerbank 30.000 mAh, 65W",
+            "Baseus",
+            &banks,
+            5999,
+        ),
+        german_row(
+            "V1",
+            "Dreame L10s Saugroboter mit Wischfunktion, 5300 Pa",
+            "Dreame",
+            &vacuums,
+            39900,
+        ),
+        german_row(
+            "V2",
+            "Philips Bodenstaubsauger XB2140, 900 W",
+            "Philips",
+            &vacuums,
+            8900,
+        ),
+        german_row(
+            "F1",
+            "Ersatzfilter für Dreame L10s, 3 Stück",
+            "Generic",
+            &parts,
+            1299,
+        ),
+    ]
+    .concat();
+    let (_dir, a) = assistant_over(&rows);
+
+    // The compound names the kind: a "Tauchsäge" is a saw, a blade set for saws is
+    // none, and a request for one kind of saw gets that one, not its shelf.
+    let out = say(&a, None, "g1", "säge");
+    assert_eq!(sorted(&out), ["S1", "S2"], "{}", out.reply);
+    // A German plural asks for its singular's kind.
+    let out = say(&a, None, "g11", "zeig mir sägen");
+    assert_eq!(sorted(&out), ["S1", "S2"], "{}", out.reply);
+    let out = say(&a, None, "g2", "eine tauchsäge");
+    assert_eq!(ids(&out), ["S2"], "{}", out.reply);
+    // A title that opens with its maker names its kind after the line: the robot
+    // vacuum is one, and a vacuum too (its shelf).
+    let out = say(&a, None, "g3", "saugroboter");
+    assert_eq!(ids(&out), ["V1"], "{}", out.reply);
+    let out = say(&a, None, "g4", "staubsauger");
+    assert_eq!(sorted(&out), ["V1", "V2"], "{}", out.reply);
+    // A shopper's word for the kind the titles write otherwise.
+    let out = say(&a, None, "g5", "akkuschrauber");
+    assert_eq!(sorted(&out), ["D1", "D2"], "{}", out.reply);
+    // "30.000 mAh" is thirty thousand, and the most capacity sorts by it.
+    let out = say(&a, None, "g6", "welche powerbank hat die meiste kapazität");
+    assert_eq!(ids(&out)[0], "P2", "{}", out.reply);
+    let out = say(&a, None, "g7", "powerbank mit mindestens 20000 mah");
+    assert_eq!(ids(&out), ["P2"], "{}", out.reply);
+    // Torque in newton metres is a spec.
+    let out = say(&a, None, "g8", "akku-bohrschrauber mit mindestens 50 nm");
+    assert_eq!(ids(&out), ["D1"], "{}", out.reply);
+    // The filter for a model is no listing of that model.
+    let out = say(&a, None, "g9", "dreame l10s");
+    assert_eq!(ids(&out), ["V1"], "{}", out.reply);
+    // A battery for a driver named by its model: the maker's battery, not the
+    // driver again.
+    let out = say(&a, None, "g10", "akku für ryobi r18dd3");
+    assert_eq!(ids(&out), ["A1"], "{}", out.reply);
+
+    // The whole thirteenth hand-written set, the first titled in German
+    // (werkstatt_catalog.jsonl), which scored F1 0.785 on its first run.
+    let report = rules_only_report("werkstatt");
+    assert!(report.f1 >= 0.95, "{report}");
+}
+
+#[test]
+fn a_bag_or_case_for_a_product_none_is_made_for_is_said_missing_also_as_a_second_target() {
+    let tripods = ["Electronics", "Camera & Photo", "Tripods"];
+    let beauty = ["Beauty", "Bags & Cases", "Cosmetic Bags"];
+    let headphones = ["Electronics", "Headphones"];
+    let cases = ["Electronics", "Headphone Cases"];
+    let rows = [
+        described_row(
+            "T1",
+            "Manfrotto Befree Aluminium Travel Tripod",
+            "Manfrotto",
+            &tripods,
+            17999,
+            "Travel tripod.",
+        ),
+        described_row(
+            "T2",
+            "Benro Carbon Fiber Tripod with Ball Head",
+            "Benro",
+            &tripods,
+            24999,
+            "Tripod.",
+        ),
+        described_row(
+            "B1",
+            "Makeup Bag, Cosmetic Travel Pouch for Women",
+            "Lotus",
+            &beauty,
+            999,
+            "Toiletry bag.",
+        ),
+        described_row(
+            "B2",
+            "Toiletry Bag, Hanging Travel Organizer",
+            "Lotus",
+            &beauty,
+            1899,
+            "Travel bag.",
+        ),
+        described_row(
+            "H1",
+            "Sony WH-CH520 Wireless Headphones",
+            "Sony",
+            &headphones,
+            4999,
+            "On-ear.",
+        ),
+        described_row(
+            "H2",
+            "JBL Tune 510BT Wireless Headphones",
+            "JBL",
+            &headphones,
+            3999,
+            "On-ear.",
+        ),
+        described_row(
+            "C1",
+            "Hard Case for Bose QuietComfort Headphones",
+            "Geekria",
+            &cases,
+            1999,
+            "Case.",
+        ),
+    ]
+    .concat();
+    let (_dir, a) = assistant_over(&rows);
+    // No bag here is made for a tripod: said, the nearest shown apart, not make-up
+    // bags "found" for it.
+    let out = say(&a, None, "b1", "a bag for my tripod");
+    assert!(out.reply.contains("bag for my tripod"), "{}", out.reply);
+    assert!(
+        out.products.iter().all(|p| !p.relaxed.is_empty()),
+        "{}",
+        out.reply
+    );
+    // So as the second target of two.
+    let out = say(&a, None, "b2", "a tripod and a bag for it");
+    let bags: Vec<_> = out.products.iter().filter(|p| p.group == Some(1)).collect();
+    assert!(!bags.is_empty(), "{}", out.reply);
+    assert!(bags.iter().all(|p| !p.relaxed.is_empty()), "{}", out.reply);
+    // A case for headphones by a maker no case names: the Bose case is no case for
+    // Sony headphones.
+    let out = say(&a, None, "b3", "a case for sony headphones");
+    assert!(
+        out.reply.contains("case for sony headphones"),
+        "{}",
+        out.reply
+    );
+    assert!(
+        out.products.iter().all(|p| !p.relaxed.is_empty()),
+        "{}",
+        out.reply
+    );
+    // Without the maker, the case for headphones is found.
+    let out = say(&a, None, "b4", "a case for my headphones");
+    assert_eq!(ids(&out), ["C1"], "{}", out.reply);
+    assert!(out.products[0].relaxed.is_empty(), "{}", out.reply);
+}

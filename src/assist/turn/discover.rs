@@ -1158,10 +1158,16 @@ impl Assistant {
             limit: PAGE,
             ..Default::default()
         };
+        // A German title's kind is its compound's ("Akku-Bohrschrauber … ohne
+        // Akku" is no battery), which the title read as a request would miss.
         let kind_of = |h: &Hit| {
-            self.shop
-                .request_target(&crate::catalog::text::fold(&h.title))
-                .0
+            if h.product.language == "en" {
+                self.shop
+                    .request_target(&crate::catalog::text::fold(&h.title))
+                    .0
+            } else {
+                self.shop.kind_of(&h.id)
+            }
         };
         let hits = self.find(&q).ok()?.hits;
         // The model itself: what a case for it or a headset that names it fits is
@@ -2284,7 +2290,7 @@ impl Assistant {
         // title names that model.
         let accessory = kind
             .as_deref()
-            .is_some_and(crate::search::profile::is_accessory_kind);
+            .is_some_and(crate::search::profile::is_made_for_a_host);
         if accessory && models.is_empty() {
             if let Some(m) = fits_word().find(&u.normalised) {
                 let after = &u.normalised[m.end()..];
@@ -2914,15 +2920,25 @@ impl Assistant {
         kind: Option<&str>,
         after: &str,
     ) -> Option<String> {
+        let lexicon = crate::nlu::lexicon::Lexicon::get();
+        let brand = lexicon.brand_named(&crate::search::profile::plain_words(after));
         let (host, host_models) = self.shop.request_target(after);
         if let (Some(host), Some(k)) = (host.as_deref(), kind) {
+            // The host with its maker ("a case for sony headphones"): one product
+            // of the kind names both, not a case for headphones and another Sony.
+            let brand_words = brand
+                .map(crate::catalog::kind::title_words)
+                .unwrap_or_default();
+            let named: Vec<&str> = std::iter::once(host)
+                .chain(brand_words.iter().map(String::as_str))
+                .collect();
             // With a spec ("… apple watch 44mm") the search relaxes the kind
             // itself and shows what fits apart.
             let none_for_it = host_models.is_empty()
                 && crate::catalog::specs::quantities(after).is_empty()
                 && host != k
                 && self.shop.heads(host) > 0
-                && !self.shop.kind_has_word(k, host);
+                && !self.shop.kind_has_words(k, &named);
             if none_for_it {
                 let host_words: Vec<String> = after
                     .split_whitespace()
@@ -2932,9 +2948,7 @@ impl Assistant {
                 return Some(asked_model_phrase(&u.normalised, &host_words));
             }
         }
-        let lexicon = crate::nlu::lexicon::Lexicon::get();
-        let brand = lexicon.brand_named(&crate::search::profile::plain_words(after))?;
-        let words: Vec<String> = crate::search::profile::plain_words(brand)
+        let words: Vec<String> = crate::search::profile::plain_words(brand?)
             .split_whitespace()
             .map(String::from)
             .collect();

@@ -751,8 +751,12 @@ impl Assistant {
                     .find_map(|w| part.normalised.strip_suffix(&format!("{w}{prev}")))
                     .filter(|_| prev.split_whitespace().count() == 1)
             });
-            // Only a kind this shop has: the maker's other products are no bag.
-            let asked_kind = words_for_found.and_then(|w| self.shop.request_target(w).0);
+            // Only a kind this shop has: the maker's other products are no bag. What
+            // the shop has none of for that kind ("a tripod and a bag for it" among
+            // make-up bags) is said so by the search below, not shown as fitting.
+            let asked_kind = words_for_found
+                .filter(|_| self.not_carried(&part).is_none())
+                .and_then(|w| self.shop.request_target(w).0);
             if let (Some(words), Some(kind)) = (words_for_found, &asked_kind) {
                 for product in &found_before {
                     let mut s = fresh();

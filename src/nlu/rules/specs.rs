@@ -373,6 +373,7 @@ fn wish(normalised: &str, q: Quantity, range: &std::ops::Range<usize>) -> Option
             | Dim::Channels
             | Dim::Gauge
             | Dim::Pack
+            | Dim::Torque
     ) || (q.dim == Dim::Length && matches!(q.unit.as_str(), "mm" | "ft" | "m"))
         || q.dim == Dim::Power
         // "pressure cooker 8 quart": an appliance's size; beauty sizes are in oz or ml.
@@ -725,6 +726,7 @@ const SUPERLATIVES: &[(&[&str], &[Dim], bool)] = &[
             Dim::Power,
             Dim::Pressure,
             Dim::Current,
+            Dim::Torque,
             Dim::Capacity,
             Dim::Frequency,
         ],
@@ -950,6 +952,8 @@ const MEASURES: &[(&str, &[Dim])] = &[
     ("geschwindigkeit", &[Dim::DataRate, Dim::Frequency]),
     ("pressure", &[Dim::Pressure]),
     ("druck", &[Dim::Pressure]),
+    ("torque", &[Dim::Torque]),
+    ("drehmoment", &[Dim::Torque]),
     ("voltage", &[Dim::Voltage]),
     ("spannung", &[Dim::Voltage]),
     ("battery", &[Dim::Capacity, Dim::Energy, Dim::RunTime]),
