@@ -120,7 +120,8 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 /// "soundbar", "Tooth Brush" "toothbrush", "Wi-Fi" "wifi". English writes many
 /// product names both ways ("night stand", "nightstand"; "smart watch",
 /// "smartwatch"), and so does a German shopper typing "winter jacke". Only words of
-/// letters, and no pair across punctuation other than a hyphen ("Bar, TV" is none).
+/// letters, and no pair across punctuation other than a hyphen or a bang ("Bar, TV"
+/// is none).
 pub fn joined_pairs(text: &str) -> Vec<String> {
     use crate::catalog::text::is_word_of_letters;
     let mut out: Vec<String> = Vec::new();
@@ -136,10 +137,10 @@ pub fn joined_pairs(text: &str) -> Vec<String> {
     let mut open: Option<&str> = None;
     for token in text.split_whitespace() {
         let pieces: Vec<&str> = token.split(|c: char| !c.is_alphanumeric()).collect();
-        // Pieces a hyphen joins ("Wi-Fi", "Ear-Buds").
+        // Pieces a hyphen or a brand's bang joins ("Wi-Fi", "Ear-Buds", "FRITZ!Box").
         let mut hyphened = token
             .match_indices(|c: char| !c.is_alphanumeric())
-            .map(|(_, c)| c == "-");
+            .map(|(_, c)| c == "-" || c == "!");
         for pair in pieces.windows(2) {
             if hyphened.next() == Some(true) {
                 push(pair[0], pair[1]);
@@ -260,6 +261,11 @@ mod tests {
             ]
         );
         assert!(joined_pairs("a 10-Speaker, cd 2.1 bar").is_empty());
+        // A maker's bang inside a name: "fritzbox" finds the "FRITZ!Box".
+        assert_eq!(
+            joined_pairs("AVM FRITZ!Box 7590"),
+            vec!["fritzbox", "avmfritz"]
+        );
     }
 
     #[test]
