@@ -977,14 +977,15 @@ pub fn german_title_kinds(
                     let mut forms = vec![w.clone()];
                     forms.extend(plural_stems(&w).map(str::to_string));
                     forms.extend(w.strip_suffix('s').map(str::to_string));
-                    forms.retain(|f| f.chars().count() >= 2);
+                    // A stem of two letters ends too many words ("Öle": "ol").
+                    forms.retain(|f| *f == w || f.chars().count() >= 3);
                     forms
                 })
                 .collect()
         })
         .unwrap_or_default();
     let name = german_name(title);
-    // Each word of the name, hyphenated ones whole and by their last part.
+    // Each word of the name, hyphenated ones whole ("Akku-Bohrschrauber").
     let words: Vec<&str> = name
         .split(|c: char| !(c.is_alphanumeric() || c == '-'))
         .map(|w| w.trim_matches('-'))
