@@ -986,11 +986,7 @@ pub fn german_title_kinds(
         .unwrap_or_default();
     let name = german_name(title);
     // Each word of the name, hyphenated ones whole ("Akku-Bohrschrauber").
-    let words: Vec<&str> = name
-        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
-        .map(|w| w.trim_matches('-'))
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words = super::text::hyphened_words(&name);
     let mut out: Vec<String> = Vec::new();
     let push = |k: String, out: &mut Vec<String>| {
         if !out.contains(&k) {
@@ -1027,10 +1023,8 @@ pub fn german_title_kinds(
         .is_some_and(|w| brand_words.contains(&fold(w)));
     // "Ersatzfilter für Dyson V15", "Kopfhörer Tasche für Sony …": what comes before
     // what it is for is the product.
-    let own_words = german_own_part(title).split_whitespace().count();
-    let made_for = title
-        .split_whitespace()
-        .nth(own_words)
+    let made_for = before_name_end(title)
+        .1
         .is_some_and(|w| matches!(fold(w).as_str(), "fur" | "fuer" | "passend" | "kompatibel"));
     if out.is_empty() && (opens_with_brand || made_for) {
         // The name's last German noun: a capital, then small letters, each part of
@@ -1104,15 +1098,21 @@ pub struct GermanKinds {
 /// "mit", "ohne"): the part that names the product itself, models after a comma
 /// included ("Anker USB C Ladegerät 65W, 735 Nano II").
 pub fn german_own_part(title: &str) -> String {
+    before_name_end(title).0.join(" ")
+}
+
+/// The words of a German text before the first (not the first word) that starts
+/// what its product fits or has ([`GERMAN_NAME_ENDS`]), and that word.
+fn before_name_end(text: &str) -> (Vec<&str>, Option<&str>) {
     let mut own: Vec<&str> = Vec::new();
-    for w in title.split_whitespace() {
+    for w in text.split_whitespace() {
         let folded = fold(w.trim_matches(|c: char| !c.is_alphanumeric()));
         if !own.is_empty() && GERMAN_NAME_ENDS.contains(&folded.as_str()) {
-            break;
+            return (own, Some(w));
         }
         own.push(w);
     }
-    own.join(" ")
+    (own, None)
 }
 
 /// A German title's name: up to its first comma (not one between digits, "2,0 Ah")
@@ -1139,15 +1139,7 @@ fn german_name(title: &str) -> String {
             _ => {}
         }
     }
-    let mut name: Vec<&str> = Vec::new();
-    for w in plain.split_whitespace() {
-        let folded = fold(w.trim_end_matches('.'));
-        if !name.is_empty() && GERMAN_NAME_ENDS.contains(&folded.as_str()) {
-            break;
-        }
-        name.push(w);
-    }
-    name.join(" ")
+    before_name_end(&plain).0.join(" ")
 }
 
 /// The heads of a title's phrases written together with the word before each

@@ -7,6 +7,15 @@ pub fn is_word_of_letters(word: &str) -> bool {
     word.chars().count() >= 2 && word.chars().all(char::is_alphabetic)
 }
 
+/// The words of a text, hyphenated ones whole ("Akku-Bohrschrauber", "WH-1000XM5"):
+/// split on anything but letters, digits and hyphens, hyphens at their ends cut.
+pub fn hyphened_words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .map(|w| w.trim_matches('-'))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
 /// Whether a word is one letter alone, as a line's letter ("Series X", "G Pro").
 pub fn is_single_letter(word: &str) -> bool {
     let mut chars = word.chars();

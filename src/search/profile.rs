@@ -575,11 +575,7 @@ const MODEL_SUFFIXES: &[&str] = &[
 /// The model tokens of a title ([`model_tokens`]), a model followed by a suffix of
 /// its line written together with it ("RTX 4060 Ti" → "4060ti", not "4060").
 pub fn title_models(title: &str) -> Vec<String> {
-    let raw: Vec<&str> = title
-        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
-        .map(|w| w.trim_matches('-'))
-        .filter(|w| !w.is_empty())
-        .collect();
+    let raw = crate::catalog::text::hyphened_words(title);
     let mut out: Vec<String> = Vec::new();
     for (i, w) in raw.iter().enumerate() {
         let tokens = model_tokens(w);

@@ -3469,13 +3469,12 @@ fn a_board_named_by_its_socket_takes_what_its_listings_share_and_loudness_is_pow
     assert_eq!(ids(&out), ["IC"], "{}", out.reply);
 }
 
-/// A row of a catalogue titled in German, in euros.
+/// A row of a catalogue titled in German, in euros: [`described_row`]'s, in German.
 fn german_row(id: &str, title: &str, brand: &str, category: &[&str], price: u32) -> String {
-    let row = serde_json::json!({
-        "id": id, "title": title, "brand": brand, "category": category,
-        "price": price, "currency": "EUR", "language": "de", "description": "",
-        "variants": [{"id": format!("{id}-1"), "stock": 5}],
-    });
+    let mut row: serde_json::Value =
+        serde_json::from_str(&described_row(id, title, brand, category, price, "")).unwrap();
+    row["currency"] = "EUR".into();
+    row["language"] = "de".into();
     format!("{row}\n")
 }
 
