@@ -73,6 +73,8 @@ const NOT_HEADS: &[&str] = &[
     "single",
     "singles",
     "pcs",
+    // "Streaming Stick Entertainment with Voice Search": marketing, no kind.
+    "entertainment",
     "piece",
     "pieces",
     "count",
@@ -539,7 +541,16 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
         match opened {
             Some('(' | '[') => in_brackets = !out.is_empty(),
             Some(')' | ']') => in_brackets = false,
-            Some('+') if !out.is_empty() => contents = true,
+            // Only once the name says what it is, more than its maker: "SAMSUNG PRO
+            // Plus + Reader 128GB microSDXC Memory Card" names its card after the
+            // reader.
+            Some('+')
+                if out
+                    .last()
+                    .is_some_and(|p: &Vec<String>| names_more_than_its_maker(p)) =>
+            {
+                contents = true
+            }
             _ => {}
         }
         if contents || in_brackets {
@@ -564,6 +575,18 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
                 // passed over.
                 if skip > 0 {
                     skip -= 1;
+                    continue;
+                }
+                // "Soundcore by Anker P20i True Wireless Earbuds": a line by its
+                // maker goes on with its name.
+                let by_maker = folded == "by"
+                    && words.len() == 1
+                    && raw
+                        .get(k + 1)
+                        .and_then(|n| n.chars().next())
+                        .is_some_and(char::is_uppercase);
+                if by_maker {
+                    skip = 1;
                     continue;
                 }
                 if is_connector_gender(clean)
@@ -601,11 +624,14 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
             }
             listed = 1;
             // "Charge, Showcase, and Display Your …": the last of a list of single
-            // words, what the product does, names nothing.
+            // words, what the product does, names nothing; nor the last of what it
+            // comes with or does ("with Voice Search - Watch Movies, Shows, and Live
+            // TV in 4K HDR").
             let ends_a_list = words
                 .first()
                 .is_some_and(|w| matches!(fold(w).as_str(), "and" | "und" | "or" | "oder"))
-                && out.last().is_some_and(|p: &Vec<String>| p.len() == 1);
+                && (out.last().is_some_and(|p: &Vec<String>| p.len() == 1)
+                    || matches!(running, Running::Features));
             if ends_a_list {
                 running = Running::None;
                 continue;
@@ -640,6 +666,15 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
     out
 }
 
+/// Whether a phrase's head is a thing or comes after its first word: "Camera",
+/// "Nikon D7500 DSLR Camera 2 Lens Kit", not "SAMSUNG PRO".
+fn names_more_than_its_maker(phrase: &[String]) -> bool {
+    head_of(phrase).is_some_and(|h| {
+        crate::nlu::lexicon::Lexicon::get().names_a_thing(&h)
+            || phrase.first().is_none_or(|w| singular(w) != h)
+    })
+}
+
 /// Where a title runs on into the listing's description ("… Lens Product
 /// Description: …", "… About this item …").
 fn description_start() -> &'static regex::Regex {
@@ -671,7 +706,8 @@ fn praise() -> &'static regex::Regex {
 /// Whether a piece goes on with the list the pieces before it run on: what a
 /// product is for goes on one word a piece ("for Mac, PC, Laptop"), or a few after a
 /// slash ("for Phone/TV Stick/Laptop/PS4"), or two once the list has named two
-/// ("Receiver Adapter for TV, Speakers,Home Theater,Headset"; "Earbuds for iPhone,
+/// ("Receiver Adapter for TV, Speakers,Home Theater,Headset"), or a few naming a
+/// line or a model ("for MacBook Pro, iPad Pro, Galaxy S23"; "Earbuds for iPhone,
 /// Bluetooth Headphones" names headphones).
 fn continues_list(
     running: Running,
@@ -686,10 +722,17 @@ fn continues_list(
         Running::Fits => continues_fits_list(words, has_target_word),
         Running::Features => !has_target_word && (words.len() <= 2 || has_digit()),
         Running::For => {
+            // "for MacBook Pro, iPad Pro, Galaxy S23": a line's name or a model.
+            let names_a_line = words.len() <= 3
+                && (words
+                    .first()
+                    .is_some_and(|w| crate::search::profile::is_camel_case(w))
+                    || has_digit());
             !has_target_word
                 && (words.len() <= 1
                     || after_slash && words.len() <= 3
-                    || listed >= 2 && words.len() <= 2)
+                    || listed >= 2 && words.len() <= 2
+                    || names_a_line)
         }
     }
 }
@@ -773,6 +816,9 @@ pub fn title_words(title: &str) -> Vec<String> {
 /// under Headsets), and a title that says what it is outranks the shelf it is on.
 pub fn title_kinds(title: &str, category_leaf: Option<&str>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    // "Spigen Rugged Armor Designed for Apple Watch Case for Series 9", "ESR for
+    // iPad 10th Generation Case (2022)": the accessory it is comes after its host.
+    out.extend(accessory_after_host(title));
     for (i, p) in phrases(title).into_iter().enumerate() {
         // A later phrase that is a spec ("16GB RAM", "6.5 Inch Display", "1TB SSD"
         // of a laptop) names a part of the product, not what it is.
@@ -848,6 +894,95 @@ pub fn title_kinds(title: &str, category_leaf: Option<&str>) -> Vec<String> {
         }
     }
     out
+}
+
+/// The kind a title is of by the line it names its product by, from the lexicon's
+/// `[lines]` ("Apple iPad (10th Generation): with A14 Bionic chip" is a tablet, "Echo
+/// Dot (5th Gen)" a smart speaker): the line's words in the title's first phrase, and
+/// `head` (the title's first kind) one of them, so "ESR for iPad Case" and "iPad
+/// Charger" are no tablets. A kind of two words gives its head and the two as one
+/// ("speaker", "smartspeaker"), as [`joined_heads`] reads titles; a hyphenated one
+/// also its unhyphenated form.
+pub fn line_kinds(title: &str, head: &str) -> Vec<String> {
+    let words: Vec<String> = phrases(title)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+        .iter()
+        .map(|w| fold(w))
+        .collect();
+    let lexicon = crate::nlu::lexicon::Lexicon::get();
+    for n in (1..=3).rev() {
+        for window in words.windows(n) {
+            if !window.iter().any(|w| singular(w) == head) {
+                continue;
+            }
+            let Some(kind) = lexicon.line_kind(&window.join(" ")) else {
+                continue;
+            };
+            let kind_words: Vec<&str> = kind.split_whitespace().collect();
+            let mut out = Vec::new();
+            if let Some(last) = kind_words.last() {
+                out.push(singular(last));
+            }
+            if kind_words.len() > 1 {
+                out.push(singular(&kind_words.concat()));
+            }
+            if let Some(last) = kind_words.last().filter(|w| w.contains('-')) {
+                let plain = unhyphenated(&singular(last));
+                if !out.contains(&plain) {
+                    out.push(plain);
+                }
+            }
+            return out;
+        }
+    }
+    Vec::new()
+}
+
+/// The accessory a marketplace title names after the product it is made for, where
+/// its own words before "for" are only a maker and a line: "Spigen Rugged Armor
+/// Designed for Apple Watch Case for Series 9/8/7 45mm", "Spigen Liquid Air Armor
+/// Designed for Galaxy A25 5G Case (2024)", "ESR for iPad 10th Generation Case". The
+/// own words end in "designed" (or "made", "built"), or are one word that names no
+/// thing, the brand ("Charger for iPhone 15 Case" stays a charger); the
+/// host's words run to the next "for" or "with" or the end of the title's first
+/// piece, and their last word of letters is an [`ACCESSORY_KINDS`] kind.
+///
+/// [`ACCESSORY_KINDS`]: crate::search::profile::ACCESSORY_KINDS
+fn accessory_after_host(title: &str) -> Option<String> {
+    let first_piece = title
+        .split(" - ")
+        .next()
+        .unwrap_or_default()
+        .split([',', '(', '[', '|', ';', ':', '–', '—'])
+        .next()
+        .unwrap_or_default();
+    let words: Vec<&str> = first_piece
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let at = words.iter().position(|w| fold(w) == "for")?;
+    let own = &words[..at];
+    let only_a_line = own.len() == 1
+        && !crate::nlu::lexicon::Lexicon::get().names_a_thing(&singular(own[0]))
+        || own
+            .last()
+            .is_some_and(|w| matches!(fold(w).as_str(), "designed" | "made" | "built"));
+    if own.is_empty() || !only_a_line {
+        return None;
+    }
+    let host: Vec<&str> = words[at + 1..]
+        .iter()
+        .take_while(|w| !matches!(fold(w).as_str(), "for" | "with"))
+        .copied()
+        .collect();
+    let last = host
+        .iter()
+        .rev()
+        .find(|w| w.chars().all(char::is_alphabetic))?;
+    let kind = singular(last);
+    (host.len() >= 2 && crate::search::profile::is_accessory_kind(&kind)).then_some(kind)
 }
 
 /// The word a title that opens with what it fits ("Compatible for …", "New
@@ -1498,6 +1633,75 @@ fn phrase_run(words: &[&str], from: usize, filler: &impl Fn(&str) -> bool) -> (V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_marketplace_title_names_the_accessory_after_its_host_and_a_line_its_kind() {
+        // "Designed for <host> Case": the case comes after the host it fits; the
+        // maker's line before "for" names nothing.
+        let first = |t: &str| title_kinds(t, None).first().cloned();
+        assert_eq!(
+            first("Spigen Rugged Armor Designed for Apple Watch Case for Series 9/8/7 45mm - Matte Black")
+                .as_deref(),
+            Some("case")
+        );
+        assert_eq!(
+            first("ESR for iPad 10th Generation Case (2022), iPad Case 10.9 Inch").as_deref(),
+            Some("case")
+        );
+        // A title that says what it is before "for" keeps it: a charger for an
+        // iPhone is no case, whatever the host's words end in.
+        assert_eq!(
+            first("Anker USB C Charger for iPhone 15 Case").as_deref(),
+            Some("charger")
+        );
+        assert_eq!(
+            first("Charger for iPhone 15 Case, 20W").as_deref(),
+            Some("charger")
+        );
+        // What a cable is for runs on over the lines it names: "iPad Pro" is no
+        // kind of the cable.
+        let cable = title_kinds(
+            "Anker USB C to USB C Cable, 240W, 6 ft, Nylon Braided Fast Charging Cable for MacBook Pro, iPad Pro, Galaxy S23",
+            None,
+        );
+        assert!(!cable.contains(&"ipad".to_string()), "{cable:?}");
+        // A title named by its line is of the line's kind, one naming the line as
+        // its host is not.
+        assert_eq!(
+            line_kinds("Apple iPad (10th Generation): with A14 Bionic chip", "ipad"),
+            ["tablet"]
+        );
+        assert_eq!(
+            line_kinds("Echo Dot (5th Gen) Smart speaker with Alexa", "dot"),
+            ["speaker", "smartspeaker"]
+        );
+        assert!(line_kinds("ESR for iPad 10th Generation Case", "case").is_empty());
+        // A line "by" its maker goes on with its name; a bundle's "+" only once the
+        // name says what it is; the last of what it does names nothing.
+        assert_eq!(
+            first("Soundcore by Anker P20i True Wireless Earbuds, 10mm Drivers").as_deref(),
+            Some("earbud")
+        );
+        let card = title_kinds(
+            "SAMSUNG PRO Plus + Reader 128GB microSDXC Memory Card, Up to 180 MB/s",
+            None,
+        );
+        assert!(card.contains(&"card".to_string()), "{card:?}");
+        let stick = title_kinds(
+            "Google Chromecast with Google TV (4K)- Streaming Stick Entertainment with Voice Search - Watch Movies, Shows, and Live TV in 4K HDR - Snow",
+            None,
+        );
+        assert!(stick.contains(&"stick".to_string()), "{stick:?}");
+        assert!(!stick.contains(&"tv".to_string()), "{stick:?}");
+        assert!(line_kinds("Apple iPad Charger 20W", "charger").is_empty());
+        assert_eq!(
+            line_kinds(
+                "Kindle Paperwhite (16 GB) – Now with a 7\" display",
+                "paperwhite"
+            ),
+            ["e-reader", "ereader"]
+        );
+    }
 
     #[test]
     fn a_german_title_s_kind_is_the_compound_that_ends_in_its_shelf_s_word() {

@@ -435,7 +435,7 @@ fn plausible(q: &Quantity) -> bool {
             240.0, 360.0, 480.0, 576.0, 720.0, 1080.0, 1440.0, 2160.0, 4320.0,
         ]
         .contains(&q.value),
-        "K" => [1440.0 / 540.0, 4.0, 5.0, 8.0]
+        "K" => [1440.0 / 540.0, 2.7, 4.0, 5.0, 5.3, 8.0]
             .iter()
             .any(|k| (q.value / 540.0 - k).abs() < 1e-6),
         _ => q.value > 0.0 && q.value.is_finite(),
@@ -461,6 +461,14 @@ fn number_unit_re() -> &'static Regex {
             r"(?:$|[^\w])"
         ))
         .expect("spec regex compiles")
+    })
+}
+
+fn video_mode_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)\b(\d(?:\.\d)?)K(?:@)?(?:24|25|30|50|60|120)(?:\s?fps|p)?\b")
+            .expect("video mode regex compiles")
     })
 }
 
@@ -673,6 +681,21 @@ pub fn quantities(text: &str) -> Vec<(Quantity, std::ops::Range<usize>)> {
                 },
                 c.get(0).map_or(0..0, |m| m.range()),
             ));
+        }
+    }
+    // A camera's video mode, its "K" joined to the frame rate: "4K30FPS", "5.3K60".
+    for c in video_mode_re().captures_iter(text) {
+        let Some(k) = c.get(1).and_then(|m| m.as_str().parse::<f64>().ok()) else {
+            continue;
+        };
+        let q = Quantity {
+            dim: Dim::Resolution,
+            value: k * 540.0,
+            unit: "K".to_string(),
+            from: None,
+        };
+        if plausible(&q) {
+            out.push((q, c.get(0).map_or(0..0, |m| m.range())));
         }
     }
     // Classes start at AC600; "AC100-240V" is a mains input, no rate.
@@ -1126,6 +1149,27 @@ mod tests {
             read("Akku-Bohrschrauber 18 V, 55 Nm")[1],
             (Dim::Torque, 55.0, "Nm".to_string())
         );
+    }
+
+    #[test]
+    fn a_camera_s_video_mode_is_its_resolution() {
+        // The "K" joined to the frame rate, as action cameras write it.
+        let k = |t: &str| {
+            read(t)
+                .into_iter()
+                .filter(|(d, _, _)| *d == Dim::Resolution)
+                .map(|(_, v, _)| v)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(k("AKASO EK7000 4K30FPS 20MP Action Camera"), [2160.0]);
+        assert_eq!(
+            k("GoPro HERO12 Black - Action Camera with 5.3K60 Ultra HD Video"),
+            [2862.0]
+        );
+        // No video mode in a model or a price.
+        assert!(k("Logitech C920x HD Pro Webcam, 1080p/30fps")
+            .iter()
+            .all(|v| *v == 1080.0));
     }
 
     #[test]

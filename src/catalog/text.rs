@@ -16,6 +16,17 @@ pub fn hyphened_words(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// A text's hyphenated words written as one, lower case ("wifi" of "Wi-Fi 6",
+/// "cat6" of "Cat-6", "ultrathin" of "Ultra-Thin"): what a shopper who leaves the
+/// hyphen out writes.
+pub fn hyphened_words_joined(text: &str) -> std::collections::HashSet<String> {
+    hyphened_words(text)
+        .into_iter()
+        .filter(|w| w.contains('-'))
+        .map(|w| w.replace('-', "").to_lowercase())
+        .collect()
+}
+
 /// Whether a word is one letter alone, as a line's letter ("Series X", "G Pro").
 pub fn is_single_letter(word: &str) -> bool {
     let mut chars = word.chars();

@@ -44,6 +44,9 @@ pub struct Lexicon {
     /// Brands a shopper may name that a shop may lack, as the plain words a request
     /// has them in ("western digital"), with their names ("Western Digital").
     brands: Vec<(String, String)>,
+    /// Lines of products named by their maker's name alone, folded ("ipad", "echo
+    /// dot"), with the kind they are ("tablet", "smart speaker").
+    lines: HashMap<String, String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -59,6 +62,8 @@ struct File {
     synonyms: HashMap<String, Vec<String>>,
     #[serde(default)]
     brands: Vec<String>,
+    #[serde(default)]
+    lines: HashMap<String, String>,
 }
 
 /// One product word put into the catalogue's language, as `understanding` shows it.
@@ -87,6 +92,7 @@ impl Lexicon {
             mut properties,
             mut synonyms,
             mut brands,
+            mut lines,
         } = parse(BUILT_IN, "built-in lexicon.toml")?;
         if let Some(dir) = dir {
             let path = dir.join("lexicon.toml");
@@ -98,6 +104,7 @@ impl Lexicon {
                     properties.extend(shop.properties);
                     synonyms.extend(shop.synonyms);
                     brands.extend(shop.brands);
+                    lines.extend(shop.lines);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(format!("{}: {e}", path.display())),
@@ -117,6 +124,11 @@ impl Lexicon {
         brands.dedup();
         let mut lexicon = Lexicon {
             brands,
+            lines: lines
+                .into_iter()
+                .map(|(line, kind)| (fold(line.trim()), kind.trim().to_lowercase()))
+                .filter(|(line, kind)| !line.is_empty() && !kind.is_empty())
+                .collect(),
             ..Lexicon::default()
         };
         for (word, others) in synonyms {
@@ -358,6 +370,18 @@ impl Lexicon {
         })
     }
 
+    /// Whether `phrase` ("light bulb") is listed with its last word alone ("bulb")
+    /// as another name: the word before the head says nothing a title must say.
+    pub fn head_alone_names(&self, phrase: &str) -> bool {
+        let folded = fold(phrase);
+        let Some((_, head)) = folded.rsplit_once(' ') else {
+            return false;
+        };
+        self.synonyms
+            .get(&folded)
+            .is_some_and(|others| others.iter().any(|o| fold(o) == head))
+    }
+
     /// The names of the same kind of product as `kind` (singular, folded): synonyms
     /// listed both ways ("extender" ↔ "repeater", "couch" ↔ "sofa"), and the longer
     /// name a short one is cut from ("remote" → "remote control"). A "WiFi Booster
@@ -381,6 +405,13 @@ impl Lexicon {
                         .is_some_and(|back| back.iter().any(|b| fold(b) == folded))
             })
             .collect()
+    }
+
+    /// The kind a line of products is ("tablet" of "ipad"), for a title that names
+    /// its product by the line alone ("Apple iPad (10th Generation): with A14 …").
+    /// `line` is folded, its words apart by single spaces.
+    pub fn line_kind(&self, line: &str) -> Option<&str> {
+        self.lines.get(line).map(String::as_str)
     }
 
     /// The plain words a brand of the list is written in ("de longhi", "delonghi"
@@ -638,6 +669,17 @@ mod tests {
         // A catalogue that says "RAM" keeps it.
         let ram = english(&["ram", "memory"]);
         assert_eq!(lx.translate("ram", Language::En, &ram), None);
+    }
+
+    #[test]
+    fn a_head_listed_alone_as_another_name_needs_no_word_before_it() {
+        let lx = Lexicon::load(None).unwrap();
+        assert!(lx.head_alone_names("light bulb"));
+        assert!(!lx.head_alone_names("car charger"));
+        assert!(!lx.head_alone_names("bulb"));
+        assert_eq!(lx.line_kind("ipad"), Some("tablet"));
+        assert_eq!(lx.line_kind("echo dot"), Some("smart speaker"));
+        assert_eq!(lx.line_kind("galaxy"), None);
     }
 
     #[test]

@@ -411,6 +411,15 @@ impl ProductIndex {
         joined.extend(super::profile::line_aliases(&super::profile::title_models(
             &p.title,
         )));
+        // A title named by its line has its kind's word too ("tablet" of "Apple
+        // iPad (10th Generation)"), so a search by the word finds it.
+        if p.language == "en" {
+            let kinds =
+                crate::catalog::kind::title_kinds(&p.title, p.category.last().map(String::as_str));
+            if let Some(head) = kinds.first() {
+                joined.extend(crate::catalog::kind::line_kinds(&p.title, head));
+            }
+        }
         let joined = joined.join(" ");
         let mut doc = doc!(
             f.id => p.id.clone(),
@@ -811,6 +820,7 @@ impl ProductIndex {
                 .checked_sub(2)
                 .map(|i| fold(&asked[i]))
                 .filter(|m| lexicon.names_a_thing(m))
+                .filter(|m| !lexicon.head_alone_names(&format!("{m} {one}")))
                 .is_some_and(|m| !self.kind_has_word(&one, &singular(&m)));
             return Some(if unsaid { Carried::No } else { Carried::Yes });
         }

@@ -152,10 +152,27 @@ impl Profile {
             .last()
             .filter(|_| english)
             .and_then(|leaf| crate::catalog::kind::shelf_joined_kind(leaf, &kinds));
-        let accessory = shelf
-            .as_ref()
-            .or(kinds.first())
-            .is_some_and(|k| is_accessory_kind(k));
+        if english {
+            if let Some(head) = kinds.first().cloned() {
+                for k in crate::catalog::kind::line_kinds(&p.title, &head) {
+                    if !kinds.contains(&k) {
+                        kinds.push(k);
+                    }
+                }
+            }
+        }
+        // A coarse shelf the title has no word of ("Cell Phones & Accessories" over
+        // "Spigen … Designed for Galaxy A25 5G Case") leaves it to the title; one
+        // it has ("Toner" over "… Toner Cartridge") says what it is.
+        let accessory = match &shelf {
+            Some(s) if is_accessory_kind(s) => true,
+            Some(s)
+                if kinds.contains(s) || crate::catalog::kind::title_words(&p.title).contains(s) =>
+            {
+                false
+            }
+            _ => kinds.first().is_some_and(|k| is_accessory_kind(k)),
+        };
         // A level above the shelf names a kind the shelf is a sort of, unless the
         // shelf holds what goes with it ("Camera Mounts & Clamps" are no cameras).
         if english && !accessory && !shelf.as_deref().is_some_and(goes_with_another) {
@@ -358,6 +375,12 @@ impl Profile {
 
     fn first_kinds(&self) -> Vec<String> {
         let mut out: Vec<String> = self.kinds.first().into_iter().cloned().collect();
+        // "Home Theater Sound Bar": a soundbar is what it is, as a bar.
+        let joined = self
+            .named_kind()
+            .map(|n| n.replace(' ', ""))
+            .filter(|j| self.kinds.contains(j));
+        out.extend(joined);
         for s in [&self.shelf, &self.shelf_joined].into_iter().flatten() {
             if !out.contains(s) {
                 out.push(s.clone());
@@ -733,6 +756,10 @@ const PRICE_WORDS: &[&str] = &[
     "ca",
 ];
 
+/// The fewest sorts of things (first kinds) a shelf holds to be a department rather
+/// than a kind ([`Vocabulary::is_coarse_shelf`]).
+const COARSE_SHELF_SORTS: usize = 4;
+
 /// The most titles a token may be in and still name one model.
 const MAX_LISTINGS_OF_A_MODEL: usize = 12;
 
@@ -793,6 +820,9 @@ pub struct Vocabulary {
     /// How many English titles give each line a number, keyed "line number"
     /// ([`Profile::numbered_lines`]).
     numbered_lines: HashMap<String, usize>,
+    /// How many products on a shelf of each kind have each first kind, keyed by the
+    /// shelf's kind: how many sorts of things a shelf holds ([`Self::is_coarse_shelf`]).
+    shelf_firsts: HashMap<String, HashMap<String, usize>>,
     products: usize,
     english: usize,
 }
@@ -845,6 +875,14 @@ impl Vocabulary {
         for l in &p.numbered_lines {
             *self.numbered_lines.entry(l.clone()).or_default() += 1;
         }
+        if let (Some(s), Some(k)) = (&p.shelf, p.kinds.first()) {
+            *self
+                .shelf_firsts
+                .entry(s.clone())
+                .or_default()
+                .entry(k.clone())
+                .or_default() += 1;
+        }
     }
 
     pub fn remove(&mut self, p: &Profile) {
@@ -857,6 +895,13 @@ impl Vocabulary {
         } else {
             &p.lead_models
         };
+        if let (Some(s), Some(k)) = (&p.shelf, p.kinds.first()) {
+            if let Some(firsts) = self.shelf_firsts.get_mut(s) {
+                if let Some(n) = firsts.get_mut(k) {
+                    *n = n.saturating_sub(1);
+                }
+            }
+        }
         let brand: Vec<String> = p.brand.iter().cloned().collect();
         let shelf: Vec<String> = p.shelf.iter().cloned().collect();
         let titled_shelf: Vec<String> = p.shelf_titled.iter().cloned().collect();
@@ -1127,6 +1172,22 @@ impl Vocabulary {
             && self.heads(word) == 0
             && !self.mentions.contains_key(word)
             && self.titled_shelves.get(word).is_none_or(|n| *n == 0)
+            && !self.is_coarse_shelf(word)
+    }
+
+    /// Whether a shelf holds many sorts of things, none of them most of it: a
+    /// marketplace's department ("Computers" over SSDs, mice, keyboards, monitors,
+    /// webcams and hubs), whose word is no kind of each. A shelf of one sort under
+    /// several names ("Car Stereos" over "… Digital Media Receiver", "… CD
+    /// Receiver") is not.
+    fn is_coarse_shelf(&self, shelf: &str) -> bool {
+        let Some(firsts) = self.shelf_firsts.get(shelf) else {
+            return false;
+        };
+        let counts: Vec<usize> = firsts.values().copied().filter(|n| *n > 0).collect();
+        let total: usize = counts.iter().sum();
+        let most = counts.iter().copied().max().unwrap_or(0);
+        counts.len() >= COARSE_SHELF_SORTS && most * 2 < total
     }
 
     /// Whether a title names its product by a line's name, not by a kind: its first
@@ -1771,6 +1832,40 @@ fn model_candidates<'a>(words: &[&'a str]) -> Vec<(usize, &'a str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shelf_of_many_sorts_names_no_kind_of_each_and_one_of_one_sort_does() {
+        let product = |id: &str, title: &str, shelf: &str| {
+            let p: Product = serde_json::from_value(serde_json::json!({
+                "id": id, "title": title, "category": ["Electronics", shelf],
+                "price": 100, "currency": "USD", "language": "en",
+            }))
+            .unwrap();
+            Profile::of(&p)
+        };
+        let mut v = Vocabulary::default();
+        let mouse = product("1", "Logitech G502 HERO Wired Gaming Mouse", "Computers");
+        let receiver = product(
+            "5",
+            "Kenwood DMX4707S Digital Multimedia Receiver",
+            "Car Stereos",
+        );
+        for p in [
+            &mouse,
+            &product("2", "Redragon K552 Mechanical Gaming Keyboard", "Computers"),
+            &product("3", "Crucial BX500 480GB SATA Internal SSD", "Computers"),
+            &product("4", "Dell S2421HN 24 Inch Full HD Monitor", "Computers"),
+            &receiver,
+            &product("6", "Pioneer DEH-S4200BT CD Receiver", "Car Stereos"),
+        ] {
+            v.add(p);
+        }
+        // "Computers" holds four sorts, none of them most: a mouse is no computer.
+        assert!(!v.is_of_kind(&mouse, "computer"));
+        assert!(v.is_of_kind(&mouse, "mouse"));
+        // "Car Stereos" holds receivers only: the shop's word for them.
+        assert!(v.is_of_kind(&receiver, "stereo"));
+    }
 
     #[test]
     fn a_brand_is_named_also_when_its_number_word_was_read_as_digits() {

@@ -15,7 +15,7 @@ use tantivy::tokenizer::{
 use tantivy::Index;
 
 /// Bump when a field or analyser changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Analyser names as registered on the index.
 pub const DE: &str = "shop_de";

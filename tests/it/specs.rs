@@ -3718,3 +3718,217 @@ fn a_bag_or_case_for_a_product_none_is_made_for_is_said_missing_also_as_a_second
     assert_eq!(ids(&out), ["C1"], "{}", out.reply);
     assert!(out.products[0].relaxed.is_empty(), "{}", out.reply);
 }
+
+#[test]
+fn a_marketplace_catalogue_with_coarse_shelves_is_read_by_its_titles_and_the_lines_they_name() {
+    let computers = ["Computers"];
+    let phones = ["Cell Phones & Accessories"];
+    let row = |id: &str, title: &str, brand: &str, shelf: &[&str], price: u32| {
+        described_row(id, title, brand, shelf, price, "")
+    };
+    let rows = [
+        row(
+            "W1",
+            "Apple Watch Series 9 [GPS 45mm] Smartwatch with Midnight Aluminum Case with Midnight Sport Band M/L",
+            "Apple",
+            &["Electronics"],
+            42900,
+        ),
+        row(
+            "C1",
+            "Spigen Rugged Armor Designed for Apple Watch Case for Series 9/8/7 45mm - Matte Black",
+            "Spigen",
+            &phones,
+            1699,
+        ),
+        row(
+            "C2",
+            "Spigen Thin Fit Designed for Apple Watch Case for Series 9/8/7 41mm - Black",
+            "Spigen",
+            &phones,
+            1399,
+        ),
+        row(
+            "T1",
+            "Apple iPad (10th Generation): with A14 Bionic chip, 10.9-inch Liquid Retina Display, 64GB, Wi-Fi 6",
+            "Apple",
+            &[],
+            34900,
+        ),
+        row(
+            "T2",
+            "SAMSUNG Galaxy Tab A9+ Tablet 11\" 64GB Android Tablet, Big Screen, Quad Speakers",
+            "Samsung",
+            &[],
+            21999,
+        ),
+        row(
+            "C3",
+            "ESR for iPad 10th Generation Case (2022), iPad Case 10.9 Inch, Trifold Stand Case",
+            "ESR",
+            &[],
+            1599,
+        ),
+        row(
+            "K1",
+            "Anker USB C to USB C Cable, 240W, 6 ft, Nylon Braided Fast Charging Cable for MacBook Pro, iPad Pro, Galaxy S23",
+            "Anker",
+            &phones,
+            1399,
+        ),
+        row(
+            "M1",
+            "Logitech G502 HERO High Performance Wired Gaming Mouse, HERO 25K Sensor, 25,600 DPI, RGB",
+            "Logitech",
+            &computers,
+            3999,
+        ),
+        row(
+            "M2",
+            "Logitech M185 Wireless Mouse, 2.4GHz with USB Mini Receiver, 1000 DPI Optical Tracking - Grey",
+            "Logitech",
+            &computers,
+            1399,
+        ),
+        row(
+            "K2",
+            "Redragon K552 Mechanical Gaming Keyboard RGB LED Rainbow Backlit Wired Keyboard (87 Keys, Black)",
+            "Redragon",
+            &computers,
+            3499,
+        ),
+        row(
+            "S1",
+            "Crucial BX500 480GB 3D NAND SATA 2.5-Inch Internal SSD, up to 540MB/s - CT480BX500SSD1",
+            "Crucial",
+            &computers,
+            3499,
+        ),
+        row(
+            "D1",
+            "Dell S2421HN 24 Inch Full HD 1080p IPS Ultra-Thin Bezel Monitor, 75Hz, AMD FreeSync",
+            "Dell",
+            &computers,
+            12999,
+        ),
+        row(
+            "SD1",
+            "SanDisk 128GB Extreme microSDXC UHS-I Memory Card with Adapter - Up to 190MB/s, C10, U3",
+            "SanDisk",
+            &["Electronics"],
+            1699,
+        ),
+        row(
+            "B1",
+            "Philips Hue White and Color Ambiance A19 LED Smart Bulb, 60W Equivalent, 2 Pack",
+            "Philips Hue",
+            &["Smart Home"],
+            8999,
+        ),
+        row(
+            "E1",
+            "Soundcore by Anker P20i True Wireless Earbuds, 10mm Drivers with Big Bass",
+            "Soundcore",
+            &["Electronics"],
+            1999,
+        ),
+        row(
+            "E2",
+            "JLab Go Air Pop True Wireless Bluetooth Earbuds + Charging Case, Black",
+            "JLab",
+            &["Electronics"],
+            1999,
+        ),
+        row(
+            "V1",
+            "VIZIO V-Series 2.1 Home Theater Sound Bar with Subwoofer, Bluetooth - V21d-J8",
+            "VIZIO",
+            &["Electronics"],
+            14999,
+        ),
+        row(
+            "V2",
+            "Bose TV Speaker, Bluetooth Soundbar for TV, HDMI-ARC Connectivity, Black",
+            "Bose",
+            &["Electronics"],
+            19900,
+        ),
+        row(
+            "I1",
+            "HP 67 Black Ink Cartridge | Works with HP DeskJet 1255, 2700, 4100 Series | 3YM56AN",
+            "HP",
+            &["Office Products"],
+            1699,
+        ),
+        row(
+            "P1",
+            "HP DeskJet 2755e Wireless Color All-in-One Printer with bonus 3 Months Instant Ink (26K67A)",
+            "HP",
+            &["Office Products"],
+            8499,
+        ),
+        row(
+            "R1",
+            "TP-Link Archer AX55 AX3000 Dual Band Gigabit Wi-Fi 6 Router, OneMesh",
+            "TP-Link",
+            &computers,
+            9999,
+        ),
+        row(
+            "R2",
+            "NETGEAR Nighthawk Dual-Band WiFi 6 Router (RAX54S) – AX5400 Wireless Speed",
+            "NETGEAR",
+            &computers,
+            17999,
+        ),
+    ]
+    .concat();
+    let (_dir, a) = assistant_over(&rows);
+
+    // "Designed for Apple Watch Case": a case, made for the watch; the watch "with
+    // … Aluminum Case" is none.
+    let out = say(&a, None, "m1", "apple watch case");
+    assert_eq!(sorted(&out), ["C1", "C2"], "{}", out.reply);
+    // A case for the watch found before: of its size.
+    let out = say(&a, None, "m2", "an apple watch series 9 and a case for it");
+    let cases: Vec<_> = out.products.iter().filter(|p| p.group == Some(1)).collect();
+    assert_eq!(cases.len(), 1, "{}", out.reply);
+    assert_eq!(cases[0].id, "C1", "{}", out.reply);
+    // A title that names its product by the line is of the line's kind; what is
+    // for the line (its case, a cable "for … iPad Pro") is not.
+    let out = say(&a, None, "m3", "tablet");
+    assert_eq!(sorted(&out), ["T1", "T2"], "{}", out.reply);
+    let out = say(&a, None, "m4", "ipad");
+    assert_eq!(ids(&out), ["T1"], "{}", out.reply);
+    // A shelf of many sorts ("Computers") is no kind of each: a cheaper
+    // alternative to a mouse is a mouse, not the keyboard beside it.
+    let out = say(&a, None, "m5", "a cheaper alternative to the logitech g502");
+    assert_eq!(ids(&out), ["M2"], "{}", out.reply);
+    // "micro sd" is the "microSDXC" of a title, and a light bulb an LED bulb.
+    let out = say(&a, None, "m6", "micro sd card");
+    assert_eq!(ids(&out), ["SD1"], "{}", out.reply);
+    let out = say(&a, None, "m7", "smart light bulbs");
+    assert_eq!(ids(&out), ["B1"], "{}", out.reply);
+    // A line "by" its maker is named after it; a "Sound Bar" leads its title as a
+    // soundbar does.
+    let out = say(&a, None, "m8", "wireless earbuds");
+    assert_eq!(sorted(&out), ["E1", "E2"], "{}", out.reply);
+    let out = say(&a, None, "m9", "soundbar");
+    assert_eq!(sorted(&out), ["V1", "V2"], "{}", out.reply);
+    // "wifi" is the "Wi-Fi" of a title, also where a price limit asks whether the
+    // words or the limit blocked the rest.
+    let out = say(&a, None, "m10", "wifi router under 150 dollars");
+    assert_eq!(ids(&out), ["R1"], "{}", out.reply);
+    // Ink for the DeskJet 2700 series fits the 2755e.
+    let out = say(&a, None, "m11", "ink for my hp deskjet 2755e");
+    assert_eq!(ids(&out), ["I1"], "{}", out.reply);
+
+    // The whole fifteenth hand-written set (market_catalog.jsonl: a marketplace's
+    // titles on coarse shelves), which scored F1 0.889 on its first run, and the
+    // sixteenth, written after those rules to check them (market2), 0.836 on its
+    // first run.
+    let report = rules_only_report("market");
+    assert!(report.f1 >= 0.95, "{report}");
+    let report = rules_only_report("market2");
+    assert!(report.f1 >= 0.95, "{report}");
+}

@@ -504,7 +504,11 @@ fn says_every_word(h: &Hit, text: &str) -> bool {
         .collect();
     let said_by =
         |body: &str, w: &str| body.contains(w) || body.contains(&crate::catalog::kind::singular(w));
-    if words.iter().all(|w| said_by(&body, w)) {
+    // "wifi" of "Wi-Fi 6", as a whole word.
+    let unhyphened = crate::catalog::text::hyphened_words_joined(&body);
+    let joined_word =
+        |w: &str| unhyphened.contains(w) || unhyphened.contains(&crate::catalog::kind::singular(w));
+    if words.iter().all(|w| said_by(&body, w) || joined_word(w)) {
         return true;
     }
     // Words only, one space between them, as the request's are.
@@ -517,6 +521,25 @@ fn says_every_word(h: &Hit, text: &str) -> bool {
     };
     let phrase = plain(&words.join(" "));
     !phrase.is_empty() && said_by(&plain(&p.description), &phrase)
+}
+
+/// A device's size, where its title gives one length and no other ("Apple Watch
+/// Series 9 [GPS 45mm]" → "45 mm", "Apple iPad (10th Generation) … 10.9-inch
+/// Liquid Retina Display" → "10.9 inch"), as a request writes it.
+pub(super) fn device_size(p: &Product) -> Option<String> {
+    let specs = Specs::of_product(p);
+    let mut lengths = specs.of(Dim::Length);
+    let first = lengths.next()?;
+    if lengths.any(|q| (q.value - first.value).abs() > 1e-9) || first.from.is_some() {
+        return None;
+    }
+    let unit = match first.unit.as_str() {
+        "in" => "inch",
+        u => u,
+    };
+    let value = first.to_string();
+    let number = value.split_whitespace().next()?;
+    Some(format!("{number} {unit}"))
 }
 
 /// Whether a hit can stand in for a thing the shop lacks: it has one of the
@@ -1248,9 +1271,21 @@ impl Assistant {
             _ => false,
         };
         let by_name = (!models.is_empty() && (by_model || named_by_kind))
-            .then(|| (format!("{words} for {}", models.join(" ")), Vec::new()));
+            .then(|| format!("{words} for {}", models.join(" ")));
+        // A case or a band for a device of one size ("Apple Watch Series 9 [GPS
+        // 45mm]") of that size first, where one is: "Series 9/8/7 41mm" is for
+        // the smaller watch.
+        let sized = by_name
+            .as_ref()
+            .filter(|_| accessory)
+            .zip(device_size(pointed))
+            .map(|(text, size)| (format!("{text} {size}"), Vec::new()));
         let by_connector = (!by_model).then(|| (words.to_string(), with));
-        for (text, with) in by_name.into_iter().chain(by_connector) {
+        for (text, with) in sized
+            .into_iter()
+            .chain(by_name.map(|t| (t, Vec::new())))
+            .chain(by_connector)
+        {
             let Some(mut part) = self.fitting_part(ctx, u, &text) else {
                 return Ok(false);
             };
@@ -1303,7 +1338,7 @@ impl Assistant {
     /// Runs a search and keeps its turn only when it found something as asked (a
     /// product not shown apart as relaxed); otherwise leaves `state` and `out` as
     /// they were, for the next way of asking.
-    fn search_found(
+    pub(super) fn search_found(
         &self,
         ctx: &Ctx<'_>,
         state: &mut SessionState,
@@ -1348,16 +1383,21 @@ impl Assistant {
     fn series_of(&self, models: &[String]) -> Option<Vec<String>> {
         let series: Vec<String> = models
             .iter()
-            .filter_map(|m| {
+            .flat_map(|m| {
                 let stem = m.trim_end_matches(|c: char| c.is_ascii_alphabetic());
                 let letters = m.len() - stem.len();
-                ((1..=2).contains(&letters)
+                let own = ((1..=2).contains(&letters)
                     && stem.len() >= 3
                     && stem.ends_with(|c: char| c.is_ascii_digit()))
-                .then_some(stem)
+                .then(|| stem.to_string());
+                // "DeskJet 2700 Series" holds the 2755e: four digits, its hundred.
+                let hundred = (stem.len() == 4
+                    && stem.chars().all(|c| c.is_ascii_digit())
+                    && !stem.ends_with("00"))
+                .then(|| format!("{}00", &stem[..2]));
+                own.into_iter().chain(hundred)
             })
             .filter(|stem| self.shop.request_target(stem).1.iter().any(|m| m == stem))
-            .map(str::to_string)
             .collect();
         (!series.is_empty()).then_some(series)
     }
@@ -1733,7 +1773,8 @@ impl Assistant {
             }
         }
         // Nothing of the kind names the model, but its series: toner "for HP
-        // LaserJet Pro M404" fits the M404n asked for. Nothing is relaxed.
+        // LaserJet Pro M404" fits the M404n asked for, ink that "Works with HP
+        // DeskJet … 2700 … Series" the 2755e. Nothing is relaxed.
         if state.search.kind.is_some() {
             if let Some(series) = self.series_of(&state.search.models) {
                 let q = SearchQuery {

@@ -777,6 +777,32 @@ impl Assistant {
                     }
                 }
             }
+            // "an apple watch series 9 and a case for it": where the target before
+            // found one device of one size, a case of that size first.
+            let sized = labels
+                .last()
+                .filter(|prev| {
+                    [" for ", " für "]
+                        .iter()
+                        .any(|w| part.normalised.ends_with(&format!("{w}{prev}")))
+                })
+                .and(found_before.first().filter(|_| found_before.len() == 1))
+                .filter(|_| {
+                    self.shop
+                        .request_target(&part.normalised)
+                        .0
+                        .as_deref()
+                        .is_some_and(crate::search::profile::is_accessory_kind)
+                })
+                .and_then(|device| super::discover::device_size(device));
+            if let Some(size) = sized.filter(|_| o.products.is_empty()) {
+                let sized_part = self.search_part(ctx, u, &format!("{target} {size}"));
+                let mut s = fresh();
+                let mut found = Outcome::default();
+                if self.search_found(ctx, &mut s, &sized_part, &mut found)? {
+                    (sub, o) = (s, found);
+                }
+            }
             // "a charger for my galaxy a35": what fits that phone, as alone.
             let fitted = !o.products.is_empty()
                 || match self.named_to_fit(&part) {

@@ -106,20 +106,48 @@ pub(super) fn matched_terms(p: &Product, text: &str, an: &mut Analyzers) -> Vec<
     let de: BTreeSet<String> = tokens(&mut an.de, &body).into_iter().collect();
     let en: BTreeSet<String> = tokens(&mut an.en, &body).into_iter().collect();
     let folded = fold(&body);
+    // "wifi" of "Wi-Fi 6", "cat6" of "Cat-6": a hyphenated word as one, whole
+    // ("rat" is no part of "Ultra-Thin").
+    let unhyphened = crate::catalog::text::hyphened_words_joined(&folded);
     let mut out = Vec::new();
-    for w in text.split_whitespace() {
+    let said: Vec<&str> = text.split_whitespace().collect();
+    // Two words the title writes as one, or as the start of one: "micro sd" of
+    // "microSDXC", "tooth brush" of "Toothbrush".
+    let joined_at = |i: usize| {
+        let pair = |a: &str, b: &str| {
+            let joined = fold(&format!("{a}{b}"));
+            a.chars().count() >= 2
+                && joined.chars().count() >= 5
+                && joined.chars().all(char::is_alphanumeric)
+                && starts_a_word(&folded, &joined)
+        };
+        (i > 0 && pair(said[i - 1], said[i])) || said.get(i + 1).is_some_and(|n| pair(said[i], n))
+    };
+    for (i, w) in said.iter().enumerate() {
         // Inside a longer word only from three letters on: a compound's part
         // ("jacke" of "regenjacke"), not the "x" of "xbox" for "series x".
-        let hit = tokens(&mut an.de, w)
-            .iter()
-            .any(|t| de.contains(t) || t.chars().count() >= 3 && folded.contains(t.as_str()))
-            || tokens(&mut an.en, w).iter().any(|t| en.contains(t));
+        let hit = tokens(&mut an.de, w).iter().any(|t| {
+            de.contains(t)
+                || t.chars().count() >= 3 && folded.contains(t.as_str())
+                || unhyphened.contains(t)
+        }) || tokens(&mut an.en, w).iter().any(|t| en.contains(t))
+            || joined_at(i);
         let clean = w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
         if hit && !clean.is_empty() && !out.contains(&clean) {
             out.push(clean);
         }
     }
     out
+}
+
+/// Whether `part` begins a word of `text` ("microsd" of "… microsdxc …").
+fn starts_a_word(text: &str, part: &str) -> bool {
+    text.match_indices(part).any(|(i, _)| {
+        text[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
+    })
 }
 
 /// What the lexical candidates are ranked by before their cut.
@@ -183,4 +211,37 @@ pub(super) fn top_docs(
             (value as f32, addr)
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_a_title_joins_or_hyphenates_are_matched_whole() {
+        let product = |title: &str| -> Product {
+            serde_json::from_value(serde_json::json!({
+                "id": "1", "title": title, "price": 100, "currency": "USD", "language": "en",
+            }))
+            .unwrap()
+        };
+        let mut an = Analyzers::new();
+        // Two words written as the start of one, a hyphenated word written as one.
+        let card = product("SanDisk 128GB Extreme microSDXC UHS-I Memory Card");
+        assert_eq!(
+            matched_terms(&card, "micro sd card", &mut an),
+            ["micro", "sd", "card"]
+        );
+        let router = product("TP-Link Archer AX55 Dual Band Gigabit Wi-Fi 6 Router");
+        assert_eq!(
+            matched_terms(&router, "wifi router", &mut an),
+            ["wifi", "router"]
+        );
+        // Not a piece from inside a hyphenated word: no "rate" in "Ultra-Thin".
+        let monitor = product("Acer SB220Q 21.5 Inch IPS Ultra-Thin Monitor, 75Hz");
+        assert_eq!(
+            matched_terms(&monitor, "monitor high refresh rate", &mut an),
+            ["monitor"]
+        );
+    }
 }
