@@ -773,12 +773,13 @@ const OPTION_WORDS: &[&str] = &[
 ];
 
 /// Whether a token is a clothing size or a size in two dimensions: "3x", "2x-large",
-/// "xx-large", "5xl", "12x16".
+/// "xx-large", "5xl", "42l", "12x16". Not a cartridge's "67XL", "910XL": two digits
+/// before "xl" are a model's.
 fn size_like(token: &str) -> bool {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
         regex::Regex::new(
-            r"^(?:\d?x+(?:l|s|-?large|-?small|-?tall|-?big)?|\d+(?:\.\d+)?x\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?)?(?:in|cm|mm|ft)?|\d+(?:x?l|xs|xxl))$",
+            r"^(?:\d?x+(?:l|s|-?large|-?small|-?tall|-?big)?|\d+(?:\.\d+)?x\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?)?(?:in|cm|mm|ft)?|\d{1,2}l|\dx?l|\dxs|\dxxl)$",
         )
         .expect("size regex compiles")
     })
@@ -1832,6 +1833,16 @@ fn model_candidates<'a>(words: &[&'a str]) -> Vec<(usize, &'a str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cartridge_s_xl_is_its_model_and_a_shirt_s_is_its_size() {
+        for size in ["xl", "2xl", "5xl", "xx-large", "42l", "3x", "12x16"] {
+            assert!(size_like(size), "{size}");
+        }
+        for model in ["67xl", "910xl", "a25", "5900x"] {
+            assert!(!size_like(model), "{model}");
+        }
+    }
 
     #[test]
     fn a_shelf_of_many_sorts_names_no_kind_of_each_and_one_of_one_sort_does() {
