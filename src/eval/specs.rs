@@ -378,11 +378,12 @@ fn search_box_query(text: &str) -> crate::search::SearchQuery {
 }
 
 /// Precision, recall and F1 of `shown` against `gold`; both empty counts as right.
+/// A product shown twice is found once and shown once too many.
 pub fn prf(shown: &[String], gold: &[String]) -> (f64, f64, f64) {
     if shown.is_empty() && gold.is_empty() {
         return (1.0, 1.0, 1.0);
     }
-    let hit = shown.iter().filter(|s| gold.contains(s)).count() as f64;
+    let hit = gold.iter().filter(|g| shown.contains(g)).count() as f64;
     let p = if shown.is_empty() {
         0.0
     } else {
@@ -573,5 +574,6 @@ mod tests {
         assert_eq!(prf(&s(&["a", "b"]), &s(&["a"])), (0.5, 1.0, 2.0 / 3.0));
         assert_eq!(prf(&s(&[]), &s(&["a"])), (0.0, 0.0, 0.0));
         assert_eq!(prf(&s(&["a"]), &s(&["a"])), (1.0, 1.0, 1.0));
+        assert_eq!(prf(&s(&["a", "a"]), &s(&["a"])), (0.5, 1.0, 2.0 / 3.0));
     }
 }
