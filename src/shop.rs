@@ -322,6 +322,11 @@ impl Shop {
         self.index.requested_brand(normalised)
     }
 
+    /// How many products a brand [`Self::requested_brand`] names has.
+    pub fn brand_products(&self, brand: &str) -> usize {
+        self.index.brand_products(brand)
+    }
+
     /// Whether a product is one of `models` itself (see
     /// [`crate::search::ProductIndex::is_model_itself`]).
     pub fn is_model_itself(&self, id: &str, models: &[String]) -> bool {

@@ -589,6 +589,19 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
                     skip = 1;
                     continue;
                 }
+                // "Apple Lightning to USB Cable", "USB C to USB C Cable": one thing
+                // from one plug to the other, named after both.
+                let plug = |ws: &[&str]| {
+                    !crate::catalog::specs::connectors(&ws.join(" ")).is_empty()
+                        || ws.iter().any(|w| fold(w) == "usb")
+                };
+                let joins_plugs = folded == "to"
+                    && k >= 1
+                    && plug(&raw[k.saturating_sub(2)..k])
+                    && plug(&raw[k + 1..raw.len().min(k + 3)]);
+                if joins_plugs {
+                    continue;
+                }
                 if is_connector_gender(clean)
                     && raw.get(k + 1).is_some_and(|n| n.eq_ignore_ascii_case("to"))
                 {
@@ -607,18 +620,32 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
                 }
                 // "Plus" after a model is part of its name ("Crucial P3 Plus 4TB
                 // … SSD", "iPhone 15 Plus"), not a second thing; so is a line's
-                // "Plus" before its size ("Hue Lightstrip Plus 1m Extension").
+                // "Plus" before its size ("Hue Lightstrip Plus 1m Extension"), and
+                // one before the name has said what the product is ("Ninja BN701
+                // Professional Plus Blender").
                 let with_digit = |w: &str| w.chars().any(|c| c.is_ascii_digit());
+                let lexicon = crate::nlu::lexicon::Lexicon::get();
                 let names_a_model = folded == "plus"
                     && (words.last().is_some_and(|w: &String| with_digit(w))
-                        || !words.is_empty() && raw.get(k + 1).is_some_and(|n| with_digit(n)));
+                        || !words.is_empty() && raw.get(k + 1).is_some_and(|n| with_digit(n))
+                        || !words.is_empty()
+                            && !words.iter().any(|w: &String| lexicon.names_a_thing(w))
+                            && raw.get(k + 1).is_some_and(|n| lexicon.names_a_thing(n)));
                 if is_target_word(clean) && !names_a_model {
                     broke_at = Some(folded);
                     break;
                 }
                 words.push(clean.to_string());
             }
-            if continues_list(running, &words, broke_at.is_some(), after_slash, listed) {
+            // "… with 20W USB-C Fast Charging, 313 Power Bank": the product named
+            // again, with its model, ends what it has.
+            let restates = matches!(running, Running::Features)
+                && out
+                    .first()
+                    .and_then(|p: &Vec<String>| head_of(p))
+                    .is_some_and(|h| head_of(&words) == Some(h));
+            if !restates && continues_list(running, &words, broke_at.is_some(), after_slash, listed)
+            {
                 listed += 1;
                 continue;
             }
@@ -825,12 +852,39 @@ pub fn title_kinds(title: &str, category_leaf: Option<&str>) -> Vec<String> {
         let spec = i > 0
             && p.len() <= 3
             && !crate::catalog::specs::quantities(&p[..p.len() - 1].join(" ")).is_empty();
-        if spec {
+        // "…, Build-in Speakers, …" of a monitor: a part it has.
+        let part = i > 0
+            && p.first().is_some_and(|w| {
+                matches!(
+                    fold(w).as_str(),
+                    "built-in" | "build-in" | "builtin" | "built" | "inbuilt" | "integrated"
+                )
+            });
+        if spec || part {
             continue;
         }
         if let Some(h) = head_of(&p) {
-            if !out.contains(&h) {
-                out.push(h);
+            // "DEWALT 20V MAX Impact Driver Kit": a kit of a thing is that thing too,
+            // where no thing is named before it ("DSLR Camera 2 Lens Kit" is a
+            // camera's kit) and no count ("2 Lens").
+            let lexicon = crate::nlu::lexicon::Lexicon::get();
+            let kit_of = (h == "kit")
+                .then(|| p.iter().rposition(|w| fold(w) == "kit"))
+                .flatten()
+                .filter(|at| *at >= 1)
+                .filter(|at| {
+                    let before = &p[..at - 1];
+                    !before.iter().any(|w| lexicon.names_a_thing(w))
+                        && !before
+                            .last()
+                            .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+                })
+                .map(|at| singular(&p[at - 1]))
+                .filter(|w| lexicon.names_a_thing(w));
+            for k in std::iter::once(h).chain(kit_of) {
+                if !out.contains(&k) {
+                    out.push(k);
+                }
             }
         }
     }
@@ -894,6 +948,61 @@ pub fn title_kinds(title: &str, category_leaf: Option<&str>) -> Vec<String> {
         }
     }
     out
+}
+
+/// A title's kinds with a first that is a name put last, when a later one names a
+/// thing: "AMD Ryzen 7 5800X 8-Core, 16-Thread Unlocked Desktop Processor" is a
+/// processor, "Corsair Vengeance LPX 32GB … Desktop Memory" memory, "Blink Outdoor 4
+/// – Wireless smart security camera" a camera. A name is a word the lexicon knows
+/// as no thing that is the maker's, stands before a model or size ("Ryzen 7",
+/// "Vengeance 32GB"), or is a code of two capitals ("LE", "GT"; three may be a kind,
+/// "UPS"). The thing put
+/// first is the first later kind the lexicon knows that is made for no host.
+pub fn names_first(title: &str, brand: Option<&str>, kinds: &mut Vec<String>) {
+    let lexicon = crate::nlu::lexicon::Lexicon::get();
+    let Some(first) = kinds.first() else {
+        return;
+    };
+    if lexicon.names_a_thing(first) {
+        return;
+    }
+    let raw: Vec<&str> = title.split_whitespace().collect();
+    let clean = |w: &str| singular(w.trim_matches(|c: char| !c.is_alphanumeric()));
+    let brand_words: Vec<String> = brand
+        .map(|b| {
+            b.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(singular)
+                .collect()
+        })
+        .unwrap_or_default();
+    let brand_word = brand_words.contains(first);
+    // Right after its maker and right before a number: "AMD Ryzen 7 5800X",
+    // "Corsair Vengeance 32GB" (an "Anker Power Bank 20000mAh" is a power bank).
+    let before_model = raw.windows(3).any(|w| {
+        brand_words.contains(&clean(w[0]))
+            && clean(w[1]) == *first
+            && w[1].ends_with(|c: char| c.is_alphanumeric())
+            && w[2].starts_with(|c: char| c.is_ascii_digit())
+    });
+    let code = raw.iter().any(|w| {
+        let letters = w.trim_matches(|c: char| !c.is_alphanumeric());
+        clean(w) == *first
+            && letters.chars().count() <= 2
+            && letters.chars().all(|c| c.is_ascii_uppercase())
+    });
+    if !(brand_word || before_model || code) {
+        return;
+    }
+    let thing = kinds[1..]
+        .iter()
+        .position(|k| lexicon.names_a_thing(k) && !crate::search::profile::is_made_for_a_host(k));
+    if let Some(at) = thing {
+        let name = kinds.remove(0);
+        let thing = kinds.remove(at);
+        kinds.insert(0, thing);
+        kinds.push(name);
+    }
 }
 
 /// The kind a title is of by the line it names its product by, from the lexicon's
@@ -1633,6 +1742,91 @@ fn phrase_run(words: &[&str], from: usize, filler: &impl Fn(&str) -> bool) -> (V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_after_its_maker_is_no_kind_where_the_title_names_the_thing_later() {
+        let kinds = |title: &str, brand: &str| {
+            let mut k = title_kinds(title, Some("Computers"));
+            names_first(title, Some(brand), &mut k);
+            k
+        };
+        // A line right after its maker and before its number.
+        let cpu = kinds(
+            "AMD Ryzen 7 5800X 8-Core, 16-Thread Unlocked Desktop Processor",
+            "AMD",
+        );
+        assert_eq!(
+            cpu.first().map(String::as_str),
+            Some("processor"),
+            "{cpu:?}"
+        );
+        assert!(cpu.contains(&"ryzen".to_string()));
+        let ram = kinds(
+            "CORSAIR Vengeance 32GB (2x16GB) DDR5 6000MHz C36 Desktop Memory",
+            "Corsair",
+        );
+        assert_eq!(ram.first().map(String::as_str), Some("memory"), "{ram:?}");
+        // The maker's own name, and a short code in capitals.
+        let camera = kinds(
+            "Blink Outdoor 4 – Wireless smart security camera, two-year battery life",
+            "Blink",
+        );
+        assert_eq!(
+            camera.first().map(String::as_str),
+            Some("camera"),
+            "{camera:?}"
+        );
+        let psu = kinds(
+            "EVGA SuperNOVA 750 GT, 80 Plus Gold 750W, Fully Modular, Power Supply",
+            "EVGA",
+        );
+        assert_eq!(psu.first().map(String::as_str), Some("supply"), "{psu:?}");
+        // A kind named with the word before it stays, numbers after it or not.
+        let bank = kinds("Anker Power Bank 20000mAh, Portable Charger", "Anker");
+        assert_eq!(bank.first().map(String::as_str), Some("bank"), "{bank:?}");
+    }
+
+    #[test]
+    fn a_kit_of_a_thing_is_that_thing_and_plus_before_the_thing_is_in_its_name() {
+        let driver = title_kinds(
+            "DEWALT 20V MAX Impact Driver Kit, 1/4-Inch, Cordless, Battery and Charger Included",
+            None,
+        );
+        assert!(driver.contains(&"driver".to_string()), "{driver:?}");
+        assert_eq!(
+            title_kinds(
+                "Ninja BN701 Professional Plus Blender with Auto-iQ, 1400 Peak Watts",
+                None
+            )
+            .first()
+            .map(String::as_str),
+            Some("blender")
+        );
+        // The product named again after what it has, with its model.
+        let phrases = phrase_words(
+            "Anker Power Bank, 10,000mAh Portable Charger with 20W USB-C Fast Charging, 313 Power Bank",
+        );
+        assert!(
+            phrases.iter().any(|p| p.contains(&"313".to_string())),
+            "{phrases:?}"
+        );
+        // A part it has built in is no kind of it.
+        let monitor = title_kinds(
+            "Sceptre 24-inch FHD 1080p LED Monitor, 75Hz, HDMI VGA, Build-in Speakers, Machine Black",
+            None,
+        );
+        assert!(!monitor.contains(&"speaker".to_string()), "{monitor:?}");
+        // A camera's kit of lenses is no lens.
+        let camera = title_kinds("Nikon D7500 DSLR Camera 2 Lens Kit with 18-55mm VR", None);
+        assert!(!camera.contains(&"lens".to_string()), "{camera:?}");
+        // After a thing named, "plus" adds another ("Camera plus Lens").
+        assert_eq!(
+            title_kinds("Mirrorless Camera Plus Lens Kit", None)
+                .first()
+                .map(String::as_str),
+            Some("camera")
+        );
+    }
 
     #[test]
     fn a_marketplace_title_names_the_accessory_after_its_host_and_a_line_its_kind() {

@@ -344,7 +344,7 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "khz" => "kHz",
         "mhz" => "MHz",
         "ghz" => "GHz",
-        "w" | "watt" | "watts" => "W",
+        "w" | "watt" | "watts" | "peak watt" | "peak watts" => "W",
         "kw" | "kilowatt" => "kW",
         "mah" | "milliamperestunden" | "milliampere hours" | "milliamp hours"
         | "milliampere hour" | "milliamp hour" => "mAh",
@@ -452,7 +452,7 @@ fn number_unit_re() -> &'static Regex {
             r"(\d{1,3}(?:,\d{3})+|[1-9]\d{0,2}(?:\.\d{3})+|\d+(?:[.,]\d+)?)",
             r"\s?-?\s?",
             r"(fl\.? ?oz|milliamperestunden|milliamp(?:ere)? hours?|amperestunden|amp(?:ere)? hours?|wattstunden|watt hours?|(?:mega|giga)(?:bytes?|bits?) (?:per|pro|a|je) (?:second|sekunde)|[mg]b (?:per|pro) (?:second|sekunde)|k ?dpi|dpi|ppm|ipm|pages per minute|seiten pro minute|ports?|outlets?|steckdosen?|anschl(?:uss|üssen?)|sheets?|blatt|joules?|rpm|u/min|decibels?|dezibel|db|fps|frames per second|bilder pro sekunde|cups?|tassen?|channels?|kan(?:al|älen?)|awg|gauge|er[- ]pack|packs?|pk|count|sq\.? ?ft\.?|sqft|square f(?:ee|oo)t|m²|qm|square met(?:er|re)s|quadratmeter|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)[sn]?|centimet(?:er|re)s?|zentimetern?|",
-            r"max\.? psi|psi|bar|pascals?|pa|newton ?met(?:er|re)s?|nm|peak amps?|amperes?|amps?|persons?|people|personen|volts?|vdc|vac|cores?|kerne?n?|",
+            r"max\.? psi|psi|bar|pascals?|pa|newton ?met(?:er|re)s?|nm|peak amps?|peak watts?|amperes?|amps?|persons?|people|personen|volts?|vdc|vac|cores?|kerne?n?|",
             r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|",
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
             r"ounces?|millilit(?:er|re)s?|lit(?:er|re)[sn]?|quarts?|qt|gallons?|gal|",
@@ -1365,6 +1365,11 @@ mod tests {
                 (Dim::Current, 1700.0, "A".to_string()),
                 (Dim::Voltage, 12.0, "V".to_string())
             ]
+        );
+        // A blender's peak power is its power.
+        assert_eq!(
+            read("Ninja BN701 Professional Plus Blender, 1400 Peak Watts"),
+            vec![(Dim::Power, 1400.0, "W".to_string())]
         );
         assert_eq!(
             read("Sun Joe 14.5-Amp Electric Pressure Washer"),

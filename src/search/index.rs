@@ -745,6 +745,13 @@ impl ProductIndex {
         products.vocabulary.requested_brand(normalised)
     }
 
+    /// How many products a brand a request names has (see
+    /// [`crate::search::profile::Vocabulary::brand_products`]).
+    pub fn brand_products(&self, brand: &str) -> usize {
+        let products = self.products.read().unwrap_or_else(|p| p.into_inner());
+        products.vocabulary.brand_products(brand)
+    }
+
     /// The devices a request names by line and number (see
     /// [`crate::search::profile::Vocabulary::requested_lines`]).
     pub fn requested_lines(&self, normalised: &str) -> Vec<crate::search::profile::LineWish> {
@@ -1098,7 +1105,8 @@ impl ProductIndex {
     /// How many product titles have `phrase` (lowercase, words apart), counted up to
     /// `up_to`.
     pub fn titles_with(&self, phrase: &str, up_to: usize) -> usize {
-        let phrase = format!(" {} ", phrase.trim());
+        // Spaced as titles are: "keurig k-mini" as "Keurig K-Mini".
+        let phrase = format!(" {} ", phrase.replace('-', " ").trim());
         let products = self.products.read().unwrap_or_else(|p| p.into_inner());
         products
             .by_id
@@ -1181,7 +1189,10 @@ impl ProductIndex {
         !words.is_empty()
             && products.by_id.values().any(|p| {
                 let t = spaced_title(p);
-                words.iter().all(|w| t.contains(&format!(" {w} ")))
+                // "k-mini" as the title's "K-Mini", spaced as it is.
+                words
+                    .iter()
+                    .all(|w| t.contains(&format!(" {} ", w.replace('-', " ").trim())))
             })
     }
 

@@ -160,19 +160,25 @@ impl Profile {
                     }
                 }
             }
+            crate::catalog::kind::names_first(&p.title, p.brand.as_deref(), &mut kinds);
         }
         // A coarse shelf the title has no word of ("Cell Phones & Accessories" over
         // "Spigen … Designed for Galaxy A25 5G Case") leaves it to the title; one
-        // it has ("Toner" over "… Toner Cartridge") says what it is.
+        // it has ("Toner" over "… Toner Cartridge"), also as the end of its word
+        // ("Smartwatches" over "Apple Watch … Aluminium Case"), says what it is.
+        let title_words = crate::catalog::kind::title_words(&p.title);
+        let titled = |s: &str| {
+            kinds.iter().any(|k| k == s)
+                || title_words.iter().any(|w| w == s)
+                || crate::catalog::text::last_parts(s)
+                    .any(|tail| title_words.iter().any(|w| w == tail))
+        };
         let accessory = match &shelf {
             Some(s) if is_accessory_kind(s) => true,
-            Some(s)
-                if kinds.contains(s) || crate::catalog::kind::title_words(&p.title).contains(s) =>
-            {
-                false
-            }
+            Some(s) if titled(s) => false,
             _ => kinds.first().is_some_and(|k| is_accessory_kind(k)),
         };
+        let shelf_titled_part = shelf.as_ref().filter(|s| !accessory && titled(s)).cloned();
         // A level above the shelf names a kind the shelf is a sort of, unless the
         // shelf holds what goes with it ("Camera Mounts & Clamps" are no cameras).
         if english && !accessory && !shelf.as_deref().is_some_and(goes_with_another) {
@@ -188,6 +194,15 @@ impl Profile {
                 if !kinds.contains(&k) {
                     kinds.push(k);
                 }
+            }
+        }
+        // A cover the title names as the device's part ("Apple Watch Series 9 …
+        // Aluminium Case with Sport Band" on "Smartwatches"): the shelf it is on,
+        // which its title names too, says what it is.
+        if let Some(s) = shelf_titled_part.as_ref() {
+            if let Some(part) = kinds.first().filter(|k| is_accessory_kind(k)).cloned() {
+                kinds.retain(|k| k != s && !k.ends_with(part.as_str()));
+                kinds.insert(0, s.clone());
             }
         }
         // A part or cover named after the title has said what the product is, is a
@@ -381,6 +396,13 @@ impl Profile {
             .map(|n| n.replace(' ', ""))
             .filter(|j| self.kinds.contains(j));
         out.extend(joined);
+        // "Phone Tripod Stand …, Cell Phone Tripod": a stand named after a thing the
+        // title heads a phrase with too is that thing as well.
+        let named_twice = self
+            .named_kind()
+            .and_then(|n| n.split_once(' ').map(|(before, _)| before.to_string()))
+            .filter(|before| self.kinds[1..].contains(before));
+        out.extend(named_twice);
         for s in [&self.shelf, &self.shelf_joined].into_iter().flatten() {
             if !out.contains(s) {
                 out.push(s.clone());
@@ -962,6 +984,11 @@ impl Vocabulary {
             .cloned()
     }
 
+    /// How many products a brand (folded, as [`Self::requested_brand`] names it) has.
+    pub fn brand_products(&self, brand: &str) -> usize {
+        self.brands.get(brand).copied().unwrap_or(0)
+    }
+
     /// A product's type in the shop's own words: for an English title its head kind
     /// ([`Self::english_type`]); otherwise the most leading words its title shares
     /// with another title ("Regenjacke" of "Regenjacke Nordkap" and "Regenjacke
@@ -1269,6 +1296,15 @@ impl Vocabulary {
         // "Fitness Watch 1.69inch Smart Bracelet" stays a watch.
         // The kind may be two words of the phrase written as one ("Sound Bar" for
         // "soundbar").
+        // Not a cover its shelf has said is the device's own part ("Apple Watch …
+        // Aluminium Case" on "Smartwatches", see `Profile::of`).
+        let shelf_led = !p.accessory
+            && p.shelf.is_some()
+            && p.kinds.first() == p.shelf.as_ref()
+            && !p.kinds.iter().any(|k| k.ends_with(kind));
+        if shelf_led && is_accessory_kind(kind) {
+            return false;
+        }
         let words = &p.first_phrase;
         let joined = |i: usize| {
             words.get(i + 1).is_some_and(|next| {
@@ -2014,6 +2050,41 @@ mod tests {
             v.add(p);
         }
         (v, profiles)
+    }
+
+    #[test]
+    fn a_stand_named_after_a_thing_its_title_heads_again_leads_as_that_thing() {
+        let (v, _) = shelved(&[
+            (
+                "UBeesize 67'' Phone Tripod Stand with Wireless Remote, Extendable Cell Phone Tripod",
+                "",
+            ),
+            ("Amazon Basics Adjustable Laptop Stand, Aluminium", ""),
+        ]);
+        assert!(v.leads_as_kind("tripod") > 0);
+        assert_eq!(v.leads_as_kind("laptop"), 0);
+    }
+
+    #[test]
+    fn a_watch_whose_title_ends_in_its_own_case_is_what_its_shelf_says() {
+        let (v, p) = shelved(&[
+            (
+                "Apple Watch Series 9 GPS 45mm Midnight Aluminium Case with Sport Band",
+                "Smartwatches",
+            ),
+            (
+                "Samsung Galaxy Watch6 44mm Bluetooth Smartwatch",
+                "Smartwatches",
+            ),
+            (
+                "Spigen Rugged Armor Case for Apple Watch 45mm/44mm",
+                "Watch Accessories",
+            ),
+        ]);
+        assert!(v.is_of_kind(&p[0], "smartwatch"), "{:?}", p[0].kinds);
+        assert!(!v.is_of_kind(&p[0], "case"), "{:?}", p[0].kinds);
+        assert!(!p[0].accessory);
+        assert!(v.is_of_kind(&p[2], "case"));
     }
 
     #[test]
