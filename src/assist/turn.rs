@@ -764,12 +764,33 @@ impl Assistant {
                             .split_whitespace()
                             .all(|w| self.shop.kind_has_word(k, w))
                 });
-                if (kind.is_some() && models.is_empty() && !of_another) || one_name {
+                let alone = self.maker_alone(&u.normalised).is_some();
+                if (kind.is_some() && models.is_empty() && !of_another) || one_name || alone {
                     u.brand = Some(brand);
                 }
             }
         }
         u
+    }
+
+    /// The brand a request names and nothing else but phrasing ("nutribullet", "show
+    /// me ninja", "anything from corsair"): it asks for what the maker makes here,
+    /// not for what a meaning is near.
+    pub(super) fn maker_alone(&self, normalised: &str) -> Option<String> {
+        let brand = self.shop.requested_brand(normalised)?;
+        let (kind, models) = self.shop.request_target(normalised);
+        if kind.is_some() || !models.is_empty() {
+            return None;
+        }
+        let plain = crate::search::profile::plain_words(normalised);
+        let rest = format!(" {plain} ").replacen(&format!(" {brand} "), " ", 1);
+        rest.split_whitespace()
+            .all(|w| {
+                crate::nlu::understand::is_phrasing(w)
+                    || crate::nlu::language::is_common_word(w)
+                    || ["from", "by", "von"].contains(&w)
+            })
+            .then_some(brand)
     }
 
     /// The most titles a colour and the word after it may share and still be one

@@ -155,6 +155,14 @@ impl Assistant {
         };
         let other = |h: &Hit| h.id != original.id && h.title != original.title && h.price < price;
         let mut hits: Vec<Hit> = self.find(&q)?.hits.into_iter().filter(other).collect();
+        // What is that kind first, where some are: a speaker, not a monitor with
+        // "Built-in Speakers".
+        if let Some(kind) = &q.kind {
+            let is_first = |h: &Hit| self.shop.kind_of(&h.id).as_ref() == Some(kind);
+            if hits.iter().any(is_first) {
+                hits.retain(is_first);
+            }
+        }
         // No cheaper one of its kind: what sits on its shelf is of its sort, though
         // its title names it otherwise ("… Car GPS Navigation" beside the "… GPS
         // Navigator" on "GPS Navigators").

@@ -277,10 +277,12 @@ impl Assistant {
             .split_whitespace()
             .filter(|w| !crate::nlu::language::is_common_word(w))
             .collect();
+        // "put the nutribullet in my cart": a maker of one product names it.
         let by_brand = self.shop.requested_brand(search).is_some_and(|brand| {
-            words
-                .iter()
-                .any(|w| !brand.split_whitespace().any(|b| b == *w))
+            self.shop.brand_products(&brand) == 1
+                || words
+                    .iter()
+                    .any(|w| !brand.split_whitespace().any(|b| b == *w))
         });
         let named = words.iter().filter(|w| w.chars().count() >= 2).count() >= 2;
         (by_brand || named) && self.shop.a_title_has_every(&words)
@@ -319,6 +321,10 @@ impl Assistant {
         }
         if search.product_type.is_none() {
             return Ok(false);
+        }
+        // "put the nutribullet in my cart": the maker's products only.
+        if search.brand.is_none() {
+            search.brand = self.maker_alone(&search.normalised);
         }
         self.search(ctx, state, &search, out)?;
         // The first product of each target that fits (one target: the first shown);

@@ -73,9 +73,20 @@ fn target_tail(part: &str) -> Option<&str> {
 
 /// The candidate parts of a message, before the catalogue has had its say: split at
 /// "and", "und", commas …, with "for it" replaced by what the part before was for.
-pub(super) fn parts(normalised: &str) -> Vec<String> {
+#[cfg(test)]
+fn parts(normalised: &str) -> Vec<String> {
+    let lexicon = crate::nlu::lexicon::Lexicon::get();
+    parts_with(normalised, &|w| lexicon.names_a_thing(w))
+}
+
+/// [`parts`], with `is_thing` telling which words name things (a list's articles
+/// follow them).
+pub(super) fn parts_with(normalised: &str, is_thing: &dyn Fn(&str) -> bool) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for raw in split_parts(normalised) {
+    for raw in split_parts(normalised)
+        .into_iter()
+        .flat_map(|p| at_listed_articles(p, is_thing))
+    {
         let raw = raw
             .trim()
             .trim_matches(|c: char| c == '.' || c == '!' || c == '?');
@@ -169,7 +180,11 @@ fn split_parts(normalised: &str) -> Vec<&str> {
                 .any(|w| matches!(*w, "with" | "mit"))
             && !FEATURE_LIST_ENDS.contains(&after)
             && (!is_count(after) || measure);
-        if range || features {
+        // "1,7 liter", "10,000mah": a comma between digits is in a number.
+        let in_number = m.as_str() == ","
+            && normalised[..m.start()].ends_with(|c: char| c.is_ascii_digit())
+            && normalised[m.end()..].starts_with(|c: char| c.is_ascii_digit());
+        if range || features || in_number {
             continue;
         }
         parts.push(&normalised[start..m.start()]);
@@ -177,6 +192,29 @@ fn split_parts(normalised: &str) -> Vec<&str> {
     }
     parts.push(&normalised[start..]);
     parts
+}
+
+/// A part cut where an article follows a thing: "a webcam a microphone", as a list
+/// "a webcam, a microphone" reads once its commas are gone. Not "a case for a
+/// phone", whose article follows "for".
+fn at_listed_articles<'a>(part: &'a str, is_thing: &dyn Fn(&str) -> bool) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut previous: Option<&str> = None;
+    for (at, word) in part.split_whitespace().map(|w| {
+        let at = w.as_ptr() as usize - part.as_ptr() as usize;
+        (at, w)
+    }) {
+        let listed =
+            ["a", "an", "ein", "eine", "einen"].contains(&word) && previous.is_some_and(is_thing);
+        if listed && at > start {
+            out.push(part[start..at].trim_end());
+            start = at;
+        }
+        previous = Some(word);
+    }
+    out.push(&part[start..]);
+    out
 }
 
 /// Whether a word is a count of things ("2 hdmi cables"), digits alone.
@@ -277,7 +315,9 @@ impl Assistant {
         if u.intent != Intent::Search || u.slots.reference.is_some() {
             return None;
         }
-        let parts: Vec<String> = parts(&u.normalised)
+        let lexicon = crate::nlu::lexicon::Lexicon::get();
+        let is_thing = |w: &str| lexicon.names_a_thing(w) || self.heads_titles(w);
+        let parts: Vec<String> = parts_with(&u.normalised, &is_thing)
             .iter()
             .flat_map(|p| self.split_at_models(p))
             .collect();
@@ -796,10 +836,27 @@ impl Assistant {
                 })
                 .and_then(|device| super::discover::device_size(device));
             if let Some(size) = sized.filter(|_| o.products.is_empty()) {
-                let sized_part = self.search_part(ctx, u, &format!("{target} {size}"));
+                // "… 45mm and a case for it" has said the size already.
+                let said = crate::catalog::specs::quantities(target)
+                    .iter()
+                    .any(|(q, _)| q.dim == crate::catalog::specs::Dim::Length);
+                let text = if said {
+                    target.clone()
+                } else {
+                    format!("{target} {size}")
+                };
+                let sized_part = self.search_part(ctx, u, &text);
                 let mut s = fresh();
                 let mut found = Outcome::default();
-                if self.search_found(ctx, &mut s, &sized_part, &mut found)? {
+                // The device itself is no case of it ("Apple Watch … Aluminium
+                // Case with Sport Band").
+                let other = |found: &Outcome| {
+                    found
+                        .products
+                        .iter()
+                        .any(|p| !found_before.iter().any(|d| d.id == p.id))
+                };
+                if self.search_found(ctx, &mut s, &sized_part, &mut found)? && other(&found) {
                     (sub, o) = (s, found);
                 }
             }
@@ -938,6 +995,18 @@ mod tests {
             ["a jbl charge 5", "a case for jbl charge 5"]
         );
         assert_eq!(parts("usb cable"), ["usb cable"]);
+        // A decimal comma is in its number; a comma and a space list things.
+        assert_eq!(
+            parts("ein wasserkocher mit 1,7 liter"),
+            ["ein wasserkocher mit 1,7 liter"]
+        );
+        assert_eq!(parts("kettle, 2 mugs"), ["kettle", "2 mugs"]);
+        // A list whose commas are gone, cut at its articles.
+        assert_eq!(
+            parts("a laptop a mouse and a bag"),
+            ["a laptop", "a mouse", "a bag"]
+        );
+        assert_eq!(parts("a case for a phone"), ["a case for a phone"]);
         // What a product has, listed after "with", is one request; another thing
         // after it is another.
         assert_eq!(

@@ -255,10 +255,18 @@ pub fn confirmation(text: &str) -> Option<Confirmation> {
         "einverstanden",
     ];
     let first_no = words.iter().position(|w| NO.contains(w));
+    // "do it" says yes; "do you guys sell air fryers" asks.
+    let asks = |i: usize| {
+        words[i] == "do"
+            && words
+                .get(i + 1)
+                .is_some_and(|n| ["you", "u", "ya", "yall", "they", "we"].contains(n))
+    };
     let first_yes = words
         .iter()
         .position(|w| YES.contains(w))
-        .filter(|&i| i <= 2 || ONLY_YES.contains(&words[i]));
+        .filter(|&i| i <= 2 || ONLY_YES.contains(&words[i]))
+        .filter(|&i| !asks(i));
     match (first_yes, first_no) {
         (_, Some(n)) if words[n] == "nicht" && n > 0 => None,
         (Some(y), Some(n)) if y < n => None,

@@ -338,7 +338,17 @@ fn wish(normalised: &str, q: Quantity, range: &std::ops::Range<usize>) -> Option
             [rest @ .., last] if ARTICLES.contains(last) => rest,
             all => all,
         };
-        op_before(&said[said.len().saturating_sub(3)..].join(" ")).unwrap_or(SpecOp::About)
+        op_before(&said[said.len().saturating_sub(3)..].join(" ")).unwrap_or_else(|| {
+            // "an action camera with 4k" asks what it can record: a 5.3K camera
+            // records 4K too. "a 4k tv" names the one it is.
+            let capability = matches!(q.dim, Dim::Resolution | Dim::FrameRate)
+                && words.last().is_some_and(|w| matches!(*w, "with" | "mit"));
+            if capability {
+                SpecOp::AtLeast
+            } else {
+                SpecOp::About
+            }
+        })
     };
     // A bare value is a constraint only for technical dimensions (and for watts and
     // lengths in feet or metres, which clothes do not have: "hdmi cable thirty
@@ -1104,6 +1114,9 @@ mod tests {
         assert!(w.met_by(10000.0) && !w.met_by(10400.0));
         let w = one("16gb or more");
         assert_eq!(w.op, SpecOp::AtLeast);
+        // What a camera records "with" is met by more; a "4k tv" is one.
+        assert_eq!(one("action camera with 4k").op, SpecOp::AtLeast);
+        assert_eq!(one("4k tv").op, SpecOp::About);
         let w = one("kabel unter 2 m");
         assert_eq!(w.op, SpecOp::LessThan);
         // Bare watts and feet are constraints; bare ounces and inches are options.

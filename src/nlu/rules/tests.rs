@@ -254,6 +254,15 @@ fn yes_and_no() {
     ] {
         assert_eq!(extract(y).confirmation, Some(Confirmation::Yes), "{y}");
     }
+    // A question that opens with "do" says no yes.
+    for q in [
+        "do you guys sell air fryers",
+        "do you have usb hubs",
+        "do they fit",
+    ] {
+        assert_eq!(extract(q).confirmation, None, "{q}");
+    }
+    assert_eq!(extract("do it").confirmation, Some(Confirmation::Yes));
 }
 
 #[test]

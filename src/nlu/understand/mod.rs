@@ -714,6 +714,10 @@ const STOP: &[&str] = &[
     "kostet",
     "something",
     "anything",
+    "available",
+    "verfügbar",
+    "lieferbar",
+    "vorrätig",
     // "a tv stand that fits my 75 inch tv", "eine passende hülle": what it fits,
     // said as "for" is ("fit" and "fitting" name products: "slim fit", "pipe fitting").
     "fits",
@@ -759,12 +763,16 @@ pub fn rule_product_words(normalised: &str, slots: &RuleSlots) -> Option<String>
     for (i, w) in words.iter().enumerate() {
         let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
         let after_option = OPTION_WORDS.contains(&previous);
+        // "is the instant pot duo in stock", "ist das auf lager": asks whether it
+        // is there, names nothing.
+        let availability = matches!((previous, bare), ("in", "stock") | ("auf", "lager"));
         previous = bare;
         // "a bottle of shampoo", "a pack of aa batteries": what comes in it.
         let container = crate::catalog::kind::holds_what_follows(bare, words.get(i + 1).copied())
             && words.len() > i + 2;
         if bare.is_empty()
             || container
+            || availability
             || STOP.contains(&bare)
             // Superlatives sort; they name no product.
             || rules::CHEAPEST.contains(&bare)

@@ -126,12 +126,30 @@ pub(super) fn matched_terms(p: &Product, text: &str, an: &mut Analyzers) -> Vec<
     for (i, w) in said.iter().enumerate() {
         // Inside a longer word only from three letters on: a compound's part
         // ("jacke" of "regenjacke"), not the "x" of "xbox" for "series x".
-        let hit = tokens(&mut an.de, w).iter().any(|t| {
+        let de_hit = |t: &String| {
             de.contains(t)
                 || t.chars().count() >= 3 && folded.contains(t.as_str())
                 || unhyphened.contains(t)
-        }) || tokens(&mut an.en, w).iter().any(|t| en.contains(t))
-            || joined_at(i);
+        };
+        // A hyphenated word is met by its last part, the head ("schuhe" of
+        // "business-schuhe"), by all its parts or by itself written as one ("k-mini"
+        // is not met by the "K" of "K-Cup Pods").
+        let hyphened = w.trim_matches('-').contains('-');
+        let hit = if hyphened {
+            let joined = fold(&w.replace('-', ""));
+            let de_tokens = tokens(&mut an.de, w);
+            let en_tokens = tokens(&mut an.en, w);
+            de_tokens
+                .last()
+                .is_some_and(|t| t.chars().count() >= 3 && de_hit(t))
+                || !de_tokens.is_empty() && de_tokens.iter().all(de_hit)
+                || !en_tokens.is_empty() && en_tokens.iter().all(|t| en.contains(t))
+                || unhyphened.contains(&joined)
+                || starts_a_word(&folded, &joined)
+        } else {
+            tokens(&mut an.de, w).iter().any(de_hit)
+                || tokens(&mut an.en, w).iter().any(|t| en.contains(t))
+        } || joined_at(i);
         let clean = w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
         if hit && !clean.is_empty() && !out.contains(&clean) {
             out.push(clean);
@@ -242,6 +260,14 @@ mod tests {
         assert_eq!(
             matched_terms(&monitor, "monitor high refresh rate", &mut an),
             ["monitor"]
+        );
+        // A hyphenated request word by its head or whole, not by a letter of it.
+        let pods = product("Green Mountain Breakfast Blend Keurig K-Cup Pods, 72 Count");
+        assert_eq!(matched_terms(&pods, "keurig k-mini", &mut an), ["keurig"]);
+        let maker = product("Keurig K-Mini Single Serve Coffee Maker, Black");
+        assert_eq!(
+            matched_terms(&maker, "keurig k-mini", &mut an),
+            ["keurig", "k-mini"]
         );
     }
 }
