@@ -58,6 +58,11 @@ pub struct SessionState {
     /// the next message that names one ("Größe M", "in blau") adds it.
     #[serde(default)]
     pub pending_add: Option<Shown>,
+    /// The shopper asked to put one of several shown products in the cart without
+    /// saying which ("put the dewalt in my cart"): the next message that only picks
+    /// one ("the third one") adds it.
+    #[serde(default)]
+    pub choosing_to_add: bool,
     /// Turns in a row without progress.
     pub stalls: u32,
     pub handoff: bool,
@@ -1140,6 +1145,12 @@ impl Assistant {
                 }
                 _ => state.pending_checkout = None,
             }
+        }
+        // "put the dewalt in my cart" … "the third one": that one into the cart.
+        if std::mem::take(&mut state.choosing_to_add) && self.picked_alone(state, u).is_some() {
+            let mut add = u.clone();
+            add.intent = Intent::AddToCart;
+            return self.add(ctx, state, &add, out);
         }
         // An add waiting for its size or colour takes a message that names one.
         if let Some(pending) = state.pending_add.take() {

@@ -630,7 +630,9 @@ fn phrases(text: &str) -> Vec<Vec<String>> {
                         || !words.is_empty() && raw.get(k + 1).is_some_and(|n| with_digit(n))
                         || !words.is_empty()
                             && !words.iter().any(|w: &String| lexicon.names_a_thing(w))
-                            && raw.get(k + 1).is_some_and(|n| lexicon.names_a_thing(n)));
+                            && raw[k + 1..raw.len().min(k + 4)]
+                                .iter()
+                                .any(|n| lexicon.names_a_thing(n)));
                 if is_target_word(clean) && !names_a_model {
                     broke_at = Some(folded);
                     break;
@@ -881,7 +883,15 @@ pub fn title_kinds(title: &str, category_leaf: Option<&str>) -> Vec<String> {
                 })
                 .map(|at| singular(&p[at - 1]))
                 .filter(|w| lexicon.names_a_thing(w));
-            for k in std::iter::once(h).chain(kit_of) {
+            // "… Volumizer PLUS Hair Dryer and Hot Air Brush": two things in one,
+            // each named by words of its own ("Salt and Pepper Grinder" is one).
+            let and_before = p
+                .iter()
+                .position(|w| matches!(fold(w).as_str(), "and" | "und"))
+                .filter(|j| *j >= 2 && p.len() - j > 2)
+                .and_then(|j| head_of(&p[..j]))
+                .filter(|h| lexicon.names_a_thing(h));
+            for k in std::iter::once(h).chain(kit_of).chain(and_before) {
                 if !out.contains(&k) {
                     out.push(k);
                 }
@@ -1819,6 +1829,13 @@ mod tests {
         // A camera's kit of lenses is no lens.
         let camera = title_kinds("Nikon D7500 DSLR Camera 2 Lens Kit with 18-55mm VR", None);
         assert!(!camera.contains(&"lens".to_string()), "{camera:?}");
+        let dryer = title_kinds(
+            "REVLON One-Step Volumizer PLUS Hair Dryer and Hot Air Brush, Black",
+            None,
+        );
+        assert!(dryer.contains(&"dryer".to_string()), "{dryer:?}");
+        let grinder = title_kinds("Salt and Pepper Grinder Set, Stainless Steel", None);
+        assert!(!grinder.contains(&"salt".to_string()), "{grinder:?}");
         // After a thing named, "plus" adds another ("Camera plus Lens").
         assert_eq!(
             title_kinds("Mirrorless Camera Plus Lens Kit", None)

@@ -401,7 +401,7 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "db" | "decibel" | "decibels" | "dezibel" => "dB",
         "fps" | "frames per second" | "bilder pro sekunde" => "fps",
         "cup" | "cups" | "tasse" | "tassen" => "cups",
-        "sq ft" | "sq. ft" | "sq.ft" | "sqft" | "square feet" | "square foot" => "sq ft",
+        "sq ft" | "sq. ft" | "sq.ft" | "sqft" | "square feet" | "square foot" | "ft²" => "sq ft",
         // Not "m2": that is an M.2 slot or drive.
         "m²" | "qm" | "square meters" | "square metres" | "quadratmeter" => "m²",
         "channel" | "channels" | "kanal" | "kanäle" | "kanälen" => "channels",
@@ -451,7 +451,7 @@ fn number_unit_re() -> &'static Regex {
             r"(?i)(?:^|^-|[^\w.,-]|[^\p{L}-]-)",
             r"(\d{1,3}(?:,\d{3})+|[1-9]\d{0,2}(?:\.\d{3})+|\d+(?:[.,]\d+)?)",
             r"\s?-?\s?",
-            r"(fl\.? ?oz|milliamperestunden|milliamp(?:ere)? hours?|amperestunden|amp(?:ere)? hours?|wattstunden|watt hours?|(?:mega|giga)(?:bytes?|bits?) (?:per|pro|a|je) (?:second|sekunde)|[mg]b (?:per|pro) (?:second|sekunde)|k ?dpi|dpi|ppm|ipm|pages per minute|seiten pro minute|ports?|outlets?|steckdosen?|anschl(?:uss|üssen?)|sheets?|blatt|joules?|rpm|u/min|decibels?|dezibel|db|fps|frames per second|bilder pro sekunde|cups?|tassen?|channels?|kan(?:al|älen?)|awg|gauge|er[- ]pack|packs?|pk|count|sq\.? ?ft\.?|sqft|square f(?:ee|oo)t|m²|qm|square met(?:er|re)s|quadratmeter|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)[sn]?|centimet(?:er|re)s?|zentimetern?|",
+            r"(fl\.? ?oz|milliamperestunden|milliamp(?:ere)? hours?|amperestunden|amp(?:ere)? hours?|wattstunden|watt hours?|(?:mega|giga)(?:bytes?|bits?) (?:per|pro|a|je) (?:second|sekunde)|[mg]b (?:per|pro) (?:second|sekunde)|k ?dpi|dpi|ppm|ipm|pages per minute|seiten pro minute|ports?|outlets?|steckdosen?|anschl(?:uss|üssen?)|sheets?|blatt|joules?|rpm|u/min|decibels?|dezibel|db|fps|frames per second|bilder pro sekunde|cups?|tassen?|channels?|kan(?:al|älen?)|awg|gauge|er[- ]pack|packs?|pk|count|sq\.? ?ft\.?|sqft|square f(?:ee|oo)t|ft²|m²|qm|square met(?:er|re)s|quadratmeter|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)[sn]?|centimet(?:er|re)s?|zentimetern?|",
             r"max\.? psi|psi|bar|pascals?|pa|newton ?met(?:er|re)s?|nm|peak amps?|peak watts?|amperes?|amps?|persons?|people|personen|volts?|vdc|vac|cores?|kerne?n?|",
             r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|",
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
@@ -1275,6 +1275,11 @@ mod tests {
             one(Dim::Area, 232.258, "sq ft")
         );
         assert_eq!(read("Mesh WLAN für 200 qm"), one(Dim::Area, 200.0, "m²"));
+        // What an air purifier covers, written with a superscript.
+        assert_eq!(
+            read("Air Purifier for Large Room Up to 1900 Ft² in 1 Hr").first(),
+            Some(&(Dim::Area, 176.516, "sq ft".to_string()))
+        );
         assert_eq!(
             read("Sony STR-DH590 5.2 Channel Surround Sound AV Receiver"),
             one(Dim::Channels, 5.2, "channels")

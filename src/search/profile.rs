@@ -519,6 +519,9 @@ pub const ACCESSORY_KINDS: &[&str] = &[
     "liner",
     "refill",
     "cartridge",
+    // A shelf of "Vacuum Parts & Accessories": "Dyson V8 Replacement Battery" is no
+    // V8.
+    "part",
     // German, folded: "Hülle", "Etui", "Schutzfolie", "Panzerglas", "Displayschutz".
     "hulle",
     "etui",

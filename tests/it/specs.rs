@@ -3946,15 +3946,32 @@ fn marketplace_feeds_of_appliances_tools_and_pc_parts_and_bare_feeds_are_read_by
     // it: market3 (kitchen appliances, power tools, smart home and PC parts on
     // coarse shelves; first run F1 0.844), market4 (a bare feed without categories
     // and some rows without a brand; 0.913) and market_said (both catalogues asked
-    // as shoppers type and say it; 0.929). Among what they taught: "AMD Ryzen 7
+    // as shoppers type and say it; 0.929), and market5 (appliances with their
+    // filters, heads and batteries; 0.946). Among what they taught: "AMD Ryzen 7
     // 5800X …, Desktop Processor" is a processor, "Ninja … Professional Plus
     // Blender" a blender, "Impact Driver Kit" a driver, "Apple Lightning to USB
     // Cable" a cable, "1,7 liter" one number, "k-mini" no "K-Cup", "do you guys
     // sell …" no yes, a maker alone its own products.
-    for set in ["market3", "market4", "market_said"] {
+    for set in ["market3", "market4", "market_said", "market5"] {
         let report = rules_only_report(set);
         assert!(report.f1 >= 0.95, "{set}: {report}");
         assert!(report.first_right >= 0.95, "{set}: {report}");
         assert!(report.steps_right >= 0.95, "{set}: {report}");
     }
+    // A maker of several products named alone for the cart: they are shown to
+    // choose from and nothing is added; the shopper's pick then goes in.
+    let dir = tempfile::tempdir().unwrap();
+    let a = catalogue_assistant(dir.path(), "market3");
+    let out = say(&a, None, "k1", "put the dewalt in my cart");
+    assert_eq!(
+        sorted(&out),
+        ["R13", "R15", "R16", "R17", "R23"],
+        "{}",
+        out.reply
+    );
+    assert!(out.cart.is_none() || out.cart.unwrap().items.is_empty());
+    let picked = say(&a, Some(&out.session_id), "k1", "the third one");
+    let cart = picked.cart.as_ref().expect("a cart");
+    assert_eq!(cart.items.len(), 1, "{}", picked.reply);
+    assert!(!picked.actions.iter().any(|x| x["type"] == "order.placed"));
 }

@@ -13,6 +13,8 @@ impl Assistant {
     ) -> Result<(), TurnError> {
         let Some(p) = self.target(state, u) else {
             out.say(Fact::NoFocus);
+            // Several shown: the next message that picks one adds it.
+            state.choosing_to_add = state.shown.len() > 1;
             return Ok(());
         };
         // The variant from the shopper's words, else the search's constraints.

@@ -307,9 +307,16 @@ impl Assistant {
         search.slots.quantity = search.slots.quantity.or(u.slots.quantity);
         // "the philips hue bridge and the hue lightstrip plus 2m": several products,
         // each named by its title's words.
+        // "put the nutribullet in my cart": the maker's products only; of a maker
+        // of several ("put the dewalt in my cart"), shown to choose from.
+        let maker = self.maker_alone(&steps.search);
+        let several = maker
+            .as_ref()
+            .is_some_and(|b| self.shop.brand_products(b) > 1);
         if kind.is_none()
             && models.is_empty()
             && !superlative
+            && !several
             && !self.names_by_title(&steps.search)
             && self.targets(ctx.lang, &search).is_none()
         {
@@ -322,11 +329,15 @@ impl Assistant {
         if search.product_type.is_none() {
             return Ok(false);
         }
-        // "put the nutribullet in my cart": the maker's products only.
         if search.brand.is_none() {
-            search.brand = self.maker_alone(&search.normalised);
+            search.brand = maker;
         }
         self.search(ctx, state, &search, out)?;
+        if several {
+            out.say(Fact::NoFocus);
+            state.choosing_to_add = state.shown.len() > 1;
+            return Ok(true);
+        }
         // The first product of each target that fits (one target: the first shown);
         // a target whose constraints were relaxed puts nothing into the cart.
         let firsts: Vec<usize> = out

@@ -341,8 +341,10 @@ fn wish(normalised: &str, q: Quantity, range: &std::ops::Range<usize>) -> Option
         op_before(&said[said.len().saturating_sub(3)..].join(" ")).unwrap_or_else(|| {
             // "an action camera with 4k" asks what it can record: a 5.3K camera
             // records 4K too. "a 4k tv" names the one it is.
+            // "an air purifier for 1500 sq ft": what it covers, at least.
             let capability = matches!(q.dim, Dim::Resolution | Dim::FrameRate)
-                && words.last().is_some_and(|w| matches!(*w, "with" | "mit"));
+                && words.last().is_some_and(|w| matches!(*w, "with" | "mit"))
+                || q.dim == Dim::Area;
             if capability {
                 SpecOp::AtLeast
             } else {
@@ -1117,6 +1119,7 @@ mod tests {
         // What a camera records "with" is met by more; a "4k tv" is one.
         assert_eq!(one("action camera with 4k").op, SpecOp::AtLeast);
         assert_eq!(one("4k tv").op, SpecOp::About);
+        assert_eq!(one("air purifier for 1500 sq ft").op, SpecOp::AtLeast);
         let w = one("kabel unter 2 m");
         assert_eq!(w.op, SpecOp::LessThan);
         // Bare watts and feet are constraints; bare ounces and inches are options.
