@@ -77,6 +77,10 @@ pub struct ActiveSearch {
     /// Connectors, sockets and memory generations asked for ("usb c charger").
     #[serde(default)]
     pub connectors: Vec<String>,
+    /// The two plugs a cable or adapter asked for joins, sorted ("usb c to usb c
+    /// cable": USB-C and USB-C); empty where none were asked.
+    #[serde(default)]
+    pub plugs: Vec<String>,
     /// The connectors of the product the shopper pointed at, that the products
     /// must fit ("ram for the first one").
     #[serde(default)]
@@ -262,6 +266,9 @@ impl ActiveSearch {
                 self.connectors.push(c.to_string());
             }
         }
+        if let Some(pair) = crate::catalog::specs::plug_pair(n) {
+            self.plugs = pair.iter().map(|p| p.to_string()).collect();
+        }
         let wishes = spec_wishes(n);
         if !wishes.is_empty() {
             self.specs
@@ -433,6 +440,7 @@ impl ActiveSearch {
             models: self.models.clone(),
             specs: self.specs.clone(),
             connectors: self.connectors.clone(),
+            plugs: self.plugs.clone(),
             compatible: self.compatible.clone(),
             lines: self.lines.clone(),
             prefer: self.wishes.clone(),

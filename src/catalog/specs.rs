@@ -851,6 +851,24 @@ fn marked_connectors(found: &[bool]) -> Vec<&'static str> {
 
 /// The connectors, sockets and memory generations a text names, canonical and in
 /// the order of [`CONNECTORS`] ("USB-C", "HDMI", "AM4", "DDR5").
+/// The two plugs a cable or adapter joins, as its text names them "A to B" ("USB C to
+/// Lightning", "usb c to usb c cable"): canonical, sorted, the first of each side.
+pub fn plug_pair(text: &str) -> Option<[&'static str; 2]> {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    words.iter().enumerate().find_map(|(at, w)| {
+        if *w != "to" {
+            return None;
+        }
+        let side = |ws: &[&str]| connectors(&ws.join(" ")).first().copied();
+        let a = side(&words[at.saturating_sub(2)..at])?;
+        let b = side(&words[at + 1..words.len().min(at + 3)])?;
+        let mut pair = [a, b];
+        pair.sort_unstable();
+        Some(pair)
+    })
+}
+
 pub fn connectors(text: &str) -> Vec<&'static str> {
     let mut found = [false; CONNECTORS.len()];
     mark_connectors(text, &mut found);
@@ -1371,6 +1389,17 @@ mod tests {
                 (Dim::Voltage, 12.0, "V".to_string())
             ]
         );
+        // The plugs a cable joins, either way round.
+        assert_eq!(plug_pair("usb c to usb c cable"), Some(["USB-C", "USB-C"]));
+        assert_eq!(
+            plug_pair("Amazon Basics USB-C to Lightning Cable Cord, 6 Foot"),
+            Some(["Lightning", "USB-C"])
+        );
+        assert_eq!(
+            plug_pair("Lightning to USB-C adapter"),
+            Some(["Lightning", "USB-C"])
+        );
+        assert_eq!(plug_pair("microSDXC, Up to 190MB/s"), None);
         // A blender's peak power is its power.
         assert_eq!(
             read("Ninja BN701 Professional Plus Blender, 1400 Peak Watts"),

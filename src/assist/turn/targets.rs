@@ -201,12 +201,19 @@ fn at_listed_articles<'a>(part: &'a str, is_thing: &dyn Fn(&str) -> bool) -> Vec
     let mut out = Vec::new();
     let mut start = 0;
     let mut previous: Option<&str> = None;
-    for (at, word) in part.split_whitespace().map(|w| {
-        let at = w.as_ptr() as usize - part.as_ptr() as usize;
-        (at, w)
-    }) {
-        let listed =
-            ["a", "an", "ein", "eine", "einen"].contains(&word) && previous.is_some_and(is_thing);
+    let words: Vec<(usize, &str)> = part
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - part.as_ptr() as usize, w))
+        .collect();
+    for (i, &(at, word)) in words.iter().enumerate() {
+        // "the galaxy a 35": a line's letter before its number, no article.
+        let letter_of_a_model = word == "a"
+            && words
+                .get(i + 1)
+                .is_some_and(|(_, n)| n.starts_with(|c: char| c.is_ascii_digit()));
+        let listed = ["a", "an", "ein", "eine", "einen"].contains(&word)
+            && !letter_of_a_model
+            && previous.is_some_and(is_thing);
         if listed && at > start {
             out.push(part[start..at].trim_end());
             start = at;
@@ -1007,6 +1014,7 @@ mod tests {
             ["a laptop", "a mouse", "a bag"]
         );
         assert_eq!(parts("a case for a phone"), ["a case for a phone"]);
+        assert_eq!(parts("a phone a 35"), ["a phone a 35"]);
         // What a product has, listed after "with", is one request; another thing
         // after it is another.
         assert_eq!(

@@ -232,6 +232,12 @@ impl ProductIndex {
             {
                 return None;
             }
+            // "usb c to usb c cable": both ends, not a USB-C to Lightning one.
+            if let Some(has) = crate::catalog::specs::plug_pair(&p.title) {
+                if !q.plugs.is_empty() && q.plugs != has {
+                    return None;
+                }
+            }
             if !q.compatible.is_empty()
                 && !crate::catalog::specs::compatible(&profile.specs.works_with, &q.compatible)
             {

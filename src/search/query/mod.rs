@@ -101,6 +101,9 @@ pub struct SearchQuery {
     /// spells them.
     #[serde(default)]
     pub connectors: Vec<String>,
+    /// The two plugs a cable or adapter must join, sorted, as
+    /// [`crate::catalog::specs::plug_pair`] reads them; empty for any.
+    pub plugs: Vec<String>,
     /// The connectors of a product the hits must fit ("ram for this motherboard"):
     /// see [`crate::catalog::specs::compatible`].
     #[serde(default)]
