@@ -1024,6 +1024,10 @@ impl Assistant {
                 (Some(_), models) => models.is_empty() && *setting,
             }
             && (!self.names_a_title_word(u) || *setting)
+            // Words a title has in their order ("blue yeti" of "Blue Yeti USB
+            // Microphone", its colour word a name there) name that product.
+            && !(u.normalised.split_whitespace().count() >= 2
+                && self.shop.titles_have(&crate::search::profile::plain_words(&u.normalised)))
             // A size or a colour: a product the shopper can picture ("men's sleep &
             // lounge with long sleeve … color: multi 5, size: xx-large").
             && u.slots.sizes.is_empty()
