@@ -173,8 +173,14 @@ impl Profile {
                 || crate::catalog::text::last_parts(s)
                     .any(|tail| title_words.iter().any(|w| w == tail))
         };
+        // A shelf of "Vacuum Parts & Accessories": "Dyson V8 Replacement Battery" is
+        // no V8 (a "PC Parts" shelf of processors holds no accessories).
+        let parts_and_accessories = shelf.as_deref() == Some("part")
+            && p.category
+                .last()
+                .is_some_and(|leaf| leaf.to_lowercase().contains("accessor"));
         let accessory = match &shelf {
-            Some(s) if is_accessory_kind(s) => true,
+            Some(s) if is_accessory_kind(s) || parts_and_accessories => true,
             Some(s) if titled(s) => false,
             _ => kinds.first().is_some_and(|k| is_accessory_kind(k)),
         };
@@ -519,9 +525,6 @@ pub const ACCESSORY_KINDS: &[&str] = &[
     "liner",
     "refill",
     "cartridge",
-    // A shelf of "Vacuum Parts & Accessories": "Dyson V8 Replacement Battery" is no
-    // V8.
-    "part",
     // German, folded: "Hülle", "Etui", "Schutzfolie", "Panzerglas", "Displayschutz".
     "hulle",
     "etui",
@@ -2066,6 +2069,29 @@ mod tests {
         ]);
         assert!(v.leads_as_kind("tripod") > 0);
         assert_eq!(v.leads_as_kind("laptop"), 0);
+    }
+
+    #[test]
+    fn a_shelf_of_parts_and_accessories_holds_accessories_and_one_of_pc_parts_does_not() {
+        let product = |title: &str, shelf: &str| {
+            Profile::of(
+                &serde_json::from_value::<Product>(serde_json::json!({
+                    "id": "1", "title": title, "price": 100, "currency": "USD",
+                    "language": "en", "category": ["Home", shelf],
+                }))
+                .unwrap(),
+            )
+        };
+        let battery = product(
+            "Dyson V8 Replacement Battery, Fits V8 Absolute and Animal",
+            "Vacuum Parts & Accessories",
+        );
+        assert!(battery.accessory);
+        let cpu = product(
+            "AMD Ryzen 7 5800X 8-Core, 16-Thread Unlocked Desktop Processor",
+            "PC Parts",
+        );
+        assert!(!cpu.accessory, "{:?}", cpu.kinds);
     }
 
     #[test]

@@ -305,14 +305,14 @@ impl Assistant {
         search.intent = Intent::Search;
         // "… and put two in my cart": the count said with the cart words.
         search.slots.quantity = search.slots.quantity.or(u.slots.quantity);
-        // "the philips hue bridge and the hue lightstrip plus 2m": several products,
-        // each named by its title's words.
         // "put the nutribullet in my cart": the maker's products only; of a maker
         // of several ("put the dewalt in my cart"), shown to choose from.
         let maker = self.maker_alone(&steps.search);
         let several = maker
             .as_ref()
             .is_some_and(|b| self.shop.brand_products(b) > 1);
+        // "the philips hue bridge and the hue lightstrip plus 2m": several products,
+        // each named by its title's words.
         if kind.is_none()
             && models.is_empty()
             && !superlative
