@@ -372,6 +372,25 @@ fn problem_or_job(normalised: &str) -> bool {
     crate::nlu::intent::names_a_need(&padded)
 }
 
+/// A request's plain words without the brand it names, once ("what about samsung" →
+/// "what about").
+fn words_besides(normalised: &str, brand: &str) -> String {
+    let plain = crate::search::profile::plain_words(normalised);
+    format!(" {plain} ").replacen(&format!(" {brand} "), " ", 1)
+}
+
+/// Whether a request says nothing besides the brand it names but phrasing
+/// ("nutribullet", "show me ninja", "anything from corsair").
+fn says_only_a_maker(normalised: &str, brand: &str) -> bool {
+    words_besides(normalised, brand)
+        .split_whitespace()
+        .all(|w| {
+            crate::nlu::understand::is_phrasing(w)
+                || crate::nlu::language::is_common_word(w)
+                || ["from", "by", "von"].contains(&w)
+        })
+}
+
 /// Whether a request names `brand` (plain words) only after a word that says what
 /// the product must fit: "a blade for my skil circular saw", not "a skil saw".
 fn names_only_after_for(normalised: &str, brand: &str) -> bool {
@@ -738,8 +757,7 @@ impl Assistant {
             "sie",
         ];
         let brand = self.shop.requested_brand(normalised)?;
-        let plain = crate::search::profile::plain_words(normalised);
-        let rest = format!(" {plain} ").replacen(&format!(" {brand} "), " ", 1);
+        let rest = words_besides(normalised, &brand);
         let words: Vec<&str> = rest.split_whitespace().collect();
         (!words.is_empty() && words.iter().all(|w| FOLLOW_UP.contains(w))).then_some(brand)
     }
@@ -769,7 +787,8 @@ impl Assistant {
                             .split_whitespace()
                             .all(|w| self.shop.kind_has_word(k, w))
                 });
-                let alone = self.maker_alone(&u.normalised).is_some();
+                let alone =
+                    kind.is_none() && models.is_empty() && says_only_a_maker(&u.normalised, &brand);
                 if (kind.is_some() && models.is_empty() && !of_another) || one_name || alone {
                     u.brand = Some(brand);
                 }
@@ -784,17 +803,7 @@ impl Assistant {
     pub(super) fn maker_alone(&self, normalised: &str) -> Option<String> {
         let brand = self.shop.requested_brand(normalised)?;
         let (kind, models) = self.shop.request_target(normalised);
-        if kind.is_some() || !models.is_empty() {
-            return None;
-        }
-        let plain = crate::search::profile::plain_words(normalised);
-        let rest = format!(" {plain} ").replacen(&format!(" {brand} "), " ", 1);
-        rest.split_whitespace()
-            .all(|w| {
-                crate::nlu::understand::is_phrasing(w)
-                    || crate::nlu::language::is_common_word(w)
-                    || ["from", "by", "von"].contains(&w)
-            })
+        (kind.is_none() && models.is_empty() && says_only_a_maker(normalised, &brand))
             .then_some(brand)
     }
 

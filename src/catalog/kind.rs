@@ -978,14 +978,7 @@ pub fn names_first(title: &str, brand: Option<&str>, kinds: &mut Vec<String>) {
     }
     let raw: Vec<&str> = title.split_whitespace().collect();
     let clean = |w: &str| singular(w.trim_matches(|c: char| !c.is_alphanumeric()));
-    let brand_words: Vec<String> = brand
-        .map(|b| {
-            b.split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(singular)
-                .collect()
-        })
-        .unwrap_or_default();
+    let brand_words: Vec<String> = brand.map(title_words).unwrap_or_default();
     let brand_word = brand_words.contains(first);
     // Right after its maker and right before a number: "AMD Ryzen 7 5800X",
     // "Corsair Vengeance 32GB" (an "Anker Power Bank 20000mAh" is a power bank).
