@@ -16,6 +16,60 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+/// How the native JSONL reads the values real feeds write in more than one shape:
+/// a category path as one string, an attribute as a single string, number or flag.
+/// Anything else (an object where a value belongs) stays an error with its line.
+mod feed_values {
+    use std::collections::BTreeMap;
+
+    use serde::{de::Error, Deserialize, Deserializer};
+    use serde_json::Value;
+
+    pub fn category<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Path {
+            Parts(Vec<String>),
+            Joined(String),
+        }
+        Ok(match Path::deserialize(d)? {
+            Path::Parts(p) => p,
+            Path::Joined(s) => super::rows::category_path(&s),
+        })
+    }
+
+    pub fn attributes<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<String, Vec<String>>, D::Error> {
+        let raw = BTreeMap::<String, Value>::deserialize(d)?;
+        let mut out = BTreeMap::new();
+        for (k, v) in raw {
+            let values = match v {
+                Value::Null => continue,
+                Value::Array(items) => items
+                    .into_iter()
+                    .filter(|x| !x.is_null())
+                    .map(|x| scalar(&k, x))
+                    .collect::<Result<Vec<_>, _>>()?,
+                x => vec![scalar(&k, x)?],
+            };
+            out.insert(k, values);
+        }
+        Ok(out)
+    }
+
+    fn scalar<E: Error>(key: &str, v: Value) -> Result<String, E> {
+        match v {
+            Value::String(s) => Ok(s),
+            Value::Number(n) => Ok(n.to_string()),
+            Value::Bool(b) => Ok(if b { "yes" } else { "no" }.into()),
+            _ => Err(E::custom(format!(
+                "attribute {key:?}: expected a string, a number, a flag or a list of them"
+            ))),
+        }
+    }
+}
+
 /// ISO 4217 codes we accept. A shop with another currency adds it here.
 pub const CURRENCIES: &[&str] = &[
     "EUR", "USD", "GBP", "CHF", "PLN", "CZK", "SEK", "DKK", "NOK", "HUF", "JPY", "CAD", "AUD",
@@ -45,7 +99,8 @@ pub struct Product {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
     /// Category path from the root, e.g. `["Bekleidung", "Jacken", "Regenjacken"]`.
-    #[serde(default)]
+    /// A feed may also send it as one string, `"Bekleidung > Jacken > Regenjacken"`.
+    #[serde(default, deserialize_with = "feed_values::category")]
     pub category: Vec<String>,
     /// Regular price in minor units.
     pub price: i64,
@@ -59,7 +114,13 @@ pub struct Product {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub material: Option<String>,
     /// Free attributes: `waterproof -> ["yes"]`, `diet -> ["vegan", "gluten-free"]`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    /// A feed may send a value alone (`"Capacity": "1 TB"`, `"Ports": 4`,
+    /// `"Wireless": true`); it is read as a list of one.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "feed_values::attributes"
+    )]
     pub attributes: BTreeMap<String, Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<f32>,
@@ -328,6 +389,33 @@ mod tests {
         p.price = 4999;
         p.normalise(3);
         p
+    }
+
+    #[test]
+    fn feeds_may_send_single_attribute_values_and_a_joined_category() {
+        let p: Product = serde_json::from_str(
+            r#"{"id": "S1", "title": "Samsung 870 EVO", "price": 8999, "currency": "USD",
+                "category": "Computers > Storage / SSDs",
+                "attributes": {"Capacity": "1 TB", "Ports": 3, "Wireless": false,
+                               "Fits": ["AM4", 1700], "Note": null}}"#,
+        )
+        .unwrap();
+        assert_eq!(p.category, ["Computers", "Storage", "SSDs"]);
+        assert_eq!(p.attributes["Capacity"], ["1 TB"]);
+        assert_eq!(p.attributes["Ports"], ["3"]);
+        assert_eq!(p.attributes["Wireless"], ["no"]);
+        assert_eq!(p.attributes["Fits"], ["AM4", "1700"]);
+        assert!(!p.attributes.contains_key("Note"));
+        // What we write reads back the same.
+        let back: Product = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+        assert_eq!(back, p);
+        // An object where a value belongs is still an error, naming the attribute.
+        let e = serde_json::from_str::<Product>(
+            r#"{"id": "S2", "title": "x", "price": 1, "currency": "USD",
+                "attributes": {"Size": {"w": 1}}}"#,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("\"Size\""), "{e}");
     }
 
     #[test]
