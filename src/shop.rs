@@ -397,6 +397,11 @@ impl Shop {
         self.index.part_uses(word)
     }
 
+    /// See [`crate::search::ProductIndex::is_shelf`].
+    pub fn is_shelf(&self, word: &str) -> bool {
+        self.index.is_shelf(word)
+    }
+
     /// See [`crate::search::ProductIndex::shelf_only`].
     pub fn shelf_only(&self, word: &str) -> bool {
         self.index.shelf_only(word)

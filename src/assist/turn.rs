@@ -872,8 +872,10 @@ impl Assistant {
         // A shelf's kind no title names is a word of the shop's too ("Autoradio" →
         // "car stereo" where the receivers sit on "Car Stereos"), and so is a
         // property its data gives ("waterproof" → "wasserdicht: ja").
+        // So is any shelf's kind ("Printers" over "Brother HL-L2350DW": "drucker"
+        // asks for those).
         let uses = |w: &str| {
-            let shelf = self.shop.shelf_only(&crate::catalog::kind::singular(w));
+            let shelf = self.shop.is_shelf(&crate::catalog::kind::singular(w));
             self.shop
                 .word_uses(w)
                 .max(u32::from(shelf))

@@ -169,6 +169,9 @@ const NOT_HEADS: &[&str] = &[
     "hz",
     "mhz",
     "ghz",
+    // "Switch 8 Port Gigabit": how fast, no kind.
+    "gigabit",
+    "megabit",
     "women",
     "men",
     "womens",
@@ -430,6 +433,19 @@ pub fn singular(word: &str) -> String {
     }
     if w == "lens" || w == "series" || w == "species" || w == "news" {
         return w;
+    }
+    // Irregular plurals a shelf is named by ("Computers › Mice").
+    let irregular = match w.as_str() {
+        "mice" => Some("mouse"),
+        "knives" => Some("knife"),
+        "shelves" => Some("shelf"),
+        "scarves" => Some("scarf"),
+        "teeth" => Some("tooth"),
+        "children" => Some("child"),
+        _ => None,
+    };
+    if let Some(one) = irregular {
+        return one.to_string();
     }
     // German glass: "Panzerglas", "Schutzglas".
     if w.ends_with("glas") {
@@ -1224,6 +1240,8 @@ pub fn german_title_kinds(
                     let mut forms = vec![w.clone()];
                     forms.extend(plural_stems(&w).map(str::to_string));
                     forms.extend(w.strip_suffix('s').map(str::to_string));
+                    // An English word's ("Switches" → "switch").
+                    forms.push(singular(&w));
                     // A stem of two letters ends too many words ("Öle": "ol").
                     forms.retain(|f| *f == w || f.chars().count() >= 3);
                     forms
@@ -1285,6 +1303,7 @@ pub fn german_title_kinds(
                     && chars.all(char::is_lowercase)
             }) && folded.chars().count() >= 4
                 && !brand_words.contains(&folded)
+                && !NOT_HEADS.contains(&folded.as_str())
                 && !crate::nlu::language::is_common_word(&folded)
                 && crate::catalog::colors::canonical_color(&folded).is_none()
                 && crate::catalog::specs::quantities(&format!("1 {w}")).is_empty()
@@ -2246,6 +2265,8 @@ mod tests {
         assert_eq!(singular("bus"), "bus");
         assert_eq!(singular("Lenses"), "lens");
         assert_eq!(singular("lens"), "lens");
+        assert_eq!(singular("Mice"), "mouse");
+        assert_eq!(singular("knives"), "knife");
         // What qualifies an edition is no kind: both Kindles are Paperwhites.
         assert_eq!(
             title_kinds(

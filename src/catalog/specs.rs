@@ -1099,7 +1099,13 @@ impl Specs {
                 continue;
             }
             for v in vs {
-                s.add_text(v, false);
+                // A bare number is counted in what its attribute names: "Ports: 8"
+                // is "8 Ports".
+                if v.trim().parse::<f64>().is_ok() {
+                    s.add_text(&format!("{} {k}", v.trim()), false);
+                } else {
+                    s.add_text(v, false);
+                }
             }
         }
         // The first lines of a description describe the product; later ones list
@@ -1584,6 +1590,19 @@ mod tests {
         let s = Specs::of_product(&p);
         assert!(s.connectors.is_empty(), "{s:?}");
         assert_eq!(s.works_with, vec!["AM4", "DDR4", "Desktop"]);
+    }
+
+    #[test]
+    fn a_bare_number_is_counted_in_what_its_attribute_names() {
+        let p: crate::catalog::Product = serde_json::from_value(serde_json::json!({
+            "id": "N1", "title": "TP-Link TL-SG108 Unmanaged Gigabit Switch", "price": 1999,
+            "currency": "USD", "attributes": {"Ports": ["8"], "Speed": ["1000 Mbps"]},
+            "variants": [{"id": "N1-1", "stock": 1}]
+        }))
+        .unwrap();
+        let s = Specs::of_product(&p);
+        assert_eq!(s.max(Dim::Ports).map(|q| q.value), Some(8.0), "{s:?}");
+        assert!(s.has(Dim::DataRate));
     }
 
     #[test]

@@ -34,7 +34,8 @@ pub struct Case {
     /// Superlatives: the products that may come first (ties).
     #[serde(default)]
     pub first: Vec<String>,
-    /// Several steps: the products the cart must hold afterwards.
+    /// Several steps: the products the cart must hold afterwards, or the variant
+    /// where the request names one.
     #[serde(default)]
     pub cart: Vec<String>,
     /// Several steps: whether a checkout must be proposed.
@@ -428,7 +429,23 @@ pub fn run(
             .filter(|p| p.relaxed.is_empty())
             .map(|p| p.id.clone())
             .collect();
-        let gold = if c.gold.is_empty() { &c.cart } else { &c.gold };
+        // A cart entry naming a variant counts as its product among those shown.
+        let cart_products: Vec<String> = c
+            .cart
+            .iter()
+            .map(|e| {
+                out.cart
+                    .iter()
+                    .flat_map(|cart| &cart.items)
+                    .find(|l| l.item.variant_id == *e)
+                    .map_or_else(|| e.clone(), |l| l.item.product_id.clone())
+            })
+            .collect();
+        let gold = if c.gold.is_empty() {
+            &cart_products
+        } else {
+            &c.gold
+        };
         let (precision, recall, f1) = prf(&shown, gold);
         // The search box: the raw message as the query, ranked as the index ranks.
         let boxed: Vec<String> = assistant
@@ -444,9 +461,16 @@ pub fn run(
                 .cart
                 .as_ref()
                 .map(|cart| {
+                    // A gold entry may name the variant ("G01-2": the 1 TB one).
                     cart.items
                         .iter()
-                        .map(|l| l.item.product_id.clone())
+                        .map(|l| {
+                            if c.cart.contains(&l.item.variant_id) {
+                                l.item.variant_id.clone()
+                            } else {
+                                l.item.product_id.clone()
+                            }
+                        })
                         .collect()
                 })
                 .unwrap_or_default();

@@ -407,6 +407,15 @@ impl Lexicon {
             .collect()
     }
 
+    /// Every name the lexicon lists for `kind`, also those that name more than it
+    /// ("charger" → "power adapter": a travel plug is a power adapter too). Folded.
+    pub fn synonyms(&self, kind: &str) -> Vec<String> {
+        self.synonyms
+            .get(&fold(kind))
+            .map(|others| others.iter().map(|o| fold(o)).collect())
+            .unwrap_or_default()
+    }
+
     /// The kind a line of products is ("tablet" of "ipad"), for a title that names
     /// its product by the line alone ("Apple iPad (10th Generation): with A14 …").
     /// `line` is folded, its words apart by single spaces.
@@ -496,8 +505,27 @@ impl Lexicon {
         uses: &dyn Fn(&str) -> u32,
     ) -> Vec<Translation> {
         let mut out: Vec<Translation> = Vec::new();
-        for w in words.split_whitespace() {
-            if out.iter().any(|t| t.from == w) {
+        // An English name of two words the catalogue does not write, listed whole:
+        // "hard drive" over a German shop's "Festplatte" (its words one by one
+        // would be "hard festplatte").
+        let said: Vec<&str> = words.split_whitespace().collect();
+        let mut in_pair: Vec<&str> = Vec::new();
+        for pair in said.windows(2) {
+            if in_pair.contains(&pair[0]) || pair.iter().all(|w| uses(&fold(w)) > 0) {
+                continue;
+            }
+            let phrase = format!("{} {}", pair[0], pair[1]);
+            let to = self
+                .names_en_de
+                .get(&fold(&phrase))
+                .and_then(|alternatives| Self::first_known(alternatives, &|w| uses(w) > 0));
+            if let Some(to) = to {
+                in_pair.extend(pair);
+                out.push(Translation { from: phrase, to });
+            }
+        }
+        for w in said {
+            if in_pair.contains(&w) || out.iter().any(|t| t.from == w) {
                 continue;
             }
             if let Some(to) = self.translate(w, from, uses) {
@@ -836,6 +864,32 @@ mod tests {
         assert_eq!(tr(&lx, "headphones", &knows).as_deref(), Some("kopfhorer"));
         assert_eq!(tr(&lx, "binoculars", &knows).as_deref(), Some("fernglas"));
         assert_eq!(tr(&lx, "jackets", &knows).as_deref(), Some("jacke"));
+    }
+
+    #[test]
+    fn an_english_name_of_two_words_finds_a_german_catalogue_whole() {
+        let lx = Lexicon::load(None).unwrap();
+        let knows = english(&["festplatte", "externe"]);
+        let found = lx.translations("external hard drive", Language::En, &knows);
+        assert!(
+            found.contains(&Translation {
+                from: "hard drive".into(),
+                to: "festplatte".into()
+            }),
+            "{found:?}"
+        );
+        assert_eq!(
+            apply("external hard drive", &found)
+                .split_whitespace()
+                .last(),
+            Some("festplatte")
+        );
+        // A catalogue that writes both words keeps them.
+        let knows = english(&["hard", "drive", "festplatte"]);
+        assert!(lx
+            .translations("hard drive", Language::En, &knows)
+            .iter()
+            .all(|t| t.from != "hard drive"));
     }
 
     #[test]

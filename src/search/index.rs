@@ -972,6 +972,15 @@ impl ProductIndex {
             .part_uses(word)
     }
 
+    /// See [`crate::search::profile::Vocabulary::is_shelf`].
+    pub fn is_shelf(&self, word: &str) -> bool {
+        self.products
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .vocabulary
+            .is_shelf(word)
+    }
+
     /// Whether `word` (singular, folded) is a shelf's kind that no title names (see
     /// [`crate::search::profile::Vocabulary::shelf_only`]).
     pub fn shelf_only(&self, word: &str) -> bool {

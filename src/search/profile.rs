@@ -1189,11 +1189,19 @@ impl Vocabulary {
                         .any(|w| w[0] == before && w[1] == head)
             }
         };
+        let lexicon = crate::nlu::lexicon::Lexicon::get();
         of(kind)
-            || crate::nlu::lexicon::Lexicon::get()
-                .same_kinds(kind)
-                .iter()
-                .any(|k| of_name(k))
+            || lexicon.same_kinds(kind).iter().any(|k| of_name(k))
+            // A name that means more than the kind is it on the kind's shelf: an
+            // "Apple 20W USB-C Power Adapter" on "Wall Chargers" is a charger.
+            || p.shelf.as_deref() == Some(kind)
+                && lexicon.synonyms(kind).iter().any(|k| of_name(k))
+    }
+
+    /// Whether a word is a shelf's kind ("Printers" → "printer"), whatever the
+    /// titles on it say.
+    pub fn is_shelf(&self, word: &str) -> bool {
+        self.shelves.get(word).is_some_and(|n| *n > 0)
     }
 
     /// Whether a word is a shelf's kind that no title names or has ("Car Stereos"

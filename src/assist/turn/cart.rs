@@ -83,7 +83,16 @@ impl Assistant {
             && fits
                 .iter()
                 .all(|v| v.size.as_deref().is_some_and(is_amount));
-        let size_open = sizes.is_empty() && !amounts && differ(|v| v.size.as_ref());
+        // "the cheapest hdmi cable in my cart": the version shown is the cheapest
+        // (or the largest, the longest), the one asked for, where versions are
+        // measures (1 m, 3 m, 5 m); a jacket's size is still the shopper's to say.
+        let by_superlative = shown.is_some()
+            && crate::nlu::rules::says_superlative(&u.normalised)
+            && fits
+                .iter()
+                .all(|v| v.size.as_deref().is_none_or(is_measure));
+        let size_open =
+            sizes.is_empty() && !amounts && !by_superlative && differ(|v| v.size.as_ref());
         let shown = shown.filter(|_| !size_open);
         // The listing's own version: "LINDY 36920 0.5m … Cable" is the 0.5 m one of
         // its five lengths, and naming the listing names it.
@@ -322,6 +331,14 @@ fn is_amount(size: &str) -> bool {
     }
 }
 
+/// Whether a variant's size is one measure, whole ("1 m", "27 Zoll", "2 TB"), not a
+/// fit ("XL", "42", "135 x 200 cm").
+fn is_measure(size: &str) -> bool {
+    let size = size.trim();
+    matches!(crate::catalog::specs::quantities(size).as_slice(),
+        [(q, at)] if *at == (0..size.len()) && q.from.is_none())
+}
+
 /// Whether a product's title names this version: each of its size and colour (at
 /// least one, two characters or more) is in the title as words of their own.
 fn title_names_version(title: &str, v: &crate::catalog::Variant) -> bool {
@@ -342,7 +359,7 @@ fn title_names_version(title: &str, v: &crate::catalog::Variant) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_amount, title_names_version};
+    use super::{is_amount, is_measure, title_names_version};
     use crate::catalog::Variant;
 
     fn v(size: Option<&str>, color: Option<&str>) -> Variant {
@@ -380,6 +397,13 @@ mod tests {
             "W32 L34",
         ] {
             assert!(!is_amount(size), "{size}");
+        }
+        // A superlative picks among measures, lengths too, not among fits.
+        for size in ["2 m", "0,9 m", "27 Zoll", "1 TB"] {
+            assert!(is_measure(size), "{size}");
+        }
+        for size in ["XL", "42", "135 x 200 cm", "W32 L34", "Größe 4"] {
+            assert!(!is_measure(size), "{size}");
         }
     }
 

@@ -889,6 +889,61 @@ fn features_asked(normalised: &str) -> Vec<String> {
         .collect()
 }
 
+/// Properties a request may ask for whose opposite a product's texts state ("Connectivity:
+/// Wired" of a mouse whose title never says either).
+const OPPOSITES: &[(&str, &[&str])] = &[
+    ("wireless", &["wired", "corded", "kabelgebunden"]),
+    ("cordless", &["corded", "wired", "kabelgebunden"]),
+    ("kabellos", &["wired", "corded", "kabelgebunden"]),
+    ("kabellose", &["wired", "corded", "kabelgebunden"]),
+];
+
+/// The hits, less those whose texts (the description too) state the opposite of a
+/// property the request asks for and not the property itself: no wired mouse for a
+/// "wireless mouse". A text silent on it stays (a "40V MAX String Trimmer" is
+/// cordless though it does not say so); so does the page where every hit would go.
+fn without_the_opposite(
+    found: crate::search::SearchResults,
+    text: &str,
+) -> crate::search::SearchResults {
+    let said: Vec<String> = text
+        .split_whitespace()
+        .map(crate::catalog::text::fold)
+        .collect();
+    let opposites: Vec<(&str, &[&str])> = OPPOSITES
+        .iter()
+        .filter(|(p, _)| said.iter().any(|w| w == p))
+        .copied()
+        .collect();
+    if opposites.is_empty() {
+        return found;
+    }
+    let states_opposite = |h: &Hit| {
+        let body = product_text(&h.product, true);
+        let words: Vec<&str> = body
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        opposites
+            .iter()
+            .any(|(p, opp)| !words.contains(p) && opp.iter().any(|o| words.contains(o)))
+    };
+    if found.hits.iter().all(states_opposite) {
+        return found;
+    }
+    let before = found.hits.len();
+    let hits: Vec<Hit> = found
+        .hits
+        .into_iter()
+        .filter(|h| !states_opposite(h))
+        .collect();
+    let total = found
+        .total
+        .saturating_sub(before - hits.len())
+        .max(hits.len());
+    crate::search::SearchResults { total, hits }
+}
+
 /// Whether a hit's text (title, description, shelves, attributes) names every
 /// feature, loosely (its stem, as part of a longer word too).
 fn has_features(h: &Hit, features: &[String]) -> bool {
@@ -1666,6 +1721,7 @@ impl Assistant {
                     let found = only_those_naming_what_they_fit(found, &u.normalised, |named| {
                         self.names_a_product(named)
                     });
+                    let found = without_the_opposite(found, &q.text);
                     only_those_with(only_those_with_every_word(found, &q.text), &features)
                 } else if !q.models.is_empty() && q.offset == 0 {
                     // The model's listings with the most words of the request:
