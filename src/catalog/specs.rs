@@ -338,7 +338,8 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         // "yanw 12' 3-RCA Cord": a foot's prime.
         "'" | "’" => "ft",
         "mb" => "MB",
-        "gb" | "gigabyte" | "gigabytes" => "GB",
+        // "16 gigs of ram": said of memory and storage.
+        "gb" | "gigabyte" | "gigabytes" | "gig" | "gigs" => "GB",
         "tb" | "terabyte" | "terabytes" => "TB",
         "hz" | "hertz" => "Hz",
         "khz" => "kHz",
@@ -453,7 +454,7 @@ fn number_unit_re() -> &'static Regex {
             r"\s?-?\s?",
             r"(fl\.? ?oz|milliamperestunden|milliamp(?:ere)? hours?|amperestunden|amp(?:ere)? hours?|wattstunden|watt hours?|(?:mega|giga)(?:bytes?|bits?) (?:per|pro|a|je) (?:second|sekunde)|[mg]b (?:per|pro) (?:second|sekunde)|k ?dpi|dpi|ppm|ipm|pages per minute|seiten pro minute|ports?|outlets?|steckdosen?|anschl(?:uss|üssen?)|sheets?|blatt|joules?|rpm|u/min|decibels?|dezibel|db|fps|frames per second|bilder pro sekunde|cups?|tassen?|channels?|kan(?:al|älen?)|awg|gauge|er[- ]pack|packs?|pk|count|sq\.? ?ft\.?|sqft|square f(?:ee|oo)t|ft²|m²|qm|square met(?:er|re)s|quadratmeter|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)[sn]?|centimet(?:er|re)s?|zentimetern?|",
             r"max\.? psi|psi|bar|pascals?|pa|newton ?met(?:er|re)s?|nm|peak amps?|peak watts?|amperes?|amps?|persons?|people|personen|volts?|vdc|vac|cores?|kerne?n?|",
-            r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|",
+            r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|gigs?|",
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
             r"ounces?|millilit(?:er|re)s?|lit(?:er|re)[sn]?|quarts?|qt|gallons?|gal|",
             r"lumens?|lm|hours?|hrs?|stunden|std|minutes?|minuten|mins?|days?|tagen?|tage|",
@@ -1153,6 +1154,19 @@ mod tests {
             .into_iter()
             .map(|(q, _)| (q.dim, (q.value * 1000.0).round() / 1000.0, q.unit))
             .collect()
+    }
+
+    #[test]
+    fn gigs_are_gigabytes() {
+        assert_eq!(
+            read("16 gigs of ram"),
+            [(Dim::Storage, 16.0, "GB".to_string())]
+        );
+        assert_eq!(
+            read("a 1 gig card"),
+            [(Dim::Storage, 1.0, "GB".to_string())]
+        );
+        assert!(read("Guitar Gig Bag").is_empty());
     }
 
     #[test]

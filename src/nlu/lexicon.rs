@@ -515,9 +515,11 @@ impl Lexicon {
                 continue;
             }
             let phrase = format!("{} {}", pair[0], pair[1]);
-            let to = self
-                .names_en_de
-                .get(&fold(&phrase))
+            // "hard drives" as "hard drive".
+            let one = format!("{} {}", pair[0], crate::catalog::kind::singular(pair[1]));
+            let to = [&phrase, &one]
+                .into_iter()
+                .find_map(|p| self.names_en_de.get(&fold(p)))
                 .and_then(|alternatives| Self::first_known(alternatives, &|w| uses(w) > 0));
             if let Some(to) = to {
                 in_pair.extend(pair);
@@ -884,6 +886,8 @@ mod tests {
                 .last(),
             Some("festplatte")
         );
+        let found = lx.translations("any external hard drives", Language::En, &knows);
+        assert!(found.iter().any(|t| t.from == "hard drives"), "{found:?}");
         // A catalogue that writes both words keeps them.
         let knows = english(&["hard", "drive", "festplatte"]);
         assert!(lx

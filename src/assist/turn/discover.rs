@@ -2626,7 +2626,9 @@ impl Assistant {
         Ok(())
     }
 
-    /// The best matches of `q` by relevance, as many as a superlative looks at.
+    /// The best matches of `q` by relevance, as many as a superlative looks at;
+    /// none whose texts say the opposite of what is asked ("the cheapest wireless
+    /// mouse" is no wired one).
     fn pool(&self, q: SearchQuery) -> Result<Vec<Hit>, TurnError> {
         let q = SearchQuery {
             limit: BEST_POOL,
@@ -2634,7 +2636,7 @@ impl Assistant {
             sort: Sort::Relevance,
             ..q
         };
-        Ok(self.find(&q)?.hits)
+        Ok(without_the_opposite(self.find(&q)?, &q.text).hits)
     }
 
     /// Whether the request `q` without its price limit finds products that `meet`

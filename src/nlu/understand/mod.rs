@@ -624,6 +624,8 @@ const STOP: &[&str] = &[
     "you",
     "have",
     "sell",
+    "carry",
+    "got",
     "show",
     "me",
     "find",
