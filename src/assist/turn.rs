@@ -882,7 +882,11 @@ impl Assistant {
                 .max(self.shop.property_uses(&crate::catalog::text::fold(w)))
         };
         let lexicon = crate::nlu::lexicon::Lexicon::get();
-        let mut translated = lexicon.translations(&words, u.language, &uses);
+        let is_kind = |w: &str| {
+            let one = crate::catalog::kind::singular(w);
+            self.shop.heads(&one) > 0 || self.shop.is_shelf(&one)
+        };
+        let mut translated = lexicon.translations(&words, u.language, &uses, &is_kind);
         // A word the shop writes only in compounds ("kaffee" of "Kaffeebohnen") is
         // searched beside its translation: the compounds rank above an English title
         // that has the translation as another thing's word ("Coffee table").

@@ -434,14 +434,13 @@ pub fn singular(word: &str) -> String {
     if w == "lens" || w == "series" || w == "species" || w == "news" {
         return w;
     }
-    // Irregular plurals a shelf is named by ("Computers › Mice").
+    // Irregular plurals a shelf is named by ("Computers › Mice"); not "teeth" or
+    // "children", which name what a product is for ("Teeth Whitening").
     let irregular = match w.as_str() {
         "mice" => Some("mouse"),
         "knives" => Some("knife"),
         "shelves" => Some("shelf"),
         "scarves" => Some("scarf"),
-        "teeth" => Some("tooth"),
-        "children" => Some("child"),
         _ => None,
     };
     if let Some(one) = irregular {

@@ -503,11 +503,13 @@ impl Lexicon {
         words: &str,
         from: Language,
         uses: &dyn Fn(&str) -> u32,
+        is_kind: &dyn Fn(&str) -> bool,
     ) -> Vec<Translation> {
         let mut out: Vec<Translation> = Vec::new();
         // An English name of two words the catalogue does not write, listed whole:
         // "hard drive" over a German shop's "Festplatte" (its words one by one
-        // would be "hard festplatte").
+        // would be "hard festplatte"), where the translation is a kind there (a
+        // scarf named "Föhn" is no hair dryer).
         let said: Vec<&str> = words.split_whitespace().collect();
         let mut in_pair: Vec<&str> = Vec::new();
         for pair in said.windows(2) {
@@ -520,7 +522,7 @@ impl Lexicon {
             let to = [&phrase, &one]
                 .into_iter()
                 .find_map(|p| self.names_en_de.get(&fold(p)))
-                .and_then(|alternatives| Self::first_known(alternatives, &|w| uses(w) > 0));
+                .and_then(|alternatives| Self::first_known(alternatives, is_kind));
             if let Some(to) = to {
                 in_pair.extend(pair);
                 out.push(Translation { from: phrase, to });
@@ -871,8 +873,9 @@ mod tests {
     #[test]
     fn an_english_name_of_two_words_finds_a_german_catalogue_whole() {
         let lx = Lexicon::load(None).unwrap();
-        let knows = english(&["festplatte", "externe"]);
-        let found = lx.translations("external hard drive", Language::En, &knows);
+        let knows = english(&["festplatte", "externe", "fohn"]);
+        let kind = |w: &str| w == "festplatte";
+        let found = lx.translations("external hard drive", Language::En, &knows, &kind);
         assert!(
             found.contains(&Translation {
                 from: "hard drive".into(),
@@ -886,12 +889,17 @@ mod tests {
                 .last(),
             Some("festplatte")
         );
-        let found = lx.translations("any external hard drives", Language::En, &knows);
+        let found = lx.translations("any external hard drives", Language::En, &knows, &kind);
         assert!(found.iter().any(|t| t.from == "hard drives"), "{found:?}");
+        // A word the shop writes but sells nothing as is no translation.
+        assert!(lx
+            .translations("hair dryer", Language::En, &knows, &kind)
+            .iter()
+            .all(|t| t.from != "hair dryer"));
         // A catalogue that writes both words keeps them.
         let knows = english(&["hard", "drive", "festplatte"]);
         assert!(lx
-            .translations("hard drive", Language::En, &knows)
+            .translations("hard drive", Language::En, &knows, &kind)
             .iter()
             .all(|t| t.from != "hard drive"));
     }
@@ -900,7 +908,7 @@ mod tests {
     fn only_the_product_words_are_replaced_and_whole() {
         let lx = Lexicon::load(None).unwrap();
         let knows = english(&["tripod", "basket"]);
-        let found = lx.translations("stativ stativ", Language::De, &knows);
+        let found = lx.translations("stativ stativ", Language::De, &knows, &|_| true);
         assert_eq!(
             found,
             vec![Translation {
@@ -913,7 +921,7 @@ mod tests {
             "leg das günstigste tripod in den warenkorb"
         );
         assert!(lx
-            .translations("stativ", Language::De, &english(&[]))
+            .translations("stativ", Language::De, &english(&[]), &|_| true)
             .is_empty());
     }
 
