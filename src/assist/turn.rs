@@ -882,10 +882,9 @@ impl Assistant {
                 .max(self.shop.property_uses(&crate::catalog::text::fold(w)))
         };
         let lexicon = crate::nlu::lexicon::Lexicon::get();
-        let is_kind = |w: &str| {
-            let one = crate::catalog::kind::singular(w);
-            self.shop.heads(&one) > 0 || self.shop.is_shelf(&one)
-        };
+        let heads = |w: &str| self.shop.heads(&crate::catalog::kind::singular(w));
+        let is_kind =
+            |w: &str| heads(w) > 0 || self.shop.is_shelf(&crate::catalog::kind::singular(w));
         let mut translated = lexicon.translations(&words, u.language, &uses, &is_kind);
         // A word the shop writes only in compounds ("kaffee" of "Kaffeebohnen") is
         // searched beside its translation: the compounds rank above an English title
@@ -897,7 +896,6 @@ impl Assistant {
         }
         // The thing asked for by a word the titles use but never as their kind, when
         // they are its synonym: "cheapest ddr5 ram" where RAM is sold as "… Memory".
-        let heads = |w: &str| self.shop.heads(&crate::catalog::kind::singular(w));
         let mut asked = discover::asked_words(&u.normalised);
         // A name of two words whose synonym is a kind here, whatever its last word
         // is: "usb stick" asks for a flash drive, not a streaming stick.

@@ -390,12 +390,8 @@ impl Lexicon {
     /// catalogue lacks the word, and a "remote control" is no "Remote … Controller".
     pub fn same_kinds(&self, kind: &str) -> Vec<String> {
         let folded = fold(kind);
-        let Some(others) = self.synonyms.get(&folded) else {
-            return Vec::new();
-        };
-        others
-            .iter()
-            .map(|o| fold(o))
+        self.synonyms(kind)
+            .into_iter()
             .filter(|o| {
                 o.strip_prefix(&folded)
                     .is_some_and(|rest| rest.starts_with(' '))

@@ -1210,7 +1210,7 @@ impl Vocabulary {
     /// word the titles on it put before their name ("Popcorn › Microwave" over "…
     /// Microwave Popcorn Singles").
     pub fn shelf_only(&self, word: &str) -> bool {
-        self.shelves.get(word).is_some_and(|n| *n > 0)
+        self.is_shelf(word)
             && self.heads(word) == 0
             && !self.mentions.contains_key(word)
             && self.titled_shelves.get(word).is_none_or(|n| *n == 0)

@@ -307,36 +307,39 @@ impl Assistant {
     }
 }
 
+/// The one quantity a variant's size states, when it is the whole size ("1 m",
+/// "500 g"), not part of it ("Größe 4") nor one of several ("W32 L34").
+fn whole_quantity(size: &str) -> Option<crate::catalog::specs::Quantity> {
+    let size = size.trim();
+    match crate::catalog::specs::quantities(size).as_slice() {
+        [(q, at)] if *at == (0..size.len()) => Some(q.clone()),
+        _ => None,
+    }
+}
+
 /// "10000 mAh", "500 g", "0,75 l", "45 W", "2 Personen": one quantity, the whole
 /// size, of an amount (capacity, energy, power, storage, weight, volume, people),
 /// not of a length.
 fn is_amount(size: &str) -> bool {
-    use crate::catalog::specs::{quantities, Dim};
-    let size = size.trim();
-    match quantities(size).as_slice() {
-        [(q, at)] => {
-            *at == (0..size.len())
-                && matches!(
-                    q.dim,
-                    Dim::Capacity
-                        | Dim::Energy
-                        | Dim::Power
-                        | Dim::Storage
-                        | Dim::Weight
-                        | Dim::Volume
-                        | Dim::People
-                )
-        }
-        _ => false,
-    }
+    use crate::catalog::specs::Dim;
+    whole_quantity(size).is_some_and(|q| {
+        matches!(
+            q.dim,
+            Dim::Capacity
+                | Dim::Energy
+                | Dim::Power
+                | Dim::Storage
+                | Dim::Weight
+                | Dim::Volume
+                | Dim::People
+        )
+    })
 }
 
 /// Whether a variant's size is one measure, whole ("1 m", "27 Zoll", "2 TB"), not a
 /// fit ("XL", "42", "135 x 200 cm").
 fn is_measure(size: &str) -> bool {
-    let size = size.trim();
-    matches!(crate::catalog::specs::quantities(size).as_slice(),
-        [(q, at)] if *at == (0..size.len()) && q.from.is_none())
+    whole_quantity(size).is_some_and(|q| q.from.is_none())
 }
 
 /// Whether a product's title names this version: each of its size and colour (at
