@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::assist::{Assistant, Templates};
-use crate::catalog::import::{Format, ImportOptions};
+use crate::catalog::import::Format;
 use crate::config::Config;
 use crate::llm::Model;
 use crate::models::{self, FetchOptions};
@@ -146,7 +146,7 @@ pub fn open_shop(config: &Config) -> Result<Shop, AppError> {
             return Ok(shop);
         }
     };
-    if let Some(report) = shop.load_source(&text, format, &ImportOptions::default())? {
+    if let Some(report) = shop.load_source(&text, format, &config.import_options())? {
         for e in &report.errors {
             tracing::warn!(line = e.line, id = e.id.as_deref().unwrap_or("-"), reason = %e.reason, "catalogue row skipped");
         }

@@ -136,10 +136,10 @@ pub(crate) fn status_word(s: &FileStatus) -> &'static str {
 pub(crate) fn index_command(
     config: &Config,
     file: Option<PathBuf>,
-    delete: Vec<String>,
+    mut delete: Vec<String>,
     format: Option<String>,
 ) -> ExitCode {
-    use shopassist::catalog::import::{import_str, Format, ImportOptions};
+    use shopassist::catalog::import::{import_str, Format};
     if file.is_none() && delete.is_empty() {
         eprintln!("error: give a catalogue file to import or --delete ID");
         return ExitCode::from(2);
@@ -179,9 +179,11 @@ pub(crate) fn index_command(
                 return ExitCode::from(2);
             }
         };
-        match import_str(&text, fmt, &ImportOptions::default()) {
+        match import_str(&text, fmt, &config.import_options()) {
             Ok((p, r)) => {
                 products = p;
+                // What the feed now marks as not for sale leaves the store.
+                delete.extend(r.withdrawn.iter().filter_map(|w| w.id.clone()));
                 report = Some(r);
             }
             Err(e) => {
@@ -429,7 +431,7 @@ pub(crate) fn eval_assistant(
     use shopassist::assist::{Assistant, Templates};
     let dir = tempfile::tempdir()?;
     let (shop, _) = shopassist::shop::Shop::open(dir.path())?;
-    let imported = shop.import_text(catalogue, format, &Default::default())?;
+    let imported = shop.import_text(catalogue, format, &config.import_options())?;
     eprintln!("{imported}");
     wait_for_vectors(config, &shop)?;
     let shop = Arc::new(shop);
@@ -489,7 +491,7 @@ pub(crate) fn eval_discovery(
 
 /// `eval specs`: superlatives, specs, heads, exact models and several steps, over the
 /// WebShop catalogue (`--catalog`, else found in ../shared/data/webshop), the demo
-/// catalogue or a `<name>_catalog.jsonl` beside the set, as each case names.
+/// catalogue or a `<name>_catalog.<jsonl|csv|tsv|xml>` beside the set, as each case names.
 pub(crate) fn eval_specs(
     config: &Config,
     file: &std::path::Path,
@@ -522,7 +524,8 @@ pub(crate) fn eval_specs(
         assistants.insert("demo".to_string(), assistant);
         engine = name;
     }
-    // Any other catalogue is a JSONL file beside the set: `tech` is `tech_catalog.jsonl`.
+    // Any other catalogue is a feed beside the set, in any format an import reads:
+    // `tech` is `tech_catalog.jsonl`, `market8` is `market8_catalog.csv` (Shopify).
     let mut others: Vec<&str> = cases
         .iter()
         .map(|c| c.catalog.as_str())
@@ -531,13 +534,23 @@ pub(crate) fn eval_specs(
     others.sort_unstable();
     others.dedup();
     for other in others {
-        let path = file
-            .parent()
-            .unwrap_or(std::path::Path::new("."))
-            .join(format!("{other}_catalog.jsonl"));
+        let dir = file.parent().unwrap_or(std::path::Path::new("."));
+        let path = ["jsonl", "csv", "tsv", "xml"]
+            .iter()
+            .map(|ext| dir.join(format!("{other}_catalog.{ext}")))
+            .find(|p| p.exists())
+            .ok_or_else(|| {
+                anyhow::anyhow!("catalogue {other:?}: no {other}_catalog.jsonl (or .csv, .tsv, .xml) beside the set")
+            })?;
         let text = std::fs::read_to_string(&path)
             .map_err(|e| anyhow::anyhow!("catalogue {other:?}: {}: {e}", path.display()))?;
-        let (dir, assistant, name) = eval_assistant(config, &text, Format::Jsonl, rules_only)?;
+        let format = Format::detect(&path, &text).ok_or_else(|| {
+            anyhow::anyhow!(
+                "catalogue {other:?}: cannot tell the format of {}",
+                path.display()
+            )
+        })?;
+        let (dir, assistant, name) = eval_assistant(config, &text, format, rules_only)?;
         dirs.push(dir);
         assistants.insert(other.to_string(), assistant);
         engine = name;

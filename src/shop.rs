@@ -228,7 +228,13 @@ impl Shop {
         opts: &ImportOptions,
     ) -> Result<ImportReport, ShopError> {
         let (products, report) = import::import_str(text, format, opts)?;
-        self.apply(&products, &[])?;
+        // A product the feed now marks as not for sale leaves the store.
+        let withdrawn: Vec<String> = report
+            .withdrawn
+            .iter()
+            .filter_map(|w| w.id.clone())
+            .collect();
+        self.apply(&products, &withdrawn)?;
         Ok(report)
     }
 

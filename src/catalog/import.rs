@@ -16,6 +16,7 @@ use std::path::Path;
 use super::rows::{blank, category_path, color_value, field, group_rows, records, Candidate};
 pub use super::rows::{Format, ImportError, ImportOptions, ImportReport, RowError};
 use super::{parse_amount, Product, Variant};
+use crate::nlu::Language;
 
 /// Reads a catalogue file in any supported format.
 pub fn import_file(
@@ -45,7 +46,7 @@ pub fn import_str(
         ..Default::default()
     };
     let candidates = match format {
-        Format::Jsonl => jsonl(text, &mut report),
+        Format::Jsonl => jsonl(text, opts, &mut report),
         Format::Csv => native_csv(text, opts, &mut report)?,
         Format::MerchantTsv => super::merchant::tsv(text, opts, &mut report)?,
         Format::MerchantXml => super::merchant::xml(text, opts, &mut report)?,
@@ -57,7 +58,8 @@ pub fn import_str(
 }
 
 /// Normalises, validates and de-duplicates candidates; bad ones go into the report.
-pub(crate) fn finish(candidates: Vec<Candidate>, report: &mut ImportReport) -> Vec<Product> {
+pub(crate) fn finish(mut candidates: Vec<Candidate>, report: &mut ImportReport) -> Vec<Product> {
+    fill_languages(&mut candidates);
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::with_capacity(candidates.len());
     for Candidate { line, mut product } in candidates {
@@ -86,7 +88,36 @@ pub(crate) fn finish(candidates: Vec<Candidate>, report: &mut ImportReport) -> V
     out
 }
 
-fn jsonl(text: &str, report: &mut ImportReport) -> Vec<Candidate> {
+/// A product whose feed gives no language (Shopify and Merchant feeds have no such
+/// column; a JSONL row may leave it out) is read in the language its own title and
+/// description are written in, and where they are too short to tell (a bare model
+/// name), in the language of the feed's texts together. An English Shopify export is
+/// read with English rules ("Samsung T7 Portable SSD" on "External SSDs"), not as
+/// German, and replies in English by default.
+fn fill_languages(candidates: &mut [Candidate]) {
+    use crate::nlu::language::detect_text;
+    let unknown = |c: &Candidate| c.product.language.trim().is_empty();
+    if !candidates.iter().any(unknown) {
+        return;
+    }
+    let mut sample = String::new();
+    for c in candidates.iter().filter(|c| unknown(c)) {
+        if sample.len() > 50_000 {
+            break;
+        }
+        sample.push_str(&c.product.title);
+        sample.push_str(". ");
+        sample.push_str(&c.product.description);
+        sample.push('\n');
+    }
+    let feed = detect_text(&sample).unwrap_or(Language::De);
+    for c in candidates.iter_mut().filter(|c| unknown(c)) {
+        let text = format!("{} {}", c.product.title, c.product.description);
+        c.product.language = detect_text(&text).unwrap_or(feed).code().to_string();
+    }
+}
+
+fn jsonl(text: &str, opts: &ImportOptions, report: &mut ImportReport) -> Vec<Candidate> {
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
@@ -95,7 +126,12 @@ fn jsonl(text: &str, report: &mut ImportReport) -> Vec<Candidate> {
         }
         report.rows += 1;
         match serde_json::from_str::<Product>(raw) {
-            Ok(product) => out.push(Candidate { line, product }),
+            Ok(mut product) => {
+                if product.currency.trim().is_empty() {
+                    product.currency = opts.default_currency.clone();
+                }
+                out.push(Candidate { line, product })
+            }
             Err(e) => report.errors.push(RowError {
                 line,
                 id: serde_json::from_str::<serde_json::Value>(raw)

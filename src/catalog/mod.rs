@@ -107,6 +107,8 @@ pub struct Product {
     /// Reduced price in minor units, if on sale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sale_price: Option<i64>,
+    /// ISO code; a feed row may leave it out for the import's default currency.
+    #[serde(default)]
     pub currency: String,
     /// At least one; a product without options has one variant without size or colour.
     #[serde(default)]
@@ -128,7 +130,9 @@ pub struct Product {
     pub review_count: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    /// Language of the texts, `de` or `en`.
+    /// Language of the texts, `de` or `en`. A feed may leave it out: the import then
+    /// reads it from the product's own text, and from the feed's where that is too
+    /// short to tell.
     #[serde(default = "default_language")]
     pub language: String,
     /// For consumables: days after which a shopper typically buys again.
@@ -136,8 +140,9 @@ pub struct Product {
     pub reorder_interval_days: Option<u32>,
 }
 
+/// Not given: the import reads it from the product's text (see `import::finish`).
 fn default_language() -> String {
-    "de".into()
+    String::new()
 }
 
 /// One buyable option of a product: a size and/or colour with its own stock.
@@ -204,6 +209,11 @@ impl Product {
     /// is given (carrying `stock`), and trimmed texts.
     pub fn normalise(&mut self, default_stock: u32) {
         self.id = self.id.trim().to_string();
+        // An import has read the language from the texts by now; a product made
+        // another way without one is taken as German, as before languages were read.
+        if self.language.trim().is_empty() {
+            self.language = "de".into();
+        }
         self.title = self.title.trim().to_string();
         self.currency = self.currency.trim().to_ascii_uppercase();
         if self.variants.is_empty() {

@@ -96,6 +96,11 @@ pub struct ImportReport {
     /// Products that passed validation.
     pub imported: usize,
     pub errors: Vec<RowError>,
+    /// Products the feed itself marks as not for sale (a Shopify draft or archived
+    /// product): read, not imported, and taken out of the store if it held them. Not
+    /// errors: the shop chose it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub withdrawn: Vec<RowError>,
 }
 
 impl fmt::Display for ImportReport {
@@ -113,7 +118,20 @@ impl fmt::Display for ImportReport {
             self.rows,
             self.format.map(Format::name).unwrap_or("?"),
             self.errors.len()
-        )
+        )?;
+        if !self.withdrawn.is_empty() {
+            write!(
+                f,
+                ", {} not for sale ({})",
+                self.withdrawn.len(),
+                self.withdrawn
+                    .iter()
+                    .map(|w| format!("{}: {}", w.id.as_deref().unwrap_or("?"), w.reason))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -266,7 +284,8 @@ pub(crate) fn blank(id: &str, currency: &str) -> Product {
         rating: None,
         review_count: 0,
         image_url: None,
-        language: "de".into(),
+        // Read from the text at the end of the import, unless the feed gives it.
+        language: String::new(),
         reorder_interval_days: None,
     }
 }

@@ -1,8 +1,12 @@
 //! The Shopify product CSV export. Rows sharing `Handle` are one product: the first
 //! carries title, body and vendor; every row with a `Variant Price` is a variant.
 //! Options named like size or colour (in German or English) become the variant's size
-//! and colour; other options become attributes. Shopify's CSV has no currency column:
-//! [`ImportOptions::default_currency`] is used.
+//! and colour; other options become attributes, and the first of them ("Capacity",
+//! "Length", "Pack") is also the variant's size when no option is named like size: it
+//! is what tells the variants apart. A product whose `Status` is not `active` (a draft,
+//! an archived product), or without `Status` whose `Published` is false, is not for
+//! sale: it goes into the report's `withdrawn`, not into the catalogue. Shopify's CSV
+//! has no currency column: [`ImportOptions::default_currency`] is used.
 
 use super::rows::{
     blank, category_path, color_value, field, group_rows, records, Candidate, ImportError,
@@ -24,6 +28,14 @@ pub(crate) fn csv(
     let mut out = Vec::new();
     'group: for (handle, rows) in groups {
         let (line, first) = (rows[0].0, &rows[0].1);
+        if let Some(reason) = not_for_sale(first) {
+            report.withdrawn.push(RowError {
+                line,
+                id: Some(handle.clone()),
+                reason,
+            });
+            continue;
+        }
         let mut p = blank(&handle, cur);
         p.title = field(first, "Title").unwrap_or_default().to_string();
         p.description = strip_html(field(first, "Body (HTML)").unwrap_or_default());
@@ -47,6 +59,16 @@ pub(crate) fn csv(
         let option_names: Vec<Option<String>> = (1..=3)
             .map(|i| field(first, &format!("Option{i} Name")).map(str::to_lowercase))
             .collect();
+        // Without an option named like size, the first other one tells versions apart.
+        let size_option = option_names
+            .iter()
+            .position(|n| n.as_deref().is_some_and(|n| SIZE_NAMES.contains(&n)))
+            .or_else(|| {
+                option_names.iter().position(|n| {
+                    n.as_deref()
+                        .is_some_and(|n| n != "title" && !COLOR_NAMES.contains(&n))
+                })
+            });
         let mut base: Option<(i64, Option<i64>)> = None;
         for (n, (vline, r)) in rows.iter().enumerate() {
             let Some(price_text) = field(r, "Variant Price") else {
@@ -108,8 +130,11 @@ pub(crate) fn csv(
                 else {
                     continue;
                 };
-                if SIZE_NAMES.contains(&name.as_str()) {
+                if size_option == Some(i) {
                     v.size = Some(value.to_string());
+                }
+                if SIZE_NAMES.contains(&name.as_str()) {
+                    continue;
                 } else if COLOR_NAMES.contains(&name.as_str()) {
                     v.color = color_value(Some(value));
                 } else if name != "title" {
@@ -140,6 +165,18 @@ pub(crate) fn csv(
         out.push(Candidate { line, product: p });
     }
     Ok(out)
+}
+
+/// Why a product is not for sale, when its first row says so: Shopify exports drafts
+/// and archived products alongside the active ones.
+fn not_for_sale(row: &std::collections::HashMap<String, String>) -> Option<String> {
+    match field(row, "Status").map(str::to_lowercase) {
+        Some(status) if status == "active" => None,
+        Some(status) => Some(format!("Status is {status}")),
+        None => field(row, "Published")
+            .filter(|p| p.eq_ignore_ascii_case("false"))
+            .map(|_| "Published is FALSE".to_string()),
+    }
 }
 
 /// Removes tags and decodes the common entities: Shopify bodies are HTML.

@@ -15,6 +15,7 @@ pub struct Overrides {
     pub device: Option<String>,
     pub threads: Option<usize>,
     pub catalog: Option<PathBuf>,
+    pub currency: Option<String>,
     pub log_format: Option<String>,
     pub max_quantity: Option<u32>,
     pub confirmation_ttl_secs: Option<u64>,
@@ -43,6 +44,7 @@ pub const KEYS: &[&str] = &[
     "device",
     "threads",
     "catalog",
+    "currency",
     "log_format",
     "max_quantity",
     "confirmation_ttl_secs",
@@ -241,6 +243,16 @@ impl Overrides {
         }
         if let Some(v) = self.log_format {
             cfg.log_format = v.parse().map_err(|m| err("log_format", m))?;
+        }
+        if let Some(v) = self.currency {
+            let code = v.trim().to_ascii_uppercase();
+            if code.len() != 3 || !code.chars().all(|c| c.is_ascii_alphabetic()) {
+                return Err(err(
+                    "currency",
+                    format!("`{v}` is not a three-letter ISO currency code (EUR, USD, CHF)"),
+                ));
+            }
+            cfg.currency = code;
         }
         if let Some(v) = self.max_quantity {
             if !(1..=10_000).contains(&v) {

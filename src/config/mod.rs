@@ -62,6 +62,9 @@ pub struct Config {
     pub threads: usize,
     /// Catalogue file served; `None` means the embedded demo catalogue.
     pub catalog: Option<PathBuf>,
+    /// ISO currency of catalogue prices whose feed names none (a Shopify export, a
+    /// Merchant price without a code, a JSONL or CSV row without `currency`).
+    pub currency: String,
     pub log_format: LogFormat,
     /// Largest quantity of one cart line.
     pub max_quantity: u32,
@@ -185,6 +188,16 @@ pub fn parse_api_keys(s: &str) -> Result<Vec<ApiKey>, String> {
     Ok(keys)
 }
 
+impl Config {
+    /// How catalogue feeds are read under these settings.
+    pub fn import_options(&self) -> crate::catalog::import::ImportOptions {
+        crate::catalog::import::ImportOptions {
+            default_currency: self.currency.clone(),
+            ..Default::default()
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -196,6 +209,7 @@ impl Default for Config {
             device: DeviceChoice::Cpu,
             threads: 0,
             catalog: None,
+            currency: "EUR".into(),
             log_format: LogFormat::Text,
             max_quantity: 10,
             confirmation_ttl_secs: 300,

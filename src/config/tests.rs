@@ -160,6 +160,31 @@ fn bad_env_value_names_the_variable() {
     assert!(e.contains("SHOPASSIST_THREADS"), "{e}");
 }
 
+/// A Shopify export names no currency: the shop says which, and a typo is refused.
+#[test]
+fn the_catalogue_currency_is_an_iso_code() {
+    let cfg = Config::load(
+        None,
+        env(&[("SHOPASSIST_CURRENCY", "usd")]),
+        Overrides::default(),
+    )
+    .unwrap();
+    assert_eq!(cfg.currency, "USD");
+    assert_eq!(cfg.import_options().default_currency, "USD");
+    assert_eq!(Config::default().currency, "EUR");
+    let e = Config::load(
+        None,
+        env(&[("SHOPASSIST_CURRENCY", "dollars")]),
+        Overrides::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("SHOPASSIST_CURRENCY") && e.contains("ISO"),
+        "{e}"
+    );
+}
+
 #[test]
 fn model_choices_parse() {
     assert_eq!(

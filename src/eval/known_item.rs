@@ -82,6 +82,8 @@ pub fn read_products(path: &Path) -> std::io::Result<Vec<Product>> {
             continue;
         }
         let mut p = blank(id, "EUR");
+        // Open Food Facts' German products.
+        p.language = "de".into();
         p.title = name.to_string();
         p.description = cols
             .get(2)

@@ -13,8 +13,8 @@ use serde::Deserialize;
 use super::products::shop;
 use super::ErrorBody;
 use super::{blocking, ApiError, AppState, ErrorCode};
+use crate::catalog::import::Format;
 use crate::catalog::import::ImportReport;
-use crate::catalog::import::{Format, ImportOptions};
 use crate::catalog::Product;
 use crate::shop::ShopError;
 
@@ -55,7 +55,8 @@ pub async fn upsert(
 
 async fn import(state: &AppState, text: String, format: Format) -> Result<Response, ApiError> {
     let shop = shop(state)?;
-    let report = blocking(move || shop.import_text(&text, format, &ImportOptions::default()))
+    let opts = state.import.clone();
+    let report = blocking(move || shop.import_text(&text, format, &opts))
         .await?
         .map_err(shop_error)?;
     Ok(Json(report).into_response())

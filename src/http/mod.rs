@@ -46,6 +46,8 @@ pub struct AppState {
     pub guard: auth::Guard,
     /// Places for assistant turns, and their deadline.
     pub turns: TurnGate,
+    /// How catalogue uploads are read (the configured currency).
+    pub import: crate::catalog::import::ImportOptions,
 }
 
 impl AppState {
@@ -57,6 +59,7 @@ impl AppState {
                 config.turn_concurrency,
                 Duration::from_secs(config.turn_deadline_secs),
             ),
+            import: config.import_options(),
             ..AppState::default()
         }
     }

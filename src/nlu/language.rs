@@ -300,6 +300,38 @@ pub fn is_common_word(word: &str) -> bool {
     GERMAN.contains(&word) || ENGLISH.contains(&word)
 }
 
+/// The language of a product's text where it says so itself: more everyday words of
+/// one language than of the other ("with", "for" against "mit", "für"), or a long text
+/// the trigram statistics are sure of. `None` for a bare name ("deleyCON
+/// Netzwerkkabel Cat 6", "Apple 20W USB-C Power Adapter"), whose language the feed's
+/// other texts tell better than its few letters.
+pub fn detect_text(text: &str) -> Option<Language> {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric() && c != 'ß')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let count = |list: &[&str], other: &[&str]| {
+        words
+            .iter()
+            .filter(|w| list.contains(w) && !other.contains(w))
+            .count()
+    };
+    match count(GERMAN, ENGLISH).cmp(&count(ENGLISH, GERMAN)) {
+        std::cmp::Ordering::Greater => return Some(Language::De),
+        std::cmp::Ordering::Less => return Some(Language::En),
+        std::cmp::Ordering::Equal => {}
+    }
+    if words.len() < 12 {
+        return None;
+    }
+    let info = Detector::with_allowlist(vec![Lang::Deu, Lang::Eng]).detect(&lower)?;
+    info.is_reliable().then(|| match info.lang() {
+        Lang::Deu => Language::De,
+        _ => Language::En,
+    })
+}
+
 /// Detects the language of `text`, falling back to `session` when unsure.
 pub fn detect(text: &str, session: Language) -> Language {
     let lower = text.to_lowercase();

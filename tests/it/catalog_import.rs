@@ -144,6 +144,118 @@ fn shopify_csv_reads_options_sale_prices_and_strips_html() {
     assert_eq!(report.errors[0].line, 6);
 }
 
+/// A real Shopify export: drafts and archived products beside the active ones, versions
+/// told apart by an option named "Capacity" or "Pack", no language column, English.
+#[test]
+fn shopify_drafts_stay_out_versions_are_told_by_any_option_and_the_language_is_read() {
+    use shopassist::catalog::import::import_str;
+    let csv = "Handle,Title,Body (HTML),Vendor,Type,Published,Option1 Name,Option1 Value,Option2 Name,Option2 Value,Variant SKU,Variant Inventory Qty,Variant Price,Status\n\
+t7,Samsung T7 Portable SSD,<p>External drive with reads up to 1050 MB/s.</p>,Samsung,External SSDs,TRUE,Capacity,1TB,Color,Gray,T7-1,5,109.99,active\n\
+t7,,,,,,,2TB,,Gray,T7-2,3,179.99,\n\
+t9,Samsung T9 Portable SSD,<p>Coming soon.</p>,Samsung,External SSDs,FALSE,Capacity,1TB,,,T9-1,0,139.99,draft\n\
+ex2800,NETGEAR EX2800 Range Extender,<p>Discontinued.</p>,NETGEAR,Range Extenders,FALSE,Title,Default Title,,,EX2800,0,24.99,archived\n\
+deco,TP-Link Deco X55 Mesh WiFi System,<p>Covers your home with WiFi 6.</p>,TP-Link,Mesh WiFi,TRUE,Pack,1-Pack,,,D-1,4,99.99,active\n\
+deco,,,,,,,3-Pack,,,D-3,2,239.99,\n";
+    let (ps, report) = import_str(csv, Format::ShopifyCsv, &ImportOptions::default()).unwrap();
+    let ids: Vec<&str> = ps.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, vec!["t7", "deco"], "{report}");
+    assert!(report.errors.is_empty(), "{report}");
+    let withdrawn: Vec<(usize, &str)> = report
+        .withdrawn
+        .iter()
+        .map(|w| (w.line, w.id.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(withdrawn, vec![(4, "t9"), (5, "ex2800")]);
+    assert!(report.to_string().contains("2 not for sale"), "{report}");
+    let t7 = by_id(&ps, "t7");
+    assert_eq!(
+        t7.sizes(),
+        vec!["1TB", "2TB"],
+        "the capacity tells the versions apart"
+    );
+    assert_eq!(t7.variant("T7-2").unwrap().color.as_deref(), Some("Gray"));
+    assert_eq!(t7.attributes["capacity"], vec!["1TB", "2TB"]);
+    assert_eq!(by_id(&ps, "deco").sizes(), vec!["1-Pack", "3-Pack"]);
+    assert!(
+        ps.iter().all(|p| p.language == "en"),
+        "an English feed is read as English"
+    );
+}
+
+/// A JSONL row without a language is read in its own text's language where that says
+/// so, else in the feed's: a bare German name in a German feed stays German.
+#[test]
+fn a_feed_without_languages_is_read_in_the_language_of_its_texts() {
+    use shopassist::catalog::import::import_str;
+    let row = |id: &str, title: &str, description: &str| {
+        format!(
+            "{{\"id\":\"{id}\",\"title\":\"{title}\",\"description\":\"{description}\",\"price\":999,\"currency\":\"EUR\",\"variants\":[{{\"id\":\"{id}\",\"stock\":3}}]}}\n"
+        )
+    };
+    let german = [
+        row("g1", "deleyCON Netzwerkkabel Cat 6", ""),
+        row(
+            "g2",
+            "Anker Ladegerät 65W",
+            "Kompaktes Ladegerät für das Notebook und das Handy, mit drei Anschlüssen.",
+        ),
+        row("g3", "Apple 20W USB-C Power Adapter", ""),
+        row(
+            "g4",
+            "Logitech Maus",
+            "Leise Tasten und ein Akku, der mit einer Ladung monatelang hält.",
+        ),
+    ]
+    .concat();
+    let (ps, _) = import_str(&german, Format::Jsonl, &ImportOptions::default()).unwrap();
+    assert!(
+        ps.iter().all(|p| p.language == "de"),
+        "{:?}",
+        ps.iter().map(|p| (&p.id, &p.language)).collect::<Vec<_>>()
+    );
+    let english = [
+        row("e1", "Logitech MX Master 3S", ""),
+        row(
+            "e2",
+            "Anker Nano II 65W",
+            "A compact charger that powers a laptop, a tablet or a phone at full speed.",
+        ),
+        row(
+            "e3",
+            "Cable Matters HDMI Cable",
+            "An ultra high speed cable for the TV and the console, with eARC.",
+        ),
+    ]
+    .concat()
+        + &row(
+            "e4",
+            "Kabel Deutschland Adapter",
+            "Ein Adapter für das Kabel, mit dem der Router ans Netz geht.",
+        );
+    let (ps, _) = import_str(&english, Format::Jsonl, &ImportOptions::default()).unwrap();
+    let langs: Vec<&str> = ps.iter().map(|p| p.language.as_str()).collect();
+    assert_eq!(
+        langs,
+        vec!["en", "en", "en", "de"],
+        "each text's own language, the bare name the feed's"
+    );
+}
+
+/// A JSONL row without `currency` is in the configured one, not rejected.
+#[test]
+fn a_jsonl_row_without_a_currency_is_in_the_configured_one() {
+    use shopassist::catalog::import::import_str;
+    let row =
+        r#"{"id":"u1","title":"USB-C Cable","price":1299,"variants":[{"id":"u1","stock":2}]}"#;
+    let usd = ImportOptions {
+        default_currency: "USD".into(),
+        ..ImportOptions::default()
+    };
+    let (ps, report) = import_str(row, Format::Jsonl, &usd).unwrap();
+    assert!(report.errors.is_empty(), "{report}");
+    assert_eq!(ps[0].currency, "USD");
+}
+
 #[test]
 fn unknown_format_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
