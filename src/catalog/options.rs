@@ -79,6 +79,22 @@ pub fn canonical_size(s: &str) -> String {
     size_tokens(s).join(" ")
 }
 
+/// How many come in a pack a text names: "3 pack", "3-Pack", "pack of 3", "3er-Pack"
+/// (a variant's size, or a shopper's "the deco x55 3 pack"). "3 packs" is a count of
+/// packs, not one of three.
+pub fn pack_count(text: &str) -> Option<u32> {
+    static PACK: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = PACK.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)\b(\d{1,3})(?:er)?[\s-]?pack\b|\bpack\s+of\s+(\d{1,3})\b|\b(\d{1,3})er[\s-]?packung\b",
+        )
+        .expect("pack pattern")
+    });
+    let c = re.captures(text)?;
+    let n: u32 = c.get(1).or(c.get(2)).or(c.get(3))?.as_str().parse().ok()?;
+    (n > 0).then_some(n)
+}
+
 /// Whether a variant's size satisfies a wanted size (see the module documentation).
 pub fn size_matches(wanted: &str, variant: &str) -> bool {
     let w = size_tokens(wanted);

@@ -28,9 +28,26 @@ impl Assistant {
         } else {
             &u.slots.colors
         };
+        // "the deco x55 3 pack": the pack said is a version of a product sold in packs
+        // (1-Pack, 2-Pack, 3-Pack), not three of the first.
+        let pack = crate::catalog::options::pack_count(&u.normalised).filter(|n| {
+            p.variants.iter().any(|v| {
+                v.size
+                    .as_deref()
+                    .and_then(crate::catalog::options::pack_count)
+                    == Some(*n)
+            })
+        });
         let fits: Vec<_> = p
             .variants
             .iter()
+            .filter(|v| {
+                pack.is_none()
+                    || v.size
+                        .as_deref()
+                        .and_then(crate::catalog::options::pack_count)
+                        == pack
+            })
             .filter(|v| {
                 sizes.is_empty()
                     || v.size.as_ref().is_some_and(|s| {
@@ -109,6 +126,7 @@ impl Assistant {
                 out.say(Fact::Refused(Refusal::NoSuchVersion { product: p }));
                 return Ok(());
             }
+            [one] if pack.is_some() => Some(one.id.clone()),
             _ if shown.is_some() => shown.map(|v| v.id.clone()),
             _ if titled.is_some() => titled.map(|v| v.id.clone()),
             _ if size_open || color_open => None,
@@ -156,7 +174,8 @@ impl Assistant {
         let action = CartAction {
             product_id: p.id.clone(),
             variant_id: Some(variant_id.clone()),
-            quantity: i64::from(u.slots.quantity.unwrap_or(1)),
+            // The pack's count was the version's, not how many.
+            quantity: i64::from(u.slots.quantity.filter(|q| Some(*q) != pack).unwrap_or(1)),
         };
         match self.orders.add_to_cart(&ctx.cart_owner, &action) {
             Ok(cart) => {
