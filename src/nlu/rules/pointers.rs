@@ -313,13 +313,36 @@ pub fn exclusions(text: &str) -> Vec<String> {
     let words: Vec<&str> = text.split_whitespace().collect();
     let mut out = Vec::new();
     for (i, w) in words.iter().enumerate() {
+        // "non-wireless": the word after the prefix.
+        if let Some(rest) = w.strip_prefix("non-").filter(|r| r.len() >= 3) {
+            out.push(rest.to_string());
+            continue;
+        }
+        // "isn't", "aren't" arrive without their apostrophe.
         if !matches!(
             *w,
-            "ohne" | "without" | "kein" | "keine" | "keinen" | "nicht" | "not" | "no"
+            "ohne"
+                | "without"
+                | "kein"
+                | "keine"
+                | "keinen"
+                | "nicht"
+                | "not"
+                | "no"
+                | "non"
+                | "isnt"
+                | "arent"
         ) {
             continue;
         }
-        let Some(next) = words.get(i + 1) else {
+        // "without a cable", "ohne ein kabel": the word after the article.
+        let article = |w: &&str| {
+            matches!(
+                *w,
+                "a" | "an" | "any" | "the" | "ein" | "eine" | "einen" | "einem" | "einer"
+            )
+        };
+        let Some(next) = words[i + 1..].iter().find(|w| !article(w)) else {
             continue;
         };
         if canonical_color(next).is_some()
@@ -329,6 +352,16 @@ pub fn exclusions(text: &str) -> Vec<String> {
                 "mehr" | "more" | "than" | "als" | "so" | "zu" | "too"
             )
         {
+            continue;
+        }
+        // "maus ohne kabel", "a vacuum without a cord": not the wired ones; a
+        // cordless product's text may well name its charging cable.
+        if matches!(
+            *next,
+            "kabel" | "cable" | "cables" | "cord" | "cords" | "schnur" | "wire" | "wires"
+        ) {
+            let german = matches!(*w, "ohne" | "kein" | "keine" | "keinen" | "nicht");
+            out.push(if german { "kabelgebunden" } else { "wired" }.to_string());
             continue;
         }
         out.push(next.to_string());

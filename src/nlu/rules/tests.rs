@@ -286,6 +286,15 @@ fn exclusions_name_what_to_leave_out() {
     assert_eq!(extract("Müsli ohne Zucker").exclude, vec!["zucker"]);
     assert_eq!(extract("boots, not leather").exclude, vec!["leather"]);
     assert!(extract("nicht mehr als 50 euro").exclude.is_empty());
+    // Said without an apostrophe, as speech and quick typing arrive.
+    assert_eq!(
+        extract("a mouse that isnt wireless").exclude,
+        vec!["wireless"]
+    );
+    assert_eq!(extract("non-wireless mouse").exclude, vec!["wireless"]);
+    // No cable is no wired one, not no product whose text names a charging cable.
+    assert_eq!(extract("a mouse without a cable").exclude, vec!["wired"]);
+    assert_eq!(extract("maus ohne kabel").exclude, vec!["kabelgebunden"]);
     assert!(
         extract("nicht rot").exclude.is_empty(),
         "colours go to not_colors"

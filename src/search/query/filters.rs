@@ -126,7 +126,19 @@ impl ProductIndex {
                 out.push((Occur::Must, Box::new(BooleanQuery::new(alts))));
             }
         }
-        for w in q.exclude.iter().flat_map(|e| words(e).collect::<Vec<_>>()) {
+        // A word excluded in one language is excluded in the other too: "tastatur
+        // nicht kabellos" over English titles leaves out the "Wireless" keyboards.
+        let lexicon = crate::nlu::lexicon::Lexicon::get();
+        let excluded: Vec<String> = q
+            .exclude
+            .iter()
+            .flat_map(|e| words(e).collect::<Vec<_>>())
+            .flat_map(|w| {
+                let others = lexicon.other_names(&w);
+                std::iter::once(w).chain(others)
+            })
+            .collect();
+        for w in excluded {
             for t in tokens(&mut an.de, &w) {
                 for field in [f.title_de, f.attrs_de, f.heads] {
                     out.push((
