@@ -241,6 +241,60 @@ fn a_feed_without_languages_is_read_in_the_language_of_its_texts() {
     );
 }
 
+/// A technical Merchant feed: specs in `product_detail` (nested in XML, one column in
+/// TSV), highlights, the part number, and a group whose items are titled each with its
+/// own capacity and have no size.
+#[test]
+fn merchant_feeds_keep_product_details_and_versions_named_in_titles() {
+    use shopassist::catalog::import::import_str;
+    let xml = r#"<?xml version="1.0"?>
+<rss xmlns:g="http://base.google.com/ns/1.0" version="2.0"><channel>
+<item>
+  <g:id>T7-1TB</g:id><g:item_group_id>T7</g:item_group_id>
+  <title>Samsung T7 Portable SSD 1TB, Titan Gray</title>
+  <description>USB 3.2 Gen 2 external drive.</description>
+  <g:price>109.99 USD</g:price><g:availability>in_stock</g:availability>
+  <g:color>Titan Gray</g:color><g:mpn>MU-PC1T0T</g:mpn>
+  <g:product_type>Storage &gt; External SSDs</g:product_type>
+  <g:product_detail><g:section_name>General</g:section_name><g:attribute_name>Interface</g:attribute_name><g:attribute_value>USB-C</g:attribute_value></g:product_detail>
+  <g:product_detail><g:section_name>Performance</g:section_name><g:attribute_name>Read speed</g:attribute_name><g:attribute_value>1050 MB/s</g:attribute_value></g:product_detail>
+  <g:product_highlight>Shock resistant up to 2 meters</g:product_highlight>
+  <g:product_highlight>Password protection</g:product_highlight>
+</item>
+<item>
+  <g:id>T7-2TB</g:id><g:item_group_id>T7</g:item_group_id>
+  <title>Samsung T7 Portable SSD 2TB, Titan Gray</title>
+  <g:price>179.99 USD</g:price><g:availability>in_stock</g:availability>
+  <g:color>Titan Gray</g:color>
+</item>
+</channel></rss>"#;
+    let (ps, report) = import_str(xml, Format::MerchantXml, &ImportOptions::default()).unwrap();
+    assert!(report.errors.is_empty(), "{report}");
+    let t7 = by_id(&ps, "T7");
+    assert_eq!(
+        t7.title, "Samsung T7 Portable SSD Titan Gray",
+        "the words all titles share"
+    );
+    assert_eq!(t7.sizes(), vec!["1TB", "2TB"]);
+    assert_eq!(t7.attributes["Read speed"], vec!["1050 MB/s"]);
+    assert_eq!(t7.attributes["Interface"], vec!["USB-C"]);
+    assert_eq!(t7.attributes["mpn"], vec!["MU-PC1T0T"]);
+    assert!(
+        t7.description
+            .contains("Shock resistant up to 2 meters. Password protection"),
+        "{}",
+        t7.description
+    );
+    let tsv = "id	title	description	price	availability	product_detail(section_name:attribute_name:attribute_value)
+M1	Dell 27 Monitor	IPS panel	299.99 USD	in stock	Display:Screen Size:27 in,Display:Refresh Rate:75 Hz
+";
+    let (ps, report) = import_str(tsv, Format::MerchantTsv, &ImportOptions::default()).unwrap();
+    assert!(report.errors.is_empty(), "{report}");
+    let m = by_id(&ps, "M1");
+    assert_eq!(m.attributes["Screen Size"], vec!["27 in"]);
+    assert_eq!(m.attributes["Refresh Rate"], vec!["75 Hz"]);
+}
+
 /// A JSONL row without `currency` is in the configured one, not rejected.
 #[test]
 fn a_jsonl_row_without_a_currency_is_in_the_configured_one() {
