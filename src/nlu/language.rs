@@ -307,9 +307,13 @@ pub fn is_common_word(word: &str) -> bool {
 /// other texts tell better than its few letters.
 pub fn detect_text(text: &str) -> Option<Language> {
     let lower = text.to_lowercase();
+    // A colour and "one" are names in either language's titles ("RTX 4060 … BLACK
+    // … Grafikkarte", "All-in-One-Wasserkühlung"), not English.
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric() && c != 'ß')
-        .filter(|w| !w.is_empty())
+        .filter(|w| {
+            !w.is_empty() && *w != "one" && crate::catalog::colors::canonical_of_value(w).is_none()
+        })
         .collect();
     let count = |list: &[&str], other: &[&str]| {
         words
@@ -393,6 +397,28 @@ const SHORT: usize = 4;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_product_text_says_its_language_by_its_everyday_words() {
+        assert_eq!(
+            detect_text("Anker Nano II 65W. A compact charger that powers a laptop."),
+            Some(Language::En)
+        );
+        assert_eq!(
+            detect_text("Philips Hue E27 Lampe. Smarte LED-Lampe mit 16 Millionen Farben."),
+            Some(Language::De)
+        );
+        // A bare name says nothing; colours and "one" are names in either language.
+        assert_eq!(detect_text("deleyCON Netzwerkkabel Cat 6"), None);
+        assert_eq!(
+            detect_text("MSI GeForce RTX 4060 VENTUS 2X BLACK 8G OC Grafikkarte"),
+            None
+        );
+        assert_eq!(
+            detect_text("ARCTIC Liquid Freezer III 360. All-in-One-CPU-Wasserkühlung."),
+            None
+        );
+    }
 
     #[test]
     fn short_and_long_utterances() {
