@@ -874,12 +874,19 @@ impl Assistant {
         // property its data gives ("waterproof" → "wasserdicht: ja").
         // So is any shelf's kind ("Printers" over "Brother HL-L2350DW": "drucker"
         // asks for those).
+        // A German title's kind is a word of the shop's too: "motherboard" asks for
+        // the "… Mainboard"s of a German shop, "ram" for its "Arbeitsspeicher".
         let uses = |w: &str| {
-            let shelf = self.shop.is_shelf(&crate::catalog::kind::singular(w));
+            let singular = crate::catalog::kind::singular(w);
+            let shelf = self.shop.is_shelf(&singular);
             self.shop
                 .word_uses(w)
                 .max(u32::from(shelf))
                 .max(self.shop.property_uses(&crate::catalog::text::fold(w)))
+                .max(
+                    u32::try_from(self.shop.heads(&crate::catalog::text::fold(&singular)))
+                        .unwrap_or(u32::MAX),
+                )
         };
         let lexicon = crate::nlu::lexicon::Lexicon::get();
         let heads = |w: &str| self.shop.heads(&crate::catalog::kind::singular(w));

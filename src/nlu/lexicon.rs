@@ -159,9 +159,9 @@ impl Lexicon {
         }
         words.extend(properties);
         let mut german: Vec<(String, Vec<String>)> = words.into_iter().collect();
-        // The English-to-German side takes, for an English word, the first German
-        // word (alphabetically) that lists it first: one answer, whatever the order
-        // of a hash map.
+        // The English-to-German side takes, for an English word, the German words
+        // that list it first, alphabetically: the same answers in the same order,
+        // whatever the order of a hash map.
         german.sort();
         for (de, en) in german {
             let de = fold(de.trim());
@@ -176,7 +176,8 @@ impl Lexicon {
             lexicon
                 .en_de
                 .entry(fold(&en[0]))
-                .or_insert_with(|| vec![de.clone()]);
+                .or_default()
+                .push(de.clone());
             for name in &en {
                 lexicon
                     .names_en_de
@@ -236,7 +237,14 @@ impl Lexicon {
                 side.get(&folded)
                     .and_then(|alternatives| Self::first_known(alternatives, &known))
             };
-            if let Some(t) = listed(&self.de_en).or_else(|| listed(&self.en_de)) {
+            // Every German word an English one translates, first those it is the
+            // first translation of ("motherboard": "hauptplatine", "mainboard"),
+            // then any ("cpu" of "prozessor"), in the order of the list: the first
+            // the catalogue knows.
+            if let Some(t) = listed(&self.de_en)
+                .or_else(|| listed(&self.en_de))
+                .or_else(|| listed(&self.names_en_de))
+            {
                 return Some(t);
             }
         }
@@ -248,7 +256,8 @@ impl Lexicon {
                 Language::De => &self.de_en,
                 Language::En => &self.en_de,
             };
-            let t = Self::known_in(side, &folded, &known)?;
+            let t = Self::known_in(side, &folded, &known)
+                .or_else(|| Self::known_in(&self.names_en_de, &folded, &known))?;
             let more = t
                 .split_whitespace()
                 .map(|w| uses(&fold(w)))
@@ -617,6 +626,38 @@ mod tests {
 
     fn tr(lx: &Lexicon, word: &str, uses: &dyn Fn(&str) -> u32) -> Option<String> {
         lx.translate(word, Language::De, uses)
+    }
+
+    #[test]
+    fn an_english_word_finds_any_german_word_that_lists_it() {
+        let lx = Lexicon::load(None).unwrap();
+        // Two German words list "motherboard" first; the one the shop uses is taken.
+        let german = english(&["mainboard", "prozessor", "arbeitsspeicher"]);
+        assert_eq!(
+            lx.translate("motherboard", Language::En, &german)
+                .as_deref(),
+            Some("mainboard")
+        );
+        // Listed second ("prozessor" = processor, cpu; "arbeitsspeicher" = memory, ram).
+        assert_eq!(
+            lx.translate("cpu", Language::En, &german).as_deref(),
+            Some("prozessor")
+        );
+        assert_eq!(
+            lx.translate("ram", Language::En, &german).as_deref(),
+            Some("arbeitsspeicher")
+        );
+        // A word the shop uses once ("CPU-Kühler") is still the kind five times more
+        // products are: "cpu" asks for the processors.
+        let once = |w: &str| match w {
+            "cpu" => 1,
+            "prozessor" => 5,
+            _ => 0,
+        };
+        assert_eq!(
+            lx.translate("cpu", Language::En, &once).as_deref(),
+            Some("prozessor")
+        );
     }
 
     #[test]
