@@ -1292,15 +1292,28 @@ pub fn german_title_kinds(
         .is_some_and(|w| matches!(fold(w).as_str(), "fur" | "fuer" | "passend" | "kompatibel"));
     if out.is_empty() && (opens_with_brand || made_for) {
         // The name's last German noun: a capital, then small letters, each part of
-        // a hyphenated word so ("Akku-Staubsauger"), no brand, unit or colour.
+        // a hyphenated word so ("Akku-Staubsauger") but for an acronym or a number
+        // before its last ("CPU-Kühler", "USB-C-Kabel", "4K-Monitor"), no brand,
+        // unit or colour.
+        let noun_part = |part: &str| {
+            let mut chars = part.chars();
+            chars.next().is_some_and(char::is_uppercase)
+                && part.chars().count() >= 2
+                && chars.all(char::is_lowercase)
+        };
         let noun = words.iter().rev().find(|w| {
             let folded = fold(w);
-            w.split('-').all(|part| {
-                let mut chars = part.chars();
-                chars.next().is_some_and(char::is_uppercase)
-                    && part.chars().count() >= 2
-                    && chars.all(char::is_lowercase)
-            }) && folded.chars().count() >= 4
+            let parts: Vec<&str> = w.split('-').collect();
+            let (last, before) = parts.split_last().unwrap_or((&"", &[]));
+            noun_part(last)
+                && before.iter().all(|part| {
+                    noun_part(part)
+                        || !part.is_empty()
+                            && part
+                                .chars()
+                                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                })
+                && folded.chars().count() >= 4
                 && !brand_words.contains(&folded)
                 && !NOT_HEADS.contains(&folded.as_str())
                 && !crate::nlu::language::is_common_word(&folded)
@@ -1310,6 +1323,13 @@ pub fn german_title_kinds(
         if let Some(noun) = noun {
             let whole = fold(&noun.replace('-', ""));
             push(singular(&whole), &mut out);
+            // "CPU-Kühler" is a "Kühler" too.
+            if let Some((_, last)) = noun
+                .rsplit_once('-')
+                .filter(|(_, l)| l.chars().count() >= 4)
+            {
+                push(singular(&fold(last)), &mut out);
+            }
             if let Some(part) = crate::search::profile::ACCESSORY_KINDS
                 .iter()
                 .find(|a| a.len() >= 4 && whole.ends_with(*a))
@@ -1923,6 +1943,16 @@ mod tests {
             ),
             ["e-reader", "ereader"]
         );
+    }
+
+    #[test]
+    fn a_german_noun_after_an_acronym_is_the_kind() {
+        // "CPU-Kühler" on a shelf that says "Kühlung": its words are no shelf form,
+        // and an acronym before the noun is no reason to find none.
+        let k = german_title_kinds("Noctua NH-D15 CPU-Kühler", Some("Kühlung"), Some("Noctua"));
+        assert_eq!(k.named, ["cpukuhler", "kuhler"]);
+        let k = german_title_kinds("Anker USB-C-Ladekabel", Some("Zubehör"), Some("Anker"));
+        assert_eq!(k.named, ["usbcladekabel", "ladekabel"]);
     }
 
     #[test]

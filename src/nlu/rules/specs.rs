@@ -731,8 +731,12 @@ const SUPERLATIVES: &[(&[&str], &[Dim], bool)] = &[
             "strongest",
             "stärkste",
             "stärksten",
+            "stärkstes",
+            "stärkster",
             "leistungsstärkste",
             "leistungsstärksten",
+            "leistungsstärkstes",
+            "leistungsstärkster",
         ],
         &[
             Dim::Power,
@@ -1169,6 +1173,17 @@ mod tests {
         );
         assert!(spec_sort("most powerful pressure washer")
             .is_some_and(|s| s.dims.contains(&Dim::Pressure)));
+        // Every ending a German superlative takes before a noun.
+        for text in [
+            "stärkstes netzteil",
+            "der stärkste akku",
+            "leistungsstärkster staubsauger",
+        ] {
+            assert!(
+                spec_sort(text).is_some_and(|s| s.desc && s.dims.contains(&Dim::Power)),
+                "{text}"
+            );
+        }
     }
 
     #[test]

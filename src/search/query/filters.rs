@@ -228,10 +228,22 @@ impl ProductIndex {
                 .all(|m| crate::search::profile::split_line_model(m).is_some());
             // A kind asked for a model ("toner for my brother hl-l2350dw") is also
             // met by a product whose description says it is for that model.
-            if !q.models.is_empty()
-                && !q.models.iter().any(|m| {
-                    profile.models.contains(m)
-                        || (q.kind.is_some() && profile.described_fits.contains(m))
+            // Beside a model of its own ("ryzen 5 7600"), a line's model qualifies it:
+            // the 5600X, another Ryzen 5, is not asked for.
+            let specific: Vec<&String> = q
+                .models
+                .iter()
+                .filter(|m| crate::search::profile::split_line_model(m).is_none())
+                .collect();
+            let asked: Vec<&String> = if lines_only {
+                q.models.iter().collect()
+            } else {
+                specific
+            };
+            if !asked.is_empty()
+                && !asked.iter().any(|m| {
+                    profile.models.contains(*m)
+                        || (q.kind.is_some() && profile.described_fits.contains(*m))
                         || (lines_only && crate::search::profile::names_line_model(&p.title, m))
                 })
             {
