@@ -262,11 +262,30 @@ pub fn confirmation(text: &str) -> Option<Confirmation> {
                 .get(i + 1)
                 .is_some_and(|n| ["you", "u", "ya", "yall", "they", "we"].contains(n))
     };
+    // "welcher arbeitsspeicher passt zum asus b550", "passt der zum b550": what
+    // fits asks; a question is no answer.
+    const QUESTION: &[&str] = &[
+        "welche", "welcher", "welches", "welchen", "was", "wie", "wo", "which", "what", "how",
+        "where", "who",
+    ];
+    if QUESTION.contains(&words[0]) {
+        return None;
+    }
+    let fits = |i: usize| {
+        words[i] == "passt"
+            && words.get(i + 1).is_some_and(|n| {
+                [
+                    "zu", "zum", "zur", "für", "fuer", "in", "auf", "mit", "an", "der", "die",
+                    "das", "dazu",
+                ]
+                .contains(n)
+            })
+    };
     let first_yes = words
         .iter()
         .position(|w| YES.contains(w))
         .filter(|&i| i <= 2 || ONLY_YES.contains(&words[i]))
-        .filter(|&i| !asks(i));
+        .filter(|&i| !asks(i) && !fits(i));
     match (first_yes, first_no) {
         (_, Some(n)) if words[n] == "nicht" && n > 0 => None,
         (Some(y), Some(n)) if y < n => None,

@@ -222,6 +222,13 @@ fn yes_and_no() {
     );
     // A yes-word late in a request is part of it; one that only confirms is not.
     assert_eq!(extract("eine hose die zu allem passt").confirmation, None);
+    // What fits is asked, not said yes to.
+    assert_eq!(
+        extract("welcher arbeitsspeicher passt zum asus b550").confirmation,
+        None
+    );
+    assert_eq!(extract("passt der zum b550").confirmation, None);
+    assert_eq!(extract("what is ok for kids").confirmation, None);
     assert_eq!(
         extract("ich möchte die bestellung bestätigen").confirmation,
         Some(Confirmation::Yes)
