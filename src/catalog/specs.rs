@@ -299,6 +299,7 @@ fn unit(written: &str) -> Option<(Dim, f64)> {
         "cores" => (Dim::Cores, 1.0),
         "DPI" => (Dim::Dpi, 1.0),
         "kDPI" => (Dim::Dpi, 1000.0),
+        "kmAh" => (Dim::Capacity, 1000.0),
         "ppm" => (Dim::PrintSpeed, 1.0),
         "ports" => (Dim::Ports, 1.0),
         "outlets" => (Dim::Outlets, 1.0),
@@ -393,6 +394,8 @@ pub fn canonical_unit(word: &str) -> Option<&'static str> {
         "core" | "cores" | "kern" | "kerne" | "kernen" => "cores",
         "dpi" => "DPI",
         "k dpi" | "kdpi" => "kDPI",
+        // "power banks over 20k mah".
+        "k mah" | "kmah" => "kmAh",
         "ppm" | "ipm" | "pages per minute" | "seiten pro minute" => "ppm",
         "port" | "ports" | "anschluss" | "anschlüsse" | "anschlüssen" => "ports",
         "outlet" | "outlets" | "steckdose" | "steckdosen" => "outlets",
@@ -452,7 +455,7 @@ fn number_unit_re() -> &'static Regex {
             r"(?i)(?:^|^-|[^\w.,-]|[^\p{L}-]-)",
             r"(\d{1,3}(?:,\d{3})+|[1-9]\d{0,2}(?:\.\d{3})+|\d+(?:[.,]\d+)?)",
             r"\s?-?\s?",
-            r"(fl\.? ?oz|milliamperestunden|milliamp(?:ere)? hours?|amperestunden|amp(?:ere)? hours?|wattstunden|watt hours?|(?:mega|giga)(?:bytes?|bits?) (?:per|pro|a|je) (?:second|sekunde)|[mg]b (?:per|pro) (?:second|sekunde)|k ?dpi|dpi|ppm|ipm|pages per minute|seiten pro minute|ports?|outlets?|steckdosen?|anschl(?:uss|üssen?)|sheets?|blatt|joules?|rpm|u/min|decibels?|dezibel|db|fps|frames per second|bilder pro sekunde|cups?|tassen?|channels?|kan(?:al|älen?)|awg|gauge|er[- ]pack|packs?|pk|count|sq\.? ?ft\.?|sqft|square f(?:ee|oo)t|ft²|m²|qm|square met(?:er|re)s|quadratmeter|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)[sn]?|centimet(?:er|re)s?|zentimetern?|",
+            r"(fl\.? ?oz|milliamperestunden|milliamp(?:ere)? hours?|amperestunden|amp(?:ere)? hours?|wattstunden|watt hours?|(?:mega|giga)(?:bytes?|bits?) (?:per|pro|a|je) (?:second|sekunde)|[mg]b (?:per|pro) (?:second|sekunde)|k ?dpi|k ?mah|dpi|ppm|ipm|pages per minute|seiten pro minute|ports?|outlets?|steckdosen?|anschl(?:uss|üssen?)|sheets?|blatt|joules?|rpm|u/min|decibels?|dezibel|db|fps|frames per second|bilder pro sekunde|cups?|tassen?|channels?|kan(?:al|älen?)|awg|gauge|er[- ]pack|packs?|pk|count|sq\.? ?ft\.?|sqft|square f(?:ee|oo)t|ft²|m²|qm|square met(?:er|re)s|quadratmeter|mb/s|gb/s|mbit/s|gbit/s|millimet(?:er|re)[sn]?|centimet(?:er|re)s?|zentimetern?|",
             r"max\.? psi|psi|bar|pascals?|pa|newton ?met(?:er|re)s?|nm|peak amps?|peak watts?|amperes?|amps?|persons?|people|personen|volts?|vdc|vac|cores?|kerne?n?|",
             r"met(?:er|re)s?|metern|feet|foot|fuß|fuss|inch(?:es)?|zoll|gigabytes?|terabytes?|gigs?|",
             r"watts?|kilowatt|megapixels?|grams?|gramm|kilo(?:gram(?:m|s)?|s)?|pounds?|pfund|",
@@ -1225,6 +1228,10 @@ mod tests {
     fn a_sensor_s_dpi_and_a_printer_s_pages_a_minute_are_read() {
         let dpi = |x: f64, u: &str| vec![(Dim::Dpi, x, u.to_string())];
         assert_eq!(read("Wired Gaming Mouse, 25K DPI"), dpi(25000.0, "kDPI"));
+        assert_eq!(
+            read("power banks over 20k mah"),
+            [(Dim::Capacity, 20_000.0, "kmAh".to_string())]
+        );
         assert_eq!(read("up to 25,600 DPI"), dpi(25600.0, "DPI"));
         let ppm = |x: f64| vec![(Dim::PrintSpeed, x, "ppm".to_string())];
         assert_eq!(read("Up to 40 ppm, Ethernet"), ppm(40.0));

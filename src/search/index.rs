@@ -1175,12 +1175,24 @@ impl ProductIndex {
             if before.is_some_and(|b| !words.iter().any(|w| w.eq_ignore_ascii_case(b))) {
                 continue;
             }
-            let spelt = words.windows(2).find_map(|pair| {
-                let (word, number) = (pair[0], pair[1]);
-                let long = word.chars().count() >= 4 && word.chars().all(char::is_alphabetic);
-                (long && number == digits && initials(word) == letters)
-                    .then(|| format!("{} {number}", word.to_lowercase()))
-            });
+            let spelt = words
+                .windows(2)
+                .find_map(|pair| {
+                    let (word, number) = (pair[0], pair[1]);
+                    let long = word.chars().count() >= 4 && word.chars().all(char::is_alphabetic);
+                    (long && number == digits && initials(word) == letters)
+                        .then(|| format!("{} {number}", word.to_lowercase()))
+                })
+                // "sony xm5" where the title says "WH-1000XM5": the model's end after
+                // its digits, as shoppers shorten it.
+                .or_else(|| {
+                    words.iter().find_map(|w| {
+                        let w = w.to_lowercase();
+                        let head = w.strip_suffix(token)?;
+                        head.ends_with(|c: char| c.is_ascii_digit())
+                            .then_some(w.clone())
+                    })
+                });
             if let Some(spelt) = spelt {
                 *found.entry(spelt).or_default() += 1;
             }
