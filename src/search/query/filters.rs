@@ -230,12 +230,17 @@ impl ProductIndex {
             // met by a product whose description says it is for that model.
             // Beside a model of its own ("ryzen 5 7600"), a line's model qualifies it:
             // the 5600X, another Ryzen 5, is not asked for.
+            // A socket or a memory generation ("lga1700", "ddr4") is no model of
+            // its own: without one, any asked token will do, as before.
             let specific: Vec<&String> = q
                 .models
                 .iter()
-                .filter(|m| crate::search::profile::split_line_model(m).is_none())
+                .filter(|m| {
+                    crate::search::profile::split_line_model(m).is_none()
+                        && crate::catalog::specs::connectors(m).is_empty()
+                })
                 .collect();
-            let asked: Vec<&String> = if lines_only {
+            let asked: Vec<&String> = if specific.is_empty() {
                 q.models.iter().collect()
             } else {
                 specific
