@@ -874,19 +874,24 @@ impl Assistant {
         // property its data gives ("waterproof" → "wasserdicht: ja").
         // So is any shelf's kind ("Printers" over "Brother HL-L2350DW": "drucker"
         // asks for those).
-        // A German title's kind is a word of the shop's too: "motherboard" asks for
-        // the "… Mainboard"s of a German shop, "ram" for its "Arbeitsspeicher".
+        // A German shop's title kinds are words of the shop's too: "motherboard"
+        // asks for its "… Mainboard"s, "ram" for its "Arbeitsspeicher". (Not an
+        // English shop's joined heads: "standmixer", a blender, is no "Stand Mixer".)
+        let german_shop = self.shop.language() == Language::De;
         let uses = |w: &str| {
             let singular = crate::catalog::kind::singular(w);
             let shelf = self.shop.is_shelf(&singular);
+            let titled = if german_shop {
+                u32::try_from(self.shop.heads(&crate::catalog::text::fold(&singular)))
+                    .unwrap_or(u32::MAX)
+            } else {
+                0
+            };
             self.shop
                 .word_uses(w)
                 .max(u32::from(shelf))
                 .max(self.shop.property_uses(&crate::catalog::text::fold(w)))
-                .max(
-                    u32::try_from(self.shop.heads(&crate::catalog::text::fold(&singular)))
-                        .unwrap_or(u32::MAX),
-                )
+                .max(titled)
         };
         let lexicon = crate::nlu::lexicon::Lexicon::get();
         let heads = |w: &str| self.shop.heads(&crate::catalog::kind::singular(w));
