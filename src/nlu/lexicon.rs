@@ -237,14 +237,10 @@ impl Lexicon {
                 side.get(&folded)
                     .and_then(|alternatives| Self::first_known(alternatives, &known))
             };
-            // Every German word an English one translates, first those it is the
-            // first translation of ("motherboard": "hauptplatine", "mainboard"),
-            // then any ("cpu" of "prozessor"), in the order of the list: the first
-            // the catalogue knows.
-            if let Some(t) = listed(&self.de_en)
-                .or_else(|| listed(&self.en_de))
-                .or_else(|| listed(&self.names_en_de))
-            {
+            // The German words an English one is the first translation of
+            // ("motherboard": "hauptplatine", "mainboard"): the first the catalogue
+            // knows.
+            if let Some(t) = listed(&self.de_en).or_else(|| listed(&self.en_de)) {
                 return Some(t);
             }
         }
@@ -256,8 +252,7 @@ impl Lexicon {
                 Language::De => &self.de_en,
                 Language::En => &self.en_de,
             };
-            let t = Self::known_in(side, &folded, &known)
-                .or_else(|| Self::known_in(&self.names_en_de, &folded, &known))?;
+            let t = Self::known_in(side, &folded, &known)?;
             let more = t
                 .split_whitespace()
                 .map(|w| uses(&fold(w)))
@@ -537,7 +532,24 @@ impl Lexicon {
             if in_pair.contains(&w) || out.iter().any(|t| t.from == w) {
                 continue;
             }
-            if let Some(to) = self.translate(w, from, uses) {
+            // Else a German word that lists it anywhere, when that is a kind the shop
+            // sells ("cpu" of "prozessor", "ram" of "arbeitsspeicher"), and the word
+            // itself no more than a rarer one there ("cpu" of one "CPU-Kühler"). Not
+            // a name the shop uses otherwise: "dryer" is no "Föhn" of a scarf.
+            let listed_kind = || {
+                let folded = fold(w);
+                let t = bases(&folded)
+                    .filter_map(|b| self.names_en_de.get(b))
+                    .find_map(|alternatives| Self::first_known(alternatives, is_kind))?;
+                let used = uses(&folded);
+                let more = t
+                    .split_whitespace()
+                    .map(|x| uses(&fold(x)))
+                    .min()
+                    .unwrap_or(0);
+                (used == 0 || more >= RARER_BY * used).then_some(t)
+            };
+            if let Some(to) = self.translate(w, from, uses).or_else(listed_kind) {
                 out.push(Translation {
                     from: w.to_string(),
                     to,
@@ -638,15 +650,16 @@ mod tests {
                 .as_deref(),
             Some("mainboard")
         );
-        // Listed second ("prozessor" = processor, cpu; "arbeitsspeicher" = memory, ram).
-        assert_eq!(
-            lx.translate("cpu", Language::En, &german).as_deref(),
-            Some("prozessor")
-        );
-        assert_eq!(
-            lx.translate("ram", Language::En, &german).as_deref(),
-            Some("arbeitsspeicher")
-        );
+        // Listed second ("prozessor" = processor, cpu; "arbeitsspeicher" = memory,
+        // ram), into a kind the shop sells.
+        let kinds = |w: &str| ["mainboard", "prozessor", "arbeitsspeicher"].contains(&w);
+        let one = |word: &str, uses: &dyn Fn(&str) -> u32| {
+            lx.translations(word, Language::En, uses, &kinds)
+                .first()
+                .map(|t| t.to.clone())
+        };
+        assert_eq!(one("cpu", &german).as_deref(), Some("prozessor"));
+        assert_eq!(one("ram", &german).as_deref(), Some("arbeitsspeicher"));
         // A word the shop uses once ("CPU-Kühler") is still the kind five times more
         // products are: "cpu" asks for the processors.
         let once = |w: &str| match w {
@@ -654,9 +667,13 @@ mod tests {
             "prozessor" => 5,
             _ => 0,
         };
+        assert_eq!(one("cpu", &once).as_deref(), Some("prozessor"));
+        // A name the shop uses that is no kind there is no translation: a scarf
+        // named "Föhn" is no hair dryer.
+        let named = english(&["fohn", "schal"]);
         assert_eq!(
-            lx.translate("cpu", Language::En, &once).as_deref(),
-            Some("prozessor")
+            lx.translations("dryer", Language::En, &named, &|w: &str| w == "schal"),
+            vec![]
         );
     }
 
