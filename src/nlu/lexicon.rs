@@ -541,7 +541,13 @@ impl Lexicon {
                 let t = bases(&folded)
                     .filter_map(|b| self.names_en_de.get(b))
                     .find_map(|alternatives| Self::first_known(alternatives, is_kind))?;
-                let used = uses(&folded);
+                // Any form of it the shop writes ("blenders" of "… Blender").
+                let singular = crate::catalog::kind::singular(&folded);
+                let used = bases(&folded)
+                    .chain(std::iter::once(singular.as_str()))
+                    .map(uses)
+                    .max()
+                    .unwrap_or(0);
                 let more = t
                     .split_whitespace()
                     .map(|x| uses(&fold(x)))
@@ -673,6 +679,13 @@ mod tests {
         let named = english(&["fohn", "schal"]);
         assert_eq!(
             lx.translations("dryer", Language::En, &named, &|w: &str| w == "schal"),
+            vec![]
+        );
+        // A word the shop writes in another form is its own: "blenders" of "…
+        // Blender" is no "Stand Mixer" (a "mixer" in German).
+        let blender = english(&["blender", "mixer"]);
+        assert_eq!(
+            lx.translations("blenders", Language::En, &blender, &|w: &str| w == "mixer"),
             vec![]
         );
     }
