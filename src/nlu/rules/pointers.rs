@@ -332,12 +332,8 @@ pub fn exclusions(text: &str) -> Vec<String> {
     let words: Vec<&str> = text.split_whitespace().collect();
     let mut out = Vec::new();
     for (i, w) in words.iter().enumerate() {
-        // "non-wireless": the word after the prefix.
-        if let Some(rest) = w.strip_prefix("non-").filter(|r| r.len() >= 3) {
-            out.push(rest.to_string());
-            continue;
-        }
-        // "isn't", "aren't" arrive without their apostrophe.
+        // "isn't", "aren't" arrive without their apostrophe. ("non-slip", "non
+        // toxic" name a property, nothing to leave out.)
         if !matches!(
             *w,
             "ohne"
@@ -348,7 +344,6 @@ pub fn exclusions(text: &str) -> Vec<String> {
                 | "nicht"
                 | "not"
                 | "no"
-                | "non"
                 | "isnt"
                 | "arent"
         ) {
