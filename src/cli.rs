@@ -183,7 +183,7 @@ pub(crate) fn index_command(
             Ok((p, r)) => {
                 products = p;
                 // What the feed now marks as not for sale leaves the store.
-                delete.extend(r.withdrawn.iter().filter_map(|w| w.id.clone()));
+                delete.extend(r.withdrawn_ids());
                 report = Some(r);
             }
             Err(e) => {

@@ -229,12 +229,7 @@ impl Shop {
     ) -> Result<ImportReport, ShopError> {
         let (products, report) = import::import_str(text, format, opts)?;
         // A product the feed now marks as not for sale leaves the store.
-        let withdrawn: Vec<String> = report
-            .withdrawn
-            .iter()
-            .filter_map(|w| w.id.clone())
-            .collect();
-        self.apply(&products, &withdrawn)?;
+        self.apply(&products, &report.withdrawn_ids())?;
         Ok(report)
     }
 

@@ -103,6 +103,13 @@ pub struct ImportReport {
     pub withdrawn: Vec<RowError>,
 }
 
+impl ImportReport {
+    /// The ids of the products the feed withdrew: an import takes them out of the store.
+    pub fn withdrawn_ids(&self) -> Vec<String> {
+        self.withdrawn.iter().filter_map(|w| w.id.clone()).collect()
+    }
+}
+
 impl fmt::Display for ImportReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for e in &self.errors {

@@ -315,13 +315,8 @@ pub fn detect_text(text: &str) -> Option<Language> {
             !w.is_empty() && *w != "one" && crate::catalog::colors::canonical_of_value(w).is_none()
         })
         .collect();
-    let count = |list: &[&str], other: &[&str]| {
-        words
-            .iter()
-            .filter(|w| list.contains(w) && !other.contains(w))
-            .count()
-    };
-    match count(GERMAN, ENGLISH).cmp(&count(ENGLISH, GERMAN)) {
+    let (de, en) = everyday_words(&words);
+    match de.cmp(&en) {
         std::cmp::Ordering::Greater => return Some(Language::De),
         std::cmp::Ordering::Less => return Some(Language::En),
         std::cmp::Ordering::Equal => {}
@@ -336,6 +331,18 @@ pub fn detect_text(text: &str) -> Option<Language> {
     })
 }
 
+/// How many of `words` are everyday German words and how many English ones; words
+/// both lists share ("in") count for neither.
+fn everyday_words(words: &[&str]) -> (usize, usize) {
+    let count = |list: &[&str], other: &[&str]| {
+        words
+            .iter()
+            .filter(|w| list.contains(w) && !other.contains(w))
+            .count()
+    };
+    (count(GERMAN, ENGLISH), count(ENGLISH, GERMAN))
+}
+
 /// Detects the language of `text`, falling back to `session` when unsure.
 pub fn detect(text: &str, session: Language) -> Language {
     let lower = text.to_lowercase();
@@ -343,15 +350,7 @@ pub fn detect(text: &str, session: Language) -> Language {
         .split(|c: char| !c.is_alphanumeric() && c != 'ß')
         .filter(|w| !w.is_empty())
         .collect();
-    // Words both lists share ("in") count for neither.
-    let de = words
-        .iter()
-        .filter(|w| GERMAN.contains(w) && !ENGLISH.contains(w))
-        .count();
-    let en = words
-        .iter()
-        .filter(|w| ENGLISH.contains(w) && !GERMAN.contains(w))
-        .count();
+    let (de, en) = everyday_words(&words);
     let umlaut = lower.contains(['ä', 'ö', 'ü', 'ß']);
     if de > en || (umlaut && de == en) {
         return Language::De;

@@ -1189,8 +1189,7 @@ impl ProductIndex {
                     words.iter().find_map(|w| {
                         let w = w.to_lowercase();
                         let head = w.strip_suffix(token)?;
-                        head.ends_with(|c: char| c.is_ascii_digit())
-                            .then_some(w.clone())
+                        head.ends_with(|c: char| c.is_ascii_digit()).then_some(w)
                     })
                 });
             if let Some(spelt) = spelt {

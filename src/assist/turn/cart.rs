@@ -30,24 +30,17 @@ impl Assistant {
         };
         // "the deco x55 3 pack": the pack said is a version of a product sold in packs
         // (1-Pack, 2-Pack, 3-Pack), not three of the first.
-        let pack = crate::catalog::options::pack_count(&u.normalised).filter(|n| {
-            p.variants.iter().any(|v| {
-                v.size
-                    .as_deref()
-                    .and_then(crate::catalog::options::pack_count)
-                    == Some(*n)
-            })
-        });
+        let pack_of = |v: &crate::catalog::Variant| {
+            v.size
+                .as_deref()
+                .and_then(crate::catalog::options::pack_count)
+        };
+        let pack = crate::catalog::options::pack_count(&u.normalised)
+            .filter(|n| p.variants.iter().any(|v| pack_of(v) == Some(*n)));
         let fits: Vec<_> = p
             .variants
             .iter()
-            .filter(|v| {
-                pack.is_none()
-                    || v.size
-                        .as_deref()
-                        .and_then(crate::catalog::options::pack_count)
-                        == pack
-            })
+            .filter(|v| pack.is_none() || pack_of(v) == pack)
             .filter(|v| {
                 sizes.is_empty()
                     || v.size.as_ref().is_some_and(|s| {

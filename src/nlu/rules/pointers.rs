@@ -334,19 +334,9 @@ pub fn exclusions(text: &str) -> Vec<String> {
     for (i, w) in words.iter().enumerate() {
         // "isn't", "aren't" arrive without their apostrophe. ("non-slip", "non
         // toxic" name a property, nothing to leave out.)
-        if !matches!(
-            *w,
-            "ohne"
-                | "without"
-                | "kein"
-                | "keine"
-                | "keinen"
-                | "nicht"
-                | "not"
-                | "no"
-                | "isnt"
-                | "arent"
-        ) {
+        const GERMAN: &[&str] = &["ohne", "kein", "keine", "keinen", "nicht"];
+        let german = GERMAN.contains(w);
+        if !german && !matches!(*w, "without" | "not" | "no" | "isnt" | "arent") {
             continue;
         }
         // "without a cable", "ohne ein kabel": the word after the article.
@@ -374,7 +364,6 @@ pub fn exclusions(text: &str) -> Vec<String> {
             *next,
             "kabel" | "cable" | "cables" | "cord" | "cords" | "schnur" | "wire" | "wires"
         ) {
-            let german = matches!(*w, "ohne" | "kein" | "keine" | "keinen" | "nicht");
             out.push(if german { "kabelgebunden" } else { "wired" }.to_string());
             continue;
         }
