@@ -98,6 +98,12 @@ fn colours_with_german_inflection_and_negation() {
     let s = extract("Ich suche schwarze Schuhe, aber nicht rot");
     assert_eq!(s.colors, vec!["black"]);
     assert_eq!(s.not_colors, vec!["red"]);
+    // Said without the apostrophe: "a phone case that isn't black" wanted black.
+    let s = extract("a phone case that isnt black");
+    assert_eq!(
+        (s.colors.len(), s.not_colors),
+        (0, vec!["black".to_string()])
+    );
     assert_eq!(extract("eine dunkelgraue jacke").colors, vec!["grey"]);
     assert_eq!(extract("und das ganze in grün?").colors, vec!["green"]);
     assert_eq!(extract("in navy blue please").colors, vec!["navy", "blue"]);

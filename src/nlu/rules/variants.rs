@@ -16,7 +16,7 @@ pub fn colors(text: &str) -> (Vec<String>, Vec<String>) {
         let negated = i > 0
             && matches!(
                 words[i - 1],
-                "nicht" | "not" | "kein" | "keine" | "no" | "ohne" | "without"
+                "nicht" | "not" | "kein" | "keine" | "no" | "ohne" | "without" | "isnt" | "arent"
             );
         let list = if negated { &mut not } else { &mut want };
         if !list.iter().any(|x: &String| x == c) {
@@ -39,7 +39,7 @@ const THING_COLORS: &[&str] = &[
 fn names_the_thing(words: &[&str], i: usize) -> bool {
     const BEFORE_A_COLOR: &[&str] = &[
         "in", "and", "or", "und", "oder", "color", "colour", "farbe", "not", "nicht", "no", "kein",
-        "keine", "ohne", "without",
+        "keine", "ohne", "without", "isnt", "arent",
     ];
     const AFTER_THE_NAME: &[&str] = &[
         "for", "with", "under", "below", "that", "which", "please", "für", "fur", "mit", "unter",
